@@ -1,0 +1,40 @@
+import type { TokenUsage } from './compute-request-cost';
+import type { ProviderKind } from './config-snapshot';
+
+/** An upstream HTTP call an adapter asks the router to make. */
+export interface UpstreamCall {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What one SSE event of an upstream stream means to the router. */
+export interface StreamEventInfo {
+  /** Usage reported by this event, if any. */
+  usage: TokenUsage | null;
+  /** The event carries only usage (no choices): forward it only when the client asked for usage. */
+  usageOnly: boolean;
+  /** The event is the end-of-stream sentinel. */
+  done: boolean;
+}
+
+/**
+ * The contract every provider adapter implements: translate an OpenAI-style chat request into the
+ * provider's call, and read usage back out of its responses. Shared router code never names a provider.
+ */
+export interface ProviderAdapter {
+  /** Provider kinds this adapter serves. */
+  readonly kinds: readonly ProviderKind[];
+  /** Builds the upstream chat call. `body` is the caller's parsed request; the adapter must not mutate it. */
+  buildChatCall(input: {
+    baseUrl: string;
+    credential: string;
+    upstreamModel: string;
+    body: Record<string, unknown>;
+    stream: boolean;
+  }): UpstreamCall;
+  /** Reads usage from a complete non-streaming response body (already parsed JSON). */
+  readUsage(body: unknown): TokenUsage | null;
+  /** Interprets one SSE event's data payload. */
+  readStreamEvent(data: string): StreamEventInfo;
+}

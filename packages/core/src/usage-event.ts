@@ -1,0 +1,42 @@
+/** Final state of one client request, as billed. */
+export type UsageStatus = 'success' | 'error' | 'interrupted' | 'client_cancelled' | 'rejected';
+
+/** One upstream attempt within a request. */
+export interface AttemptRecord {
+  targetId: string;
+  accountId: string;
+  providerId: string;
+  model: string;
+  /** Upstream HTTP status, or null when no response arrived. */
+  status: number | null;
+  errorClass: string | null;
+  latencyMs: number;
+  ttftMs: number | null;
+}
+
+/** One billing record per client request; `requestId` is the idempotency key. */
+export interface UsageEventRecord {
+  requestId: string;
+  keyId: string | null;
+  teamId: string | null;
+  environment: string | null;
+  requestedModel: string;
+  routeId: string | null;
+  servedProviderId: string | null;
+  servedAccountId: string | null;
+  servedModel: string | null;
+  status: UsageStatus;
+  errorClass: string | null;
+  httpStatus: number;
+  latencyMs: number;
+  ttftMs: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  /** Integer micro-USD. */
+  costMicros: bigint;
+  stream: boolean;
+  attempts: AttemptRecord[];
+  /** Epoch ms when the request arrived. */
+  createdAt: number;
+}
