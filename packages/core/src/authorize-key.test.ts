@@ -17,10 +17,22 @@ const key: ApiKeyRecord = {
 
 describe('authorizeKey', () => {
   it('rejects unknown, revoked and expired keys with distinct codes', () => {
-    expect(authorizeKey(undefined, 10)).toMatchObject({ ok: false, error: { code: 'invalid_api_key', status: 401 } });
-    expect(authorizeKey({ ...key, revokedAt: 5 }, 10)).toMatchObject({ ok: false, error: { code: 'revoked_api_key' } });
-    expect(authorizeKey({ ...key, expiresAt: 10 }, 10)).toMatchObject({ ok: false, error: { code: 'expired_api_key' } });
-    expect(authorizeKey({ ...key, expiresAt: 11, revokedAt: 11 }, 10)).toEqual({ ok: true, value: { ...key, expiresAt: 11, revokedAt: 11 } });
+    expect(authorizeKey(undefined, 10)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_api_key', status: 401 },
+    });
+    expect(authorizeKey({ ...key, revokedAt: 5 }, 10)).toMatchObject({
+      ok: false,
+      error: { code: 'revoked_api_key' },
+    });
+    expect(authorizeKey({ ...key, expiresAt: 10 }, 10)).toMatchObject({
+      ok: false,
+      error: { code: 'expired_api_key' },
+    });
+    expect(authorizeKey({ ...key, expiresAt: 11, revokedAt: 11 }, 10)).toEqual({
+      ok: true,
+      value: { ...key, expiresAt: 11, revokedAt: 11 },
+    });
   });
 
   it('applies the model allow-list, empty meaning all', () => {

@@ -15,18 +15,32 @@ const price: PriceRecord = {
 describe('computeRequestCost', () => {
   it('prices input, cached input and output tokens in integer micro-USD', () => {
     // 1000 uncached × 2.5 + 1000 cached × 1.25 + 500 out × 10 = 2500 + 1250 + 5000 micro-USD
-    expect(computeRequestCost(price, { inputTokens: 2000, cachedInputTokens: 1000, outputTokens: 500 })).toBe(8750n);
+    expect(computeRequestCost(price, { inputTokens: 2000, cachedInputTokens: 1000, outputTokens: 500 })).toBe(
+      8750n,
+    );
   });
 
   it('rounds half up once per request', () => {
     // 1 input token at 2.5 micro-USD/token... per million: 2.5 → 3
-    expect(computeRequestCost({ ...price, inputMicrosPerMillion: 2_500_000n }, { inputTokens: 1, cachedInputTokens: 0, outputTokens: 0 })).toBe(3n);
-    expect(computeRequestCost({ ...price, inputMicrosPerMillion: 2_400_000n }, { inputTokens: 1, cachedInputTokens: 0, outputTokens: 0 })).toBe(2n);
+    expect(
+      computeRequestCost(
+        { ...price, inputMicrosPerMillion: 2_500_000n },
+        { inputTokens: 1, cachedInputTokens: 0, outputTokens: 0 },
+      ),
+    ).toBe(3n);
+    expect(
+      computeRequestCost(
+        { ...price, inputMicrosPerMillion: 2_400_000n },
+        { inputTokens: 1, cachedInputTokens: 0, outputTokens: 0 },
+      ),
+    ).toBe(2n);
   });
 
   it('bills cached tokens at the input price when no cached price exists', () => {
     const noCache = { ...price, cachedInputMicrosPerMillion: null };
-    expect(computeRequestCost(noCache, { inputTokens: 1000, cachedInputTokens: 400, outputTokens: 0 })).toBe(2500n);
+    expect(computeRequestCost(noCache, { inputTokens: 1000, cachedInputTokens: 400, outputTokens: 0 })).toBe(
+      2500n,
+    );
   });
 });
 

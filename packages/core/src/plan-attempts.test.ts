@@ -55,8 +55,11 @@ describe('planAttempts', () => {
   });
 
   it('never plans disabled targets or targets of disabled accounts', () => {
-    const route = table([target('a', 0, 1, false), target('b', 0, 1), target('c', 0, 1)], ['acc_c']).route('chat')!;
-    for (let i = 0; i < 50; i++) expect(planAttempts(route, Math.random).map((t) => t.target.id)).toEqual(['b']);
+    const route = table([target('a', 0, 1, false), target('b', 0, 1), target('c', 0, 1)], ['acc_c']).route(
+      'chat',
+    )!;
+    for (let i = 0; i < 50; i++)
+      expect(planAttempts(route, Math.random).map((t) => t.target.id)).toEqual(['b']);
   });
 
   it('resolves aliases to the same route', () => {

@@ -44,7 +44,8 @@ export class RoutingTable {
       const compiled: CompiledRoute = { route, tiers: compileTiers(route, accounts, providers) };
       this.publicModels.push(route.publicModel);
       this.routesByModel.set(route.publicModel, compiled);
-      for (const alias of route.aliases) if (!this.routesByModel.has(alias)) this.routesByModel.set(alias, compiled);
+      for (const alias of route.aliases)
+        if (!this.routesByModel.has(alias)) this.routesByModel.set(alias, compiled);
     }
     this.publicModels.sort();
   }

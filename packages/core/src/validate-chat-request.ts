@@ -31,7 +31,8 @@ export function validateChatRequest(body: unknown): Result<ChatRequest> {
   if (messages.length === 0) return invalid("Invalid 'messages': expected at least one message.", 'messages');
   for (let i = 0; i < messages.length; i++) {
     const message: unknown = messages[i];
-    if (!isObject(message)) return invalid(`Invalid type for 'messages[${i}]': expected an object.`, `messages[${i}]`);
+    if (!isObject(message))
+      return invalid(`Invalid type for 'messages[${i}]': expected an object.`, `messages[${i}]`);
     if (typeof message.role !== 'string' || !ROLES.has(message.role)) {
       return invalid(
         `Invalid value for 'messages[${i}].role': expected one of ${[...ROLES].join(', ')}.`,
@@ -46,7 +47,11 @@ export function validateChatRequest(body: unknown): Result<ChatRequest> {
     return invalid("Invalid type for 'stream_options': expected an object.", 'stream_options');
   }
   const maxTokens = body.max_tokens ?? body.max_completion_tokens;
-  if (maxTokens !== undefined && maxTokens !== null && (!Number.isInteger(maxTokens) || (maxTokens as number) < 1)) {
+  if (
+    maxTokens !== undefined &&
+    maxTokens !== null &&
+    (!Number.isInteger(maxTokens) || (maxTokens as number) < 1)
+  ) {
     const param = body.max_tokens !== undefined ? 'max_tokens' : 'max_completion_tokens';
     return invalid(`Invalid value for '${param}': expected a positive integer.`, param);
   }

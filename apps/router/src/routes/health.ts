@@ -1,0 +1,23 @@
+import type { ServerResponse } from 'node:http';
+import type { RouterContext } from '../router-context';
+
+function json(res: ServerResponse, status: number, requestId: string, payload: unknown): void {
+  const body = JSON.stringify(payload);
+  res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': requestId });
+  res.end(body);
+}
+
+/** GET /healthz — the process is up. */
+export function healthz(res: ServerResponse, requestId: string): void {
+  json(res, 200, requestId, { status: 'ok' });
+}
+
+/** GET /readyz — a config snapshot is loaded, so requests can be served. */
+export function readyz(ctx: RouterContext, res: ServerResponse, requestId: string): void {
+  const table = ctx.snapshots.current();
+  json(res, table ? 200 : 503, requestId, {
+    status: table ? 'ready' : 'starting',
+    snapshotAgeMs: table ? ctx.now() - table.loadedAt : null,
+    usagePending: ctx.usage.pending(),
+  });
+}

@@ -1,0 +1,246 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import {
+  createCredentialCipher,
+  createPrismaClient,
+  generateApiKey,
+  newId,
+  type PrismaClient,
+} from '@switchyard/db';
+import { createTestDatabase } from '@switchyard/db/testing';
+import OpenAI from 'openai';
+
+/** Repository root, so entry points resolve wherever the caller runs from. */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const TSX = `${ROOT}node_modules/.bin/tsx`;
+
+/** A child process we started, with everything it printed (for assertions and failure messages). */
+export interface Proc {
+  child: ChildProcess;
+  output: () => string;
+  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+/** Spawns `tsx <entry>` and resolves once a line of its output matches `ready`. */
+export function spawnTs(
+  entry: string,
+  env: Record<string, string>,
+  ready: RegExp,
+  timeoutMs = 30_000,
+): Promise<{ proc: Proc; match: RegExpMatchArray }> {
+  return spawnProcess(TSX, [`${ROOT}${entry}`], { env, ready, timeoutMs, name: entry });
+}
+
+/** Spawns any command and resolves once a line of its output matches `ready`. */
+export function spawnProcess(
+  command: string,
+  args: string[],
+  options: { env: Record<string, string>; ready: RegExp; timeoutMs?: number; cwd?: string; name?: string },
+): Promise<{ proc: Proc; match: RegExpMatchArray }> {
+  const { env, ready, timeoutMs = 30_000 } = options;
+  const entry = options.name ?? command;
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env },
+    cwd: options.cwd ?? ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const proc: Proc = {
+    child,
+    output: () => text,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${entry} not ready in ${timeoutMs} ms:\n${text}`)),
+      timeoutMs,
+    );
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = text.match(ready);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ proc, match });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${entry} exited with ${code} before it was ready:\n${text}`));
+    });
+  });
+}
+
+/** Waits until `check` returns a truthy value, polling; fails with `what` after the deadline. */
+export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export interface Stack {
+  databaseUrl: string;
+  /** Hex master key the router decrypts upstream credentials with. */
+  masterKey: string;
+  prisma: PrismaClient;
+  routerUrl: string;
+  mockUrl: string;
+  router: Proc;
+  mock: Proc;
+  /** Seeded ids. */
+  providerId: string;
+  accountId: string;
+  routeId: string;
+  /** A key that may call every model. */
+  apiKey: string;
+  apiKeyId: string;
+  /** Makes another key; returns its plaintext and id. */
+  createKey: (data?: {
+    allowedModels?: string[];
+    expiresAt?: Date;
+    revokedAt?: Date;
+  }) => Promise<{ plaintext: string; id: string }>;
+  client: (apiKey?: string, options?: { maxRetries?: number }) => OpenAI;
+  restartRouter: (env?: Record<string, string>) => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+/** Price of the seeded route's upstream model, micro-USD per million tokens. */
+export const SEEDED_PRICE = { input: 150_000n, output: 600_000n };
+export const SEEDED_MODEL = 'chat-small';
+export const UPSTREAM_MODEL = 'mock-gpt-4o-mini';
+
+/**
+ * A real stack for one test file or bench run: a fresh database (migrated) on `pgServerUrl`, the mock
+ * provider and the router as child processes, and a route `chat-small` → mock with a price row.
+ */
+export async function startStack(
+  pgServerUrl: string,
+  routerEnv: Record<string, string> = {},
+): Promise<Stack> {
+  const db = await createTestDatabase(pgServerUrl);
+  const prisma = createPrismaClient(db.databaseUrl);
+  const masterKey = randomBytes(32).toString('hex');
+  const cipher = createCredentialCipher(Buffer.from(masterKey, 'hex'));
+
+  const { proc: mock, match: mockMatch } = await spawnTs(
+    'packages/mock-provider/src/main.ts',
+    { MOCK_PORT: '0', MOCK_HOST: '127.0.0.1' },
+    /listening on (http:\/\/\S+)/,
+  );
+  const mockUrl = (mockMatch[1] as string).replace(/\/$/, '');
+
+  const providerId = newId('prv');
+  const accountId = newId('acc');
+  const routeId = newId('rt');
+  await prisma.provider.create({
+    data: { id: providerId, name: 'mock', kind: 'openai_compatible', baseUrl: mockUrl },
+  });
+  await prisma.upstreamAccount.create({
+    data: {
+      id: accountId,
+      providerId,
+      name: 'mock-primary',
+      credentialCiphertext: cipher.encrypt('sk-upstream-test'),
+    },
+  });
+  await prisma.route.create({
+    data: {
+      id: routeId,
+      publicModel: SEEDED_MODEL,
+      aliases: ['chat-small-alias'],
+      targets: { create: [{ id: newId('tgt'), accountId, upstreamModel: UPSTREAM_MODEL }] },
+    },
+  });
+  await prisma.price.create({
+    data: {
+      id: newId('price'),
+      providerId,
+      model: UPSTREAM_MODEL,
+      inputMicrosPerMillion: SEEDED_PRICE.input,
+      outputMicrosPerMillion: SEEDED_PRICE.output,
+      effectiveFrom: new Date(Date.now() - 60_000),
+    },
+  });
+
+  const createKey: Stack['createKey'] = async (data = {}) => {
+    const key = generateApiKey();
+    const id = newId('key');
+    await prisma.apiKey.create({
+      data: {
+        id,
+        name: `test ${id}`,
+        digest: key.digest,
+        prefix: key.prefix,
+        allowedModels: data.allowedModels ?? [],
+        expiresAt: data.expiresAt ?? null,
+        revokedAt: data.revokedAt ?? null,
+      },
+    });
+    return { plaintext: key.plaintext, id };
+  };
+  const main = await createKey();
+
+  const env = {
+    DATABASE_URL: db.databaseUrl,
+    SWITCHYARD_MASTER_KEY: masterKey,
+    ROUTER_HOST: '127.0.0.1',
+    ROUTER_PORT: '0',
+    USAGE_FLUSH_MS: '50',
+    ...routerEnv,
+  };
+  const launch = async (extra: Record<string, string>) => {
+    const { proc, match } = await spawnTs(
+      'apps/router/src/main.ts',
+      { ...env, ...extra },
+      /config snapshot ready/,
+    );
+    const url = proc.output().match(/"url":"(http:\/\/[^"]+)"/)?.[1];
+    if (!url || !match) throw new Error(`router did not print its url:\n${proc.output()}`);
+    return { proc, url };
+  };
+  let current = await launch({});
+
+  const stack: Stack = {
+    databaseUrl: db.databaseUrl,
+    masterKey,
+    prisma,
+    get routerUrl() {
+      return current.url;
+    },
+    mockUrl,
+    get router() {
+      return current.proc;
+    },
+    mock,
+    providerId,
+    accountId,
+    routeId,
+    apiKey: main.plaintext,
+    apiKeyId: main.id,
+    createKey,
+    client: (apiKey = main.plaintext, options = {}) =>
+      new OpenAI({ apiKey, baseURL: `${current.url}/v1`, maxRetries: options.maxRetries ?? 0 }),
+    restartRouter: async (extra = {}) => {
+      await current.proc.stop();
+      current = await launch(extra);
+    },
+    stop: async () => {
+      await current.proc.stop();
+      await mock.stop();
+      await prisma.$disconnect();
+      await db.drop();
+    },
+  };
+  return stack;
+}
