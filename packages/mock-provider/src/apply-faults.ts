@@ -1,0 +1,70 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isGone, sendJson } from './http-io';
+import type { MockContext } from './mock-context';
+import { type MockFaultSettings, resolveFaults } from './mock-faults';
+import { invalidRequest, openAiErrorForStatus } from './openai-error';
+import { readFaultHeaders } from './read-fault-headers';
+
+/**
+ * Runs a `/v1` request through its faults, then calls `answer` unless a fault answered instead:
+ * a malformed `x-mock-*` header → 400; `hang` → never answers; `latencyMs` → waits; `status` → that error;
+ * `failRate` → 500 with that probability. Stream and drop faults are left to `answer`, which gets the
+ * resolved settings.
+ */
+export function applyFaults(
+  ctx: MockContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  model: string | undefined,
+  answer: (faults: MockFaultSettings) => void,
+): void {
+  const fromHeaders = readFaultHeaders(req.headers);
+  if (!fromHeaders.ok) {
+    sendJson(res, 400, invalidRequest(fromHeaders.message, null, 'mock_invalid_header'), {
+      'x-request-id': requestId,
+    });
+    return;
+  }
+  const forModel = model === undefined ? undefined : ctx.byModel?.get(model);
+  const faults = resolveFaults(ctx.defaults, forModel, fromHeaders.value);
+  if (faults.hang === true) return;
+  const latency = faults.latencyMs ?? 0;
+  if (latency === 0) respond(ctx, res, requestId, model, faults, answer);
+  else {
+    ctx.later(latency, () => {
+      if (!isGone(res)) respond(ctx, res, requestId, model, faults, answer);
+    });
+  }
+}
+
+function respond(
+  ctx: MockContext,
+  res: ServerResponse,
+  requestId: string,
+  model: string | undefined,
+  faults: MockFaultSettings,
+  answer: (faults: MockFaultSettings) => void,
+): void {
+  let status = faults.status !== undefined && faults.status !== 200 ? faults.status : undefined;
+  if (
+    status === undefined &&
+    faults.failRate !== undefined &&
+    faults.failRate > 0 &&
+    ctx.random() < faults.failRate
+  ) {
+    status = 500;
+  }
+  if (status === undefined) {
+    answer(faults);
+    return;
+  }
+  sendJson(
+    res,
+    status,
+    openAiErrorForStatus(status, model),
+    faults.retryAfter === undefined
+      ? { 'x-request-id': requestId }
+      : { 'x-request-id': requestId, 'retry-after': String(faults.retryAfter) },
+  );
+}

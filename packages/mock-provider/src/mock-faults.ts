@@ -1,0 +1,139 @@
+/** One set of injected faults. Every field is optional; absent means "behave normally". */
+export interface MockFaultSettings {
+  /** Delay in ms before the response headers (every /v1 endpoint). */
+  latencyMs?: number;
+  /** Streams only: delay in ms between the response headers and the first SSE event. */
+  ttftMs?: number;
+  /** Streams only: delay in ms between consecutive SSE events (including `[DONE]`). */
+  chunkGapMs?: number;
+  /** Answer with this status and an OpenAI-shaped error body. 200 means "no override". */
+  status?: number;
+  /** Seconds sent as `Retry-After` with an injected error status (typically 429 or 503). */
+  retryAfter?: number;
+  /**
+   * Streams: destroy the socket after this many `data:` events (0 = right after the headers), no `[DONE]`.
+   * Non-streaming requests: destroy the socket without answering.
+   */
+  dropAfterChunks?: number;
+  /** Accept the request and never answer. */
+  hang?: boolean;
+  /** Probability in 0..1 of answering 500 (drawn from the instance's seeded generator when `seed` is set). */
+  failRate?: number;
+}
+
+/** Instance-level faults: defaults, overrides per requested model, and the fail-rate seed. */
+export interface MockFaults extends MockFaultSettings {
+  /** Overrides applied when the request's `model` matches the key; they win over the defaults above. */
+  byModel?: Record<string, MockFaultSettings>;
+  /** Makes `failRate` draws a deterministic sequence (restarted whenever the faults are set). */
+  seed?: number;
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
+
+type SettingKey = keyof MockFaultSettings;
+type Check = (value: unknown) => string | undefined;
+
+const MAX_DELAY_MS = 2_147_483_647;
+
+const nonNegativeInteger =
+  (max: number): Check =>
+  (value) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= max
+      ? undefined
+      : `expected an integer between 0 and ${max}`;
+
+/** Validation of every setting, shared by the config object, the admin endpoint and the headers. */
+export const SETTING_CHECKS: Record<SettingKey, Check> = {
+  latencyMs: nonNegativeInteger(MAX_DELAY_MS),
+  ttftMs: nonNegativeInteger(MAX_DELAY_MS),
+  chunkGapMs: nonNegativeInteger(MAX_DELAY_MS),
+  status: (value) =>
+    typeof value === 'number' && Number.isInteger(value) && (value === 200 || (value >= 400 && value <= 599))
+      ? undefined
+      : 'expected 200 or an integer between 400 and 599',
+  retryAfter: nonNegativeInteger(86_400),
+  dropAfterChunks: nonNegativeInteger(1_000_000),
+  hang: (value) => (typeof value === 'boolean' ? undefined : 'expected a boolean'),
+  failRate: (value) =>
+    typeof value === 'number' && value >= 0 && value <= 1 ? undefined : 'expected a number between 0 and 1',
+};
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseSettings(value: unknown, path: string, extraKeys: ReadonlySet<string>): string | undefined {
+  if (!isObject(value)) return `${path || 'faults'}: expected an object`;
+  for (const [key, field] of Object.entries(value)) {
+    if (extraKeys.has(key) || field === undefined) continue;
+    const check = SETTING_CHECKS[key as SettingKey] as Check | undefined;
+    if (check === undefined)
+      return `${path}${key}: unknown fault (known: ${Object.keys(SETTING_CHECKS).join(', ')})`;
+    const problem = check(field);
+    if (problem !== undefined) return `${path}${key}: ${problem}`;
+  }
+  return undefined;
+}
+
+const INSTANCE_KEYS: ReadonlySet<string> = new Set(['byModel', 'seed']);
+const NO_KEYS: ReadonlySet<string> = new Set();
+
+/** Validates a `MockFaults` object (config, `setFaults`, `POST /__mock/faults`) and names the first bad field. */
+export function parseMockFaults(value: unknown): ParseResult<MockFaults> {
+  const problem = parseSettings(value, '', INSTANCE_KEYS);
+  if (problem !== undefined) return { ok: false, message: problem };
+  const faults = value as MockFaults;
+  if (faults.seed !== undefined && !(typeof faults.seed === 'number' && Number.isInteger(faults.seed))) {
+    return { ok: false, message: 'seed: expected an integer' };
+  }
+  if (faults.byModel !== undefined) {
+    if (!isObject(faults.byModel))
+      return { ok: false, message: 'byModel: expected an object keyed by model' };
+    for (const [model, settings] of Object.entries(faults.byModel)) {
+      const nested = parseSettings(settings, `byModel.${model}.`, NO_KEYS);
+      if (nested !== undefined) return { ok: false, message: nested };
+    }
+  }
+  return { ok: true, value: structuredClone(faults) };
+}
+
+/** Copies the defined fields of `from` over `into`. */
+function overlay(into: MockFaultSettings, from: MockFaultSettings): void {
+  for (const key of Object.keys(from) as SettingKey[]) {
+    const value = from[key];
+    if (value !== undefined) (into as Record<SettingKey, unknown>)[key] = value;
+  }
+}
+
+const NO_FAULTS: MockFaultSettings = Object.freeze({});
+
+/** The instance-level defaults (everything but `byModel` and `seed`), or `undefined` when they set nothing. */
+export function defaultFaultsOf(faults: MockFaults): MockFaultSettings | undefined {
+  let defaults: MockFaultSettings | undefined;
+  for (const key of Object.keys(SETTING_CHECKS) as SettingKey[]) {
+    const value = faults[key];
+    if (value === undefined) continue;
+    defaults ??= {};
+    (defaults as Record<SettingKey, unknown>)[key] = value;
+  }
+  return defaults;
+}
+
+/**
+ * The faults in force for one request: the instance defaults, then the instance's `byModel[model]`, then
+ * the request's headers, each later layer winning field by field. Returns a shared frozen empty object on
+ * the common path where nothing is configured, so a healthy request allocates nothing here.
+ */
+export function resolveFaults(
+  defaults: MockFaultSettings | undefined,
+  forModel: MockFaultSettings | undefined,
+  fromHeaders: MockFaultSettings | undefined,
+): MockFaultSettings {
+  if (forModel === undefined && fromHeaders === undefined) return defaults ?? NO_FAULTS;
+  const resolved: MockFaultSettings = {};
+  if (defaults !== undefined) overlay(resolved, defaults);
+  if (forModel !== undefined) overlay(resolved, forModel);
+  if (fromHeaders !== undefined) overlay(resolved, fromHeaders);
+  return resolved;
+}

@@ -1,0 +1,64 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { applyFaults } from '../apply-faults';
+import { buildChatCompletion, type CompletionMeta } from '../chat-completion';
+import { sendJson } from '../http-io';
+import type { MockContext } from '../mock-context';
+import { parseChatRequest, UNPARSABLE_JSON } from '../parse-chat-request';
+import { planChatReply } from '../plan-chat-reply';
+import { buildChatChunks, writeSseStream } from '../sse-stream';
+import { modelOf, parseJsonBody } from './parse-json-body';
+
+/** `POST /v1/chat/completions`: a deterministic `chat.completion`, or its `chat.completion.chunk` stream. */
+export function v1ChatCompletions(
+  ctx: MockContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  text: string,
+): void {
+  const body = parseJsonBody(text);
+  const model = modelOf(body);
+  const suffix = ctx.nextId();
+  const requestId = `req_mock${suffix}`;
+  ctx.stats.record(
+    req.method ?? 'POST',
+    req.url ?? '',
+    req.headers,
+    body.ok ? body.value : body.raw || null,
+    model,
+  );
+
+  applyFaults(ctx, req, res, requestId, model, (faults) => {
+    if (!body.ok) return sendJson(res, 400, UNPARSABLE_JSON, { 'x-request-id': requestId });
+    const parsed = parseChatRequest(body.value);
+    if (!parsed.ok) return sendJson(res, 400, parsed.error, { 'x-request-id': requestId });
+    const request = parsed.value;
+    const meta: CompletionMeta = {
+      id: `chatcmpl-mock${suffix}`,
+      created: Math.floor(ctx.now() / 1000),
+      model: request.model,
+      toolCallId: `call_mock${suffix}`,
+    };
+    const reply = planChatReply(request);
+
+    if (!request.stream) {
+      if (faults.dropAfterChunks !== undefined) return ctx.drop(res);
+      return sendJson(res, 200, buildChatCompletion(reply, meta), { 'x-request-id': requestId });
+    }
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-request-id': requestId,
+    });
+    writeSseStream(
+      res,
+      buildChatChunks(reply, meta, request.includeUsage),
+      {
+        ttftMs: faults.ttftMs ?? 0,
+        chunkGapMs: faults.chunkGapMs ?? 0,
+        dropAfterChunks: faults.dropAfterChunks,
+      },
+      ctx.later,
+      () => ctx.dropped.add(res),
+    );
+  });
+}

@@ -1,0 +1,34 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { applyFaults } from '../apply-faults';
+import { buildEmbeddingsResponse, parseEmbeddingsRequest } from '../embeddings';
+import { sendJson } from '../http-io';
+import type { MockContext } from '../mock-context';
+import { UNPARSABLE_JSON } from '../parse-chat-request';
+import { modelOf, parseJsonBody } from './parse-json-body';
+
+/** `POST /v1/embeddings`: deterministic unit vectors, float or base64. */
+export function v1Embeddings(
+  ctx: MockContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  text: string,
+): void {
+  const body = parseJsonBody(text);
+  const model = modelOf(body);
+  const requestId = `req_mock${ctx.nextId()}`;
+  ctx.stats.record(
+    req.method ?? 'POST',
+    req.url ?? '',
+    req.headers,
+    body.ok ? body.value : body.raw || null,
+    model,
+  );
+
+  applyFaults(ctx, req, res, requestId, model, (faults) => {
+    if (!body.ok) return sendJson(res, 400, UNPARSABLE_JSON, { 'x-request-id': requestId });
+    const parsed = parseEmbeddingsRequest(body.value);
+    if (!parsed.ok) return sendJson(res, 400, parsed.error, { 'x-request-id': requestId });
+    if (faults.dropAfterChunks !== undefined) return ctx.drop(res);
+    sendJson(res, 200, buildEmbeddingsResponse(parsed.value), { 'x-request-id': requestId });
+  });
+}

@@ -1,0 +1,15 @@
+import { startTestPostgres } from '@switchyard/db/testing';
+import type { TestProject } from 'vitest/node';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** A PostgreSQL server URL; each test file creates its own database on it. */
+    pgServerUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const server = await startTestPostgres();
+  project.provide('pgServerUrl', server.serverUrl);
+  return () => server.stop();
+}
