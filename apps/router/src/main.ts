@@ -37,13 +37,23 @@ async function main(): Promise<void> {
   const prisma = createPrismaClient(env.DATABASE_URL);
 
   const snapshots = new SnapshotStore({
-    load: () => loadConfigSnapshot(prisma, cipher),
-    subscribe: (onChange) => listenForConfigChanges(env.DATABASE_URL, onChange, { log: logger }),
+    load: () =>
+      loadConfigSnapshot(prisma, cipher, {
+        onCredentialError: (accountId, error) =>
+          logger.error('upstream credential cannot be decrypted; account disabled', {
+            accountId,
+            error: error.message,
+          }),
+      }),
+    subscribe: (onChange) =>
+      listenForConfigChanges(env.DATABASE_URL, () => onChange(), { log: (message) => logger.warn(message) }),
     refreshIntervalMs: env.SNAPSHOT_REFRESH_MS,
     logger,
   });
   const usage = new BatchedUsageSink({
-    write: (events) => insertUsageEvents(prisma, events),
+    write: async (events) => {
+      await insertUsageEvents(prisma, events);
+    },
     flushIntervalMs: env.USAGE_FLUSH_MS,
     maxBatch: env.USAGE_BATCH_SIZE,
     logger,

@@ -14,12 +14,13 @@ afterAll(async () => {
 const messages = [{ role: 'user' as const, content: 'hello' }];
 
 async function mockRequests(): Promise<number> {
-  const stats = (await (await fetch(`${stack.mockUrl}/__mock/stats`)).json()) as { requests: number };
+  const stats = (await (await fetch(`${stack.mockOrigin}/__mock/stats`)).json()) as { requests: unknown };
+  if (typeof stats.requests !== 'number') throw new Error(`unexpected mock stats: ${JSON.stringify(stats)}`);
   return stats.requests;
 }
 
 async function setMockFaults(faults: Record<string, unknown> | null): Promise<void> {
-  const res = await fetch(`${stack.mockUrl}/__mock/faults`, {
+  const res = await fetch(`${stack.mockOrigin}/__mock/faults`, {
     method: faults ? 'POST' : 'DELETE',
     headers: { 'content-type': 'application/json' },
     body: faults ? JSON.stringify(faults) : null,
@@ -180,7 +181,7 @@ describe('upstream failures', () => {
   });
 
   it('429 with Retry-After when the upstream rate limits', async () => {
-    await setMockFaults({ status: 429, retryAfterSeconds: 7 });
+    await setMockFaults({ status: 429, retryAfter: 7 });
     try {
       const error = await apiError(stack.client().chat.completions.create({ model: SEEDED_MODEL, messages }));
       expect(error.status).toBe(429);

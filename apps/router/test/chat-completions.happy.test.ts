@@ -170,6 +170,11 @@ describe('POST /v1/chat/completions through the router', () => {
   });
 
   it('records exactly one usage row per request sent, with the provider-reported tokens', async () => {
+    // Let rows of earlier tests land first, so the before/after difference counts only this test.
+    await waitFor('earlier usage to be written', async () => {
+      const ready = (await (await fetch(`${stack.routerUrl}/readyz`)).json()) as { usagePending: number };
+      return ready.usagePending === 0;
+    });
     const before = await stack.prisma.usageEvent.count({ where: { keyId: stack.apiKeyId } });
     const sent = 12;
     const ids = await Promise.all(

@@ -41,21 +41,13 @@ describe('API key authentication', () => {
   it('401 for revoked and expired keys', async () => {
     const revoked = await stack.createKey({ revokedAt: new Date(Date.now() - 1000) });
     const expired = await stack.createKey({ expiresAt: new Date(Date.now() - 1000) });
-    // The router learns about new keys through LISTEN/NOTIFY; wait for it to know these two.
-    const deadline = Date.now() + 5000;
-    let r = await statusOf(revoked.plaintext);
-    while (r.code === 'invalid_api_key' && Date.now() < deadline) r = await statusOf(revoked.plaintext);
-    expect(r).toMatchObject({ status: 401, code: 'revoked_api_key' });
+    expect(await statusOf(revoked.plaintext)).toMatchObject({ status: 401, code: 'revoked_api_key' });
     expect(await statusOf(expired.plaintext)).toMatchObject({ status: 401, code: 'expired_api_key' });
   });
 
   it('rejects a key within 1 s of its revocation', async () => {
     const key = await stack.createKey();
     const client = new OpenAI({ apiKey: key.plaintext, baseURL: `${stack.routerUrl}/v1`, maxRetries: 0 });
-    const deadline = Date.now() + 5000;
-    let ok = false;
-    while (!ok && Date.now() < deadline) ok = (await statusOf(key.plaintext)).status === 200;
-    expect(ok).toBe(true);
     expect((await client.chat.completions.create({ model: SEEDED_MODEL, messages })).choices).toHaveLength(1);
 
     await stack.prisma.apiKey.update({ where: { id: key.id }, data: { revokedAt: new Date() } });

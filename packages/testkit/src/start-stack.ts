@@ -94,7 +94,10 @@ export interface Stack {
   masterKey: string;
   prisma: PrismaClient;
   routerUrl: string;
+  /** The mock's OpenAI base URL, ending in /v1 (what the seeded provider points at). */
   mockUrl: string;
+  /** The mock's origin, for its /__mock admin endpoints. */
+  mockOrigin: string;
   router: Proc;
   mock: Proc;
   /** Seeded ids. */
@@ -104,7 +107,7 @@ export interface Stack {
   /** A key that may call every model. */
   apiKey: string;
   apiKeyId: string;
-  /** Makes another key; returns its plaintext and id. */
+  /** Makes another key and waits until the router's snapshot knows it; returns its plaintext and id. */
   createKey: (data?: {
     allowedModels?: string[];
     expiresAt?: Date;
@@ -189,7 +192,7 @@ export async function startStack(
     });
     return { plaintext: key.plaintext, id };
   };
-  const main = await createKey();
+  const insertKey = createKey;
 
   const env = {
     DATABASE_URL: db.databaseUrl,
@@ -209,7 +212,18 @@ export async function startStack(
     if (!url || !match) throw new Error(`router did not print its url:\n${proc.output()}`);
     return { proc, url };
   };
+  const main = await insertKey();
   let current = await launch({});
+  /** The router learns of new keys through LISTEN/NOTIFY; wait until it stops calling this one unknown. */
+  const awaitKnown = async (plaintext: string) => {
+    await waitFor('the router to know a new key', async () => {
+      const res = await fetch(`${current.url}/v1/models`, {
+        headers: { authorization: `Bearer ${plaintext}` },
+      });
+      const body = (await res.json()) as { error?: { code?: string } };
+      return body.error?.code !== 'invalid_api_key';
+    });
+  };
 
   const stack: Stack = {
     databaseUrl: db.databaseUrl,
@@ -219,6 +233,7 @@ export async function startStack(
       return current.url;
     },
     mockUrl,
+    mockOrigin: new URL(mockUrl).origin,
     get router() {
       return current.proc;
     },
@@ -228,7 +243,11 @@ export async function startStack(
     routeId,
     apiKey: main.plaintext,
     apiKeyId: main.id,
-    createKey,
+    createKey: async (data) => {
+      const key = await insertKey(data);
+      await awaitKnown(key.plaintext);
+      return key;
+    },
     client: (apiKey = main.plaintext, options = {}) =>
       new OpenAI({ apiKey, baseURL: `${current.url}/v1`, maxRetries: options.maxRetries ?? 0 }),
     restartRouter: async (extra = {}) => {
