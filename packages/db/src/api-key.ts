@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import { randomBase62 } from './random-base62';
+
+export const API_KEY_PREFIX = 'sk-sy-';
+/** 43 base62 characters carry 256 bits. */
+const SECRET_CHARS = 43;
+const DISPLAY_PREFIX_CHARS = 10;
+
+export interface GeneratedApiKey {
+  /** Shown to the user once; never stored. */
+  plaintext: string;
+  /** sha256 hex of the plaintext: what is stored and looked up. */
+  digest: string;
+  /** First 10 characters (e.g. "sk-sy-AbC1"), safe to display and log. */
+  prefix: string;
+}
+
+export function generateApiKey(): GeneratedApiKey {
+  const plaintext = `${API_KEY_PREFIX}${randomBase62(SECRET_CHARS)}`;
+  return { plaintext, digest: digestApiKey(plaintext), prefix: apiKeyDisplayPrefix(plaintext) };
+}
+
+/** sha256 hex of a presented key. A fast hash is right here: the key has 256 bits of entropy, not a password's. */
+export function digestApiKey(plaintext: string): string {
+  return createHash('sha256').update(plaintext, 'utf8').digest('hex');
+}
+
+export function apiKeyDisplayPrefix(plaintext: string): string {
+  return plaintext.slice(0, DISPLAY_PREFIX_CHARS);
+}

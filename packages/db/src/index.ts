@@ -1,0 +1,44 @@
+export {
+  API_KEY_PREFIX,
+  apiKeyDisplayPrefix,
+  digestApiKey,
+  type GeneratedApiKey,
+  generateApiKey,
+} from './api-key';
+export { type CreatePrismaClientOptions, createPrismaClient, Prisma, type PrismaClient } from './client';
+export {
+  CONFIG_CHANNEL,
+  type ConfigChange,
+  type ConfigListener,
+  type ListenForConfigChangesOptions,
+  listenForConfigChanges,
+} from './config-listener';
+export {
+  type CredentialCipher,
+  CredentialDecryptError,
+  createCredentialCipher,
+  MasterKeyError,
+  parseMasterKey,
+} from './credential-cipher';
+export {
+  type EmbeddedPostgres,
+  type StartEmbeddedPostgresOptions,
+  startEmbeddedPostgres,
+} from './embedded-postgres';
+export { newId } from './ids';
+export {
+  type ApplyMigrationsOptions,
+  type ApplyMigrationsResult,
+  applyMigrations,
+  DatabaseUnreachableError,
+} from './migrate';
+export { redactDatabaseUrl } from './redact-database-url';
+export {
+  DEMO_PUBLIC_MODEL,
+  MOCK_UPSTREAM_MODEL,
+  type SeedOptions,
+  type SeedResult,
+  seedIfEmpty,
+} from './seed';
+export { type LoadConfigSnapshotOptions, loadConfigSnapshot } from './snapshot-repository';
+export { type InsertUsageEventsResult, insertUsageEvents } from './usage-repository';

@@ -1,0 +1,130 @@
+import bcrypt from 'bcryptjs';
+import { generateApiKey } from './api-key';
+import type { PrismaClient } from './client';
+import type { CredentialCipher } from './credential-cipher';
+import { newId } from './ids';
+import { randomBase62 } from './random-base62';
+
+/** Arbitrary constant ("SWSEED"): concurrent first starts serialise here so only one of them seeds. */
+const SEED_LOCK_KEY = '91823956506948';
+const BCRYPT_COST = 12;
+
+export const DEMO_PUBLIC_MODEL = 'demo-chat';
+export const MOCK_UPSTREAM_MODEL = 'mock-gpt-4o-mini';
+
+export interface SeedOptions {
+  adminEmail: string;
+  /** Generated (and returned) when absent. */
+  adminPassword?: string;
+  /** The mock provider's OpenAI base URL including `/v1`, e.g. `http://127.0.0.1:4010/v1`. */
+  mockBaseUrl: string;
+}
+
+export type SeedResult =
+  | { seeded: false }
+  | {
+      seeded: true;
+      /** Plaintexts are returned once, to be printed once; only hashes/digests are stored. */
+      admin: { id: string; email: string; password: string; passwordGenerated: boolean };
+      demoApiKey: { id: string; plaintext: string; prefix: string };
+      provider: { id: string; name: string };
+      account: { id: string; name: string };
+      route: { id: string; publicModel: string };
+    };
+
+/**
+ * First-start data, written only when the database has no user at all: an owner, the mock provider with one
+ * account, a `demo-chat` route to it, a price for its model and one demo API key. Safe to call on every start
+ * and from several processes at once.
+ */
+export async function seedIfEmpty(
+  prisma: PrismaClient,
+  cipher: CredentialCipher,
+  options: SeedOptions,
+): Promise<SeedResult> {
+  if ((await prisma.user.count()) > 0) return { seeded: false };
+
+  const password = options.adminPassword ?? randomBase62(20);
+  // Hash outside the transaction: bcrypt is deliberately slow and the lock should be held briefly.
+  const passwordHash = await bcrypt.hash(password, BCRYPT_COST);
+  const apiKey = generateApiKey();
+  const ids = {
+    user: newId('usr'),
+    provider: newId('prv'),
+    account: newId('acc'),
+    route: newId('rt'),
+    target: newId('tgt'),
+    price: newId('price'),
+    key: newId('key'),
+  };
+
+  return prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK_KEY}::bigint)`;
+    if ((await tx.user.count()) > 0) return { seeded: false } as const;
+
+    const admin = await tx.user.create({
+      data: { id: ids.user, email: options.adminEmail, name: 'Owner', passwordHash, role: 'owner' },
+    });
+    const provider = await tx.provider.create({
+      data: {
+        id: ids.provider,
+        name: 'mock',
+        kind: 'openai_compatible',
+        baseUrl: options.mockBaseUrl.replace(/\/+$/, ''),
+      },
+    });
+    const account = await tx.upstreamAccount.create({
+      data: {
+        id: ids.account,
+        providerId: provider.id,
+        name: 'mock-primary',
+        // The mock provider accepts any key; a real-looking dummy exercises the encryption path end to end.
+        credentialCiphertext: cipher.encrypt(`mock-${randomBase62(24)}`),
+      },
+    });
+    const route = await tx.route.create({
+      data: {
+        id: ids.route,
+        publicModel: DEMO_PUBLIC_MODEL,
+        description: 'Demo route to the bundled mock provider',
+        targets: { create: { id: ids.target, accountId: account.id, upstreamModel: MOCK_UPSTREAM_MODEL } },
+      },
+    });
+    await tx.price.create({
+      data: {
+        id: ids.price,
+        providerId: provider.id,
+        model: MOCK_UPSTREAM_MODEL,
+        // $0.15 / $0.60 per million tokens, in micro-USD.
+        inputMicrosPerMillion: 150_000n,
+        outputMicrosPerMillion: 600_000n,
+        cachedInputMicrosPerMillion: 75_000n,
+        effectiveFrom: new Date(0),
+      },
+    });
+    const key = await tx.apiKey.create({
+      data: {
+        id: ids.key,
+        name: 'Demo key',
+        digest: apiKey.digest,
+        prefix: apiKey.prefix,
+        ownerId: admin.id,
+        environment: 'development',
+      },
+    });
+
+    return {
+      seeded: true,
+      admin: {
+        id: admin.id,
+        email: admin.email,
+        password,
+        passwordGenerated: options.adminPassword === undefined,
+      },
+      demoApiKey: { id: key.id, plaintext: apiKey.plaintext, prefix: apiKey.prefix },
+      provider: { id: provider.id, name: provider.name },
+      account: { id: account.id, name: account.name },
+      route: { id: route.id, publicModel: route.publicModel },
+    } as const;
+  });
+}

@@ -1,0 +1,298 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPrismaClient, type PrismaClient } from './client';
+import { createCredentialCipher } from './credential-cipher';
+import { seedIfEmpty } from './seed';
+import { loadConfigSnapshot } from './snapshot-repository';
+import { createTestDatabase, getTestPostgresServerUrl, type TestDatabase } from './testing';
+
+const cipher = createCredentialCipher(randomBytes(32));
+
+describe('loadConfigSnapshot', () => {
+  let db: TestDatabase;
+  let prisma: PrismaClient;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(await getTestPostgresServerUrl());
+    prisma = createPrismaClient(db.databaseUrl);
+    await prisma.team.create({ data: { id: 'team_1', name: 'Platform' } });
+    await prisma.provider.create({
+      data: { id: 'prv_a', name: 'openai', kind: 'openai', baseUrl: 'https://api.example.test/v1/' },
+    });
+    await prisma.provider.create({
+      data: {
+        id: 'prv_b',
+        name: 'claude',
+        kind: 'anthropic',
+        baseUrl: 'https://anthropic.example.test',
+        enabled: false,
+      },
+    });
+    await prisma.upstreamAccount.create({
+      data: {
+        id: 'acc_a1',
+        providerId: 'prv_a',
+        name: 'primary',
+        credentialCiphertext: cipher.encrypt('sk-upstream-a1'),
+        weight: 3,
+        priority: 1,
+      },
+    });
+    await prisma.upstreamAccount.create({
+      data: {
+        id: 'acc_b1',
+        providerId: 'prv_b',
+        name: 'backup',
+        credentialCiphertext: cipher.encrypt('sk-ant-b1'),
+        enabled: false,
+      },
+    });
+    await prisma.route.create({
+      data: {
+        id: 'rt_chat',
+        publicModel: 'chat',
+        aliases: ['gpt-4o', 'default'],
+        targets: {
+          create: [
+            { id: 'tgt_2', accountId: 'acc_b1', upstreamModel: 'claude-sonnet', tier: 1, weight: 1 },
+            { id: 'tgt_1', accountId: 'acc_a1', upstreamModel: 'gpt-4o', tier: 0, weight: 5, enabled: false },
+          ],
+        },
+      },
+    });
+    await prisma.price.create({
+      data: {
+        id: 'price_1',
+        providerId: 'prv_a',
+        model: 'gpt-4o',
+        inputMicrosPerMillion: 2_500_000n,
+        outputMicrosPerMillion: 10_000_000n,
+        cachedInputMicrosPerMillion: 1_250_000n,
+        effectiveFrom: new Date('2025-01-01T00:00:00.000Z'),
+      },
+    });
+    await prisma.price.create({
+      data: {
+        id: 'price_2',
+        providerId: 'prv_a',
+        model: 'gpt-4o',
+        inputMicrosPerMillion: 9_007_199_254_740_993n,
+        outputMicrosPerMillion: 1n,
+        effectiveFrom: new Date('2025-06-01T12:30:00.123Z'),
+      },
+    });
+    await prisma.apiKey.createMany({
+      data: [
+        {
+          id: 'key_live',
+          name: 'live',
+          digest: 'd1',
+          prefix: 'sk-sy-live',
+          teamId: 'team_1',
+          tags: ['a', 'b'],
+          allowedModels: ['chat'],
+        },
+        {
+          id: 'key_revoked',
+          name: 'revoked',
+          digest: 'd2',
+          prefix: 'sk-sy-revo',
+          revokedAt: new Date('2025-02-03T04:05:06.789Z'),
+        },
+        {
+          id: 'key_expired',
+          name: 'expired',
+          digest: 'd3',
+          prefix: 'sk-sy-expi',
+          environment: 'staging',
+          expiresAt: new Date('2024-12-31T23:59:59.999Z'),
+        },
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await prisma.$disconnect();
+    await db.drop();
+  });
+
+  it('maps every configuration row to core records, keeping revoked and expired keys', async () => {
+    const snapshot = await loadConfigSnapshot(prisma, cipher, { now: () => 1_700_000_000_000 });
+    expect(snapshot).toEqual({
+      keys: [
+        {
+          id: 'key_expired',
+          name: 'expired',
+          digest: 'd3',
+          prefix: 'sk-sy-expi',
+          teamId: null,
+          environment: 'staging',
+          tags: [],
+          allowedModels: [],
+          expiresAt: Date.parse('2024-12-31T23:59:59.999Z'),
+          revokedAt: null,
+        },
+        {
+          id: 'key_live',
+          name: 'live',
+          digest: 'd1',
+          prefix: 'sk-sy-live',
+          teamId: 'team_1',
+          environment: 'production',
+          tags: ['a', 'b'],
+          allowedModels: ['chat'],
+          expiresAt: null,
+          revokedAt: null,
+        },
+        {
+          id: 'key_revoked',
+          name: 'revoked',
+          digest: 'd2',
+          prefix: 'sk-sy-revo',
+          teamId: null,
+          environment: 'production',
+          tags: [],
+          allowedModels: [],
+          expiresAt: null,
+          revokedAt: Date.parse('2025-02-03T04:05:06.789Z'),
+        },
+      ],
+      providers: [
+        {
+          id: 'prv_a',
+          name: 'openai',
+          kind: 'openai',
+          baseUrl: 'https://api.example.test/v1',
+          enabled: true,
+        },
+        {
+          id: 'prv_b',
+          name: 'claude',
+          kind: 'anthropic',
+          baseUrl: 'https://anthropic.example.test',
+          enabled: false,
+        },
+      ],
+      accounts: [
+        {
+          id: 'acc_a1',
+          providerId: 'prv_a',
+          name: 'primary',
+          credential: 'sk-upstream-a1',
+          weight: 3,
+          priority: 1,
+          enabled: true,
+        },
+        {
+          id: 'acc_b1',
+          providerId: 'prv_b',
+          name: 'backup',
+          credential: 'sk-ant-b1',
+          weight: 1,
+          priority: 0,
+          enabled: false,
+        },
+      ],
+      routes: [
+        {
+          id: 'rt_chat',
+          publicModel: 'chat',
+          aliases: ['gpt-4o', 'default'],
+          enabled: true,
+          targets: [
+            { id: 'tgt_1', accountId: 'acc_a1', upstreamModel: 'gpt-4o', tier: 0, weight: 5, enabled: false },
+            {
+              id: 'tgt_2',
+              accountId: 'acc_b1',
+              upstreamModel: 'claude-sonnet',
+              tier: 1,
+              weight: 1,
+              enabled: true,
+            },
+          ],
+        },
+      ],
+      prices: [
+        {
+          providerId: 'prv_a',
+          model: 'gpt-4o',
+          inputMicrosPerMillion: 2_500_000n,
+          outputMicrosPerMillion: 10_000_000n,
+          cachedInputMicrosPerMillion: 1_250_000n,
+          effectiveFrom: Date.parse('2025-01-01T00:00:00.000Z'),
+        },
+        {
+          providerId: 'prv_a',
+          model: 'gpt-4o',
+          inputMicrosPerMillion: 9_007_199_254_740_993n,
+          outputMicrosPerMillion: 1n,
+          cachedInputMicrosPerMillion: null,
+          effectiveFrom: Date.parse('2025-06-01T12:30:00.123Z'),
+        },
+      ],
+      loadedAt: 1_700_000_000_000,
+    });
+  });
+
+  it('disables an account whose credential cannot be decrypted and reports it, loading the rest', async () => {
+    const otherCipher = createCredentialCipher(randomBytes(32));
+    await prisma.upstreamAccount.create({
+      data: {
+        id: 'acc_bad',
+        providerId: 'prv_a',
+        name: 'foreign-key',
+        credentialCiphertext: otherCipher.encrypt('nope'),
+      },
+    });
+    const failures: string[] = [];
+    const snapshot = await loadConfigSnapshot(prisma, cipher, {
+      onCredentialError: (accountId) => failures.push(accountId),
+    });
+    expect(failures).toEqual(['acc_bad']);
+    expect(snapshot.accounts.find((account) => account.id === 'acc_bad')).toMatchObject({
+      enabled: false,
+      credential: '',
+    });
+    expect(snapshot.accounts.find((account) => account.id === 'acc_a1')).toMatchObject({
+      enabled: true,
+      credential: 'sk-upstream-a1',
+    });
+    await prisma.upstreamAccount.delete({ where: { id: 'acc_bad' } });
+  });
+
+  it('loads what the seed writes, with the demo route pointing at the decrypted mock account', async () => {
+    const seedDb = await createTestDatabase(await getTestPostgresServerUrl());
+    const seedPrisma = createPrismaClient(seedDb.databaseUrl);
+    try {
+      const seeded = await seedIfEmpty(seedPrisma, cipher, {
+        adminEmail: 'a@b.test',
+        mockBaseUrl: 'http://127.0.0.1:4010/v1',
+      });
+      if (!seeded.seeded) throw new Error('expected a seed');
+      const snapshot = await loadConfigSnapshot(seedPrisma, cipher);
+      expect(snapshot.routes).toEqual([
+        {
+          id: seeded.route.id,
+          publicModel: 'demo-chat',
+          aliases: [],
+          enabled: true,
+          targets: [
+            expect.objectContaining({
+              accountId: seeded.account.id,
+              upstreamModel: 'mock-gpt-4o-mini',
+              tier: 0,
+              enabled: true,
+            }),
+          ],
+        },
+      ]);
+      expect(snapshot.accounts).toEqual([
+        expect.objectContaining({ id: seeded.account.id, credential: expect.stringMatching(/^mock-/) }),
+      ]);
+      expect(snapshot.keys.map((key) => key.prefix)).toEqual([seeded.demoApiKey.prefix]);
+    } finally {
+      await seedPrisma.$disconnect();
+      await seedDb.drop();
+    }
+  });
+});

