@@ -32,6 +32,7 @@ export {
   applyMigrations,
   DatabaseUnreachableError,
 } from './migrate';
+export { BCRYPT_COST, hashPassword } from './password';
 export { redactDatabaseUrl } from './redact-database-url';
 export {
   DEMO_PUBLIC_MODEL,

@@ -1,13 +1,12 @@
-import bcrypt from 'bcryptjs';
 import { generateApiKey } from './api-key';
 import type { PrismaClient } from './client';
 import type { CredentialCipher } from './credential-cipher';
 import { newId } from './ids';
+import { hashPassword } from './password';
 import { randomBase62 } from './random-base62';
 
 /** Arbitrary constant ("SWSEED"): concurrent first starts serialise here so only one of them seeds. */
 const SEED_LOCK_KEY = '91823956506948';
-const BCRYPT_COST = 12;
 
 export const DEMO_PUBLIC_MODEL = 'demo-chat';
 export const MOCK_UPSTREAM_MODEL = 'mock-gpt-4o-mini';
@@ -46,7 +45,7 @@ export async function seedIfEmpty(
 
   const password = options.adminPassword ?? randomBase62(20);
   // Hash outside the transaction: bcrypt is deliberately slow and the lock should be held briefly.
-  const passwordHash = await bcrypt.hash(password, BCRYPT_COST);
+  const passwordHash = await hashPassword(password);
   const apiKey = generateApiKey();
   const ids = {
     user: newId('usr'),
