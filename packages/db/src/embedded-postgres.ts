@@ -398,9 +398,12 @@ function withDatabase(serverUrl: string, database: string): string {
 
 function postgresEnv(): NodeJS.ProcessEnv {
   // Messages in English so logs are greppable; no inherited PG* variables steering the server.
-  const env: NodeJS.ProcessEnv = {};
+  const env: Record<string, string | undefined> = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('PG')) env[key] = value;
-  return { ...env, LC_MESSAGES: 'C', LC_ALL: 'C' };
+  // Cast: Next's types (loaded alongside in the dashboard) make NODE_ENV required on ProcessEnv.
+  env.LC_MESSAGES = 'C';
+  env.LC_ALL = 'C';
+  return env as NodeJS.ProcessEnv;
 }
 
 function forwardLines(child: ChildProcess, onLine: (line: string) => void): void {

@@ -1,0 +1,62 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { getAdminContext } from '@/server/admin-context';
+import { toAdminError } from '@/server/admin-error';
+import { requireConsoleActor } from '@/server/console-session';
+import { createKey, createKeyInput, type KeyView, revokeKey } from '@/server/keys';
+
+export type CreateKeyState =
+  | { status: 'idle' }
+  | { status: 'created'; plaintext: string; key: KeyView }
+  | { status: 'error'; message: string; field?: string };
+
+export type RevokeKeyState = { error: string | null };
+
+const DAY_MS = 86_400_000;
+
+function text(form: FormData, name: string): string {
+  const value = form.get(name);
+  return typeof value === 'string' ? value : '';
+}
+
+function failure(error: unknown): { status: 'error'; message: string; field?: string } {
+  const adminError = toAdminError(error);
+  if (adminError.code === 'internal') console.error('console action failed', error);
+  return { status: 'error', message: adminError.message, field: adminError.field };
+}
+
+export async function createKeyAction(_previous: CreateKeyState, form: FormData): Promise<CreateKeyState> {
+  const actor = await requireConsoleActor();
+  const ctx = getAdminContext();
+  try {
+    const expiresInDays = Number(text(form, 'expiresInDays') || '0');
+    const input = createKeyInput.parse({
+      name: text(form, 'name'),
+      environment: text(form, 'environment') || undefined,
+      allowedModels: text(form, 'allowedModels')
+        .split(/[\s,]+/)
+        .filter((model) => model.length > 0),
+      expiresAt:
+        Number.isFinite(expiresInDays) && expiresInDays > 0
+          ? new Date(ctx.now().getTime() + expiresInDays * DAY_MS).toISOString()
+          : null,
+    });
+    const result = await createKey(ctx, actor, input);
+    revalidatePath('/keys');
+    return { status: 'created', ...result };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+export async function revokeKeyAction(_previous: RevokeKeyState, form: FormData): Promise<RevokeKeyState> {
+  const actor = await requireConsoleActor();
+  try {
+    await revokeKey(getAdminContext(), actor, text(form, 'id'));
+    revalidatePath('/keys');
+    return { error: null };
+  } catch (error) {
+    return { error: failure(error).message };
+  }
+}

@@ -1,0 +1,148 @@
+'use client';
+
+import { useActionState, useState } from 'react';
+import { type CreateKeyState, createKeyAction } from './actions';
+
+const inputClass =
+  'mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
+
+export function CreateKeyForm({ routerUrl, knownModels }: { routerUrl: string; knownModels: string[] }) {
+  const [state, formAction, pending] = useActionState<CreateKeyState, FormData>(createKeyAction, {
+    status: 'idle',
+  });
+  const [dismissed, setDismissed] = useState<string | null>(null);
+  const created = state.status === 'created' && dismissed !== state.key.id ? state : null;
+
+  return (
+    <section
+      aria-labelledby="create-key-heading"
+      className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+    >
+      <h2 id="create-key-heading" className="text-base font-semibold">
+        Create a key
+      </h2>
+      <form action={formAction} className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        <div>
+          <label htmlFor="key-name" className="block text-sm font-medium text-slate-700">
+            Name
+          </label>
+          <input
+            id="key-name"
+            name="name"
+            required
+            maxLength={100}
+            placeholder="checkout-service"
+            className={inputClass}
+          />
+        </div>
+        <div>
+          <label htmlFor="key-environment" className="block text-sm font-medium text-slate-700">
+            Environment
+          </label>
+          <select id="key-environment" name="environment" defaultValue="production" className={inputClass}>
+            <option value="production">production</option>
+            <option value="staging">staging</option>
+            <option value="development">development</option>
+          </select>
+        </div>
+        <div>
+          <label htmlFor="key-models" className="block text-sm font-medium text-slate-700">
+            Allowed models
+          </label>
+          <input
+            id="key-models"
+            name="allowedModels"
+            placeholder={knownModels.length > 0 ? knownModels.slice(0, 3).join(', ') : 'all models'}
+            aria-describedby="key-models-hint"
+            className={inputClass}
+          />
+          <p id="key-models-hint" className="mt-1 text-xs text-slate-500">
+            Comma-separated. Empty allows every model.
+          </p>
+        </div>
+        <div>
+          <label htmlFor="key-expiry" className="block text-sm font-medium text-slate-700">
+            Expires
+          </label>
+          <select id="key-expiry" name="expiresInDays" defaultValue="0" className={inputClass}>
+            <option value="0">Never</option>
+            <option value="7">In 7 days</option>
+            <option value="30">In 30 days</option>
+            <option value="90">In 90 days</option>
+            <option value="365">In 1 year</option>
+          </select>
+        </div>
+        <div className="sm:col-span-2 lg:col-span-4">
+          <button
+            type="submit"
+            disabled={pending}
+            className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
+          >
+            Create key
+          </button>
+          {pending && <span className="ml-3 text-sm text-slate-500">Creating…</span>}
+        </div>
+      </form>
+
+      {state.status === 'error' && (
+        <p role="alert" className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+          {state.message}
+        </p>
+      )}
+
+      {created && (
+        <div
+          role="status"
+          data-testid="new-key-panel"
+          className="mt-6 rounded-lg border border-amber-300 bg-amber-50 p-4"
+        >
+          <p className="text-sm font-semibold text-amber-900">
+            Key “{created.key.name}” created. Copy it now: it will not be shown again.
+          </p>
+          <div className="mt-3 flex items-center gap-2">
+            <code
+              data-testid="new-key-plaintext"
+              className="block flex-1 overflow-x-auto rounded-md bg-white px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-amber-200"
+            >
+              {created.plaintext}
+            </code>
+            <CopyButton text={created.plaintext} />
+          </div>
+          <p className="mt-3 text-xs text-amber-900">
+            Use it as a bearer token against <code className="font-mono">{routerUrl}/v1</code>, e.g.{' '}
+            <code className="font-mono">
+              curl {routerUrl}/v1/chat/completions -H "Authorization: Bearer …"
+            </code>
+          </p>
+          <button
+            type="button"
+            onClick={() => setDismissed(created.key.id)}
+            className="mt-3 text-sm font-medium text-amber-900 underline"
+          >
+            I have copied it
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function CopyButton({ text }: { text: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <button
+      type="button"
+      onClick={async () => {
+        try {
+          await navigator.clipboard.writeText(text);
+          setCopied(true);
+        } catch {
+          setCopied(false);
+        }
+      }}
+      className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
+    >
+      {copied ? 'Copied' : 'Copy'}
+    </button>
+  );
+}

@@ -1,0 +1,124 @@
+import type { Metadata } from 'next';
+import { StatusBadge } from '@/components/status-badge';
+import { getEnv } from '@/env';
+import { formatUtc } from '@/lib/format';
+import { canWrite } from '@/server/actor';
+import { getAdminContext } from '@/server/admin-context';
+import { requireConsoleActor } from '@/server/console-session';
+import { listKeys } from '@/server/keys';
+import { MAX_PAGE_SIZE } from '@/server/pagination';
+import { listRoutes } from '@/server/routes';
+import { CreateKeyForm } from './create-key-form';
+import { RevokeKeyButton } from './revoke-key-button';
+
+export const metadata: Metadata = { title: 'API keys' };
+
+export default async function KeysPage() {
+  const actor = await requireConsoleActor();
+  const ctx = getAdminContext();
+  const [keys, routes] = await Promise.all([
+    listKeys(ctx, actor, { limit: MAX_PAGE_SIZE }),
+    listRoutes(ctx, actor),
+  ]);
+  const writable = canWrite(actor);
+
+  return (
+    <div className="space-y-8">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          Keys authenticate applications against the router. Only a digest is stored; the key itself is shown
+          once.
+        </p>
+      </div>
+
+      {writable && (
+        <CreateKeyForm
+          routerUrl={getEnv().ROUTER_PUBLIC_URL}
+          knownModels={routes.items.map((route) => route.publicModel)}
+        />
+      )}
+
+      <section
+        aria-labelledby="keys-heading"
+        className="rounded-xl border border-slate-200 bg-white shadow-sm"
+      >
+        <h2 id="keys-heading" className="px-6 pt-5 text-base font-semibold">
+          All keys{' '}
+          <span className="text-sm font-normal text-slate-500">
+            ({keys.items.length}
+            {keys.nextCursor ? ' newest shown' : ''})
+          </span>
+        </h2>
+        {keys.items.length === 0 ? (
+          <p className="px-6 py-8 text-sm text-slate-500">No keys yet.</p>
+        ) : (
+          <div className="mt-3 overflow-x-auto">
+            <table className="min-w-full divide-y divide-slate-200 text-sm">
+              <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
+                <tr>
+                  <th scope="col" className="px-6 py-2">
+                    Name
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Prefix
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Environment
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Status
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Models
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Last used
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Created
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Expires
+                  </th>
+                  {writable && (
+                    <th scope="col" className="px-6 py-2">
+                      <span className="sr-only">Actions</span>
+                    </th>
+                  )}
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {keys.items.map((key) => (
+                  <tr key={key.id} data-testid="key-row" data-key-id={key.id}>
+                    <td className="px-6 py-2 whitespace-nowrap font-medium">{key.name}</td>
+                    <td className="px-3 py-2 whitespace-nowrap font-mono text-xs">{key.prefix}…</td>
+                    <td className="px-3 py-2">{key.environment}</td>
+                    <td className="px-3 py-2" data-testid="key-status">
+                      <StatusBadge status={key.status} />
+                    </td>
+                    <td className="px-3 py-2 text-slate-600">
+                      {key.allowedModels.length === 0 ? 'all' : key.allowedModels.join(', ')}
+                    </td>
+                    <td className="px-3 py-2 whitespace-nowrap text-slate-600">
+                      {key.lastUsedAt ? formatUtc(key.lastUsedAt) : 'never'}
+                    </td>
+                    <td className="px-3 py-2 whitespace-nowrap text-slate-600">{formatUtc(key.createdAt)}</td>
+                    <td className="px-3 py-2 whitespace-nowrap text-slate-600">
+                      {key.expiresAt ? formatUtc(key.expiresAt) : 'never'}
+                    </td>
+                    {writable && (
+                      <td className="px-6 py-2 text-right">
+                        {key.status === 'active' && <RevokeKeyButton id={key.id} name={key.name} />}
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

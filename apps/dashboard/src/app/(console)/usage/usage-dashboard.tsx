@@ -1,0 +1,217 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { StatusBadge } from '@/components/status-badge';
+import { formatInteger, formatMicrosUsd, formatMs, formatUtc } from '@/lib/format';
+import type { HourlyUsageView, UsageEventView } from '@/server/usage';
+import { fetchAdmin } from './fetch-admin';
+import { HourlyChart } from './hourly-chart';
+import { EVENTS_PAGE_SIZE, HOURLY_WINDOW_HOURS } from './usage-settings';
+
+const EVENTS_REFRESH_MS = 3_000;
+const HOURLY_REFRESH_MS = 15_000;
+
+const statuses = ['success', 'error', 'interrupted', 'client_cancelled', 'rejected'] as const;
+
+interface EventsPage {
+  items: UsageEventView[];
+  nextCursor: string | null;
+}
+
+interface HourlySeries {
+  hours: number;
+  items: HourlyUsageView[];
+}
+
+const inputClass =
+  'mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
+
+export function UsageDashboard({
+  initialEvents,
+  initialHourly,
+}: {
+  initialEvents: EventsPage;
+  initialHourly: HourlySeries;
+}) {
+  const [model, setModel] = useState('');
+  const [status, setStatus] = useState('');
+  const filtered = model !== '' || status !== '';
+
+  const query = new URLSearchParams({ limit: String(EVENTS_PAGE_SIZE) });
+  if (model !== '') query.set('model', model);
+  if (status !== '') query.set('status', status);
+
+  const events = useQuery({
+    queryKey: ['usage-events', model, status],
+    queryFn: () => fetchAdmin<EventsPage>(`/usage/events?${query}`),
+    initialData: filtered ? undefined : initialEvents,
+    refetchInterval: EVENTS_REFRESH_MS,
+  });
+  const hourly = useQuery({
+    queryKey: ['usage-hourly', HOURLY_WINDOW_HOURS],
+    queryFn: () => fetchAdmin<HourlySeries>(`/usage/hourly?hours=${HOURLY_WINDOW_HOURS}`),
+    initialData: initialHourly,
+    refetchInterval: HOURLY_REFRESH_MS,
+  });
+
+  const totals = hourly.data.items.reduce(
+    (sum, bucket) => ({
+      requests: sum.requests + bucket.requests,
+      cost: sum.cost + BigInt(bucket.costMicros),
+    }),
+    { requests: 0, cost: 0n },
+  );
+
+  return (
+    <>
+      <section
+        aria-labelledby="hourly-heading"
+        className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
+      >
+        <div className="flex flex-wrap items-baseline justify-between gap-4">
+          <h2 id="hourly-heading" className="text-base font-semibold">
+            Last {HOURLY_WINDOW_HOURS} hours
+          </h2>
+          <p className="text-sm text-slate-600">
+            <span data-testid="hourly-requests">{formatInteger(totals.requests)}</span> requests ·{' '}
+            <span data-testid="hourly-cost">{formatMicrosUsd(totals.cost)}</span>
+          </p>
+        </div>
+        <HourlyChart buckets={hourly.data.items} />
+      </section>
+
+      <section
+        aria-labelledby="events-heading"
+        className="rounded-xl border border-slate-200 bg-white shadow-sm"
+      >
+        <div className="flex flex-wrap items-end justify-between gap-4 px-6 pt-5">
+          <h2 id="events-heading" className="text-base font-semibold">
+            Latest requests
+            {events.isFetching && (
+              <span className="ml-2 text-xs font-normal text-slate-400">refreshing…</span>
+            )}
+          </h2>
+          <div className="flex gap-3">
+            <div>
+              <label htmlFor="filter-model" className="block text-xs font-medium text-slate-600">
+                Model
+              </label>
+              <input
+                id="filter-model"
+                value={model}
+                onChange={(event) => setModel(event.target.value.trim())}
+                placeholder="any"
+                className={inputClass}
+              />
+            </div>
+            <div>
+              <label htmlFor="filter-status" className="block text-xs font-medium text-slate-600">
+                Status
+              </label>
+              <select
+                id="filter-status"
+                value={status}
+                onChange={(event) => setStatus(event.target.value)}
+                className={inputClass}
+              >
+                <option value="">any</option>
+                {statuses.map((value) => (
+                  <option key={value} value={value}>
+                    {value}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+        </div>
+        {events.error && (
+          <p role="alert" className="mx-6 mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+            {events.error.message}
+          </p>
+        )}
+        <div className="mt-3 overflow-x-auto">
+          <table className="min-w-full divide-y divide-slate-200 text-sm">
+            <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
+              <tr>
+                <th scope="col" className="px-6 py-2">
+                  Time
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Key
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Model
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Served model
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Status
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  HTTP
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  Latency
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  TTFT
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  Tokens in
+                </th>
+                <th scope="col" className="px-3 py-2 text-right">
+                  Tokens out
+                </th>
+                <th scope="col" className="px-6 py-2 text-right">
+                  Cost
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {(events.data?.items ?? []).map((event) => (
+                <tr key={event.requestId} data-testid="usage-row" data-request-id={event.requestId}>
+                  <td className="px-6 py-2 whitespace-nowrap text-slate-600" title={event.requestId}>
+                    {formatUtc(event.createdAt)}
+                  </td>
+                  <td className="px-3 py-2 whitespace-nowrap">
+                    {event.keyName ?? <span className="text-slate-400">{event.keyId ?? '—'}</span>}
+                    {event.keyPrefix && (
+                      <span className="ml-1 font-mono text-xs text-slate-400">{event.keyPrefix}</span>
+                    )}
+                  </td>
+                  <td className="px-3 py-2 whitespace-nowrap font-mono text-xs">{event.requestedModel}</td>
+                  <td className="px-3 py-2 whitespace-nowrap font-mono text-xs text-slate-600">
+                    {event.servedModel ?? '—'}
+                  </td>
+                  <td className="px-3 py-2 whitespace-nowrap">
+                    <StatusBadge status={event.status} />
+                    {event.errorClass && (
+                      <span className="ml-1 text-xs text-slate-500">{event.errorClass}</span>
+                    )}
+                  </td>
+                  <td className="px-3 py-2 text-right tabular-nums">{event.httpStatus}</td>
+                  <td className="px-3 py-2 whitespace-nowrap text-right tabular-nums">
+                    {formatMs(event.latencyMs)}
+                  </td>
+                  <td className="px-3 py-2 whitespace-nowrap text-right tabular-nums">
+                    {formatMs(event.ttftMs)}
+                  </td>
+                  <td className="px-3 py-2 text-right tabular-nums">{formatInteger(event.inputTokens)}</td>
+                  <td className="px-3 py-2 text-right tabular-nums">{formatInteger(event.outputTokens)}</td>
+                  <td className="px-6 py-2 text-right tabular-nums">{formatMicrosUsd(event.costMicros)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {events.data?.items.length === 0 && (
+            <p className="px-6 py-8 text-sm text-slate-500">
+              {filtered ? 'No requests match these filters.' : 'No requests yet.'}
+            </p>
+          )}
+        </div>
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,7 @@
+import { adminRoute, ok } from '@/http/admin-route';
+import { parseJsonBody } from '@/http/parse-request';
+import { updateAccount, updateAccountInput } from '@/server/accounts';
+
+export const PATCH = adminRoute<{ id: string }>(async ({ req, ctx, actor, params }) =>
+  ok(await updateAccount(ctx, actor, params.id, await parseJsonBody(req, updateAccountInput))),
+);

@@ -1,0 +1,35 @@
+import type { Metadata } from 'next';
+import { LoginForm } from './login-form';
+
+export const metadata: Metadata = { title: 'Sign in' };
+
+/** Only same-site paths are followed after sign-in, so the page cannot be used as an open redirect. */
+function safeCallbackUrl(value: string | string[] | undefined): string {
+  const url = typeof value === 'string' ? value : '';
+  return url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\') ? url : '/keys';
+}
+
+/** next-auth redirects here with ?error=<code> when a non-JavaScript sign-in fails. */
+function signInErrorMessage(code: string): string {
+  return code === 'CredentialsSignin' ? 'Invalid email or password.' : 'Sign-in failed. Try again.';
+}
+
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const params = await searchParams;
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4">
+      <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
+        <h1 className="text-xl font-semibold">Sign in to Switchyard</h1>
+        <p className="mt-1 text-sm text-slate-600">Use your console account.</p>
+        <LoginForm
+          callbackUrl={safeCallbackUrl(params.callbackUrl)}
+          initialError={params.error === undefined ? null : signInErrorMessage(String(params.error))}
+        />
+      </div>
+    </main>
+  );
+}

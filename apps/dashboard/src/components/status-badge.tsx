@@ -1,0 +1,22 @@
+const tones: Record<string, string> = {
+  active: 'bg-emerald-50 text-emerald-700 ring-emerald-600/20',
+  success: 'bg-emerald-50 text-emerald-700 ring-emerald-600/20',
+  revoked: 'bg-red-50 text-red-700 ring-red-600/20',
+  error: 'bg-red-50 text-red-700 ring-red-600/20',
+  rejected: 'bg-orange-50 text-orange-700 ring-orange-600/20',
+  expired: 'bg-amber-50 text-amber-800 ring-amber-600/20',
+  interrupted: 'bg-amber-50 text-amber-800 ring-amber-600/20',
+  client_cancelled: 'bg-slate-100 text-slate-700 ring-slate-500/20',
+};
+
+export function StatusBadge({ status }: { status: string }) {
+  return (
+    <span
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${
+        tones[status] ?? 'bg-slate-100 text-slate-700 ring-slate-500/20'
+      }`}
+    >
+      {status}
+    </span>
+  );
+}

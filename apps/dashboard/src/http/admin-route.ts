@@ -1,0 +1,66 @@
+import { newId } from '@switchyard/db/admin';
+import { type NextRequest, NextResponse } from 'next/server';
+import type { Actor } from '../server/actor';
+import { type AdminContext, getAdminContext } from '../server/admin-context';
+import { ADMIN_ERROR_STATUS, toAdminError } from '../server/admin-error';
+import { authenticateAdminRequest } from './authenticate-admin-request';
+
+export interface AdminRequest<P> {
+  req: NextRequest;
+  ctx: AdminContext;
+  actor: Actor;
+  params: P;
+}
+
+/** What a handler answers; `body: null` with 204 sends no body. */
+export interface AdminResult {
+  status: number;
+  body: unknown;
+}
+
+export const ok = (body: unknown): AdminResult => ({ status: 200, body });
+export const created = (body: unknown): AdminResult => ({ status: 201, body });
+export const noContent = (): AdminResult => ({ status: 204, body: null });
+
+/**
+ * Wraps one admin API handler: request id, authentication, and the one error shape
+ * `{ error: { code, message, requestId } }`. Authorisation (viewer vs writer) lives in the server functions.
+ */
+export function adminRoute<P = Record<string, never>>(
+  handler: (request: AdminRequest<P>) => Promise<AdminResult>,
+): (req: NextRequest, context: { params: Promise<P> }) => Promise<Response> {
+  return async (req, context) => {
+    const requestId = newId('req');
+    const headers = { 'x-request-id': requestId, 'cache-control': 'no-store' };
+    try {
+      const ctx = getAdminContext();
+      const actor = await authenticateAdminRequest(req, ctx);
+      const result = await handler({ req, ctx, actor, params: await context.params });
+      if (result.status === 204) return new Response(null, { status: 204, headers });
+      return NextResponse.json(result.body, { status: result.status, headers });
+    } catch (error) {
+      const adminError = toAdminError(error);
+      if (adminError.code === 'internal') {
+        console.error(
+          JSON.stringify({
+            level: 'error',
+            msg: 'admin api request failed',
+            requestId,
+            method: req.method,
+            path: req.nextUrl.pathname,
+            error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+          }),
+        );
+      }
+      const body = {
+        error: {
+          code: adminError.code,
+          message: adminError.message,
+          requestId,
+          ...(adminError.field === undefined ? {} : { field: adminError.field }),
+        },
+      };
+      return NextResponse.json(body, { status: ADMIN_ERROR_STATUS[adminError.code], headers });
+    }
+  };
+}

@@ -1,0 +1,28 @@
+import type { NextRequest } from 'next/server';
+import { getToken } from 'next-auth/jwt';
+import { getEnv } from '../env';
+import { type Actor, ADMIN_TOKEN_ACTOR, userActor } from '../server/actor';
+import type { AdminContext } from '../server/admin-context';
+import { AdminError } from '../server/admin-error';
+import { constantTimeEqual } from './constant-time-equal';
+
+/**
+ * An admin API caller is either the holder of SWITCHYARD_ADMIN_TOKEN (Authorization: Bearer) or a signed-in
+ * console user (session cookie). A request that sends an Authorization header is judged by it alone.
+ */
+export async function authenticateAdminRequest(req: NextRequest, ctx: AdminContext): Promise<Actor> {
+  const env = getEnv();
+  const authorization = req.headers.get('authorization');
+  if (authorization !== null) {
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(authorization)?.[1];
+    const expected = env.SWITCHYARD_ADMIN_TOKEN;
+    if (token === undefined || expected === undefined || !constantTimeEqual(token, expected)) {
+      throw new AdminError('unauthorized', 'The admin token is missing or wrong.');
+    }
+    return ADMIN_TOKEN_ACTOR;
+  }
+  const session = await getToken({ req, secret: env.NEXTAUTH_SECRET });
+  const user = session?.sub ? await ctx.repos.users.findById(session.sub) : null;
+  if (!user) throw new AdminError('unauthorized', 'Sign in or send Authorization: Bearer <admin token>.');
+  return userActor(user);
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { formatMicrosUsd, formatUtc } from './format';
+
+describe('formatMicrosUsd', () => {
+  it.each([
+    ['0', '$0.00'],
+    ['1', '$0.000001'],
+    ['1234', '$0.001234'],
+    ['2500000', '$2.50'],
+    ['1234567890', '$1,234.56789'],
+    ['-1500000', '-$1.50'],
+  ])('%s micro-USD reads %s', (micros, expected) => {
+    expect(formatMicrosUsd(micros)).toBe(expected);
+  });
+
+  it('stays exact beyond the float range', () => {
+    expect(formatMicrosUsd(9007199254740993123n)).toBe('$9,007,199,254,740.993123');
+  });
+});
+
+describe('formatUtc', () => {
+  it('renders ISO times as UTC and null as a dash', () => {
+    expect(formatUtc('2025-03-04T05:06:07.890Z')).toBe('2025-03-04 05:06:07 UTC');
+    expect(formatUtc(null)).toBe('—');
+  });
+});

@@ -1,0 +1,38 @@
+const MICROS_PER_USD = 1_000_000n;
+
+/**
+ * Integer micro-USD (as the API sends it, a decimal string) → "$1,234.50", "$0.000123". Exact: no floats.
+ * Shows at least cents and at most micro-dollars.
+ */
+export function formatMicrosUsd(micros: string | bigint): string {
+  const value = BigInt(micros);
+  const sign = value < 0n ? '-' : '';
+  const abs = value < 0n ? -value : value;
+  const dollars = (abs / MICROS_PER_USD).toLocaleString('en-US');
+  const fraction = (abs % MICROS_PER_USD).toString().padStart(6, '0').replace(/0+$/, '').padEnd(2, '0');
+  return `${sign}$${dollars}.${fraction}`;
+}
+
+/** Micro-USD → dollars as a number, for chart axes only (display, never arithmetic on money). */
+export function microsToUsdNumber(micros: string): number {
+  return Number(micros) / 1_000_000;
+}
+
+/** ISO time → "2025-01-31 14:05:09 UTC". Deterministic on server and client, so hydration never differs. */
+export function formatUtc(iso: string | null): string {
+  if (iso === null) return '—';
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+}
+
+/** ISO hour start → "14:00" (UTC) for chart ticks. */
+export function formatUtcHour(iso: string): string {
+  return iso.slice(11, 16);
+}
+
+export function formatInteger(value: number | null): string {
+  return value === null ? '—' : value.toLocaleString('en-US');
+}
+
+export function formatMs(value: number | null): string {
+  return value === null ? '—' : `${value.toLocaleString('en-US')} ms`;
+}

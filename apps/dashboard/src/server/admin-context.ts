@@ -1,0 +1,64 @@
+import {
+  type AdminRepositories,
+  createAdminRepositories,
+  createCredentialCipher,
+  createPrismaClient,
+  type PrismaClient,
+  parseMasterKey,
+} from '@switchyard/db/admin';
+import { getEnv } from '../env';
+import { AdminError } from './admin-error';
+
+/** What every server function is handed: repositories, the credential cipher and a clock. */
+export interface AdminContext {
+  repos: AdminRepositories;
+  /** Encrypts an upstream credential for storage; fails when no master key is configured. */
+  encryptCredential(plaintext: string): string;
+  now(): Date;
+}
+
+export interface AdminContextOptions {
+  prisma: PrismaClient;
+  /** SWITCHYARD_MASTER_KEY as text; without it, storing upstream credentials is refused. */
+  masterKey?: string;
+  now?: () => Date;
+}
+
+export function createAdminContext({
+  prisma,
+  masterKey,
+  now = () => new Date(),
+}: AdminContextOptions): AdminContext {
+  const cipher = masterKey === undefined ? null : createCredentialCipher(parseMasterKey(masterKey));
+  return {
+    repos: createAdminRepositories(prisma, { now }),
+    encryptCredential(plaintext) {
+      if (!cipher) {
+        throw new AdminError(
+          'internal',
+          'SWITCHYARD_MASTER_KEY is not configured; upstream credentials cannot be stored.',
+        );
+      }
+      return cipher.encrypt(plaintext);
+    },
+    now,
+  };
+}
+
+// One pool per server process, on globalThis: Next bundles route handlers, pages and instrumentation as separate
+// module graphs (and `next dev` reloads modules), so a module-level client would open a pool per graph.
+const shared = globalThis as unknown as { switchyardPrisma?: PrismaClient };
+
+// The context itself stays per module graph: its repositories throw error classes that this graph's
+// toAdminError must recognise with instanceof, which fails for classes loaded by another graph.
+let context: AdminContext | undefined;
+
+/** The process-wide context, built from the validated environment on first use. */
+export function getAdminContext(): AdminContext {
+  if (!context) {
+    const env = getEnv();
+    shared.switchyardPrisma ??= createPrismaClient(env.DATABASE_URL);
+    context = createAdminContext({ prisma: shared.switchyardPrisma, masterKey: env.SWITCHYARD_MASTER_KEY });
+  }
+  return context;
+}

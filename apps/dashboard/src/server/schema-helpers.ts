@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+/** A public or upstream model name. */
+export const modelName = z.string().trim().min(1).max(200);
+
+/** A display name for a resource. */
+export const resourceName = z.string().trim().min(1).max(100);
+
+/** Rejects an update body that would change nothing. */
+export function nonEmptyChanges<T extends z.ZodObject>(schema: T) {
+  return schema.refine((value) => Object.values(value).some((field) => field !== undefined), {
+    message: 'must change at least one field',
+  });
+}

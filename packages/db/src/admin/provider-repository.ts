@@ -1,0 +1,81 @@
+import type { Prisma, PrismaClient } from '../client';
+import { newId } from '../ids';
+import type { AdminProvider, AuditActor, NewProvider, ProviderChanges } from './admin-records';
+import { AdminRepositoryError } from './admin-repository-error';
+import { appendAuditLog } from './append-audit-log';
+import { prismaErrorCode } from './prisma-error-code';
+
+export interface ProviderRepository {
+  /** Ordered by name. */
+  list(): Promise<AdminProvider[]>;
+  findById(id: string): Promise<AdminProvider | null>;
+  create(input: NewProvider, actor: AuditActor): Promise<AdminProvider>;
+  /** Null when the provider does not exist. */
+  update(id: string, changes: ProviderChanges, actor: AuditActor): Promise<AdminProvider | null>;
+}
+
+function toAdminProvider(row: Prisma.ProviderModel): AdminProvider {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    baseUrl: row.baseUrl,
+    enabled: row.enabled,
+    createdAt: row.createdAt.getTime(),
+  };
+}
+
+function duplicateName(error: unknown): never {
+  if (prismaErrorCode(error) === 'P2002') {
+    throw new AdminRepositoryError('conflict', 'name', 'A provider with this name already exists.');
+  }
+  throw error;
+}
+
+export function createProviderRepository(prisma: PrismaClient): ProviderRepository {
+  return {
+    async list() {
+      const rows = await prisma.provider.findMany({ orderBy: { name: 'asc' } });
+      return rows.map(toAdminProvider);
+    },
+
+    async findById(id) {
+      const row = await prisma.provider.findUnique({ where: { id } });
+      return row ? toAdminProvider(row) : null;
+    },
+
+    async create(input, actor) {
+      const id = newId('prv');
+      const row = await prisma
+        .$transaction(async (tx) => {
+          const created = await tx.provider.create({ data: { id, ...input } });
+          await appendAuditLog(tx, actor, {
+            action: 'provider.create',
+            targetType: 'provider',
+            targetId: id,
+            details: { ...input },
+          });
+          return created;
+        })
+        .catch(duplicateName);
+      return toAdminProvider(row);
+    },
+
+    async update(id, changes, actor) {
+      const row = await prisma
+        .$transaction(async (tx) => {
+          const { count } = await tx.provider.updateMany({ where: { id }, data: changes });
+          if (count === 0) return null;
+          await appendAuditLog(tx, actor, {
+            action: 'provider.update',
+            targetType: 'provider',
+            targetId: id,
+            details: { ...changes },
+          });
+          return tx.provider.findUnique({ where: { id } });
+        })
+        .catch(duplicateName);
+      return row ? toAdminProvider(row) : null;
+    },
+  };
+}

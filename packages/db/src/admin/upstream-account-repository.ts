@@ -1,0 +1,122 @@
+import type { Prisma, PrismaClient } from '../client';
+import { newId } from '../ids';
+import type {
+  AdminUpstreamAccount,
+  AuditActor,
+  NewUpstreamAccount,
+  UpstreamAccountChanges,
+} from './admin-records';
+import { AdminRepositoryError } from './admin-repository-error';
+import { appendAuditLog } from './append-audit-log';
+import { prismaErrorCode } from './prisma-error-code';
+
+export interface UpstreamAccountRepository {
+  /** Ordered by provider, then priority, then name; optionally only one provider's accounts. */
+  list(filter: { providerId?: string }): Promise<AdminUpstreamAccount[]>;
+  findById(id: string): Promise<AdminUpstreamAccount | null>;
+  create(input: NewUpstreamAccount, actor: AuditActor): Promise<AdminUpstreamAccount>;
+  /** Null when the account does not exist. */
+  update(
+    id: string,
+    changes: UpstreamAccountChanges,
+    actor: AuditActor,
+  ): Promise<AdminUpstreamAccount | null>;
+}
+
+/** Selecting columns explicitly keeps the ciphertext out of every read. */
+const publicColumns = {
+  id: true,
+  providerId: true,
+  name: true,
+  weight: true,
+  priority: true,
+  enabled: true,
+  createdAt: true,
+} as const;
+
+function toAdminUpstreamAccount(
+  row: Omit<Prisma.UpstreamAccountModel, 'credentialCiphertext'>,
+): AdminUpstreamAccount {
+  return {
+    id: row.id,
+    providerId: row.providerId,
+    name: row.name,
+    weight: row.weight,
+    priority: row.priority,
+    enabled: row.enabled,
+    createdAt: row.createdAt.getTime(),
+  };
+}
+
+function translateWriteError(error: unknown): never {
+  switch (prismaErrorCode(error)) {
+    case 'P2002':
+      throw new AdminRepositoryError(
+        'conflict',
+        'name',
+        'This provider already has an account with this name.',
+      );
+    case 'P2003':
+      throw new AdminRepositoryError('invalid_reference', 'providerId', 'The provider does not exist.');
+    default:
+      throw error;
+  }
+}
+
+/** Audit details describe what changed without the credential itself. */
+function auditDetails(changes: UpstreamAccountChanges & { providerId?: string }) {
+  const { credentialCiphertext, ...rest } = changes;
+  return { ...rest, ...(credentialCiphertext === undefined ? {} : { credentialSet: true }) };
+}
+
+export function createUpstreamAccountRepository(prisma: PrismaClient): UpstreamAccountRepository {
+  return {
+    async list({ providerId }) {
+      const rows = await prisma.upstreamAccount.findMany({
+        where: providerId === undefined ? {} : { providerId },
+        select: publicColumns,
+        orderBy: [{ providerId: 'asc' }, { priority: 'asc' }, { name: 'asc' }],
+      });
+      return rows.map(toAdminUpstreamAccount);
+    },
+
+    async findById(id) {
+      const row = await prisma.upstreamAccount.findUnique({ where: { id }, select: publicColumns });
+      return row ? toAdminUpstreamAccount(row) : null;
+    },
+
+    async create(input, actor) {
+      const id = newId('acc');
+      const row = await prisma
+        .$transaction(async (tx) => {
+          const created = await tx.upstreamAccount.create({ data: { id, ...input }, select: publicColumns });
+          await appendAuditLog(tx, actor, {
+            action: 'upstream_account.create',
+            targetType: 'upstream_account',
+            targetId: id,
+            details: auditDetails(input),
+          });
+          return created;
+        })
+        .catch(translateWriteError);
+      return toAdminUpstreamAccount(row);
+    },
+
+    async update(id, changes, actor) {
+      const row = await prisma
+        .$transaction(async (tx) => {
+          const { count } = await tx.upstreamAccount.updateMany({ where: { id }, data: changes });
+          if (count === 0) return null;
+          await appendAuditLog(tx, actor, {
+            action: 'upstream_account.update',
+            targetType: 'upstream_account',
+            targetId: id,
+            details: auditDetails(changes),
+          });
+          return tx.upstreamAccount.findUnique({ where: { id }, select: publicColumns });
+        })
+        .catch(translateWriteError);
+      return row ? toAdminUpstreamAccount(row) : null;
+    },
+  };
+}
