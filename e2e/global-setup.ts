@@ -1,0 +1,66 @@
+import { createServer } from 'node:net';
+import { hashPassword } from '@switchyard/db';
+import { startTestPostgres } from '@switchyard/db/testing';
+import { ROOT, spawnProcess, startStack } from '@switchyard/testkit';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export const ADMIN = { email: 'e2e-admin@switchyard.local', password: 'e2e-password-1234' };
+
+/**
+ * The whole system for the browser tests: PostgreSQL, mock provider, router, and the built dashboard
+ * (`next start`), with an admin user. URLs reach the tests through process.env.
+ */
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const pg = await startTestPostgres();
+  const stack = await startStack(pg.serverUrl);
+  await stack.prisma.user.create({
+    data: {
+      id: 'usr_e2eadmin',
+      email: ADMIN.email,
+      passwordHash: await hashPassword(ADMIN.password),
+      role: 'owner',
+    },
+  });
+  const port = await freePort();
+  const dashboardUrl = `http://127.0.0.1:${port}`;
+  const { proc: dashboard } = await spawnProcess(
+    `${ROOT}node_modules/.bin/next`,
+    ['start', '-p', String(port), '-H', '127.0.0.1'],
+    {
+      cwd: `${ROOT}apps/dashboard`,
+      env: {
+        NODE_ENV: 'production',
+        NEXT_TELEMETRY_DISABLED: '1',
+        DATABASE_URL: stack.databaseUrl,
+        NEXTAUTH_SECRET: 'e2e-session-secret-not-for-production',
+        NEXTAUTH_URL: dashboardUrl,
+        SWITCHYARD_MASTER_KEY: stack.masterKey,
+        ROUTER_PUBLIC_URL: stack.routerUrl,
+      },
+      ready: /Ready in|started server|Local:/i,
+      timeoutMs: 60_000,
+      name: 'dashboard',
+    },
+  );
+  process.env.E2E_DASHBOARD_URL = dashboardUrl;
+  process.env.E2E_ROUTER_URL = stack.routerUrl;
+  process.env.E2E_ADMIN_EMAIL = ADMIN.email;
+  process.env.E2E_ADMIN_PASSWORD = ADMIN.password;
+  process.env.E2E_MODEL = 'chat-small';
+  return async () => {
+    await dashboard.stop();
+    await stack.stop();
+    await pg.stop();
+  };
+}

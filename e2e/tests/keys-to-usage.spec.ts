@@ -1,0 +1,45 @@
+import { expect, test } from '@playwright/test';
+import OpenAI from 'openai';
+
+test('sign in, create a key, call the router with it, see the request in the usage table', async ({
+  page,
+}) => {
+  const email = process.env.E2E_ADMIN_EMAIL ?? '';
+  const password = process.env.E2E_ADMIN_PASSWORD ?? '';
+  const model = process.env.E2E_MODEL ?? '';
+
+  await page.goto('/keys');
+  // Not signed in: the console sends us to the sign-in page.
+  await expect(page).toHaveURL(/\/login/);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  // Signed in, the console returns us to the page we asked for.
+  await expect(page).toHaveURL(/\/keys$/);
+  const keyName = `e2e key ${Date.now()}`;
+  await page.getByLabel('Name').fill(keyName);
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const plaintext = (await page.getByTestId('new-key-plaintext').textContent())?.trim() ?? '';
+  expect(plaintext).toMatch(/^sk-sy-/);
+  await expect(page.getByRole('row').filter({ hasText: keyName })).toBeVisible();
+
+  const client = new OpenAI({
+    apiKey: plaintext,
+    baseURL: `${process.env.E2E_ROUTER_URL}/v1`,
+    maxRetries: 0,
+  });
+  // The router learns about the new key through LISTEN/NOTIFY; a fresh key may take a moment to arrive.
+  let completion: OpenAI.Chat.Completions.ChatCompletion | null = null;
+  await expect(async () => {
+    completion = await client.chat.completions.create({
+      model,
+      messages: [{ role: 'user', content: 'hello from e2e' }],
+    });
+  }).toPass({ timeout: 5_000 });
+  expect(completion!.choices[0]?.message.content).toContain('hello from e2e');
+
+  await page.goto('/usage');
+  const row = page.getByTestId('usage-row').filter({ hasText: model }).filter({ hasText: 'success' });
+  await expect(row.first()).toBeVisible({ timeout: 15_000 });
+  await expect(row.first()).toContainText(keyName);
+});
