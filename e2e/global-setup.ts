@@ -1,19 +1,6 @@
-import { createServer } from 'node:net';
 import { hashPassword } from '@switchyard/db';
-import { startTestPostgres } from '@switchyard/db/testing';
+import { freePort, startTestPostgres } from '@switchyard/db/testing';
 import { ROOT, spawnProcess, startStack } from '@switchyard/testkit';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export const ADMIN = { email: 'e2e-admin@switchyard.local', password: 'e2e-password-1234' };
 

@@ -2,30 +2,9 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from './embedded-postgres';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function sql<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
+import { freePort, queryOnce } from './testing';
 
 describe('startEmbeddedPostgres failures', () => {
   const roots: string[] = [];
@@ -46,7 +25,7 @@ describe('startEmbeddedPostgres failures', () => {
     try {
       const url = new URL(server.connectionString);
       url.password = 'wrong';
-      await expect(sql(url.toString(), 'SELECT 1')).rejects.toThrow(/password authentication failed/);
+      await expect(queryOnce(url.toString(), 'SELECT 1')).rejects.toThrow(/password authentication failed/);
     } finally {
       await server.stop();
     }

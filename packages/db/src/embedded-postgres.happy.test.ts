@@ -1,31 +1,9 @@
 import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from './embedded-postgres';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function sql<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
+import { freePort, queryOnce } from './testing';
 
 describe('startEmbeddedPostgres', () => {
   const roots: string[] = [];
@@ -49,19 +27,21 @@ describe('startEmbeddedPostgres', () => {
     expect(first.connectionString).toMatch(
       new RegExp(`^postgresql://postgres:[0-9a-f]{48}@127\\.0\\.0\\.1:${port}/switchyard$`),
     );
-    await sql(
+    await queryOnce(
       first.connectionString,
       "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('survives restart')",
     );
     await first.stop();
     await first.stop();
-    await expect(sql(first.connectionString, 'SELECT 1')).rejects.toThrow();
+    await expect(queryOnce(first.connectionString, 'SELECT 1')).rejects.toThrow();
     expect((await stat(path.join(dataDir, 'postmaster.pid')).catch(() => null)) === null).toBe(true);
 
     const second = await startEmbeddedPostgres({ dataDir, port, database: 'switchyard' });
     try {
       expect(second.connectionString).toBe(first.connectionString);
-      expect(await sql(second.connectionString, 'SELECT v FROM kept')).toEqual([{ v: 'survives restart' }]);
+      expect(await queryOnce(second.connectionString, 'SELECT v FROM kept')).toEqual([
+        { v: 'survives restart' },
+      ]);
     } finally {
       await second.stop();
     }
