@@ -81,15 +81,19 @@ async function stopChildren(): Promise<void> {
   );
 }
 
-let signalsSeen = 0;
+// One Ctrl-C under `npm start` arrives twice: from the terminal and forwarded by npm. Only a signal well after
+// the first means "stop waiting"; killing children at once would cut the router's final usage flush.
+const FORCE_AFTER_MS = 2_000;
+let firstSignalAt: number | null = null;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    signalsSeen += 1;
-    if (signalsSeen > 1) {
+    if (firstSignalAt !== null) {
+      if (Date.now() - firstSignalAt < FORCE_AFTER_MS) return;
       complain('second signal: killing children now');
       for (const child of children.values()) child.kill('SIGKILL');
       return;
     }
+    firstSignalAt = Date.now();
     void shutdown(0, `${signal} received, shutting down`);
   });
 }
