@@ -98,6 +98,16 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+// npm 11 exits on SIGTERM without forwarding it to us. When our parent goes away, stop as if signalled rather
+// than leave the apps and the database running as orphans.
+const parentAtStart = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentAtStart && firstSignalAt === null) {
+    firstSignalAt = Date.now();
+    void shutdown(0, 'parent process exited, shutting down');
+  }
+}, 1_000).unref();
+
 // ---------------------------------------------------------------------------------------------------------------
 
 let env: StartEnv;

@@ -13,7 +13,6 @@ import OpenAI from 'openai';
 
 /** Repository root, so entry points resolve wherever the caller runs from. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const TSX = `${ROOT}node_modules/.bin/tsx`;
 
 /** A child process we started, with everything it printed (for assertions and failure messages). */
 export interface Proc {
@@ -22,14 +21,22 @@ export interface Proc {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
-/** Spawns `tsx <entry>` and resolves once a line of its output matches `ready`. */
+/**
+ * Spawns `node --import tsx <entry>` (one process, unlike the tsx CLI's wrapper, so signals reach the
+ * entry's own handlers) and resolves once a line of its output matches `ready`.
+ */
 export function spawnTs(
   entry: string,
   env: Record<string, string>,
   ready: RegExp,
   timeoutMs = 30_000,
 ): Promise<{ proc: Proc; match: RegExpMatchArray }> {
-  return spawnProcess(TSX, [`${ROOT}${entry}`], { env, ready, timeoutMs, name: entry });
+  return spawnProcess(process.execPath, ['--import', 'tsx', `${ROOT}${entry}`], {
+    env,
+    ready,
+    timeoutMs,
+    name: entry,
+  });
 }
 
 /** Spawns any command and resolves once a line of its output matches `ready`. */
