@@ -1,0 +1,317 @@
+import type { ClosedLoopResult, PacedResult, StreamTtfbResult } from './load-task';
+
+/** One figure per process of the stack (CPU % of one core, or run-queue wait ms per second). */
+export interface CpuShare {
+  router: number | null;
+  mock: number | null;
+  load: number | null;
+}
+
+/** One measured run against one target. */
+export interface Run<T> {
+  target: 'direct' | 'router';
+  result: T;
+  /** CPU used during the run, % of one core. */
+  cpu: CpuShare;
+  /** ms per second each process was runnable but waiting for a CPU (/proc/<pid>/schedstat): contention. */
+  runQueueWait: CpuShare;
+  /** CPU µs each process spent per 2xx response of the run: the figure least disturbed by a busy machine. */
+  cpuUsPerRequest: CpuShare;
+  /** Peak router RSS during the run, MiB. */
+  routerRssPeakMiB: number;
+}
+
+export interface Pair<T> {
+  direct: Run<T>;
+  router: Run<T>;
+}
+
+/** One budget line: the measured value, the limit, and whether it holds. */
+export interface Check {
+  name: string;
+  measured: string;
+  limit: string;
+  pass: boolean | null;
+}
+
+export interface UsageCheck {
+  /** 2xx answers the clients saw from the router, over every run including warm-up and sanity requests. */
+  routerOk: number;
+  /** Requests that may have reached the router without the client seeing the answer (closed-loop runs stop mid-flight). */
+  inFlightAtStop: number;
+  rowsByStatus: Record<string, number>;
+  pass: boolean;
+  detail: string;
+}
+
+export interface BenchReport {
+  startedAt: string;
+  finishedAt: string;
+  wallS: number;
+  machine: {
+    node: string;
+    cpus: number;
+    cpuModel: string;
+    pinning: string;
+    /** 1-minute load average before the bench started anything; above ~0.5 other work was competing. */
+    loadAvgAtStart: number;
+  };
+  options: Record<string, unknown>;
+  rates: (Pair<PacedResult> & { rate: number })[];
+  ttfb: Pair<StreamTtfbResult>;
+  max: Pair<ClosedLoopResult>;
+  router: { pid: number; rssAtStartMiB: number; rssPeakMiB: number; hwmMiB: number | null };
+  /** Non-2xx and transport errors, every run including warm-up. */
+  failures: { direct: number; router: number; details: string[] };
+  usage: UsageCheck;
+  checks: Check[];
+  pass: boolean;
+  profile?: { file: string; summary: string };
+}
+
+/** The budget the router is held to (see docs/benchmarks.md). */
+export const BUDGET = {
+  rate: 500,
+  deltaP50Ms: 0.5,
+  deltaP99Ms: 1.5,
+  minRouterReqPerSec: 3_000,
+} as const;
+
+const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(3) : 'n/a');
+const signedMs = (value: number) =>
+  Number.isFinite(value) ? `${value >= 0 ? '+' : '−'}${Math.abs(value).toFixed(3)}` : 'n/a';
+const int = (value: number) => Math.round(value).toLocaleString('en-US');
+const mark = (pass: boolean | null) => (pass === null ? '' : pass ? 'PASS' : 'FAIL');
+
+/** The budget lines, from the measurements. */
+export function evaluateChecks(report: Omit<BenchReport, 'checks' | 'pass'>): Check[] {
+  const checks: Check[] = [];
+  const atBudgetRate = report.rates.find((r) => r.rate === BUDGET.rate);
+  if (atBudgetRate) {
+    const d50 = atBudgetRate.router.result.latencyMs.p50 - atBudgetRate.direct.result.latencyMs.p50;
+    const d99 = atBudgetRate.router.result.latencyMs.p99 - atBudgetRate.direct.result.latencyMs.p99;
+    checks.push({
+      name: `Δp50 @ ${BUDGET.rate} req/s`,
+      measured: `${signedMs(d50)} ms`,
+      limit: `≤ ${BUDGET.deltaP50Ms} ms`,
+      pass: d50 <= BUDGET.deltaP50Ms,
+    });
+    checks.push({
+      name: `Δp99 @ ${BUDGET.rate} req/s`,
+      measured: `${signedMs(d99)} ms`,
+      limit: `≤ ${BUDGET.deltaP99Ms} ms`,
+      pass: d99 <= BUDGET.deltaP99Ms,
+    });
+  } else {
+    checks.push({
+      name: `Δp50/Δp99 @ ${BUDGET.rate} req/s`,
+      measured: 'not run (BENCH_RATES)',
+      limit: '',
+      pass: null,
+    });
+  }
+  const max = report.max.router.result.reqPerSec;
+  checks.push({
+    name: 'router max throughput',
+    measured: `${int(max)} req/s`,
+    limit: `≥ ${int(BUDGET.minRouterReqPerSec)} req/s`,
+    pass: max >= BUDGET.minRouterReqPerSec,
+  });
+  const failures = report.failures.direct + report.failures.router;
+  checks.push({
+    name: 'errors + non-2xx (all runs)',
+    measured: String(failures),
+    limit: '= 0',
+    pass: failures === 0,
+  });
+  checks.push({
+    name: 'usage rows = router 2xx',
+    measured: report.usage.detail,
+    limit: 'equal',
+    pass: report.usage.pass,
+  });
+  return checks;
+}
+
+/** The rows of the results table: measure, direct, router, Δ, budget, verdict. */
+function tableRows(report: BenchReport): string[][] {
+  const rows: string[][] = [['measure', 'direct', 'router', 'Δ router−direct', 'budget', '']];
+  const check = (name: string) => report.checks.find((c) => c.name === name);
+  for (const { rate, direct, router } of report.rates) {
+    for (const q of ['p50', 'p99'] as const) {
+      const d = direct.result.latencyMs[q];
+      const r = router.result.latencyMs[q];
+      const c = rate === BUDGET.rate ? check(`Δ${q} @ ${rate} req/s`) : undefined;
+      rows.push([
+        `${rate} req/s ${q} (ms)`,
+        ms(d),
+        ms(r),
+        signedMs(r - d),
+        c?.limit ? `Δ ${c.limit}` : '',
+        mark(c?.pass ?? null),
+      ]);
+    }
+  }
+  const { max, ttfb } = report;
+  const maxCheck = check('router max throughput');
+  rows.push([
+    `max throughput (req/s, ${max.router.result.connections} conns, ${max.router.result.tool})`,
+    int(max.direct.result.reqPerSec),
+    int(max.router.result.reqPerSec),
+    `${((100 * max.router.result.reqPerSec) / max.direct.result.reqPerSec).toFixed(0)}% of direct`,
+    `router ${maxCheck?.limit ?? ''}`,
+    mark(maxCheck?.pass ?? null),
+  ]);
+  rows.push([
+    'CPU per request at max (µs)',
+    `mock ${Math.round(max.direct.cpuUsPerRequest.mock ?? Number.NaN)}`,
+    `router ${Math.round(max.router.cpuUsPerRequest.router ?? Number.NaN)}`,
+    '',
+    '',
+    '',
+  ]);
+  for (const q of ['p50', 'p99'] as const) {
+    const d = ttfb.direct.result.firstChunkMs[q];
+    const r = ttfb.router.result.firstChunkMs[q];
+    rows.push([
+      `stream TTFB ${q} (ms, ${ttfb.router.result.rate} req/s)`,
+      ms(d),
+      ms(r),
+      signedMs(r - d),
+      '',
+      '',
+    ]);
+  }
+  rows.push([
+    'router RSS (MiB)',
+    '',
+    `peak ${report.router.rssPeakMiB.toFixed(1)}`,
+    `start ${report.router.rssAtStartMiB.toFixed(1)}, HWM ${report.router.hwmMiB?.toFixed(1) ?? 'n/a'}`,
+    '',
+    '',
+  ]);
+  const failures = check('errors + non-2xx (all runs)');
+  rows.push([
+    'errors + non-2xx',
+    String(report.failures.direct),
+    String(report.failures.router),
+    '',
+    '= 0',
+    mark(failures?.pass ?? null),
+  ]);
+  const usage = check('usage rows = router 2xx');
+  const rowTotal = Object.values(report.usage.rowsByStatus).reduce((a, b) => a + b, 0);
+  const extra = rowTotal - report.usage.routerOk;
+  rows.push([
+    'usage rows vs router 2xx',
+    '',
+    int(rowTotal),
+    extra === 0
+      ? `= ${int(report.usage.routerOk)} 2xx`
+      : `${int(report.usage.routerOk)} 2xx ${extra > 0 ? '+' : '−'} ${Math.abs(extra)}`,
+    'equal',
+    mark(usage?.pass ?? null),
+  ]);
+  return rows;
+}
+
+/** Context lines under the table: achieved rates, generator lag, CPU use. */
+function notes(report: BenchReport): string[] {
+  const pct = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(0)}%`);
+  const num = (v: number | null) => (v === null ? 'n/a' : v.toFixed(0));
+  const wait = (w: CpuShare) =>
+    `run-queue wait router ${num(w.router)}, mock ${num(w.mock)}, load ${num(w.load)} ms/s`;
+  const lines: string[] = [];
+  for (const { rate, direct, router } of report.rates) {
+    lines.push(
+      `${rate} req/s: achieved ${direct.result.achievedRate.toFixed(0)} / ${router.result.achievedRate.toFixed(0)} req/s (direct / router); ` +
+        `router CPU ${pct(router.cpu.router)} of a core = ${num(router.cpuUsPerRequest.router)} µs/request (mock ${num(router.cpuUsPerRequest.mock)}); ` +
+        `${wait(router.runQueueWait)}; generator lag p99 ${ms(direct.result.lagMs.p99)} / ${ms(router.result.lagMs.p99)} ms`,
+    );
+  }
+  const { max } = report;
+  lines.push(
+    `max throughput: router CPU ${pct(max.router.cpu.router)} = ${num(max.router.cpuUsPerRequest.router)} µs/request, mock ${pct(max.router.cpu.mock)}, load ${pct(max.router.cpu.load)} ` +
+      `(direct run: mock ${pct(max.direct.cpu.mock)}, load ${pct(max.direct.cpu.load)}); ${wait(max.router.runQueueWait)}; ` +
+      `${max.router.result.tool} p50/p99 ${max.direct.result.p50Ms}/${max.direct.result.p99Ms} vs ${max.router.result.p50Ms}/${max.router.result.p99Ms} ms`,
+  );
+  const { ttfb } = report;
+  lines.push(
+    `stream: headers p50 ${ms(ttfb.direct.result.headersMs.p50)} / ${ms(ttfb.router.result.headersMs.p50)} ms, ` +
+      `whole stream p50 ${ms(ttfb.direct.result.totalMs.p50)} / ${ms(ttfb.router.result.totalMs.p50)} ms (direct / router)`,
+  );
+  lines.push(`usage: ${report.usage.detail}; rows by status ${JSON.stringify(report.usage.rowsByStatus)}`);
+  lines.push(
+    `method: ${report.rates[0]?.router.result.slices ?? 1} interleaved slices per run (D R, R D, …); pinning: ${report.machine.pinning}`,
+  );
+  lines.push(
+    `1-min load average before the run: ${report.machine.loadAvgAtStart.toFixed(2)} (idle ≈ 0; above ~0.5 other work shares the CPUs and inflates tails)`,
+  );
+  return lines;
+}
+
+function textTable(rows: string[][]): string {
+  const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) =>
+        i === 0 || i >= 4 ? cell.padEnd(widths[i] as number) : cell.padStart(widths[i] as number),
+      )
+      .join('  ')
+      .trimEnd();
+  const [head, ...body] = rows;
+  return [line(head as string[]), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+function heading(report: BenchReport): string {
+  return (
+    `Switchyard bench — router vs direct mock provider · ${report.startedAt} · node ${report.machine.node} · ` +
+    `${report.machine.cpus} CPU (${report.machine.cpuModel}) · ${report.wallS.toFixed(0)} s`
+  );
+}
+
+export function renderText(report: BenchReport): string {
+  const verdict = report.pass
+    ? 'PASS'
+    : `FAIL (${report.checks
+        .filter((c) => c.pass === false)
+        .map((c) => c.name)
+        .join('; ')})`;
+  return [
+    heading(report),
+    '',
+    textTable(tableRows(report)),
+    '',
+    ...notes(report).map((n) => `· ${n}`),
+    '',
+    `overall: ${verdict}`,
+  ].join('\n');
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  const rows = tableRows(report);
+  const md = (row: string[]) => `| ${row.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
+  const parts = [
+    `# ${heading(report)}`,
+    '',
+    md(rows[0] as string[]),
+    `|${(rows[0] as string[]).map((_, i) => (i >= 1 && i <= 3 ? ' ---: ' : ' --- ')).join('|')}|`,
+    ...rows.slice(1).map(md),
+    '',
+    ...notes(report).map((n) => `- ${n}`),
+    '',
+    `**Overall: ${report.pass ? 'PASS' : 'FAIL'}**`,
+  ];
+  if (report.failures.details.length > 0)
+    parts.push('', '## Failures', '', ...report.failures.details.map((d) => `- ${d}`));
+  if (report.profile)
+    parts.push(
+      '',
+      `## Router CPU profile (\`${report.profile.file}\`)`,
+      '',
+      '```',
+      report.profile.summary,
+      '```',
+    );
+  return `${parts.join('\n')}\n`;
+}

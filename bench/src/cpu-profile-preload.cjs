@@ -1,0 +1,65 @@
+// Preloaded into the router (NODE_OPTIONS=--require …) when BENCH_CPU_PROF=1. Node 20 refuses --cpu-prof in
+// NODE_OPTIONS, so this starts the same V8 sampling profiler through node:inspector and writes a
+// .cpuprofile (open it in Chrome DevTools or speedscope) when the process exits. It also records every GC
+// pause and the event-loop delay histogram, which say from inside the router whether a latency tail is the
+// router's own (GC, long synchronous work) or the machine's (the router was runnable but not running).
+// Plain CommonJS because it runs before tsx's loader. Only the process running apps/router/src/main.ts is
+// instrumented, not the tsx launcher in front of it.
+const { Session } = require('node:inspector');
+const { mkdirSync, writeFileSync } = require('node:fs');
+const path = require('node:path');
+const { PerformanceObserver, monitorEventLoopDelay, constants } = require('node:perf_hooks');
+
+const entry = process.argv[1] ?? '';
+const dir = process.env.BENCH_CPU_PROF_DIR;
+if (dir && entry.endsWith(path.join('apps', 'router', 'src', 'main.ts'))) {
+  const session = new Session();
+  session.connect();
+  session.post('Profiler.enable');
+  session.post('Profiler.setSamplingInterval', {
+    interval: Number(process.env.BENCH_CPU_PROF_INTERVAL_US) || 500,
+  });
+  session.post('Profiler.start');
+
+  const kinds = {
+    [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor (scavenge)',
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major (mark-compact)',
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking',
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+  };
+  /** Every GC pause: [ms since start, duration ms, kind]. */
+  const pauses = [];
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries())
+      pauses.push([e.startTime, e.duration, kinds[e.detail?.kind] ?? 'other']);
+  });
+  gc.observe({ entryTypes: ['gc'] });
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
+
+  process.once('exit', () => {
+    mkdirSync(dir, { recursive: true });
+    loopDelay.disable();
+    const ms = (ns) => ns / 1e6;
+    const diagnostics = {
+      pid: process.pid,
+      gcPauses: pauses,
+      eventLoopDelayMs: {
+        min: ms(loopDelay.min),
+        mean: ms(loopDelay.mean),
+        p50: ms(loopDelay.percentile(50)),
+        p90: ms(loopDelay.percentile(90)),
+        p99: ms(loopDelay.percentile(99)),
+        p999: ms(loopDelay.percentile(99.9)),
+        max: ms(loopDelay.max),
+      },
+      memory: process.memoryUsage(),
+    };
+    writeFileSync(path.join(dir, `router.${process.pid}.diagnostics.json`), JSON.stringify(diagnostics));
+    // Same-thread inspector sessions answer synchronously, so this completes inside the exit handler.
+    session.post('Profiler.stop', (error, result) => {
+      if (error) return;
+      writeFileSync(path.join(dir, `router.${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+    });
+  });
+}

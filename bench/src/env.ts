@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+const seconds = z.coerce.number().positive();
+const count = z.coerce.number().int().positive();
+const flag = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
+  .default('0')
+  .transform((value) => value === '1' || value === 'true' || value === 'yes');
+
+const schema = z.object({
+  /** Seconds of each fixed-rate run (once direct, once through the router, per rate). */
+  BENCH_DURATION_S: seconds.default(20),
+  /** The fixed rates, req/s, comma-separated. The latency budget is judged at 500. */
+  BENCH_RATES: z
+    .string()
+    .default('500,1000')
+    .transform((value, ctx) => {
+      const rates = value.split(',').map((part) => Number(part.trim()));
+      if (rates.length === 0 || rates.some((rate) => !Number.isInteger(rate) || rate <= 0)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'expected positive integers separated by commas, e.g. 500,1000',
+        });
+        return z.NEVER;
+      }
+      return rates;
+    }),
+  /**
+   * Each run is cut into this many slices, direct and router alternating (D R, R D, …), so that noise
+   * from the rest of the machine falls on both sides alike.
+   */
+  BENCH_SLICES: count.default(4),
+  /** Keep-alive connections the fixed-rate generator may open (an open-loop pool, not a concurrency level). */
+  BENCH_RATE_CONNECTIONS: count.default(64),
+  /** Seconds and connections of the closed-loop (max throughput) runs. */
+  BENCH_MAX_DURATION_S: seconds.default(15),
+  BENCH_MAX_CONNECTIONS: count.default(64),
+  /** Closed-loop generator: autocannon (always there), wrk (Debian's `wrk`), or auto = wrk when on PATH. */
+  BENCH_MAX_TOOL: z.enum(['auto', 'autocannon', 'wrk']).default('auto'),
+  /** Seconds of warm-up per target before anything is measured (JIT, connection pools, snapshot). */
+  BENCH_WARMUP_S: seconds.default(5),
+  /** Rate and seconds of the streaming time-to-first-byte runs. */
+  BENCH_TTFB_RATE: count.default(50),
+  BENCH_TTFB_DURATION_S: seconds.default(10),
+  /** Pin the router to CPU 0 and the mock + load generator to the other CPUs with taskset (auto = when possible). */
+  BENCH_PIN: z.enum(['auto', 'off']).default('auto'),
+  /** Run the router with `node --cpu-prof` and print its hot spots after the run. */
+  BENCH_CPU_PROF: flag,
+  /** Where JSON + markdown results go. */
+  BENCH_RESULTS_DIR: z.string().optional(),
+});
+
+export type BenchEnv = z.infer<typeof schema>;
+
+/** Validates the bench options once at start-up; the only reader of process.env in bench/. */
+export function loadBenchEnv(source: NodeJS.ProcessEnv = process.env): BenchEnv {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid bench options:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

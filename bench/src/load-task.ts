@@ -1,0 +1,126 @@
+import type { LatencySummary } from './latency-summary';
+
+/** One HTTP request the load generators repeat: full URL, headers and a small JSON body. */
+export interface HttpTarget {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Open loop: requests start on a fixed schedule, whatever the previous ones are doing. */
+export interface PacedTask {
+  kind: 'paced';
+  target: HttpTarget;
+  rate: number;
+  durationS: number;
+  connections: number;
+}
+
+/** Open loop with streamed responses: time to response headers and to the first body chunk. */
+export interface StreamTtfbTask {
+  kind: 'stream-ttfb';
+  target: HttpTarget;
+  rate: number;
+  durationS: number;
+  connections: number;
+}
+
+export type ClosedLoopTool = 'autocannon' | 'wrk';
+
+/** Closed loop: `connections` clients each send the next request as soon as the last one answered. */
+export interface ClosedLoopTask {
+  kind: 'closed';
+  tool: ClosedLoopTool;
+  target: HttpTarget;
+  connections: number;
+  durationS: number;
+}
+
+export type LoadTask = PacedTask | StreamTtfbTask | ClosedLoopTask;
+
+/** Counts every generator reports; `ok` is 2xx with a fully read body. */
+export interface RequestCounts {
+  sent: number;
+  ok: number;
+  non2xx: number;
+  /** Transport errors and timeouts. */
+  errors: number;
+  /** Status codes other than 2xx, with how often each came back. */
+  statuses: Record<string, number>;
+  /** First error message seen, to make a failure readable. */
+  firstError: string | null;
+}
+
+/**
+ * What the generator returns for one slice of a run: counts and every sample (ms), so the bench can
+ * interleave direct and router slices and still compute exact percentiles over the whole run.
+ */
+export interface PacedSlice extends RequestCounts {
+  kind: 'paced';
+  elapsedS: number;
+  /** Request start (just before it is written) to the last byte of the body, 2xx only. */
+  latencyMs: number[];
+  /** How late each request started against the schedule; large values mean the generator was starved. */
+  lagMs: number[];
+}
+
+export interface StreamTtfbSlice extends RequestCounts {
+  kind: 'stream-ttfb';
+  elapsedS: number;
+  headersMs: number[];
+  /** Request start to the first body chunk (the first SSE event). */
+  firstChunkMs: number[];
+  totalMs: number[];
+}
+
+export interface ClosedLoopSlice extends RequestCounts {
+  kind: 'closed';
+  tool: ClosedLoopTool;
+  connections: number;
+  durationS: number;
+  /** The tool's own percentiles (autocannon: whole milliseconds). */
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export type LoadSlice = PacedSlice | StreamTtfbSlice | ClosedLoopSlice;
+
+/** A fixed-rate run, all slices merged. */
+export interface PacedResult extends RequestCounts {
+  kind: 'paced';
+  rate: number;
+  durationS: number;
+  slices: number;
+  achievedRate: number;
+  latencyMs: LatencySummary;
+  lagMs: LatencySummary;
+}
+
+export interface StreamTtfbResult extends RequestCounts {
+  kind: 'stream-ttfb';
+  rate: number;
+  durationS: number;
+  slices: number;
+  headersMs: LatencySummary;
+  firstChunkMs: LatencySummary;
+  totalMs: LatencySummary;
+}
+
+export interface ClosedLoopResult extends RequestCounts {
+  kind: 'closed';
+  tool: ClosedLoopTool;
+  connections: number;
+  durationS: number;
+  slices: number;
+  /** 2xx responses per second over all slices. */
+  reqPerSec: number;
+  /** Median over slices of the tool's own p50 and p99 (autocannon: whole milliseconds). */
+  p50Ms: number;
+  p99Ms: number;
+}
+
+export type LoadResult = PacedResult | StreamTtfbResult | ClosedLoopResult;
+
+/** Messages between the bench process and its load-generator child. */
+export type WorkerRequest = { id: number; task: LoadTask };
+export type WorkerReply = { id: number; result: LoadSlice } | { id: number; error: string };

@@ -1,0 +1,449 @@
+import { spawnSync } from 'node:child_process';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startTestPostgres } from '@switchyard/db/testing';
+import { ROOT, type Stack, startStack, UPSTREAM_MODEL, waitFor } from '@switchyard/testkit';
+import { request } from 'undici';
+import {
+  type BenchReport,
+  type CpuShare,
+  evaluateChecks,
+  type Pair,
+  type Run,
+  renderMarkdown,
+  renderText,
+  type UsageCheck,
+} from './bench-report';
+import { type BenchEnv, loadBenchEnv } from './env';
+import type {
+  ClosedLoopSlice,
+  ClosedLoopTool,
+  HttpTarget,
+  LoadResult,
+  LoadSlice,
+  LoadTask,
+  PacedSlice,
+  StreamTtfbSlice,
+} from './load-task';
+import { LoadWorker } from './load-worker';
+import { mergeClosedLoop, mergePaced, mergeStreamTtfb } from './merge-slices';
+import { findPostmaster, pinProcess, pinProcessTree, tasksetAvailable, workerProcess } from './process-tree';
+import { RssSampler, readProcessCpuSeconds, readProcessMemory, readRunQueueWaitMs } from './process-usage';
+import { formatProfileSummary, summarizeCpuProfile } from './summarize-cpu-profile';
+import { summarizeRouterDiagnostics } from './summarize-router-diagnostics';
+
+/** The credential testkit seeds for the mock upstream account; the direct runs present it too. */
+const UPSTREAM_CREDENTIAL = 'sk-upstream-test';
+const MESSAGES = [{ role: 'user', content: 'Say hello in five words.' }];
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+interface Targets {
+  direct: { chat: HttpTarget; stream: HttpTarget };
+  router: { chat: HttpTarget; stream: HttpTarget };
+}
+
+/** The same tiny completion, once to the mock and once through the router (public model name, gateway key). */
+function targetsFor(stack: Stack): Targets {
+  const make = (url: string, key: string, model: string, stream: boolean): HttpTarget => ({
+    url,
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(
+      stream ? { model, messages: MESSAGES, stream: true } : { model, messages: MESSAGES },
+    ),
+  });
+  const direct = `${stack.mockUrl}/chat/completions`;
+  const router = `${stack.routerUrl}/v1/chat/completions`;
+  return {
+    direct: {
+      chat: make(direct, UPSTREAM_CREDENTIAL, UPSTREAM_MODEL, false),
+      stream: make(direct, UPSTREAM_CREDENTIAL, UPSTREAM_MODEL, true),
+    },
+    router: {
+      chat: make(router, stack.apiKey, 'chat-small', false),
+      stream: make(router, stack.apiKey, 'chat-small', true),
+    },
+  };
+}
+
+/** One request of each kind before measuring, so a misconfigured stack fails with its answer, not a table of errors. */
+async function sanityCheck(targets: Targets): Promise<void> {
+  for (const [name, target, stream] of [
+    ['direct', targets.direct.chat, false],
+    ['direct stream', targets.direct.stream, true],
+    ['router', targets.router.chat, false],
+    ['router stream', targets.router.stream, true],
+  ] as const) {
+    const response = await request(target.url, {
+      method: 'POST',
+      headers: target.headers,
+      body: target.body,
+    });
+    const text = await response.body.text();
+    const valid = stream
+      ? text.includes('data: [DONE]') && text.includes('chat.completion.chunk')
+      : (JSON.parse(text) as { choices?: unknown[] }).choices?.length === 1;
+    if (response.statusCode !== 200 || !valid) {
+      throw new Error(
+        `sanity request (${name}) to ${target.url} answered ${response.statusCode}:\n${text.slice(0, 2000)}`,
+      );
+    }
+  }
+}
+
+function choosePinning(env: BenchEnv): { router: string; others: string } | null {
+  const cpus = os.availableParallelism();
+  if (env.BENCH_PIN === 'off' || cpus < 2 || !tasksetAvailable()) return null;
+  return { router: '0', others: cpus === 2 ? '1' : `1-${cpus - 1}` };
+}
+
+function chooseMaxTool(env: BenchEnv): ClosedLoopTool {
+  const wrkThere = spawnSync('wrk', ['-v'], { stdio: 'ignore' }).error === undefined;
+  if (env.BENCH_MAX_TOOL === 'wrk' && !wrkThere)
+    throw new Error('BENCH_MAX_TOOL=wrk but wrk is not on PATH (apt-get install wrk)');
+  if (env.BENCH_MAX_TOOL === 'auto') return wrkThere ? 'wrk' : 'autocannon';
+  return env.BENCH_MAX_TOOL;
+}
+
+async function main(): Promise<number> {
+  const env = loadBenchEnv();
+  const startedAt = new Date();
+  const loadAvgAtStart = os.loadavg()[0] as number;
+  if (loadAvgAtStart > 0.5) {
+    log(
+      `the machine is already busy (1-min load ${loadAvgAtStart.toFixed(2)}): other work adds noise to every figure`,
+    );
+  }
+  const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+  const resultsDir = path.resolve(env.BENCH_RESULTS_DIR ?? path.join(ROOT, 'bench/results'));
+  const profileDir = path.join(resultsDir, 'profiles', stamp);
+  await mkdir(resultsDir, { recursive: true });
+  const maxTool = chooseMaxTool(env);
+
+  const stops: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse())
+      await stop().catch((error: unknown) => log(`cleanup: ${String(error)}`));
+    stops.length = 0;
+  };
+  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+
+  try {
+    log('starting PostgreSQL (TEST_DATABASE_URL or embedded) …');
+    const pg = await startTestPostgres();
+    stops.push(() => pg.stop());
+    log('starting mock provider + router …');
+    const routerEnv: Record<string, string> = { USAGE_FLUSH_MS: '200' }; // the router's default, not testkit's 50 ms
+    if (env.BENCH_CPU_PROF) {
+      await mkdir(profileDir, { recursive: true });
+      routerEnv.NODE_OPTIONS = `--require ${fileURLToPath(new URL('./cpu-profile-preload.cjs', import.meta.url))}`;
+      routerEnv.BENCH_CPU_PROF_DIR = profileDir;
+    }
+    const stack = await startStack(pg.serverUrl, routerEnv);
+    stops.push(() => stack.stop());
+    const routerPid = workerProcess(stack.router.child.pid as number);
+    const mockPid = workerProcess(stack.mock.child.pid as number);
+    const worker = await LoadWorker.start(ROOT);
+    stops.push(() => worker.stop());
+
+    const pins = choosePinning(env);
+    if (pins) {
+      pinProcessTree(stack.router.child.pid as number, pins.router);
+      pinProcessTree(stack.mock.child.pid as number, pins.others);
+      pinProcessTree(worker.pid, pins.others);
+      pinProcess(process.pid, pins.others); // only itself: the router and mock are its children
+    }
+    // PostgreSQL writes usage asynchronously; in production it is not on the router's core, so keep it off here
+    // too (new backends fork from the postmaster and inherit its CPU set).
+    const postmaster = pins ? findPostmaster(Number(new URL(pg.serverUrl).port || 5432)) : null;
+    if (pins && postmaster !== null) pinProcessTree(postmaster, pins.others);
+    const pgPinning = postmaster !== null ? 'PostgreSQL' : 'PostgreSQL unpinned (not ours to move)';
+    const pinning = pins
+      ? `taskset: router → CPU ${pins.router}; mock + load generator + ${pgPinning === 'PostgreSQL' ? 'PostgreSQL + ' : ''}this process → CPU ${pins.others}${pgPinning === 'PostgreSQL' ? '' : `; ${pgPinning}`}`
+      : `none (${env.BENCH_PIN === 'off' ? 'BENCH_PIN=off' : 'taskset missing or < 2 CPUs'}): the OS schedules everything`;
+    log(
+      `router pid ${routerPid}, mock pid ${mockPid}, load generator pid ${worker.pid}; pinning: ${pinning}`,
+    );
+
+    const targets = targetsFor(stack);
+    await sanityCheck(targets);
+    let routerOk = 2; // the two sanity requests
+    let inFlightAtStop = 0;
+    const failures = { direct: 0, router: 0, details: [] as string[] };
+    const rss = new RssSampler(routerPid);
+    const rssAtStartMiB = readProcessMemory(routerPid)?.rssMiB ?? Number.NaN;
+
+    const usageRows = async (): Promise<Record<string, number>> => {
+      const groups = await stack.prisma.usageEvent.groupBy({ by: ['status'], _count: { _all: true } });
+      return Object.fromEntries(groups.map((g) => [g.status, g._count._all]));
+    };
+    const rowCount = async () => Object.values(await usageRows()).reduce((a, b) => a + b, 0);
+    /** Waits until the router's usage sink has written everything so far, so the next run starts quiet. */
+    const settle = async () => {
+      await waitFor(
+        'usage rows to reach the router 2xx count',
+        async () => (await rowCount()) >= routerOk,
+        60_000,
+      );
+      let last = -1;
+      await waitFor(
+        'usage rows to stop changing',
+        async () => {
+          const now = await rowCount();
+          const stable = now === last;
+          last = now;
+          if (!stable) await new Promise((r) => setTimeout(r, 250));
+          return stable;
+        },
+        30_000,
+      );
+    };
+
+    const pids = { router: routerPid, mock: mockPid, load: worker.pid };
+    const perProcess = (read: (pid: number) => number | null): CpuShare => ({
+      router: read(pids.router),
+      mock: read(pids.mock),
+      load: read(pids.load),
+    });
+    const zero = (): CpuShare => ({ router: 0, mock: 0, load: 0 });
+    const addDelta = (sum: CpuShare, start: CpuShare, end: CpuShare) => {
+      for (const k of ['router', 'mock', 'load'] as const) {
+        const a = start[k];
+        const b = end[k];
+        sum[k] = sum[k] === null || a === null || b === null ? null : (sum[k] as number) + (b - a);
+      }
+    };
+    const scaled = (sum: CpuShare, factor: number): CpuShare => ({
+      router: sum.router === null ? null : sum.router * factor,
+      mock: sum.mock === null ? null : sum.mock * factor,
+      load: sum.load === null ? null : sum.load * factor,
+    });
+
+    /** Everything measured about one target over the slices of a run. */
+    interface Side<S extends LoadSlice> {
+      slices: S[];
+      cpuSeconds: CpuShare;
+      waitMs: CpuShare;
+      wallS: number;
+      rssPeakMiB: number;
+    }
+    const runSlice = async <S extends LoadSlice>(
+      label: string,
+      target: 'direct' | 'router',
+      task: LoadTask,
+      side: Side<S>,
+    ) => {
+      rss.mark();
+      const cpuBefore = perProcess(readProcessCpuSeconds);
+      const waitBefore = perProcess(readRunQueueWaitMs);
+      const t0 = performance.now();
+      const slice = await worker.run<S>(task as LoadTask & { kind: S['kind'] });
+      side.wallS += (performance.now() - t0) / 1000;
+      addDelta(side.cpuSeconds, cpuBefore, perProcess(readProcessCpuSeconds));
+      addDelta(side.waitMs, waitBefore, perProcess(readRunQueueWaitMs));
+      side.rssPeakMiB = Math.max(side.rssPeakMiB, rss.mark());
+      side.slices.push(slice);
+      const bad = slice.non2xx + slice.errors;
+      if (bad > 0) {
+        failures[target] += bad;
+        failures.details.push(
+          `${label} → ${target}: ${slice.non2xx} non-2xx ${JSON.stringify(slice.statuses)}, ${slice.errors} errors${slice.firstError ? ` (first: ${slice.firstError})` : ''}`,
+        );
+        log(`  !! ${failures.details.at(-1)}`);
+      }
+      if (target === 'router') {
+        routerOk += slice.ok;
+        if (slice.kind === 'closed') inFlightAtStop += slice.connections;
+        await settle(); // the usage sink's flush must not spill into the next slice
+      }
+    };
+
+    /**
+     * Runs direct and router in alternating slices (D R, R D, D R, …) so that noise from the rest of the
+     * machine — bursts come and go — lands on both sides alike, then merges each side's slices.
+     */
+    const interleave = async <S extends LoadSlice, R extends LoadResult>(
+      label: string,
+      slices: number,
+      kind: 'chat' | 'stream',
+      task: (target: HttpTarget) => LoadTask,
+      merge: (slices: S[]) => R,
+    ): Promise<Pair<R>> => {
+      const sides = {
+        direct: { slices: [], cpuSeconds: zero(), waitMs: zero(), wallS: 0, rssPeakMiB: 0 } as Side<S>,
+        router: { slices: [], cpuSeconds: zero(), waitMs: zero(), wallS: 0, rssPeakMiB: 0 } as Side<S>,
+      };
+      for (let i = 0; i < slices; i++) {
+        const order = i % 2 === 0 ? (['direct', 'router'] as const) : (['router', 'direct'] as const);
+        log(`${label}: slice ${i + 1}/${slices} (${order.join(', ')})`);
+        for (const target of order) await runSlice(label, target, task(targets[target][kind]), sides[target]);
+      }
+      const run = (target: 'direct' | 'router'): Run<R> => {
+        const side = sides[target];
+        return {
+          target,
+          result: merge(side.slices),
+          cpu: scaled(side.cpuSeconds, 100 / side.wallS),
+          runQueueWait: scaled(side.waitMs, 1 / side.wallS),
+          cpuUsPerRequest: scaled(
+            side.cpuSeconds,
+            1e6 /
+              Math.max(
+                1,
+                side.slices.reduce((n, sl) => n + sl.ok, 0),
+              ),
+          ),
+          routerRssPeakMiB: side.rssPeakMiB,
+        };
+      };
+      return { direct: run('direct'), router: run('router') };
+    };
+
+    const connections = env.BENCH_RATE_CONNECTIONS;
+    const slices = env.BENCH_SLICES;
+    const warmRate = Math.max(...env.BENCH_RATES);
+    await interleave(
+      `warm-up ${warmRate} req/s, ${env.BENCH_WARMUP_S} s`,
+      1,
+      'chat',
+      (target) => ({ kind: 'paced', target, rate: warmRate, durationS: env.BENCH_WARMUP_S, connections }),
+      (s: PacedSlice[]) => mergePaced(s, warmRate, env.BENCH_WARMUP_S),
+    );
+    const streamWarmRate = Math.max(env.BENCH_TTFB_RATE, 200);
+    await interleave(
+      `warm-up stream ${streamWarmRate} req/s, 3 s`,
+      1,
+      'stream',
+      (target) => ({ kind: 'stream-ttfb', target, rate: streamWarmRate, durationS: 3, connections }),
+      (s: StreamTtfbSlice[]) => mergeStreamTtfb(s, streamWarmRate, 3),
+    );
+
+    const rates: BenchReport['rates'] = [];
+    for (const rate of env.BENCH_RATES) {
+      const measured = await interleave(
+        `fixed ${rate} req/s, ${env.BENCH_DURATION_S} s`,
+        slices,
+        'chat',
+        (target) => ({ kind: 'paced', target, rate, durationS: env.BENCH_DURATION_S / slices, connections }),
+        (s: PacedSlice[]) => mergePaced(s, rate, env.BENCH_DURATION_S),
+      );
+      rates.push({ rate, ...measured });
+    }
+    const ttfb = await interleave(
+      `stream TTFB ${env.BENCH_TTFB_RATE} req/s, ${env.BENCH_TTFB_DURATION_S} s`,
+      slices,
+      'stream',
+      (target) => ({
+        kind: 'stream-ttfb',
+        target,
+        rate: env.BENCH_TTFB_RATE,
+        durationS: env.BENCH_TTFB_DURATION_S / slices,
+        connections,
+      }),
+      (s: StreamTtfbSlice[]) => mergeStreamTtfb(s, env.BENCH_TTFB_RATE, env.BENCH_TTFB_DURATION_S),
+    );
+    // wrk takes whole seconds; keep every closed-loop slice at least 2 s so connection set-up is noise.
+    const maxSliceS = Math.max(2, Math.round(env.BENCH_MAX_DURATION_S / slices));
+    const max = await interleave(
+      `closed loop ${env.BENCH_MAX_CONNECTIONS} connections (${maxTool}), ${maxSliceS * slices} s`,
+      slices,
+      'chat',
+      (target) => ({
+        kind: 'closed',
+        tool: maxTool,
+        target,
+        connections: env.BENCH_MAX_CONNECTIONS,
+        durationS: maxSliceS,
+      }),
+      (s: ClosedLoopSlice[]) => mergeClosedLoop(s),
+    );
+
+    const rows = await usageRows();
+    const success = rows.success ?? 0;
+    const cancelled = rows.client_cancelled ?? 0;
+    const others = Object.entries(rows).filter(
+      ([status]) => status !== 'success' && status !== 'client_cancelled',
+    );
+    const usage: UsageCheck = {
+      routerOk,
+      inFlightAtStop,
+      rowsByStatus: rows,
+      pass: success >= routerOk && success + cancelled <= routerOk + inFlightAtStop && others.length === 0,
+      detail:
+        `${success.toLocaleString('en-US')} success rows for ${routerOk.toLocaleString('en-US')} 2xx` +
+        (success + cancelled > routerOk
+          ? ` (+${success + cancelled - routerOk} in flight at a closed-loop stop, ≤ ${inFlightAtStop})`
+          : '') +
+        (others.length > 0 ? `; unexpected: ${JSON.stringify(Object.fromEntries(others))}` : ''),
+    };
+    const memory = rss.stop();
+
+    await stopAll();
+    let profile: BenchReport['profile'];
+    if (env.BENCH_CPU_PROF) {
+      const file = (await readdir(profileDir)).find((name) => name === `router.${routerPid}.cpuprofile`);
+      if (file) {
+        const full = path.join(profileDir, file);
+        const diagnostics = path.join(profileDir, `router.${routerPid}.diagnostics.json`);
+        profile = {
+          file: path.relative(ROOT, full),
+          summary: `${summarizeRouterDiagnostics(diagnostics)}\n\n${formatProfileSummary(summarizeCpuProfile(full, 25))}`,
+        };
+      } else {
+        log(`no CPU profile for router pid ${routerPid} in ${profileDir}`);
+      }
+    }
+
+    const finishedAt = new Date();
+    const draft = {
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      wallS: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+      machine: {
+        node: process.version,
+        cpus: os.availableParallelism(),
+        cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+        pinning,
+        loadAvgAtStart,
+      },
+      options: { ...env, maxTool },
+      rates,
+      ttfb,
+      max,
+      router: { pid: routerPid, rssAtStartMiB, rssPeakMiB: memory.peakMiB, hwmMiB: memory.hwmMiB },
+      failures,
+      usage,
+      profile,
+    };
+    const checks = evaluateChecks(draft);
+    const report: BenchReport = { ...draft, checks, pass: checks.every((c) => c.pass !== false) };
+
+    const text = renderText(report);
+    process.stdout.write(`\n${text}\n`);
+    if (report.profile)
+      process.stdout.write(`\nrouter CPU profile (${report.profile.file}):\n${report.profile.summary}\n`);
+    if (failures.details.length > 0)
+      process.stdout.write(`\nfailures:\n${failures.details.map((d) => `  ${d}`).join('\n')}\n`);
+    const base = path.join(resultsDir, `bench-${stamp}`);
+    await writeFile(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+    await writeFile(`${base}.md`, renderMarkdown(report));
+    await copyFile(`${base}.json`, path.join(resultsDir, 'latest.json'));
+    await copyFile(`${base}.md`, path.join(resultsDir, 'latest.md'));
+    process.stdout.write(`\nwrote ${path.relative(process.cwd(), base)}.{json,md} (and latest.*)\n`);
+    return report.pass ? 0 : 1;
+  } finally {
+    await stopAll();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `\nbench FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);
