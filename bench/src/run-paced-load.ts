@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import type { HttpTarget, PacedSlice, PacedTask, RequestCounts } from './load-task';
+import { runOnSchedule } from './run-on-schedule';
 
 /** A keep-alive pool to the target's origin plus the request's path, shared by the open-loop generators. */
 export function openPool(target: HttpTarget, connections: number): { pool: Pool; path: string } {
@@ -27,7 +28,6 @@ export async function runPacedLoad(task: PacedTask): Promise<PacedSlice> {
   const lags = new Float64Array(total);
   let okCount = 0;
   const counts = emptyCounts();
-  const pending = new Set<Promise<void>>();
 
   const fire = async (index: number, dueAt: number): Promise<void> => {
     const startedAt = performance.now();
@@ -57,23 +57,7 @@ export async function runPacedLoad(task: PacedTask): Promise<PacedSlice> {
     }
   };
 
-  const startedAt = performance.now() + 1;
-  await new Promise<void>((resolve) => {
-    let next = 0;
-    const tick = () => {
-      const now = performance.now();
-      while (next < total && startedAt + next * intervalMs <= now) {
-        const request = fire(next, startedAt + next * intervalMs);
-        pending.add(request);
-        void request.finally(() => pending.delete(request));
-        next++;
-      }
-      if (next >= total) return resolve();
-      setTimeout(tick, Math.max(0, startedAt + next * intervalMs - performance.now()));
-    };
-    setTimeout(tick, 1);
-  });
-  await Promise.all(pending);
+  const startedAt = await runOnSchedule(total, intervalMs, fire);
   const elapsedS = (performance.now() - startedAt) / 1000;
   await pool.close();
 

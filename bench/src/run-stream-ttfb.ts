@@ -1,4 +1,5 @@
 import type { StreamTtfbSlice, StreamTtfbTask } from './load-task';
+import { runOnSchedule } from './run-on-schedule';
 import { emptyCounts, openPool } from './run-paced-load';
 
 /**
@@ -15,7 +16,6 @@ export async function runStreamTtfb(task: StreamTtfbTask): Promise<StreamTtfbSli
   const firstChunk: number[] = [];
   const whole: number[] = [];
   const counts = emptyCounts();
-  const pending: Promise<void>[] = [];
 
   const fire = async (): Promise<void> => {
     const startedAt = performance.now();
@@ -53,21 +53,7 @@ export async function runStreamTtfb(task: StreamTtfbTask): Promise<StreamTtfbSli
     }
   };
 
-  const startedAt = performance.now() + 1;
-  await new Promise<void>((resolve) => {
-    let next = 0;
-    const tick = () => {
-      const now = performance.now();
-      while (next < total && startedAt + next * intervalMs <= now) {
-        pending.push(fire());
-        next++;
-      }
-      if (next >= total) return resolve();
-      setTimeout(tick, Math.max(0, startedAt + next * intervalMs - performance.now()));
-    };
-    setTimeout(tick, 1);
-  });
-  await Promise.all(pending);
+  const startedAt = await runOnSchedule(total, intervalMs, fire);
   const elapsedS = (performance.now() - startedAt) / 1000;
   await pool.close();
 
