@@ -6,7 +6,7 @@ import type { MockContext } from '../mock-context';
 import { parseChatRequest, UNPARSABLE_JSON } from '../parse-chat-request';
 import { planChatReply } from '../plan-chat-reply';
 import { buildChatChunks, writeSseStream } from '../sse-stream';
-import { modelOf, parseJsonBody } from './parse-json-body';
+import { receiveJsonRequest } from './receive-json-request';
 
 /** `POST /v1/chat/completions`: a deterministic `chat.completion`, or its `chat.completion.chunk` stream. */
 export function v1ChatCompletions(
@@ -15,17 +15,7 @@ export function v1ChatCompletions(
   res: ServerResponse,
   text: string,
 ): void {
-  const body = parseJsonBody(text);
-  const model = modelOf(body);
-  const suffix = ctx.nextId();
-  const requestId = `req_mock${suffix}`;
-  ctx.stats.record(
-    req.method ?? 'POST',
-    req.url ?? '',
-    req.headers,
-    body.ok ? body.value : body.raw || null,
-    model,
-  );
+  const { body, model, suffix, requestId } = receiveJsonRequest(ctx, req, text);
 
   applyFaults(ctx, req, res, requestId, model, (faults) => {
     if (!body.ok) return sendJson(res, 400, UNPARSABLE_JSON, { 'x-request-id': requestId });

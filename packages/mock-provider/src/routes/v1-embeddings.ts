@@ -4,7 +4,7 @@ import { buildEmbeddingsResponse, parseEmbeddingsRequest } from '../embeddings';
 import { sendJson } from '../http-io';
 import type { MockContext } from '../mock-context';
 import { UNPARSABLE_JSON } from '../parse-chat-request';
-import { modelOf, parseJsonBody } from './parse-json-body';
+import { receiveJsonRequest } from './receive-json-request';
 
 /** `POST /v1/embeddings`: deterministic unit vectors, float or base64. */
 export function v1Embeddings(
@@ -13,16 +13,7 @@ export function v1Embeddings(
   res: ServerResponse,
   text: string,
 ): void {
-  const body = parseJsonBody(text);
-  const model = modelOf(body);
-  const requestId = `req_mock${ctx.nextId()}`;
-  ctx.stats.record(
-    req.method ?? 'POST',
-    req.url ?? '',
-    req.headers,
-    body.ok ? body.value : body.raw || null,
-    model,
-  );
+  const { body, model, requestId } = receiveJsonRequest(ctx, req, text);
 
   applyFaults(ctx, req, res, requestId, model, (faults) => {
     if (!body.ok) return sendJson(res, 400, UNPARSABLE_JSON, { 'x-request-id': requestId });
