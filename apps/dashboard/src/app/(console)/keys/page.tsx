@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { StatusBadge } from '@/components/status-badge';
+import { type TableColumn, TableHead } from '@/components/table-head';
 import { getEnv } from '@/env';
 import { formatUtc } from '@/lib/format';
 import { canWrite } from '@/server/actor';
@@ -12,6 +13,13 @@ import { CreateKeyForm } from './create-key-form';
 import { RevokeKeyButton } from './revoke-key-button';
 
 export const metadata: Metadata = { title: 'API keys' };
+
+const KEY_COLUMNS: readonly TableColumn[] = [
+  { label: 'Name', gutter: true },
+  ...['Prefix', 'Environment', 'Status', 'Models', 'Last used', 'Created', 'Expires'].map((label) => ({
+    label,
+  })),
+];
 
 export default async function KeysPage() {
   const actor = await requireConsoleActor();
@@ -55,39 +63,11 @@ export default async function KeysPage() {
         ) : (
           <div className="mt-3 overflow-x-auto">
             <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th scope="col" className="px-6 py-2">
-                    Name
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Prefix
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Environment
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Status
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Models
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Last used
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Created
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Expires
-                  </th>
-                  {writable && (
-                    <th scope="col" className="px-6 py-2">
-                      <span className="sr-only">Actions</span>
-                    </th>
-                  )}
-                </tr>
-              </thead>
+              <TableHead
+                columns={
+                  writable ? [...KEY_COLUMNS, { label: 'Actions', srOnly: true, gutter: true }] : KEY_COLUMNS
+                }
+              />
               <tbody className="divide-y divide-slate-100">
                 {keys.items.map((key) => (
                   <tr key={key.id} data-testid="key-row" data-key-id={key.id}>

@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { StatusBadge } from '@/components/status-badge';
+import { type TableColumn, TableHead } from '@/components/table-head';
 import { formatInteger, formatMicrosUsd, formatMs, formatUtc } from '@/lib/format';
 import type { HourlyUsageView, UsageEventView } from '@/server/usage';
 import { fetchAdmin } from './fetch-admin';
@@ -26,6 +27,20 @@ interface HourlySeries {
 
 const inputClass =
   'mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
+
+const USAGE_COLUMNS: readonly TableColumn[] = [
+  { label: 'Time', gutter: true },
+  { label: 'Key' },
+  { label: 'Model' },
+  { label: 'Served model' },
+  { label: 'Status' },
+  { label: 'HTTP', align: 'right' },
+  { label: 'Latency', align: 'right' },
+  { label: 'TTFT', align: 'right' },
+  { label: 'Tokens in', align: 'right' },
+  { label: 'Tokens out', align: 'right' },
+  { label: 'Cost', align: 'right', gutter: true },
+];
 
 export function UsageDashboard({
   initialEvents,
@@ -132,43 +147,7 @@ export function UsageDashboard({
         )}
         <div className="mt-3 overflow-x-auto">
           <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-              <tr>
-                <th scope="col" className="px-6 py-2">
-                  Time
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Key
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Model
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Served model
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Status
-                </th>
-                <th scope="col" className="px-3 py-2 text-right">
-                  HTTP
-                </th>
-                <th scope="col" className="px-3 py-2 text-right">
-                  Latency
-                </th>
-                <th scope="col" className="px-3 py-2 text-right">
-                  TTFT
-                </th>
-                <th scope="col" className="px-3 py-2 text-right">
-                  Tokens in
-                </th>
-                <th scope="col" className="px-3 py-2 text-right">
-                  Tokens out
-                </th>
-                <th scope="col" className="px-6 py-2 text-right">
-                  Cost
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={USAGE_COLUMNS} />
             <tbody className="divide-y divide-slate-100">
               {(events.data?.items ?? []).map((event) => (
                 <tr key={event.requestId} data-testid="usage-row" data-request-id={event.requestId}>
