@@ -182,11 +182,9 @@ async function main(): Promise<number> {
     const rowCount = async () => Object.values(await usageRows()).reduce((a, b) => a + b, 0);
     /** Waits until the router's usage sink has written everything so far, so the next run starts quiet. */
     const settle = async () => {
-      await waitFor(
-        'usage rows to reach the router 2xx count',
-        async () => (await rowCount()) >= routerOk,
-        60_000,
-      );
+      await waitFor('usage rows to reach the router 2xx count', async () => (await rowCount()) >= routerOk, {
+        timeoutMs: 60_000,
+      });
       let last = -1;
       await waitFor(
         'usage rows to stop changing',
@@ -197,7 +195,7 @@ async function main(): Promise<number> {
           if (!stable) await new Promise((r) => setTimeout(r, 250));
           return stable;
         },
-        30_000,
+        { timeoutMs: 30_000 },
       );
     };
 

@@ -1,1 +1,2 @@
+export { waitFor } from '@switchyard/db/testing';
 export * from './start-stack';

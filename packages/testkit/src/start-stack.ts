@@ -8,7 +8,7 @@ import {
   newId,
   type PrismaClient,
 } from '@switchyard/db';
-import { createTestDatabase } from '@switchyard/db/testing';
+import { createTestDatabase, waitFor } from '@switchyard/db/testing';
 import OpenAI from 'openai';
 import ROUTER_NODE_FLAGS from '../../../apps/router/node-flags.json' with { type: 'json' };
 
@@ -84,17 +84,6 @@ export function spawnProcess(
       reject(new Error(`${entry} exited with ${code} before it was ready:\n${text}`));
     });
   });
-}
-
-/** Waits until `check` returns a truthy value, polling; fails with `what` after the deadline. */
-export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 export interface Stack {
