@@ -47,10 +47,14 @@ export class BatchedUsageSink implements UsageSink {
     while ((this.queue.length > 0 || this.writing) && Date.now() < deadline) {
       if (!this.writing) this.drain();
       const pause = this.failures > 0 ? Math.min(1_000, 100 * this.failures) : 0;
+      let timer: NodeJS.Timeout | undefined;
       await Promise.race([
         this.writing,
-        new Promise((r) => setTimeout(r, Math.max(1, deadline - Date.now()))),
+        new Promise((r) => {
+          timer = setTimeout(r, Math.max(1, deadline - Date.now()));
+        }),
       ]);
+      clearTimeout(timer);
       if (pause > 0) await new Promise((r) => setTimeout(r, pause));
     }
   }
