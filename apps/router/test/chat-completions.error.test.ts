@@ -120,6 +120,28 @@ describe('bad input is rejected precisely and never reaches an upstream', () => 
     expect(await mockRequests()).toBe(before);
   });
 
+  it('413 when a chunked body (no Content-Length) grows over the limit', async () => {
+    const before = await mockRequests();
+    const payload = new TextEncoder().encode(
+      JSON.stringify({ model: SEEDED_MODEL, messages: [{ role: 'user', content: 'y'.repeat(8000) }] }),
+    );
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < payload.length; i += 1024) controller.enqueue(payload.subarray(i, i + 1024));
+        controller.close();
+      },
+    });
+    const res = await fetch(`${stack.routerUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('request_too_large');
+    expect(await mockRequests()).toBe(before);
+  });
+
   it('404 and 405 on unknown paths and methods', async () => {
     expect((await fetch(`${stack.routerUrl}/v1/nope`)).status).toBe(404);
     const res = await fetch(`${stack.routerUrl}/v1/chat/completions`);

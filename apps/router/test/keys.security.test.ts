@@ -38,6 +38,16 @@ describe('API key authentication', () => {
     expect(result.message).not.toContain(presented);
   });
 
+  it('401 for an Authorization header that is not a bearer token', async () => {
+    const res = await fetch(`${stack.routerUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${btoa('user:pass')}` },
+      body: JSON.stringify({ model: SEEDED_MODEL, messages }),
+    });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_api_key');
+  });
+
   it('401 for revoked and expired keys', async () => {
     const revoked = await stack.createKey({ revokedAt: new Date(Date.now() - 1000) });
     const expired = await stack.createKey({ expiresAt: new Date(Date.now() - 1000) });
