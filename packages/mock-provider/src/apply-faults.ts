@@ -6,10 +6,10 @@ import { invalidRequest, openAiErrorForStatus } from './openai-error';
 import { readFaultHeaders } from './read-fault-headers';
 
 /**
- * Runs a `/v1` request through its faults, then calls `answer` unless a fault answered instead:
- * a malformed `x-mock-*` header → 400; `hang` → never answers; `latencyMs` → waits; `status` → that error;
- * `failRate` → 500 with that probability. Stream and drop faults are left to `answer`, which gets the
- * resolved settings.
+ * Runs a `/v1` request through its faults (defaults, `byModel[model]`, `byKey[apiKey]`, then headers), then
+ * calls `answer` unless a fault answered instead: a malformed `x-mock-*` header → 400; `hang` → never
+ * answers; `latencyMs` → waits; `status` → that error; `failRate` → 500 with that probability. Stream and
+ * drop faults are left to `answer`, which gets the resolved settings.
  */
 export function applyFaults(
   ctx: MockContext,
@@ -17,6 +17,7 @@ export function applyFaults(
   res: ServerResponse,
   requestId: string,
   model: string | undefined,
+  apiKey: string | undefined,
   answer: (faults: MockFaultSettings) => void,
 ): void {
   const fromHeaders = readFaultHeaders(req.headers);
@@ -27,7 +28,8 @@ export function applyFaults(
     return;
   }
   const forModel = model === undefined ? undefined : ctx.byModel?.get(model);
-  const faults = resolveFaults(ctx.defaults, forModel, fromHeaders.value);
+  const forKey = apiKey === undefined ? undefined : ctx.byKey?.get(apiKey);
+  const faults = resolveFaults(ctx.defaults, forModel, forKey, fromHeaders.value);
   if (faults.hang === true) return;
   const latency = faults.latencyMs ?? 0;
   if (latency === 0) respond(ctx, res, requestId, model, faults, answer);

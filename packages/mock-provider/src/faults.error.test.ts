@@ -86,6 +86,81 @@ describe('status faults', () => {
   });
 });
 
+describe('context window', () => {
+  it('answers context_length_exceeded when the prompt exceeds maxContextTokens, like OpenAI', async () => {
+    mock.setFaults({ byModel: { small: { maxContextTokens: 10 } } });
+    const long = { role: 'user' as const, content: 'one two three four five six seven eight nine ten' };
+    const error = await client.chat.completions
+      .create({ model: 'small', messages: [long] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    const bad = error as InstanceType<typeof OpenAI.BadRequestError>;
+    expect(bad.code).toBe('context_length_exceeded');
+    expect(bad.param).toBe('messages');
+    expect(bad.message).toContain(
+      'maximum context length is 10 tokens. However, your messages resulted in 13 tokens',
+    );
+    // A short prompt, or another model, fits.
+    await expect(
+      client.chat.completions.create({ model: 'small', messages: [{ role: 'user', content: 'hi' }] }),
+    ).resolves.toMatchObject({ object: 'chat.completion' });
+    await expect(client.chat.completions.create({ model: 'big', messages: [long] })).resolves.toMatchObject({
+      object: 'chat.completion',
+    });
+  });
+});
+
+describe('per-key faults', () => {
+  const accountA = () => new OpenAI({ apiKey: 'sk-account-a', baseURL: mock.url, maxRetries: 0 });
+  const accountB = () => new OpenAI({ apiKey: 'sk-account-b', baseURL: mock.url, maxRetries: 0 });
+
+  it('fails one upstream account while another serves the same model', async () => {
+    mock.setFaults({ byKey: { 'sk-account-a': { status: 503 } } });
+    const error = await accountA()
+      .chat.completions.create(BODY)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.InternalServerError);
+    expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+    await expect(accountA().models.list()).rejects.toMatchObject({ status: 503 });
+
+    const healthy = await accountB().chat.completions.create(BODY);
+    expect(healthy.choices[0]?.message.content).toBe(
+      'Mock reply to: hi — this is a deterministic mock completion.',
+    );
+    // No bearer key at all: no byKey layer.
+    expect((await post('/chat/completions', BODY)).status).toBe(200);
+    expect(mock.stats()).toMatchObject({
+      requests: 4,
+      byModel: { 'mock-gpt-4o-mini': 3 },
+      byKey: { 'sk-account-a': 2, 'sk-account-b': 1 },
+    });
+  });
+
+  it('layers byKey over byModel field by field, and request headers over byKey', async () => {
+    mock.setFaults({
+      byModel: { 'mock-gpt-4o-mini': { status: 429, retryAfter: 9 } },
+      byKey: { 'sk-account-a': { status: 503 } },
+    });
+    const error = await accountA()
+      .chat.completions.create(BODY)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 503 });
+    // retryAfter comes from byModel: byKey only replaced the status.
+    expect((error as InstanceType<typeof OpenAI.APIError>).headers?.get('retry-after')).toBe('9');
+
+    await expect(accountB().chat.completions.create(BODY)).rejects.toMatchObject({
+      status: 429,
+      code: 'rate_limit_exceeded',
+    });
+    const rescued = await accountA().chat.completions.create(BODY, { headers: { 'x-mock-status': '200' } });
+    expect(rescued.choices[0]?.finish_reason).toBe('stop');
+    const overridden = await accountA()
+      .chat.completions.create(BODY, { headers: { 'x-mock-status': '500' } })
+      .catch((e: unknown) => e);
+    expect(overridden).toMatchObject({ status: 500, type: 'server_error' });
+  });
+});
+
 describe('stream faults', () => {
   it('drops the connection after N chunks, without [DONE], and the SDK stream fails', async () => {
     const received: ChatCompletionChunk[] = [];

@@ -31,7 +31,11 @@ const CHAT = { model: 'm1', messages: [{ role: 'user', content: 'hi' }] };
 
 describe('/__mock/faults', () => {
   it('replaces, reads and clears the instance faults, and they take effect', async () => {
-    const faults = { status: 502, byModel: { m2: { status: 200 } } };
+    const faults = {
+      status: 502,
+      byModel: { m2: { status: 200 } },
+      byKey: { 'sk-upstream-account-b': { status: 429, retryAfter: 1 } },
+    };
     expect(await call('POST', '/__mock/faults', faults)).toEqual({ status: 200, json: faults });
     expect(await call('GET', '/__mock/faults')).toEqual({ status: 200, json: faults });
     expect(mock.getFaults()).toEqual(faults);
@@ -59,11 +63,28 @@ describe('/__mock/faults', () => {
         },
       },
     });
+    expect(await call('POST', '/__mock/faults', { byKey: { 'sk-a': { hang: 'yes' } } })).toEqual({
+      status: 400,
+      json: {
+        error: {
+          message: 'Invalid mock faults: byKey.sk-a.hang: expected a boolean',
+          type: 'invalid_request_error',
+          param: null,
+          code: 'mock_invalid_faults',
+        },
+      },
+    });
     expect((await call('POST', '/__mock/faults', 'not json')).status).toBe(400);
     expect(mock.getFaults()).toEqual({ latencyMs: 1 });
     expect(() => mock.setFaults({ hang: 1 } as never)).toThrow(
       new TypeError('Invalid mock faults: hang: expected a boolean'),
     );
+    expect(() => mock.setFaults({ byKey: { 'sk-a': { latencyMs: -1 } } })).toThrow(
+      new TypeError(
+        'Invalid mock faults: byKey.sk-a.latencyMs: expected an integer between 0 and 2147483647',
+      ),
+    );
+    expect(mock.getFaults()).toEqual({ latencyMs: 1 });
   });
 
   it('applies instance faults passed to startMockProvider', async () => {
@@ -84,7 +105,10 @@ describe('/__mock/faults', () => {
 });
 
 describe('/__mock/stats', () => {
-  it('reports requests, per-model counts and the last request, and resets', async () => {
+  it('reports requests, per-model and per-key counts and the last request, and resets', async () => {
+    const other = new OpenAI({ apiKey: 'sk-upstream-account-b', baseURL: mock.url, maxRetries: 0 });
+    await other.chat.completions.create({ model: 'm1', messages: [{ role: 'user', content: 'hi' }] });
+    await call('POST', '/v1/chat/completions', CHAT); // no Authorization: counted, but under no key
     const client = new OpenAI({ apiKey: 'sk-upstream-account-a', baseURL: mock.url, maxRetries: 0 });
     await client.chat.completions.create({ model: 'm1', messages: [{ role: 'user', content: 'hi' }] });
     await client.embeddings.create({ model: 'emb', input: 'x', encoding_format: 'float' });
@@ -92,8 +116,9 @@ describe('/__mock/stats', () => {
     const { status, json } = await call('GET', '/__mock/stats');
     expect(status).toBe(200);
     expect(json).toEqual({
-      requests: 3,
-      byModel: { m1: 1, emb: 1 },
+      requests: 5,
+      byModel: { m1: 3, emb: 1 },
+      byKey: { 'sk-upstream-account-a': 3, 'sk-upstream-account-b': 1 },
       aborted: 0,
       lastRequest: {
         method: 'GET',
@@ -108,13 +133,11 @@ describe('/__mock/stats', () => {
     expect(mock.stats()).toEqual(json);
     // Admin and health calls are not counted.
     await call('GET', '/healthz');
-    expect(mock.stats().requests).toBe(3);
+    expect(mock.stats().requests).toBe(5);
 
-    expect(await call('POST', '/__mock/stats/reset')).toEqual({
-      status: 200,
-      json: { requests: 0, byModel: {}, aborted: 0, lastRequest: null },
-    });
-    expect(mock.stats().requests).toBe(0);
+    const empty = { requests: 0, byModel: {}, byKey: {}, aborted: 0, lastRequest: null };
+    expect(await call('POST', '/__mock/stats/reset')).toEqual({ status: 200, json: empty });
+    expect(mock.stats()).toEqual(empty);
   });
 
   it('records a body that is not JSON as its text', async () => {

@@ -11,6 +11,8 @@ export class MockContext {
   defaults: MockFaultSettings | undefined;
   /** `faults.byModel` as a map (a plain object lookup would find `constructor` & co.). */
   byModel: Map<string, MockFaultSettings> | undefined;
+  /** `faults.byKey` as a map, for the same reason. */
+  byKey: Map<string, MockFaultSettings> | undefined;
   /** Draws for `failRate`; seeded when `faults.seed` is set. */
   random: RandomSource = Math.random;
   readonly stats = new MockStatsRecorder();
@@ -41,6 +43,7 @@ export class MockContext {
     this.defaults = defaultFaultsOf(parsed.value);
     this.byModel =
       parsed.value.byModel === undefined ? undefined : new Map(Object.entries(parsed.value.byModel));
+    this.byKey = parsed.value.byKey === undefined ? undefined : new Map(Object.entries(parsed.value.byKey));
     this.random = parsed.value.seed === undefined ? Math.random : createSeededRandom(parsed.value.seed);
     return parsed.value;
   }

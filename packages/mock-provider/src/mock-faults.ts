@@ -17,14 +17,27 @@ export interface MockFaultSettings {
   dropAfterChunks?: number;
   /** Accept the request and never answer. */
   hang?: boolean;
+  /**
+   * Chat only: the model's context window in tokens. A request whose prompt (counted as in the usage the mock
+   * reports) exceeds it gets OpenAI's 400 `context_length_exceeded`.
+   */
+  maxContextTokens?: number;
   /** Probability in 0..1 of answering 500 (drawn from the instance's seeded generator when `seed` is set). */
   failRate?: number;
 }
 
-/** Instance-level faults: defaults, overrides per requested model, and the fail-rate seed. */
+/**
+ * Instance-level faults: defaults, overrides per requested model and per presented API key, and the
+ * fail-rate seed.
+ */
 export interface MockFaults extends MockFaultSettings {
   /** Overrides applied when the request's `model` matches the key; they win over the defaults above. */
   byModel?: Record<string, MockFaultSettings>;
+  /**
+   * Overrides applied when the request presents `Authorization: Bearer <key>` with this key, so one upstream
+   * account of a mock can fail while another serves the same model. They win over `byModel`.
+   */
+  byKey?: Record<string, MockFaultSettings>;
   /** Makes `failRate` draws a deterministic sequence (restarted whenever the faults are set). */
   seed?: number;
 }
@@ -55,6 +68,7 @@ export const SETTING_CHECKS: Record<SettingKey, Check> = {
   retryAfter: nonNegativeInteger(86_400),
   dropAfterChunks: nonNegativeInteger(1_000_000),
   hang: (value) => (typeof value === 'boolean' ? undefined : 'expected a boolean'),
+  maxContextTokens: nonNegativeInteger(100_000_000),
   failRate: (value) =>
     typeof value === 'number' && value >= 0 && value <= 1 ? undefined : 'expected a number between 0 and 1',
 };
@@ -64,7 +78,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 function parseSettings(value: unknown, path: string, extraKeys: ReadonlySet<string>): string | undefined {
-  if (!isObject(value)) return `${path || 'faults'}: expected an object`;
+  if (!isObject(value)) return `${path ? path.slice(0, -1) : 'faults'}: expected an object`;
   for (const [key, field] of Object.entries(value)) {
     if (extraKeys.has(key) || field === undefined) continue;
     const check = SETTING_CHECKS[key as SettingKey] as Check | undefined;
@@ -76,7 +90,7 @@ function parseSettings(value: unknown, path: string, extraKeys: ReadonlySet<stri
   return undefined;
 }
 
-const INSTANCE_KEYS: ReadonlySet<string> = new Set(['byModel', 'seed']);
+const INSTANCE_KEYS: ReadonlySet<string> = new Set(['byModel', 'byKey', 'seed']);
 const NO_KEYS: ReadonlySet<string> = new Set();
 
 /** Validates a `MockFaults` object (config, `setFaults`, `POST /__mock/faults`) and names the first bad field. */
@@ -95,6 +109,15 @@ export function parseMockFaults(value: unknown): ParseResult<MockFaults> {
       if (nested !== undefined) return { ok: false, message: nested };
     }
   }
+  if (faults.byKey !== undefined) {
+    if (!isObject(faults.byKey)) return { ok: false, message: 'byKey: expected an object keyed by API key' };
+    for (const [key, settings] of Object.entries(faults.byKey)) {
+      // A request without a key gets no byKey layer, so an empty key could never match.
+      if (key === '') return { ok: false, message: 'byKey: an API key must not be empty' };
+      const nested = parseSettings(settings, `byKey.${key}.`, NO_KEYS);
+      if (nested !== undefined) return { ok: false, message: nested };
+    }
+  }
   return { ok: true, value: structuredClone(faults) };
 }
 
@@ -108,7 +131,7 @@ function overlay(into: MockFaultSettings, from: MockFaultSettings): void {
 
 const NO_FAULTS: MockFaultSettings = Object.freeze({});
 
-/** The instance-level defaults (everything but `byModel` and `seed`), or `undefined` when they set nothing. */
+/** The instance-level defaults (everything but `byModel`, `byKey` and `seed`), or `undefined` when they set nothing. */
 export function defaultFaultsOf(faults: MockFaults): MockFaultSettings | undefined {
   let defaults: MockFaultSettings | undefined;
   for (const key of Object.keys(SETTING_CHECKS) as SettingKey[]) {
@@ -122,18 +145,22 @@ export function defaultFaultsOf(faults: MockFaults): MockFaultSettings | undefin
 
 /**
  * The faults in force for one request: the instance defaults, then the instance's `byModel[model]`, then
- * the request's headers, each later layer winning field by field. Returns a shared frozen empty object on
- * the common path where nothing is configured, so a healthy request allocates nothing here.
+ * its `byKey[api key]`, then the request's headers, each later layer winning field by field. Returns a
+ * shared frozen empty object on the common path where nothing is configured, so a healthy request
+ * allocates nothing here.
  */
 export function resolveFaults(
   defaults: MockFaultSettings | undefined,
   forModel: MockFaultSettings | undefined,
+  forKey: MockFaultSettings | undefined,
   fromHeaders: MockFaultSettings | undefined,
 ): MockFaultSettings {
-  if (forModel === undefined && fromHeaders === undefined) return defaults ?? NO_FAULTS;
+  if (forModel === undefined && forKey === undefined && fromHeaders === undefined)
+    return defaults ?? NO_FAULTS;
   const resolved: MockFaultSettings = {};
   if (defaults !== undefined) overlay(resolved, defaults);
   if (forModel !== undefined) overlay(resolved, forModel);
+  if (forKey !== undefined) overlay(resolved, forKey);
   if (fromHeaders !== undefined) overlay(resolved, fromHeaders);
   return resolved;
 }

@@ -16,6 +16,11 @@ export interface MockStats {
   requests: number;
   /** Requests per `model` named in the body. */
   byModel: Record<string, number>;
+  /**
+   * Requests per API key presented as `Authorization: Bearer <key>` (requests without one are not counted
+   * here), so a test can tell which upstream account a gateway used. Keys appear in full: test keys only.
+   */
+  byKey: Record<string, number>;
   /** Requests whose client closed the connection before the response ended (not the mock's own drops). */
   aborted: number;
   lastRequest: MockRequestRecord | null;
@@ -57,6 +62,7 @@ export class MockStatsRecorder {
   private requests = 0;
   private aborted = 0;
   private byModel = new Map<string, number>();
+  private byKey = new Map<string, number>();
   private last: { method: string; path: string; headers: IncomingHttpHeaders; body: unknown } | null = null;
 
   record(
@@ -65,9 +71,11 @@ export class MockStatsRecorder {
     headers: IncomingHttpHeaders,
     body: unknown,
     model: string | undefined,
+    apiKey: string | undefined,
   ): void {
     this.requests++;
     if (model !== undefined) this.byModel.set(model, (this.byModel.get(model) ?? 0) + 1);
+    if (apiKey !== undefined) this.byKey.set(apiKey, (this.byKey.get(apiKey) ?? 0) + 1);
     if (this.last === null) this.last = { method, path, headers, body };
     else {
       this.last.method = method;
@@ -86,6 +94,7 @@ export class MockStatsRecorder {
     return {
       requests: this.requests,
       byModel: Object.fromEntries(this.byModel),
+      byKey: Object.fromEntries(this.byKey),
       aborted: this.aborted,
       lastRequest:
         last === null
@@ -103,6 +112,7 @@ export class MockStatsRecorder {
     this.requests = 0;
     this.aborted = 0;
     this.byModel.clear();
+    this.byKey.clear();
     this.last = null;
   }
 }

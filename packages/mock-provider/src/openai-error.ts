@@ -16,6 +16,15 @@ export function invalidRequest(message: string, param: string | null = null, cod
   return openAiError(message, 'invalid_request_error', param, code);
 }
 
+/** OpenAI's answer to a prompt longer than the model's context window (status 400). */
+export function contextLengthExceeded(maxTokens: number, promptTokens: number): OpenAiErrorBody {
+  return invalidRequest(
+    `This model's maximum context length is ${maxTokens} tokens. However, your messages resulted in ${promptTokens} tokens. Please reduce the length of the messages.`,
+    'messages',
+    'context_length_exceeded',
+  );
+}
+
 /**
  * The body OpenAI sends for a given status, as realistic as the mock can make it, for status overrides
  * and the fail rate. `model` makes the 404 name the model like the real one.

@@ -10,6 +10,7 @@ export const MOCK_FAULT_HEADERS = {
   'x-mock-retry-after': 'retryAfter',
   'x-mock-drop-after-chunks': 'dropAfterChunks',
   'x-mock-hang': 'hang',
+  'x-mock-max-context-tokens': 'maxContextTokens',
   'x-mock-fail-rate': 'failRate',
 } as const satisfies Record<string, keyof MockFaultSettings>;
 

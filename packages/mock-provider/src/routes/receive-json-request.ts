@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { bearerKeyOf } from '../bearer-key-of';
 import type { MockContext } from '../mock-context';
 import { type JsonBody, modelOf, parseJsonBody } from './parse-json-body';
 
@@ -6,6 +7,8 @@ import { type JsonBody, modelOf, parseJsonBody } from './parse-json-body';
 export interface ReceivedJsonRequest {
   body: JsonBody;
   model: string | undefined;
+  /** The `Authorization: Bearer` key, for per-key faults and stats. */
+  apiKey: string | undefined;
   /** Per-request sequence number, for ids derived from it. */
   suffix: string;
   requestId: string;
@@ -19,6 +22,7 @@ export function receiveJsonRequest(
 ): ReceivedJsonRequest {
   const body = parseJsonBody(text);
   const model = modelOf(body);
+  const apiKey = bearerKeyOf(req.headers);
   const suffix = ctx.nextId();
   ctx.stats.record(
     req.method ?? 'POST',
@@ -26,6 +30,7 @@ export function receiveJsonRequest(
     req.headers,
     body.ok ? body.value : body.raw || null,
     model,
+    apiKey,
   );
-  return { body, model, suffix, requestId: `req_mock${suffix}` };
+  return { body, model, apiKey, suffix, requestId: `req_mock${suffix}` };
 }

@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyFaults } from '../apply-faults';
 import { buildChatCompletion, type CompletionMeta } from '../chat-completion';
+import { countPromptTokens } from '../count-tokens';
 import { sendJson } from '../http-io';
 import type { MockContext } from '../mock-context';
+import { contextLengthExceeded } from '../openai-error';
 import { parseChatRequest, UNPARSABLE_JSON } from '../parse-chat-request';
 import { planChatReply } from '../plan-chat-reply';
 import { buildChatChunks, writeSseStream } from '../sse-stream';
@@ -15,13 +17,21 @@ export function v1ChatCompletions(
   res: ServerResponse,
   text: string,
 ): void {
-  const { body, model, suffix, requestId } = receiveJsonRequest(ctx, req, text);
+  const { body, model, apiKey, suffix, requestId } = receiveJsonRequest(ctx, req, text);
 
-  applyFaults(ctx, req, res, requestId, model, (faults) => {
+  applyFaults(ctx, req, res, requestId, model, apiKey, (faults) => {
     if (!body.ok) return sendJson(res, 400, UNPARSABLE_JSON, { 'x-request-id': requestId });
     const parsed = parseChatRequest(body.value);
     if (!parsed.ok) return sendJson(res, 400, parsed.error, { 'x-request-id': requestId });
     const request = parsed.value;
+    if (faults.maxContextTokens !== undefined) {
+      const promptTokens = countPromptTokens(request.messages);
+      if (promptTokens > faults.maxContextTokens) {
+        return sendJson(res, 400, contextLengthExceeded(faults.maxContextTokens, promptTokens), {
+          'x-request-id': requestId,
+        });
+      }
+    }
     const meta: CompletionMeta = {
       id: `chatcmpl-mock${suffix}`,
       created: Math.floor(ctx.now() / 1000),

@@ -13,9 +13,9 @@ export function v1Embeddings(
   res: ServerResponse,
   text: string,
 ): void {
-  const { body, model, requestId } = receiveJsonRequest(ctx, req, text);
+  const { body, model, apiKey, requestId } = receiveJsonRequest(ctx, req, text);
 
-  applyFaults(ctx, req, res, requestId, model, (faults) => {
+  applyFaults(ctx, req, res, requestId, model, apiKey, (faults) => {
     if (!body.ok) return sendJson(res, 400, UNPARSABLE_JSON, { 'x-request-id': requestId });
     const parsed = parseEmbeddingsRequest(body.value);
     if (!parsed.ok) return sendJson(res, 400, parsed.error, { 'x-request-id': requestId });

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyFaults } from '../apply-faults';
+import { bearerKeyOf } from '../bearer-key-of';
 import { sendJson } from '../http-io';
 import type { MockContext } from '../mock-context';
 import { MOCK_MODEL_LIST, MOCK_MODELS } from '../mock-models';
 import { openAiErrorForStatus } from '../openai-error';
 
-/** `GET /v1/models` and `GET /v1/models/{id}`. Per-model faults apply to the latter. */
+/** `GET /v1/models` and `GET /v1/models/{id}`. Per-model faults apply to the latter, per-key faults to both. */
 export function v1Models(
   ctx: MockContext,
   req: IncomingMessage,
@@ -13,9 +14,10 @@ export function v1Models(
   id: string | undefined,
 ): void {
   const requestId = `req_mock${ctx.nextId()}`;
-  ctx.stats.record(req.method ?? 'GET', req.url ?? '', req.headers, null, id);
+  const apiKey = bearerKeyOf(req.headers);
+  ctx.stats.record(req.method ?? 'GET', req.url ?? '', req.headers, null, id, apiKey);
 
-  applyFaults(ctx, req, res, requestId, id, (faults) => {
+  applyFaults(ctx, req, res, requestId, id, apiKey, (faults) => {
     if (faults.dropAfterChunks !== undefined) return ctx.drop(res);
     if (id === undefined) return sendJson(res, 200, MOCK_MODEL_LIST, { 'x-request-id': requestId });
     const model = MOCK_MODELS.find((m) => m.id === id);
