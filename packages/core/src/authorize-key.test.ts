@@ -11,6 +11,8 @@ const key: ApiKeyRecord = {
   environment: 'production',
   tags: [],
   allowedModels: [],
+  defaultTrafficClass: 'interactive',
+  allowedTrafficClasses: [],
   expiresAt: null,
   revokedAt: null,
 };

@@ -25,6 +25,25 @@ export function classifyUpstreamStatus(status: number): UpstreamFailure {
   return { errorClass: 'client_error', retryable: false };
 }
 
+const CONTEXT_WINDOW_MESSAGE =
+  /maximum context length|context window|context_length|prompt is too long|too many tokens/i;
+
+/**
+ * Whether an upstream 400 body says the prompt does not fit the model's context window (OpenAI's
+ * `context_length_exceeded` code, or the wording other providers use). Such a request can succeed on a model
+ * with a larger window, so a route may name a context fallback for it.
+ */
+export function isContextWindowError(status: number | null, body: Buffer | null): boolean {
+  if (status !== 400 || !body) return false;
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { error?: { code?: unknown; message?: unknown } };
+    if (parsed.error?.code === 'context_length_exceeded') return true;
+    return typeof parsed.error?.message === 'string' && CONTEXT_WINDOW_MESSAGE.test(parsed.error.message);
+  } catch {
+    return false;
+  }
+}
+
 /** Classifies a transport failure (no HTTP response). */
 export function classifyTransportFailure(kind: 'connect' | 'timeout' | 'reset'): UpstreamFailure {
   if (kind === 'timeout') return { errorClass: 'timeout', retryable: true };

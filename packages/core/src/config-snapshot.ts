@@ -1,3 +1,6 @@
+import type { RoutePolicy } from './route-policy';
+import type { TrafficClass } from './traffic-class';
+
 /** Environments a key can belong to; usage rows carry it for attribution. */
 export type KeyEnvironment = 'production' | 'staging' | 'development';
 
@@ -17,6 +20,10 @@ export interface ApiKeyRecord {
   tags: string[];
   /** Public model names this key may call; empty means all. */
   allowedModels: string[];
+  /** Class of a request that sends no traffic-class header. */
+  defaultTrafficClass: TrafficClass;
+  /** Classes a request may ask for; empty allows every class. */
+  allowedTrafficClasses: TrafficClass[];
   expiresAt: number | null;
   revokedAt: number | null;
 }
@@ -39,6 +46,8 @@ export interface UpstreamAccountRecord {
   weight: number;
   priority: number;
   enabled: boolean;
+  /** Epoch ms when an upstream rejected this credential (401/403); null while it is trusted. */
+  credentialRejectedAt: number | null;
 }
 
 export interface RouteTargetRecord {
@@ -57,6 +66,15 @@ export interface RouteRecord {
   aliases: string[];
   enabled: boolean;
   targets: RouteTargetRecord[];
+  /** Approved backup models (public model names), in preference order. */
+  backupModels: string[];
+  /**
+   * Public model to retry on when an upstream answers that the prompt exceeds its context window — the one
+   * client error that may move to another model. Null: such errors are relayed like any other 4xx.
+   */
+  contextFallbackModel: string | null;
+  /** Policy overrides per traffic class; a class without one uses DEFAULT_ROUTE_POLICIES. */
+  policies: Partial<Record<TrafficClass, RoutePolicy>>;
 }
 
 /** Price of one provider model from `effectiveFrom` on, in integer micro-USD per million tokens. */

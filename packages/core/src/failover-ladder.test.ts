@@ -33,6 +33,7 @@ function target(id: string, providerId: string, tier: number): ResolvedTarget {
       weight: 1,
       priority: 0,
       enabled: true,
+      credentialRejectedAt: null,
     },
     provider: {
       id: providerId,

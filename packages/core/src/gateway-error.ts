@@ -15,7 +15,15 @@ export type GatewayErrorCode =
   | 'upstream_error'
   | 'upstream_timeout'
   | 'upstream_rate_limited'
-  | 'service_unavailable';
+  | 'service_unavailable'
+  /** A hard budget would be overrun by the request's worst-case cost. */
+  | 'budget_exceeded'
+  /** The caller's key or team is over its RPM/TPM limit. */
+  | 'rate_limited'
+  /** Usage records cannot be stored (database down and the local spill file full): paid requests stop. */
+  | 'spill_full'
+  /** Usage cannot be recorded or checked for another reason; refused rather than served unaccounted. */
+  | 'usage_unavailable';
 
 const STATUS: Record<GatewayErrorCode, number> = {
   missing_api_key: 401,
@@ -34,6 +42,10 @@ const STATUS: Record<GatewayErrorCode, number> = {
   upstream_timeout: 504,
   upstream_rate_limited: 429,
   service_unavailable: 503,
+  budget_exceeded: 429,
+  rate_limited: 429,
+  spill_full: 503,
+  usage_unavailable: 503,
 };
 
 /** A gateway error: what went wrong, which request field (if any) is to blame, and its HTTP status. */

@@ -19,8 +19,20 @@ function table(targets: RouteTargetRecord[], disabledAccounts: string[] = []): R
       weight: 1,
       priority: 0,
       enabled: !disabledAccounts.includes(t.accountId),
+      credentialRejectedAt: null,
     })),
-    routes: [{ id: 'rt_1', publicModel: 'chat', aliases: ['chat-alias'], enabled: true, targets }],
+    routes: [
+      {
+        id: 'rt_1',
+        publicModel: 'chat',
+        aliases: ['chat-alias'],
+        enabled: true,
+        targets,
+        backupModels: [],
+        contextFallbackModel: null,
+        policies: {},
+      },
+    ],
     prices: [],
     loadedAt: 0,
   };

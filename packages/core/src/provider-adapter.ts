@@ -33,6 +33,14 @@ export interface ProviderAdapter {
     body: Record<string, unknown>;
     stream: boolean;
   }): UpstreamCall;
+  /**
+   * A cheap authenticated GET for active health checks (e.g. listing models): it proves the host answers and
+   * the credential is accepted, without spending tokens.
+   */
+  buildHealthCheck(input: { baseUrl: string; credential: string }): {
+    url: string;
+    headers: Record<string, string>;
+  };
   /** Reads usage from a complete non-streaming response body (already parsed JSON). */
   readUsage(body: unknown): TokenUsage | null;
   /** Interprets one SSE event's data payload. */

@@ -22,6 +22,7 @@ function resolved(flags: { target?: boolean; account?: boolean; provider?: boole
       weight: 1,
       priority: 0,
       enabled: flags.account ?? true,
+      credentialRejectedAt: null,
     },
     provider: {
       id: 'prv_1',

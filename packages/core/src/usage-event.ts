@@ -12,7 +12,23 @@ export interface AttemptRecord {
   errorClass: string | null;
   latencyMs: number;
   ttftMs: number | null;
+  /**
+   * Why the router sent this attempt: `primary` (first pick), or the failover rung that led to it
+   * (`retry_same`, `other_account`, `other_provider`, `backup_model`, `wait_and_retry`). The previous attempt's
+   * errorClass says why the router moved on.
+   */
+  reason: AttemptReason;
 }
+
+/** The rung of the failover ladder an attempt came from. */
+export type AttemptReason =
+  | 'primary'
+  | 'retry_same'
+  | 'other_account'
+  | 'other_provider'
+  | 'backup_model'
+  | 'context_window'
+  | 'wait_and_retry';
 
 /** One billing record per client request; `requestId` is the idempotency key. */
 export interface UsageEventRecord {

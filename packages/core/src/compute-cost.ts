@@ -1,0 +1,169 @@
+import type { PriceSheet, TokenPrices } from './price-sheet';
+import { divideRoundHalfUp } from './usd-micros';
+
+/**
+ * What one request consumed, normalised by the provider adapter to one convention (OpenAI's): the parts are
+ * subsets of the totals, never added on top of them.
+ * - `inputTokens` is the whole prompt: uncached tokens + cache reads + cache writes. (Anthropic reports the
+ *   three apart; its adapter sums them.)
+ * - `outputTokens` is the whole completion including reasoning tokens. (Gemini reports thoughts apart; its
+ *   adapter adds them in.)
+ * Omitted counts are zero. `requests` defaults to 1 and only matters when the sheet has a per-request fee.
+ */
+export interface BillableUsage {
+  inputTokens?: number;
+  /** Part of `inputTokens` read from the prompt cache. */
+  cachedInputTokens?: number;
+  /** Part of `inputTokens` written to the prompt cache. */
+  cacheWriteTokens?: number;
+  outputTokens?: number;
+  /** Part of `outputTokens` spent reasoning. */
+  reasoningTokens?: number;
+  images?: readonly { size: string; quality: string; count: number }[];
+  /** Whole seconds of generated video (providers bill whole seconds; the adapter rounds up). */
+  videoSeconds?: number;
+  requests?: number;
+}
+
+/** One priced component of a request. */
+export type CostComponent =
+  | 'input'
+  | 'cached_input'
+  | 'cache_write'
+  | 'output'
+  | 'reasoning'
+  | 'image'
+  | 'video'
+  | 'request';
+
+/** One line of a cost breakdown. */
+export interface CostLine {
+  component: CostComponent;
+  /** Tokens, images, seconds or requests. */
+  quantity: number;
+  /** The price applied: micro-USD per million tokens, or per image / second / request. */
+  unitMicros: bigint;
+  /** For images: "size/quality". */
+  detail?: string;
+  /**
+   * Exact amount in pico-USD (10⁻¹² USD = 10⁻⁶ micro-USD): token lines are fractions of a micro-USD, and
+   * keeping them exact lets the total round once.
+   */
+  picoUsd: bigint;
+  /** `picoUsd` rounded half up to micro-USD, for display only: lines rounded apart need not sum to the total. */
+  micros: bigint;
+}
+
+/** The cost of one request. */
+export interface CostResult {
+  /** Total in integer micro-USD: the exact sum of all lines, rounded half up once. This is what is billed. */
+  micros: bigint;
+  /** The exact, unrounded total in pico-USD. */
+  picoUsd: bigint;
+  lines: CostLine[];
+  /**
+   * Components the usage has but the sheet cannot price (e.g. `"output"`, `"image:1024x1024/hd"`,
+   * `"video"`); they are left out of the total, so a non-empty list means the cost is incomplete and the row
+   * must be flagged `unpriced` (or the request blocked, by route policy).
+   */
+  missing: string[];
+  /** True when the long-context tier priced the tokens. */
+  longContext: boolean;
+}
+
+const PICO_PER_MICRO = 1_000_000n;
+
+/**
+ * Prices one request against a sheet, exactly. Each component is computed in pico-USD (a per-million token
+ * price times a token count is an integer number of pico-USD), summed, and rounded half up to micro-USD
+ * once at the very end, so no rounding error accumulates across components and the same usage always
+ * costs the same. Fallbacks: cache reads and writes without their own price bill at the input price,
+ * reasoning tokens without their own price bill at the output price. When the reported parts exceed their
+ * total (cached + cache-write > input, reasoning > output) the parts are billed as reported and the
+ * remainder is zero, so an inconsistent report never makes tokens free.
+ *
+ * Throws RangeError for negative or fractional counts: an adapter bug, not an expected failure.
+ */
+export function computeCost(sheet: PriceSheet, usage: BillableUsage): CostResult {
+  const input = count(usage.inputTokens, 'inputTokens');
+  const cached = count(usage.cachedInputTokens, 'cachedInputTokens');
+  const cacheWrite = count(usage.cacheWriteTokens, 'cacheWriteTokens');
+  const output = count(usage.outputTokens, 'outputTokens');
+  const reasoning = count(usage.reasoningTokens, 'reasoningTokens');
+  const videoSeconds = count(usage.videoSeconds, 'videoSeconds');
+  const requests = usage.requests === undefined ? 1 : count(usage.requests, 'requests');
+
+  const tier = sheet.longContext;
+  const longContext = tier !== null && input > tier.aboveInputTokens;
+  const prices: TokenPrices = longContext && tier ? tier : sheet;
+
+  const lines: CostLine[] = [];
+  const missing: string[] = [];
+  const addTokens = (component: CostComponent, quantity: number, price: bigint | null): void => {
+    if (quantity === 0) return;
+    if (price === null) {
+      missing.push(component);
+      return;
+    }
+    lines.push(line(component, quantity, price, BigInt(quantity) * price));
+  };
+  const addUnits = (
+    component: CostComponent,
+    quantity: number,
+    price: bigint | null,
+    detail?: string,
+  ): void => {
+    if (quantity === 0) return;
+    if (price === null) {
+      missing.push(detail === undefined ? component : `${component}:${detail}`);
+      return;
+    }
+    lines.push(line(component, quantity, price, BigInt(quantity) * price * PICO_PER_MICRO, detail));
+  };
+
+  const inputPrice = prices.inputMicrosPerMillion;
+  const outputPrice = prices.outputMicrosPerMillion;
+  addTokens('input', Math.max(0, input - cached - cacheWrite), inputPrice);
+  addTokens('cached_input', cached, prices.cachedInputMicrosPerMillion ?? inputPrice);
+  addTokens('cache_write', cacheWrite, prices.cacheWriteMicrosPerMillion ?? inputPrice);
+  addTokens('output', Math.max(0, output - reasoning), outputPrice);
+  addTokens('reasoning', reasoning, prices.reasoningMicrosPerMillion ?? outputPrice);
+
+  for (const [i, image] of (usage.images ?? []).entries()) {
+    const n = count(image.count, `images[${i}].count`);
+    const price = sheet.images.find((p) => p.size === image.size && p.quality === image.quality);
+    addUnits('image', n, price?.microsPerImage ?? null, `${image.size}/${image.quality}`);
+  }
+  addUnits('video', videoSeconds, sheet.videoMicrosPerSecond);
+  // A per-request fee that does not exist is not "missing": most models have none.
+  if (sheet.requestMicros !== null) addUnits('request', requests, sheet.requestMicros);
+
+  const picoUsd = lines.reduce((sum, l) => sum + l.picoUsd, 0n);
+  return { micros: divideRoundHalfUp(picoUsd, PICO_PER_MICRO), picoUsd, lines, missing, longContext };
+}
+
+function line(
+  component: CostComponent,
+  quantity: number,
+  unitMicros: bigint,
+  picoUsd: bigint,
+  detail?: string,
+): CostLine {
+  const result: CostLine = {
+    component,
+    quantity,
+    unitMicros,
+    picoUsd,
+    micros: divideRoundHalfUp(picoUsd, PICO_PER_MICRO),
+  };
+  if (detail !== undefined) result.detail = detail;
+  return result;
+}
+
+function count(value: number | undefined, field: string): number {
+  if (value === undefined) return 0;
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`computeCost: ${field} must be a non-negative integer; got ${value}.`);
+  }
+  return value;
+}

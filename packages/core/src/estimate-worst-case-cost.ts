@@ -1,0 +1,62 @@
+import type { PriceSheet, TokenPrices } from './price-sheet';
+import { divideCeil } from './usd-micros';
+
+const MILLION = 1_000_000n;
+
+/**
+ * The most a request can cost, in integer micro-USD, for the budget reservation made before forwarding.
+ * Every prompt token is priced at the dearest prompt rate the sheet has (a cache write can cost more than
+ * plain input; a cache read never costs more), every output token at the dearest completion rate (reasoning
+ * may be priced above output), the long-context tier applies when the estimate crosses its threshold, and
+ * the per-request fee is added. The result is rounded **up**: a reservation may over-hold a fraction of a
+ * micro-USD but never under-hold, which is what keeps concurrent requests inside a hard budget.
+ *
+ * Images and video are not token-bounded; a caller reserving for them adds their price itself. A token price
+ * the sheet lacks contributes nothing (the request is then `unpriced`, which route policy handles).
+ *
+ * @param inputTokensEstimate prompt tokens counted (or estimated) before forwarding.
+ * @param maxOutputTokens the output bound: see {@link resolveOutputTokenBound}.
+ */
+export function estimateWorstCaseCost(
+  price: PriceSheet,
+  inputTokensEstimate: number,
+  maxOutputTokens: number,
+): bigint {
+  for (const [name, value] of [
+    ['inputTokensEstimate', inputTokensEstimate],
+    ['maxOutputTokens', maxOutputTokens],
+  ] as const) {
+    if (!Number.isSafeInteger(value) || value < 0) {
+      throw new RangeError(`estimateWorstCaseCost: ${name} must be a non-negative integer; got ${value}.`);
+    }
+  }
+  const tier = price.longContext;
+  const prices: TokenPrices = tier !== null && inputTokensEstimate > tier.aboveInputTokens ? tier : price;
+  const inputRate = max(prices.inputMicrosPerMillion, prices.cacheWriteMicrosPerMillion);
+  const outputRate = max(prices.outputMicrosPerMillion, prices.reasoningMicrosPerMillion);
+  const tokenPico = BigInt(inputTokensEstimate) * inputRate + BigInt(maxOutputTokens) * outputRate;
+  return divideCeil(tokenPico, MILLION) + (price.requestMicros ?? 0n);
+}
+
+/**
+ * The output-token bound for a worst-case estimate: the request's `max_tokens` (or
+ * `max_completion_tokens`/`max_output_tokens`) when set, capped by the model's own output limit when the
+ * catalog knows it; without either, `fallback` (a configured default), because an unbounded reservation
+ * would refuse every request and a zero one would let a hard budget be overrun.
+ */
+export function resolveOutputTokenBound(
+  requestMaxTokens: number | null | undefined,
+  modelOutputCap: number | null | undefined,
+  fallback: number,
+): number {
+  const request = requestMaxTokens ?? null;
+  const cap = modelOutputCap ?? null;
+  if (request !== null && cap !== null) return Math.min(request, cap);
+  return request ?? cap ?? fallback;
+}
+
+function max(a: bigint | null, b: bigint | null): bigint {
+  const x = a ?? 0n;
+  const y = b ?? 0n;
+  return x > y ? x : y;
+}

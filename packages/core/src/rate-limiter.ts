@@ -1,0 +1,249 @@
+/** Per-minute limits of one key or team; `null` means unlimited in that dimension. */
+export interface RateLimitRule {
+  requestsPerMinute: number | null;
+  tokensPerMinute: number | null;
+}
+
+/** Who a limit applies to. A request is checked against its key and, when it has one, its team. */
+export interface RateLimitSubject {
+  scope: 'key' | 'team';
+  id: string;
+  rule: RateLimitRule;
+}
+
+/** The two limited quantities, named as OpenAI's headers name them. */
+export type RateLimitDimension = 'requests' | 'tokens';
+
+/** Where one dimension of one subject stands after a decision. */
+export interface RateLimitState {
+  subject: Pick<RateLimitSubject, 'scope' | 'id'>;
+  dimension: RateLimitDimension;
+  /** The per-minute limit. */
+  limit: number;
+  /** Whole units available now. */
+  remaining: number;
+  /** Ms until the bucket is full again, i.e. back to its initial state (OpenAI's "reset"). */
+  resetMs: number;
+}
+
+/**
+ * An admitted request: for each dimension, the most constrained subject (least remaining), for the
+ * `x-ratelimit-*` response headers; `null` when no subject limits that dimension.
+ */
+export interface RateLimitAllowed {
+  allowed: true;
+  requests: RateLimitState | null;
+  tokens: RateLimitState | null;
+}
+
+/** A refused request: the limit that refused it and when to retry. Nothing was consumed. */
+export interface RateLimitDenied extends RateLimitState {
+  allowed: false;
+  /**
+   * Ms until the request would fit. For a request larger than the whole limit this is the time to a full
+   * bucket, and `tooLarge` says that waiting will not help.
+   */
+  retryAfterMs: number;
+  tooLarge: boolean;
+  /** The state of both dimensions, for the headers. */
+  requests: RateLimitState | null;
+  tokens: RateLimitState | null;
+}
+
+export type RateLimitDecision = RateLimitAllowed | RateLimitDenied;
+
+/**
+ * Levels are kept in unit·ms (units × 60 000) so refilling at capacity/60 000 per ms stays in exact integers:
+ * no float drift can admit a request a moment early or refuse one a moment late.
+ */
+interface Bucket {
+  /** Scaled units available at `at`; negative after an upward token adjustment (debt). */
+  level: number;
+  at: number;
+  /** The per-minute limit, unscaled. */
+  capacity: number;
+}
+
+const MINUTE_MS = 60_000;
+/** Limits above this would overflow exact integer arithmetic once scaled. */
+const MAX_LIMIT = 100_000_000_000;
+
+/**
+ * RPM and TPM limits for one router process, as token buckets: each (subject, dimension) bucket holds up
+ * to the per-minute limit and refills continuously at limit/60 s, so a caller may burst up to the limit and
+ * then proceeds at the steady rate; there is no window edge where twice the limit gets through, as with
+ * fixed windows. Time is injected. A request takes 1 from every request bucket and its token estimate from
+ * every token bucket, all or nothing: if any bucket is short, nothing is consumed and the decision says
+ * which limit refused and when to retry. After the response, {@link adjustTokens} corrects the token buckets
+ * by actual − estimate, so TPM tracks real usage (a correction may drive a bucket negative; the caller then
+ * waits longer). Buckets that have refilled are indistinguishable from new ones and {@link prune} drops them.
+ */
+export class RateLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+
+  /** Checks and, if every limit allows, consumes one request and `tokens` tokens for each subject. */
+  acquire(subjects: readonly RateLimitSubject[], tokens: number, now: number): RateLimitDecision {
+    if (!Number.isSafeInteger(tokens) || tokens < 0) {
+      throw new RangeError(`RateLimiter.acquire: tokens must be an integer ≥ 0; got ${tokens}.`);
+    }
+    const checks: {
+      subject: RateLimitSubject;
+      dimension: RateLimitDimension;
+      cost: number;
+      bucket: Bucket;
+    }[] = [];
+    for (const subject of distinct(subjects)) {
+      for (const [dimension, limit, cost] of [
+        ['requests', subject.rule.requestsPerMinute, 1],
+        ['tokens', subject.rule.tokensPerMinute, tokens],
+      ] as const) {
+        if (limit === null) continue;
+        checks.push({ subject, dimension, cost, bucket: this.bucket(subject, dimension, limit, now) });
+      }
+    }
+
+    let denial: RateLimitDenied | null = null;
+    for (const check of checks) {
+      const { bucket, cost } = check;
+      const need = cost * MINUTE_MS;
+      if (bucket.level >= need) continue;
+      const tooLarge = cost > bucket.capacity;
+      const retryAfterMs = tooLarge ? resetMs(bucket) : Math.ceil((need - bucket.level) / bucket.capacity);
+      if (!denial || retryAfterMs > denial.retryAfterMs) {
+        denial = {
+          allowed: false,
+          ...state(check.subject, check.dimension, bucket),
+          retryAfterMs,
+          tooLarge,
+          requests: null,
+          tokens: null,
+        };
+      }
+    }
+    if (!denial) for (const { bucket, cost } of checks) bucket.level -= cost * MINUTE_MS;
+
+    const tightest = (dimension: RateLimitDimension): RateLimitState | null => {
+      let best: RateLimitState | null = null;
+      for (const check of checks) {
+        if (check.dimension !== dimension) continue;
+        const s = state(check.subject, dimension, check.bucket);
+        if (!best || s.remaining < best.remaining) best = s;
+      }
+      return best;
+    };
+    if (denial) return { ...denial, requests: tightest('requests'), tokens: tightest('tokens') };
+    return { allowed: true, requests: tightest('requests'), tokens: tightest('tokens') };
+  }
+
+  /**
+   * Corrects the token buckets once the real token count is known: `delta` = actual − estimate (negative
+   * returns tokens, positive takes more, possibly below zero). Subjects without a TPM limit are ignored.
+   */
+  adjustTokens(subjects: readonly RateLimitSubject[], delta: number, now: number): void {
+    if (!Number.isSafeInteger(delta)) {
+      throw new RangeError(`RateLimiter.adjustTokens: delta must be an integer; got ${delta}.`);
+    }
+    for (const subject of distinct(subjects)) {
+      const limit = subject.rule.tokensPerMinute;
+      if (limit === null) continue;
+      const bucket = this.bucket(subject, 'tokens', limit, now);
+      bucket.level = Math.min(bucket.capacity * MINUTE_MS, bucket.level - delta * MINUTE_MS);
+    }
+  }
+
+  /** Where each limited dimension of `subject` stands, without consuming anything. */
+  peek(subject: RateLimitSubject, now: number): RateLimitState[] {
+    const out: RateLimitState[] = [];
+    if (subject.rule.requestsPerMinute !== null) {
+      out.push(
+        state(subject, 'requests', this.bucket(subject, 'requests', subject.rule.requestsPerMinute, now)),
+      );
+    }
+    if (subject.rule.tokensPerMinute !== null) {
+      out.push(state(subject, 'tokens', this.bucket(subject, 'tokens', subject.rule.tokensPerMinute, now)));
+    }
+    return out;
+  }
+
+  /** Forgets buckets that are full at `now`; returns how many. Call periodically to bound memory. */
+  prune(now: number): number {
+    let dropped = 0;
+    for (const [key, bucket] of this.buckets) {
+      refill(bucket, now);
+      if (bucket.level >= bucket.capacity * MINUTE_MS) {
+        this.buckets.delete(key);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  /** Number of buckets held (for metrics and tests). */
+  size(): number {
+    return this.buckets.size;
+  }
+
+  private bucket(
+    subject: RateLimitSubject,
+    dimension: RateLimitDimension,
+    limit: number,
+    now: number,
+  ): Bucket {
+    if (!Number.isSafeInteger(limit) || limit <= 0 || limit > MAX_LIMIT) {
+      throw new RangeError(
+        `RateLimiter: ${dimension} per minute for ${subject.scope} ${subject.id} must be an integer from 1 to ${MAX_LIMIT}; got ${limit}.`,
+      );
+    }
+    const key = `${subject.scope}\u0000${subject.id}\u0000${dimension}`;
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = { level: limit * MINUTE_MS, at: now, capacity: limit };
+      this.buckets.set(key, bucket);
+      return bucket;
+    }
+    refill(bucket, now);
+    if (bucket.capacity !== limit) {
+      // A changed limit keeps what was used: the same consumption against the new capacity.
+      bucket.level = Math.min(limit * MINUTE_MS, bucket.level + (limit - bucket.capacity) * MINUTE_MS);
+      bucket.capacity = limit;
+    }
+    return bucket;
+  }
+}
+
+function refill(bucket: Bucket, now: number): void {
+  // A clock that steps back refills nothing and does not move `at` back.
+  if (now <= bucket.at) return;
+  const full = bucket.capacity * MINUTE_MS;
+  const elapsed = now - bucket.at;
+  // Compare with the time to refill before multiplying, so a long idle gap cannot overflow the product.
+  const msToFull = Math.ceil((full - bucket.level) / bucket.capacity);
+  bucket.level = elapsed >= msToFull ? full : bucket.level + elapsed * bucket.capacity;
+  bucket.at = now;
+}
+
+function resetMs(bucket: Bucket): number {
+  const full = bucket.capacity * MINUTE_MS;
+  return bucket.level >= full ? 0 : Math.ceil((full - bucket.level) / bucket.capacity);
+}
+
+function state(subject: RateLimitSubject, dimension: RateLimitDimension, bucket: Bucket): RateLimitState {
+  return {
+    subject: { scope: subject.scope, id: subject.id },
+    dimension,
+    limit: bucket.capacity,
+    remaining: Math.max(0, Math.floor(bucket.level / MINUTE_MS)),
+    resetMs: resetMs(bucket),
+  };
+}
+
+/** A subject listed twice is still one caller: charging it twice would halve its limit. */
+function distinct(subjects: readonly RateLimitSubject[]): RateLimitSubject[] {
+  const seen = new Set<string>();
+  return subjects.filter((s) => {
+    const id = `${s.scope}\u0000${s.id}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
