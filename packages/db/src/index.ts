@@ -25,6 +25,7 @@ export {
   type StartEmbeddedPostgresOptions,
   startEmbeddedPostgres,
 } from './embedded-postgres';
+export { createHealthStore, type HealthStore, type TargetHealthRow } from './health-repository';
 export { newId } from './ids';
 export {
   type ApplyMigrationsOptions,
@@ -43,8 +44,10 @@ export {
 } from './seed';
 export { type LoadConfigSnapshotOptions, loadConfigSnapshot } from './snapshot-repository';
 export {
+  createUsageBatchWriter,
   type InsertUsageEventsResult,
   insertSerializedUsageEvents,
   insertUsageEvents,
   serializeUsageEvent,
+  type UsageBatchWriter,
 } from './usage-repository';

@@ -129,6 +129,8 @@ describe('loadConfigSnapshot', () => {
           environment: 'staging',
           tags: [],
           allowedModels: [],
+          defaultTrafficClass: 'interactive',
+          allowedTrafficClasses: [],
           expiresAt: Date.parse('2024-12-31T23:59:59.999Z'),
           revokedAt: null,
         },
@@ -141,6 +143,8 @@ describe('loadConfigSnapshot', () => {
           environment: 'production',
           tags: ['a', 'b'],
           allowedModels: ['chat'],
+          defaultTrafficClass: 'interactive',
+          allowedTrafficClasses: [],
           expiresAt: null,
           revokedAt: null,
         },
@@ -153,6 +157,8 @@ describe('loadConfigSnapshot', () => {
           environment: 'production',
           tags: [],
           allowedModels: [],
+          defaultTrafficClass: 'interactive',
+          allowedTrafficClasses: [],
           expiresAt: null,
           revokedAt: Date.parse('2025-02-03T04:05:06.789Z'),
         },
@@ -182,6 +188,7 @@ describe('loadConfigSnapshot', () => {
           weight: 3,
           priority: 1,
           enabled: true,
+          credentialRejectedAt: null,
         },
         {
           id: 'acc_b1',
@@ -191,6 +198,7 @@ describe('loadConfigSnapshot', () => {
           weight: 1,
           priority: 0,
           enabled: false,
+          credentialRejectedAt: null,
         },
       ],
       routes: [
@@ -199,6 +207,9 @@ describe('loadConfigSnapshot', () => {
           publicModel: 'chat',
           aliases: ['gpt-4o', 'default'],
           enabled: true,
+          backupModels: [],
+          contextFallbackModel: null,
+          policies: {},
           targets: [
             { id: 'tgt_1', accountId: 'acc_a1', upstreamModel: 'gpt-4o', tier: 0, weight: 5, enabled: false },
             {
@@ -276,6 +287,9 @@ describe('loadConfigSnapshot', () => {
           publicModel: 'demo-chat',
           aliases: [],
           enabled: true,
+          backupModels: [],
+          contextFallbackModel: null,
+          policies: {},
           targets: [
             expect.objectContaining({
               accountId: seeded.account.id,

@@ -1,4 +1,11 @@
-import type { ConfigSnapshot, UpstreamAccountRecord } from '@switchyard/core';
+import {
+  type ConfigSnapshot,
+  isTrafficClass,
+  type RoutePolicy,
+  type TrafficClass,
+  type UpstreamAccountRecord,
+  validateRoutePolicy,
+} from '@switchyard/core';
 import type { PrismaClient } from './client';
 import type { CredentialCipher } from './credential-cipher';
 
@@ -10,6 +17,11 @@ export interface LoadConfigSnapshotOptions {
    * returned disabled with an empty credential, so one bad row cannot stop the rest of the configuration loading.
    */
   onCredentialError?: (accountId: string, error: Error) => void;
+  /**
+   * Called for a stored route policy that does not validate (written around the admin API). The class falls back
+   * to its default policy rather than failing the whole snapshot.
+   */
+  onInvalidPolicy?: (routeId: string, trafficClass: string, message: string) => void;
 }
 
 /**
@@ -35,6 +47,8 @@ export async function loadConfigSnapshot(
           environment: true,
           tags: true,
           allowedModels: true,
+          defaultTrafficClass: true,
+          allowedTrafficClasses: true,
           expiresAt: true,
           revokedAt: true,
         },
@@ -61,6 +75,8 @@ export async function loadConfigSnapshot(
       environment: key.environment,
       tags: key.tags,
       allowedModels: key.allowedModels,
+      defaultTrafficClass: key.defaultTrafficClass,
+      allowedTrafficClasses: key.allowedTrafficClasses,
       expiresAt: key.expiresAt?.getTime() ?? null,
       revokedAt: key.revokedAt?.getTime() ?? null,
     })),
@@ -78,6 +94,7 @@ export async function loadConfigSnapshot(
         name: account.name,
         weight: account.weight,
         priority: account.priority,
+        credentialRejectedAt: account.credentialRejectedAt?.getTime() ?? null,
       };
       try {
         return {
@@ -95,6 +112,9 @@ export async function loadConfigSnapshot(
       publicModel: route.publicModel,
       aliases: route.aliases,
       enabled: route.enabled,
+      backupModels: route.backupModels,
+      contextFallbackModel: route.contextFallbackModel,
+      policies: parsePolicies(route.id, route.policies, options),
       targets: route.targets.map((target) => ({
         id: target.id,
         accountId: target.accountId,
@@ -114,4 +134,24 @@ export async function loadConfigSnapshot(
     })),
     loadedAt: now(),
   };
+}
+
+/** Stored `routes.policies` → validated policies per class; anything invalid is reported and left to the default. */
+function parsePolicies(
+  routeId: string,
+  stored: unknown,
+  options: LoadConfigSnapshotOptions,
+): Partial<Record<TrafficClass, RoutePolicy>> {
+  const policies: Partial<Record<TrafficClass, RoutePolicy>> = {};
+  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return policies;
+  for (const [trafficClass, value] of Object.entries(stored)) {
+    if (!isTrafficClass(trafficClass)) {
+      options.onInvalidPolicy?.(routeId, trafficClass, 'not a traffic class');
+      continue;
+    }
+    const result = validateRoutePolicy(value, { trafficClass, path: `policies.${trafficClass}` });
+    if (result.ok) policies[trafficClass] = result.value;
+    else options.onInvalidPolicy?.(routeId, trafficClass, result.error.message);
+  }
+  return policies;
 }

@@ -2,7 +2,7 @@ import type { UsageEventRecord } from '@switchyard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from './client';
 import { createTestDatabase, getTestPostgresServerUrl, type TestDatabase } from './testing';
-import { insertUsageEvents } from './usage-repository';
+import { createUsageBatchWriter, insertUsageEvents, serializeUsageEvent } from './usage-repository';
 
 function event(
   overrides: Partial<UsageEventRecord> & Pick<UsageEventRecord, 'requestId' | 'createdAt'>,
@@ -36,6 +36,7 @@ function event(
         errorClass: null,
         latencyMs: 118,
         ttftMs: 35,
+        reason: 'primary',
       },
     ],
     ...overrides,
@@ -93,6 +94,7 @@ describe('insertUsageEvents', () => {
           errorClass: 'server "error" ; \'quoted\'',
           latencyMs: 5,
           ttftMs: null,
+          reason: 'primary',
         },
         {
           targetId: 'tgt_2',
@@ -103,6 +105,7 @@ describe('insertUsageEvents', () => {
           errorClass: 'timeout',
           latencyMs: 30_000,
           ttftMs: null,
+          reason: 'primary',
         },
       ],
     }),
@@ -161,5 +164,49 @@ describe('insertUsageEvents', () => {
 
   it('accepts an empty batch', async () => {
     expect(await insertUsageEvents(prisma, [])).toEqual({ inserted: 0 });
+  });
+});
+
+describe('createUsageBatchWriter', () => {
+  let db: TestDatabase;
+  let prisma: PrismaClient;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(await getTestPostgresServerUrl());
+    prisma = createPrismaClient(db.databaseUrl);
+    await prisma.apiKey.create({ data: { id: 'key_a', name: 'a', digest: 'da', prefix: 'sk-sy-aaaa' } });
+  });
+  afterAll(async () => {
+    await prisma.$disconnect();
+    await db.drop();
+  });
+
+  it('writes a serialized batch over plain pg, idempotent by request id', async () => {
+    const writer = createUsageBatchWriter(db.databaseUrl);
+    try {
+      const rows = [
+        event({ requestId: 'req_w1', createdAt: 1_750_000_000_000, inputTokens: 11, costMicros: 123n }),
+        event({ requestId: 'req_w2', createdAt: 1_750_000_000_000, status: 'error', httpStatus: 502 }),
+      ];
+      const json = `[${rows.map(serializeUsageEvent).join(',')}]`;
+      expect(await writer.write(json)).toEqual({ inserted: 2 });
+      expect(await writer.write(json)).toEqual({ inserted: 0 });
+      const stored = await prisma.usageEvent.findMany({ orderBy: { requestId: 'asc' } });
+      expect(stored.map((r) => [r.requestId, r.status, r.httpStatus, r.inputTokens, r.costMicros])).toEqual([
+        ['req_w1', 'success', 200, 11, 123n],
+        ['req_w2', 'error', 502, rows[1]?.inputTokens, rows[1]?.costMicros],
+      ]);
+    } finally {
+      await writer.close();
+    }
+  });
+
+  it('rejects the write when the database is unreachable, so the sink keeps the batch', async () => {
+    const writer = createUsageBatchWriter('postgresql://nobody@127.0.0.1:1/none');
+    try {
+      await expect(writer.write('[]')).rejects.toThrow(/ECONNREFUSED|connect/);
+    } finally {
+      await writer.close();
+    }
   });
 });

@@ -1,10 +1,13 @@
 import type {
   ApiKeyRecord,
+  CircuitState,
   KeyEnvironment,
   ProviderKind,
   ProviderRecord,
+  RoutePolicy,
   RouteRecord,
   RouteTargetRecord,
+  TrafficClass,
   UpstreamAccountRecord,
 } from '@switchyard/core';
 
@@ -31,7 +34,15 @@ export interface NewApiKey {
   expiresAt: number | null;
   ownerId: string | null;
   teamId: string | null;
+  defaultTrafficClass: TrafficClass;
+  /** Empty allows every class. */
+  allowedTrafficClasses: TrafficClass[];
 }
+
+/** What an update may change on a key; its secret, owner and environment are fixed at creation. */
+export type ApiKeyChanges = Partial<
+  Pick<NewApiKey, 'name' | 'allowedModels' | 'tags' | 'defaultTrafficClass' | 'allowedTrafficClasses'>
+>;
 
 export type AdminProvider = ProviderRecord & { createdAt: number };
 
@@ -45,7 +56,11 @@ export interface NewProvider {
 export type ProviderChanges = Partial<NewProvider>;
 
 /** An upstream account without its credential: the ciphertext never leaves the repository. */
-export type AdminUpstreamAccount = Omit<UpstreamAccountRecord, 'credential'> & { createdAt: number };
+export type AdminUpstreamAccount = Omit<UpstreamAccountRecord, 'credential'> & {
+  /** What the upstream said when it rejected the credential; null while the credential is trusted. */
+  credentialError: string | null;
+  createdAt: number;
+};
 
 export interface NewUpstreamAccount {
   providerId: string;
@@ -57,22 +72,64 @@ export interface NewUpstreamAccount {
   enabled: boolean;
 }
 
+/** A new `credentialCiphertext` also clears a rejected-credential mark: the operator replaced the credential. */
 export type UpstreamAccountChanges = Partial<Omit<NewUpstreamAccount, 'providerId'>>;
 
 export type AdminRoute = RouteRecord & { description: string | null; createdAt: number; updatedAt: number };
 
 export type NewRouteTarget = Omit<RouteTargetRecord, 'id'>;
 
+/** A target in an update: with the `id` of one of the route's targets it changes that target in place. */
+export type RouteTargetInput = NewRouteTarget & { id?: string };
+
+/** Policy overrides per traffic class; a class without one uses the defaults. */
+export type RoutePolicies = Partial<Record<TrafficClass, RoutePolicy>>;
+
 export interface NewRoute {
   publicModel: string;
   aliases: string[];
   description: string | null;
   enabled: boolean;
+  /** Public model names or aliases of other routes, in preference order; stored as public model names. */
+  backupModels: string[];
+  /**
+   * Public model name or alias of another route to retry on when the upstream says the prompt exceeds its
+   * context window; stored as the public model name. Null: such errors are relayed like any other 4xx.
+   */
+  contextFallbackModel: string | null;
+  policies: RoutePolicies;
   targets: NewRouteTarget[];
 }
 
-/** `targets`, when given, replaces the whole target list. */
-export type RouteChanges = Partial<NewRoute>;
+/**
+ * `targets`, when given, replaces the whole target list: listed ids are kept (and updated), the rest deleted,
+ * entries without an id created. `policies`, when given, replaces every override.
+ */
+export type RouteChanges = Partial<Omit<NewRoute, 'targets'>> & { targets?: RouteTargetInput[] };
+
+/** What the failover drill changes on one target without touching the rest of its route. */
+export type RouteTargetChanges = Partial<Pick<RouteTargetRecord, 'enabled' | 'weight' | 'tier'>>;
+
+/** One router instance's view of one (account, upstream model) pair. Times are epoch ms. */
+export interface TargetHealthRecord {
+  instanceId: string;
+  accountId: string;
+  model: string;
+  /** Anything else a router wrote (a newer version's state) reads as-is; the console shows it verbatim. */
+  state: CircuitState | (string & {});
+  consecutiveFailures: number;
+  requests: number;
+  failures: number;
+  /** 0..1 over the breaker's window. */
+  failureRate: number;
+  openedAt: number | null;
+  nextProbeAt: number | null;
+  coolingUntil: number | null;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  lastErrorClass: string | null;
+  updatedAt: number;
+}
 
 /** One hour of traffic; `hourStart` is epoch ms of the UTC hour. */
 export interface HourlyUsageBucket {

@@ -2,6 +2,7 @@ import type { PrismaClient } from '../client';
 import { type ApiKeyRepository, createApiKeyRepository } from './api-key-repository';
 import { createProviderRepository, type ProviderRepository } from './provider-repository';
 import { createRouteRepository, type RouteRepository } from './route-repository';
+import { createTargetHealthRepository, type TargetHealthRepository } from './target-health-repository';
 import {
   createUpstreamAccountRepository,
   type UpstreamAccountRepository,
@@ -15,6 +16,7 @@ export interface AdminRepositories {
   providers: ProviderRepository;
   upstreamAccounts: UpstreamAccountRepository;
   routes: RouteRepository;
+  targetHealth: TargetHealthRepository;
   usage: UsageRepository;
   users: UserRepository;
 }
@@ -29,6 +31,7 @@ export function createAdminRepositories(
     providers: createProviderRepository(prisma),
     upstreamAccounts: createUpstreamAccountRepository(prisma),
     routes: createRouteRepository(prisma),
+    targetHealth: createTargetHealthRepository(prisma),
     usage: createUsageRepository(prisma, now),
     users: createUserRepository(prisma),
   };

@@ -1,6 +1,6 @@
 import type { Prisma, PrismaClient } from '../client';
 import { newId } from '../ids';
-import type { AdminApiKey, ApiKeyStatus, AuditActor, NewApiKey, Page } from './admin-records';
+import type { AdminApiKey, ApiKeyChanges, ApiKeyStatus, AuditActor, NewApiKey, Page } from './admin-records';
 import { AdminRepositoryError } from './admin-repository-error';
 import { apiKeyStatus } from './api-key-status';
 import { appendAuditLog } from './append-audit-log';
@@ -20,6 +20,8 @@ export interface ApiKeyRepository {
   /** The keys that exist among `ids`, in no particular order. */
   findManyByIds(ids: string[]): Promise<AdminApiKey[]>;
   create(input: NewApiKey, actor: AuditActor): Promise<AdminApiKey>;
+  /** Null when absent. Revoked keys may still be renamed or re-tagged; the change is audited either way. */
+  update(id: string, changes: ApiKeyChanges, actor: AuditActor): Promise<AdminApiKey | null>;
   /** Idempotent: revoking a revoked key returns it unchanged and writes no audit row. Null when absent. */
   revoke(id: string, actor: AuditActor): Promise<AdminApiKey | null>;
 }
@@ -37,6 +39,8 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
       environment: row.environment,
       tags: row.tags,
       allowedModels: row.allowedModels,
+      defaultTrafficClass: row.defaultTrafficClass,
+      allowedTrafficClasses: row.allowedTrafficClasses,
       expiresAt,
       revokedAt,
       lastUsedAt: row.lastUsedAt?.getTime() ?? null,
@@ -100,6 +104,8 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
               prefix: input.prefix,
               environment: input.environment,
               allowedModels: input.allowedModels,
+              defaultTrafficClass: input.defaultTrafficClass,
+              allowedTrafficClasses: input.allowedTrafficClasses,
               tags: input.tags,
               expiresAt: input.expiresAt === null ? null : new Date(input.expiresAt),
               ownerId: input.ownerId,
@@ -116,6 +122,8 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
               prefix: input.prefix,
               environment: input.environment,
               allowedModels: input.allowedModels,
+              defaultTrafficClass: input.defaultTrafficClass,
+              allowedTrafficClasses: input.allowedTrafficClasses,
               expiresAt: input.expiresAt,
             },
           });
@@ -128,6 +136,21 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
         }
         throw error;
       }
+    },
+
+    async update(id, changes, actor) {
+      const row = await prisma.$transaction(async (tx) => {
+        const { count } = await tx.apiKey.updateMany({ where: { id }, data: changes });
+        if (count === 0) return null;
+        await appendAuditLog(tx, actor, {
+          action: 'api_key.update',
+          targetType: 'api_key',
+          targetId: id,
+          details: { ...changes },
+        });
+        return tx.apiKey.findUnique({ where: { id } });
+      });
+      return row ? toAdminApiKey(row) : null;
     },
 
     async revoke(id, actor) {

@@ -14,6 +14,8 @@ export interface UpstreamAccountRepository {
   /** Ordered by provider, then priority, then name; optionally only one provider's accounts. */
   list(filter: { providerId?: string }): Promise<AdminUpstreamAccount[]>;
   findById(id: string): Promise<AdminUpstreamAccount | null>;
+  /** The accounts that exist among `ids`, in no particular order. */
+  findManyByIds(ids: string[]): Promise<AdminUpstreamAccount[]>;
   create(input: NewUpstreamAccount, actor: AuditActor): Promise<AdminUpstreamAccount>;
   /** Null when the account does not exist. */
   update(
@@ -21,6 +23,11 @@ export interface UpstreamAccountRepository {
     changes: UpstreamAccountChanges,
     actor: AuditActor,
   ): Promise<AdminUpstreamAccount | null>;
+  /**
+   * Clears a rejected-credential mark so the routers send the account traffic again. Idempotent: an account
+   * without a mark is returned unchanged and no audit row is written. Null when the account does not exist.
+   */
+  resetCredentialStatus(id: string, actor: AuditActor): Promise<AdminUpstreamAccount | null>;
 }
 
 /** Selecting columns explicitly keeps the ciphertext out of every read. */
@@ -31,6 +38,8 @@ const publicColumns = {
   weight: true,
   priority: true,
   enabled: true,
+  credentialRejectedAt: true,
+  credentialError: true,
   createdAt: true,
 } as const;
 
@@ -44,8 +53,17 @@ function toAdminUpstreamAccount(
     weight: row.weight,
     priority: row.priority,
     enabled: row.enabled,
+    credentialRejectedAt: row.credentialRejectedAt?.getTime() ?? null,
+    credentialError: row.credentialError,
     createdAt: row.createdAt.getTime(),
   };
+}
+
+/** A replaced credential has not been rejected by anyone yet. */
+function withCredentialReset(changes: UpstreamAccountChanges): Prisma.UpstreamAccountUpdateManyMutationInput {
+  return changes.credentialCiphertext === undefined
+    ? changes
+    : { ...changes, credentialRejectedAt: null, credentialError: null };
 }
 
 function translateWriteError(error: unknown): never {
@@ -85,6 +103,15 @@ export function createUpstreamAccountRepository(prisma: PrismaClient): UpstreamA
       return row ? toAdminUpstreamAccount(row) : null;
     },
 
+    async findManyByIds(ids) {
+      if (ids.length === 0) return [];
+      const rows = await prisma.upstreamAccount.findMany({
+        where: { id: { in: ids } },
+        select: publicColumns,
+      });
+      return rows.map(toAdminUpstreamAccount);
+    },
+
     async create(input, actor) {
       const id = newId('acc');
       const row = await prisma
@@ -105,7 +132,10 @@ export function createUpstreamAccountRepository(prisma: PrismaClient): UpstreamA
     async update(id, changes, actor) {
       const row = await prisma
         .$transaction(async (tx) => {
-          const { count } = await tx.upstreamAccount.updateMany({ where: { id }, data: changes });
+          const { count } = await tx.upstreamAccount.updateMany({
+            where: { id },
+            data: withCredentialReset(changes),
+          });
           if (count === 0) return null;
           await appendAuditLog(tx, actor, {
             action: 'upstream_account.update',
@@ -116,6 +146,28 @@ export function createUpstreamAccountRepository(prisma: PrismaClient): UpstreamA
           return tx.upstreamAccount.findUnique({ where: { id }, select: publicColumns });
         })
         .catch(translateWriteError);
+      return row ? toAdminUpstreamAccount(row) : null;
+    },
+
+    async resetCredentialStatus(id, actor) {
+      const row = await prisma.$transaction(async (tx) => {
+        const previous = await tx.upstreamAccount.findUnique({ where: { id }, select: publicColumns });
+        if (!previous || previous.credentialRejectedAt === null) return previous;
+        await tx.upstreamAccount.update({
+          where: { id },
+          data: { credentialRejectedAt: null, credentialError: null },
+        });
+        await appendAuditLog(tx, actor, {
+          action: 'upstream_account.credential_reset',
+          targetType: 'upstream_account',
+          targetId: id,
+          details: {
+            credentialRejectedAt: previous.credentialRejectedAt.toISOString(),
+            credentialError: previous.credentialError,
+          },
+        });
+        return tx.upstreamAccount.findUnique({ where: { id }, select: publicColumns });
+      });
       return row ? toAdminUpstreamAccount(row) : null;
     },
   };

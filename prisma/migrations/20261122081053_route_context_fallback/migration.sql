@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "routes" ADD COLUMN     "context_fallback_model" TEXT;
