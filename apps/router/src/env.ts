@@ -20,7 +20,30 @@ const schema = z.object({
   UPSTREAM_CONNECTIONS: z.coerce.number().int().positive().default(256),
   SNAPSHOT_REFRESH_MS: positiveMs.default(30_000),
   USAGE_FLUSH_MS: positiveMs.default(200),
+  /** Where usage events go while PostgreSQL is away (synced NDJSON, replayed when it is back). */
+  USAGE_SPILL_DIR: z.string().min(1).default('.data/usage-spill'),
+  /** Spill size at which paid requests are refused with 503 rather than risk losing usage records. */
+  USAGE_SPILL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024 * 1024),
   USAGE_BATCH_SIZE: z.coerce.number().int().positive().default(500),
+  /** Circuit breaker per (account, upstream model): consecutive failures that open it. */
+  BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** …or this failure rate (0–1] over BREAKER_WINDOW_MS with at least BREAKER_MIN_REQUESTS outcomes. */
+  BREAKER_FAILURE_RATE: z.coerce.number().gt(0).max(1).default(0.5),
+  BREAKER_WINDOW_MS: positiveMs.default(30_000),
+  BREAKER_MIN_REQUESTS: z.coerce.number().int().min(1).default(20),
+  /** How long an open breaker rejects before letting one probe through. */
+  BREAKER_COOLDOWN_MS: positiveMs.default(10_000),
+  /** Active health checks: one cheap request per upstream account on this interval; 0 (default) turns them off. */
+  HEALTH_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(0),
+  HEALTH_CHECK_TIMEOUT_MS: positiveMs.default(5_000),
+  /** How often this instance publishes its upstream health (breakers, cool-downs, latency) for the console. */
+  HEALTH_REPORT_MS: positiveMs.default(2_000),
+  /** Name of this router instance in the health table; defaults to hostname:pid. */
+  ROUTER_INSTANCE_ID: z.string().min(1).max(200).optional(),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

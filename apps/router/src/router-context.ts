@@ -1,5 +1,7 @@
+import type { RetryBudget, RetryTokens } from '@switchyard/core';
 import type { Dispatcher } from 'undici';
 import type { SnapshotStore } from './config/snapshot-store';
+import type { UpstreamHealth } from './failover/upstream-health';
 import type { Logger } from './logger';
 import type { UsageSink } from './usage/usage-sink';
 
@@ -11,11 +13,26 @@ export interface RouterLimits {
   bodyTimeoutMs: number;
 }
 
+/** Process-wide state of the failover ladder; in-memory, read and updated synchronously by the request path. */
+export interface FailoverState {
+  health: UpstreamHealth;
+  /** Bounds concurrent retries: max(3, 20% of in-flight requests). */
+  retryBudget: RetryBudget;
+  /** Bounds retries over time to a share of requests. */
+  retryTokens: RetryTokens;
+  /** Client requests currently inside the ladder. */
+  inFlight: number;
+  /** Called once per account when an upstream rejects its credential (persists the mark; never awaited). */
+  onCredentialRejected: (accountId: string, message: string) => void;
+}
+
 /** Everything a handler needs, wired once in main.ts. */
 export interface RouterContext {
   snapshots: SnapshotStore;
   usage: UsageSink;
-  dispatcher: Dispatcher;
+  /** The upstream connection pool for a connect timeout (one pool per distinct policy value). */
+  dispatcherFor: (connectMs: number) => Dispatcher;
+  failover: FailoverState;
   limits: RouterLimits;
   logger: Logger;
   /** Digest of a presented API key (sha256 hex). */

@@ -173,7 +173,11 @@ describe('upstream failures', () => {
         errorClass: 'server_error',
         costMicros: 0n,
       });
-      expect(row.attempts).toEqual([expect.objectContaining({ status: 500, errorClass: 'server_error' })]);
+      // Rung 1 of the ladder: a transient failure is retried once on the same (only) target.
+      expect(row.attempts).toEqual([
+        expect.objectContaining({ status: 500, errorClass: 'server_error', reason: 'primary' }),
+        expect.objectContaining({ status: 500, errorClass: 'server_error', reason: 'retry_same' }),
+      ]);
     } finally {
       await setMockFaults(null);
     }

@@ -1,6 +1,14 @@
 import { newId } from '@switchyard/db';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SEEDED_MODEL, type Stack, startStack, UPSTREAM_MODEL, waitFor } from './stack';
+import {
+  mockStats,
+  SEEDED_MODEL,
+  type Stack,
+  setMockFaults,
+  startStack,
+  UPSTREAM_MODEL,
+  waitFor,
+} from './stack';
 
 let stack: Stack;
 
@@ -13,22 +21,6 @@ afterEach(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
-
-async function setMockFaults(faults: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${stack.mockOrigin}/__mock/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(faults),
-  });
-  expect(res.ok).toBe(true);
-}
-
-async function mockStats(): Promise<{ requests: number; aborted: number }> {
-  return (await (await fetch(`${stack.mockOrigin}/__mock/stats`)).json()) as {
-    requests: number;
-    aborted: number;
-  };
-}
 
 function chat(body: Record<string, unknown>, signal?: AbortSignal): Promise<Response> {
   return fetch(`${stack.routerUrl}/v1/chat/completions`, {
@@ -44,7 +36,7 @@ const usageRow = (requestId: string) =>
 
 describe('streams that break', () => {
   it('an upstream drop after the first bytes ends the stream with an error event, no [DONE], usage interrupted', async () => {
-    await setMockFaults({ dropAfterChunks: 3 });
+    await setMockFaults(stack, { dropAfterChunks: 3 });
     const res = await chat({ model: SEEDED_MODEL, stream: true });
     expect(res.status).toBe(200);
     const text = await res.text();
@@ -65,18 +57,20 @@ describe('streams that break', () => {
   });
 
   it('a client disconnect aborts the upstream request and is recorded as client_cancelled', async () => {
-    await setMockFaults({ chunkGapMs: 300 });
-    const before = await mockStats();
+    await setMockFaults(stack, { chunkGapMs: 300 });
+    const before = await mockStats(stack);
     const abort = new AbortController();
     const res = await chat({ model: SEEDED_MODEL, stream: true }, abort.signal);
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     const first = await reader.read();
     expect(first.done).toBe(false);
+    const abortedAt = performance.now();
     abort.abort();
     await waitFor(
       'the mock to see the abort',
-      async () => (await mockStats()).aborted === before.aborted + 1,
+      async () => (await mockStats(stack)).aborted === before.aborted + 1,
     );
+    expect(performance.now() - abortedAt).toBeLessThan(1_000);
     const row = await usageRow(res.headers.get('x-request-id') ?? '');
     expect(row).toMatchObject({ status: 'client_cancelled', errorClass: 'client_cancelled' });
   });
@@ -106,26 +100,43 @@ describe('failover across the attempt plan', () => {
     });
   });
 
-  it('moves to the next target after a 5xx and records both attempts', async () => {
-    await setMockFaults({ byModel: { 'broken-model': { status: 503 } } });
+  it('retries a 5xx once on the same target, then moves to the next one, recording every attempt', async () => {
+    await setMockFaults(stack, { byModel: { 'broken-model': { status: 503 } } });
     const res = await chat({ model: 'with-backup' });
     expect(res.status).toBe(200);
-    expect(res.headers.get('x-switchyard-attempts')).toBe('2');
+    expect(res.headers.get('x-switchyard-attempts')).toBe('3');
     expect(res.headers.get('x-switchyard-model')).toBe(UPSTREAM_MODEL);
+    expect(res.headers.get('x-switchyard-fallback-reason')).toBe('other_account; after server_error');
     const row = await usageRow(res.headers.get('x-request-id') ?? '');
     expect(row).toMatchObject({ status: 'success', servedModel: UPSTREAM_MODEL });
     expect(row.attempts).toEqual([
-      expect.objectContaining({ model: 'broken-model', status: 503, errorClass: 'server_error' }),
-      expect.objectContaining({ model: UPSTREAM_MODEL, status: 200, errorClass: null }),
+      expect.objectContaining({
+        model: 'broken-model',
+        status: 503,
+        errorClass: 'server_error',
+        reason: 'primary',
+      }),
+      expect.objectContaining({
+        model: 'broken-model',
+        status: 503,
+        errorClass: 'server_error',
+        reason: 'retry_same',
+      }),
+      expect.objectContaining({
+        model: UPSTREAM_MODEL,
+        status: 200,
+        errorClass: null,
+        reason: 'other_account',
+      }),
     ]);
   });
 
   it('never tries another target after an upstream client error', async () => {
-    await setMockFaults({ byModel: { 'broken-model': { status: 400 } } });
-    const before = await mockStats();
+    await setMockFaults(stack, { byModel: { 'broken-model': { status: 400 } } });
+    const before = await mockStats(stack);
     const res = await chat({ model: 'with-backup' });
     expect(res.status).toBe(400);
     expect(res.headers.get('x-switchyard-attempts')).toBe('1');
-    expect((await mockStats()).requests).toBe(before.requests + 1);
+    expect((await mockStats(stack)).requests).toBe(before.requests + 1);
   });
 });

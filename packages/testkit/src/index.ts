@@ -1,2 +1,3 @@
 export { waitFor } from '@switchyard/db/testing';
 export * from './start-stack';
+export * from './tcp-proxy';

@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createCredentialCipher,
@@ -111,7 +114,31 @@ export interface Stack {
     expiresAt?: Date;
     revokedAt?: Date;
   }) => Promise<{ plaintext: string; id: string }>;
-  client: (apiKey?: string, options?: { maxRetries?: number }) => OpenAI;
+  client: (
+    apiKey?: string,
+    options?: { maxRetries?: number; defaultHeaders?: Record<string, string> },
+  ) => OpenAI;
+  /** Adds an upstream account on the mock provider with its own credential (the mock's `byKey` faults). */
+  addAccount: (name: string, options?: { enabled?: boolean }) => Promise<{ id: string; credential: string }>;
+  /**
+   * Adds a route and waits until the router serves it. Targets default to tier 0, weight 1; `policies` are
+   * stored as given (the admin API validates; the router falls back to defaults for invalid ones).
+   */
+  addRoute: (route: {
+    publicModel: string;
+    targets: {
+      accountId: string;
+      upstreamModel: string;
+      tier?: number;
+      weight?: number;
+      enabled?: boolean;
+    }[];
+    backupModels?: string[];
+    contextFallbackModel?: string;
+    policies?: Record<string, unknown>;
+  }) => Promise<{ id: string; targetIds: string[] }>;
+  /** Waits until the router's snapshot shows `predicate` for /v1/models (e.g. after a config change). */
+  awaitModels: (predicate: (models: string[]) => boolean) => Promise<void>;
   restartRouter: (env?: Record<string, string>) => Promise<void>;
   stop: () => Promise<void>;
 }
@@ -130,6 +157,7 @@ export async function startStack(
   routerEnv: Record<string, string> = {},
 ): Promise<Stack> {
   const db = await createTestDatabase(pgServerUrl);
+  const spillDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-spill-'));
   const prisma = createPrismaClient(db.databaseUrl);
   const masterKey = randomBytes(32).toString('hex');
   const cipher = createCredentialCipher(Buffer.from(masterKey, 'hex'));
@@ -198,6 +226,8 @@ export async function startStack(
     ROUTER_HOST: '127.0.0.1',
     ROUTER_PORT: '0',
     USAGE_FLUSH_MS: '50',
+    // Each stack spills to its own directory, kept across restartRouter (a restart must replay it).
+    USAGE_SPILL_DIR: spillDir,
     ...routerEnv,
   };
   const launch = async (extra: Record<string, string>) => {
@@ -214,6 +244,15 @@ export async function startStack(
   };
   const main = await insertKey();
   let current = await launch({});
+  const awaitModels = async (predicate: (models: string[]) => boolean) => {
+    await waitFor('the router to reload its routes', async () => {
+      const res = await fetch(`${current.url}/v1/models`, {
+        headers: { authorization: `Bearer ${main.plaintext}` },
+      });
+      const body = (await res.json()) as { data: { id: string }[] };
+      return predicate(body.data.map((m) => m.id));
+    });
+  };
   /** The router learns of new keys through LISTEN/NOTIFY; wait until it stops calling this one unknown. */
   const awaitKnown = async (plaintext: string) => {
     await waitFor('the router to know a new key', async () => {
@@ -249,7 +288,52 @@ export async function startStack(
       return key;
     },
     client: (apiKey = main.plaintext, options = {}) =>
-      new OpenAI({ apiKey, baseURL: `${current.url}/v1`, maxRetries: options.maxRetries ?? 0 }),
+      new OpenAI({
+        apiKey,
+        baseURL: `${current.url}/v1`,
+        maxRetries: options.maxRetries ?? 0,
+        ...(options.defaultHeaders ? { defaultHeaders: options.defaultHeaders } : {}),
+      }),
+    addAccount: async (name, options = {}) => {
+      const id = newId('acc');
+      const credential = `sk-upstream-${name}`;
+      await prisma.upstreamAccount.create({
+        data: {
+          id,
+          providerId,
+          name,
+          credentialCiphertext: cipher.encrypt(credential),
+          enabled: options.enabled ?? true,
+        },
+      });
+      return { id, credential };
+    },
+    addRoute: async (route) => {
+      const id = newId('rt');
+      const targetIds = route.targets.map(() => newId('tgt'));
+      await prisma.route.create({
+        data: {
+          id,
+          publicModel: route.publicModel,
+          backupModels: route.backupModels ?? [],
+          contextFallbackModel: route.contextFallbackModel ?? null,
+          policies: (route.policies ?? {}) as object,
+          targets: {
+            create: route.targets.map((t, i) => ({
+              id: targetIds[i] as string,
+              accountId: t.accountId,
+              upstreamModel: t.upstreamModel,
+              tier: t.tier ?? 0,
+              weight: t.weight ?? 1,
+              enabled: t.enabled ?? true,
+            })),
+          },
+        },
+      });
+      await awaitModels((models) => models.includes(route.publicModel));
+      return { id, targetIds };
+    },
+    awaitModels,
     restartRouter: async (extra = {}) => {
       await current.proc.stop();
       current = await launch(extra);
@@ -259,6 +343,7 @@ export async function startStack(
       await mock.stop();
       await prisma.$disconnect();
       await db.drop();
+      await rm(spillDir, { recursive: true, force: true });
     },
   };
   return stack;

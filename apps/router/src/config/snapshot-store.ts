@@ -5,6 +5,8 @@ export interface SnapshotStoreOptions {
   load: () => Promise<ConfigSnapshot>;
   /** Subscribes to change notifications; returns an unsubscribe function. */
   subscribe: (onChange: () => void) => { close(): Promise<void> | void };
+  /** Called with every snapshot loaded, before the hot path sees its table. */
+  onLoad?: (snapshot: ConfigSnapshot) => void;
   refreshIntervalMs: number;
   logger: Logger;
 }
@@ -66,6 +68,7 @@ export class SnapshotStore {
     const started = Date.now();
     try {
       const snapshot = await this.options.load();
+      this.options.onLoad?.(snapshot);
       this.table = new RoutingTable(snapshot);
       this.options.logger.debug('config snapshot loaded', {
         keys: snapshot.keys.length,

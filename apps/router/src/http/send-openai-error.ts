@@ -12,7 +12,12 @@ const TYPE_BY_STATUS: Record<number, string> = {
 };
 
 /** Answers with OpenAI's error object; the request id rides in the header and the message. */
-export function sendOpenAiError(res: ServerResponse, requestId: string, error: GatewayError): void {
+export function sendOpenAiError(
+  res: ServerResponse,
+  requestId: string,
+  error: GatewayError,
+  extraHeaders?: Record<string, string>,
+): void {
   const body = JSON.stringify({
     error: {
       message: error.message,
@@ -28,6 +33,7 @@ export function sendOpenAiError(res: ServerResponse, requestId: string, error: G
     'x-request-id': requestId,
   };
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
+  if (extraHeaders) Object.assign(headers, extraHeaders);
   res.writeHead(error.status, headers);
   res.end(body);
 }

@@ -4,28 +4,55 @@ import type { Dispatcher } from 'undici';
 
 export interface RelayResult {
   usage: TokenUsage | null;
-  /** ms from the start of the request to the first event written to the client. */
+  /** ms from the start of the request to the first event written to the client; null if none was. */
   firstByteAt: number | null;
   /** The upstream ended cleanly with its end-of-stream sentinel. */
   completed: boolean;
-  /** The stream broke after bytes reached the client. */
+  /** The stream broke (error, early end, idle or first-token timeout); see firstByteAt for whether it showed. */
   interrupted: boolean;
+  /** The break was a timeout (first token or idle gap) rather than a reset or early end. */
+  timedOut: boolean;
+}
+
+export interface RelayOptions {
+  adapter: ProviderAdapter;
+  /** Forward the usage-only chunk the gateway asked for (only when the client asked for it too). */
+  forwardUsageChunk: boolean;
+  /** performance.now() when the client request arrived. */
+  startedAt: number;
+  /**
+   * Called once, right before the first event is written: writes the response head. Until then nothing has
+   * reached the client, so a stream that fails before its first event can still fail over.
+   */
+  begin: () => void;
+  /** Longest wait for the first event, ms; the stream counts as timed out after it. */
+  firstByteMs: number;
 }
 
 /**
- * Relays an upstream SSE stream event by event as it arrives. Events are parsed only to read usage;
- * the usage-only chunk the gateway asked for is dropped unless the caller asked for it too.
+ * Relays an upstream SSE stream event by event as it arrives. Events are parsed only to read usage; the
+ * usage-only chunk is dropped unless asked for. The gap between later events is bounded by the upstream
+ * request's body timeout.
  */
 export async function relayStream(
   res: ServerResponse,
   body: Dispatcher.ResponseData['body'],
-  adapter: ProviderAdapter,
-  forwardUsageChunk: boolean,
-  startedAt: number,
+  options: RelayOptions,
 ): Promise<RelayResult> {
+  const { adapter, forwardUsageChunk, startedAt } = options;
   const splitter = new SseEventSplitter();
   const decoder = new TextDecoder();
-  const result: RelayResult = { usage: null, firstByteAt: null, completed: false, interrupted: false };
+  const result: RelayResult = {
+    usage: null,
+    firstByteAt: null,
+    completed: false,
+    interrupted: false,
+    timedOut: false,
+  };
+  let firstByteTimer: NodeJS.Timeout | null = setTimeout(() => {
+    result.timedOut = true;
+    body.destroy();
+  }, options.firstByteMs);
   try {
     for await (const chunk of body) {
       let out = '';
@@ -40,12 +67,21 @@ export async function relayStream(
         out += event;
       }
       if (out.length === 0) continue;
-      if (result.firstByteAt === null) result.firstByteAt = performance.now() - startedAt;
+      if (result.firstByteAt === null) {
+        if (firstByteTimer) clearTimeout(firstByteTimer);
+        firstByteTimer = null;
+        if (res.destroyed) break;
+        options.begin();
+        result.firstByteAt = performance.now() - startedAt;
+      }
       if (!res.write(out)) await drained(res);
       if (res.destroyed) break;
     }
-  } catch {
+  } catch (error) {
+    if ((error as { name?: string }).name === 'BodyTimeoutError') result.timedOut = true;
     result.interrupted = !res.destroyed;
+  } finally {
+    if (firstByteTimer) clearTimeout(firstByteTimer);
   }
   if (!result.completed && !res.destroyed) result.interrupted = true;
   return result;

@@ -1,5 +1,7 @@
 import {
+  type AttemptReason,
   type AttemptRecord,
+  type AttemptTimeouts,
   classifyTransportFailure,
   classifyUpstreamStatus,
   type ProviderAdapter,
@@ -11,9 +13,19 @@ import type { RouterContext } from '../router-context';
 
 type ResponseData = Dispatcher.ResponseData;
 
+/** Abort reason when the request's deadline passes (anything else aborting the signal is the client). */
+export const DEADLINE_EXCEEDED = Symbol('deadline exceeded');
+
 /** The outcome of one attempt against one target, before anything reached the client. */
 export type AttemptOutcome =
-  | { kind: 'response'; response: ResponseData; attempt: AttemptRecord }
+  | {
+      kind: 'response';
+      /** Streams: the unread upstream body. */
+      response: ResponseData;
+      /** Non-streaming: the whole body, read inside the attempt so a broken body can still fail over. */
+      body: Buffer | null;
+      attempt: AttemptRecord;
+    }
   | {
       kind: 'failure';
       failure: UpstreamFailure;
@@ -26,22 +38,31 @@ export type AttemptOutcome =
 
 const MAX_ERROR_BODY = 64 * 1024;
 
-/** Sends the call to one target and classifies the result; a 2xx response is returned unread. */
-export async function upstreamAttempt(
-  ctx: RouterContext,
-  resolved: ResolvedTarget,
-  adapter: ProviderAdapter,
-  body: Record<string, unknown>,
-  stream: boolean,
-  signal: AbortSignal,
-): Promise<AttemptOutcome> {
+/** What one attempt sends and under which limits. */
+export interface AttemptRequest {
+  resolved: ResolvedTarget;
+  adapter: ProviderAdapter;
+  body: Record<string, unknown>;
+  stream: boolean;
+  /** Aborted by the client going away or by the request deadline ({@link DEADLINE_EXCEEDED}). */
+  signal: AbortSignal;
+  timeouts: AttemptTimeouts;
+  reason: AttemptReason;
+}
+
+/**
+ * Sends the call to one target and classifies the result. A 2xx stream is returned unread; a 2xx
+ * non-stream body is read here, so a body that breaks or stalls is a failed attempt the ladder can move past.
+ */
+export async function upstreamAttempt(ctx: RouterContext, req: AttemptRequest): Promise<AttemptOutcome> {
+  const { resolved, adapter, signal, timeouts } = req;
   const { target, account, provider } = resolved;
   const call = adapter.buildChatCall({
     baseUrl: provider.baseUrl,
     credential: account.credential,
     upstreamModel: target.upstreamModel,
-    body,
-    stream,
+    body: req.body,
+    stream: req.stream,
   });
   const started = performance.now();
   const attempt: AttemptRecord = {
@@ -53,21 +74,31 @@ export async function upstreamAttempt(
     errorClass: null,
     latencyMs: 0,
     ttftMs: null,
+    reason: req.reason,
   };
+  let response: ResponseData | null = null;
   try {
-    const response = await request(call.url, {
+    response = await request(call.url, {
       method: 'POST',
       headers: call.headers,
       body: call.body,
-      dispatcher: ctx.dispatcher,
+      dispatcher: ctx.dispatcherFor(timeouts.connectMs),
       signal,
-      headersTimeout: ctx.limits.headersTimeoutMs,
-      bodyTimeout: ctx.limits.bodyTimeoutMs,
+      headersTimeout: Math.min(timeouts.firstByteMs, ctx.limits.headersTimeoutMs),
+      bodyTimeout: Math.min(timeouts.idleMs, ctx.limits.bodyTimeoutMs),
     });
     attempt.status = response.statusCode;
+    if (response.statusCode >= 200 && response.statusCode < 300) {
+      if (req.stream) {
+        attempt.latencyMs = Math.round(performance.now() - started);
+        return { kind: 'response', response, body: null, attempt };
+      }
+      const body = Buffer.from(await response.body.arrayBuffer());
+      attempt.latencyMs = Math.round(performance.now() - started);
+      attempt.ttftMs = attempt.latencyMs;
+      return { kind: 'response', response, body, attempt };
+    }
     attempt.latencyMs = Math.round(performance.now() - started);
-    if (response.statusCode >= 200 && response.statusCode < 300)
-      return { kind: 'response', response, attempt };
     const failure = classifyUpstreamStatus(response.statusCode);
     attempt.errorClass = failure.errorClass;
     const errorBody = await readBounded(response.body, MAX_ERROR_BODY);
@@ -82,12 +113,24 @@ export async function upstreamAttempt(
     };
   } catch (error) {
     attempt.latencyMs = Math.round(performance.now() - started);
-    const failure = signal.aborted
-      ? { errorClass: 'client_cancelled' as const, retryable: false }
-      : classifyTransportFailure(transportKind(error));
+    response?.body.destroy();
+    const failure = attemptFailure(error, signal, response !== null);
     attempt.errorClass = failure.errorClass;
     return { kind: 'failure', failure, attempt, status: null, body: null, retryAfter: null };
   }
+}
+
+/** Classifies a thrown error: the client leaving, the deadline, or the upstream's transport. */
+export function attemptFailure(error: unknown, signal: AbortSignal, answered: boolean): UpstreamFailure {
+  if (signal.aborted) {
+    return signal.reason === DEADLINE_EXCEEDED
+      ? { errorClass: 'timeout', retryable: true }
+      : { errorClass: 'client_cancelled', retryable: false };
+  }
+  const kind = transportKind(error);
+  // Headers arrived but the body broke: the upstream failed mid-answer, as a stream would.
+  if (answered && kind === 'reset') return { errorClass: 'stream_interrupted', retryable: true };
+  return classifyTransportFailure(kind);
 }
 
 function transportKind(error: unknown): 'connect' | 'timeout' | 'reset' {

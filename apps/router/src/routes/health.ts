@@ -19,5 +19,7 @@ export function readyz(ctx: RouterContext, res: ServerResponse, requestId: strin
     status: table ? 'ready' : 'starting',
     snapshotAgeMs: table ? ctx.now() - table.loadedAt : null,
     usagePending: ctx.usage.pending(),
+    usageSpilled: ctx.usage.spilled(),
+    usageAccepting: ctx.usage.accepting(),
   });
 }

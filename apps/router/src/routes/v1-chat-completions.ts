@@ -1,16 +1,32 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  type AttemptReason,
   type AttemptRecord,
+  attemptTimeouts,
+  breakerOutcome,
   type ChatRequest,
   type CompiledRoute,
   computeRequestCost,
+  DEFAULT_BACKOFF,
+  DEFAULT_ROUTE_POLICIES,
+  decideFailover,
+  type FailedAttempt,
+  type FailoverStep,
   type GatewayError,
   gatewayError,
+  isContextWindowError,
   keyAllowsModel,
+  parseRetryAfter,
+  parseTrafficClass,
   planAttempts,
   type ResolvedTarget,
+  type RoutePolicy,
   type RoutingTable,
   type TokenUsage,
+  TRAFFIC_CLASS_HEADER,
+  type TrafficClass,
+  type UpstreamErrorClass,
   type UsageEventRecord,
   type UsageStatus,
   validateChatRequest,
@@ -20,7 +36,7 @@ import { readBody } from '../http/read-body';
 import { sendOpenAiError } from '../http/send-openai-error';
 import { adapterFor } from '../providers/provider-registry';
 import { relayStream } from '../proxy/relay-stream';
-import { type AttemptOutcome, upstreamAttempt } from '../proxy/upstream-attempt';
+import { type AttemptOutcome, DEADLINE_EXCEEDED, upstreamAttempt } from '../proxy/upstream-attempt';
 import type { RouterContext } from '../router-context';
 
 /** What a request settled as; becomes exactly one usage event. */
@@ -110,43 +126,194 @@ export async function v1ChatCompletions(
     );
   }
 
+  const trafficClass = parseTrafficClass(
+    headerValue(req.headers[TRAFFIC_CLASS_HEADER]),
+    key.allowedTrafficClasses,
+    key.defaultTrafficClass,
+  );
+  if (!trafficClass.ok) return reject(trafficClass.error, chat.model, route.route.id);
+
+  if (!ctx.usage.accepting()) {
+    return reject(
+      gatewayError(
+        'service_unavailable',
+        'Usage cannot be recorded right now (the database is away and the local spill is full); retry later.',
+        null,
+        5,
+      ),
+      chat.model,
+      route.route.id,
+    );
+  }
+
   const attempts: AttemptRecord[] = [];
-  const settlement = await forward(ctx, res, requestId, chat, route, attempts, startedAt);
+  const settlement = await forward(ctx, res, {
+    requestId,
+    chat,
+    route,
+    table,
+    trafficClass: trafficClass.value,
+    attempts,
+    startedAt,
+  });
   ctx.usage.record(
     usageEvent(base, chat.model, route.route.id, chat.stream, attempts, startedAt, table, settlement),
   );
 }
 
-async function forward(
-  ctx: RouterContext,
-  res: ServerResponse,
-  requestId: string,
-  chat: ChatRequest,
-  route: CompiledRoute,
-  attempts: AttemptRecord[],
-  startedAt: number,
-): Promise<Settlement> {
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** One client request on its way through the failover ladder. */
+interface ForwardRequest {
+  requestId: string;
+  chat: ChatRequest;
+  /** The route the client asked for. */
+  route: CompiledRoute;
+  table: RoutingTable;
+  trafficClass: TrafficClass;
+  /** Filled with every upstream attempt, in order. */
+  attempts: AttemptRecord[];
+  startedAt: number;
+}
+
+/** The failed attempt the ladder decides from, with what the client may be answered. */
+type LastFailure = FailedAttempt & { outcome: Extract<AttemptOutcome, { kind: 'failure' }> };
+
+/**
+ * Runs the failover ladder (packages/core decideFailover) for one request: asks it for the next step,
+ * waits when told to, sends the attempt, and feeds the result back — breakers, cool-downs and rejected
+ * credentials learn from every attempt. One deadline (the class policy's total) covers everything; a client
+ * disconnect aborts the upstream at once and starts nothing more. Streams fail over only until their first
+ * event reaches the client.
+ */
+async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequest): Promise<Settlement> {
+  const { chat, attempts, startedAt } = req;
+  const { health, retryBudget, retryTokens } = ctx.failover;
+  const policy = effectivePolicy(req.route, req.trafficClass, ctx.limits.maxAttempts);
+  const deadline = ctx.now() + policy.timeouts.totalMs;
+
   const abort = new AbortController();
   const onClose = () => {
     if (!res.writableFinished) abort.abort();
   };
   res.on('close', onClose);
+  const deadlineTimer = setTimeout(() => abort.abort(DEADLINE_EXCEEDED), policy.timeouts.totalMs);
+  ctx.failover.inFlight++;
+  retryTokens.onRequest();
+
+  let current = req.route;
+  let plan = planAttempts(current, ctx.random);
+  const modelsTried = [current.route.publicModel];
+  let nextReason: AttemptReason = 'primary';
+  let last: LastFailure | null = null;
   try {
-    const plan = planAttempts(route, ctx.random).slice(0, ctx.limits.maxAttempts);
-    let last: Extract<AttemptOutcome, { kind: 'failure' }> | null = null;
-    for (const resolved of plan) {
-      const adapter = adapterFor(resolved.provider.kind);
-      if (!adapter) continue;
-      const outcome = await upstreamAttempt(ctx, resolved, adapter, chat.body, chat.stream, abort.signal);
-      attempts.push(outcome.attempt);
-      if (outcome.kind === 'failure') {
-        last = outcome;
-        if (!outcome.failure.retryable || abort.signal.aborted) break;
+    for (;;) {
+      const now = ctx.now();
+      const step = decideFailover({
+        plan,
+        policy,
+        last,
+        attempts,
+        backupModels: current.route.backupModels,
+        modelsTried,
+        health: (target) => health.health(target, now),
+        retryBudgetAvailable: retryBudget.available(ctx.failover.inFlight) && retryTokens.available(),
+        now,
+        deadline,
+        backoff: DEFAULT_BACKOFF,
+        random: ctx.random,
+      });
+      if (step.kind === 'fail') {
+        if (abort.signal.aborted && abort.signal.reason !== DEADLINE_EXCEEDED)
+          return cancelled(null, null, null);
+        return failAll(res, req, step, last, policy.timeouts.totalMs);
+      }
+      if (step.kind === 'backup_model') {
+        modelsTried.push(step.model);
+        const backup = req.table.route(step.model);
+        if (backup) {
+          current = backup;
+          plan = planAttempts(backup, ctx.random);
+          nextReason = 'backup_model';
+        }
         continue;
       }
-      const headers = servedHeaders(requestId, route, resolved, attempts.length);
+      if (step.kind !== 'next_target' && step.delayMs > 0) {
+        if (!(await pause(step.delayMs, abort.signal))) {
+          if (abort.signal.reason === DEADLINE_EXCEEDED) continue; // the ladder answers deadline_exceeded
+          return cancelled(null, null, null);
+        }
+        if (!health.health(step.target, ctx.now()).available) continue;
+      }
+      const resolved = step.target;
+      const reason: AttemptReason =
+        step.kind === 'next_target' ? (step.reason === 'primary' ? nextReason : step.reason) : step.kind;
+      const adapter = adapterFor(resolved.provider.kind);
+      const timeouts = attemptTimeouts(policy.timeouts, ctx.now(), deadline);
+      if (!timeouts) continue; // the deadline passed: the ladder answers deadline_exceeded
+      if (!adapter) {
+        // A provider kind this router cannot speak yet: skip the target, as if it had refused the connection.
+        const attempt = notSentAttempt(resolved, reason, 'unsupported_provider');
+        attempts.push(attempt);
+        last = failedWithout(resolved, attempt, 'connect_error', null);
+        continue;
+      }
+
+      const isRetry = attempts.length > 0;
+      if (isRetry && !acquireRetry(ctx)) {
+        return failAll(
+          res,
+          req,
+          { kind: 'fail', reason: 'retry_budget_exhausted', retryAfterMs: null },
+          last,
+          policy.timeouts.totalMs,
+        );
+      }
+      // Taken right after the ladder saw the target available, with no await in between: it cannot fail here.
+      health.breaker(resolved).tryAcquire(ctx.now());
+      const sentAt = performance.now();
+      const outcome = await upstreamAttempt(ctx, {
+        resolved,
+        adapter,
+        body: chat.body,
+        stream: chat.stream,
+        signal: abort.signal,
+        timeouts,
+        reason,
+      });
+      attempts.push(outcome.attempt);
+
+      if (outcome.kind === 'failure') {
+        if (isRetry) retryBudget.release();
+        learn(ctx, resolved, outcome.attempt, outcome);
+        if (outcome.failure.errorClass === 'client_cancelled') return cancelled(null, null, null);
+        const widerModel = contextFallback(current, outcome, policy, modelsTried);
+        const wider = widerModel === null ? undefined : req.table.route(widerModel);
+        if (widerModel !== null && wider) {
+          // The one client error that may change the model: the prompt did not fit this model's window.
+          modelsTried.push(widerModel);
+          current = wider;
+          plan = planAttempts(wider, ctx.random);
+          nextReason = 'context_window';
+          last = null;
+          continue;
+        }
+        last = {
+          target: resolved,
+          failure: outcome.failure,
+          retryAfterMs: parseRetryAfter(outcome.retryAfter, ctx.now()),
+          outcome,
+        };
+        continue;
+      }
+
+      const headers = servedHeaders(req, current, resolved, attempts);
       if (!chat.stream) {
-        const body = Buffer.from(await outcome.response.body.arrayBuffer());
+        if (isRetry) retryBudget.release();
+        learn(ctx, resolved, outcome.attempt, null);
+        const body = outcome.body ?? Buffer.alloc(0);
         let usage: TokenUsage | null = null;
         try {
           usage = adapter.readUsage(JSON.parse(body.toString('utf8')));
@@ -160,38 +327,55 @@ async function forward(
         const ttftMs = Math.round(performance.now() - startedAt);
         return { status: 'success', httpStatus: 200, errorClass: null, served: resolved, usage, ttftMs };
       }
+
       headers['content-type'] = 'text/event-stream; charset=utf-8';
       headers['cache-control'] = 'no-cache';
-      res.writeHead(200, headers);
-      res.flushHeaders();
-      const relayed = await relayStream(res, outcome.response.body, adapter, chat.includeUsage, startedAt);
+      const relayed = await relayStream(res, outcome.response.body, {
+        adapter,
+        forwardUsageChunk: chat.includeUsage,
+        startedAt,
+        begin: () => res.writeHead(200, headers),
+        firstByteMs: Math.max(1, timeouts.firstByteMs - (performance.now() - sentAt)),
+      });
+      if (isRetry) retryBudget.release();
       const ttftMs = relayed.firstByteAt === null ? null : Math.round(relayed.firstByteAt);
       outcome.attempt.ttftMs = ttftMs;
-      if (abort.signal.aborted || res.destroyed) {
+      outcome.attempt.latencyMs = Math.round(performance.now() - sentAt);
+      if (abort.signal.aborted && abort.signal.reason !== DEADLINE_EXCEEDED) {
         outcome.response.body.destroy();
-        return {
-          status: 'client_cancelled',
-          httpStatus: 499,
-          errorClass: 'client_cancelled',
-          served: resolved,
-          usage: relayed.usage,
-          ttftMs,
-        };
+        outcome.attempt.errorClass = 'client_cancelled';
+        learn(ctx, resolved, outcome.attempt, null);
+        return cancelled(resolved, relayed.usage, ttftMs);
+      }
+      if (res.destroyed) {
+        outcome.response.body.destroy();
+        outcome.attempt.errorClass = 'client_cancelled';
+        learn(ctx, resolved, outcome.attempt, null);
+        return cancelled(resolved, relayed.usage, ttftMs);
       }
       if (relayed.interrupted) {
-        outcome.attempt.errorClass = 'stream_interrupted';
+        outcome.response.body.destroy();
+        const errorClass = relayed.timedOut || abort.signal.aborted ? 'timeout' : 'stream_interrupted';
+        outcome.attempt.errorClass = errorClass;
+        learn(ctx, resolved, outcome.attempt, null);
+        if (relayed.firstByteAt === null) {
+          // Nothing reached the client yet: this is an ordinary failed attempt, and the ladder may go on.
+          last = failedWithout(resolved, outcome.attempt, errorClass, 200);
+          continue;
+        }
         res.end(
-          `data: ${JSON.stringify({ error: { message: 'The upstream stream was interrupted.', type: 'api_error', code: 'upstream_error', request_id: requestId } })}\n\n`,
+          `data: ${JSON.stringify({ error: { message: errorClass === 'timeout' ? 'The upstream stream stalled past its time limit.' : 'The upstream stream was interrupted.', type: 'api_error', code: errorClass === 'timeout' ? 'upstream_timeout' : 'upstream_error', request_id: req.requestId } })}\n\n`,
         );
         return {
           status: 'interrupted',
           httpStatus: 200,
-          errorClass: 'stream_interrupted',
+          errorClass,
           served: resolved,
           usage: relayed.usage,
           ttftMs,
         };
       }
+      learn(ctx, resolved, outcome.attempt, null);
       res.end();
       return {
         status: 'success',
@@ -202,90 +386,230 @@ async function forward(
         ttftMs,
       };
     }
-    if (abort.signal.aborted) {
-      return {
-        status: 'client_cancelled',
-        httpStatus: 499,
-        errorClass: 'client_cancelled',
-        served: null,
-        usage: null,
-        ttftMs: null,
-      };
-    }
-    return failAll(res, requestId, last, attempts.length);
   } finally {
+    clearTimeout(deadlineTimer);
+    ctx.failover.inFlight--;
     res.off('close', onClose);
   }
 }
 
-/** Answers after every allowed attempt failed: relays an upstream client error, else a gateway error. */
+/** A failed attempt that produced no relayable body (not sent, or a stream that broke before its first event). */
+function failedWithout(
+  target: ResolvedTarget,
+  attempt: AttemptRecord,
+  errorClass: UpstreamErrorClass,
+  status: number | null,
+): LastFailure {
+  const failure = { errorClass, retryable: true };
+  return {
+    target,
+    failure,
+    retryAfterMs: null,
+    outcome: { kind: 'failure', failure, attempt, status, body: null, retryAfter: null },
+  };
+}
+
+function notSentAttempt(resolved: ResolvedTarget, reason: AttemptReason, errorClass: string): AttemptRecord {
+  return {
+    targetId: resolved.target.id,
+    accountId: resolved.account.id,
+    providerId: resolved.provider.id,
+    model: resolved.target.upstreamModel,
+    status: null,
+    errorClass,
+    latencyMs: 0,
+    ttftMs: null,
+    reason,
+  };
+}
+
+function cancelled(
+  served: ResolvedTarget | null,
+  usage: TokenUsage | null,
+  ttftMs: number | null,
+): Settlement {
+  return {
+    status: 'client_cancelled',
+    httpStatus: 499,
+    errorClass: 'client_cancelled',
+    served,
+    usage,
+    ttftMs,
+  };
+}
+
+/**
+ * The route's context fallback model when this failure is an upstream "prompt exceeds the context window" and
+ * the policy allows changing the model (never for `evaluation`); null otherwise.
+ */
+function contextFallback(
+  route: CompiledRoute,
+  outcome: Extract<AttemptOutcome, { kind: 'failure' }>,
+  policy: RoutePolicy,
+  modelsTried: readonly string[],
+): string | null {
+  const model = route.route.contextFallbackModel;
+  if (model === null || !policy.rungs.backupModel || modelsTried.includes(model)) return null;
+  return isContextWindowError(outcome.status, outcome.body) ? model : null;
+}
+
+/** Takes a concurrent-retry slot and a retry token, both or neither. */
+function acquireRetry(ctx: RouterContext): boolean {
+  const { retryBudget, retryTokens } = ctx.failover;
+  if (!retryBudget.tryAcquire(ctx.failover.inFlight)) return false;
+  if (retryTokens.tryWithdraw()) return true;
+  retryBudget.release();
+  return false;
+}
+
+/** The route's policy for the class, with maxAttempts capped by the process-wide ROUTER_MAX_ATTEMPTS. */
+function effectivePolicy(
+  route: CompiledRoute,
+  trafficClass: TrafficClass,
+  maxAttemptsCap: number,
+): RoutePolicy {
+  const policy = route.route.policies[trafficClass] ?? DEFAULT_ROUTE_POLICIES[trafficClass];
+  if (policy.maxAttempts <= maxAttemptsCap) return policy;
+  return { ...policy, maxAttempts: maxAttemptsCap };
+}
+
+/** Waits `ms` unless the signal aborts first; true when the wait ran out normally. */
+async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  try {
+    await sleep(ms, undefined, { signal });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Teaches the health state what one attempt showed: its breaker outcome (2xx and upstream 4xx are successes;
+ * connection errors, timeouts, 5xx and broken streams are failures; 429, 401/403 and cancels are neutral), a
+ * cool-down after 429, a rejected credential after 401/403, and its latency for the health page.
+ */
+function learn(
+  ctx: RouterContext,
+  resolved: ResolvedTarget,
+  attempt: AttemptRecord,
+  failure: Extract<AttemptOutcome, { kind: 'failure' }> | null,
+): void {
+  const { health } = ctx.failover;
+  const now = ctx.now();
+  const errorClass = (failure?.failure.errorClass ?? attempt.errorClass) as UpstreamErrorClass | null;
+  const breaker = health.breaker(resolved);
+  const verdict = breakerOutcome(errorClass);
+  if (verdict === 'success') breaker.onSuccess(now);
+  else if (verdict === 'failure') breaker.onFailure(now);
+  else breaker.release(now);
+  const model = resolved.target.upstreamModel;
+  health.recordAttempt(resolved.account.id, model, attempt.status !== null, attempt.latencyMs, errorClass);
+  if (errorClass === 'rate_limited') {
+    health.cooldowns.coolFor(resolved.account.id, model, now, parseRetryAfter(failure?.retryAfter, now));
+  } else if (errorClass === 'upstream_auth' && health.markCredentialRejected(resolved.account.id, now)) {
+    ctx.failover.onCredentialRejected(resolved.account.id, `upstream answered ${attempt.status}`);
+  }
+}
+
+/** Answers after the ladder gave up: relays an upstream client error, else the gateway error that fits. */
 function failAll(
   res: ServerResponse,
-  requestId: string,
-  last: Extract<AttemptOutcome, { kind: 'failure' }> | null,
-  attemptCount: number,
+  req: ForwardRequest,
+  step: Extract<FailoverStep, { kind: 'fail' }>,
+  last: LastFailure | null,
+  totalMs: number,
 ): Settlement {
-  const settle = (httpStatus: number): Settlement => ({
+  const attemptCount = req.attempts.length;
+  const retryAfterSeconds =
+    step.retryAfterMs === null ? undefined : Math.max(1, Math.ceil(step.retryAfterMs / 1000));
+  const settle = (httpStatus: number, errorClass: string): Settlement => ({
     status: 'error',
     httpStatus,
-    errorClass: last?.failure.errorClass ?? 'no_available_target',
+    errorClass,
     served: null,
     usage: null,
     ttftMs: null,
   });
-  if (!last) {
-    sendOpenAiError(
-      res,
-      requestId,
-      gatewayError('no_available_target', 'No upstream target is available for this model.', null, 1),
-    );
-    return settle(503);
-  }
-  const { failure } = last;
-  if (failure.errorClass === 'client_error' && last.status !== null && last.body) {
-    res.writeHead(last.status, {
+  const extra = {
+    'x-switchyard-attempts': String(attemptCount),
+    'x-switchyard-traffic-class': req.trafficClass,
+  };
+  const outcome = last?.outcome;
+  if (step.reason === 'client_error' && outcome && outcome.status !== null && outcome.body) {
+    res.writeHead(outcome.status, {
       'content-type': 'application/json',
-      'x-request-id': requestId,
-      'x-switchyard-attempts': String(attemptCount),
+      'x-request-id': req.requestId,
+      ...extra,
     });
-    res.end(last.body);
-    return settle(last.status);
+    res.end(outcome.body);
+    return settle(outcome.status, outcome.failure.errorClass);
   }
+  const lastClass = last?.failure.errorClass ?? null;
   let error: GatewayError;
-  if (failure.errorClass === 'rate_limited') {
-    const seconds = Number(last.retryAfter);
+  if (step.reason === 'no_available_target' || lastClass === null) {
+    error = gatewayError(
+      'no_available_target',
+      'No upstream target for this model is available right now (circuit open, cooling down, disabled or credential rejected).',
+      null,
+      retryAfterSeconds ?? 1,
+    );
+  } else if (lastClass === 'rate_limited') {
     error = gatewayError(
       'upstream_rate_limited',
       'The upstream provider is rate limiting this model; retry later.',
       null,
-      Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds) : 1,
+      retryAfterSeconds ?? 1,
     );
-  } else if (failure.errorClass === 'timeout') {
-    error = gatewayError('upstream_timeout', 'The upstream provider did not answer in time.');
-  } else if (failure.errorClass === 'upstream_auth') {
+  } else if (step.reason === 'deadline_exceeded' || lastClass === 'timeout') {
+    error = gatewayError(
+      'upstream_timeout',
+      `The upstream provider did not answer within the request's time limit (${totalMs} ms).`,
+      null,
+      retryAfterSeconds,
+    );
+  } else if (lastClass === 'upstream_auth') {
     error = gatewayError('upstream_error', 'The upstream provider rejected the gateway credentials.');
   } else {
-    const detail = last.status === null ? 'could not be reached' : `answered ${last.status}`;
-    error = gatewayError('upstream_error', `The upstream provider ${detail}.`);
+    const status = last?.outcome.status ?? null;
+    const detail = status === null ? 'could not be reached' : `answered ${status}`;
+    const budget = step.reason === 'retry_budget_exhausted' ? ' (retry budget exhausted)' : '';
+    error = gatewayError(
+      'upstream_error',
+      `The upstream provider ${detail}${budget}.`,
+      null,
+      retryAfterSeconds,
+    );
   }
-  sendOpenAiError(res, requestId, error);
-  return settle(error.status);
+  sendOpenAiError(res, req.requestId, error, extra);
+  return settle(
+    error.status,
+    step.reason === 'client_error' ? (lastClass ?? 'client_error') : (lastClass ?? step.reason),
+  );
 }
 
 function servedHeaders(
-  requestId: string,
+  req: ForwardRequest,
   route: CompiledRoute,
   served: ResolvedTarget,
-  attemptCount: number,
+  attempts: readonly AttemptRecord[],
 ): Record<string, string> {
-  return {
-    'x-request-id': requestId,
+  const headers: Record<string, string> = {
+    'x-request-id': req.requestId,
     'x-switchyard-route': route.route.publicModel,
     'x-switchyard-provider': served.provider.name,
     'x-switchyard-account': served.account.name,
     'x-switchyard-model': served.target.upstreamModel,
-    'x-switchyard-attempts': String(attemptCount),
+    'x-switchyard-attempts': String(attempts.length),
+    'x-switchyard-traffic-class': req.trafficClass,
   };
+  const final = attempts[attempts.length - 1];
+  if (final && final.reason !== 'primary') {
+    const before = attempts[attempts.length - 2];
+    headers['x-switchyard-fallback-reason'] = before?.errorClass
+      ? `${final.reason}; after ${before.errorClass}`
+      : final.reason;
+  }
+  return headers;
 }
 
 function usageEvent(

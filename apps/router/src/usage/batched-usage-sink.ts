@@ -1,6 +1,7 @@
 import type { UsageEventRecord } from '@switchyard/core';
 import type { Logger } from '../logger';
 import type { UsageSink } from './usage-sink';
+import type { UsageSpillFile } from './usage-spill-file';
 
 export interface BatchedUsageSinkOptions {
   /**
@@ -16,12 +17,20 @@ export interface BatchedUsageSinkOptions {
   flushIntervalMs: number;
   maxBatch: number;
   logger: Logger;
+  /**
+   * Where events go while the database is away. Without it, unwritten events wait in memory (and are lost if
+   * the process dies); with it, they are synced to disk within one flush interval of a failed write and
+   * replayed when the database answers again.
+   */
+  spill?: UsageSpillFile;
 }
 
 /**
  * Bounded-latency batching: events queue in memory and a single writer drains them in batches. A failed
  * batch stays at the head of the queue and is retried with capped backoff, so nothing is dropped while
- * the database is away (the request id makes retries harmless).
+ * the database is away (the request id makes retries harmless). With a spill file, a failed write instead
+ * moves everything queued to disk, and until the database is back each flush spills rather than writes;
+ * the spill is replayed (with backoff) through the same idempotent insert.
  */
 export class BatchedUsageSink implements UsageSink {
   private queue: string[] = [];
@@ -29,6 +38,9 @@ export class BatchedUsageSink implements UsageSink {
   private timer: NodeJS.Timeout | null = null;
   private failures = 0;
   private closed = false;
+  /** The last write failed and a spill file exists: spill on each flush, replay with backoff. */
+  private degraded = false;
+  private nextReplayAt = 0;
 
   constructor(private readonly options: BatchedUsageSinkOptions) {}
 
@@ -40,6 +52,21 @@ export class BatchedUsageSink implements UsageSink {
 
   pending(): number {
     return this.queue.length;
+  }
+
+  /** Replays what an earlier process spilled, without waiting for the first event. */
+  resume(): void {
+    if (this.spilled() > 0) this.schedule(0);
+  }
+
+  /** Events on disk awaiting replay. */
+  spilled(): number {
+    return this.options.spill?.events() ?? 0;
+  }
+
+  /** False when the spill is full: taking more paid requests could lose their records. */
+  accepting(): boolean {
+    return !this.options.spill?.isFull();
   }
 
   async flush(timeoutMs = 10_000): Promise<void> {
@@ -79,6 +106,11 @@ export class BatchedUsageSink implements UsageSink {
   }
 
   private drain(): void {
+    const spill = this.options.spill;
+    if (spill && (this.degraded || spill.events() > 0)) {
+      this.drainDegraded(spill);
+      return;
+    }
     if (this.writing || this.queue.length === 0) return;
     if (this.timer) {
       clearTimeout(this.timer);
@@ -93,17 +125,81 @@ export class BatchedUsageSink implements UsageSink {
       })
       .catch((error: unknown) => {
         this.failures++;
-        this.options.logger.warn('usage batch write failed; will retry', {
-          pending: this.queue.length,
-          attempt: this.failures,
-          error: error instanceof Error ? error.message : String(error),
-        });
+        if (this.options.spill) this.degraded = true;
+        this.options.logger.warn(
+          this.options.spill
+            ? 'usage batch write failed; spilling to disk until the database is back'
+            : 'usage batch write failed; will retry',
+          {
+            pending: this.queue.length,
+            attempt: this.failures,
+            error: error instanceof Error ? error.message : String(error),
+          },
+        );
       })
       .finally(() => {
         this.writing = null;
+        if (this.degraded) return this.drain();
         if (this.queue.length === 0) return;
         if (this.failures === 0) this.drain();
         else if (!this.closed) this.schedule(Math.min(5_000, 100 * 2 ** Math.min(this.failures, 6)));
+      });
+  }
+
+  /**
+   * Database away (or an old spill not yet replayed): move the queue to disk, then try a replay if its backoff
+   * allows. A replay that writes everything ends degraded mode; live events go back to direct writes.
+   */
+  private drainDegraded(spill: UsageSpillFile): void {
+    if (this.writing) return;
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const batch = this.queue.slice();
+    this.writing = spill
+      .append(batch)
+      .then(
+        () => {
+          this.queue.splice(0, batch.length);
+        },
+        (error: unknown) => {
+          this.options.logger.error('usage spill append failed; events stay in memory', {
+            pending: this.queue.length,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        },
+      )
+      .then(async () => {
+        if (Date.now() < this.nextReplayAt) return;
+        try {
+          const replayed = await spill.replay(this.options.write, this.options.maxBatch);
+          if (replayed > 0)
+            this.options.logger.info('usage spill replayed into the database', { events: replayed });
+          this.degraded = false;
+          this.failures = 0;
+        } catch (error) {
+          this.failures++;
+          this.nextReplayAt = Date.now() + Math.min(5_000, 250 * 2 ** Math.min(this.failures, 5));
+          if (spill.isFull()) {
+            this.options.logger.error(
+              'usage spill is full; refusing paid requests until the database is back',
+              {
+                spilledEvents: spill.events(),
+                spilledBytes: spill.bytes(),
+              },
+            );
+          }
+          this.options.logger.debug('usage spill replay failed', {
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
+      })
+      .finally(() => {
+        this.writing = null;
+        if (this.closed) return;
+        if (this.queue.length > 0 || this.degraded || spill.events() > 0)
+          this.schedule(this.options.flushIntervalMs);
       });
   }
 }

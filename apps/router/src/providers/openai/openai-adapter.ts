@@ -39,6 +39,10 @@ export const openAiAdapter: ProviderAdapter = {
     };
   },
 
+  buildHealthCheck({ baseUrl, credential }) {
+    return { url: `${baseUrl}/models`, headers: { authorization: `Bearer ${credential}` } };
+  },
+
   readUsage(body) {
     return toTokenUsage((body as { usage?: OpenAiUsage } | null)?.usage);
   },

@@ -1,0 +1,120 @@
+import { classifyUpstreamStatus, type ResolvedTarget, type RoutingTable } from '@switchyard/core';
+import { type Dispatcher, request } from 'undici';
+import type { Logger } from '../logger';
+import { adapterFor } from '../providers/provider-registry';
+import type { UpstreamHealth } from './upstream-health';
+
+export interface ActiveHealthCheckOptions {
+  intervalMs: number;
+  /** Per check: connect + answer. */
+  timeoutMs: number;
+  table: () => RoutingTable | null;
+  health: UpstreamHealth;
+  dispatcher: Dispatcher;
+  onCredentialRejected: (accountId: string, message: string) => void;
+  logger: Logger;
+}
+
+/**
+ * Optional active health checks (off unless HEALTH_CHECK_INTERVAL_MS is set): on an interval, one cheap
+ * authenticated request per upstream account that serves a route (the adapter's health check, e.g. GET
+ * /models). A failure (5xx, no connection, timeout) counts against the breakers of that account's models, so a
+ * dead account is found before a client request pays for it; a 401/403 marks the credential like live traffic
+ * does; a success admits itself as the probe of a breaker that is due one, so a recovered upstream closes
+ * its breakers without risking a real request.
+ */
+export function startActiveHealthChecks(options: ActiveHealthCheckOptions): { stop(): Promise<void> } {
+  const { health, logger } = options;
+  let running: Promise<void> | null = null;
+  const round = async () => {
+    const table = options.table();
+    if (!table) return;
+    await Promise.all([...accountsInUse(table).values()].map((targets) => check(targets)));
+  };
+  const check = async (targets: ResolvedTarget[]) => {
+    const { account, provider } = targets[0] as ResolvedTarget;
+    const adapter = adapterFor(provider.kind);
+    if (!adapter || health.isCredentialRejected(account.id)) return;
+    const call = adapter.buildHealthCheck({ baseUrl: provider.baseUrl, credential: account.credential });
+    const started = performance.now();
+    let status: number | null = null;
+    try {
+      const response = await request(call.url, {
+        method: 'GET',
+        headers: call.headers,
+        dispatcher: options.dispatcher,
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+      status = response.statusCode;
+      await response.body.dump();
+    } catch {
+      status = null;
+    }
+    const now = Date.now();
+    const ok = status !== null && status >= 200 && status < 300;
+    const errorClass = ok
+      ? null
+      : status === null
+        ? 'connect_error'
+        : classifyUpstreamStatus(status).errorClass;
+    for (const { target } of targets) {
+      const model = target.upstreamModel;
+      health.recordAttempt(account.id, model, status !== null, performance.now() - started, errorClass);
+      if (ok) {
+        const breaker = health.breakers.peek(account.id, model);
+        if (breaker && breaker.state(now) !== 'closed' && breaker.tryAcquire(now)) breaker.onSuccess(now);
+      } else if (
+        errorClass === 'server_error' ||
+        errorClass === 'connect_error' ||
+        errorClass === 'timeout'
+      ) {
+        health.breakers.get(account.id, model).onFailure(now);
+      }
+    }
+    if (errorClass === 'upstream_auth' && health.markCredentialRejected(account.id, now)) {
+      options.onCredentialRejected(account.id, `health check answered ${status}`);
+    }
+  };
+  const timer = setInterval(() => {
+    if (running) return;
+    running = round()
+      .catch((error: unknown) =>
+        logger.warn('active health check round failed', {
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      )
+      .finally(() => {
+        running = null;
+      });
+  }, options.intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+/** Enabled targets of every enabled route, grouped by account (one check per account, not per target). */
+function accountsInUse(table: RoutingTable): Map<string, ResolvedTarget[]> {
+  const byAccount = new Map<string, ResolvedTarget[]>();
+  const seen = new Set<string>();
+  for (const model of table.models()) {
+    const route = table.route(model);
+    if (!route) continue;
+    for (const tier of route.tiers) {
+      for (const resolved of tier) {
+        const key = `${resolved.account.id}\u0000${resolved.target.upstreamModel}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const list = byAccount.get(resolved.account.id);
+        if (list) list.push(resolved);
+        else byAccount.set(resolved.account.id, [resolved]);
+      }
+    }
+  }
+  return byAccount;
+}

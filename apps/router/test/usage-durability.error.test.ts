@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEEDED_MODEL, type Stack, startStack, startTcpProxy, type TcpProxy, waitFor } from './stack';
+
+// Usage rows are billing records. The router reaches PostgreSQL through a TCP relay the test can cut, so the
+// database "goes away" for the router only; every answered request must still end up as exactly one row.
+
+let stack: Stack;
+let proxy: TcpProxy;
+let routerEnv: Record<string, string>;
+
+beforeAll(async () => {
+  stack = await startStack();
+  const db = new URL(stack.databaseUrl);
+  proxy = await startTcpProxy(db.hostname, Number(db.port || 5432));
+  db.host = `127.0.0.1:${proxy.port}`;
+  routerEnv = { DATABASE_URL: db.toString(), USAGE_FLUSH_MS: '50' };
+  await stack.restartRouter(routerEnv);
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+  await proxy?.close();
+});
+
+async function send(count: number): Promise<{ ids: string[]; statuses: number[] }> {
+  const ids: string[] = [];
+  const statuses: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (next < count) {
+        next++;
+        const res = await fetch(`${stack.routerUrl}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: SEEDED_MODEL, messages: [{ role: 'user', content: 'count me' }] }),
+        });
+        await res.arrayBuffer();
+        statuses.push(res.status);
+        if (res.status === 200) ids.push(res.headers.get('x-request-id') ?? '');
+      }
+    }),
+  );
+  return { ids, statuses };
+}
+
+async function ready(): Promise<{ usagePending: number; usageSpilled: number; usageAccepting: boolean }> {
+  return (await (await fetch(`${stack.routerUrl}/readyz`)).json()) as {
+    usagePending: number;
+    usageSpilled: number;
+    usageAccepting: boolean;
+  };
+}
+
+async function storedRows(ids: string[]): Promise<number> {
+  return stack.prisma.usageEvent.count({ where: { requestId: { in: ids } } });
+}
+
+describe('durable usage records', () => {
+  it('PostgreSQL away during load: answers go on, events spill to disk, and all land once it is back', async () => {
+    const before = await send(30);
+    await proxy.cut();
+    const during = await send(120);
+    expect(during.statuses).toEqual(Array(120).fill(200));
+    const spilled = await waitFor('the queue to spill to disk', async () => {
+      const r = await ready();
+      return r.usagePending === 0 && r.usageSpilled > 0 ? r : null;
+    });
+    expect(spilled.usageSpilled).toBeGreaterThanOrEqual(100);
+    proxy.restore();
+    const ids = [...before.ids, ...during.ids];
+    await waitFor('every answered request to be stored', async () => (await storedRows(ids)) === ids.length, {
+      timeoutMs: 20_000,
+    });
+    // The request id is the primary key: equal counts mean no loss and no duplicate.
+    expect(await storedRows(ids)).toBe(150);
+    expect((await ready()).usageSpilled).toBe(0);
+  }, 60_000);
+
+  it('kill -9 while holding spilled events: the restarted router replays them', async () => {
+    proxy.cut();
+    const during = await send(40);
+    expect(during.statuses).toEqual(Array(40).fill(200));
+    await waitFor('all 40 events to be on disk', async () => {
+      const r = await ready();
+      return r.usagePending === 0 && r.usageSpilled >= 40;
+    });
+    stack.router.child.kill('SIGKILL');
+    await new Promise((resolve) => stack.router.child.once('exit', resolve));
+    proxy.restore();
+    await stack.restartRouter(routerEnv);
+    await waitFor('the replay after restart', async () => (await storedRows(during.ids)) === 40, {
+      timeoutMs: 20_000,
+    });
+    expect(await storedRows(during.ids)).toBe(40);
+  }, 60_000);
+
+  it('a full spill refuses paid requests with 503 rather than lose records', async () => {
+    await stack.restartRouter({ ...routerEnv, USAGE_SPILL_MAX_BYTES: '4000' });
+    proxy.cut();
+    const { ids, statuses } = await send(60);
+    const refused = statuses.filter((s) => s === 503).length;
+    expect(refused).toBeGreaterThan(0);
+    expect(ids.length + refused).toBe(60);
+    expect((await ready()).usageAccepting).toBe(false);
+    proxy.restore();
+    await waitFor('the spilled requests to be stored', async () => (await storedRows(ids)) === ids.length, {
+      timeoutMs: 20_000,
+    });
+    await waitFor('the router to accept again', async () => (await ready()).usageAccepting);
+    expect((await send(1)).statuses).toEqual([200]);
+  }, 60_000);
+});
