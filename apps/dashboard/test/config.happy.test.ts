@@ -95,6 +95,8 @@ describe('upstream accounts', () => {
       weight: 3,
       priority: 0,
       enabled: true,
+      credentialRejectedAt: null,
+      credentialError: null,
       createdAt: account.createdAt,
     });
 

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { createKey, createKeyInput, getKey, listKeys, revokeKey } from '../src/server/keys';
+import {
+  createKey,
+  createKeyInput,
+  getKey,
+  listKeys,
+  revokeKey,
+  updateKey,
+  updateKeyInput,
+} from '../src/server/keys';
 import { type AdminTestContext, startAdminTestContext } from './admin-test-context';
 
 let t: AdminTestContext;
@@ -134,5 +142,73 @@ describe('listing keys', () => {
     } while (cursor);
     expect(seen).toEqual(everything.items.map((key) => key.id));
     expect(new Set(seen).size).toBe(seen.length);
+  });
+});
+
+describe('traffic classes', () => {
+  it('defaults to interactive with every class allowed', async () => {
+    const { key } = await createKey(t.ctx, t.owner, input({ name: 'plain' }));
+    expect([key.defaultTrafficClass, key.allowedTrafficClasses]).toEqual(['interactive', []]);
+  });
+
+  it('stores a default and an allow-list, deduplicated, and takes the first allowed class as default', async () => {
+    const { key } = await createKey(
+      t.ctx,
+      t.owner,
+      input({
+        name: 'evals',
+        defaultTrafficClass: 'evaluation',
+        allowedTrafficClasses: ['evaluation', 'background', 'evaluation'],
+      }),
+    );
+    expect([key.defaultTrafficClass, key.allowedTrafficClasses]).toEqual([
+      'evaluation',
+      ['evaluation', 'background'],
+    ]);
+    const row = await t.prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } });
+    expect([row.defaultTrafficClass, row.allowedTrafficClasses]).toEqual([
+      'evaluation',
+      ['evaluation', 'background'],
+    ]);
+
+    const { key: implicit } = await createKey(
+      t.ctx,
+      t.owner,
+      input({ name: 'media-only', allowedTrafficClasses: ['media', 'agent'] }),
+    );
+    expect(implicit.defaultTrafficClass).toBe('media');
+  });
+
+  it('changes the classes of a key and audits the change', async () => {
+    const { key } = await createKey(t.ctx, t.owner, input({ name: 'reclassified' }));
+    const updated = await updateKey(
+      t.ctx,
+      t.owner,
+      key.id,
+      updateKeyInput.parse({ defaultTrafficClass: 'agent', allowedTrafficClasses: ['agent', 'interactive'] }),
+    );
+    expect(updated).toMatchObject({
+      id: key.id,
+      name: 'reclassified',
+      defaultTrafficClass: 'agent',
+      allowedTrafficClasses: ['agent', 'interactive'],
+    });
+    const widened = await updateKey(
+      t.ctx,
+      t.owner,
+      key.id,
+      updateKeyInput.parse({ allowedTrafficClasses: [] }),
+    );
+    expect([widened.defaultTrafficClass, widened.allowedTrafficClasses]).toEqual(['agent', []]);
+    // Three transactions may share a millisecond: compare contents, not order.
+    const audit = await t.prisma.auditLog.findMany({ where: { targetId: key.id } });
+    expect(audit).toHaveLength(3);
+    expect(audit.map((row) => [row.action, row.details])).toEqual(
+      expect.arrayContaining([
+        ['api_key.create', expect.objectContaining({ defaultTrafficClass: 'interactive' })],
+        ['api_key.update', { defaultTrafficClass: 'agent', allowedTrafficClasses: ['agent', 'interactive'] }],
+        ['api_key.update', { allowedTrafficClasses: [] }],
+      ]),
+    );
   });
 });

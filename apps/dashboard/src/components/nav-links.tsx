@@ -5,6 +5,8 @@ import { usePathname } from 'next/navigation';
 
 const links = [
   { href: '/keys', label: 'Keys' },
+  { href: '/routes', label: 'Routes' },
+  { href: '/health', label: 'Health' },
   { href: '/usage', label: 'Usage' },
 ] as const;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMicrosUsd, formatUtc } from './format';
+import { formatDuration, formatMicrosUsd, formatPercent, formatUtc } from './format';
 
 describe('formatMicrosUsd', () => {
   it.each([
@@ -22,5 +22,26 @@ describe('formatUtc', () => {
   it('renders ISO times as UTC and null as a dash', () => {
     expect(formatUtc('2025-03-04T05:06:07.890Z')).toBe('2025-03-04 05:06:07 UTC');
     expect(formatUtc(null)).toBe('—');
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [-5, '0 ms'],
+    [850, '850 ms'],
+    [1_499, '1 s'],
+    [59_400, '59 s'],
+    [90_000, '2 min'],
+    [7_200_000, '2 h'],
+  ])('%s ms reads %s', (ms, expected) => {
+    expect(formatDuration(ms)).toBe(expected);
+  });
+});
+
+describe('formatPercent', () => {
+  it('renders a 0..1 ratio with one decimal, and null as a dash', () => {
+    expect(formatPercent(0.125)).toBe('12.5%');
+    expect(formatPercent(0)).toBe('0.0%');
+    expect(formatPercent(null)).toBe('—');
   });
 });

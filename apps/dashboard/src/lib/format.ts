@@ -36,3 +36,17 @@ export function formatInteger(value: number | null): string {
 export function formatMs(value: number | null): string {
   return value === null ? '—' : `${value.toLocaleString('en-US')} ms`;
 }
+
+/** A 0..1 ratio → "12.5%". */
+export function formatPercent(ratio: number | null): string {
+  return ratio === null ? '—' : `${(ratio * 100).toFixed(1)}%`;
+}
+
+/** A duration in ms → "850 ms", "12 s", "3 min", "2 h": coarse, for "how long ago" and "how long left". */
+export function formatDuration(ms: number): string {
+  const abs = Math.max(0, ms);
+  if (abs < 1_000) return `${Math.round(abs)} ms`;
+  if (abs < 60_000) return `${Math.round(abs / 1_000)} s`;
+  if (abs < 3_600_000) return `${Math.round(abs / 60_000)} min`;
+  return `${Math.round(abs / 3_600_000)} h`;
+}

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { type Actor, auditActor, requireWriter } from './actor';
 import type { AdminContext } from './admin-context';
 import { AdminError } from './admin-error';
-import { iso } from './iso-time';
+import { iso, isoOrNull } from './iso-time';
 import { nonEmptyChanges, resourceName } from './schema-helpers';
 
 /** Weight 0 drains an account without disabling it. */
@@ -46,11 +46,22 @@ export interface AccountView {
   weight: number;
   priority: number;
   enabled: boolean;
+  /**
+   * When an upstream rejected the credential (401/403); while set the routers send the account nothing. Cleared
+   * by `POST /accounts/{id}/credential/reset` or by storing a new credential.
+   */
+  credentialRejectedAt: string | null;
+  /** What the upstream said when it rejected the credential. */
+  credentialError: string | null;
   createdAt: string;
 }
 
-function toAccountView(account: AdminUpstreamAccount): AccountView {
-  return { ...account, createdAt: iso(account.createdAt) };
+export function toAccountView(account: AdminUpstreamAccount): AccountView {
+  return {
+    ...account,
+    credentialRejectedAt: isoOrNull(account.credentialRejectedAt),
+    createdAt: iso(account.createdAt),
+  };
 }
 
 export async function listAccounts(
@@ -60,6 +71,12 @@ export async function listAccounts(
 ): Promise<{ items: AccountView[] }> {
   const accounts = await ctx.repos.upstreamAccounts.list(query);
   return { items: accounts.map(toAccountView) };
+}
+
+export async function getAccount(ctx: AdminContext, _actor: Actor, id: string): Promise<AccountView> {
+  const account = await ctx.repos.upstreamAccounts.findById(id);
+  if (!account) throw new AdminError('not_found', `No upstream account with id ${id}.`);
+  return toAccountView(account);
 }
 
 export async function createAccount(
@@ -89,6 +106,21 @@ export async function updateAccount(
     plaintext === undefined ? fields : { ...fields, credentialCiphertext: ctx.encryptCredential(plaintext) },
     auditActor(actor),
   );
+  if (!account) throw new AdminError('not_found', `No upstream account with id ${id}.`);
+  return toAccountView(account);
+}
+
+/**
+ * Trusts the account's credential again after an upstream rejected it, e.g. once the operator fixed it at the
+ * provider. Idempotent. Storing a new credential (updateAccount) clears the mark as well.
+ */
+export async function resetAccountCredential(
+  ctx: AdminContext,
+  actor: Actor,
+  id: string,
+): Promise<AccountView> {
+  requireWriter(actor);
+  const account = await ctx.repos.upstreamAccounts.resetCredentialStatus(id, auditActor(actor));
   if (!account) throw new AdminError('not_found', `No upstream account with id ${id}.`);
   return toAccountView(account);
 }

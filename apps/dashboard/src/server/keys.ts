@@ -1,3 +1,4 @@
+import { TRAFFIC_CLASSES, type TrafficClass } from '@switchyard/core';
 import { type AdminApiKey, generateApiKey } from '@switchyard/db/admin';
 import { z } from 'zod';
 import { type Actor, auditActor, requireWriter } from './actor';
@@ -5,7 +6,7 @@ import type { AdminContext } from './admin-context';
 import { AdminError } from './admin-error';
 import { iso, isoOrNull } from './iso-time';
 import { pageQueryFields, parseCursor } from './pagination';
-import { modelName, resourceName } from './schema-helpers';
+import { modelName, nonEmptyChanges, resourceName, trafficClass } from './schema-helpers';
 
 export const keyEnvironments = ['production', 'staging', 'development'] as const;
 export const keyStatuses = ['active', 'revoked', 'expired'] as const;
@@ -15,17 +16,54 @@ export const listKeysQuery = z.object({
   ...pageQueryFields(100),
 });
 
-export const createKeyInput = z.object({
-  name: resourceName,
-  environment: z.enum(keyEnvironments).default('production'),
-  /** Empty means every model. */
-  allowedModels: z.array(modelName).max(100).default([]),
-  tags: z.array(z.string().trim().min(1).max(50)).max(20).default([]),
-  expiresAt: z.iso.datetime({ offset: true }).nullable().default(null),
-});
+const allowedModels = z.array(modelName).max(100);
+const tags = z.array(z.string().trim().min(1).max(50)).max(20);
+/** Empty allows every class. */
+const allowedTrafficClasses = z.array(trafficClass).max(TRAFFIC_CLASSES.length * 2);
+
+/** When the key names both, the default class must be one it allows (an empty list allows all). */
+function defaultClassAllowed(
+  value: { defaultTrafficClass?: TrafficClass; allowedTrafficClasses?: TrafficClass[] },
+  ctx: z.RefinementCtx,
+): void {
+  const { defaultTrafficClass, allowedTrafficClasses: allowed } = value;
+  if (defaultTrafficClass === undefined || allowed === undefined) return;
+  if (allowed.length > 0 && !allowed.includes(defaultTrafficClass)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['defaultTrafficClass'],
+      message: `must be one of allowedTrafficClasses (${allowed.join(', ')})`,
+    });
+  }
+}
+
+export const createKeyInput = z
+  .object({
+    name: resourceName,
+    environment: z.enum(keyEnvironments).default('production'),
+    /** Empty means every model. */
+    allowedModels: allowedModels.default([]),
+    tags: tags.default([]),
+    expiresAt: z.iso.datetime({ offset: true }).nullable().default(null),
+    /** Absent: `interactive`, or the first allowed class when the list leaves `interactive` out. */
+    defaultTrafficClass: trafficClass.optional(),
+    allowedTrafficClasses: allowedTrafficClasses.default([]),
+  })
+  .superRefine(defaultClassAllowed);
+
+export const updateKeyInput = nonEmptyChanges(
+  z.object({
+    name: resourceName.optional(),
+    allowedModels: allowedModels.optional(),
+    tags: tags.optional(),
+    defaultTrafficClass: trafficClass.optional(),
+    allowedTrafficClasses: allowedTrafficClasses.optional(),
+  }),
+).superRefine(defaultClassAllowed);
 
 export type ListKeysQuery = z.infer<typeof listKeysQuery>;
 export type CreateKeyInput = z.infer<typeof createKeyInput>;
+export type UpdateKeyInput = z.infer<typeof updateKeyInput>;
 
 /** An API key as the admin API and the console show it. */
 export interface KeyView {
@@ -35,6 +73,10 @@ export interface KeyView {
   environment: AdminApiKey['environment'];
   status: AdminApiKey['status'];
   allowedModels: string[];
+  /** Class of a request that names none (x-switchyard-traffic-class header). */
+  defaultTrafficClass: TrafficClass;
+  /** Classes a request may ask for; empty allows every class. */
+  allowedTrafficClasses: TrafficClass[];
   tags: string[];
   teamId: string | null;
   ownerId: string | null;
@@ -52,6 +94,8 @@ export function toKeyView(key: AdminApiKey): KeyView {
     environment: key.environment,
     status: key.status,
     allowedModels: key.allowedModels,
+    defaultTrafficClass: key.defaultTrafficClass,
+    allowedTrafficClasses: key.allowedTrafficClasses,
     tags: key.tags,
     teamId: key.teamId,
     ownerId: key.ownerId,
@@ -92,6 +136,7 @@ export async function createKey(
   if (expiresAt !== null && expiresAt <= ctx.now().getTime()) {
     throw new AdminError('invalid_request', 'expiresAt: must be in the future', 'expiresAt');
   }
+  const allowedClasses = [...new Set(input.allowedTrafficClasses)];
   const generated = generateApiKey();
   const key = await ctx.repos.apiKeys.create(
     {
@@ -102,12 +147,62 @@ export async function createKey(
       allowedModels: [...new Set(input.allowedModels)],
       tags: [...new Set(input.tags)],
       expiresAt,
+      defaultTrafficClass: input.defaultTrafficClass ?? defaultClassFor(allowedClasses),
+      allowedTrafficClasses: allowedClasses,
       ownerId: actor.kind === 'user' ? actor.userId : null,
       teamId: null,
     },
     auditActor(actor),
   );
   return { key: toKeyView(key), plaintext: generated.plaintext };
+}
+
+/** `interactive` unless the allow-list leaves it out; then the first class the key may use. */
+function defaultClassFor(allowed: TrafficClass[]): TrafficClass {
+  return allowed.length === 0 || allowed.includes('interactive')
+    ? 'interactive'
+    : (allowed[0] ?? 'interactive');
+}
+
+/**
+ * Input is already parsed with `updateKeyInput`, which checks the two class fields against each other when
+ * both are sent; a change to only one is checked here against the stored other.
+ */
+export async function updateKey(
+  ctx: AdminContext,
+  actor: Actor,
+  id: string,
+  changes: UpdateKeyInput,
+): Promise<KeyView> {
+  requireWriter(actor);
+  const existing = await ctx.repos.apiKeys.findById(id);
+  if (!existing) throw new AdminError('not_found', `No API key with id ${id}.`);
+  const allowed =
+    changes.allowedTrafficClasses === undefined ? undefined : [...new Set(changes.allowedTrafficClasses)];
+  const defaultClass = changes.defaultTrafficClass ?? existing.defaultTrafficClass;
+  const allowedClasses = allowed ?? existing.allowedTrafficClasses;
+  if (allowedClasses.length > 0 && !allowedClasses.includes(defaultClass)) {
+    const field = changes.defaultTrafficClass === undefined ? 'allowedTrafficClasses' : 'defaultTrafficClass';
+    throw new AdminError(
+      'invalid_request',
+      field === 'defaultTrafficClass'
+        ? `defaultTrafficClass: must be one of allowedTrafficClasses (${allowedClasses.join(', ')})`
+        : `allowedTrafficClasses: must include the key's defaultTrafficClass (${defaultClass})`,
+      field,
+    );
+  }
+  const key = await ctx.repos.apiKeys.update(
+    id,
+    {
+      ...changes,
+      ...(allowed === undefined ? {} : { allowedTrafficClasses: allowed }),
+      ...(changes.allowedModels === undefined ? {} : { allowedModels: [...new Set(changes.allowedModels)] }),
+      ...(changes.tags === undefined ? {} : { tags: [...new Set(changes.tags)] }),
+    },
+    auditActor(actor),
+  );
+  if (!key) throw new AdminError('not_found', `No API key with id ${id}.`);
+  return toKeyView(key);
 }
 
 export async function revokeKey(ctx: AdminContext, actor: Actor, id: string): Promise<KeyView> {

@@ -1,4 +1,12 @@
-import type { AdminRoute } from '@switchyard/db/admin';
+import {
+  DEFAULT_ROUTE_POLICIES,
+  isTrafficClass,
+  type RoutePolicy,
+  TRAFFIC_CLASSES,
+  type TrafficClass,
+  validateRoutePolicy,
+} from '@switchyard/core';
+import type { AdminRoute, RoutePolicies } from '@switchyard/db/admin';
 import { z } from 'zod';
 import { type Actor, auditActor, requireWriter } from './actor';
 import type { AdminContext } from './admin-context';
@@ -6,18 +14,65 @@ import { AdminError } from './admin-error';
 import { iso } from './iso-time';
 import { modelName, nonEmptyChanges } from './schema-helpers';
 
+const tier = z.number().int().min(0).max(100);
+const weight = z.number().int().min(0).max(1000);
+
 const targetInput = z.object({
   accountId: z.string().min(1),
   upstreamModel: modelName,
   /** Lower tiers are tried first. */
-  tier: z.number().int().min(0).max(100).default(0),
-  weight: z.number().int().min(0).max(1000).default(1),
+  tier: tier.default(0),
+  weight: weight.default(1),
   enabled: z.boolean().default(true),
 });
 
+/** In an update, a target may carry the id of one of the route's targets to be changed in place. */
+const updateTargetEntry = targetInput.extend({ id: z.string().min(1).optional() });
+
 const targets = z.array(targetInput).min(1).max(100);
+const updateTargets = z.array(updateTargetEntry).min(1).max(100);
 const aliases = z.array(modelName).max(50);
 const description = z.string().trim().max(500).nullable();
+/** Public model names (or aliases) of other routes, in preference order. */
+const backupModels = z.array(modelName).max(10);
+/** Another route to retry on when the upstream says the prompt exceeds its context window. */
+const contextFallbackModel = modelName.nullable();
+
+/** Strips core's "Invalid 'field': " prefix: the admin error message starts with the field on its own. */
+function policyMessage(message: string): string {
+  return message.replace(/^Invalid '[^']*': /, '');
+}
+
+/**
+ * `{ [trafficClass]: RoutePolicy }`, each checked by core's validateRoutePolicy so the error names the exact
+ * field (`policies.evaluation.rungs.backupModel`). A class set to null has no override (uses the default).
+ */
+const policies = z.record(z.string(), z.unknown()).transform((raw, ctx): RoutePolicies => {
+  const parsed: RoutePolicies = {};
+  for (const [trafficClass, value] of Object.entries(raw)) {
+    if (!isTrafficClass(trafficClass)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [trafficClass],
+        message: `is not a traffic class; expected one of ${TRAFFIC_CLASSES.join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    if (value === null) continue;
+    const result = validateRoutePolicy(value, { trafficClass, path: `policies.${trafficClass}` });
+    if (!result.ok) {
+      const field = result.error.param ?? `policies.${trafficClass}`;
+      ctx.addIssue({
+        code: 'custom',
+        path: field.split('.').slice(1),
+        message: policyMessage(result.error.message),
+      });
+      return z.NEVER;
+    }
+    parsed[trafficClass] = result.value;
+  }
+  return parsed;
+});
 
 /** Every name a route answers to must be distinct. */
 function distinctNames(value: { publicModel?: string; aliases?: string[] }, ctx: z.RefinementCtx): void {
@@ -34,12 +89,31 @@ function distinctNames(value: { publicModel?: string; aliases?: string[] }, ctx:
   });
 }
 
+/** A target id may appear once in an update's target list. */
+function distinctTargetIds(value: { targets?: { id?: string }[] }, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  value.targets?.forEach((target, index) => {
+    if (target.id === undefined) return;
+    if (seen.has(target.id)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targets', index, 'id'],
+        message: 'lists the same target twice',
+      });
+    }
+    seen.add(target.id);
+  });
+}
+
 export const createRouteInput = z
   .object({
     publicModel: modelName,
     aliases: aliases.default([]),
     description: description.default(null),
     enabled: z.boolean().default(true),
+    backupModels: backupModels.default([]),
+    contextFallbackModel: contextFallbackModel.default(null),
+    policies: policies.default({}),
     targets,
   })
   .superRefine(distinctNames);
@@ -50,13 +124,29 @@ export const updateRouteInput = nonEmptyChanges(
     aliases: aliases.optional(),
     description: description.optional(),
     enabled: z.boolean().optional(),
-    /** Replaces the whole target list. */
-    targets: targets.optional(),
+    /** Replaces the list. */
+    backupModels: backupModels.optional(),
+    contextFallbackModel: contextFallbackModel.optional(),
+    /** Replaces every override; classes left out use the defaults. */
+    policies: policies.optional(),
+    /** Replaces the whole target list; entries with an `id` keep that target. */
+    targets: updateTargets.optional(),
   }),
-).superRefine(distinctNames);
+)
+  .superRefine(distinctNames)
+  .superRefine(distinctTargetIds);
+
+/** The failover drill's switch: one target's enabled flag, weight or tier, leaving the rest of the route alone. */
+export const updateRouteTargetInput = nonEmptyChanges(
+  z.object({ enabled: z.boolean().optional(), weight: weight.optional(), tier: tier.optional() }),
+);
 
 export type CreateRouteInput = z.infer<typeof createRouteInput>;
 export type UpdateRouteInput = z.infer<typeof updateRouteInput>;
+export type UpdateRouteTargetInput = z.infer<typeof updateRouteTargetInput>;
+
+/** The policy a router applies to one class on a route, and whether the route overrides the default. */
+export type EffectivePolicy = RoutePolicy & { source: 'route' | 'default' };
 
 export interface RouteView {
   id: string;
@@ -64,18 +154,55 @@ export interface RouteView {
   aliases: string[];
   description: string | null;
   enabled: boolean;
+  /** Public model names of the approved backup routes, in preference order. */
+  backupModels: string[];
+  /** Public model name of the route to retry on when a prompt exceeds the upstream's context window. */
+  contextFallbackModel: string | null;
+  /** The route's own overrides, per class; classes left out use the defaults. */
+  policies: RoutePolicies;
+  /** What the routers apply to each class: the override, or the default. */
+  effectivePolicies: Record<TrafficClass, EffectivePolicy>;
   targets: AdminRoute['targets'];
   createdAt: string;
   updatedAt: string;
 }
 
+export function effectivePolicies(overrides: RoutePolicies): Record<TrafficClass, EffectivePolicy> {
+  return Object.fromEntries(
+    TRAFFIC_CLASSES.map((trafficClass) => {
+      const override = overrides[trafficClass];
+      const policy = override ?? DEFAULT_ROUTE_POLICIES[trafficClass];
+      return [trafficClass, { ...policy, source: override ? 'route' : 'default' }];
+    }),
+  ) as Record<TrafficClass, EffectivePolicy>;
+}
+
 function toRouteView(route: AdminRoute): RouteView {
-  return { ...route, createdAt: iso(route.createdAt), updatedAt: iso(route.updatedAt) };
+  return {
+    id: route.id,
+    publicModel: route.publicModel,
+    aliases: route.aliases,
+    description: route.description,
+    enabled: route.enabled,
+    backupModels: route.backupModels,
+    contextFallbackModel: route.contextFallbackModel,
+    policies: route.policies,
+    effectivePolicies: effectivePolicies(route.policies),
+    targets: route.targets,
+    createdAt: iso(route.createdAt),
+    updatedAt: iso(route.updatedAt),
+  };
 }
 
 export async function listRoutes(ctx: AdminContext, _actor: Actor): Promise<{ items: RouteView[] }> {
   const routes = await ctx.repos.routes.list();
   return { items: routes.map(toRouteView) };
+}
+
+export async function getRoute(ctx: AdminContext, _actor: Actor, id: string): Promise<RouteView> {
+  const route = await ctx.repos.routes.findById(id);
+  if (!route) throw new AdminError('not_found', `No route with id ${id}.`);
+  return toRouteView(route);
 }
 
 export async function createRoute(
@@ -96,6 +223,20 @@ export async function updateRoute(
   requireWriter(actor);
   const route = await ctx.repos.routes.update(id, changes, auditActor(actor));
   if (!route) throw new AdminError('not_found', `No route with id ${id}.`);
+  return toRouteView(route);
+}
+
+/** Answers the whole route, so a caller sees the target among its siblings. */
+export async function updateRouteTarget(
+  ctx: AdminContext,
+  actor: Actor,
+  routeId: string,
+  targetId: string,
+  changes: UpdateRouteTargetInput,
+): Promise<RouteView> {
+  requireWriter(actor);
+  const route = await ctx.repos.routes.updateTarget(routeId, targetId, changes, auditActor(actor));
+  if (!route) throw new AdminError('not_found', `Route ${routeId} has no target with id ${targetId}.`);
   return toRouteView(route);
 }
 

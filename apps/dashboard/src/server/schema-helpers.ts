@@ -1,3 +1,4 @@
+import { TRAFFIC_CLASSES, type TrafficClass } from '@switchyard/core';
 import { z } from 'zod';
 
 /** A public or upstream model name. */
@@ -12,3 +13,9 @@ export function nonEmptyChanges<T extends z.ZodObject>(schema: T) {
     message: 'must change at least one field',
   });
 }
+
+/** The closed set of traffic classes, as zod wants an enum: a non-empty tuple. */
+const TRAFFIC_CLASS_VALUES = TRAFFIC_CLASSES as readonly TrafficClass[] as [TrafficClass, ...TrafficClass[]];
+
+/** One of the traffic classes (`interactive`, `background`, `evaluation`, `media`, `agent`). */
+export const trafficClass = z.enum(TRAFFIC_CLASS_VALUES);

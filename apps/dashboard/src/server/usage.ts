@@ -48,8 +48,19 @@ export interface UsageEventView {
   cachedInputTokens: number;
   costMicros: string;
   stream: boolean;
-  attempts: AttemptRecord[];
+  /** Name of the account that served the request, at read time; null when none did or it is gone. */
+  servedAccountName: string | null;
+  /** Every upstream attempt, in order. */
+  attempts: AttemptView[];
 }
+
+/** One upstream attempt as the request log shows it. */
+export type AttemptView = Omit<AttemptRecord, 'reason'> & {
+  /** Name of the attempt's account at read time; null when it is gone. */
+  accountName: string | null;
+  /** Why the router picked this target or moved on from it; null on events written before routers said. */
+  reason: string | null;
+};
 
 /** One UTC hour. `costMicros` is integer micro-USD as a decimal string. */
 export interface HourlyUsageView {
@@ -57,6 +68,16 @@ export interface HourlyUsageView {
   requests: number;
   errors: number;
   costMicros: string;
+}
+
+function toAttemptView(attempt: AttemptRecord, accountNames: Map<string, string>): AttemptView {
+  // Stored JSON: events written before routers recorded a reason have none.
+  const reason: unknown = (attempt as { reason?: unknown }).reason;
+  return {
+    ...attempt,
+    accountName: accountNames.get(attempt.accountId) ?? null,
+    reason: typeof reason === 'string' ? reason : null,
+  };
 }
 
 export async function listUsageEvents(
@@ -72,8 +93,21 @@ export async function listUsageEvents(
     cursor: parseCursor(query.cursor),
   });
   const keyIds = [...new Set(page.items.flatMap((event) => (event.keyId === null ? [] : [event.keyId])))];
-  const keys = new Map((await ctx.repos.apiKeys.findManyByIds(keyIds)).map((key) => [key.id, key]));
-  const items = page.items.map(({ costMicros, createdAt, ...event }): UsageEventView => {
+  const accountIds = [
+    ...new Set(
+      page.items.flatMap((event) => [
+        ...(event.servedAccountId === null ? [] : [event.servedAccountId]),
+        ...event.attempts.map((attempt) => attempt.accountId),
+      ]),
+    ),
+  ];
+  const [keyRows, accountRows] = await Promise.all([
+    ctx.repos.apiKeys.findManyByIds(keyIds),
+    ctx.repos.upstreamAccounts.findManyByIds(accountIds),
+  ]);
+  const keys = new Map(keyRows.map((key) => [key.id, key]));
+  const accountNames = new Map(accountRows.map((account) => [account.id, account.name]));
+  const items = page.items.map(({ costMicros, createdAt, attempts, ...event }): UsageEventView => {
     const key = event.keyId === null ? undefined : keys.get(event.keyId);
     return {
       ...event,
@@ -81,6 +115,9 @@ export async function listUsageEvents(
       costMicros: costMicros.toString(),
       keyName: key?.name ?? null,
       keyPrefix: key?.prefix ?? null,
+      servedAccountName:
+        event.servedAccountId === null ? null : (accountNames.get(event.servedAccountId) ?? null),
+      attempts: attempts.map((attempt) => toAttemptView(attempt, accountNames)),
     };
   });
   return { items, nextCursor: page.nextCursor };

@@ -1,8 +1,8 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { actionFailure } from '@/server/action-failure';
 import { getAdminContext } from '@/server/admin-context';
-import { toAdminError } from '@/server/admin-error';
 import { requireConsoleActor } from '@/server/console-session';
 import { createKey, createKeyInput, type KeyView, revokeKey } from '@/server/keys';
 
@@ -21,9 +21,7 @@ function text(form: FormData, name: string): string {
 }
 
 function failure(error: unknown): { status: 'error'; message: string; field?: string } {
-  const adminError = toAdminError(error);
-  if (adminError.code === 'internal') console.error('console action failed', error);
-  return { status: 'error', message: adminError.message, field: adminError.field };
+  return { status: 'error', ...actionFailure(error) };
 }
 
 export async function createKeyAction(_previous: CreateKeyState, form: FormData): Promise<CreateKeyState> {
@@ -37,6 +35,10 @@ export async function createKeyAction(_previous: CreateKeyState, form: FormData)
       allowedModels: text(form, 'allowedModels')
         .split(/[\s,]+/)
         .filter((model) => model.length > 0),
+      defaultTrafficClass: text(form, 'defaultTrafficClass') || undefined,
+      allowedTrafficClasses: form
+        .getAll('allowedTrafficClasses')
+        .filter((value) => typeof value === 'string'),
       expiresAt:
         Number.isFinite(expiresInDays) && expiresInDays > 0
           ? new Date(ctx.now().getTime() + expiresInDays * DAY_MS).toISOString()

@@ -6,7 +6,15 @@ import { type CreateKeyState, createKeyAction } from './actions';
 const inputClass =
   'mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
 
-export function CreateKeyForm({ routerUrl, knownModels }: { routerUrl: string; knownModels: string[] }) {
+export function CreateKeyForm({
+  routerUrl,
+  knownModels,
+  trafficClasses,
+}: {
+  routerUrl: string;
+  knownModels: string[];
+  trafficClasses: readonly string[];
+}) {
   const [state, formAction, pending] = useActionState<CreateKeyState, FormData>(createKeyAction, {
     status: 'idle',
   });
@@ -72,6 +80,37 @@ export function CreateKeyForm({ routerUrl, knownModels }: { routerUrl: string; k
             <option value="365">In 1 year</option>
           </select>
         </div>
+        <div>
+          <label htmlFor="key-traffic-class" className="block text-sm font-medium text-slate-700">
+            Default traffic class
+          </label>
+          <select id="key-traffic-class" name="defaultTrafficClass" defaultValue="" className={inputClass}>
+            <option value="">interactive (or first allowed)</option>
+            {trafficClasses.map((trafficClass) => (
+              <option key={trafficClass} value={trafficClass}>
+                {trafficClass}
+              </option>
+            ))}
+          </select>
+          {state.status === 'error' && state.field === 'defaultTrafficClass' && (
+            <p className="mt-1 text-xs text-red-700">{state.message}</p>
+          )}
+        </div>
+        <fieldset className="sm:col-span-2 lg:col-span-3" aria-describedby="key-classes-hint">
+          <legend className="block text-sm font-medium text-slate-700">Allowed traffic classes</legend>
+          <div className="mt-2 flex flex-wrap gap-4">
+            {trafficClasses.map((trafficClass) => (
+              <label key={trafficClass} className="flex items-center gap-1.5 text-sm">
+                <input type="checkbox" name="allowedTrafficClasses" value={trafficClass} />
+                {trafficClass}
+              </label>
+            ))}
+          </div>
+          <p id="key-classes-hint" className="mt-1 text-xs text-slate-500">
+            What a request may ask for with the x-switchyard-traffic-class header. None checked allows every
+            class.
+          </p>
+        </fieldset>
         <div className="sm:col-span-2 lg:col-span-4">
           <button
             type="submit"

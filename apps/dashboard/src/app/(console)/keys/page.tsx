@@ -1,3 +1,4 @@
+import { TRAFFIC_CLASSES } from '@switchyard/core';
 import type { Metadata } from 'next';
 import { StatusBadge } from '@/components/status-badge';
 import { type TableColumn, TableHead } from '@/components/table-head';
@@ -16,9 +17,11 @@ export const metadata: Metadata = { title: 'API keys' };
 
 const KEY_COLUMNS: readonly TableColumn[] = [
   { label: 'Name', gutter: true },
-  ...['Prefix', 'Environment', 'Status', 'Models', 'Last used', 'Created', 'Expires'].map((label) => ({
-    label,
-  })),
+  ...['Prefix', 'Environment', 'Status', 'Models', 'Traffic', 'Last used', 'Created', 'Expires'].map(
+    (label) => ({
+      label,
+    }),
+  ),
 ];
 
 export default async function KeysPage() {
@@ -44,6 +47,7 @@ export default async function KeysPage() {
         <CreateKeyForm
           routerUrl={getEnv().ROUTER_PUBLIC_URL}
           knownModels={routes.items.map((route) => route.publicModel)}
+          trafficClasses={TRAFFIC_CLASSES}
         />
       )}
 
@@ -79,6 +83,17 @@ export default async function KeysPage() {
                     </td>
                     <td className="px-3 py-2 text-slate-600">
                       {key.allowedModels.length === 0 ? 'all' : key.allowedModels.join(', ')}
+                    </td>
+                    <td className="px-3 py-2 text-slate-600" data-testid="key-traffic">
+                      {key.defaultTrafficClass}
+                      <span className="text-xs text-slate-400">
+                        {' '}
+                        (
+                        {key.allowedTrafficClasses.length === 0
+                          ? 'any'
+                          : key.allowedTrafficClasses.join(', ')}
+                        )
+                      </span>
                     </td>
                     <td className="px-3 py-2 whitespace-nowrap text-slate-600">
                       {key.lastUsedAt ? formatUtc(key.lastUsedAt) : 'never'}

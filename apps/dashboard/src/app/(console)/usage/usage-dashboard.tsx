@@ -1,12 +1,12 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { StatusBadge } from '@/components/status-badge';
 import { type TableColumn, TableHead } from '@/components/table-head';
+import { fetchAdmin } from '@/lib/fetch-admin';
 import { formatInteger, formatMicrosUsd, formatMs, formatUtc } from '@/lib/format';
-import type { HourlyUsageView, UsageEventView } from '@/server/usage';
-import { fetchAdmin } from './fetch-admin';
+import type { AttemptView, HourlyUsageView, UsageEventView } from '@/server/usage';
 import { HourlyChart } from './hourly-chart';
 import { EVENTS_PAGE_SIZE, HOURLY_WINDOW_HOURS } from './usage-settings';
 
@@ -28,12 +28,25 @@ interface HourlySeries {
 const inputClass =
   'mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
 
+const ATTEMPT_COLUMNS: readonly TableColumn[] = [
+  { label: '#' },
+  { label: 'Why' },
+  { label: 'Account' },
+  { label: 'Upstream model' },
+  { label: 'HTTP', align: 'right' },
+  { label: 'Error' },
+  { label: 'Latency', align: 'right' },
+  { label: 'TTFT', align: 'right' },
+];
+
 const USAGE_COLUMNS: readonly TableColumn[] = [
   { label: 'Time', gutter: true },
   { label: 'Key' },
   { label: 'Model' },
   { label: 'Served model' },
+  { label: 'Account' },
   { label: 'Status' },
+  { label: 'Attempts', align: 'right' },
   { label: 'HTTP', align: 'right' },
   { label: 'Latency', align: 'right' },
   { label: 'TTFT', align: 'right' },
@@ -51,6 +64,13 @@ export function UsageDashboard({
 }) {
   const [model, setModel] = useState('');
   const [status, setStatus] = useState('');
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (requestId: string) =>
+    setExpanded((current) => {
+      const next = new Set(current);
+      if (!next.delete(requestId)) next.add(requestId);
+      return next;
+    });
   const filtered = model !== '' || status !== '';
 
   const query = new URLSearchParams({ limit: String(EVENTS_PAGE_SIZE) });
@@ -150,37 +170,65 @@ export function UsageDashboard({
             <TableHead columns={USAGE_COLUMNS} />
             <tbody className="divide-y divide-slate-100">
               {(events.data?.items ?? []).map((event) => (
-                <tr key={event.requestId} data-testid="usage-row" data-request-id={event.requestId}>
-                  <td className="px-6 py-2 whitespace-nowrap text-slate-600" title={event.requestId}>
-                    {formatUtc(event.createdAt)}
-                  </td>
-                  <td className="px-3 py-2 whitespace-nowrap">
-                    {event.keyName ?? <span className="text-slate-400">{event.keyId ?? '—'}</span>}
-                    {event.keyPrefix && (
-                      <span className="ml-1 font-mono text-xs text-slate-400">{event.keyPrefix}</span>
-                    )}
-                  </td>
-                  <td className="px-3 py-2 whitespace-nowrap font-mono text-xs">{event.requestedModel}</td>
-                  <td className="px-3 py-2 whitespace-nowrap font-mono text-xs text-slate-600">
-                    {event.servedModel ?? '—'}
-                  </td>
-                  <td className="px-3 py-2 whitespace-nowrap">
-                    <StatusBadge status={event.status} />
-                    {event.errorClass && (
-                      <span className="ml-1 text-xs text-slate-500">{event.errorClass}</span>
-                    )}
-                  </td>
-                  <td className="px-3 py-2 text-right tabular-nums">{event.httpStatus}</td>
-                  <td className="px-3 py-2 whitespace-nowrap text-right tabular-nums">
-                    {formatMs(event.latencyMs)}
-                  </td>
-                  <td className="px-3 py-2 whitespace-nowrap text-right tabular-nums">
-                    {formatMs(event.ttftMs)}
-                  </td>
-                  <td className="px-3 py-2 text-right tabular-nums">{formatInteger(event.inputTokens)}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{formatInteger(event.outputTokens)}</td>
-                  <td className="px-6 py-2 text-right tabular-nums">{formatMicrosUsd(event.costMicros)}</td>
-                </tr>
+                <Fragment key={event.requestId}>
+                  <tr data-testid="usage-row" data-request-id={event.requestId}>
+                    <td className="px-6 py-2 whitespace-nowrap text-slate-600" title={event.requestId}>
+                      {formatUtc(event.createdAt)}
+                    </td>
+                    <td className="px-3 py-2 whitespace-nowrap">
+                      {event.keyName ?? <span className="text-slate-400">{event.keyId ?? '—'}</span>}
+                      {event.keyPrefix && (
+                        <span className="ml-1 font-mono text-xs text-slate-400">{event.keyPrefix}</span>
+                      )}
+                    </td>
+                    <td className="px-3 py-2 whitespace-nowrap font-mono text-xs">{event.requestedModel}</td>
+                    <td className="px-3 py-2 whitespace-nowrap font-mono text-xs text-slate-600">
+                      {event.servedModel ?? '—'}
+                    </td>
+                    <td className="px-3 py-2 whitespace-nowrap" data-testid="served-account">
+                      {event.servedAccountName ?? event.servedAccountId ?? '—'}
+                    </td>
+                    <td className="px-3 py-2 whitespace-nowrap">
+                      <StatusBadge status={event.status} />
+                      {event.errorClass && (
+                        <span className="ml-1 text-xs text-slate-500">{event.errorClass}</span>
+                      )}
+                    </td>
+                    <td className="px-3 py-2 text-right">
+                      {event.attempts.length === 0 ? (
+                        <span className="text-slate-400">0</span>
+                      ) : (
+                        <button
+                          type="button"
+                          aria-expanded={expanded.has(event.requestId)}
+                          aria-controls={`attempts-${event.requestId}`}
+                          aria-label={`${expanded.has(event.requestId) ? 'Hide' : 'Show'} ${event.attempts.length} ${event.attempts.length === 1 ? 'attempt' : 'attempts'} of ${event.requestId}`}
+                          onClick={() => toggle(event.requestId)}
+                          className="rounded px-1.5 py-0.5 tabular-nums text-indigo-700 hover:bg-indigo-50"
+                        >
+                          {event.attempts.length} {expanded.has(event.requestId) ? '▾' : '▸'}
+                        </button>
+                      )}
+                    </td>
+                    <td className="px-3 py-2 text-right tabular-nums">{event.httpStatus}</td>
+                    <td className="px-3 py-2 whitespace-nowrap text-right tabular-nums">
+                      {formatMs(event.latencyMs)}
+                    </td>
+                    <td className="px-3 py-2 whitespace-nowrap text-right tabular-nums">
+                      {formatMs(event.ttftMs)}
+                    </td>
+                    <td className="px-3 py-2 text-right tabular-nums">{formatInteger(event.inputTokens)}</td>
+                    <td className="px-3 py-2 text-right tabular-nums">{formatInteger(event.outputTokens)}</td>
+                    <td className="px-6 py-2 text-right tabular-nums">{formatMicrosUsd(event.costMicros)}</td>
+                  </tr>
+                  {expanded.has(event.requestId) && (
+                    <tr id={`attempts-${event.requestId}`} data-testid="usage-attempts">
+                      <td colSpan={USAGE_COLUMNS.length} className="bg-slate-50 px-6 py-3">
+                        <AttemptsTable attempts={event.attempts} />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
               ))}
             </tbody>
           </table>
@@ -192,5 +240,31 @@ export function UsageDashboard({
         </div>
       </section>
     </>
+  );
+}
+
+/** Every upstream attempt of one request, in order: where it went, how it ended and why the router sent it. */
+function AttemptsTable({ attempts }: { attempts: AttemptView[] }) {
+  return (
+    <table className="text-xs">
+      <TableHead columns={ATTEMPT_COLUMNS} />
+      <tbody className="divide-y divide-slate-200">
+        {attempts.map((attempt, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: an event's attempts are an append-only log; position is identity.
+          <tr key={index} data-testid="usage-attempt">
+            <td className="px-3 py-1 tabular-nums">{index + 1}</td>
+            <td className="px-3 py-1 font-mono">{attempt.reason ?? '—'}</td>
+            <td className="px-3 py-1 whitespace-nowrap" title={attempt.accountId}>
+              {attempt.accountName ?? attempt.accountId}
+            </td>
+            <td className="px-3 py-1 font-mono">{attempt.model}</td>
+            <td className="px-3 py-1 text-right tabular-nums">{attempt.status ?? '—'}</td>
+            <td className="px-3 py-1">{attempt.errorClass ?? '—'}</td>
+            <td className="px-3 py-1 text-right tabular-nums">{formatMs(attempt.latencyMs)}</td>
+            <td className="px-3 py-1 text-right tabular-nums">{formatMs(attempt.ttftMs)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

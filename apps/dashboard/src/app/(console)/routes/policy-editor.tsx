@@ -1,0 +1,115 @@
+'use client';
+
+import type { TrafficClass } from '@switchyard/core';
+import { FieldError } from './field-error';
+import { type PolicyDraft, RUNGS, TIMEOUTS } from './route-draft';
+
+const numberClass =
+  'mt-1 block w-28 rounded-md border border-slate-300 px-2 py-1 text-sm tabular-nums shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500 disabled:bg-slate-50 disabled:text-slate-500';
+
+/** The rung no policy of this class may turn on. */
+function lockedRung(trafficClass: TrafficClass): string | null {
+  return trafficClass === 'evaluation' ? 'backupModel' : null;
+}
+
+/** One traffic class's failover policy: the default (read-only) or the route's override. */
+export function PolicyEditor({
+  trafficClass,
+  policy,
+  writable,
+  error,
+  onChange,
+}: {
+  trafficClass: TrafficClass;
+  policy: PolicyDraft;
+  writable: boolean;
+  error: { field?: string; message: string } | null;
+  onChange: (policy: PolicyDraft) => void;
+}) {
+  const path = `policies.${trafficClass}`;
+  const editable = writable && policy.override;
+  const id = (name: string) => `policy-${trafficClass}-${name}`;
+  return (
+    <fieldset
+      data-testid="policy-editor"
+      data-traffic-class={trafficClass}
+      className="rounded-lg border border-slate-200 p-4"
+    >
+      <legend className="px-1 text-sm font-semibold">{trafficClass}</legend>
+      <label className="flex items-center gap-2 text-sm">
+        <input
+          type="checkbox"
+          checked={policy.override}
+          disabled={!writable}
+          onChange={(event) => onChange({ ...policy, override: event.target.checked })}
+        />
+        Override the default policy
+      </label>
+      <FieldError field={path} error={error?.field === path ? error : null} />
+      <div className="mt-3 grid gap-4 lg:grid-cols-[2fr_1fr_3fr]">
+        <div>
+          <p className="text-xs font-medium text-slate-600">Failover rungs</p>
+          {RUNGS.map((rung) => {
+            const locked = lockedRung(trafficClass) === rung.name;
+            return (
+              <div key={rung.name}>
+                <label className="mt-1 flex items-center gap-2 text-sm">
+                  <input
+                    type="checkbox"
+                    checked={policy.rungs[rung.name]}
+                    disabled={!editable || locked}
+                    onChange={(event) =>
+                      onChange({ ...policy, rungs: { ...policy.rungs, [rung.name]: event.target.checked } })
+                    }
+                  />
+                  {rung.label}
+                  {locked && (
+                    <span className="text-xs text-slate-500">(never: evaluation keeps the model)</span>
+                  )}
+                </label>
+                <FieldError field={`${path}.rungs.${rung.name}`} error={error} />
+              </div>
+            );
+          })}
+        </div>
+        <div>
+          <label htmlFor={id('max-attempts')} className="text-xs font-medium text-slate-600">
+            Max attempts
+          </label>
+          <input
+            id={id('max-attempts')}
+            inputMode="numeric"
+            value={policy.maxAttempts}
+            disabled={!editable}
+            onChange={(event) => onChange({ ...policy, maxAttempts: event.target.value })}
+            className={numberClass}
+          />
+          <FieldError field={`${path}.maxAttempts`} error={error} />
+        </div>
+        <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+          {TIMEOUTS.map((timeout) => (
+            <div key={timeout.name}>
+              <label htmlFor={id(timeout.name)} className="text-xs font-medium text-slate-600">
+                {timeout.label} (ms)
+              </label>
+              <input
+                id={id(timeout.name)}
+                inputMode="numeric"
+                value={policy.timeouts[timeout.name]}
+                disabled={!editable}
+                onChange={(event) =>
+                  onChange({
+                    ...policy,
+                    timeouts: { ...policy.timeouts, [timeout.name]: event.target.value },
+                  })
+                }
+                className={numberClass}
+              />
+              <FieldError field={`${path}.timeouts.${timeout.name}`} error={error} />
+            </div>
+          ))}
+        </div>
+      </div>
+    </fieldset>
+  );
+}

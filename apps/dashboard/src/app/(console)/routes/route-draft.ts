@@ -1,0 +1,155 @@
+import type { LadderRungs, RoutePolicy, RouteTimeouts, TrafficClass } from '@switchyard/core';
+import type { RouteView } from '@/server/routes';
+
+export type Rung = keyof LadderRungs;
+export type TimeoutName = keyof RouteTimeouts;
+
+/** The ladder's rungs in ladder order, as the editor labels them. */
+export const RUNGS: readonly { name: Rung; label: string }[] = [
+  { name: 'retrySameTarget', label: 'Retry same target' },
+  { name: 'otherAccount', label: 'Other account' },
+  { name: 'otherProvider', label: 'Other provider' },
+  { name: 'backupModel', label: 'Backup model' },
+  { name: 'waitAndRetry', label: 'Wait and retry' },
+];
+
+export const TIMEOUTS: readonly { name: TimeoutName; label: string }[] = [
+  { name: 'connectMs', label: 'Connect' },
+  { name: 'firstByteMs', label: 'First byte' },
+  { name: 'idleMs', label: 'Stream idle' },
+  { name: 'totalMs', label: 'Total' },
+];
+
+/** One class's policy as the form holds it: numbers as typed text, so half-typed values survive re-renders. */
+export interface PolicyDraft {
+  /** Off: the class uses the default policy, shown read-only. */
+  override: boolean;
+  rungs: Record<Rung, boolean>;
+  maxAttempts: string;
+  timeouts: Record<TimeoutName, string>;
+}
+
+export interface TargetDraft {
+  /** React key; stable across edits, also for targets not saved yet. */
+  key: string;
+  /** Set for a saved target, so an update changes it in place. */
+  id?: string;
+  accountId: string;
+  upstreamModel: string;
+  tier: string;
+  weight: string;
+  enabled: boolean;
+}
+
+export interface RouteDraft {
+  publicModel: string;
+  /** Comma-separated. */
+  aliases: string;
+  description: string;
+  enabled: boolean;
+  /** Comma-separated, in preference order. */
+  backupModels: string;
+  contextFallbackModel: string;
+  targets: TargetDraft[];
+  policies: Record<TrafficClass, PolicyDraft>;
+}
+
+export function policyDraft(policy: RoutePolicy, override: boolean): PolicyDraft {
+  return {
+    override,
+    rungs: { ...policy.rungs },
+    maxAttempts: String(policy.maxAttempts),
+    timeouts: {
+      connectMs: String(policy.timeouts.connectMs),
+      firstByteMs: String(policy.timeouts.firstByteMs),
+      idleMs: String(policy.timeouts.idleMs),
+      totalMs: String(policy.timeouts.totalMs),
+    },
+  };
+}
+
+let nextKey = 0;
+export function newTargetKey(): string {
+  nextKey += 1;
+  return `new-${nextKey}`;
+}
+
+/** The form's starting state: the saved route, or an empty one with the default policies. */
+export function draftFrom(route: RouteView | null, defaults: Record<TrafficClass, RoutePolicy>): RouteDraft {
+  const classes = Object.keys(defaults) as TrafficClass[];
+  return {
+    publicModel: route?.publicModel ?? '',
+    aliases: route?.aliases.join(', ') ?? '',
+    description: route?.description ?? '',
+    enabled: route?.enabled ?? true,
+    backupModels: route?.backupModels.join(', ') ?? '',
+    contextFallbackModel: route?.contextFallbackModel ?? '',
+    targets:
+      route?.targets.map((target) => ({
+        key: target.id,
+        id: target.id,
+        accountId: target.accountId,
+        upstreamModel: target.upstreamModel,
+        tier: String(target.tier),
+        weight: String(target.weight),
+        enabled: target.enabled,
+      })) ?? [],
+    policies: Object.fromEntries(
+      classes.map((trafficClass) => {
+        const override = route?.policies[trafficClass];
+        return [trafficClass, policyDraft(override ?? defaults[trafficClass], override !== undefined)];
+      }),
+    ) as Record<TrafficClass, PolicyDraft>,
+  };
+}
+
+function list(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+/**
+ * Typed text → number. Blank and non-numbers become null, which the schema rejects naming the field, so the
+ * error appears next to the input rather than being guessed at here.
+ */
+function numberOrNull(text: string): number | null {
+  if (text.trim() === '') return null;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : null;
+}
+
+/** The admin API body for the draft (create and update take the same fields). */
+export function bodyFrom(draft: RouteDraft) {
+  return {
+    publicModel: draft.publicModel.trim(),
+    aliases: list(draft.aliases),
+    description: draft.description.trim() === '' ? null : draft.description.trim(),
+    enabled: draft.enabled,
+    backupModels: list(draft.backupModels),
+    contextFallbackModel: draft.contextFallbackModel.trim() === '' ? null : draft.contextFallbackModel.trim(),
+    targets: draft.targets.map((target) => ({
+      ...(target.id === undefined ? {} : { id: target.id }),
+      accountId: target.accountId,
+      upstreamModel: target.upstreamModel.trim(),
+      tier: numberOrNull(target.tier),
+      weight: numberOrNull(target.weight),
+      enabled: target.enabled,
+    })),
+    policies: Object.fromEntries(
+      Object.entries(draft.policies).map(([trafficClass, policy]) => [
+        trafficClass,
+        policy.override
+          ? {
+              rungs: policy.rungs,
+              maxAttempts: numberOrNull(policy.maxAttempts),
+              timeouts: Object.fromEntries(
+                Object.entries(policy.timeouts).map(([name, text]) => [name, numberOrNull(text)]),
+              ),
+            }
+          : null,
+      ]),
+    ),
+  };
+}

@@ -1,0 +1,48 @@
+import { expect, test } from '@playwright/test';
+
+test('route editor: a bad policy and a fallback cycle are shown next to their fields, a good route saves', async ({
+  page,
+}) => {
+  await page.goto('/routes/new');
+  await page.getByLabel('Email').fill(process.env.E2E_ADMIN_EMAIL ?? '');
+  await page.getByLabel('Password').fill(process.env.E2E_ADMIN_PASSWORD ?? '');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/routes\/new$/);
+
+  await page.getByLabel('Public model').fill('editor-route');
+  await page.getByRole('button', { name: 'Add target' }).click();
+  await page.getByLabel('Target 1 account').selectOption({ label: 'mock / mock-primary' });
+  await page.getByLabel('Target 1 upstream model').fill('mock-gpt-4o-mini');
+  const interactive = page.locator('[data-testid="policy-editor"][data-traffic-class="interactive"]');
+  await interactive.getByLabel('Override the default policy').check();
+  await interactive.getByLabel('Connect (ms)').fill('40000');
+  await page.getByRole('button', { name: 'Create route' }).click();
+
+  const connectError = interactive.locator('[data-field="policies.interactive.timeouts.connectMs"]');
+  await expect(connectError).toHaveText(
+    'policies.interactive.timeouts.connectMs: must not exceed timeouts.firstByteMs.',
+  );
+  await interactive.getByLabel('Connect (ms)').fill('2000');
+  await page.getByRole('button', { name: 'Create route' }).click();
+  await expect(page).toHaveURL(/\/routes\/rt_/);
+  await expect(page.getByRole('heading', { name: 'Route editor-route' })).toBeVisible();
+  await expect(
+    page
+      .locator('[data-testid="policy-editor"][data-traffic-class="interactive"]')
+      .getByLabel('Connect (ms)'),
+  ).toHaveValue('2000');
+
+  // editor-route falls back to chat-small; making chat-small fall back to editor-route would close a cycle.
+  await page.getByLabel(/^Other routes this one may fall back to/).fill('chat-small-alias');
+  await page.getByRole('button', { name: 'Save route' }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved.');
+  await expect(page.getByLabel(/^Other routes this one may fall back to/)).toHaveValue('chat-small');
+
+  await page.goto('/routes');
+  await page.getByRole('link', { name: 'Edit chat-small' }).click();
+  await page.getByLabel(/^Other routes this one may fall back to/).fill('editor-route');
+  await page.getByRole('button', { name: 'Save route' }).click();
+  await expect(page.locator('[data-field="backupModels"]')).toHaveText(
+    'backupModels: Fallback models would form a cycle: chat-small → editor-route → chat-small.',
+  );
+});
