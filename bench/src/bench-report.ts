@@ -58,6 +58,8 @@ export interface BenchReport {
   };
   options: Record<string, unknown>;
   rates: (Pair<PacedResult> & { rate: number })[];
+  /** The same fixed rate through a route with 3 tiers × 6 healthy targets (issue 3's routing bench case). */
+  tiered: Pair<PacedResult> & { rate: number };
   ttfb: Pair<StreamTtfbResult>;
   max: Pair<ClosedLoopResult>;
   router: { pid: number; rssAtStartMiB: number; rssPeakMiB: number; hwmMiB: number | null };
@@ -151,6 +153,18 @@ function tableRows(report: BenchReport): string[][] {
         mark(c?.pass ?? null),
       ]);
     }
+  }
+  for (const q of ['p50', 'p99'] as const) {
+    const d = report.tiered.direct.result.latencyMs[q];
+    const r = report.tiered.router.result.latencyMs[q];
+    rows.push([
+      `${report.tiered.rate} req/s, 3 tiers × 6 targets ${q} (ms)`,
+      ms(d),
+      ms(r),
+      signedMs(r - d),
+      '',
+      '',
+    ]);
   }
   const { max, ttfb } = report;
   const maxCheck = check('router max throughput');

@@ -41,8 +41,22 @@ const MESSAGES = [{ role: 'user', content: 'Say hello in five words.' }];
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 interface Targets {
-  direct: { chat: HttpTarget; stream: HttpTarget };
-  router: { chat: HttpTarget; stream: HttpTarget };
+  direct: { chat: HttpTarget; stream: HttpTarget; tiered: HttpTarget };
+  router: { chat: HttpTarget; stream: HttpTarget; tiered: HttpTarget };
+}
+
+/** The bench route with 3 tiers × 2 targets (6 accounts), all healthy: what routing decisions cost. */
+const TIERED_MODEL = 'bench-tiered';
+
+async function addTieredRoute(stack: Stack): Promise<void> {
+  const targets: { accountId: string; upstreamModel: string; tier: number; weight: number }[] = [];
+  for (let tier = 0; tier < 3; tier++) {
+    for (let i = 0; i < 2; i++) {
+      const account = await stack.addAccount(`bench-t${tier}-${i}`);
+      targets.push({ accountId: account.id, upstreamModel: UPSTREAM_MODEL, tier, weight: i + 1 });
+    }
+  }
+  await stack.addRoute({ publicModel: TIERED_MODEL, targets });
 }
 
 /** The same tiny completion, once to the mock and once through the router (public model name, gateway key). */
@@ -60,10 +74,12 @@ function targetsFor(stack: Stack): Targets {
     direct: {
       chat: make(direct, UPSTREAM_CREDENTIAL, UPSTREAM_MODEL, false),
       stream: make(direct, UPSTREAM_CREDENTIAL, UPSTREAM_MODEL, true),
+      tiered: make(direct, UPSTREAM_CREDENTIAL, UPSTREAM_MODEL, false),
     },
     router: {
       chat: make(router, stack.apiKey, 'chat-small', false),
       stream: make(router, stack.apiKey, 'chat-small', true),
+      tiered: make(router, stack.apiKey, TIERED_MODEL, false),
     },
   };
 }
@@ -167,6 +183,7 @@ async function main(): Promise<number> {
       `router pid ${routerPid}, mock pid ${mockPid}, load generator pid ${worker.pid}; pinning: ${pinning}`,
     );
 
+    await addTieredRoute(stack);
     const targets = targetsFor(stack);
     await sanityCheck(targets);
     let routerOk = 2; // the two sanity requests
@@ -265,7 +282,7 @@ async function main(): Promise<number> {
     const interleave = async <S extends LoadSlice, R extends LoadResult>(
       label: string,
       slices: number,
-      kind: 'chat' | 'stream',
+      kind: 'chat' | 'stream' | 'tiered',
       task: (target: HttpTarget) => LoadTask,
       merge: (slices: S[]) => R,
     ): Promise<Pair<R>> => {
@@ -329,6 +346,23 @@ async function main(): Promise<number> {
       );
       rates.push({ rate, ...measured });
     }
+    const tieredRate = env.BENCH_RATES[0] as number;
+    const tiered = {
+      rate: tieredRate,
+      ...(await interleave(
+        `fixed ${tieredRate} req/s through ${TIERED_MODEL} (3 tiers × 6 targets), ${env.BENCH_DURATION_S} s`,
+        slices,
+        'tiered',
+        (target) => ({
+          kind: 'paced',
+          target,
+          rate: tieredRate,
+          durationS: env.BENCH_DURATION_S / slices,
+          connections,
+        }),
+        (s: PacedSlice[]) => mergePaced(s, tieredRate, env.BENCH_DURATION_S),
+      )),
+    };
     const ttfb = await interleave(
       `stream TTFB ${env.BENCH_TTFB_RATE} req/s, ${env.BENCH_TTFB_DURATION_S} s`,
       slices,
@@ -408,6 +442,7 @@ async function main(): Promise<number> {
       },
       options: { ...env, maxTool },
       rates,
+      tiered,
       ttfb,
       max,
       router: { pid: routerPid, rssAtStartMiB, rssPeakMiB: memory.peakMiB, hwmMiB: memory.hwmMiB },
