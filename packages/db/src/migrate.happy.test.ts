@@ -81,10 +81,12 @@ describe('applyMigrations', () => {
     );
     expect(rows.map((row) => row.table)).toEqual([
       'api_keys',
+      'budgets',
       'prices',
       'providers',
       'route_targets',
       'routes',
+      'teams',
       'upstream_accounts',
     ]);
   });

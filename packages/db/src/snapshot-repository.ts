@@ -124,14 +124,23 @@ export async function loadConfigSnapshot(
         enabled: target.enabled,
       })),
     })),
-    prices: prices.map((price) => ({
-      providerId: price.providerId,
-      model: price.model,
-      inputMicrosPerMillion: price.inputMicrosPerMillion,
-      outputMicrosPerMillion: price.outputMicrosPerMillion,
-      cachedInputMicrosPerMillion: price.cachedInputMicrosPerMillion,
-      effectiveFrom: price.effectiveFrom.getTime(),
-    })),
+    // Provider-specific token prices only, until the router prices from full sheets and catalog rows (issue 4).
+    prices: prices.flatMap((price) =>
+      price.providerId !== null &&
+      price.inputMicrosPerMillion !== null &&
+      price.outputMicrosPerMillion !== null
+        ? [
+            {
+              providerId: price.providerId,
+              model: price.model,
+              inputMicrosPerMillion: price.inputMicrosPerMillion,
+              outputMicrosPerMillion: price.outputMicrosPerMillion,
+              cachedInputMicrosPerMillion: price.cachedInputMicrosPerMillion,
+              effectiveFrom: price.effectiveFrom.getTime(),
+            },
+          ]
+        : [],
+    ),
     loadedAt: now(),
   };
 }
