@@ -198,6 +198,32 @@ describe('stream faults', () => {
   });
 });
 
+describe('omitUsage', () => {
+  it('leaves usage out of a body and out of a stream that asked for it', async () => {
+    const plain = await post('/chat/completions', BODY, { 'x-mock-omit-usage': '1' });
+    const body = (await plain.json()) as Record<string, unknown>;
+    expect(plain.status).toBe(200);
+    expect('usage' in body).toBe(false);
+    expect((body.choices as unknown[]).length).toBe(1);
+
+    mock.setFaults({ byModel: { 'mock-gpt-4o-mini': { omitUsage: true } } });
+    const stream = await client.chat.completions.create({
+      ...BODY,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const chunks: ChatCompletionChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.length).toBeGreaterThan(2);
+    expect(chunks.filter((c) => c.usage != null)).toEqual([]);
+    expect(chunks.filter((c) => c.choices.length === 0)).toEqual([]);
+
+    mock.setFaults({});
+    const healthy = (await (await post('/chat/completions', BODY)).json()) as { usage: unknown };
+    expect(healthy.usage).toMatchObject({ prompt_tokens: expect.any(Number) });
+  });
+});
+
 describe('hang, abort and fail rate', () => {
   it('hangs until the client gives up, and counts the abort', async () => {
     const controller = new AbortController();

@@ -24,6 +24,11 @@ export interface MockFaultSettings {
   maxContextTokens?: number;
   /** Probability in 0..1 of answering 500 (drawn from the instance's seeded generator when `seed` is set). */
   failRate?: number;
+  /**
+   * Chat only: report no token usage — no `usage` in a non-streaming body, no usage chunk in a stream even
+   * when `stream_options.include_usage` asks for one — as some upstreams do, so a gateway must estimate.
+   */
+  omitUsage?: boolean;
 }
 
 /**
@@ -71,6 +76,7 @@ export const SETTING_CHECKS: Record<SettingKey, Check> = {
   maxContextTokens: nonNegativeInteger(100_000_000),
   failRate: (value) =>
     typeof value === 'number' && value >= 0 && value <= 1 ? undefined : 'expected a number between 0 and 1',
+  omitUsage: (value) => (typeof value === 'boolean' ? undefined : 'expected a boolean'),
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {

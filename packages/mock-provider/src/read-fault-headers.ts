@@ -12,6 +12,7 @@ export const MOCK_FAULT_HEADERS = {
   'x-mock-hang': 'hang',
   'x-mock-max-context-tokens': 'maxContextTokens',
   'x-mock-fail-rate': 'failRate',
+  'x-mock-omit-usage': 'omitUsage',
 } as const satisfies Record<string, keyof MockFaultSettings>;
 
 const ENTRIES = Object.entries(MOCK_FAULT_HEADERS) as [
@@ -22,7 +23,7 @@ const ENTRIES = Object.entries(MOCK_FAULT_HEADERS) as [
 const NUMBER = /^\s*-?(\d+(\.\d*)?|\.\d+)\s*$/;
 
 function headerValue(key: keyof MockFaultSettings, raw: string): unknown {
-  if (key === 'hang') {
+  if (key === 'hang' || key === 'omitUsage') {
     const flag = raw.trim().toLowerCase();
     if (flag === '1' || flag === 'true') return true;
     if (flag === '0' || flag === 'false') return false;

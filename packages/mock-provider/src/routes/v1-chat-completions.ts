@@ -42,7 +42,9 @@ export function v1ChatCompletions(
 
     if (!request.stream) {
       if (faults.dropAfterChunks !== undefined) return ctx.drop(res);
-      return sendJson(res, 200, buildChatCompletion(reply, meta), { 'x-request-id': requestId });
+      const completion: Partial<ReturnType<typeof buildChatCompletion>> = buildChatCompletion(reply, meta);
+      if (faults.omitUsage === true) delete completion.usage;
+      return sendJson(res, 200, completion, { 'x-request-id': requestId });
     }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -51,7 +53,7 @@ export function v1ChatCompletions(
     });
     writeSseStream(
       res,
-      buildChatChunks(reply, meta, request.includeUsage),
+      buildChatChunks(reply, meta, request.includeUsage && faults.omitUsage !== true),
       {
         ttftMs: faults.ttftMs ?? 0,
         chunkGapMs: faults.chunkGapMs ?? 0,
