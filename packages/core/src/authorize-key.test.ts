@@ -15,6 +15,9 @@ const key: ApiKeyRecord = {
   allowedTrafficClasses: [],
   expiresAt: null,
   revokedAt: null,
+  ownerId: null,
+  rateLimit: { requestsPerMinute: null, tokensPerMinute: null },
+  teamRateLimit: null,
 };
 
 describe('authorizeKey', () => {

@@ -1,3 +1,6 @@
+import type { BudgetDefinition } from './budget-definition';
+import type { PriceSheet } from './price-sheet';
+import type { RateLimitRule } from './rate-limiter';
 import type { RoutePolicy } from './route-policy';
 import type { TrafficClass } from './traffic-class';
 
@@ -26,6 +29,12 @@ export interface ApiKeyRecord {
   allowedTrafficClasses: TrafficClass[];
   expiresAt: number | null;
   revokedAt: number | null;
+  /** The user who owns the key; usage rows carry it for attribution. */
+  ownerId: string | null;
+  /** This key's requests and tokens per minute (null fields: unlimited). */
+  rateLimit: RateLimitRule;
+  /** The key's team's limits, shared by every key of the team; null when the key has no team. */
+  teamRateLimit: RateLimitRule | null;
 }
 
 export interface ProviderRecord {
@@ -75,16 +84,50 @@ export interface RouteRecord {
   contextFallbackModel: string | null;
   /** Policy overrides per traffic class; a class without one uses DEFAULT_ROUTE_POLICIES. */
   policies: Partial<Record<TrafficClass, RoutePolicy>>;
+  /** What happens when the target that would serve a request has no price in force. */
+  missingPricePolicy: MissingPricePolicy;
+  /**
+   * False: failover never moves to a target whose price (per-million input + output, at request time) is
+   * above the request's primary target's.
+   */
+  allowCostlierFallback: boolean;
 }
 
-/** Price of one provider model from `effectiveFrom` on, in integer micro-USD per million tokens. */
+/**
+ * `block`: a target without a price is never used, and a request none of whose targets has one is refused
+ * (`price_missing`). `allow`: it is served, its usage row flagged `unpriced` with cost 0.
+ */
+export type MissingPricePolicy = 'block' | 'allow';
+
+/**
+ * One price-history row as the router holds it: what `model` costs from `effectiveFrom` on (until the next
+ * row for the same owner and model). Either a provider's own row (`providerId` set), or a catalog row
+ * (`providerId` null) that prices the model id for any provider serving it, attributed to its `vendor`.
+ * Resolution order: see {@link PriceBook}.
+ */
 export interface PriceRecord {
-  providerId: string;
+  /** The provider this row prices; null for a catalog row. */
+  providerId: string | null;
+  /** Catalog vendor ("openai", "anthropic", "google", …); null on provider rows that do not name one. */
+  vendor: string | null;
+  /** The upstream model id, as a route target names it. */
   model: string;
-  inputMicrosPerMillion: bigint;
-  outputMicrosPerMillion: bigint;
-  cachedInputMicrosPerMillion: bigint | null;
+  /** Epoch ms. */
   effectiveFrom: number;
+  sheet: PriceSheet;
+  /** The model's own output-token cap, bounding a worst-case estimate when a request sets no max_tokens. */
+  maxOutputTokens: number | null;
+}
+
+/** A configured, enabled budget with its spend in the current period as recorded when the snapshot was read. */
+export interface BudgetRecord {
+  definition: BudgetDefinition;
+  /** Alerts are POSTed here as JSON; null for none. */
+  webhookUrl: string | null;
+  /** Spend recorded in usage rollups from `spentSince` to the snapshot's `loadedAt`, integer micro-USD. */
+  spentMicros: bigint;
+  /** Start (epoch ms) of the period `spentMicros` covers: the budget's current period at load time. */
+  spentSince: number;
 }
 
 /** Everything the router needs per request, loaded into memory so the hot path never awaits the database. */
@@ -94,6 +137,8 @@ export interface ConfigSnapshot {
   accounts: UpstreamAccountRecord[];
   routes: RouteRecord[];
   prices: PriceRecord[];
+  /** Enabled budgets. */
+  budgets: BudgetRecord[];
   /** Epoch ms when the snapshot was read. */
   loadedAt: number;
 }

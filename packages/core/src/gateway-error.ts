@@ -16,6 +16,12 @@ export type GatewayErrorCode =
   | 'upstream_timeout'
   | 'upstream_rate_limited'
   | 'service_unavailable'
+  /**
+   * The route's missing-price policy is `block` and no target that could serve the request has a price in
+   * force. 503, not 4xx: the request is fine and the caller cannot fix it; it succeeds unchanged once an
+   * operator adds a price. No Retry-After: that is a configuration change, not seconds away.
+   */
+  | 'price_missing'
   /** A hard budget would be overrun by the request's worst-case cost. */
   | 'budget_exceeded'
   /** The caller's key or team is over its RPM/TPM limit. */
@@ -42,6 +48,7 @@ const STATUS: Record<GatewayErrorCode, number> = {
   upstream_timeout: 504,
   upstream_rate_limited: 429,
   service_unavailable: 503,
+  price_missing: 503,
   budget_exceeded: 429,
   rate_limited: 429,
   spill_full: 503,

@@ -30,10 +30,13 @@ function table(targets: RouteTargetRecord[], disabledAccounts: string[] = []): R
         targets,
         backupModels: [],
         contextFallbackModel: null,
+        missingPricePolicy: 'allow',
+        allowCostlierFallback: true,
         policies: {},
       },
     ],
     prices: [],
+    budgets: [],
     loadedAt: 0,
   };
   return new RoutingTable(snapshot);

@@ -1,5 +1,3 @@
-import type { PriceRecord } from './config-snapshot';
-
 /**
  * Per-token prices of one model, in integer micro-USD per million tokens. `null` means the provider does
  * not sell that kind of token separately; {@link computeCost} then falls back as documented on each field.
@@ -61,13 +59,3 @@ export const EMPTY_PRICE_SHEET: PriceSheet = Object.freeze({
   videoMicrosPerSecond: null,
   requestMicros: null,
 });
-
-/** The sheet equivalent of a snapshot {@link PriceRecord} (input, output and cached input only). */
-export function priceSheetFromRecord(price: PriceRecord): PriceSheet {
-  return {
-    ...EMPTY_PRICE_SHEET,
-    inputMicrosPerMillion: price.inputMicrosPerMillion,
-    outputMicrosPerMillion: price.outputMicrosPerMillion,
-    cachedInputMicrosPerMillion: price.cachedInputMicrosPerMillion,
-  };
-}

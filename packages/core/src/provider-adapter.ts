@@ -1,5 +1,5 @@
-import type { TokenUsage } from './compute-request-cost';
 import type { ProviderKind } from './config-snapshot';
+import type { TokenUsage } from './token-usage';
 
 /** An upstream HTTP call an adapter asks the router to make. */
 export interface UpstreamCall {
@@ -45,4 +45,11 @@ export interface ProviderAdapter {
   readUsage(body: unknown): TokenUsage | null;
   /** Interprets one SSE event's data payload. */
   readStreamEvent(data: string): StreamEventInfo;
+  /**
+   * The generated text (content, tool-call names and arguments) of a complete non-streaming response, for
+   * estimating tokens when the upstream reported no usage.
+   */
+  readResponseText(body: unknown): string;
+  /** The generated text one SSE event's data payload carries; called only when a stream reported no usage. */
+  readStreamText(data: string): string;
 }

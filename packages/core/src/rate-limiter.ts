@@ -65,8 +65,11 @@ interface Bucket {
 }
 
 const MINUTE_MS = 60_000;
+/** Bucket levels are kept in unit·ms: units × this. */
+export const RATE_LIMIT_SCALE = MINUTE_MS;
 /** Limits above this would overflow exact integer arithmetic once scaled. */
-const MAX_LIMIT = 100_000_000_000;
+export const RATE_LIMIT_MAX = 100_000_000_000;
+const MAX_LIMIT = RATE_LIMIT_MAX;
 
 /**
  * RPM and TPM limits for one router process, as token buckets: each (subject, dimension) bucket holds up
@@ -83,56 +86,16 @@ export class RateLimiter {
 
   /** Checks and, if every limit allows, consumes one request and `tokens` tokens for each subject. */
   acquire(subjects: readonly RateLimitSubject[], tokens: number, now: number): RateLimitDecision {
-    if (!Number.isSafeInteger(tokens) || tokens < 0) {
-      throw new RangeError(`RateLimiter.acquire: tokens must be an integer ≥ 0; got ${tokens}.`);
+    const checks = rateLimitChecks(subjects, tokens);
+    const buckets = checks.map((check) => this.bucket(check.subject, check.dimension, check.limit, now));
+    const decision = decideRateLimit(
+      checks.map((check, i) => ({ ...check, level: (buckets[i] as Bucket).level })),
+    );
+    if (decision.allowed) {
+      for (let i = 0; i < checks.length; i++)
+        (buckets[i] as Bucket).level -= (checks[i] as RateLimitCheck).cost * MINUTE_MS;
     }
-    const checks: {
-      subject: RateLimitSubject;
-      dimension: RateLimitDimension;
-      cost: number;
-      bucket: Bucket;
-    }[] = [];
-    for (const subject of distinct(subjects)) {
-      for (const [dimension, limit, cost] of [
-        ['requests', subject.rule.requestsPerMinute, 1],
-        ['tokens', subject.rule.tokensPerMinute, tokens],
-      ] as const) {
-        if (limit === null) continue;
-        checks.push({ subject, dimension, cost, bucket: this.bucket(subject, dimension, limit, now) });
-      }
-    }
-
-    let denial: RateLimitDenied | null = null;
-    for (const check of checks) {
-      const { bucket, cost } = check;
-      const need = cost * MINUTE_MS;
-      if (bucket.level >= need) continue;
-      const tooLarge = cost > bucket.capacity;
-      const retryAfterMs = tooLarge ? resetMs(bucket) : Math.ceil((need - bucket.level) / bucket.capacity);
-      if (!denial || retryAfterMs > denial.retryAfterMs) {
-        denial = {
-          allowed: false,
-          ...state(check.subject, check.dimension, bucket),
-          retryAfterMs,
-          tooLarge,
-          requests: null,
-          tokens: null,
-        };
-      }
-    }
-    if (!denial) for (const { bucket, cost } of checks) bucket.level -= cost * MINUTE_MS;
-
-    const tightest = (dimension: RateLimitDimension): RateLimitState | null => {
-      let best: RateLimitState | null = null;
-      for (const check of checks) {
-        if (check.dimension !== dimension) continue;
-        const s = state(check.subject, dimension, check.bucket);
-        if (!best || s.remaining < best.remaining) best = s;
-      }
-      return best;
-    };
-    if (denial) return { ...denial, requests: tightest('requests'), tokens: tightest('tokens') };
-    return { allowed: true, requests: tightest('requests'), tokens: tightest('tokens') };
+    return decision;
   }
 
   /**
@@ -209,6 +172,81 @@ export class RateLimiter {
     }
     return bucket;
   }
+}
+
+/** One (subject, dimension) a request is checked against, and what it would take from that bucket. */
+export interface RateLimitCheck {
+  subject: RateLimitSubject;
+  dimension: RateLimitDimension;
+  /** The per-minute limit. */
+  limit: number;
+  /** Units the request takes: 1 request, or its token estimate. */
+  cost: number;
+}
+
+/**
+ * The buckets a request must pass, in a fixed order (per distinct subject: requests, then tokens; unlimited
+ * dimensions left out). A store keeping buckets elsewhere (Redis) reads and consumes exactly these.
+ */
+export function rateLimitChecks(subjects: readonly RateLimitSubject[], tokens: number): RateLimitCheck[] {
+  if (!Number.isSafeInteger(tokens) || tokens < 0) {
+    throw new RangeError(`RateLimiter.acquire: tokens must be an integer ≥ 0; got ${tokens}.`);
+  }
+  const checks: RateLimitCheck[] = [];
+  for (const subject of distinct(subjects)) {
+    for (const [dimension, limit, cost] of [
+      ['requests', subject.rule.requestsPerMinute, 1],
+      ['tokens', subject.rule.tokensPerMinute, tokens],
+    ] as const) {
+      if (limit === null) continue;
+      if (!Number.isSafeInteger(limit) || limit <= 0 || limit > MAX_LIMIT) {
+        throw new RangeError(
+          `RateLimiter: ${dimension} per minute for ${subject.scope} ${subject.id} must be an integer from 1 to ${MAX_LIMIT}; got ${limit}.`,
+        );
+      }
+      checks.push({ subject, dimension, limit, cost });
+    }
+  }
+  return checks;
+}
+
+/**
+ * The all-or-nothing decision over buckets already refilled to the decision instant: `level` is each
+ * bucket's content in unit·ms ({@link RATE_LIMIT_SCALE} per unit) before this request. Pure, so a shared
+ * store that refills and consumes atomically elsewhere (a Redis script) reaches the decision — and the header
+ * values — the in-memory limiter would. States of an admitted request are after consumption.
+ */
+export function decideRateLimit(checks: readonly (RateLimitCheck & { level: number })[]): RateLimitDecision {
+  let denial: RateLimitDenied | null = null;
+  for (const check of checks) {
+    const need = check.cost * MINUTE_MS;
+    if (check.level >= need) continue;
+    const bucket = { level: check.level, at: 0, capacity: check.limit };
+    const tooLarge = check.cost > check.limit;
+    const retryAfterMs = tooLarge ? resetMs(bucket) : Math.ceil((need - check.level) / check.limit);
+    if (!denial || retryAfterMs > denial.retryAfterMs) {
+      denial = {
+        allowed: false,
+        ...state(check.subject, check.dimension, bucket),
+        retryAfterMs,
+        tooLarge,
+        requests: null,
+        tokens: null,
+      };
+    }
+  }
+  const tightest = (dimension: RateLimitDimension): RateLimitState | null => {
+    let best: RateLimitState | null = null;
+    for (const check of checks) {
+      if (check.dimension !== dimension) continue;
+      const level = denial ? check.level : check.level - check.cost * MINUTE_MS;
+      const s = state(check.subject, dimension, { level, at: 0, capacity: check.limit });
+      if (!best || s.remaining < best.remaining) best = s;
+    }
+    return best;
+  };
+  if (denial) return { ...denial, requests: tightest('requests'), tokens: tightest('tokens') };
+  return { allowed: true, requests: tightest('requests'), tokens: tightest('tokens') };
 }
 
 function refill(bucket: Bucket, now: number): void {

@@ -6,7 +6,7 @@ import type {
   RouteTargetRecord,
   UpstreamAccountRecord,
 } from './config-snapshot';
-import { PriceIndex } from './price-index';
+import { PriceBook } from './price-book';
 
 /** A target with everything needed to call it. */
 export interface ResolvedTarget {
@@ -26,7 +26,7 @@ export interface CompiledRoute {
  * are map reads: no database on the hot path.
  */
 export class RoutingTable {
-  readonly prices: PriceIndex;
+  readonly prices: PriceBook;
   readonly loadedAt: number;
   private readonly keysByDigest = new Map<string, ApiKeyRecord>();
   private readonly routesByModel = new Map<string, CompiledRoute>();
@@ -34,7 +34,7 @@ export class RoutingTable {
 
   constructor(snapshot: ConfigSnapshot) {
     this.loadedAt = snapshot.loadedAt;
-    this.prices = new PriceIndex(snapshot.prices);
+    this.prices = new PriceBook(snapshot.prices);
     for (const key of snapshot.keys) this.keysByDigest.set(key.digest, key);
 
     const providers = new Map(snapshot.providers.map((p) => [p.id, p]));

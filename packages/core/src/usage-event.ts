@@ -49,8 +49,24 @@ export interface UsageEventRecord {
   inputTokens: number;
   outputTokens: number;
   cachedInputTokens: number;
+  /** Reasoning ("thinking") tokens the upstream reported; already included in `outputTokens`. */
+  reasoningTokens: number;
+  /** Prompt tokens written to the upstream's prompt cache (billed at the cache-write rate). */
+  cacheWriteTokens: number;
   /** Integer micro-USD. */
   costMicros: bigint;
+  /** True when the cost came from the router's estimate because the upstream reported no usage. */
+  costEstimated: boolean;
+  /** True when no price was known for the served model at request time; `costMicros` is then 0. */
+  unpriced: boolean;
+  /** The user who owns the API key, when it has one. */
+  ownerId: string | null;
+  /** The API key's tags at request time. */
+  tags: string[];
+  /** The OpenAI `user` field of the request (the caller's end user), at most 256 characters. */
+  endUser: string | null;
+  /** String pairs from the `x-switchyard-metadata` header (≤ 16 keys, ≤ 2 KiB), or null when absent. */
+  metadata: Record<string, string> | null;
   stream: boolean;
   attempts: AttemptRecord[];
   /** Epoch ms when the request arrived. */
