@@ -2,7 +2,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from './client';
 import { type ConfigChange, type ConfigListener, listenForConfigChanges } from './config-listener';
-import { createTestDatabase, getTestPostgresServerUrl, type TestDatabase, waitFor } from './testing';
+import {
+  buildUsageEvent,
+  createTestDatabase,
+  getTestPostgresServerUrl,
+  type TestDatabase,
+  waitFor,
+} from './testing';
 import { insertUsageEvents } from './usage-repository';
 
 describe('listenForConfigChanges', () => {
@@ -55,29 +61,17 @@ describe('listenForConfigChanges', () => {
     await waitFor('api_keys insert notification', () => notifiedSince(created, 'api_keys'));
     const from = mark();
     await insertUsageEvents(prisma, [
-      {
+      buildUsageEvent({
         requestId: 'req_1',
         keyId: 'key_1',
-        teamId: null,
         environment: null,
         requestedModel: 'm',
-        routeId: null,
         servedProviderId: null,
         servedAccountId: null,
         servedModel: null,
-        status: 'success',
-        errorClass: null,
-        httpStatus: 200,
         latencyMs: 1,
-        ttftMs: null,
-        inputTokens: 0,
-        outputTokens: 0,
-        cachedInputTokens: 0,
-        costMicros: 0n,
-        stream: false,
-        attempts: [],
         createdAt: Date.now(),
-      },
+      }),
     ]);
     expect((await prisma.apiKey.findUniqueOrThrow({ where: { id: 'key_1' } })).lastUsedAt).not.toBeNull();
     // Notifications arrive in commit order: once the later routes change is seen, an api_keys one would have been too.

@@ -5,6 +5,12 @@ export {
   type GeneratedApiKey,
   generateApiKey,
 } from './api-key';
+export {
+  type BudgetAlertInput,
+  type BudgetReportStore,
+  type BudgetUsageReportRow,
+  createBudgetReportStore,
+} from './budget-report-repository';
 export { type CreatePrismaClientOptions, createPrismaClient, Prisma, type PrismaClient } from './client';
 export {
   CONFIG_CHANNEL,
@@ -51,3 +57,9 @@ export {
   serializeUsageEvent,
   type UsageBatchWriter,
 } from './usage-repository';
+export {
+  type PruneUsageEventsOptions,
+  type PruneUsageEventsResult,
+  pruneUsageEvents,
+  USAGE_RETENTION_LOCK,
+} from './usage-retention';

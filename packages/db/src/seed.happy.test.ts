@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { CATALOG_SOURCE_DATE, seedPriceCatalog } from '@switchyard/core';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importPriceEntries } from './admin/price-rows';
 import { digestApiKey } from './api-key';
 import { createPrismaClient, type PrismaClient } from './client';
 import { createCredentialCipher } from './credential-cipher';
@@ -74,6 +76,28 @@ describe('seedIfEmpty', () => {
     expect(route.targets.map((target) => [target.accountId, target.upstreamModel])).toEqual([
       [result.account.id, 'mock-gpt-4o-mini'],
     ]);
+
+    // The seeded catalog, as catalog rows (no provider, vendor set), each exactly once.
+    const catalog = seedPriceCatalog();
+    expect(result.priceCatalog).toEqual({ created: catalog.length, sourceDate: CATALOG_SOURCE_DATE });
+    const rows = await prisma.price.findMany({ where: { providerId: null } });
+    expect(rows).toHaveLength(catalog.length);
+    expect(new Set(rows.map((row) => row.vendor))).toEqual(
+      new Set(['openai', 'anthropic', 'google', 'deepseek', 'qwen']),
+    );
+    const gpt4o = rows.find((row) => row.vendor === 'openai' && row.model === 'gpt-4o');
+    expect(gpt4o).toMatchObject({
+      inputMicrosPerMillion: 2_500_000n,
+      cachedInputMicrosPerMillion: 1_250_000n,
+      outputMicrosPerMillion: 10_000_000n,
+      maxOutputTokens: 16_384,
+      effectiveFrom: new Date(`${CATALOG_SOURCE_DATE}T00:00:00Z`),
+    });
+
+    // Loading it again writes nothing: every entry is already stored identically.
+    const again = await prisma.$transaction((tx) => importPriceEntries(tx, catalog));
+    expect(again).toEqual({ ok: true, value: { created: 0, skippedIdentical: catalog.length } });
+    expect(await prisma.price.count({ where: { providerId: null } })).toBe(catalog.length);
   });
 });
 

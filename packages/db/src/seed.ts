@@ -1,3 +1,5 @@
+import { CATALOG_SOURCE_DATE, seedPriceCatalog } from '@switchyard/core';
+import { importPriceEntries } from './admin/price-rows';
 import { generateApiKey } from './api-key';
 import type { PrismaClient } from './client';
 import type { CredentialCipher } from './credential-cipher';
@@ -29,12 +31,14 @@ export type SeedResult =
       provider: { id: string; name: string };
       account: { id: string; name: string };
       route: { id: string; publicModel: string };
+      /** Catalog rows loaded from the core seeded catalog (list prices as of its source date). */
+      priceCatalog: { created: number; sourceDate: string };
     };
 
 /**
  * First-start data, written only when the database has no user at all: an owner, the mock provider with one
- * account, a `demo-chat` route to it, a price for its model and one demo API key. Safe to call on every start
- * and from several processes at once.
+ * account, a `demo-chat` route to it, a price for its model, the seeded price catalog (catalog rows: no
+ * provider, vendor set) and one demo API key. Safe to call on every start and from several processes at once.
  */
 export async function seedIfEmpty(
   prisma: PrismaClient,
@@ -101,6 +105,11 @@ export async function seedIfEmpty(
         effectiveFrom: new Date(0),
       },
     });
+    // Idempotent by itself too: rows already stored identically are skipped, never duplicated.
+    const catalog = await importPriceEntries(tx, seedPriceCatalog());
+    if (!catalog.ok) {
+      throw new Error(`Seed price catalog clashes with stored prices: ${JSON.stringify(catalog.error)}`);
+    }
     const key = await tx.apiKey.create({
       data: {
         id: ids.key,
@@ -124,6 +133,7 @@ export async function seedIfEmpty(
       provider: { id: provider.id, name: provider.name },
       account: { id: account.id, name: account.name },
       route: { id: route.id, publicModel: route.publicModel },
+      priceCatalog: { created: catalog.value.created, sourceDate: CATALOG_SOURCE_DATE },
     } as const;
   });
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { EMPTY_PRICE_SHEET } from '@switchyard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from './client';
 import { createCredentialCipher } from './credential-cipher';
@@ -15,7 +16,7 @@ describe('loadConfigSnapshot', () => {
   beforeAll(async () => {
     db = await createTestDatabase(await getTestPostgresServerUrl());
     prisma = createPrismaClient(db.databaseUrl);
-    await prisma.team.create({ data: { id: 'team_1', name: 'Platform' } });
+    await prisma.team.create({ data: { id: 'team_1', name: 'Platform', rpmLimit: 600 } });
     await prisma.provider.create({
       data: { id: 'prv_a', name: 'openai', kind: 'openai', baseUrl: 'https://api.example.test/v1/' },
     });
@@ -81,6 +82,77 @@ describe('loadConfigSnapshot', () => {
         effectiveFrom: new Date('2025-06-01T12:30:00.123Z'),
       },
     });
+    await prisma.price.create({
+      data: {
+        id: 'price_cat',
+        providerId: null,
+        vendor: 'anthropic',
+        model: 'claude-sonnet',
+        inputMicrosPerMillion: 3_000_000n,
+        outputMicrosPerMillion: 15_000_000n,
+        cacheWriteMicrosPerMillion: 3_750_000n,
+        longContext: { aboveInputTokens: 200_000, input: '6000000', output: '22500000' },
+        images: [{ size: '1024x1024', quality: 'hd', micros: '80000' }],
+        maxOutputTokens: 64_000,
+        effectiveFrom: new Date('2025-01-01T00:00:00.000Z'),
+      },
+    });
+    await prisma.budget.createMany({
+      data: [
+        {
+          id: 'bud_key',
+          name: 'live key daily',
+          scope: 'key',
+          scopeId: 'key_live',
+          period: 'daily',
+          mode: 'hard',
+          limitMicros: 5_000_000n,
+          webhookUrl: 'https://hooks.example.test/b',
+        },
+        {
+          id: 'bud_all',
+          name: 'everything',
+          scope: 'global',
+          period: 'total',
+          mode: 'soft',
+          limitMicros: 9n,
+        },
+        {
+          id: 'bud_off',
+          name: 'disabled',
+          scope: 'global',
+          period: 'total',
+          limitMicros: 1n,
+          enabled: false,
+        },
+      ],
+    });
+    // now = 2023-11-14T22:13:20Z: today (UTC) started at 2023-11-14T00:00Z.
+    await prisma.usageRollupHourly.createMany({
+      data: [
+        {
+          bucketStart: new Date('2023-11-14T05:00:00Z'),
+          keyId: 'key_live',
+          model: 'm',
+          status: 'success',
+          costMicros: 1234n,
+        },
+        {
+          bucketStart: new Date('2023-11-13T23:00:00Z'),
+          keyId: 'key_live',
+          model: 'm',
+          status: 'success',
+          costMicros: 999n,
+        },
+        {
+          bucketStart: new Date('2023-11-14T06:00:00Z'),
+          keyId: 'key_expired',
+          model: 'm',
+          status: 'success',
+          costMicros: 5n,
+        },
+      ],
+    });
     await prisma.apiKey.createMany({
       data: [
         {
@@ -91,6 +163,8 @@ describe('loadConfigSnapshot', () => {
           teamId: 'team_1',
           tags: ['a', 'b'],
           allowedModels: ['chat'],
+          rpmLimit: 60,
+          tpmLimit: 10_000,
         },
         {
           id: 'key_revoked',
@@ -133,6 +207,9 @@ describe('loadConfigSnapshot', () => {
           allowedTrafficClasses: [],
           expiresAt: Date.parse('2024-12-31T23:59:59.999Z'),
           revokedAt: null,
+          ownerId: null,
+          rateLimit: { requestsPerMinute: null, tokensPerMinute: null },
+          teamRateLimit: null,
         },
         {
           id: 'key_live',
@@ -147,6 +224,9 @@ describe('loadConfigSnapshot', () => {
           allowedTrafficClasses: [],
           expiresAt: null,
           revokedAt: null,
+          ownerId: null,
+          rateLimit: { requestsPerMinute: 60, tokensPerMinute: 10_000 },
+          teamRateLimit: { requestsPerMinute: 600, tokensPerMinute: null },
         },
         {
           id: 'key_revoked',
@@ -161,6 +241,9 @@ describe('loadConfigSnapshot', () => {
           allowedTrafficClasses: [],
           expiresAt: null,
           revokedAt: Date.parse('2025-02-03T04:05:06.789Z'),
+          ownerId: null,
+          rateLimit: { requestsPerMinute: null, tokensPerMinute: null },
+          teamRateLimit: null,
         },
       ],
       providers: [
@@ -210,6 +293,8 @@ describe('loadConfigSnapshot', () => {
           backupModels: [],
           contextFallbackModel: null,
           policies: {},
+          missingPricePolicy: 'allow',
+          allowCostlierFallback: true,
           targets: [
             { id: 'tgt_1', accountId: 'acc_a1', upstreamModel: 'gpt-4o', tier: 0, weight: 5, enabled: false },
             {
@@ -226,19 +311,84 @@ describe('loadConfigSnapshot', () => {
       prices: [
         {
           providerId: 'prv_a',
+          vendor: null,
           model: 'gpt-4o',
-          inputMicrosPerMillion: 2_500_000n,
-          outputMicrosPerMillion: 10_000_000n,
-          cachedInputMicrosPerMillion: 1_250_000n,
           effectiveFrom: Date.parse('2025-01-01T00:00:00.000Z'),
+          sheet: {
+            ...EMPTY_PRICE_SHEET,
+            inputMicrosPerMillion: 2_500_000n,
+            outputMicrosPerMillion: 10_000_000n,
+            cachedInputMicrosPerMillion: 1_250_000n,
+          },
+          maxOutputTokens: null,
         },
         {
           providerId: 'prv_a',
+          vendor: null,
           model: 'gpt-4o',
-          inputMicrosPerMillion: 9_007_199_254_740_993n,
-          outputMicrosPerMillion: 1n,
-          cachedInputMicrosPerMillion: null,
           effectiveFrom: Date.parse('2025-06-01T12:30:00.123Z'),
+          sheet: {
+            ...EMPTY_PRICE_SHEET,
+            inputMicrosPerMillion: 9_007_199_254_740_993n,
+            outputMicrosPerMillion: 1n,
+          },
+          maxOutputTokens: null,
+        },
+        {
+          providerId: null,
+          vendor: 'anthropic',
+          model: 'claude-sonnet',
+          effectiveFrom: Date.parse('2025-01-01T00:00:00.000Z'),
+          sheet: {
+            ...EMPTY_PRICE_SHEET,
+            inputMicrosPerMillion: 3_000_000n,
+            outputMicrosPerMillion: 15_000_000n,
+            cacheWriteMicrosPerMillion: 3_750_000n,
+            longContext: {
+              aboveInputTokens: 200_000,
+              inputMicrosPerMillion: 6_000_000n,
+              outputMicrosPerMillion: 22_500_000n,
+              cachedInputMicrosPerMillion: null,
+              cacheWriteMicrosPerMillion: null,
+              reasoningMicrosPerMillion: null,
+            },
+            images: [{ size: '1024x1024', quality: 'hd', microsPerImage: 80_000n }],
+          },
+          maxOutputTokens: 64_000,
+        },
+      ],
+      budgets: [
+        {
+          definition: {
+            id: 'bud_all',
+            name: 'everything',
+            scope: 'global',
+            scopeId: null,
+            period: 'total',
+            mode: 'soft',
+            limitMicros: 9n,
+            alertThresholds: [50, 80, 100],
+            timeZone: 'UTC',
+          },
+          webhookUrl: null,
+          spentMicros: 1234n + 999n + 5n,
+          spentSince: 0,
+        },
+        {
+          definition: {
+            id: 'bud_key',
+            name: 'live key daily',
+            scope: 'key',
+            scopeId: 'key_live',
+            period: 'daily',
+            mode: 'hard',
+            limitMicros: 5_000_000n,
+            alertThresholds: [50, 80, 100],
+            timeZone: 'UTC',
+          },
+          webhookUrl: 'https://hooks.example.test/b',
+          spentMicros: 1234n,
+          spentSince: Date.parse('2023-11-14T00:00:00Z'),
         },
       ],
       loadedAt: 1_700_000_000_000,
@@ -290,6 +440,8 @@ describe('loadConfigSnapshot', () => {
           backupModels: [],
           contextFallbackModel: null,
           policies: {},
+          missingPricePolicy: 'allow',
+          allowCostlierFallback: true,
           targets: [
             expect.objectContaining({
               accountId: seeded.account.id,

@@ -1,11 +1,15 @@
 import {
+  type BudgetRecord,
   type ConfigSnapshot,
   isTrafficClass,
+  periodWindow,
   type RoutePolicy,
   type TrafficClass,
   type UpstreamAccountRecord,
   validateRoutePolicy,
 } from '@switchyard/core';
+import { budgetDefinitionFromRow } from './admin/budget-rows';
+import { priceSheetFromRow } from './admin/price-rows';
 import type { PrismaClient } from './client';
 import type { CredentialCipher } from './credential-cipher';
 
@@ -35,7 +39,8 @@ export async function loadConfigSnapshot(
   options: LoadConfigSnapshotOptions = {},
 ): Promise<ConfigSnapshot> {
   const now = options.now ?? Date.now;
-  const [keys, providers, accounts, routes, prices] = await prisma.$transaction(
+  const loadedAt = now();
+  const [keys, providers, accounts, routes, prices, budgets] = await prisma.$transaction(
     [
       prisma.apiKey.findMany({
         select: {
@@ -51,6 +56,10 @@ export async function loadConfigSnapshot(
           allowedTrafficClasses: true,
           expiresAt: true,
           revokedAt: true,
+          ownerId: true,
+          rpmLimit: true,
+          tpmLimit: true,
+          team: { select: { rpmLimit: true, tpmLimit: true } },
         },
         orderBy: { id: 'asc' },
       }),
@@ -61,6 +70,7 @@ export async function loadConfigSnapshot(
         orderBy: { id: 'asc' },
       }),
       prisma.price.findMany({ orderBy: [{ providerId: 'asc' }, { model: 'asc' }, { effectiveFrom: 'asc' }] }),
+      prisma.budget.findMany({ where: { enabled: true }, orderBy: { id: 'asc' } }),
     ],
     { isolationLevel: 'RepeatableRead' },
   );
@@ -79,6 +89,11 @@ export async function loadConfigSnapshot(
       allowedTrafficClasses: key.allowedTrafficClasses,
       expiresAt: key.expiresAt?.getTime() ?? null,
       revokedAt: key.revokedAt?.getTime() ?? null,
+      ownerId: key.ownerId,
+      rateLimit: { requestsPerMinute: key.rpmLimit, tokensPerMinute: key.tpmLimit },
+      teamRateLimit: key.team
+        ? { requestsPerMinute: key.team.rpmLimit, tokensPerMinute: key.team.tpmLimit }
+        : null,
     })),
     providers: providers.map((provider) => ({
       id: provider.id,
@@ -115,6 +130,8 @@ export async function loadConfigSnapshot(
       backupModels: route.backupModels,
       contextFallbackModel: route.contextFallbackModel,
       policies: parsePolicies(route.id, route.policies, options),
+      missingPricePolicy: route.missingPricePolicy,
+      allowCostlierFallback: route.allowCostlierFallback,
       targets: route.targets.map((target) => ({
         id: target.id,
         accountId: target.accountId,
@@ -124,24 +141,17 @@ export async function loadConfigSnapshot(
         enabled: target.enabled,
       })),
     })),
-    // Provider-specific token prices only, until the router prices from full sheets and catalog rows (issue 4).
-    prices: prices.flatMap((price) =>
-      price.providerId !== null &&
-      price.inputMicrosPerMillion !== null &&
-      price.outputMicrosPerMillion !== null
-        ? [
-            {
-              providerId: price.providerId,
-              model: price.model,
-              inputMicrosPerMillion: price.inputMicrosPerMillion,
-              outputMicrosPerMillion: price.outputMicrosPerMillion,
-              cachedInputMicrosPerMillion: price.cachedInputMicrosPerMillion,
-              effectiveFrom: price.effectiveFrom.getTime(),
-            },
-          ]
-        : [],
-    ),
-    loadedAt: now(),
+    // Every sheet with its history, provider rows and catalog rows alike: core's PriceBook resolves them.
+    prices: prices.map((price) => ({
+      providerId: price.providerId,
+      vendor: price.vendor,
+      model: price.model,
+      effectiveFrom: price.effectiveFrom.getTime(),
+      sheet: priceSheetFromRow(price),
+      maxOutputTokens: price.maxOutputTokens,
+    })),
+    budgets: await budgetRecords(prisma, budgets, loadedAt),
+    loadedAt,
   };
 }
 
@@ -163,4 +173,49 @@ function parsePolicies(
     else options.onInvalidPolicy?.(routeId, trafficClass, result.error.message);
   }
   return policies;
+}
+
+type BudgetRow = Awaited<ReturnType<PrismaClient['budget']['findMany']>>[number];
+
+/**
+ * Sums each budget's spend in its current period from the hourly rollups (one statement for all budgets).
+ * Hourly buckets: a period that starts off the hour (a time zone with a :30 offset) counts the whole hour
+ * that contains its start.
+ */
+async function budgetRecords(prisma: PrismaClient, rows: BudgetRow[], at: number): Promise<BudgetRecord[]> {
+  if (rows.length === 0) return [];
+  const budgets = rows.map((row) => {
+    const definition = budgetDefinitionFromRow(row);
+    let since: number;
+    try {
+      since = periodWindow(row.period, at, row.timeZone).start;
+    } catch {
+      since = periodWindow(row.period, at).start; // an unknown zone (validated on save) falls back to UTC
+      definition.timeZone = 'UTC';
+    }
+    return { definition, webhookUrl: row.webhookUrl, since };
+  });
+  const spent = await prisma.$queryRawUnsafe<{ id: string; spent: string }[]>(
+    `SELECT b.id, COALESCE(SUM(r.cost_micros), 0)::text AS spent
+     FROM jsonb_to_recordset($1::jsonb) AS b(id text, scope text, scope_id text, since int8)
+     LEFT JOIN usage_rollups_hourly r ON r.bucket_start >= to_timestamp(b.since / 1000.0)
+       AND (b.scope = 'global' OR (b.scope = 'key' AND r.key_id = b.scope_id)
+         OR (b.scope = 'team' AND r.team_id = b.scope_id))
+     GROUP BY b.id`,
+    JSON.stringify(
+      budgets.map((b) => ({
+        id: b.definition.id,
+        scope: b.definition.scope,
+        scope_id: b.definition.scopeId ?? '',
+        since: b.since,
+      })),
+    ),
+  );
+  const byId = new Map(spent.map((row) => [row.id, BigInt(row.spent)]));
+  return budgets.map((b) => ({
+    definition: b.definition,
+    webhookUrl: b.webhookUrl,
+    spentMicros: byId.get(b.definition.id) ?? 0n,
+    spentSince: b.since,
+  }));
 }

@@ -1,29 +1,18 @@
 import type { UsageEventRecord } from '@switchyard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from './client';
-import { createTestDatabase, getTestPostgresServerUrl, type TestDatabase } from './testing';
+import { buildUsageEvent, createTestDatabase, getTestPostgresServerUrl, type TestDatabase } from './testing';
 import { createUsageBatchWriter, insertUsageEvents, serializeUsageEvent } from './usage-repository';
 
 function event(
   overrides: Partial<UsageEventRecord> & Pick<UsageEventRecord, 'requestId' | 'createdAt'>,
 ): UsageEventRecord {
-  return {
+  return buildUsageEvent({
     keyId: 'key_a',
-    teamId: null,
-    environment: 'production',
-    requestedModel: 'demo-chat',
     routeId: 'rt_1',
-    servedProviderId: 'prv_1',
-    servedAccountId: 'acc_1',
-    servedModel: 'mock-gpt-4o-mini',
-    status: 'success',
-    errorClass: null,
-    httpStatus: 200,
-    latencyMs: 120,
     ttftMs: 35,
     inputTokens: 12,
     outputTokens: 34,
-    cachedInputTokens: 0,
     costMicros: 22n,
     stream: true,
     attempts: [
@@ -40,7 +29,7 @@ function event(
       },
     ],
     ...overrides,
-  };
+  });
 }
 
 describe('insertUsageEvents', () => {

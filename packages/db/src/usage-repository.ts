@@ -29,32 +29,90 @@ function toRow(e: UsageEventRecord): Record<string, unknown> {
     cached_input_tokens: e.cachedInputTokens,
     // bigint does not survive JSON; PostgreSQL parses the string into int8 exactly.
     cost_micros: e.costMicros.toString(),
+    reasoning_tokens: e.reasoningTokens,
+    cache_write_tokens: e.cacheWriteTokens,
+    cost_estimated: e.costEstimated,
+    unpriced: e.unpriced,
+    owner_id: e.ownerId,
+    tags: e.tags,
+    end_user: e.endUser,
+    metadata: e.metadata,
     stream: e.stream,
     attempts: e.attempts,
     created_at_ms: e.createdAt,
   };
 }
 
+/** The rollup tables' key, in the order both upserts take their row locks (see INSERT_USAGE_SQL). */
+const ROLLUP_KEY = 'bucket_start, key_id, team_id, model, provider_id, status, environment';
+
+/**
+ * The totals of the events in `inserted`, grouped by the rollup key at one bucket size, merged into `table`.
+ * Mirrors core's `rollupKeys`/`rollupTotals`: model is the served one or the requested one, UTC buckets, and
+ * '' for an absent dimension (NULL cannot take part in a primary key). Rows go in key order so two routers
+ * flushing at once lock shared rows in the same order and cannot deadlock.
+ */
+function rollupUpsert(table: string, unit: 'hour' | 'day'): string {
+  const add = (column: string) => `${column} = ${table}.${column} + excluded.${column}`;
+  return `INSERT INTO ${table} (${ROLLUP_KEY}, requests, stream_requests, input_tokens, output_tokens,
+        cached_input_tokens, cost_micros, latency_ms_sum, latency_ms_max, ttft_ms_sum, ttft_count)
+      SELECT date_trunc('${unit}', created_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', coalesce(key_id, ''),
+        coalesce(team_id, ''), coalesce(served_model, requested_model), coalesce(served_provider_id, ''), status,
+        coalesce(environment, ''), count(*), count(*) FILTER (WHERE stream), sum(input_tokens), sum(output_tokens),
+        sum(cached_input_tokens), sum(cost_micros), sum(latency_ms), max(latency_ms), coalesce(sum(ttft_ms), 0),
+        count(ttft_ms)
+      FROM inserted
+      GROUP BY 1, 2, 3, 4, 5, 6, 7
+      ORDER BY 1, 2, 3, 4, 5, 6, 7
+      ON CONFLICT (${ROLLUP_KEY}) DO UPDATE SET ${[
+        'requests',
+        'stream_requests',
+        'input_tokens',
+        'output_tokens',
+        'cached_input_tokens',
+        'cost_micros',
+        'latency_ms_sum',
+        'ttft_ms_sum',
+        'ttft_count',
+      ]
+        .map(add)
+        .join(', ')},
+        latency_ms_max = greatest(${table}.latency_ms_max, excluded.latency_ms_max)
+      RETURNING 1`;
+}
+
+/**
+ * One statement, one round trip: insert the batch (skipping request ids already stored), fold exactly the
+ * rows that were new into the hourly and daily rollups, and move keys' `last_used_at` forward. A replayed or
+ * retried batch inserts nothing, so it adds nothing to the rollups either. The outer SELECT reads the CTEs in
+ * a fixed order (hourly before daily), which fixes the order in which the statement takes rollup row locks.
+ */
 const INSERT_USAGE_SQL = `
     WITH input AS (
       SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(request_id text, key_id text, team_id text, environment text,
         requested_model text, route_id text, served_provider_id text, served_account_id text, served_model text,
         status text, error_class text, http_status int4, latency_ms int4, ttft_ms int4, input_tokens int4,
-        output_tokens int4, cached_input_tokens int4, cost_micros int8, stream bool, attempts jsonb,
-        created_at_ms int8)
+        output_tokens int4, cached_input_tokens int4, cost_micros int8, reasoning_tokens int4,
+        cache_write_tokens int4, cost_estimated bool, unpriced bool, owner_id text, tags text[], end_user text,
+        metadata jsonb, stream bool, attempts jsonb, created_at_ms int8)
     ),
     inserted AS (
       INSERT INTO usage_events (request_id, key_id, team_id, environment, requested_model, route_id,
         served_provider_id, served_account_id, served_model, status, error_class, http_status, latency_ms, ttft_ms,
-        input_tokens, output_tokens, cached_input_tokens, cost_micros, stream, attempts, created_at)
+        input_tokens, output_tokens, cached_input_tokens, cost_micros, reasoning_tokens, cache_write_tokens,
+        cost_estimated, unpriced, owner_id, tags, end_user, metadata, stream, attempts, created_at)
       SELECT request_id, key_id, team_id, environment, requested_model, route_id, served_provider_id,
         served_account_id, served_model, status::"UsageStatus", error_class, http_status, latency_ms, ttft_ms,
-        input_tokens, output_tokens, cached_input_tokens, cost_micros, stream, attempts,
-        to_timestamp(created_at_ms / 1000.0)
+        input_tokens, output_tokens, cached_input_tokens, cost_micros, coalesce(reasoning_tokens, 0),
+        coalesce(cache_write_tokens, 0), coalesce(cost_estimated, false), coalesce(unpriced, false), owner_id,
+        coalesce(tags, '{}'), end_user, metadata, stream, attempts, to_timestamp(created_at_ms / 1000.0)
       FROM input
       ON CONFLICT (request_id) DO NOTHING
-      RETURNING 1
+      RETURNING key_id, team_id, environment, requested_model, served_model, served_provider_id, status, stream,
+        input_tokens, output_tokens, cached_input_tokens, cost_micros, latency_ms, ttft_ms, created_at
     ),
+    hourly AS (${rollupUpsert('usage_rollups_hourly', 'hour')}),
+    daily AS (${rollupUpsert('usage_rollups_daily', 'day')}),
     touched AS (
       UPDATE api_keys AS k SET last_used_at = latest.last_used_at
       FROM (
@@ -64,7 +122,8 @@ const INSERT_USAGE_SQL = `
       WHERE k.id = latest.key_id AND (k.last_used_at IS NULL OR k.last_used_at < latest.last_used_at)
       RETURNING 1
     )
-    SELECT (SELECT count(*) FROM inserted)::int AS inserted`;
+    SELECT (SELECT count(*) FROM inserted)::int AS inserted, (SELECT count(*) FROM hourly)::int AS hourly,
+      (SELECT count(*) FROM daily)::int AS daily`;
 
 /**
  * One usage event as the JSON object the insert statement reads. Callers that hold events for a while (the
@@ -77,7 +136,8 @@ export function serializeUsageEvent(event: UsageEventRecord): string {
 
 /**
  * Stores a batch of usage events in one statement: rows whose `request_id` already exists are skipped (the
- * request id is the idempotency key, so replaying a spilled batch never double counts), and each key's
+ * request id is the idempotency key, so replaying a spilled batch never double counts), the rows that were new
+ * are added to `usage_rollups_hourly` and `usage_rollups_daily` in the same transaction, and each key's
  * `last_used_at` moves forward to its newest event in the batch (never backwards). Touching only `last_used_at`
  * does not fire the config-change trigger.
  *

@@ -15,11 +15,15 @@ import type {
 export type ApiKeyStatus = 'active' | 'revoked' | 'expired';
 
 /** An API key as the console shows it: no digest. Times are epoch milliseconds. */
-export type AdminApiKey = Omit<ApiKeyRecord, 'digest'> & {
+export type AdminApiKey = Omit<ApiKeyRecord, 'digest' | 'rateLimit' | 'teamRateLimit'> & {
   status: ApiKeyStatus;
   ownerId: string | null;
   lastUsedAt: number | null;
   createdAt: number;
+  /** Requests per minute; null = unlimited. */
+  rpmLimit: number | null;
+  /** Tokens (input + output) per minute; null = unlimited. */
+  tpmLimit: number | null;
 };
 
 /** What the caller supplies to store a key; the plaintext never reaches this layer. */
@@ -37,11 +41,25 @@ export interface NewApiKey {
   defaultTrafficClass: TrafficClass;
   /** Empty allows every class. */
   allowedTrafficClasses: TrafficClass[];
+  /** Requests per minute; null = unlimited. */
+  rpmLimit: number | null;
+  /** Tokens (input + output) per minute; null = unlimited. */
+  tpmLimit: number | null;
 }
 
 /** What an update may change on a key; its secret, owner and environment are fixed at creation. */
 export type ApiKeyChanges = Partial<
-  Pick<NewApiKey, 'name' | 'allowedModels' | 'tags' | 'defaultTrafficClass' | 'allowedTrafficClasses'>
+  Pick<
+    NewApiKey,
+    | 'name'
+    | 'allowedModels'
+    | 'tags'
+    | 'defaultTrafficClass'
+    | 'allowedTrafficClasses'
+    | 'teamId'
+    | 'rpmLimit'
+    | 'tpmLimit'
+  >
 >;
 
 export type AdminProvider = ProviderRecord & { createdAt: number };
@@ -75,7 +93,15 @@ export interface NewUpstreamAccount {
 /** A new `credentialCiphertext` also clears a rejected-credential mark: the operator replaced the credential. */
 export type UpstreamAccountChanges = Partial<Omit<NewUpstreamAccount, 'providerId'>>;
 
-export type AdminRoute = RouteRecord & { description: string | null; createdAt: number; updatedAt: number };
+export type AdminRoute = RouteRecord & {
+  description: string | null;
+  createdAt: number;
+  updatedAt: number;
+  /** What happens when the served model has no price in force: refuse (`block`) or serve and flag (`allow`). */
+  missingPricePolicy: 'block' | 'allow';
+  /** false: never fall back to a target whose price is higher than the primary target's. */
+  allowCostlierFallback: boolean;
+};
 
 export type NewRouteTarget = Omit<RouteTargetRecord, 'id'>;
 
@@ -99,6 +125,8 @@ export interface NewRoute {
   contextFallbackModel: string | null;
   policies: RoutePolicies;
   targets: NewRouteTarget[];
+  missingPricePolicy: 'block' | 'allow';
+  allowCostlierFallback: boolean;
 }
 
 /**

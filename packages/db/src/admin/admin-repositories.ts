@@ -1,8 +1,12 @@
 import type { PrismaClient } from '../client';
 import { type ApiKeyRepository, createApiKeyRepository } from './api-key-repository';
+import { type BudgetRepository, createBudgetRepository } from './budget-repository';
+import { type CostRepository, createCostRepository } from './cost-repository';
+import { createPriceRepository, type PriceRepository } from './price-repository';
 import { createProviderRepository, type ProviderRepository } from './provider-repository';
 import { createRouteRepository, type RouteRepository } from './route-repository';
 import { createTargetHealthRepository, type TargetHealthRepository } from './target-health-repository';
+import { createTeamRepository, type TeamRepository } from './team-repository';
 import {
   createUpstreamAccountRepository,
   type UpstreamAccountRepository,
@@ -13,6 +17,10 @@ import { createUserRepository, type UserRepository } from './user-repository';
 /** Everything the control plane reads and writes. Every write appends an audit row in the same transaction. */
 export interface AdminRepositories {
   apiKeys: ApiKeyRepository;
+  budgets: BudgetRepository;
+  cost: CostRepository;
+  prices: PriceRepository;
+  teams: TeamRepository;
   providers: ProviderRepository;
   upstreamAccounts: UpstreamAccountRepository;
   routes: RouteRepository;
@@ -28,11 +36,15 @@ export function createAdminRepositories(
   const now = options.now ?? (() => new Date());
   return {
     apiKeys: createApiKeyRepository(prisma, now),
+    budgets: createBudgetRepository(prisma),
+    cost: createCostRepository(prisma),
+    prices: createPriceRepository(prisma),
+    teams: createTeamRepository(prisma),
     providers: createProviderRepository(prisma),
     upstreamAccounts: createUpstreamAccountRepository(prisma),
     routes: createRouteRepository(prisma),
     targetHealth: createTargetHealthRepository(prisma),
-    usage: createUsageRepository(prisma, now),
+    usage: createUsageRepository(prisma),
     users: createUserRepository(prisma),
   };
 }

@@ -45,6 +45,8 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
       revokedAt,
       lastUsedAt: row.lastUsedAt?.getTime() ?? null,
       createdAt: row.createdAt.getTime(),
+      rpmLimit: row.rpmLimit,
+      tpmLimit: row.tpmLimit,
       status: apiKeyStatus({ expiresAt, revokedAt }, now().getTime()),
     };
   };
@@ -110,6 +112,8 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
               expiresAt: input.expiresAt === null ? null : new Date(input.expiresAt),
               ownerId: input.ownerId,
               teamId: input.teamId,
+              rpmLimit: input.rpmLimit,
+              tpmLimit: input.tpmLimit,
               createdAt: now(),
             },
           });
@@ -125,6 +129,8 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
               defaultTrafficClass: input.defaultTrafficClass,
               allowedTrafficClasses: input.allowedTrafficClasses,
               expiresAt: input.expiresAt,
+              rpmLimit: input.rpmLimit,
+              tpmLimit: input.tpmLimit,
             },
           });
           return created;
@@ -139,17 +145,24 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
     },
 
     async update(id, changes, actor) {
-      const row = await prisma.$transaction(async (tx) => {
-        const { count } = await tx.apiKey.updateMany({ where: { id }, data: changes });
-        if (count === 0) return null;
-        await appendAuditLog(tx, actor, {
-          action: 'api_key.update',
-          targetType: 'api_key',
-          targetId: id,
-          details: { ...changes },
+      const row = await prisma
+        .$transaction(async (tx) => {
+          const { count } = await tx.apiKey.updateMany({ where: { id }, data: changes });
+          if (count === 0) return null;
+          await appendAuditLog(tx, actor, {
+            action: 'api_key.update',
+            targetType: 'api_key',
+            targetId: id,
+            details: { ...changes },
+          });
+          return tx.apiKey.findUnique({ where: { id } });
+        })
+        .catch((error: unknown) => {
+          if (prismaErrorCode(error) === 'P2003') {
+            throw new AdminRepositoryError('invalid_reference', 'teamId', 'No team with this id.');
+          }
+          throw error;
         });
-        return tx.apiKey.findUnique({ where: { id } });
-      });
       return row ? toAdminApiKey(row) : null;
     },
 

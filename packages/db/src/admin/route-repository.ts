@@ -53,6 +53,8 @@ function toAdminRoute(row: Prisma.RouteModel & { targets: Prisma.RouteTargetMode
     backupModels: row.backupModels,
     contextFallbackModel: row.contextFallbackModel,
     policies: storedPolicies(row.policies),
+    missingPricePolicy: row.missingPricePolicy,
+    allowCostlierFallback: row.allowCostlierFallback,
     createdAt: row.createdAt.getTime(),
     updatedAt: row.updatedAt.getTime(),
     targets: row.targets.map((target) => ({

@@ -1,6 +1,6 @@
 import type { AttemptRecord, UsageEventRecord, UsageStatus } from '@switchyard/core';
 import type { Prisma, PrismaClient } from '../client';
-import type { HourlyUsageBucket, Page } from './admin-records';
+import type { Page } from './admin-records';
 import { type PageCursor, toPage } from './page-cursor';
 
 export interface UsageEventFilter {
@@ -15,11 +15,7 @@ export interface UsageEventFilter {
 export interface UsageRepository {
   /** Newest first. */
   listEvents(filter: UsageEventFilter): Promise<Page<UsageEventRecord>>;
-  /** One bucket per UTC hour for the last `hours` hours including the current one, oldest first, gaps as zeros. */
-  hourlySeries(hours: number): Promise<HourlyUsageBucket[]>;
 }
-
-const HOUR_MS = 3_600_000;
 
 function toUsageEventRecord(row: Prisma.UsageEventModel): UsageEventRecord {
   return {
@@ -40,7 +36,16 @@ function toUsageEventRecord(row: Prisma.UsageEventModel): UsageEventRecord {
     inputTokens: row.inputTokens,
     outputTokens: row.outputTokens,
     cachedInputTokens: row.cachedInputTokens,
+    reasoningTokens: row.reasoningTokens,
+    cacheWriteTokens: row.cacheWriteTokens,
     costMicros: row.costMicros,
+    costEstimated: row.costEstimated,
+    unpriced: row.unpriced,
+    ownerId: row.ownerId,
+    tags: row.tags,
+    endUser: row.endUser,
+    // The router is the only writer and stores string pairs only.
+    metadata: row.metadata as Record<string, string> | null,
     stream: row.stream,
     // The router is the only writer and always stores this shape.
     attempts: row.attempts as unknown as AttemptRecord[],
@@ -48,7 +53,7 @@ function toUsageEventRecord(row: Prisma.UsageEventModel): UsageEventRecord {
   };
 }
 
-export function createUsageRepository(prisma: PrismaClient, now: () => Date): UsageRepository {
+export function createUsageRepository(prisma: PrismaClient): UsageRepository {
   return {
     async listEvents({ keyId, model, status, limit, cursor }) {
       const where: Prisma.UsageEventWhereInput[] = [];
@@ -70,40 +75,6 @@ export function createUsageRepository(prisma: PrismaClient, now: () => Date): Us
         (row) => ({ at: row.createdAt.getTime(), id: row.requestId }),
         toUsageEventRecord,
       );
-    },
-
-    async hourlySeries(hours) {
-      const currentHour = Math.floor(now().getTime() / HOUR_MS) * HOUR_MS;
-      const from = new Date(currentHour - (hours - 1) * HOUR_MS);
-      const to = new Date(currentHour);
-      // Aggregates with date_trunc in UTC, then joins a generated series so empty hours read as zero.
-      const rows = await prisma.$queryRaw<
-        { hour: Date; requests: number; errors: number; cost_micros: bigint }[]
-      >`
-        WITH buckets AS (
-          SELECT generate_series(${from}::timestamptz, ${to}::timestamptz, interval '1 hour') AS hour
-        ), totals AS (
-          SELECT date_trunc('hour', created_at, 'UTC') AS hour,
-                 count(*) AS requests,
-                 count(*) FILTER (WHERE status <> 'success') AS errors,
-                 sum(cost_micros) AS cost_micros
-          FROM usage_events
-          WHERE created_at >= ${from}::timestamptz
-          GROUP BY 1
-        )
-        SELECT b.hour,
-               coalesce(t.requests, 0)::int AS requests,
-               coalesce(t.errors, 0)::int AS errors,
-               coalesce(t.cost_micros, 0)::bigint AS cost_micros
-        FROM buckets b
-        LEFT JOIN totals t ON t.hour = b.hour
-        ORDER BY b.hour`;
-      return rows.map((row) => ({
-        hourStart: row.hour.getTime(),
-        requests: row.requests,
-        errors: row.errors,
-        costMicros: BigInt(row.cost_micros),
-      }));
     },
   };
 }

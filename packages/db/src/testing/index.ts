@@ -1,3 +1,4 @@
+export { buildUsageEvent } from './build-usage-event';
 export { createTestDatabase, type TestDatabase } from './create-test-database';
 export { freePort } from './free-port';
 export { setup as vitestGlobalSetup, teardown as vitestGlobalTeardown } from './global-setup';

@@ -1,0 +1,17 @@
+import type { BudgetDefinition } from '@switchyard/core';
+import type { Prisma } from '../client';
+
+/** The definition a stored budget row holds, without its delivery and bookkeeping columns. */
+export function budgetDefinitionFromRow(row: Prisma.BudgetModel): BudgetDefinition {
+  return {
+    id: row.id,
+    name: row.name,
+    scope: row.scope,
+    scopeId: row.scopeId,
+    period: row.period,
+    mode: row.mode,
+    limitMicros: row.limitMicros,
+    alertThresholds: row.alertThresholds,
+    timeZone: row.timeZone,
+  };
+}
