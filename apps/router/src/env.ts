@@ -29,6 +29,8 @@ const schema = z.object({
     .positive()
     .default(1024 * 1024 * 1024),
   USAGE_BATCH_SIZE: z.coerce.number().int().positive().default(500),
+  /** Raw usage events older than this many days are deleted (hourly, in small batches); rollups are kept. 0 keeps them forever. */
+  USAGE_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
   /** Circuit breaker per (account, upstream model): consecutive failures that open it. */
   BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
   /** …or this failure rate (0–1] over BREAKER_WINDOW_MS with at least BREAKER_MIN_REQUESTS outcomes. */
@@ -44,6 +46,27 @@ const schema = z.object({
   HEALTH_REPORT_MS: positiveMs.default(2_000),
   /** Name of this router instance in the health table; defaults to hostname:pid. */
   ROUTER_INSTANCE_ID: z.string().min(1).max(200).optional(),
+  /**
+   * Redis shared by every router instance (budgets and rate limits); unset: each instance keeps its own
+   * counters in memory.
+   */
+  REDIS_URL: z.string().url({ message: 'must be a redis:// URL' }).optional(),
+  /**
+   * With REDIS_URL, what happens while Redis is unreachable: `closed` (default) refuses requests that a
+   * budget or limit applies to with 503 `usage_unavailable`; `open` serves them, enforcing in memory only.
+   */
+  LIMITS_REDIS_FAILURE_POLICY: z.enum(['open', 'closed']).default('closed'),
+  /**
+   * How long a budget reservation holds before it is given back if its request never settles (a crash).
+   * Default: the request's own total deadline (its route policy) plus 30 s.
+   */
+  BUDGET_RESERVATION_LEASE_MS: positiveMs.optional(),
+  /** Output tokens a worst-case reservation assumes when neither the request nor the price sheet bounds them. */
+  BUDGET_DEFAULT_MAX_OUTPUT_TOKENS: z.coerce.number().int().positive().default(4_096),
+  /** How often this instance publishes its budget spend and reservations for the console. */
+  BUDGET_REPORT_MS: positiveMs.default(5_000),
+  /** Longest wait for a budget alert webhook to answer. */
+  BUDGET_WEBHOOK_TIMEOUT_MS: positiveMs.default(5_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { RetryBudget, RetryTokens } from '@switchyard/core';
+import { type ConfigSnapshot, RetryBudget, RetryTokens } from '@switchyard/core';
 import {
+  createBudgetReportStore,
   createCredentialCipher,
   createHealthStore,
   createPrismaClient,
@@ -13,15 +14,27 @@ import {
   serializeUsageEvent,
 } from '@switchyard/db';
 import { Agent } from 'undici';
+import { Billing } from './billing/billing';
+import { BudgetAlerts } from './billing/budget-alerts';
+import { startBudgetReporter } from './billing/budget-reporter';
+import type { BudgetStore } from './billing/budget-store';
+import { MemoryBudgetStore } from './billing/memory-budget-store';
+import { RedisBudgetStore } from './billing/redis-budget-store';
+import { warmTokenEstimator } from './billing/token-estimator';
 import { SnapshotStore } from './config/snapshot-store';
 import { loadRouterEnv } from './env';
 import { startActiveHealthChecks } from './failover/active-health-checks';
 import { startHealthReporter } from './failover/health-reporter';
 import { UpstreamHealth } from './failover/upstream-health';
+import { MemoryRateLimitStore } from './limits/memory-rate-limit-store';
+import { RedisRateLimitStore } from './limits/redis-rate-limit-store';
+import { RequestRateLimits } from './limits/request-rate-limits';
 import { createLogger } from './logger';
+import { createRedisConnection } from './redis/redis-client';
 import type { FailoverState, RouterContext } from './router-context';
 import { createRouterServer } from './server';
 import { BatchedUsageSink } from './usage/batched-usage-sink';
+import { startUsageRetention } from './usage/usage-retention-job';
 import { UsageSpillFile } from './usage/usage-spill-file';
 
 /** Composition root: validate env, wire the real stores, serve, and shut down without losing usage. */
@@ -52,6 +65,41 @@ async function main(): Promise<void> {
     minimumRequests: env.BREAKER_MIN_REQUESTS,
     coolDownMs: env.BREAKER_COOLDOWN_MS,
   });
+  // One Redis connection for everything shared between router instances (budgets, rate limits).
+  const redis = env.REDIS_URL ? createRedisConnection(env.REDIS_URL, { logger }) : null;
+  const budgetStore: BudgetStore = redis
+    ? new RedisBudgetStore({
+        redis,
+        fallback: env.LIMITS_REDIS_FAILURE_POLICY === 'open' ? new MemoryBudgetStore() : null,
+        logger,
+      })
+    : new MemoryBudgetStore();
+  const budgetReports = createBudgetReportStore(env.DATABASE_URL, {
+    onError: (error) => logger.warn('budget database connection failed', { error: error.message }),
+  });
+  const budgetAlerts = new BudgetAlerts({
+    repository: budgetReports,
+    logger,
+    webhookTimeoutMs: env.BUDGET_WEBHOOK_TIMEOUT_MS,
+  });
+  const billing = new Billing({
+    store: budgetStore,
+    alerts: budgetAlerts,
+    leaseMs: env.BUDGET_RESERVATION_LEASE_MS ?? null,
+    defaultMaxOutputTokens: env.BUDGET_DEFAULT_MAX_OUTPUT_TOKENS,
+    failurePolicy: env.LIMITS_REDIS_FAILURE_POLICY,
+    logger,
+  });
+  const rateLimitMemory = new MemoryRateLimitStore();
+  const rateLimits = new RequestRateLimits({
+    memory: rateLimitMemory,
+    redis: redis ? new RedisRateLimitStore(redis) : null,
+    failurePolicy: env.LIMITS_REDIS_FAILURE_POLICY,
+    logger,
+  });
+  // Refilled buckets equal new ones: forgetting them bounds memory to the keys active in the last minute.
+  const rateLimitPrune = setInterval(() => rateLimitMemory.prune(Date.now()), 60_000);
+  rateLimitPrune.unref();
   const snapshots = new SnapshotStore({
     load: () =>
       loadConfigSnapshot(prisma, cipher, {
@@ -69,7 +117,14 @@ async function main(): Promise<void> {
       }),
     subscribe: (onChange) =>
       listenForConfigChanges(env.DATABASE_URL, () => onChange(), { log: (message) => logger.warn(message) }),
-    onLoad: (snapshot) => health.syncAccounts(snapshot.accounts, Date.now()),
+    onLoad: (snapshot) => {
+      health.syncAccounts(snapshot.accounts, Date.now());
+      billing.sync(snapshot);
+      // The tokenizer's ranks (~100 MB of heap) roughly double every young-generation GC pause afterwards
+      // (measured: ~5 → ~10 ms per scavenge at 500 req/s), so they load only once something estimates tokens
+      // on every request: a budget or a TPM limit. Otherwise the first upstream reply without usage loads them.
+      if (needsTokenEstimates(snapshot)) warmTokenEstimator();
+    },
     refreshIntervalMs: env.SNAPSHOT_REFRESH_MS,
     logger,
   });
@@ -133,13 +188,32 @@ async function main(): Promise<void> {
       );
     },
   };
+  const instanceId = env.ROUTER_INSTANCE_ID ?? `${hostname()}:${process.pid}`;
   const healthReporter = startHealthReporter({
-    instanceId: env.ROUTER_INSTANCE_ID ?? `${hostname()}:${process.pid}`,
+    instanceId,
     health,
     store: healthStore,
     intervalMs: env.HEALTH_REPORT_MS,
     logger,
   });
+  const budgetReporter = startBudgetReporter({
+    instanceId,
+    store: budgetStore,
+    reports: budgetReports,
+    intervalMs: env.BUDGET_REPORT_MS,
+    logger,
+  });
+  const retention =
+    env.USAGE_RETENTION_DAYS > 0
+      ? startUsageRetention({
+          databaseUrl: env.DATABASE_URL,
+          retentionDays: env.USAGE_RETENTION_DAYS,
+          intervalMs: 3_600_000,
+          logger,
+          now: Date.now,
+          random: Math.random,
+        })
+      : null;
   const activeChecks =
     env.HEALTH_CHECK_INTERVAL_MS > 0
       ? startActiveHealthChecks({
@@ -157,6 +231,8 @@ async function main(): Promise<void> {
     usage,
     dispatcherFor,
     failover,
+    billing,
+    rateLimits,
     limits: {
       maxBodyBytes: env.ROUTER_MAX_BODY_BYTES,
       maxAttempts: env.ROUTER_MAX_ATTEMPTS,
@@ -197,10 +273,17 @@ async function main(): Promise<void> {
     await usage.close(15_000);
     await spill.close();
     await usageWriter.close();
+    clearInterval(rateLimitPrune);
+    await retention?.stop();
     await snapshots.stop();
     await activeChecks?.stop();
     await healthReporter.stop();
     await healthStore.close();
+    await budgetReporter.stop();
+    await budgetAlerts.drain();
+    await budgetReports.close();
+    await budgetStore.close();
+    await redis?.close();
     await Promise.all([...dispatchers.values()].map((agent) => agent.close()));
     await prisma.$disconnect();
     logger.info('stopped');
@@ -211,3 +294,14 @@ async function main(): Promise<void> {
 }
 
 void main();
+
+/** True when admission estimates prompt tokens on requests: any budget, or any key or team with a TPM limit. */
+function needsTokenEstimates(snapshot: ConfigSnapshot): boolean {
+  return (
+    snapshot.budgets.length > 0 ||
+    snapshot.keys.some(
+      (key) =>
+        key.rateLimit.tokensPerMinute !== null || (key.teamRateLimit?.tokensPerMinute ?? null) !== null,
+    )
+  );
+}

@@ -1,7 +1,9 @@
 import type { RetryBudget, RetryTokens } from '@switchyard/core';
 import type { Dispatcher } from 'undici';
+import type { Billing } from './billing/billing';
 import type { SnapshotStore } from './config/snapshot-store';
 import type { UpstreamHealth } from './failover/upstream-health';
+import type { RequestRateLimits } from './limits/request-rate-limits';
 import type { Logger } from './logger';
 import type { UsageSink } from './usage/usage-sink';
 
@@ -33,7 +35,11 @@ export interface RouterContext {
   /** The upstream connection pool for a connect timeout (one pool per distinct policy value). */
   dispatcherFor: (connectMs: number) => Dispatcher;
   failover: FailoverState;
+  /** Pricing policy, cost and budget reservations. */
+  billing: Billing;
   limits: RouterLimits;
+  /** RPM/TPM limits of keys and teams. */
+  rateLimits: RequestRateLimits;
   logger: Logger;
   /** Digest of a presented API key (sha256 hex). */
   digestKey: (plaintext: string) => string;

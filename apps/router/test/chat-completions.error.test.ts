@@ -1,6 +1,6 @@
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEEDED_MODEL, type Stack, startStack, waitFor } from './stack';
+import { apiError, SEEDED_MODEL, type Stack, startStack, waitFor } from './stack';
 
 let stack: Stack;
 
@@ -29,16 +29,6 @@ async function setMockFaults(faults: Record<string, unknown> | null): Promise<vo
 }
 
 /** Calls the SDK and returns the APIError it throws. */
-async function apiError(call: Promise<unknown>): Promise<InstanceType<typeof OpenAI.APIError>> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof OpenAI.APIError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
-
 async function raw(body: string, headers: Record<string, string> = {}) {
   const res = await fetch(`${stack.routerUrl}/v1/chat/completions`, {
     method: 'POST',

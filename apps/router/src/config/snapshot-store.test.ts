@@ -10,6 +10,7 @@ const snapshot = (loadedAt: number): ConfigSnapshot => ({
   accounts: [],
   routes: [],
   prices: [],
+  budgets: [],
   loadedAt,
 });
 

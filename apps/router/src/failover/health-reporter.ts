@@ -1,5 +1,6 @@
 import type { HealthStore } from '@switchyard/db';
 import type { Logger } from '../logger';
+import { startPeriodicReport } from '../start-periodic-report';
 import type { UpstreamHealth } from './upstream-health';
 
 export interface HealthReporterOptions {
@@ -15,38 +16,14 @@ export interface HealthReporterOptions {
  * Off the request path: a slow or absent database delays the page, never a request; reports never overlap.
  */
 export function startHealthReporter(options: HealthReporterOptions): { stop(): Promise<void> } {
-  const { instanceId, health, store, logger } = options;
-  let running: Promise<void> | null = null;
-  let failing = false;
-  const report = (): Promise<void> => {
-    const now = Date.now();
-    return store.report(instanceId, health.rows(now), now).then(
-      () => {
-        if (failing) logger.info('health reporting recovered');
-        failing = false;
-      },
-      (error: unknown) => {
-        if (!failing) {
-          logger.warn('health report failed; will keep trying', {
-            error: error instanceof Error ? error.message : String(error),
-          });
-        }
-        failing = true;
-      },
-    );
-  };
-  const timer = setInterval(() => {
-    if (running) return;
-    running = report().finally(() => {
-      running = null;
-    });
-  }, options.intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-      await report();
+  const { instanceId, health, store } = options;
+  return startPeriodicReport(
+    'health',
+    () => {
+      const now = Date.now();
+      return store.report(instanceId, health.rows(now), now);
     },
-  };
+    options.intervalMs,
+    options.logger,
+  );
 }

@@ -4,6 +4,11 @@ import type { Dispatcher } from 'undici';
 
 export interface RelayResult {
   usage: TokenUsage | null;
+  /**
+   * Data of the events relayed before usage arrived, kept (not parsed) so the generated text can be read
+   * when the upstream never reports usage; empty once usage came.
+   */
+  contentEvents: string[];
   /** ms from the start of the request to the first event written to the client; null if none was. */
   firstByteAt: number | null;
   /** The upstream ended cleanly with its end-of-stream sentinel. */
@@ -44,6 +49,7 @@ export async function relayStream(
   const decoder = new TextDecoder();
   const result: RelayResult = {
     usage: null,
+    contentEvents: [],
     firstByteAt: null,
     completed: false,
     interrupted: false,
@@ -60,7 +66,12 @@ export async function relayStream(
         const data = sseEventData(event);
         if (data !== null) {
           const info = adapter.readStreamEvent(data);
-          if (info.usage) result.usage = info.usage;
+          if (info.usage) {
+            result.usage = info.usage;
+            result.contentEvents.length = 0;
+          } else if (result.usage === null && !info.done) {
+            result.contentEvents.push(data);
+          }
           if (info.done) result.completed = true;
           if (info.usageOnly && !forwardUsageChunk) continue;
         }

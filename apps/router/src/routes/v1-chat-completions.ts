@@ -7,7 +7,6 @@ import {
   breakerOutcome,
   type ChatRequest,
   type CompiledRoute,
-  computeRequestCost,
   DEFAULT_BACKOFF,
   DEFAULT_ROUTE_POLICIES,
   decideFailover,
@@ -31,7 +30,11 @@ import {
   type UsageStatus,
   validateChatRequest,
 } from '@switchyard/core';
+import type { BillingTicket } from '../billing/billing';
+import { responseUsage, streamUsage } from '../billing/estimate-usage';
+import { priceUsage } from '../billing/price-usage';
 import { authenticate } from '../http/authenticate';
+import { readAttribution } from '../http/read-attribution';
 import { readBody } from '../http/read-body';
 import { sendOpenAiError } from '../http/send-openai-error';
 import { adapterFor } from '../providers/provider-registry';
@@ -46,6 +49,8 @@ interface Settlement {
   errorClass: string | null;
   served: ResolvedTarget | null;
   usage: TokenUsage | null;
+  /** The usage is the router's tokenizer estimate (the upstream reported none). */
+  usageEstimated?: boolean;
   ttftMs: number | null;
 }
 
@@ -65,15 +70,24 @@ export async function v1ChatCompletions(
   }
   const { key, table } = auth.value;
 
-  const base = {
+  const base: UsageBase = {
     requestId,
     keyId: key.id,
     teamId: key.teamId,
     environment: key.environment,
     createdAt,
+    ownerId: key.ownerId,
+    tags: key.tags,
+    endUser: null,
+    metadata: null,
   };
-  const reject = (error: GatewayError, requestedModel: string, routeId: string | null = null) => {
-    sendOpenAiError(res, requestId, error);
+  const reject = (
+    error: GatewayError,
+    requestedModel: string,
+    routeId: string | null = null,
+    headers?: Record<string, string>,
+  ) => {
+    sendOpenAiError(res, requestId, error, headers);
     ctx.usage.record(
       usageEvent(base, requestedModel, routeId, false, [], startedAt, table, {
         status: 'rejected',
@@ -103,6 +117,10 @@ export async function v1ChatCompletions(
     return reject(validated.error, model);
   }
   const chat = validated.value;
+  const attribution = readAttribution(req, chat.body);
+  if (!attribution.ok) return reject(attribution.error, chat.model);
+  base.endUser = attribution.value.endUser;
+  base.metadata = attribution.value.metadata;
   const route = table.route(chat.model);
   if (!route) {
     return reject(
@@ -146,8 +164,28 @@ export async function v1ChatCompletions(
     );
   }
 
+  let rateLimit = ctx.rateLimits.admit(key, chat.body, createdAt);
+  if (rateLimit instanceof Promise) rateLimit = await rateLimit;
+  if (!rateLimit.ok) return reject(rateLimit.error, chat.model, route.route.id, rateLimit.headers);
+
+  const admitted = await ctx.billing.admit({
+    key,
+    table,
+    route,
+    chat,
+    trafficClass: trafficClass.value,
+    at: createdAt,
+  });
+  if (!admitted.ok) {
+    ctx.rateLimits.settle(rateLimit, null, false, ctx.now());
+    return reject(admitted.error, chat.model, route.route.id);
+  }
+  const billing = admitted.value;
+
   const attempts: AttemptRecord[] = [];
   const settlement = await forward(ctx, res, {
+    billing,
+    rateLimitHeaders: rateLimit.headers,
     requestId,
     chat,
     route,
@@ -156,9 +194,19 @@ export async function v1ChatCompletions(
     attempts,
     startedAt,
   });
-  ctx.usage.record(
-    usageEvent(base, chat.model, route.route.id, chat.stream, attempts, startedAt, table, settlement),
+  const event = usageEvent(
+    base,
+    chat.model,
+    route.route.id,
+    chat.stream,
+    attempts,
+    startedAt,
+    table,
+    settlement,
   );
+  billing.finish(event.costMicros);
+  ctx.rateLimits.settle(rateLimit, settlement.usage, settlement.served !== null, ctx.now());
+  ctx.usage.record(event);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
@@ -168,6 +216,10 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 /** One client request on its way through the failover ladder. */
 interface ForwardRequest {
   requestId: string;
+  /** Pricing policy and budget reservation of this request. */
+  billing: BillingTicket;
+  /** `x-ratelimit-*` headers of a rate-limited key, for the response; null otherwise. */
+  rateLimitHeaders: Record<string, string> | null;
   chat: ChatRequest;
   /** The route the client asked for. */
   route: CompiledRoute;
@@ -204,7 +256,7 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
   retryTokens.onRequest();
 
   let current = req.route;
-  let plan = planAttempts(current, ctx.random);
+  let plan = req.billing.filterPlan(planAttempts(current, ctx.random), current);
   const modelsTried = [current.route.publicModel];
   let nextReason: AttemptReason = 'primary';
   let last: LastFailure | null = null;
@@ -235,7 +287,7 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
         const backup = req.table.route(step.model);
         if (backup) {
           current = backup;
-          plan = planAttempts(backup, ctx.random);
+          plan = req.billing.filterPlan(planAttempts(backup, ctx.random), backup);
           nextReason = 'backup_model';
         }
         continue;
@@ -295,7 +347,7 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
           // The one client error that may change the model: the prompt did not fit this model's window.
           modelsTried.push(widerModel);
           current = wider;
-          plan = planAttempts(wider, ctx.random);
+          plan = req.billing.filterPlan(planAttempts(wider, ctx.random), wider);
           nextReason = 'context_window';
           last = null;
           continue;
@@ -314,18 +366,27 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
         if (isRetry) retryBudget.release();
         learn(ctx, resolved, outcome.attempt, null);
         const body = outcome.body ?? Buffer.alloc(0);
-        let usage: TokenUsage | null = null;
-        try {
-          usage = adapter.readUsage(JSON.parse(body.toString('utf8')));
-        } catch {
-          usage = null;
-        }
         headers['content-type'] = 'application/json';
         headers['content-length'] = String(body.length);
         res.writeHead(200, headers);
         res.end(body);
         const ttftMs = Math.round(performance.now() - startedAt);
-        return { status: 'success', httpStatus: 200, errorClass: null, served: resolved, usage, ttftMs };
+        let parsed: unknown = null;
+        try {
+          parsed = JSON.parse(body.toString('utf8'));
+        } catch {
+          parsed = null;
+        }
+        const known = responseUsage(adapter.readUsage(parsed), adapter, chat.body, parsed);
+        return {
+          status: 'success',
+          httpStatus: 200,
+          errorClass: null,
+          served: resolved,
+          usage: known.usage,
+          usageEstimated: known.estimated,
+          ttftMs,
+        };
       }
 
       headers['content-type'] = 'text/event-stream; charset=utf-8';
@@ -341,17 +402,18 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
       const ttftMs = relayed.firstByteAt === null ? null : Math.round(relayed.firstByteAt);
       outcome.attempt.ttftMs = ttftMs;
       outcome.attempt.latencyMs = Math.round(performance.now() - sentAt);
+      const known = streamUsage(relayed, adapter, chat.body);
       if (abort.signal.aborted && abort.signal.reason !== DEADLINE_EXCEEDED) {
         outcome.response.body.destroy();
         outcome.attempt.errorClass = 'client_cancelled';
         learn(ctx, resolved, outcome.attempt, null);
-        return cancelled(resolved, relayed.usage, ttftMs);
+        return cancelled(resolved, known.usage, ttftMs, known.estimated);
       }
       if (res.destroyed) {
         outcome.response.body.destroy();
         outcome.attempt.errorClass = 'client_cancelled';
         learn(ctx, resolved, outcome.attempt, null);
-        return cancelled(resolved, relayed.usage, ttftMs);
+        return cancelled(resolved, known.usage, ttftMs, known.estimated);
       }
       if (relayed.interrupted) {
         outcome.response.body.destroy();
@@ -371,7 +433,8 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
           httpStatus: 200,
           errorClass,
           served: resolved,
-          usage: relayed.usage,
+          usage: known.usage,
+          usageEstimated: known.estimated,
           ttftMs,
         };
       }
@@ -382,7 +445,8 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
         httpStatus: 200,
         errorClass: null,
         served: resolved,
-        usage: relayed.usage,
+        usage: known.usage,
+        usageEstimated: known.estimated,
         ttftMs,
       };
     }
@@ -427,6 +491,7 @@ function cancelled(
   served: ResolvedTarget | null,
   usage: TokenUsage | null,
   ttftMs: number | null,
+  usageEstimated = false,
 ): Settlement {
   return {
     status: 'client_cancelled',
@@ -434,6 +499,7 @@ function cancelled(
     errorClass: 'client_cancelled',
     served,
     usage,
+    usageEstimated,
     ttftMs,
   };
 }
@@ -602,6 +668,7 @@ function servedHeaders(
     'x-switchyard-attempts': String(attempts.length),
     'x-switchyard-traffic-class': req.trafficClass,
   };
+  if (req.rateLimitHeaders) Object.assign(headers, req.rateLimitHeaders);
   const final = attempts[attempts.length - 1];
   if (final && final.reason !== 'primary') {
     const before = attempts[attempts.length - 2];
@@ -612,8 +679,14 @@ function servedHeaders(
   return headers;
 }
 
+/** The fields of a request's usage event known before it is forwarded (key attribution, caller metadata). */
+type UsageBase = Pick<
+  UsageEventRecord,
+  'requestId' | 'keyId' | 'teamId' | 'environment' | 'createdAt' | 'ownerId' | 'tags' | 'endUser' | 'metadata'
+>;
+
 function usageEvent(
-  base: Pick<UsageEventRecord, 'requestId' | 'keyId' | 'teamId' | 'environment' | 'createdAt'>,
+  base: UsageBase,
   requestedModel: string,
   routeId: string | null,
   stream: boolean,
@@ -624,9 +697,7 @@ function usageEvent(
 ): UsageEventRecord {
   const served = settlement.served;
   const usage = settlement.usage;
-  const price = served
-    ? table.prices.find(served.provider.id, served.target.upstreamModel, base.createdAt)
-    : undefined;
+  const priced = priceUsage(table.prices, served, usage, base.createdAt);
   // Fields spelled out, no `...base`: in Node 20's V8 each property after a spread is defined by a runtime
   // call (~20 µs for this object) and no two results share a hidden class, so the usage sink's reads of
   // them go megamorphic. Measured in bench/: −14% router CPU per request.
@@ -649,7 +720,15 @@ function usageEvent(
     inputTokens: usage?.inputTokens ?? 0,
     outputTokens: usage?.outputTokens ?? 0,
     cachedInputTokens: usage?.cachedInputTokens ?? 0,
-    costMicros: usage && price ? computeRequestCost(price, usage) : 0n,
+    reasoningTokens: usage?.reasoningTokens ?? 0,
+    cacheWriteTokens: usage?.cacheWriteTokens ?? 0,
+    costMicros: priced.costMicros,
+    costEstimated: usage !== null && settlement.usageEstimated === true,
+    unpriced: priced.unpriced,
+    ownerId: base.ownerId,
+    tags: base.tags,
+    endUser: base.endUser,
+    metadata: base.metadata,
     stream,
     attempts,
   };

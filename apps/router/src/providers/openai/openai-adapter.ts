@@ -4,6 +4,11 @@ interface OpenAiUsage {
   prompt_tokens?: number;
   completion_tokens?: number;
   prompt_tokens_details?: { cached_tokens?: number } | null;
+  completion_tokens_details?: { reasoning_tokens?: number } | null;
+}
+
+interface OpenAiToolCall {
+  function?: { name?: unknown; arguments?: unknown };
 }
 
 function toTokenUsage(usage: OpenAiUsage | null | undefined): TokenUsage | null {
@@ -12,7 +17,31 @@ function toTokenUsage(usage: OpenAiUsage | null | undefined): TokenUsage | null 
     inputTokens: usage.prompt_tokens ?? 0,
     outputTokens: usage.completion_tokens ?? 0,
     cachedInputTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
+    reasoningTokens: usage.completion_tokens_details?.reasoning_tokens ?? 0,
+    cacheWriteTokens: 0,
   };
+}
+
+/** Text of a message or delta: its content, refusal, and tool-call names and arguments. */
+function messageText(message: unknown): string {
+  if (typeof message !== 'object' || message === null) return '';
+  const m = message as { content?: unknown; refusal?: unknown; tool_calls?: unknown };
+  let text = typeof m.content === 'string' ? m.content : '';
+  if (typeof m.refusal === 'string') text += m.refusal;
+  if (Array.isArray(m.tool_calls)) {
+    for (const call of m.tool_calls as OpenAiToolCall[]) {
+      if (typeof call?.function?.name === 'string') text += call.function.name;
+      if (typeof call?.function?.arguments === 'string') text += call.function.arguments;
+    }
+  }
+  return text;
+}
+
+function choicesText(choices: unknown, field: 'message' | 'delta'): string {
+  if (!Array.isArray(choices)) return '';
+  let text = '';
+  for (const choice of choices) text += messageText((choice as Record<string, unknown> | null)?.[field]);
+  return text;
 }
 
 const NOTHING: StreamEventInfo = { usage: null, usageOnly: false, done: false };
@@ -45,6 +74,19 @@ export const openAiAdapter: ProviderAdapter = {
 
   readUsage(body) {
     return toTokenUsage((body as { usage?: OpenAiUsage } | null)?.usage);
+  },
+
+  readResponseText(body) {
+    return choicesText((body as { choices?: unknown } | null)?.choices, 'message');
+  },
+
+  readStreamText(data) {
+    if (data === '[DONE]') return '';
+    try {
+      return choicesText((JSON.parse(data) as { choices?: unknown }).choices, 'delta');
+    } catch {
+      return '';
+    }
   },
 
   readStreamEvent(data) {

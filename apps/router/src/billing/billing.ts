@@ -1,0 +1,264 @@
+import {
+  type ApiKeyRecord,
+  type BudgetRecord,
+  budgetExceededError,
+  type ChatRequest,
+  type CompiledRoute,
+  type ConfigSnapshot,
+  comparablePriceMicros,
+  DEFAULT_ROUTE_POLICIES,
+  estimateWorstCaseCost,
+  fail,
+  type GatewayError,
+  gatewayError,
+  ok,
+  type PriceRecord,
+  type ResolvedTarget,
+  type Result,
+  type RoutingTable,
+  resolveOutputTokenBound,
+  type ThresholdCrossing,
+  type TrafficClass,
+} from '@switchyard/core';
+import type { Logger } from '../logger';
+import type { BudgetStore } from './budget-store';
+import { estimatePromptTokens } from './token-estimator';
+
+/** Receives threshold crossings (stored once across routers, then sent to the budget's webhook). */
+export interface BudgetAlertSink {
+  emit(crossing: ThresholdCrossing, webhookUrl: string | null): void;
+}
+
+/** What happens when the shared budget store (Redis) cannot be reached. */
+export type LimitsFailurePolicy = 'open' | 'closed';
+
+export interface BillingOptions {
+  store: BudgetStore;
+  alerts: BudgetAlertSink;
+  /**
+   * Reservation lease: a request that neither settles nor releases by then gives its hold back. Null: the
+   * request's total deadline (its route policy for its traffic class) plus {@link LEASE_MARGIN_MS}.
+   */
+  leaseMs: number | null;
+  /** Output bound for a worst-case estimate when neither the request nor the price sheet sets one. */
+  defaultMaxOutputTokens: number;
+  failurePolicy: LimitsFailurePolicy;
+  logger: Logger;
+}
+
+/** One admitted request's side of billing: which targets it may use, and its reservation to close. */
+export interface BillingTicket {
+  /**
+   * Drops the targets this request must not use from a planned attempt order: unpriced ones when the
+   * route blocks them, and (when the requested route forbids costlier fallback) any priced above the
+   * request's primary target, which is the first target of the first plan filtered.
+   */
+  filterPlan(plan: ResolvedTarget[], route: CompiledRoute): ResolvedTarget[];
+  /** Settles the reservation to the request's recorded cost, or releases it when the cost is 0. Once. */
+  finish(costMicros: bigint): void;
+}
+
+const NO_TICKET_RESERVATION = null;
+
+/** Added to a request's total deadline for its reservation lease: settlement runs after the last byte. */
+export const LEASE_MARGIN_MS = 30_000;
+
+/**
+ * Pricing policy and budgets on the request path (issue 4). Everything it reads per request is in memory
+ * (the snapshot and the budget store); the only awaits are the budget store's, which are a resolved promise
+ * in memory and one Lua round trip with Redis — never the database.
+ */
+export class Billing {
+  private readonly options: BillingOptions;
+  /** "key:<id>" / "team:<id>" / "global" → budget ids, from the latest snapshot. */
+  private byScope = new Map<string, string[]>();
+  private webhooks = new Map<string, string | null>();
+  private warnedOpen = false;
+
+  constructor(options: BillingOptions) {
+    this.options = options;
+  }
+
+  /** Applies a snapshot's budgets (called for every snapshot loaded, before the hot path sees it). */
+  sync(snapshot: ConfigSnapshot): void {
+    const byScope = new Map<string, string[]>();
+    const webhooks = new Map<string, string | null>();
+    for (const budget of snapshot.budgets) {
+      const scopeKey = scopeKeyOf(budget);
+      const list = byScope.get(scopeKey);
+      if (list) list.push(budget.definition.id);
+      else byScope.set(scopeKey, [budget.definition.id]);
+      webhooks.set(budget.definition.id, budget.webhookUrl);
+    }
+    this.byScope = byScope;
+    this.webhooks = webhooks;
+    this.options.store.sync(snapshot.budgets, snapshot.loadedAt);
+  }
+
+  /** The enabled budgets a key's requests count against: its own, its team's, and the global ones. */
+  budgetsFor(key: ApiKeyRecord): string[] {
+    const ids = [...(this.byScope.get(`key:${key.id}`) ?? [])];
+    if (key.teamId !== null) ids.push(...(this.byScope.get(`team:${key.teamId}`) ?? []));
+    ids.push(...(this.byScope.get('global') ?? []));
+    return ids;
+  }
+
+  /**
+   * Admits a request before anything is forwarded: refuses it when its route blocks unpriced models and
+   * none of its targets has a price (`price_missing`), or when its worst-case cost does not fit a hard
+   * budget (`budget_exceeded`); otherwise holds that worst case on every budget that applies.
+   */
+  async admit(input: {
+    key: ApiKeyRecord;
+    table: RoutingTable;
+    route: CompiledRoute;
+    chat: ChatRequest;
+    trafficClass: TrafficClass;
+    at: number;
+  }): Promise<Result<BillingTicket, GatewayError>> {
+    const { table, route, chat, at } = input;
+    const priceOf = (target: ResolvedTarget) =>
+      table.prices.resolve(target.provider, target.target.upstreamModel, at);
+
+    if (route.route.missingPricePolicy === 'block') {
+      const own = route.tiers.flat();
+      if (own.length > 0 && !own.some((t) => priceOf(t) !== undefined)) {
+        const models = [...new Set(own.map((t) => t.target.upstreamModel))].join("', '");
+        return fail(
+          gatewayError(
+            'price_missing',
+            `The model '${chat.model}' cannot be served: no price is configured for its upstream model '${models}', and this route refuses to serve unpriced models.`,
+            'model',
+          ),
+        );
+      }
+    }
+
+    const budgetIds = this.budgetsFor(input.key);
+    let reservationId: string | null = NO_TICKET_RESERVATION;
+    if (budgetIds.length > 0) {
+      const promptTokens = estimatePromptTokens(chat.body);
+      const requested = requestMaxTokens(chat.body);
+      let worst = 0n;
+      for (const target of reachableTargets(table, route)) {
+        const price = priceOf(target);
+        if (!price) continue;
+        const bound = resolveOutputTokenBound(
+          requested,
+          price.maxOutputTokens,
+          this.options.defaultMaxOutputTokens,
+        );
+        const cost = estimateWorstCaseCost(price.sheet, promptTokens, bound);
+        if (cost > worst) worst = cost;
+      }
+      const policy = route.route.policies[input.trafficClass] ?? DEFAULT_ROUTE_POLICIES[input.trafficClass];
+      const leaseMs = this.options.leaseMs ?? policy.timeouts.totalMs + LEASE_MARGIN_MS;
+      const result = await this.options.store.reserve(budgetIds, worst, leaseMs, at);
+      if (result.kind === 'refused') return fail(budgetExceededError(result.budget, result.remainingMicros));
+      if (result.kind === 'unavailable') {
+        if (this.options.failurePolicy === 'closed') {
+          return fail(
+            gatewayError(
+              'usage_unavailable',
+              'Budgets cannot be checked right now (the shared limits store is unreachable); retry shortly.',
+              null,
+              1,
+            ),
+          );
+        }
+        if (!this.warnedOpen) {
+          this.warnedOpen = true;
+          this.options.logger.warn('budget store unreachable; serving without reservations (policy: open)', {
+            reason: result.reason,
+          });
+        }
+      } else {
+        this.warnedOpen = false;
+        reservationId = result.reservationId;
+      }
+    }
+    return ok(this.ticket(route, reservationId, priceOf));
+  }
+
+  private ticket(
+    requested: CompiledRoute,
+    reservationId: string | null,
+    priceOf: (target: ResolvedTarget) => PriceRecord | undefined,
+  ): BillingTicket {
+    const { store, logger } = this.options;
+    let primary: bigint | null | undefined; // undefined: not chosen yet; null: the primary is unpriced
+    let finished = false;
+    return {
+      filterPlan: (plan, route) => {
+        let out = plan;
+        if (route.route.missingPricePolicy === 'block') out = out.filter((t) => priceOf(t) !== undefined);
+        if (primary === undefined) {
+          const first = out[0];
+          const price = first ? priceOf(first) : undefined;
+          primary = price ? comparablePriceMicros(price) : null;
+        }
+        const cap = primary;
+        if (!requested.route.allowCostlierFallback && cap !== null) {
+          // An unpriced target is not known to cost more; the missing-price policy decides about it.
+          out = out.filter((t) => {
+            const price = priceOf(t);
+            return !price || comparablePriceMicros(price) <= cap;
+          });
+        }
+        return out;
+      },
+      finish: (costMicros) => {
+        if (finished || reservationId === null) return;
+        finished = true;
+        const id = reservationId;
+        const done =
+          costMicros > 0n
+            ? store.settle(id, costMicros, Date.now()).then((crossings) => {
+                for (const crossing of crossings) {
+                  this.options.alerts.emit(crossing, this.webhooks.get(crossing.budgetId) ?? null);
+                }
+              })
+            : store.release(id);
+        done.catch((error: unknown) =>
+          logger.warn('budget settlement failed; the reservation lease returns its hold', {
+            reservationId: id,
+            error: error instanceof Error ? error.message : String(error),
+          }),
+        );
+      },
+    };
+  }
+}
+
+function scopeKeyOf(budget: BudgetRecord): string {
+  const { scope, scopeId } = budget.definition;
+  return scope === 'global' ? 'global' : `${scope}:${scopeId ?? ''}`;
+}
+
+/** max_tokens / max_completion_tokens of a validated body, or null. */
+function requestMaxTokens(body: Record<string, unknown>): number | null {
+  const value = body.max_tokens ?? body.max_completion_tokens;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
+}
+
+/**
+ * Every target a request to `route` might end up on: its own, and those of the backup and context-fallback
+ * routes reachable from it (the ladder can walk them), each once.
+ */
+function reachableTargets(table: RoutingTable, route: CompiledRoute): ResolvedTarget[] {
+  const targets: ResolvedTarget[] = [];
+  const seen = new Set<string>();
+  const queue: CompiledRoute[] = [route];
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    if (seen.has(next.route.id)) continue;
+    seen.add(next.route.id);
+    for (const tier of next.tiers) targets.push(...tier);
+    const fallbacks = [...next.route.backupModels];
+    if (next.route.contextFallbackModel !== null) fallbacks.push(next.route.contextFallbackModel);
+    for (const model of fallbacks) {
+      const compiled = table.route(model);
+      if (compiled) queue.push(compiled);
+    }
+  }
+  return targets;
+}

@@ -1,0 +1,34 @@
+import { computeCost, type PriceBook, type ResolvedTarget, type TokenUsage } from '@switchyard/core';
+
+/** The cost fields of a usage event. */
+export interface PricedUsage {
+  costMicros: bigint;
+  /** No price was in force for the served model, or the sheet lacks a price for a part it used. */
+  unpriced: boolean;
+}
+
+const FREE: PricedUsage = { costMicros: 0n, unpriced: false };
+
+/**
+ * Prices what a request used with the sheet in force for the served target at the request's arrival time
+ * (core computeCost: exact, rounded once). Without a price the cost is 0 and the row is `unpriced`; a sheet
+ * that prices only some of the parts used bills those and is flagged too.
+ */
+export function priceUsage(
+  book: PriceBook,
+  served: ResolvedTarget | null,
+  usage: TokenUsage | null,
+  at: number,
+): PricedUsage {
+  if (!served || !usage) return FREE;
+  const price = book.resolve(served.provider, served.target.upstreamModel, at);
+  if (!price) return { costMicros: 0n, unpriced: true };
+  const cost = computeCost(price.sheet, {
+    inputTokens: usage.inputTokens,
+    cachedInputTokens: usage.cachedInputTokens,
+    cacheWriteTokens: usage.cacheWriteTokens ?? 0,
+    outputTokens: usage.outputTokens,
+    reasoningTokens: usage.reasoningTokens ?? 0,
+  });
+  return { costMicros: cost.micros, unpriced: cost.missing.length > 0 };
+}
