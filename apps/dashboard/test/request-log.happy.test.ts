@@ -1,5 +1,6 @@
 import type { AttemptRecord, UsageEventRecord } from '@switchyard/core';
 import { insertUsageEvents } from '@switchyard/db';
+import { buildUsageEvent } from '@switchyard/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listUsageEvents, listUsageEventsQuery } from '../src/server/usage';
 import { type AdminTestContext, startAdminTestContext } from './admin-test-context';
@@ -40,13 +41,9 @@ function event(
   servedAccountId: string | null,
   attempts: AttemptRecord[],
 ): UsageEventRecord {
-  return {
+  return buildUsageEvent({
     requestId,
-    keyId: null,
-    teamId: null,
-    environment: 'production',
     requestedModel: 'drill',
-    routeId: null,
     servedProviderId: servedAccountId === null ? null : providerId,
     servedAccountId,
     servedModel: servedAccountId === null ? null : 'm',
@@ -54,15 +51,11 @@ function event(
     errorClass: servedAccountId === null ? 'upstream_5xx' : null,
     httpStatus: servedAccountId === null ? 502 : 200,
     latencyMs: 90,
-    ttftMs: null,
     inputTokens: 3,
     outputTokens: 4,
-    cachedInputTokens: 0,
-    costMicros: 0n,
-    stream: false,
     attempts,
     createdAt: Date.parse('2030-01-15T10:29:00.000Z'),
-  };
+  });
 }
 
 describe('the request log', () => {

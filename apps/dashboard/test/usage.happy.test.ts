@@ -1,5 +1,5 @@
-import type { UsageEventRecord } from '@switchyard/core';
 import { insertUsageEvents } from '@switchyard/db';
+import { buildUsageEvent } from '@switchyard/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKey, createKeyInput } from '../src/server/keys';
 import { hourlyUsage, listUsageEvents, listUsageEventsQuery } from '../src/server/usage';
@@ -23,28 +23,20 @@ interface EventFields {
 
 /** Writes usage rows with the router's own sink writer. */
 async function insertEvents(events: EventFields[]): Promise<void> {
-  const records = events.map(
-    (event): UsageEventRecord => ({
+  const records = events.map((event) =>
+    buildUsageEvent({
       requestId: event.requestId,
       keyId: event.keyId === undefined ? keyId : event.keyId,
-      teamId: null,
-      environment: 'production',
       requestedModel: event.model ?? 'demo-chat',
-      routeId: null,
       servedProviderId: null,
-      servedAccountId: 'acc_1',
       servedModel: event.servedModel === undefined ? 'mock-large' : event.servedModel,
       status: event.status ?? 'success',
       errorClass: event.status === 'error' ? 'upstream_5xx' : null,
       httpStatus: event.httpStatus ?? 200,
-      latencyMs: 120,
       ttftMs: 40,
       inputTokens: 11,
       outputTokens: 7,
-      cachedInputTokens: 0,
       costMicros: event.costMicros ?? 1_500n,
-      stream: false,
-      attempts: [],
       createdAt: Date.parse(event.at),
     }),
   );

@@ -8,6 +8,9 @@ const links = [
   { href: '/routes', label: 'Routes' },
   { href: '/health', label: 'Health' },
   { href: '/usage', label: 'Usage' },
+  { href: '/cost', label: 'Cost' },
+  { href: '/budgets', label: 'Budgets' },
+  { href: '/pricing', label: 'Pricing' },
 ] as const;
 
 export function NavLinks() {

@@ -17,6 +17,12 @@ const tones: Record<string, string> = {
   half_open: 'bg-amber-50 text-amber-800 ring-amber-600/20',
   cooling: 'bg-sky-50 text-sky-800 ring-sky-600/20',
   no_data: 'bg-slate-50 text-slate-500 ring-slate-400/20',
+  // Price rows (pricing page) and usage cost flags.
+  in_force: 'bg-emerald-50 text-emerald-700 ring-emerald-600/20',
+  superseded: 'bg-slate-100 text-slate-600 ring-slate-500/20',
+  scheduled: 'bg-sky-50 text-sky-800 ring-sky-600/20',
+  estimated: 'bg-amber-50 text-amber-800 ring-amber-600/20',
+  unpriced: 'bg-red-50 text-red-700 ring-red-600/20',
 };
 
 export function StatusBadge({ status, testId }: { status: string; testId?: string }) {

@@ -12,15 +12,21 @@ export interface AdminRequest<P> {
   params: P;
 }
 
-/** What a handler answers; `body: null` with 204 sends no body. */
+/** What a handler answers; `body: null` with 204 sends no body. `file` sends text as a download instead of JSON. */
 export interface AdminResult {
   status: number;
   body: unknown;
+  file?: { contentType: string; filename: string; text: string };
 }
 
 export const ok = (body: unknown): AdminResult => ({ status: 200, body });
 export const created = (body: unknown): AdminResult => ({ status: 201, body });
 export const noContent = (): AdminResult => ({ status: 204, body: null });
+export const download = (filename: string, contentType: string, text: string): AdminResult => ({
+  status: 200,
+  body: null,
+  file: { contentType, filename, text },
+});
 
 /**
  * Wraps one admin API handler: request id, authentication, and the one error shape
@@ -37,6 +43,16 @@ export function adminRoute<P = Record<string, never>>(
       const actor = await authenticateAdminRequest(req, ctx);
       const result = await handler({ req, ctx, actor, params: await context.params });
       if (result.status === 204) return new Response(null, { status: 204, headers });
+      if (result.file) {
+        return new Response(result.file.text, {
+          status: result.status,
+          headers: {
+            ...headers,
+            'content-type': result.file.contentType,
+            'content-disposition': `attachment; filename="${result.file.filename}"`,
+          },
+        });
+      }
       return NextResponse.json(result.body, { status: result.status, headers });
     } catch (error) {
       const adminError = toAdminError(error);
@@ -58,6 +74,7 @@ export function adminRoute<P = Record<string, never>>(
           message: adminError.message,
           requestId,
           ...(adminError.field === undefined ? {} : { field: adminError.field }),
+          ...(adminError.issues === undefined ? {} : { issues: adminError.issues }),
         },
       };
       return NextResponse.json(body, { status: ADMIN_ERROR_STATUS[adminError.code], headers });

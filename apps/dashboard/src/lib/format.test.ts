@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, formatMicrosUsd, formatPercent, formatUtc } from './format';
+import {
+  formatDuration,
+  formatMicrosUsd,
+  formatPercent,
+  formatUsdNumber,
+  formatUtc,
+  microsToUsdNumber,
+} from './format';
 
 describe('formatMicrosUsd', () => {
   it.each([
@@ -15,6 +22,14 @@ describe('formatMicrosUsd', () => {
 
   it('stays exact beyond the float range', () => {
     expect(formatMicrosUsd(9007199254740993123n)).toBe('$9,007,199,254,740.993123');
+  });
+});
+
+describe('formatUsdNumber', () => {
+  it('reads a chart value back as dollars, rounded to the micro-dollar', () => {
+    expect(formatUsdNumber(microsToUsdNumber('14300'))).toBe('$0.0143');
+    expect(formatUsdNumber(2.5)).toBe('$2.50');
+    expect(formatUsdNumber(0.0000004)).toBe('$0.00');
   });
 });
 

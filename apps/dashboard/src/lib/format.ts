@@ -18,6 +18,11 @@ export function microsToUsdNumber(micros: string): number {
   return Number(micros) / 1_000_000;
 }
 
+/** A dollar amount from a chart axis or tooltip ({@link microsToUsdNumber}'s output) → "$0.0143". */
+export function formatUsdNumber(usd: number): string {
+  return formatMicrosUsd(BigInt(Math.round(usd * 1_000_000)));
+}
+
 /** ISO time → "2025-01-31 14:05:09 UTC". Deterministic on server and client, so hydration never differs. */
 export function formatUtc(iso: string | null): string {
   if (iso === null) return '—';

@@ -26,6 +26,8 @@ export class AdminError extends Error {
     message: string,
     /** The request field at fault, for invalid_request and conflict. */
     readonly field?: string,
+    /** Every problem found, when there are several (an imported file): each with its JSON path. */
+    readonly issues?: readonly { path: string; message: string }[],
   ) {
     super(message);
     this.name = 'AdminError';

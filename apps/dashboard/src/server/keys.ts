@@ -7,6 +7,7 @@ import { AdminError } from './admin-error';
 import { iso, isoOrNull } from './iso-time';
 import { pageQueryFields, parseCursor } from './pagination';
 import { modelName, nonEmptyChanges, resourceName, trafficClass } from './schema-helpers';
+import { perMinuteLimit } from './teams';
 
 export const keyEnvironments = ['production', 'staging', 'development'] as const;
 export const keyStatuses = ['active', 'revoked', 'expired'] as const;
@@ -48,6 +49,10 @@ export const createKeyInput = z
     /** Absent: `interactive`, or the first allowed class when the list leaves `interactive` out. */
     defaultTrafficClass: trafficClass.optional(),
     allowedTrafficClasses: allowedTrafficClasses.default([]),
+    /** Requests per minute; null = unlimited. */
+    rpmLimit: perMinuteLimit.default(null),
+    /** Tokens (input + output) per minute; null = unlimited. */
+    tpmLimit: perMinuteLimit.default(null),
   })
   .superRefine(defaultClassAllowed);
 
@@ -58,6 +63,10 @@ export const updateKeyInput = nonEmptyChanges(
     tags: tags.optional(),
     defaultTrafficClass: trafficClass.optional(),
     allowedTrafficClasses: allowedTrafficClasses.optional(),
+    rpmLimit: perMinuteLimit.optional(),
+    tpmLimit: perMinuteLimit.optional(),
+    /** Moves the key to a team (its RPM/TPM limits and budgets apply on top); null takes it out. */
+    teamId: z.string().min(1).nullable().optional(),
   }),
 ).superRefine(defaultClassAllowed);
 
@@ -80,6 +89,10 @@ export interface KeyView {
   tags: string[];
   teamId: string | null;
   ownerId: string | null;
+  /** Requests per minute; null = unlimited. */
+  rpmLimit: number | null;
+  /** Tokens (input + output) per minute; null = unlimited. */
+  tpmLimit: number | null;
   expiresAt: string | null;
   revokedAt: string | null;
   lastUsedAt: string | null;
@@ -99,6 +112,8 @@ export function toKeyView(key: AdminApiKey): KeyView {
     tags: key.tags,
     teamId: key.teamId,
     ownerId: key.ownerId,
+    rpmLimit: key.rpmLimit,
+    tpmLimit: key.tpmLimit,
     expiresAt: isoOrNull(key.expiresAt),
     revokedAt: isoOrNull(key.revokedAt),
     lastUsedAt: isoOrNull(key.lastUsedAt),
@@ -151,6 +166,8 @@ export async function createKey(
       allowedTrafficClasses: allowedClasses,
       ownerId: actor.kind === 'user' ? actor.userId : null,
       teamId: null,
+      rpmLimit: input.rpmLimit,
+      tpmLimit: input.tpmLimit,
     },
     auditActor(actor),
   );

@@ -105,6 +105,9 @@ function distinctTargetIds(value: { targets?: { id?: string }[] }, ctx: z.Refine
   });
 }
 
+/** `block`: refuse a request whose served model has no price in force; `allow`: serve it and flag the row. */
+const missingPricePolicy = z.enum(['block', 'allow']);
+
 export const createRouteInput = z
   .object({
     publicModel: modelName,
@@ -115,6 +118,8 @@ export const createRouteInput = z
     contextFallbackModel: contextFallbackModel.default(null),
     policies: policies.default({}),
     targets,
+    missingPricePolicy: missingPricePolicy.default('allow'),
+    allowCostlierFallback: z.boolean().default(true),
   })
   .superRefine(distinctNames);
 
@@ -131,6 +136,8 @@ export const updateRouteInput = nonEmptyChanges(
     policies: policies.optional(),
     /** Replaces the whole target list; entries with an `id` keep that target. */
     targets: updateTargets.optional(),
+    missingPricePolicy: missingPricePolicy.optional(),
+    allowCostlierFallback: z.boolean().optional(),
   }),
 )
   .superRefine(distinctNames)
@@ -163,6 +170,10 @@ export interface RouteView {
   /** What the routers apply to each class: the override, or the default. */
   effectivePolicies: Record<TrafficClass, EffectivePolicy>;
   targets: AdminRoute['targets'];
+  /** What happens when the served model has no price in force: `block` refuses, `allow` serves and flags. */
+  missingPricePolicy: AdminRoute['missingPricePolicy'];
+  /** false: a fallback never goes to a target priced higher than the primary. */
+  allowCostlierFallback: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -189,6 +200,8 @@ function toRouteView(route: AdminRoute): RouteView {
     policies: route.policies,
     effectivePolicies: effectivePolicies(route.policies),
     targets: route.targets,
+    missingPricePolicy: route.missingPricePolicy,
+    allowCostlierFallback: route.allowCostlierFallback,
     createdAt: iso(route.createdAt),
     updatedAt: iso(route.updatedAt),
   };

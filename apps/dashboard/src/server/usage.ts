@@ -15,6 +15,7 @@ export const listUsageEventsQuery = z.object({
 });
 
 export const MAX_HOURLY_WINDOW = 24 * 31;
+const HOUR_MS = 3_600_000;
 
 export const hourlyUsageQuery = z.object({
   hours: z.coerce.number().int().min(1).max(MAX_HOURLY_WINDOW).default(24),
@@ -47,6 +48,19 @@ export interface UsageEventView {
   outputTokens: number;
   cachedInputTokens: number;
   costMicros: string;
+  reasoningTokens: number;
+  cacheWriteTokens: number;
+  /** The upstream reported no usage: tokens were counted by the router's tokenizer and the cost estimated. */
+  costEstimated: boolean;
+  /** No price was in force for the served model (route policy `allow`): cost is 0 and needs review. */
+  unpriced: boolean;
+  ownerId: string | null;
+  /** The key's tags at request time. */
+  tags: string[];
+  /** The OpenAI `user` field of the request. */
+  endUser: string | null;
+  /** String pairs from the x-switchyard-metadata header. */
+  metadata: Record<string, string> | null;
   stream: boolean;
   /** Name of the account that served the request, at read time; null when none did or it is gone. */
   servedAccountName: string | null;
@@ -128,7 +142,12 @@ export async function hourlyUsage(
   _actor: Actor,
   query: HourlyUsageQuery,
 ): Promise<{ hours: number; items: HourlyUsageView[] }> {
-  const buckets = await ctx.repos.usage.hourlySeries(query.hours);
+  // From the hourly rollups, never raw events: the chart stays fast with millions of rows.
+  const currentHour = Math.floor(ctx.now().getTime() / HOUR_MS) * HOUR_MS;
+  const buckets = await ctx.repos.cost.hourlyUsage(
+    currentHour - (query.hours - 1) * HOUR_MS,
+    currentHour + HOUR_MS,
+  );
   return {
     hours: query.hours,
     items: buckets.map((bucket) => ({

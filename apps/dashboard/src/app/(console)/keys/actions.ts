@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { actionFailure } from '@/server/action-failure';
 import { getAdminContext } from '@/server/admin-context';
 import { requireConsoleActor } from '@/server/console-session';
-import { createKey, createKeyInput, type KeyView, revokeKey } from '@/server/keys';
+import { createKey, createKeyInput, type KeyView, revokeKey, updateKey, updateKeyInput } from '@/server/keys';
 
 export type CreateKeyState =
   | { status: 'idle' }
@@ -12,6 +12,14 @@ export type CreateKeyState =
   | { status: 'error'; message: string; field?: string };
 
 export type RevokeKeyState = { error: string | null };
+
+export type KeyLimitsState = { error: string | null; field?: string; saved: boolean };
+
+/** An empty limit field means unlimited; anything else must be a positive whole number (NaN fails validation). */
+function limit(form: FormData, name: string): number | null {
+  const value = text(form, name).trim();
+  return value === '' ? null : Number(value);
+}
 
 const DAY_MS = 86_400_000;
 
@@ -39,6 +47,8 @@ export async function createKeyAction(_previous: CreateKeyState, form: FormData)
       allowedTrafficClasses: form
         .getAll('allowedTrafficClasses')
         .filter((value) => typeof value === 'string'),
+      rpmLimit: limit(form, 'rpmLimit'),
+      tpmLimit: limit(form, 'tpmLimit'),
       expiresAt:
         Number.isFinite(expiresInDays) && expiresInDays > 0
           ? new Date(ctx.now().getTime() + expiresInDays * DAY_MS).toISOString()
@@ -60,5 +70,25 @@ export async function revokeKeyAction(_previous: RevokeKeyState, form: FormData)
     return { error: null };
   } catch (error) {
     return { error: failure(error).message };
+  }
+}
+
+export async function updateKeyLimitsAction(
+  _previous: KeyLimitsState,
+  form: FormData,
+): Promise<KeyLimitsState> {
+  const actor = await requireConsoleActor();
+  try {
+    await updateKey(
+      getAdminContext(),
+      actor,
+      text(form, 'id'),
+      updateKeyInput.parse({ rpmLimit: limit(form, 'rpmLimit'), tpmLimit: limit(form, 'tpmLimit') }),
+    );
+    revalidatePath('/keys');
+    return { error: null, saved: true };
+  } catch (error) {
+    const { message, field } = failure(error);
+    return { error: message, field, saved: false };
   }
 }

@@ -96,7 +96,39 @@ export function CreateKeyForm({
             <p className="mt-1 text-xs text-red-700">{state.message}</p>
           )}
         </div>
-        <fieldset className="sm:col-span-2 lg:col-span-3" aria-describedby="key-classes-hint">
+        <div className="grid grid-cols-2 gap-2">
+          <div>
+            <label htmlFor="key-rpm" className="block text-sm font-medium text-slate-700">
+              RPM limit
+            </label>
+            <input
+              id="key-rpm"
+              name="rpmLimit"
+              inputMode="numeric"
+              placeholder="unlimited"
+              className={inputClass}
+            />
+            {state.status === 'error' && state.field === 'rpmLimit' && (
+              <p className="mt-1 text-xs text-red-700">{state.message}</p>
+            )}
+          </div>
+          <div>
+            <label htmlFor="key-tpm" className="block text-sm font-medium text-slate-700">
+              TPM limit
+            </label>
+            <input
+              id="key-tpm"
+              name="tpmLimit"
+              inputMode="numeric"
+              placeholder="unlimited"
+              className={inputClass}
+            />
+            {state.status === 'error' && state.field === 'tpmLimit' && (
+              <p className="mt-1 text-xs text-red-700">{state.message}</p>
+            )}
+          </div>
+        </div>
+        <fieldset className="sm:col-span-2 lg:col-span-2" aria-describedby="key-classes-hint">
           <legend className="block text-sm font-medium text-slate-700">Allowed traffic classes</legend>
           <div className="mt-2 flex flex-wrap gap-4">
             {trafficClasses.map((trafficClass) => (

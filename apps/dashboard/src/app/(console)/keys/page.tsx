@@ -1,5 +1,6 @@
 import { TRAFFIC_CLASSES } from '@switchyard/core';
 import type { Metadata } from 'next';
+import { DestructiveActionButton } from '@/components/destructive-action-button';
 import { StatusBadge } from '@/components/status-badge';
 import { type TableColumn, TableHead } from '@/components/table-head';
 import { getEnv } from '@/env';
@@ -10,18 +11,27 @@ import { requireConsoleActor } from '@/server/console-session';
 import { listKeys } from '@/server/keys';
 import { MAX_PAGE_SIZE } from '@/server/pagination';
 import { listRoutes } from '@/server/routes';
+import { revokeKeyAction } from './actions';
 import { CreateKeyForm } from './create-key-form';
-import { RevokeKeyButton } from './revoke-key-button';
+import { KeyLimitsForm } from './key-limits-form';
 
 export const metadata: Metadata = { title: 'API keys' };
 
 const KEY_COLUMNS: readonly TableColumn[] = [
   { label: 'Name', gutter: true },
-  ...['Prefix', 'Environment', 'Status', 'Models', 'Traffic', 'Last used', 'Created', 'Expires'].map(
-    (label) => ({
-      label,
-    }),
-  ),
+  ...[
+    'Prefix',
+    'Environment',
+    'Status',
+    'Models',
+    'Traffic',
+    'RPM / TPM',
+    'Last used',
+    'Created',
+    'Expires',
+  ].map((label) => ({
+    label,
+  })),
 ];
 
 export default async function KeysPage() {
@@ -95,6 +105,18 @@ export default async function KeysPage() {
                         )
                       </span>
                     </td>
+                    <td className="px-3 py-2 whitespace-nowrap text-slate-600" data-testid="key-limits">
+                      {writable ? (
+                        <KeyLimitsForm
+                          id={key.id}
+                          name={key.name}
+                          rpmLimit={key.rpmLimit}
+                          tpmLimit={key.tpmLimit}
+                        />
+                      ) : (
+                        `${key.rpmLimit ?? '∞'} / ${key.tpmLimit ?? '∞'}`
+                      )}
+                    </td>
                     <td className="px-3 py-2 whitespace-nowrap text-slate-600">
                       {key.lastUsedAt ? formatUtc(key.lastUsedAt) : 'never'}
                     </td>
@@ -104,7 +126,15 @@ export default async function KeysPage() {
                     </td>
                     {writable && (
                       <td className="px-6 py-2 text-right">
-                        {key.status === 'active' && <RevokeKeyButton id={key.id} name={key.name} />}
+                        {key.status === 'active' && (
+                          <DestructiveActionButton
+                            action={revokeKeyAction}
+                            id={key.id}
+                            label="Revoke"
+                            pendingLabel="Revoking…"
+                            ariaLabel={`Revoke ${key.name}`}
+                          />
+                        )}
                       </td>
                     )}
                   </tr>

@@ -219,7 +219,11 @@ export function UsageDashboard({
                     </td>
                     <td className="px-3 py-2 text-right tabular-nums">{formatInteger(event.inputTokens)}</td>
                     <td className="px-3 py-2 text-right tabular-nums">{formatInteger(event.outputTokens)}</td>
-                    <td className="px-6 py-2 text-right tabular-nums">{formatMicrosUsd(event.costMicros)}</td>
+                    <td className="px-6 py-2 whitespace-nowrap text-right tabular-nums">
+                      {event.costEstimated && <StatusBadge status="estimated" testId="cost-estimated" />}
+                      {event.unpriced && <StatusBadge status="unpriced" testId="cost-unpriced" />}{' '}
+                      {formatMicrosUsd(event.costMicros)}
+                    </td>
                   </tr>
                   {expanded.has(event.requestId) && (
                     <tr id={`attempts-${event.requestId}`} data-testid="usage-attempts">

@@ -1,0 +1,217 @@
+'use client';
+
+import { useActionState, useState } from 'react';
+import type { BudgetView } from '@/server/budgets';
+import { FieldError } from '../routes/field-error';
+import { type BudgetFormState, saveBudgetAction } from './actions';
+
+const inputClass =
+  'mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
+
+export interface ScopeOption {
+  id: string;
+  name: string;
+}
+
+/** Create (no `budget`) or edit a budget; each validation message appears under the field it names. */
+export function BudgetForm({
+  budget,
+  keys,
+  teams,
+  onDone,
+}: {
+  budget?: BudgetView;
+  keys: ScopeOption[];
+  teams: ScopeOption[];
+  onDone?: () => void;
+}) {
+  const [state, formAction, pending] = useActionState<BudgetFormState, FormData>(
+    async (previous, form) => {
+      const next = await saveBudgetAction(previous, form);
+      if (next.status === 'saved') onDone?.();
+      return next;
+    },
+    { status: 'idle' },
+  );
+  const [scope, setScope] = useState<string>(budget?.scope ?? 'key');
+  const error = state.status === 'error' ? state : null;
+  const prefix = budget ? `budget-${budget.id}` : 'budget-new';
+  const scopeOptions = scope === 'team' ? teams : keys;
+
+  return (
+    <form action={formAction} className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="budget-form">
+      {budget && <input type="hidden" name="id" value={budget.id} />}
+      <div>
+        <label htmlFor={`${prefix}-name`} className="block text-sm font-medium text-slate-700">
+          Name
+        </label>
+        <input
+          id={`${prefix}-name`}
+          name="name"
+          defaultValue={budget?.name}
+          maxLength={100}
+          className={inputClass}
+        />
+        <FieldError field="name" error={error} />
+      </div>
+      {budget ? (
+        <div>
+          <span className="block text-sm font-medium text-slate-700">Scope</span>
+          <p className="mt-2 text-sm text-slate-600">
+            {budget.scope}
+            {budget.scopeName ? `: ${budget.scopeName}` : ''} (fixed)
+          </p>
+        </div>
+      ) : (
+        <div className="grid grid-cols-2 gap-2">
+          <div>
+            <label htmlFor={`${prefix}-scope`} className="block text-sm font-medium text-slate-700">
+              Scope
+            </label>
+            <select
+              id={`${prefix}-scope`}
+              name="scope"
+              value={scope}
+              onChange={(event) => setScope(event.target.value)}
+              className={inputClass}
+            >
+              <option value="key">key</option>
+              <option value="team">team</option>
+              <option value="global">global</option>
+            </select>
+          </div>
+          <div>
+            <label htmlFor={`${prefix}-scope-id`} className="block text-sm font-medium text-slate-700">
+              {scope === 'team' ? 'Team' : 'Key'}
+            </label>
+            <select
+              id={`${prefix}-scope-id`}
+              name="scopeId"
+              disabled={scope === 'global'}
+              className={inputClass}
+            >
+              {scope === 'global' && <option value="">(whole gateway)</option>}
+              {scope !== 'global' &&
+                scopeOptions.map((option) => (
+                  <option key={option.id} value={option.id}>
+                    {option.name}
+                  </option>
+                ))}
+            </select>
+            <FieldError field="scopeId" error={error} />
+          </div>
+        </div>
+      )}
+      <div className="grid grid-cols-2 gap-2">
+        <div>
+          <label htmlFor={`${prefix}-period`} className="block text-sm font-medium text-slate-700">
+            Period
+          </label>
+          <select
+            id={`${prefix}-period`}
+            name="period"
+            defaultValue={budget?.period ?? 'monthly'}
+            className={inputClass}
+          >
+            <option value="daily">daily</option>
+            <option value="weekly">weekly</option>
+            <option value="monthly">monthly</option>
+            <option value="total">total</option>
+          </select>
+        </div>
+        <div>
+          <label htmlFor={`${prefix}-mode`} className="block text-sm font-medium text-slate-700">
+            Mode
+          </label>
+          <select
+            id={`${prefix}-mode`}
+            name="mode"
+            defaultValue={budget?.mode ?? 'hard'}
+            className={inputClass}
+          >
+            <option value="hard">hard (refuse)</option>
+            <option value="soft">soft (alert)</option>
+          </select>
+        </div>
+      </div>
+      <div>
+        <label htmlFor={`${prefix}-limit`} className="block text-sm font-medium text-slate-700">
+          Limit (USD per period)
+        </label>
+        <input
+          id={`${prefix}-limit`}
+          name="limitUsd"
+          inputMode="decimal"
+          defaultValue={budget?.limitUsd}
+          placeholder="250.00"
+          className={inputClass}
+        />
+        <FieldError field="limitUsd" error={error} />
+      </div>
+      <div>
+        <label htmlFor={`${prefix}-thresholds`} className="block text-sm font-medium text-slate-700">
+          Alert thresholds (%)
+        </label>
+        <input
+          id={`${prefix}-thresholds`}
+          name="alertThresholds"
+          defaultValue={(budget?.alertThresholds ?? [50, 80, 100]).join(', ')}
+          className={inputClass}
+        />
+        <FieldError field="alertThresholds" error={error} />
+      </div>
+      <div>
+        <label htmlFor={`${prefix}-zone`} className="block text-sm font-medium text-slate-700">
+          Time zone
+        </label>
+        <input
+          id={`${prefix}-zone`}
+          name="timeZone"
+          defaultValue={budget?.timeZone ?? 'UTC'}
+          className={inputClass}
+        />
+        <FieldError field="timeZone" error={error} />
+      </div>
+      <div className="sm:col-span-2">
+        <label htmlFor={`${prefix}-webhook`} className="block text-sm font-medium text-slate-700">
+          Alert webhook (optional)
+        </label>
+        <input
+          id={`${prefix}-webhook`}
+          name="webhookUrl"
+          type="url"
+          defaultValue={budget?.webhookUrl ?? ''}
+          placeholder="https://hooks.example.com/switchyard"
+          className={inputClass}
+        />
+        <FieldError field="webhookUrl" error={error} />
+      </div>
+      <div className="flex items-end gap-3">
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
+        >
+          {budget ? 'Save budget' : 'Create budget'}
+        </button>
+        {pending && <span className="text-sm text-slate-500">Saving…</span>}
+        {state.status === 'saved' && !pending && (
+          <span role="status" className="text-sm text-emerald-700">
+            Saved.
+          </span>
+        )}
+      </div>
+      {error &&
+        !['name', 'scopeId', 'limitUsd', 'alertThresholds', 'timeZone', 'webhookUrl'].includes(
+          error.field ?? '',
+        ) && (
+          <p
+            role="alert"
+            className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 sm:col-span-2 lg:col-span-4"
+          >
+            {error.message}
+          </p>
+        )}
+    </form>
+  );
+}

@@ -1,0 +1,58 @@
+'use client';
+
+import { useActionState } from 'react';
+import { type KeyLimitsState, updateKeyLimitsAction } from './actions';
+
+const inputClass = 'w-20 rounded-md border border-slate-300 px-2 py-1 text-xs shadow-sm';
+
+/** The key's requests- and tokens-per-minute limits, editable in place; empty means unlimited. */
+export function KeyLimitsForm({
+  id,
+  name,
+  rpmLimit,
+  tpmLimit,
+}: {
+  id: string;
+  name: string;
+  rpmLimit: number | null;
+  tpmLimit: number | null;
+}) {
+  const [state, formAction, pending] = useActionState<KeyLimitsState, FormData>(updateKeyLimitsAction, {
+    error: null,
+    saved: false,
+  });
+  return (
+    <form action={formAction} className="flex items-center gap-1">
+      <input type="hidden" name="id" value={id} />
+      <input
+        name="rpmLimit"
+        aria-label={`RPM limit of ${name}`}
+        defaultValue={rpmLimit ?? ''}
+        placeholder="∞ rpm"
+        inputMode="numeric"
+        className={inputClass}
+      />
+      <input
+        name="tpmLimit"
+        aria-label={`TPM limit of ${name}`}
+        defaultValue={tpmLimit ?? ''}
+        placeholder="∞ tpm"
+        inputMode="numeric"
+        className={inputClass}
+      />
+      <button
+        type="submit"
+        disabled={pending}
+        aria-label={`Save limits of ${name}`}
+        className="rounded-md border border-slate-300 px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60"
+      >
+        Save
+      </button>
+      {state.error && (
+        <span role="alert" className="text-xs text-red-700">
+          {state.error}
+        </span>
+      )}
+    </form>
+  );
+}

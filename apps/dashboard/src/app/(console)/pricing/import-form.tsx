@@ -1,0 +1,74 @@
+'use client';
+
+import { useActionState, useState } from 'react';
+import { type ImportState, importPricesAction } from './actions';
+
+/** Paste or pick a catalog file (the export format); all or nothing, every issue listed with its JSON path. */
+export function ImportForm() {
+  const [state, formAction, pending] = useActionState<ImportState, FormData>(importPricesAction, {
+    status: 'idle',
+  });
+  const [catalog, setCatalog] = useState('');
+  return (
+    <form action={formAction} className="space-y-3" data-testid="import-form">
+      <div>
+        <label htmlFor="catalog-file" className="block text-sm font-medium text-slate-700">
+          Catalog file (JSON)
+        </label>
+        <input
+          id="catalog-file"
+          type="file"
+          accept="application/json,.json"
+          onChange={async (event) => {
+            const file = event.target.files?.[0];
+            if (file) setCatalog(await file.text());
+          }}
+          className="mt-1 block text-sm"
+        />
+      </div>
+      <div>
+        <label htmlFor="catalog-text" className="block text-sm font-medium text-slate-700">
+          …or paste it
+        </label>
+        <textarea
+          id="catalog-text"
+          name="catalog"
+          rows={6}
+          value={catalog}
+          onChange={(event) => setCatalog(event.target.value)}
+          placeholder='[{ "provider": "openai", "model": "gpt-4o", "effectiveFrom": "2026-01-01", "input": "2.50", "output": "10.00" }]'
+          className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-xs shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500"
+        />
+      </div>
+      <button
+        type="submit"
+        disabled={pending || catalog.trim() === ''}
+        className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
+      >
+        {pending ? 'Importing…' : 'Import'}
+      </button>
+      {state.status === 'imported' && (
+        <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+          Imported: {state.created} created, {state.skippedIdentical} already present (identical).
+        </p>
+      )}
+      {state.status === 'error' && (
+        <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+          <p>
+            Nothing was imported.{' '}
+            {state.issues.length > 0 ? `${state.issues.length} issue(s):` : state.message}
+          </p>
+          {state.issues.length > 0 && (
+            <ul className="mt-1 list-disc pl-5 text-xs" data-testid="import-issues">
+              {state.issues.map((issue) => (
+                <li key={`${issue.path}:${issue.message}`}>
+                  <code className="font-mono">{issue.path}</code> {issue.message}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </form>
+  );
+}

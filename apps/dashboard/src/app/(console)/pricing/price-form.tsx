@@ -1,0 +1,141 @@
+'use client';
+
+import { useActionState, useState } from 'react';
+import { FieldError } from '../routes/field-error';
+import { createPriceAction, type PriceFormState } from './actions';
+
+const inputClass =
+  'mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
+
+const AMOUNT_FIELDS = [
+  { name: 'input', label: 'Input / 1M tokens' },
+  { name: 'output', label: 'Output / 1M tokens' },
+  { name: 'cachedInput', label: 'Cached input / 1M' },
+  { name: 'cacheWrite', label: 'Cache write / 1M' },
+  { name: 'reasoning', label: 'Reasoning / 1M' },
+  { name: 'perRequest', label: 'Per request' },
+] as const;
+
+/** "2030-01-15T10:30" for a datetime-local input, in UTC. */
+function utcInputValue(date: Date): string {
+  return date.toISOString().slice(0, 16);
+}
+
+export function PriceForm({ providers, now }: { providers: { id: string; name: string }[]; now: string }) {
+  const [state, formAction, pending] = useActionState<PriceFormState, FormData>(createPriceAction, {
+    status: 'idle',
+  });
+  const [target, setTarget] = useState('vendor');
+  const error = state.status === 'error' ? state : null;
+  return (
+    <form action={formAction} className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="price-form">
+      <div>
+        <label htmlFor="price-target" className="block text-sm font-medium text-slate-700">
+          Applies to
+        </label>
+        <select
+          id="price-target"
+          name="target"
+          value={target}
+          onChange={(event) => setTarget(event.target.value)}
+          className={inputClass}
+        >
+          <option value="vendor">a vendor’s model (catalog)</option>
+          {providers.map((provider) => (
+            <option key={provider.id} value={`provider:${provider.id}`}>
+              provider {provider.name}
+            </option>
+          ))}
+        </select>
+        <FieldError field="providerId" error={error} />
+      </div>
+      {target === 'vendor' && (
+        <div>
+          <label htmlFor="price-vendor" className="block text-sm font-medium text-slate-700">
+            Vendor
+          </label>
+          <input id="price-vendor" name="vendor" placeholder="openai" className={inputClass} />
+          <FieldError field="vendor" error={error} />
+        </div>
+      )}
+      <div>
+        <label htmlFor="price-model" className="block text-sm font-medium text-slate-700">
+          Model
+        </label>
+        <input id="price-model" name="model" placeholder="gpt-4o" className={inputClass} />
+        <FieldError field="model" error={error} />
+      </div>
+      <div>
+        <label htmlFor="price-effective" className="block text-sm font-medium text-slate-700">
+          Effective from (UTC)
+        </label>
+        <input
+          id="price-effective"
+          name="effectiveFrom"
+          type="datetime-local"
+          defaultValue={utcInputValue(new Date(now))}
+          className={inputClass}
+        />
+        <FieldError field="effectiveFrom" error={error} />
+      </div>
+      {AMOUNT_FIELDS.map((field) => (
+        <div key={field.name}>
+          <label htmlFor={`price-${field.name}`} className="block text-sm font-medium text-slate-700">
+            {field.label} (USD)
+          </label>
+          <input
+            id={`price-${field.name}`}
+            name={field.name}
+            inputMode="decimal"
+            placeholder="—"
+            className={inputClass}
+          />
+          <FieldError field={field.name} error={error} />
+        </div>
+      ))}
+      <div>
+        <label htmlFor="price-max-output" className="block text-sm font-medium text-slate-700">
+          Max output tokens
+        </label>
+        <input id="price-max-output" name="maxOutputTokens" inputMode="numeric" className={inputClass} />
+        <FieldError field="maxOutputTokens" error={error} />
+      </div>
+      <div className="sm:col-span-2 lg:col-span-3">
+        <label htmlFor="price-notes" className="block text-sm font-medium text-slate-700">
+          Notes
+        </label>
+        <input id="price-notes" name="notes" placeholder="source, contract, caveats" className={inputClass} />
+      </div>
+      <div className="flex items-end gap-3 sm:col-span-2 lg:col-span-4">
+        <button
+          type="submit"
+          disabled={pending}
+          className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
+        >
+          Add price
+        </button>
+        <p className="text-xs text-slate-500">
+          Prices are never edited in place: a new row takes over from its effective date, so past costs stay
+          reproducible. Empty amounts are not sold separately.
+        </p>
+      </div>
+      {state.status === 'saved' && (
+        <p
+          role="status"
+          className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 sm:col-span-2 lg:col-span-4"
+        >
+          Added {state.price.provider}/{state.price.model} from {state.price.effectiveFrom} (
+          {state.price.status}).
+        </p>
+      )}
+      {error && (
+        <p
+          role="alert"
+          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 sm:col-span-2 lg:col-span-4"
+        >
+          {error.message}
+        </p>
+      )}
+    </form>
+  );
+}

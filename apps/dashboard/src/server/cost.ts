@@ -1,0 +1,261 @@
+import { formatUsdMicros } from '@switchyard/core';
+import type { CostGroupBy, CostQuery, CostTotals } from '@switchyard/db/admin';
+import { z } from 'zod';
+import type { Actor } from './actor';
+import type { AdminContext } from './admin-context';
+import { AdminError } from './admin-error';
+import { iso } from './iso-time';
+
+export const costGroupBys = ['team', 'key', 'model', 'provider', 'environment', 'status', 'tag'] as const;
+export const costGranularities = ['hour', 'day'] as const;
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** The window when `from` is absent. */
+export const DEFAULT_COST_WINDOW_MS = 7 * DAY_MS;
+/** Most buckets one query may span: a month of hours, a year and a month of days. */
+const MAX_BUCKETS = { hour: 31 * 24, day: 400 } as const;
+/**
+ * Tags are not a rollup dimension (a request may carry several), so grouping by tag reads raw events; the
+ * window is bounded to keep that scan small.
+ */
+export const MAX_TAG_WINDOW_MS = 7 * DAY_MS;
+/** Rows of the breakdown tables. */
+const TOP_GROUPS = 50;
+const TOP_ITEMS = 10;
+
+export const costQuery = z.object({
+  /** Start (inclusive), ISO 8601 with a zone; rounded down to the bucket. Default: `to` minus 7 days. */
+  from: z.iso.datetime({ offset: true }).optional(),
+  /** End (exclusive), ISO 8601 with a zone; rounded up to the bucket. Default: now. */
+  to: z.iso.datetime({ offset: true }).optional(),
+  granularity: z.enum(costGranularities).default('hour'),
+  groupBy: z.enum(costGroupBys).optional(),
+});
+
+export type CostQueryInput = z.infer<typeof costQuery>;
+
+/** Totals with money as integer micro-USD in a decimal string. */
+export interface CostTotalsView {
+  requests: number;
+  errors: number;
+  streamRequests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  costMicros: string;
+}
+
+/** One bucket (of one group, when grouped). `group` is the raw id ('' when absent), `label` a readable name. */
+export interface CostPointView extends CostTotalsView {
+  bucketStart: string;
+  group: string | null;
+  label: string | null;
+}
+
+export interface CostGroupView extends CostTotalsView {
+  group: string;
+  label: string;
+}
+
+/** The window actually read, after rounding to whole buckets. */
+export interface CostWindowView {
+  from: string;
+  to: string;
+  granularity: CostQuery['granularity'];
+  groupBy: CostGroupBy | null;
+}
+
+export interface CostSeriesView extends CostWindowView {
+  /** Ungrouped: every bucket of the window, empty ones as zeros. Grouped: non-empty buckets only. */
+  items: CostPointView[];
+}
+
+export interface CostBreakdownView extends CostWindowView {
+  totals: CostTotalsView;
+  /** Totals per `groupBy` group, most expensive first (top 50); empty when not grouped. */
+  groups: CostGroupView[];
+  /** The 10 most expensive keys and models in the window. */
+  topKeys: CostGroupView[];
+  topModels: CostGroupView[];
+}
+
+function toTotalsView(totals: CostTotals): CostTotalsView {
+  return {
+    requests: totals.requests,
+    errors: totals.errors,
+    streamRequests: totals.streamRequests,
+    inputTokens: Number(totals.inputTokens),
+    outputTokens: Number(totals.outputTokens),
+    cachedInputTokens: Number(totals.cachedInputTokens),
+    costMicros: totals.costMicros.toString(),
+  };
+}
+
+const ZERO: CostTotals = {
+  requests: 0,
+  errors: 0,
+  streamRequests: 0,
+  inputTokens: 0n,
+  outputTokens: 0n,
+  cachedInputTokens: 0n,
+  costMicros: 0n,
+};
+
+/** The validated, bucket-aligned window of a query. */
+export function resolveCostQuery(query: CostQueryInput, now: number): CostQuery {
+  const unit = query.granularity === 'hour' ? HOUR_MS : DAY_MS;
+  const rawTo = query.to === undefined ? now : Date.parse(query.to);
+  const rawFrom = query.from === undefined ? rawTo - DEFAULT_COST_WINDOW_MS : Date.parse(query.from);
+  const from = Math.floor(rawFrom / unit) * unit;
+  const to = Math.ceil(rawTo / unit) * unit;
+  if (from >= to) throw new AdminError('invalid_request', 'from: must be before to', 'from');
+  const groupBy = query.groupBy ?? null;
+  if ((to - from) / unit > MAX_BUCKETS[query.granularity]) {
+    throw new AdminError(
+      'invalid_request',
+      `from: the window spans more than ${MAX_BUCKETS[query.granularity]} ${query.granularity} buckets; narrow it or use granularity=day`,
+      'from',
+    );
+  }
+  if (groupBy === 'tag' && to - from > MAX_TAG_WINDOW_MS) {
+    throw new AdminError(
+      'invalid_request',
+      'groupBy: grouping by tag reads raw usage events and is limited to a 7-day window; narrow from/to',
+      'groupBy',
+    );
+  }
+  return { from, to, granularity: query.granularity, groupBy };
+}
+
+function windowView(query: CostQuery): CostWindowView {
+  return { from: iso(query.from), to: iso(query.to), granularity: query.granularity, groupBy: query.groupBy };
+}
+
+/** Readable names for group ids: key, team and provider names; '' reads "(none)". */
+async function groupLabels(
+  ctx: AdminContext,
+  groupBy: CostGroupBy,
+  groups: string[],
+): Promise<Map<string, string>> {
+  const ids = [...new Set(groups.filter((group) => group !== ''))];
+  let named: { id: string; name: string }[] = [];
+  if (groupBy === 'key') named = await ctx.repos.apiKeys.findManyByIds(ids);
+  else if (groupBy === 'team') named = await ctx.repos.teams.findManyByIds(ids);
+  else if (groupBy === 'provider') named = await ctx.repos.providers.list();
+  const labels = new Map(named.map((item) => [item.id, item.name]));
+  return new Map(groups.map((group) => [group, group === '' ? '(none)' : (labels.get(group) ?? group)]));
+}
+
+/** Cost and tokens over time from the rollup tables (never raw events, except for `groupBy=tag`). */
+export async function costSeries(
+  ctx: AdminContext,
+  _actor: Actor,
+  input: CostQueryInput,
+): Promise<CostSeriesView> {
+  const query = resolveCostQuery(input, ctx.now().getTime());
+  const rows = await ctx.repos.cost.series(query);
+  if (query.groupBy === null) {
+    const unit = query.granularity === 'hour' ? HOUR_MS : DAY_MS;
+    const byBucket = new Map(rows.map((row) => [row.bucketStart, row]));
+    const items: CostPointView[] = [];
+    for (let at = query.from; at < query.to; at += unit) {
+      items.push({
+        bucketStart: iso(at),
+        group: null,
+        label: null,
+        ...toTotalsView(byBucket.get(at) ?? ZERO),
+      });
+    }
+    return { ...windowView(query), items };
+  }
+  const labels = await groupLabels(
+    ctx,
+    query.groupBy,
+    rows.map((row) => row.group ?? ''),
+  );
+  return {
+    ...windowView(query),
+    items: rows.map((row) => ({
+      bucketStart: iso(row.bucketStart),
+      group: row.group,
+      label: labels.get(row.group ?? '') ?? row.group,
+      ...toTotalsView(row),
+    })),
+  };
+}
+
+export async function costBreakdown(
+  ctx: AdminContext,
+  _actor: Actor,
+  input: CostQueryInput,
+): Promise<CostBreakdownView> {
+  const query = resolveCostQuery(input, ctx.now().getTime());
+  const [totals, groups, topKeys, topModels] = await Promise.all([
+    ctx.repos.cost.totals({ ...query, groupBy: null }, 1),
+    query.groupBy === null ? Promise.resolve([]) : ctx.repos.cost.totals(query, TOP_GROUPS),
+    ctx.repos.cost.totals({ ...query, groupBy: 'key' }, TOP_ITEMS),
+    ctx.repos.cost.totals({ ...query, groupBy: 'model' }, TOP_ITEMS),
+  ]);
+  const labelled = async (groupBy: CostGroupBy, rows: typeof groups): Promise<CostGroupView[]> => {
+    const labels = await groupLabels(
+      ctx,
+      groupBy,
+      rows.map((row) => row.group),
+    );
+    return rows.map((row) => ({
+      group: row.group,
+      label: labels.get(row.group) ?? row.group,
+      ...toTotalsView(row),
+    }));
+  };
+  return {
+    ...windowView(query),
+    totals: toTotalsView(totals[0] ?? ZERO),
+    groups: query.groupBy === null ? [] : await labelled(query.groupBy, groups),
+    topKeys: await labelled('key', topKeys),
+    topModels: await labelled('model', topModels),
+  };
+}
+
+/** RFC 4180 field: quoted when it holds a comma, quote or line break. */
+function csvField(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * The cost series as CSV (same filters), one line per bucket (and group): a header row, then money as
+ * decimal USD from integer micro-USD (exact: "0.001234"), never a float.
+ */
+export async function costCsv(ctx: AdminContext, actor: Actor, input: CostQueryInput): Promise<string> {
+  const series = await costSeries(ctx, actor, input);
+  const grouped = series.groupBy !== null;
+  const header = [
+    'bucket_start',
+    ...(grouped ? [series.groupBy ?? 'group', 'label'] : []),
+    'requests',
+    'errors',
+    'stream_requests',
+    'input_tokens',
+    'output_tokens',
+    'cached_input_tokens',
+    'cost_usd',
+  ];
+  const lines = series.items.map((item) =>
+    [
+      item.bucketStart,
+      ...(grouped ? [item.group ?? '', item.label ?? ''] : []),
+      item.requests,
+      item.errors,
+      item.streamRequests,
+      item.inputTokens,
+      item.outputTokens,
+      item.cachedInputTokens,
+      formatUsdMicros(BigInt(item.costMicros)),
+    ]
+      .map(csvField)
+      .join(','),
+  );
+  return `${[header.join(','), ...lines].join('\r\n')}\r\n`;
+}
