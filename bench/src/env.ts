@@ -61,3 +61,50 @@ export function loadBenchEnv(source: NodeJS.ProcessEnv = process.env): BenchEnv 
   }
   return parsed.data;
 }
+
+/** Raises a readable error for the first invalid option of a schema. */
+function parseOptions<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv, what: string): z.infer<S> {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid ${what} options:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+const seedUsageSchema = z.object({
+  /** The database to fill. Absent: a new throwaway database on TEST_DATABASE_URL's server (or postgres on 127.0.0.1). */
+  DATABASE_URL: z.url().optional(),
+  TEST_DATABASE_URL: z.url().default('postgresql://postgres@127.0.0.1:5432/postgres'),
+  /** Usage events to insert. */
+  SEED_EVENTS: count.default(5_000_000),
+  /** Spread evenly over this many days, ending now. */
+  SEED_DAYS: count.default(30),
+  /** Events per INSERT … SELECT statement (each also folds its events into both rollup tables). */
+  SEED_CHUNK: count.default(250_000),
+  SEED_KEYS: count.default(100),
+  SEED_TEAMS: count.default(10),
+});
+
+export type SeedUsageEnv = z.infer<typeof seedUsageSchema>;
+
+/** Options of `npm run seed:usage -w @switchyard/bench`. */
+export function loadSeedUsageEnv(source: NodeJS.ProcessEnv = process.env): SeedUsageEnv {
+  return parseOptions(seedUsageSchema, source, 'seed:usage');
+}
+
+const measureConsoleSchema = z.object({
+  /** A running dashboard. */
+  DASHBOARD_URL: z.url().default('http://127.0.0.1:3000'),
+  SWITCHYARD_ADMIN_TOKEN: z.string({ error: 'is required: the dashboard’s admin token' }).min(16),
+  /** Timed calls per endpoint (after MEASURE_WARMUP untimed ones). */
+  MEASURE_CALLS: count.default(50),
+  MEASURE_WARMUP: z.coerce.number().int().min(0).default(3),
+});
+
+export type MeasureConsoleEnv = z.infer<typeof measureConsoleSchema>;
+
+/** Options of `npm run measure:console -w @switchyard/bench`. */
+export function loadMeasureConsoleEnv(source: NodeJS.ProcessEnv = process.env): MeasureConsoleEnv {
+  return parseOptions(measureConsoleSchema, source, 'measure:console');
+}

@@ -4,6 +4,7 @@ export interface LatencySummary {
   mean: number;
   p50: number;
   p90: number;
+  p95: number;
   p99: number;
   p999: number;
   max: number;
@@ -19,6 +20,7 @@ export function latencySummary(samples: ArrayLike<number>): LatencySummary {
       mean: Number.NaN,
       p50: Number.NaN,
       p90: Number.NaN,
+      p95: Number.NaN,
       p99: Number.NaN,
       p999: Number.NaN,
       max: Number.NaN,
@@ -31,6 +33,7 @@ export function latencySummary(samples: ArrayLike<number>): LatencySummary {
     mean: sum / n,
     p50: at(0.5),
     p90: at(0.9),
+    p95: at(0.95),
     p99: at(0.99),
     p999: at(0.999),
     max: sorted[n - 1] as number,

@@ -109,8 +109,11 @@ async function sanityCheck(targets: Targets): Promise<void> {
   }
 }
 
+/** The machine's CPUs, read before the bench pins itself to a subset of them. */
+const MACHINE_CPUS = os.availableParallelism();
+
 function choosePinning(env: BenchEnv): { router: string; others: string } | null {
-  const cpus = os.availableParallelism();
+  const cpus = MACHINE_CPUS;
   if (env.BENCH_PIN === 'off' || cpus < 2 || !tasksetAvailable()) return null;
   return { router: '0', others: cpus === 2 ? '1' : `1-${cpus - 1}` };
 }
@@ -435,7 +438,7 @@ async function main(): Promise<number> {
       wallS: (finishedAt.getTime() - startedAt.getTime()) / 1000,
       machine: {
         node: process.version,
-        cpus: os.availableParallelism(),
+        cpus: MACHINE_CPUS,
         cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
         pinning,
         loadAvgAtStart,
