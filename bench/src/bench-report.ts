@@ -256,6 +256,11 @@ function notes(report: BenchReport): string[] {
   );
   lines.push(`usage: ${report.usage.detail}; rows by status ${JSON.stringify(report.usage.rowsByStatus)}`);
   lines.push(
+    report.options.BENCH_LIMITS === 'on'
+      ? 'budgets and limits: on (key and team RPM/TPM limits, hard budgets on key, team and global; none ever refuses)'
+      : 'budgets and limits: off (BENCH_LIMITS=off)',
+  );
+  lines.push(
     `method: ${report.rates[0]?.router.result.slices ?? 1} interleaved slices per run (D R, R D, …); pinning: ${report.machine.pinning}`,
   );
   lines.push(

@@ -44,6 +44,11 @@ const schema = z.object({
   BENCH_TTFB_DURATION_S: seconds.default(10),
   /** Pin the router to CPU 0 and the mock + load generator to the other CPUs with taskset (auto = when possible). */
   BENCH_PIN: z.enum(['auto', 'off']).default('auto'),
+  /**
+   * `on`: the bench key has generous RPM/TPM limits and hard budgets (key, team, global) that never refuse, so
+   * every routed request pays for its rate-limit and budget checks (worst-case cost, reservation, settlement).
+   */
+  BENCH_LIMITS: z.enum(['on', 'off']).default('on'),
   /** Run the router with `node --cpu-prof` and print its hot spots after the run. */
   BENCH_CPU_PROF: flag,
   /** Where JSON + markdown results go. */

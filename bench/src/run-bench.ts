@@ -3,6 +3,7 @@ import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { digestApiKey, newId } from '@switchyard/db';
 import { startTestPostgres } from '@switchyard/db/testing';
 import { ROOT, type Stack, startStack, UPSTREAM_MODEL, waitFor } from '@switchyard/testkit';
 import { request } from 'undici';
@@ -60,6 +61,55 @@ async function addTieredRoute(stack: Stack): Promise<void> {
 }
 
 /** The same tiny completion, once to the mock and once through the router (public model name, gateway key). */
+/** Limits no bench run can reach: checks run on every request, refusals never happen. */
+const UNREACHABLE_RPM = 100_000_000;
+const UNREACHABLE_TPM = 1_000_000_000;
+const UNREACHABLE_BUDGET_MICROS = 1_000_000_000_000n; // $1,000,000
+
+/**
+ * Puts the bench key under RPM/TPM limits (its own and its team's) and hard budgets on the key, its team and
+ * the whole gateway, all far above what the bench spends, then waits until the router enforces them (limited
+ * keys get `x-ratelimit-*` headers on every answer). Returns how many requests it got answered with 2xx.
+ */
+async function enableBudgetsAndLimits(stack: Stack): Promise<number> {
+  const key = await stack.prisma.apiKey.findUniqueOrThrow({ where: { digest: digestApiKey(stack.apiKey) } });
+  const team = await stack.prisma.team.create({
+    data: { id: newId('team'), name: 'bench', rpmLimit: UNREACHABLE_RPM, tpmLimit: UNREACHABLE_TPM },
+  });
+  await stack.prisma.apiKey.update({
+    where: { id: key.id },
+    data: { teamId: team.id, rpmLimit: UNREACHABLE_RPM, tpmLimit: UNREACHABLE_TPM },
+  });
+  const budgets = [
+    { scope: 'key', scopeId: key.id, period: 'monthly' },
+    { scope: 'team', scopeId: team.id, period: 'daily' },
+    { scope: 'global', scopeId: null, period: 'total' },
+  ] as const;
+  for (const budget of budgets) {
+    await stack.prisma.budget.create({
+      data: {
+        id: newId('bud'),
+        name: `bench ${budget.scope}`,
+        ...budget,
+        mode: 'hard',
+        limitMicros: UNREACHABLE_BUDGET_MICROS,
+      },
+    });
+  }
+  let answered = 0;
+  await waitFor('the router to enforce the bench limits', async () => {
+    const response = await fetch(`${stack.routerUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'chat-small', messages: MESSAGES }),
+    });
+    await response.arrayBuffer();
+    if (response.status >= 200 && response.status < 300) answered++;
+    return response.status === 200 && response.headers.has('x-ratelimit-limit-requests');
+  });
+  return answered;
+}
+
 function targetsFor(stack: Stack): Targets {
   const make = (url: string, key: string, model: string, stream: boolean): HttpTarget => ({
     url,
@@ -187,9 +237,10 @@ async function main(): Promise<number> {
     );
 
     await addTieredRoute(stack);
+    const limitProbes = env.BENCH_LIMITS === 'on' ? await enableBudgetsAndLimits(stack) : 0;
     const targets = targetsFor(stack);
     await sanityCheck(targets);
-    let routerOk = 2; // the two sanity requests
+    let routerOk = 2 + limitProbes; // the two sanity requests and those that waited for the limits
     let inFlightAtStop = 0;
     const failures = { direct: 0, router: 0, details: [] as string[] };
     const rss = new RssSampler(routerPid);

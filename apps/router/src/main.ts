@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { type ConfigSnapshot, RetryBudget, RetryTokens } from '@switchyard/core';
+import { RetryBudget, RetryTokens } from '@switchyard/core';
 import {
   createBudgetReportStore,
   createCredentialCipher,
@@ -20,7 +20,6 @@ import { startBudgetReporter } from './billing/budget-reporter';
 import type { BudgetStore } from './billing/budget-store';
 import { MemoryBudgetStore } from './billing/memory-budget-store';
 import { RedisBudgetStore } from './billing/redis-budget-store';
-import { warmTokenEstimator } from './billing/token-estimator';
 import { SnapshotStore } from './config/snapshot-store';
 import { loadRouterEnv } from './env';
 import { startActiveHealthChecks } from './failover/active-health-checks';
@@ -120,10 +119,6 @@ async function main(): Promise<void> {
     onLoad: (snapshot) => {
       health.syncAccounts(snapshot.accounts, Date.now());
       billing.sync(snapshot);
-      // The tokenizer's ranks (~100 MB of heap) roughly double every young-generation GC pause afterwards
-      // (measured: ~5 → ~10 ms per scavenge at 500 req/s), so they load only once something estimates tokens
-      // on every request: a budget or a TPM limit. Otherwise the first upstream reply without usage loads them.
-      if (needsTokenEstimates(snapshot)) warmTokenEstimator();
     },
     refreshIntervalMs: env.SNAPSHOT_REFRESH_MS,
     logger,
@@ -294,14 +289,3 @@ async function main(): Promise<void> {
 }
 
 void main();
-
-/** True when admission estimates prompt tokens on requests: any budget, or any key or team with a TPM limit. */
-function needsTokenEstimates(snapshot: ConfigSnapshot): boolean {
-  return (
-    snapshot.budgets.length > 0 ||
-    snapshot.keys.some(
-      (key) =>
-        key.rateLimit.tokensPerMinute !== null || (key.teamRateLimit?.tokensPerMinute ?? null) !== null,
-    )
-  );
-}

@@ -1,7 +1,7 @@
 import { generateApiKey, newId } from '@switchyard/db';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { estimatePromptTokens } from '../src/billing/token-estimator';
+import { promptTokenRateEstimate } from '../src/billing/token-estimator';
 import { SEEDED_MODEL, type Stack, startExtraRouter, startStack, waitFor } from './stack';
 
 let stack: Stack;
@@ -137,7 +137,7 @@ describe('RPM and TPM limits (one router, in memory)', () => {
     const probe = await call(stack.client(), { max_tokens: 20 });
     if (!probe.ok) throw new Error('probe failed');
     const actual = probe.totalTokens;
-    const reserved = estimatePromptTokens({ messages }) + 20;
+    const reserved = promptTokenRateEstimate({ messages }) + 20;
     expect(actual).toBeGreaterThan(0);
     expect(reserved).toBeGreaterThan(actual);
 

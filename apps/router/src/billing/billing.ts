@@ -22,7 +22,7 @@ import {
 } from '@switchyard/core';
 import type { Logger } from '../logger';
 import type { BudgetStore } from './budget-store';
-import { estimatePromptTokens } from './token-estimator';
+import { promptTokenUpperBound } from './token-estimator';
 
 /** Receives threshold crossings (stored once across routers, then sent to the budget's webhook). */
 export interface BudgetAlertSink {
@@ -137,7 +137,7 @@ export class Billing {
     const budgetIds = this.budgetsFor(input.key);
     let reservationId: string | null = NO_TICKET_RESERVATION;
     if (budgetIds.length > 0) {
-      const promptTokens = estimatePromptTokens(chat.body);
+      const promptTokens = promptTokenUpperBound(chat.body);
       const requested = requestMaxTokens(chat.body);
       let worst = 0n;
       for (const target of reachableTargets(table, route)) {

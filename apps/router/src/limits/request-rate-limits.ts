@@ -7,7 +7,7 @@ import {
   rateLimitHeaders,
   type TokenUsage,
 } from '@switchyard/core';
-import { estimatePromptTokens } from '../billing/token-estimator';
+import { promptTokenRateEstimate } from '../billing/token-estimator';
 import type { Logger } from '../logger';
 import type { MemoryRateLimitStore } from './memory-rate-limit-store';
 import type { RateLimitStore } from './rate-limit-store';
@@ -177,7 +177,7 @@ function buildKeyLimits(key: ApiKeyRecord): KeyLimits | null {
 
 /** Prompt estimate plus the output bound the request set, or a default capped to what the TPM can hold. */
 function reservation(body: Record<string, unknown>, tightestTpm: number): number {
-  const input = estimatePromptTokens(body);
+  const input = promptTokenRateEstimate(body);
   const requested = body.max_tokens ?? body.max_completion_tokens;
   if (typeof requested === 'number' && Number.isSafeInteger(requested) && requested > 0) {
     return input + requested;
