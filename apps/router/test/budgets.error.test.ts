@@ -156,7 +156,8 @@ describe('hard budget: atomic reservation', () => {
 describe('soft budget: alerts', () => {
   let hook: Server;
   let hookUrl: string;
-  const received: { threshold: number; spentUsd: string; budget: { name: string } }[] = [];
+  const received: { alertId: string; threshold: number; spentUsd: string; budget: { name: string } }[] = [];
+  const failedOnce = new Set<string>();
 
   beforeAll(async () => {
     hook = createServer((req, res) => {
@@ -165,7 +166,14 @@ describe('soft budget: alerts', () => {
         body += chunk.toString();
       });
       req.on('end', () => {
-        received.push(JSON.parse(body));
+        const alert = JSON.parse(body);
+        received.push(alert);
+        // A webhook that is down for its first delivery: the router must retry it.
+        if (alert.budget.name === 'flaky hook' && !failedOnce.has(alert.alertId)) {
+          failedOnce.add(alert.alertId);
+          res.writeHead(503).end();
+          return;
+        }
         res.writeHead(204).end();
       });
     });
@@ -206,10 +214,41 @@ describe('soft budget: alerts', () => {
       [100, 100_000n, 100_000n],
     ]);
     expect(alerts.every((a) => a.periodStart.getTime() === 0)).toBe(true);
-    expect(received.map((r) => [r.threshold, r.spentUsd, r.budget.name]).sort()).toEqual([
+    expect(
+      received
+        .filter((r) => r.budget.name === 'soft ten cents')
+        .map((r) => [r.threshold, r.spentUsd, r.budget.name])
+        .sort(),
+    ).toEqual([
       [100, '0.10', 'soft ten cents'],
       [50, '0.05', 'soft ten cents'],
       [80, '0.10', 'soft ten cents'],
+    ]);
+  });
+
+  it('retries a webhook that failed until it takes the alert', async () => {
+    const key = await budgetedKey({
+      name: 'flaky hook',
+      mode: 'soft',
+      limitMicros: 100_000n,
+      webhookUrl: hookUrl,
+    });
+    // One $0.05 request: exactly the 50% threshold.
+    expect((await call(stack.client(key.plaintext), 'budget-model')).ok).toBe(true);
+    const alert = await waitFor(
+      'the 50% alert to be delivered on a retry',
+      async () =>
+        stack.prisma.budgetAlert.findFirst({
+          where: { budgetId: key.budgetId, deliveredAt: { not: null } },
+        }),
+      { timeoutMs: 10_000 },
+    );
+    expect(alert.threshold).toBe(50);
+    // The first POST got 503, the retry 204: two deliveries of the same alert, and no other.
+    const posts = received.filter((r) => r.budget.name === 'flaky hook');
+    expect(posts.map((r) => [r.alertId, r.threshold])).toEqual([
+      [alert.id, 50],
+      [alert.id, 50],
     ]);
   });
 });

@@ -7,8 +7,12 @@ export interface BudgetAlertsOptions {
   repository: Pick<BudgetReportStore, 'recordAlert' | 'markDelivered'>;
   logger: Logger;
   webhookTimeoutMs: number;
+  /** Waits before each retry of a webhook that failed or answered non-2xx. Default 1 s, 5 s, 30 s, 2 min. */
+  retryDelaysMs?: readonly number[];
   now?: () => number;
 }
+
+const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1_000, 5_000, 30_000, 120_000];
 
 /** The JSON a budget's webhook receives. Money as decimal USD strings and integer micro-USD. */
 export interface BudgetAlertPayload {
@@ -28,12 +32,15 @@ export interface BudgetAlertPayload {
 /**
  * Budget alerts off the request path: each crossing is inserted into `budget_alerts`, whose unique
  * (budget, period_start, threshold) makes exactly one router instance win it; the winner POSTs the JSON to
- * the budget's webhook (fire-and-forget, bounded by a timeout) and records `delivered_at` on a 2xx. Nothing
- * here is awaited by a request, and failures are logged, never thrown.
+ * the budget's webhook (fire-and-forget, bounded by a timeout) and records `delivered_at` on a 2xx, retrying
+ * a failed delivery with backoff until shutdown. An alert that was never delivered stays in the console with
+ * no `delivered_at`. Nothing here is awaited by a request, and failures are logged, never thrown.
  */
 export class BudgetAlerts implements BudgetAlertSink {
   private readonly options: BudgetAlertsOptions;
   private readonly pending = new Set<Promise<void>>();
+  /** Aborted at shutdown: retries still waiting give up (their alerts stay undelivered in the console). */
+  private readonly closing = new AbortController();
 
   constructor(options: BudgetAlertsOptions) {
     this.options = options;
@@ -51,8 +58,9 @@ export class BudgetAlerts implements BudgetAlertSink {
     void task.finally(() => this.pending.delete(task));
   }
 
-  /** Waits for alerts in flight (shutdown). */
+  /** Waits for alerts in flight and cancels pending retries (shutdown). */
   async drain(): Promise<void> {
+    this.closing.abort();
     await Promise.allSettled([...this.pending]);
   }
 
@@ -91,6 +99,26 @@ export class BudgetAlerts implements BudgetAlertSink {
       periodEnd: crossing.periodEnd >= END_OF_TIME ? null : new Date(crossing.periodEnd).toISOString(),
       at: new Date(crossing.at).toISOString(),
     };
+    const delays = this.options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    for (let attempt = 0; ; attempt++) {
+      const failure = await this.post(webhookUrl, payload);
+      if (failure === null) {
+        await repository.markDelivered(alertId, now());
+        return;
+      }
+      const delay = delays[attempt];
+      logger.warn('budget alert webhook failed', {
+        alertId,
+        attempt: attempt + 1,
+        error: failure,
+        retryInMs: delay === undefined || this.closing.signal.aborted ? null : delay,
+      });
+      if (delay === undefined || !(await this.sleep(delay))) return;
+    }
+  }
+
+  /** POSTs the alert; null on a 2xx, otherwise what went wrong. */
+  private async post(webhookUrl: string, payload: BudgetAlertPayload): Promise<string | null> {
     try {
       const res = await fetch(webhookUrl, {
         method: 'POST',
@@ -99,13 +127,27 @@ export class BudgetAlerts implements BudgetAlertSink {
         signal: AbortSignal.timeout(this.options.webhookTimeoutMs),
       });
       await res.body?.cancel();
-      if (res.status >= 200 && res.status < 300) await repository.markDelivered(alertId, now());
-      else logger.warn('budget alert webhook refused the alert', { alertId, status: res.status });
+      return res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}`;
     } catch (error) {
-      logger.warn('budget alert webhook failed', {
-        alertId,
-        error: error instanceof Error ? error.message : String(error),
-      });
+      return error instanceof Error ? error.message : String(error);
     }
+  }
+
+  /** Resolves true after `ms`, or false at once when shutdown starts first. */
+  private sleep(ms: number): Promise<boolean> {
+    const signal = this.closing.signal;
+    if (signal.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, ms);
+      timer.unref();
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
   }
 }
