@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { generateApiKey, newId } from '@switchyard/db';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, setMockFaults, startExtraRouter, startStack, waitFor } from './stack';
+import { mockStats, type Stack, setMockFaults, startExtraRouter, startStack, waitFor } from './stack';
 
 let stack: Stack;
 
@@ -284,5 +284,33 @@ describe.skipIf(!process.env.REDIS_URL)('hard budget shared by two routers (need
     expect(onFirst + onSecond).toBe(20);
     expect(race.filter((o) => !o.ok && o.code === 'budget_exceeded')).toHaveLength(180);
     expect(await recordedSpend(key.id, 200)).toBe(1_000_000n);
+  });
+});
+
+describe('hard budget while Redis is unreachable', () => {
+  const unreachable = 'redis://127.0.0.1:1';
+  afterAll(async () => {
+    await stack.restartRouter({});
+  });
+
+  it('closed: a budgeted request is refused with 503 before any upstream call; others are served', async () => {
+    await stack.restartRouter({ REDIS_URL: unreachable, LIMITS_REDIS_FAILURE_POLICY: 'closed' });
+    const key = await budgetedKey({ name: 'redis closed', mode: 'hard', limitMicros: 1_000_000n });
+    const before = await mockStats(stack);
+    const outcome = await call(stack.client(key.plaintext), 'budget-model');
+    expect(outcome).toMatchObject({ ok: false, status: 503, code: 'usage_unavailable' });
+    expect((await mockStats(stack)).requests).toBe(before.requests);
+    // A key no budget applies to does not depend on Redis.
+    expect((await call(stack.client(), 'budget-model')).ok).toBe(true);
+  });
+
+  it('open: served, and the hard budget still holds in this instance', async () => {
+    await stack.restartRouter({ REDIS_URL: unreachable, LIMITS_REDIS_FAILURE_POLICY: 'open' });
+    const key = await budgetedKey({ name: 'redis open', mode: 'hard', limitMicros: 100_000n });
+    const client = stack.client(key.plaintext);
+    const outcomes: Outcome[] = [];
+    for (let i = 0; i < 3; i++) outcomes.push(await call(client, 'budget-model'));
+    expect(outcomes.map((o) => (o.ok ? 200 : o.status))).toEqual([200, 200, 429]);
+    expect(await recordedSpend(key.id, 3)).toBe(100_000n);
   });
 });
