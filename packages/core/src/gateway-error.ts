@@ -26,9 +26,7 @@ export type GatewayErrorCode =
   | 'budget_exceeded'
   /** The caller's key or team is over its RPM/TPM limit. */
   | 'rate_limited'
-  /** Usage records cannot be stored (database down and the local spill file full): paid requests stop. */
-  | 'spill_full'
-  /** Usage cannot be recorded or checked for another reason; refused rather than served unaccounted. */
+  /** Budgets or rate limits cannot be checked right now; refused rather than served unaccounted. */
   | 'usage_unavailable';
 
 const STATUS: Record<GatewayErrorCode, number> = {
@@ -51,7 +49,6 @@ const STATUS: Record<GatewayErrorCode, number> = {
   price_missing: 503,
   budget_exceeded: 429,
   rate_limited: 429,
-  spill_full: 503,
   usage_unavailable: 503,
 };
 

@@ -27,15 +27,20 @@ export interface PricedProvider {
  * so re-pricing a past request with its own time gives the price it was billed at.
  */
 export class PriceBook {
-  /** provider id + model → rows, newest first. */
-  private readonly own = new Map<string, PriceRecord[]>();
+  /** provider id → model → rows, newest first (nested, so a lookup builds no composite key). */
+  private readonly own = new Map<string, Map<string, PriceRecord[]>>();
   /** model → vendor → rows, newest first; vendors sorted by name. */
   private readonly catalog = new Map<string, Map<string, PriceRecord[]>>();
 
   constructor(prices: readonly PriceRecord[]) {
     for (const price of prices) {
       if (price.providerId !== null) {
-        push(this.own, `${price.providerId}\u0000${price.model}`, price);
+        let models = this.own.get(price.providerId);
+        if (!models) {
+          models = new Map();
+          this.own.set(price.providerId, models);
+        }
+        push(models, price.model, price);
         continue;
       }
       let vendors = this.catalog.get(price.model);
@@ -45,7 +50,7 @@ export class PriceBook {
       }
       push(vendors, price.vendor ?? '', price);
     }
-    for (const list of this.own.values()) list.sort(newestFirst);
+    for (const models of this.own.values()) for (const list of models.values()) list.sort(newestFirst);
     for (const [model, vendors] of this.catalog) {
       for (const list of vendors.values()) list.sort(newestFirst);
       this.catalog.set(model, new Map([...vendors].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
@@ -54,7 +59,7 @@ export class PriceBook {
 
   /** The row in force for `model` at `provider` at `at` (epoch ms), or undefined when nothing prices it. */
   resolve(provider: PricedProvider, model: string, at: number): PriceRecord | undefined {
-    const own = inForce(this.own.get(`${provider.id}\u0000${model}`), at);
+    const own = inForce(this.own.get(provider.id)?.get(model), at);
     if (own) return own;
     const vendors = this.catalog.get(model);
     if (!vendors) return undefined;

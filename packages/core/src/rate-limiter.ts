@@ -68,8 +68,7 @@ const MINUTE_MS = 60_000;
 /** Bucket levels are kept in unit·ms: units × this. */
 export const RATE_LIMIT_SCALE = MINUTE_MS;
 /** Limits above this would overflow exact integer arithmetic once scaled. */
-export const RATE_LIMIT_MAX = 100_000_000_000;
-const MAX_LIMIT = RATE_LIMIT_MAX;
+const MAX_LIMIT = 100_000_000_000;
 
 /**
  * RPM and TPM limits for one router process, as token buckets: each (subject, dimension) bucket holds up
@@ -109,6 +108,7 @@ export class RateLimiter {
     for (const subject of distinct(subjects)) {
       const limit = subject.rule.tokensPerMinute;
       if (limit === null) continue;
+      checkLimit(subject, 'tokens', limit);
       const bucket = this.bucket(subject, 'tokens', limit, now);
       bucket.level = Math.min(bucket.capacity * MINUTE_MS, bucket.level - delta * MINUTE_MS);
     }
@@ -118,11 +118,13 @@ export class RateLimiter {
   peek(subject: RateLimitSubject, now: number): RateLimitState[] {
     const out: RateLimitState[] = [];
     if (subject.rule.requestsPerMinute !== null) {
+      checkLimit(subject, 'requests', subject.rule.requestsPerMinute);
       out.push(
         state(subject, 'requests', this.bucket(subject, 'requests', subject.rule.requestsPerMinute, now)),
       );
     }
     if (subject.rule.tokensPerMinute !== null) {
+      checkLimit(subject, 'tokens', subject.rule.tokensPerMinute);
       out.push(state(subject, 'tokens', this.bucket(subject, 'tokens', subject.rule.tokensPerMinute, now)));
     }
     return out;
@@ -146,17 +148,13 @@ export class RateLimiter {
     return this.buckets.size;
   }
 
+  /** The bucket of a limit already checked by {@link checkLimit}, refilled to `now`. */
   private bucket(
     subject: RateLimitSubject,
     dimension: RateLimitDimension,
     limit: number,
     now: number,
   ): Bucket {
-    if (!Number.isSafeInteger(limit) || limit <= 0 || limit > MAX_LIMIT) {
-      throw new RangeError(
-        `RateLimiter: ${dimension} per minute for ${subject.scope} ${subject.id} must be an integer from 1 to ${MAX_LIMIT}; got ${limit}.`,
-      );
-    }
     const key = `${subject.scope}\u0000${subject.id}\u0000${dimension}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
@@ -199,11 +197,7 @@ export function rateLimitChecks(subjects: readonly RateLimitSubject[], tokens: n
       ['tokens', subject.rule.tokensPerMinute, tokens],
     ] as const) {
       if (limit === null) continue;
-      if (!Number.isSafeInteger(limit) || limit <= 0 || limit > MAX_LIMIT) {
-        throw new RangeError(
-          `RateLimiter: ${dimension} per minute for ${subject.scope} ${subject.id} must be an integer from 1 to ${MAX_LIMIT}; got ${limit}.`,
-        );
-      }
+      checkLimit(subject, dimension, limit);
       checks.push({ subject, dimension, limit, cost });
     }
   }
@@ -247,6 +241,14 @@ export function decideRateLimit(checks: readonly (RateLimitCheck & { level: numb
   };
   if (denial) return { ...denial, requests: tightest('requests'), tokens: tightest('tokens') };
   return { allowed: true, requests: tightest('requests'), tokens: tightest('tokens') };
+}
+
+function checkLimit(subject: RateLimitSubject, dimension: RateLimitDimension, limit: number): void {
+  if (!Number.isSafeInteger(limit) || limit <= 0 || limit > MAX_LIMIT) {
+    throw new RangeError(
+      `RateLimiter: ${dimension} per minute for ${subject.scope} ${subject.id} must be an integer from 1 to ${MAX_LIMIT}; got ${limit}.`,
+    );
+  }
 }
 
 function refill(bucket: Bucket, now: number): void {

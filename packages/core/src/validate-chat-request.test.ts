@@ -34,7 +34,7 @@ describe('validateChatRequest', () => {
     const body = { model: 'm', messages, tools: [{ type: 'function' }], unknown_field: 1, max_tokens: 5 };
     expect(validateChatRequest(body)).toEqual({
       ok: true,
-      value: { model: 'm', stream: false, includeUsage: false, body },
+      value: { model: 'm', stream: false, includeUsage: false, maxTokens: 5, body },
     });
     const streamed = validateChatRequest({
       model: 'm',

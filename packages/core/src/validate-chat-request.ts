@@ -6,6 +6,8 @@ export interface ChatRequest {
   stream: boolean;
   /** The caller asked for the final usage chunk in a stream. */
   includeUsage: boolean;
+  /** `max_tokens` (or `max_completion_tokens`), or null when unset or too large to be an exact integer. */
+  maxTokens: number | null;
   /** The parsed body, forwarded (with the model replaced) to the upstream. */
   body: Record<string, unknown>;
 }
@@ -59,6 +61,7 @@ export function validateChatRequest(body: unknown): Result<ChatRequest> {
     model,
     stream: stream === true,
     includeUsage: stream === true && isObject(streamOptions) && streamOptions.include_usage === true,
+    maxTokens: Number.isSafeInteger(maxTokens) ? (maxTokens as number) : null,
     body,
   });
 }

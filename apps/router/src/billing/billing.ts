@@ -1,12 +1,10 @@
 import {
   type ApiKeyRecord,
-  type BudgetRecord,
   budgetExceededError,
   type ChatRequest,
   type CompiledRoute,
   type ConfigSnapshot,
   comparablePriceMicros,
-  DEFAULT_ROUTE_POLICIES,
   estimateWorstCaseCost,
   fail,
   type GatewayError,
@@ -15,10 +13,10 @@ import {
   type PriceRecord,
   type ResolvedTarget,
   type Result,
+  type RoutePolicy,
   type RoutingTable,
   resolveOutputTokenBound,
   type ThresholdCrossing,
-  type TrafficClass,
 } from '@switchyard/core';
 import type { Logger } from '../logger';
 import type { BudgetStore } from './budget-store';
@@ -59,6 +57,7 @@ export interface BillingTicket {
 }
 
 const NO_TICKET_RESERVATION = null;
+const NO_BUDGETS: readonly string[] = Object.freeze([]);
 
 /** Added to a request's total deadline for its reservation lease: settlement runs after the last byte. */
 export const LEASE_MARGIN_MS = 30_000;
@@ -70,8 +69,10 @@ export const LEASE_MARGIN_MS = 30_000;
  */
 export class Billing {
   private readonly options: BillingOptions;
-  /** "key:<id>" / "team:<id>" / "global" → budget ids, from the latest snapshot. */
-  private byScope = new Map<string, string[]>();
+  /** Budget ids by scope, from the latest snapshot: key id → ids, team id → ids, and the global ones. */
+  private byKey = new Map<string, string[]>();
+  private byTeam = new Map<string, string[]>();
+  private global: string[] = [];
   private webhooks = new Map<string, string | null>();
   private warnedOpen = false;
 
@@ -81,26 +82,37 @@ export class Billing {
 
   /** Applies a snapshot's budgets (called for every snapshot loaded, before the hot path sees it). */
   sync(snapshot: ConfigSnapshot): void {
-    const byScope = new Map<string, string[]>();
+    const byKey = new Map<string, string[]>();
+    const byTeam = new Map<string, string[]>();
+    const global: string[] = [];
     const webhooks = new Map<string, string | null>();
     for (const budget of snapshot.budgets) {
-      const scopeKey = scopeKeyOf(budget);
-      const list = byScope.get(scopeKey);
-      if (list) list.push(budget.definition.id);
-      else byScope.set(scopeKey, [budget.definition.id]);
-      webhooks.set(budget.definition.id, budget.webhookUrl);
+      const { id, scope, scopeId } = budget.definition;
+      if (scope === 'global') global.push(id);
+      else {
+        const byScope = scope === 'key' ? byKey : byTeam;
+        const list = byScope.get(scopeId ?? '');
+        if (list) list.push(id);
+        else byScope.set(scopeId ?? '', [id]);
+      }
+      webhooks.set(id, budget.webhookUrl);
     }
-    this.byScope = byScope;
+    this.byKey = byKey;
+    this.byTeam = byTeam;
+    this.global = global;
     this.webhooks = webhooks;
     this.options.store.sync(snapshot.budgets, snapshot.loadedAt);
   }
 
-  /** The enabled budgets a key's requests count against: its own, its team's, and the global ones. */
-  budgetsFor(key: ApiKeyRecord): string[] {
-    const ids = [...(this.byScope.get(`key:${key.id}`) ?? [])];
-    if (key.teamId !== null) ids.push(...(this.byScope.get(`team:${key.teamId}`) ?? []));
-    ids.push(...(this.byScope.get('global') ?? []));
-    return ids;
+  /**
+   * The enabled budgets a key's requests count against: its own, its team's, and the global ones. A key
+   * none applies to (the common case) costs two map reads and no allocation.
+   */
+  budgetsFor(key: ApiKeyRecord): readonly string[] {
+    const own = this.byKey.get(key.id);
+    const team = key.teamId === null ? undefined : this.byTeam.get(key.teamId);
+    if (!own && !team && this.global.length === 0) return NO_BUDGETS;
+    return [...(own ?? []), ...(team ?? []), ...this.global];
   }
 
   /**
@@ -113,7 +125,8 @@ export class Billing {
     table: RoutingTable;
     route: CompiledRoute;
     chat: ChatRequest;
-    trafficClass: TrafficClass;
+    /** The request's policy (its route's for its traffic class); its total deadline bounds the lease. */
+    policy: RoutePolicy;
     at: number;
   }): Promise<Result<BillingTicket, GatewayError>> {
     const { table, route, chat, at } = input;
@@ -138,21 +151,19 @@ export class Billing {
     let reservationId: string | null = NO_TICKET_RESERVATION;
     if (budgetIds.length > 0) {
       const promptTokens = promptTokenUpperBound(chat.body);
-      const requested = requestMaxTokens(chat.body);
       let worst = 0n;
       for (const target of reachableTargets(table, route)) {
         const price = priceOf(target);
         if (!price) continue;
         const bound = resolveOutputTokenBound(
-          requested,
+          chat.maxTokens,
           price.maxOutputTokens,
           this.options.defaultMaxOutputTokens,
         );
         const cost = estimateWorstCaseCost(price.sheet, promptTokens, bound);
         if (cost > worst) worst = cost;
       }
-      const policy = route.route.policies[input.trafficClass] ?? DEFAULT_ROUTE_POLICIES[input.trafficClass];
-      const leaseMs = this.options.leaseMs ?? policy.timeouts.totalMs + LEASE_MARGIN_MS;
+      const leaseMs = this.options.leaseMs ?? input.policy.timeouts.totalMs + LEASE_MARGIN_MS;
       const result = await this.options.store.reserve(budgetIds, worst, leaseMs, at);
       if (result.kind === 'refused') return fail(budgetExceededError(result.budget, result.remainingMicros));
       if (result.kind === 'unavailable') {
@@ -192,13 +203,14 @@ export class Billing {
       filterPlan: (plan, route) => {
         let out = plan;
         if (route.route.missingPricePolicy === 'block') out = out.filter((t) => priceOf(t) !== undefined);
+        if (requested.route.allowCostlierFallback) return out;
         if (primary === undefined) {
           const first = out[0];
           const price = first ? priceOf(first) : undefined;
           primary = price ? comparablePriceMicros(price) : null;
         }
         const cap = primary;
-        if (!requested.route.allowCostlierFallback && cap !== null) {
+        if (cap !== null) {
           // An unpriced target is not known to cost more; the missing-price policy decides about it.
           out = out.filter((t) => {
             const price = priceOf(t);
@@ -228,17 +240,6 @@ export class Billing {
       },
     };
   }
-}
-
-function scopeKeyOf(budget: BudgetRecord): string {
-  const { scope, scopeId } = budget.definition;
-  return scope === 'global' ? 'global' : `${scope}:${scopeId ?? ''}`;
-}
-
-/** max_tokens / max_completion_tokens of a validated body, or null. */
-function requestMaxTokens(body: Record<string, unknown>): number | null {
-  const value = body.max_tokens ?? body.max_completion_tokens;
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
 }
 
 /**

@@ -23,12 +23,7 @@ export function priceUsage(
   if (!served || !usage) return FREE;
   const price = book.resolve(served.provider, served.target.upstreamModel, at);
   if (!price) return { costMicros: 0n, unpriced: true };
-  const cost = computeCost(price.sheet, {
-    inputTokens: usage.inputTokens,
-    cachedInputTokens: usage.cachedInputTokens,
-    cacheWriteTokens: usage.cacheWriteTokens ?? 0,
-    outputTokens: usage.outputTokens,
-    reasoningTokens: usage.reasoningTokens ?? 0,
-  });
+  // TokenUsage is a BillableUsage: the same fields, an omitted part counting as 0.
+  const cost = computeCost(price.sheet, usage);
   return { costMicros: cost.micros, unpriced: cost.missing.length > 0 };
 }

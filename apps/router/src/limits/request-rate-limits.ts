@@ -1,5 +1,6 @@
 import {
   type ApiKeyRecord,
+  type ChatRequest,
   type GatewayError,
   gatewayError,
   type RateLimitDecision,
@@ -70,14 +71,10 @@ export class RequestRateLimits {
   constructor(private readonly options: RequestRateLimitsOptions) {}
 
   /** Checks and reserves; synchronous unless the shared Redis store is consulted. */
-  admit(
-    key: ApiKeyRecord,
-    body: Record<string, unknown>,
-    now: number,
-  ): RateLimitResult | Promise<RateLimitResult> {
+  admit(key: ApiKeyRecord, chat: ChatRequest, now: number): RateLimitResult | Promise<RateLimitResult> {
     const limits = this.limitsOf(key);
     if (limits === null) return UNLIMITED;
-    const tokens = limits.tightestTpm === null ? 0 : reservation(body, limits.tightestTpm);
+    const tokens = limits.tightestTpm === null ? 0 : reservation(chat, limits.tightestTpm);
     const { redis } = this.options;
     if (!redis)
       return admission(
@@ -176,12 +173,9 @@ function buildKeyLimits(key: ApiKeyRecord): KeyLimits | null {
 }
 
 /** Prompt estimate plus the output bound the request set, or a default capped to what the TPM can hold. */
-function reservation(body: Record<string, unknown>, tightestTpm: number): number {
-  const input = promptTokenRateEstimate(body);
-  const requested = body.max_tokens ?? body.max_completion_tokens;
-  if (typeof requested === 'number' && Number.isSafeInteger(requested) && requested > 0) {
-    return input + requested;
-  }
+function reservation(chat: ChatRequest, tightestTpm: number): number {
+  const input = promptTokenRateEstimate(chat.body);
+  if (chat.maxTokens !== null) return input + chat.maxTokens;
   return Math.min(input + DEFAULT_OUTPUT_TOKENS, Math.max(input, tightestTpm));
 }
 

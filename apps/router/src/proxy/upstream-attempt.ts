@@ -121,7 +121,7 @@ export async function upstreamAttempt(ctx: RouterContext, req: AttemptRequest): 
 }
 
 /** Classifies a thrown error: the client leaving, the deadline, or the upstream's transport. */
-export function attemptFailure(error: unknown, signal: AbortSignal, answered: boolean): UpstreamFailure {
+function attemptFailure(error: unknown, signal: AbortSignal, answered: boolean): UpstreamFailure {
   if (signal.aborted) {
     return signal.reason === DEADLINE_EXCEEDED
       ? { errorClass: 'timeout', retryable: true }

@@ -164,18 +164,12 @@ export async function v1ChatCompletions(
     );
   }
 
-  let rateLimit = ctx.rateLimits.admit(key, chat.body, createdAt);
+  let rateLimit = ctx.rateLimits.admit(key, chat, createdAt);
   if (rateLimit instanceof Promise) rateLimit = await rateLimit;
   if (!rateLimit.ok) return reject(rateLimit.error, chat.model, route.route.id, rateLimit.headers);
 
-  const admitted = await ctx.billing.admit({
-    key,
-    table,
-    route,
-    chat,
-    trafficClass: trafficClass.value,
-    at: createdAt,
-  });
+  const policy = effectivePolicy(route, trafficClass.value, ctx.limits.maxAttempts);
+  const admitted = await ctx.billing.admit({ key, table, route, chat, policy, at: createdAt });
   if (!admitted.ok) {
     ctx.rateLimits.settle(rateLimit, null, false, ctx.now());
     return reject(admitted.error, chat.model, route.route.id);
@@ -191,6 +185,7 @@ export async function v1ChatCompletions(
     route,
     table,
     trafficClass: trafficClass.value,
+    policy,
     attempts,
     startedAt,
   });
@@ -225,6 +220,8 @@ interface ForwardRequest {
   route: CompiledRoute;
   table: RoutingTable;
   trafficClass: TrafficClass;
+  /** The requested route's policy for the traffic class, maxAttempts capped by ROUTER_MAX_ATTEMPTS. */
+  policy: RoutePolicy;
   /** Filled with every upstream attempt, in order. */
   attempts: AttemptRecord[];
   startedAt: number;
@@ -241,9 +238,8 @@ type LastFailure = FailedAttempt & { outcome: Extract<AttemptOutcome, { kind: 'f
  * event reaches the client.
  */
 async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequest): Promise<Settlement> {
-  const { chat, attempts, startedAt } = req;
+  const { chat, attempts, startedAt, policy } = req;
   const { health, retryBudget, retryTokens } = ctx.failover;
-  const policy = effectivePolicy(req.route, req.trafficClass, ctx.limits.maxAttempts);
   const deadline = ctx.now() + policy.timeouts.totalMs;
 
   const abort = new AbortController();
@@ -403,13 +399,7 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
       outcome.attempt.ttftMs = ttftMs;
       outcome.attempt.latencyMs = Math.round(performance.now() - sentAt);
       const known = streamUsage(relayed, adapter, chat.body);
-      if (abort.signal.aborted && abort.signal.reason !== DEADLINE_EXCEEDED) {
-        outcome.response.body.destroy();
-        outcome.attempt.errorClass = 'client_cancelled';
-        learn(ctx, resolved, outcome.attempt, null);
-        return cancelled(resolved, known.usage, ttftMs, known.estimated);
-      }
-      if (res.destroyed) {
+      if ((abort.signal.aborted && abort.signal.reason !== DEADLINE_EXCEEDED) || res.destroyed) {
         outcome.response.body.destroy();
         outcome.attempt.errorClass = 'client_cancelled';
         learn(ctx, resolved, outcome.attempt, null);
