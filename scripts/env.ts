@@ -40,6 +40,8 @@ const startSchema = z.object({
   ROUTER_PUBLIC_URL: optionalText.pipe(z.url().optional()),
   SWITCHYARD_ADMIN_EMAIL: z.email('must be an email address').default('admin@switchyard.local'),
   SWITCHYARD_ADMIN_PASSWORD: optionalText.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
+  /** Passed to the router as is (it validates it); absent: `usage-spill` under the data dir. */
+  USAGE_SPILL_DIR: z.string().optional(),
 });
 
 export type StartEnv = z.infer<typeof startSchema>;

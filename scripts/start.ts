@@ -217,7 +217,7 @@ async function main(env: StartEnv): Promise<void> {
       DATABASE_URL: databaseUrl,
       ROUTER_PORT: String(env.ROUTER_PORT),
       SWITCHYARD_MASTER_KEY: secrets.masterKey,
-      USAGE_SPILL_DIR: process.env.USAGE_SPILL_DIR ?? path.join(dataDir, 'usage-spill'),
+      USAGE_SPILL_DIR: env.USAGE_SPILL_DIR ?? path.join(dataDir, 'usage-spill'),
     },
   });
   startChild(

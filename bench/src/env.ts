@@ -59,15 +59,10 @@ export type BenchEnv = z.infer<typeof schema>;
 
 /** Validates the bench options once at start-up; the only reader of process.env in bench/. */
 export function loadBenchEnv(source: NodeJS.ProcessEnv = process.env): BenchEnv {
-  const parsed = schema.safeParse(source);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid bench options:\n${lines.join('\n')}`);
-  }
-  return parsed.data;
+  return parseOptions(schema, source, 'bench');
 }
 
-/** Raises a readable error for the first invalid option of a schema. */
+/** Raises a readable error naming every invalid option of a schema. */
 function parseOptions<S extends z.ZodType>(schema: S, source: NodeJS.ProcessEnv, what: string): z.infer<S> {
   const parsed = schema.safeParse(source);
   if (!parsed.success) {

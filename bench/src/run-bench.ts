@@ -60,7 +60,6 @@ async function addTieredRoute(stack: Stack): Promise<void> {
   await stack.addRoute({ publicModel: TIERED_MODEL, targets });
 }
 
-/** The same tiny completion, once to the mock and once through the router (public model name, gateway key). */
 /** Limits no bench run can reach: checks run on every request, refusals never happen. */
 const UNREACHABLE_RPM = 100_000_000;
 const UNREACHABLE_TPM = 1_000_000_000;
@@ -110,6 +109,7 @@ async function enableBudgetsAndLimits(stack: Stack): Promise<number> {
   return answered;
 }
 
+/** The same tiny completion, once to the mock and once through the router (public model name, gateway key). */
 function targetsFor(stack: Stack): Targets {
   const make = (url: string, key: string, model: string, stream: boolean): HttpTarget => ({
     url,

@@ -5,10 +5,10 @@
 //   npm run seed:usage -w @switchyard/bench                                     # a new throwaway database
 //
 // Events are generated in SQL (generate_series), never shipped from Node: each chunk is one statement that inserts
-// its events and folds exactly those events into both rollup tables (data-modifying CTEs), the same fold the
-// router does as events land. Keys, teams and providers exist as rows so the console shows their names.
+// its events and folds exactly those events into both rollup tables (data-modifying CTEs) with the router's own
+// fold (usageRollupUpsertSql). Keys, teams and providers exist as rows so the console shows their names.
 import { performance } from 'node:perf_hooks';
-import { applyMigrations, createPrismaClient } from '@switchyard/db';
+import { applyMigrations, createPrismaClient, usageRollupUpsertSql } from '@switchyard/db';
 import { createTestDatabase } from '@switchyard/db/testing';
 import { loadSeedUsageEnv } from './env';
 
@@ -81,25 +81,6 @@ async function seedDimensions(prisma: Prisma): Promise<void> {
   }
 }
 
-/** Folds the events the chunk inserted (`ins`) into one rollup table at one bucket size. */
-function rollupFold(table: string, unit: 'hour' | 'day'): string {
-  return `INSERT INTO ${table} AS r (bucket_start, key_id, team_id, model, provider_id, status, environment,
-  requests, stream_requests, input_tokens, output_tokens, cached_input_tokens, cost_micros, latency_ms_sum,
-  latency_ms_max, ttft_ms_sum, ttft_count)
-SELECT date_trunc('${unit}', created_at, 'UTC'), coalesce(key_id, ''), coalesce(team_id, ''),
-       coalesce(served_model, requested_model), coalesce(served_provider_id, ''), status, coalesce(environment, ''),
-       count(*), count(*) FILTER (WHERE stream), sum(input_tokens), sum(output_tokens), sum(cached_input_tokens),
-       sum(cost_micros), sum(latency_ms), max(latency_ms), coalesce(sum(ttft_ms), 0), count(ttft_ms)
-FROM ins GROUP BY 1, 2, 3, 4, 5, 6, 7
-ON CONFLICT (bucket_start, key_id, team_id, model, provider_id, status, environment) DO UPDATE SET
-  requests = r.requests + excluded.requests, stream_requests = r.stream_requests + excluded.stream_requests,
-  input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
-  cached_input_tokens = r.cached_input_tokens + excluded.cached_input_tokens,
-  cost_micros = r.cost_micros + excluded.cost_micros, latency_ms_sum = r.latency_ms_sum + excluded.latency_ms_sum,
-  latency_ms_max = greatest(r.latency_ms_max, excluded.latency_ms_max),
-  ttft_ms_sum = r.ttft_ms_sum + excluded.ttft_ms_sum, ttft_count = r.ttft_count + excluded.ttft_count`;
-}
-
 /**
  * One chunk: events [first, last] of N, created_at spread evenly over the window. Traffic is skewed as a real
  * gateway's is: key k = floor(keys · u³) for a uniform u, so a few keys carry most requests; each key uses two
@@ -122,7 +103,7 @@ WITH params AS (
   SELECT g, k, roll, input_tokens, output_tokens, start_at, window_s, total, teams, envs,
          1 + (k * 7 + (g % 2)::int) % array_length(models, 1) AS m, models, vendors, input_price, output_price
   FROM gen
-), ins AS (
+), inserted AS (
   INSERT INTO usage_events (request_id, key_id, team_id, environment, requested_model, served_provider_id,
     served_account_id, served_model, status, error_class, http_status, latency_ms, ttft_ms, input_tokens,
     output_tokens, cached_input_tokens, cost_micros, stream, tags, created_at)
@@ -144,9 +125,9 @@ WITH params AS (
   FROM rows
   RETURNING *
 ), hourly AS (
-${rollupFold('usage_rollups_hourly', 'hour')}
+${usageRollupUpsertSql('usage_rollups_hourly', 'hour')}
 )
-${rollupFold('usage_rollups_daily', 'day')}`;
+${usageRollupUpsertSql('usage_rollups_daily', 'day')}`;
 
 async function seedEvents(prisma: Prisma): Promise<void> {
   const total = env.SEED_EVENTS;

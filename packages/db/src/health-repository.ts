@@ -1,10 +1,11 @@
+import type { CircuitState } from '@switchyard/core';
 import { createSmallPool } from './small-pool';
 
 /** One (account, upstream model) as a router instance sees it; times are epoch ms. */
 export interface TargetHealthRow {
   accountId: string;
   model: string;
-  state: 'closed' | 'open' | 'half_open';
+  state: CircuitState;
   consecutiveFailures: number;
   requests: number;
   failures: number;

@@ -52,10 +52,10 @@ export { type LoadConfigSnapshotOptions, loadConfigSnapshot } from './snapshot-r
 export {
   createUsageBatchWriter,
   type InsertUsageEventsResult,
-  insertSerializedUsageEvents,
   insertUsageEvents,
   serializeUsageEvent,
   type UsageBatchWriter,
+  usageRollupUpsertSql,
 } from './usage-repository';
 export {
   type PruneUsageEventsOptions,

@@ -1,16 +1,13 @@
 import {
   type BudgetRecord,
   type ConfigSnapshot,
-  isTrafficClass,
   periodWindow,
-  type RoutePolicy,
-  type TrafficClass,
   type UpstreamAccountRecord,
-  validateRoutePolicy,
 } from '@switchyard/core';
 import { budgetDefinitionFromRow } from './admin/budget-rows';
 import { priceSheetFromRow } from './admin/price-rows';
-import type { PrismaClient } from './client';
+import { routePoliciesFromRow } from './admin/route-policy-rows';
+import type { Prisma, PrismaClient } from './client';
 import type { CredentialCipher } from './credential-cipher';
 
 export interface LoadConfigSnapshotOptions {
@@ -129,7 +126,9 @@ export async function loadConfigSnapshot(
       enabled: route.enabled,
       backupModels: route.backupModels,
       contextFallbackModel: route.contextFallbackModel,
-      policies: parsePolicies(route.id, route.policies, options),
+      policies: routePoliciesFromRow(route.policies, (trafficClass, message) =>
+        options.onInvalidPolicy?.(route.id, trafficClass, message),
+      ),
       missingPricePolicy: route.missingPricePolicy,
       allowCostlierFallback: route.allowCostlierFallback,
       targets: route.targets.map((target) => ({
@@ -155,34 +154,16 @@ export async function loadConfigSnapshot(
   };
 }
 
-/** Stored `routes.policies` → validated policies per class; anything invalid is reported and left to the default. */
-function parsePolicies(
-  routeId: string,
-  stored: unknown,
-  options: LoadConfigSnapshotOptions,
-): Partial<Record<TrafficClass, RoutePolicy>> {
-  const policies: Partial<Record<TrafficClass, RoutePolicy>> = {};
-  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return policies;
-  for (const [trafficClass, value] of Object.entries(stored)) {
-    if (!isTrafficClass(trafficClass)) {
-      options.onInvalidPolicy?.(routeId, trafficClass, 'not a traffic class');
-      continue;
-    }
-    const result = validateRoutePolicy(value, { trafficClass, path: `policies.${trafficClass}` });
-    if (result.ok) policies[trafficClass] = result.value;
-    else options.onInvalidPolicy?.(routeId, trafficClass, result.error.message);
-  }
-  return policies;
-}
-
-type BudgetRow = Awaited<ReturnType<PrismaClient['budget']['findMany']>>[number];
-
 /**
  * Sums each budget's spend in its current period from the hourly rollups (one statement for all budgets).
  * Hourly buckets: a period that starts off the hour (a time zone with a :30 offset) counts the whole hour
  * that contains its start.
  */
-async function budgetRecords(prisma: PrismaClient, rows: BudgetRow[], at: number): Promise<BudgetRecord[]> {
+async function budgetRecords(
+  prisma: PrismaClient,
+  rows: Prisma.BudgetModel[],
+  at: number,
+): Promise<BudgetRecord[]> {
   if (rows.length === 0) return [];
   const budgets = rows.map((row) => {
     const definition = budgetDefinitionFromRow(row);

@@ -50,9 +50,10 @@ const ROLLUP_KEY = 'bucket_start, key_id, team_id, model, provider_id, status, e
  * The totals of the events in `inserted`, grouped by the rollup key at one bucket size, merged into `table`.
  * Mirrors core's `rollupKeys`/`rollupTotals`: model is the served one or the requested one, UTC buckets, and
  * '' for an absent dimension (NULL cannot take part in a primary key). Rows go in key order so two routers
- * flushing at once lock shared rows in the same order and cannot deadlock.
+ * flushing at once lock shared rows in the same order and cannot deadlock. Used as a data-modifying CTE of a
+ * statement whose `inserted` CTE returns the new usage_events rows (here, and in bench/src/seed-usage.ts).
  */
-function rollupUpsert(table: string, unit: 'hour' | 'day'): string {
+export function usageRollupUpsertSql(table: string, unit: 'hour' | 'day'): string {
   const add = (column: string) => `${column} = ${table}.${column} + excluded.${column}`;
   return `INSERT INTO ${table} (${ROLLUP_KEY}, requests, stream_requests, input_tokens, output_tokens,
         cached_input_tokens, cost_micros, latency_ms_sum, latency_ms_max, ttft_ms_sum, ttft_count)
@@ -111,8 +112,8 @@ const INSERT_USAGE_SQL = `
       RETURNING key_id, team_id, environment, requested_model, served_model, served_provider_id, status, stream,
         input_tokens, output_tokens, cached_input_tokens, cost_micros, latency_ms, ttft_ms, created_at
     ),
-    hourly AS (${rollupUpsert('usage_rollups_hourly', 'hour')}),
-    daily AS (${rollupUpsert('usage_rollups_daily', 'day')}),
+    hourly AS (${usageRollupUpsertSql('usage_rollups_hourly', 'hour')}),
+    daily AS (${usageRollupUpsertSql('usage_rollups_daily', 'day')}),
     touched AS (
       UPDATE api_keys AS k SET last_used_at = latest.last_used_at
       FROM (
@@ -149,14 +150,7 @@ export async function insertUsageEvents(
   events: readonly UsageEventRecord[],
 ): Promise<InsertUsageEventsResult> {
   if (events.length === 0) return { inserted: 0 };
-  return insertSerializedUsageEvents(prisma, `[${events.map(serializeUsageEvent).join(',')}]`);
-}
-
-/** Same as insertUsageEvents, for a JSON array of `serializeUsageEvent` strings. */
-export async function insertSerializedUsageEvents(
-  prisma: PrismaClient,
-  rowsJson: string,
-): Promise<InsertUsageEventsResult> {
+  const rowsJson = `[${events.map(serializeUsageEvent).join(',')}]`;
   const rows = await prisma.$queryRawUnsafe<{ inserted: number }[]>(INSERT_USAGE_SQL, rowsJson);
   return { inserted: rows[0]?.inserted ?? 0 };
 }

@@ -10,6 +10,7 @@ import type {
   TrafficClass,
   UpstreamAccountRecord,
 } from '@switchyard/core';
+import type { TargetHealthRow } from '../health-repository';
 
 /** Derived from `revokedAt` / `expiresAt` at read time; never stored. */
 export type ApiKeyStatus = 'active' | 'revoked' | 'expired';
@@ -138,26 +139,13 @@ export type RouteChanges = Partial<Omit<NewRoute, 'targets'>> & { targets?: Rout
 /** What the failover drill changes on one target without touching the rest of its route. */
 export type RouteTargetChanges = Partial<Pick<RouteTargetRecord, 'enabled' | 'weight' | 'tier'>>;
 
-/** One router instance's view of one (account, upstream model) pair. Times are epoch ms. */
-export interface TargetHealthRecord {
+/** One router instance's view of one (account, upstream model) pair, as stored. Times are epoch ms. */
+export type TargetHealthRecord = Omit<TargetHealthRow, 'state'> & {
   instanceId: string;
-  accountId: string;
-  model: string;
   /** Anything else a router wrote (a newer version's state) reads as-is; the console shows it verbatim. */
   state: CircuitState | (string & {});
-  consecutiveFailures: number;
-  requests: number;
-  failures: number;
-  /** 0..1 over the breaker's window. */
-  failureRate: number;
-  openedAt: number | null;
-  nextProbeAt: number | null;
-  coolingUntil: number | null;
-  latencyP50Ms: number | null;
-  latencyP95Ms: number | null;
-  lastErrorClass: string | null;
   updatedAt: number;
-}
+};
 
 /** One hour of traffic; `hourStart` is epoch ms of the UTC hour. */
 export interface HourlyUsageBucket {

@@ -1,5 +1,5 @@
 import type { BudgetDefinition, PeriodWindow } from '@switchyard/core';
-import type { Prisma, PrismaClient } from '../client';
+import { Prisma, type PrismaClient } from '../client';
 import { newId } from '../ids';
 import type { AuditActor } from './admin-records';
 import { AdminRepositoryError } from './admin-repository-error';
@@ -156,18 +156,15 @@ export function createBudgetRepository(prisma: PrismaClient): BudgetRepository {
       const from = new Date(window.start);
       const to = new Date(window.end);
       const scopeId = budget.scopeId ?? '';
-      const rows =
+      const inScope =
         budget.scope === 'global'
-          ? await prisma.$queryRaw<{ cost: bigint | null }[]>`
-              SELECT sum(cost_micros)::bigint AS cost FROM usage_rollups_hourly
-              WHERE bucket_start >= ${from} AND bucket_start < ${to}`
+          ? Prisma.empty
           : budget.scope === 'key'
-            ? await prisma.$queryRaw<{ cost: bigint | null }[]>`
-                SELECT sum(cost_micros)::bigint AS cost FROM usage_rollups_hourly
-                WHERE bucket_start >= ${from} AND bucket_start < ${to} AND key_id = ${scopeId}`
-            : await prisma.$queryRaw<{ cost: bigint | null }[]>`
-                SELECT sum(cost_micros)::bigint AS cost FROM usage_rollups_hourly
-                WHERE bucket_start >= ${from} AND bucket_start < ${to} AND team_id = ${scopeId}`;
+            ? Prisma.sql`AND key_id = ${scopeId}`
+            : Prisma.sql`AND team_id = ${scopeId}`;
+      const rows = await prisma.$queryRaw<{ cost: bigint | null }[]>`
+        SELECT sum(cost_micros)::bigint AS cost FROM usage_rollups_hourly
+        WHERE bucket_start >= ${from} AND bucket_start < ${to} ${inScope}`;
       return BigInt(rows[0]?.cost ?? 0n);
     },
 

@@ -27,11 +27,6 @@ export interface ResolvedFallbacks {
   contextFallbackModel: string | null;
 }
 
-/** Renders a cycle the way the error message shows it: "a → b → a". */
-export function formatCycle(cycle: readonly string[]): string {
-  return cycle.join(' → ');
-}
-
 /** Both kinds of fallback lead a request to another route, so both are edges of the one graph checked for cycles. */
 function edgesOf(route: ResolvedFallbacks & { publicModel: string }): FallbackEdge {
   const { backupModels, contextFallbackModel } = route;
@@ -109,7 +104,7 @@ export function checkFallbackModels(
     throw new AdminRepositoryError(
       'conflict',
       field,
-      `Fallback models would form a cycle: ${formatCycle(cycle)}.`,
+      `Fallback models would form a cycle: ${cycle.join(' → ')}.`,
     );
   }
   return resolved;

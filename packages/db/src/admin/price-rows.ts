@@ -109,7 +109,7 @@ export function catalogEntryFromRow(
 }
 
 /** Same amounts, caps and notes: what the interchange format would write for each, minus the identity. */
-export function samePriceContent(a: PriceCatalogEntry, b: PriceCatalogEntry): boolean {
+function samePriceContent(a: PriceCatalogEntry, b: PriceCatalogEntry): boolean {
   const body = (entry: PriceCatalogEntry) =>
     JSON.stringify(exportPriceCatalog([{ ...entry, provider: '', model: '', effectiveFrom: 0 }]));
   return body(a) === body(b);

@@ -1,4 +1,4 @@
-import { isTrafficClass, type TrafficClass, validateRoutePolicy } from '@switchyard/core';
+import type { TrafficClass } from '@switchyard/core';
 import type { Prisma, PrismaClient } from '../client';
 import { newId } from '../ids';
 import type {
@@ -14,6 +14,7 @@ import { AdminRepositoryError } from './admin-repository-error';
 import { appendAuditLog } from './append-audit-log';
 import { checkFallbackModels, type FallbackGraphRoute } from './check-fallback-models';
 import { prismaErrorCode } from './prisma-error-code';
+import { routePoliciesFromRow } from './route-policy-rows';
 
 export interface RouteRepository {
   /** Ordered by public model name. */
@@ -52,7 +53,7 @@ function toAdminRoute(row: Prisma.RouteModel & { targets: Prisma.RouteTargetMode
     enabled: row.enabled,
     backupModels: row.backupModels,
     contextFallbackModel: row.contextFallbackModel,
-    policies: storedPolicies(row.policies),
+    policies: routePoliciesFromRow(row.policies),
     missingPricePolicy: row.missingPricePolicy,
     allowCostlierFallback: row.allowCostlierFallback,
     createdAt: row.createdAt.getTime(),
@@ -66,21 +67,6 @@ function toAdminRoute(row: Prisma.RouteModel & { targets: Prisma.RouteTargetMode
       enabled: target.enabled,
     })),
   };
-}
-
-/**
- * Stored `routes.policies` → policies per class. Writes through this repository are validated, so anything
- * invalid was written around it; it is left out, which is what the routers do too (they use the default).
- */
-function storedPolicies(stored: Prisma.JsonValue): RoutePolicies {
-  const policies: RoutePolicies = {};
-  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return policies;
-  for (const [trafficClass, value] of Object.entries(stored)) {
-    if (!isTrafficClass(trafficClass)) continue;
-    const result = validateRoutePolicy(value, { trafficClass });
-    if (result.ok) policies[trafficClass] = result.value;
-  }
-  return policies;
 }
 
 function policiesJson(policies: RoutePolicies): Prisma.InputJsonObject {
