@@ -216,6 +216,23 @@ describe('cost from rollups only (no raw events exist)', () => {
     ]);
   });
 
+  it('breakdown grouped by key or model: the top list is the same as when not grouped that way', async () => {
+    const ungrouped = await costBreakdown(t.ctx, t.viewer, costQuery.parse(window));
+    const byKey = await costBreakdown(t.ctx, t.viewer, costQuery.parse({ ...window, groupBy: 'key' }));
+    const byModel = await costBreakdown(t.ctx, t.viewer, costQuery.parse({ ...window, groupBy: 'model' }));
+    expect(ungrouped.topKeys.map((g) => [g.group, g.label, g.costMicros])).toEqual([
+      [keyA, 'checkout', '9007199254747493'],
+      [keyB, 'search', '7800'],
+      ['', '(none)', '3'],
+    ]);
+    expect(byKey.groups).toEqual(ungrouped.topKeys);
+    expect(byKey.topKeys).toEqual(ungrouped.topKeys);
+    expect(byKey.topModels).toEqual(ungrouped.topModels);
+    expect(byModel.groups).toEqual(ungrouped.topModels);
+    expect(byModel.topModels).toEqual(ungrouped.topModels);
+    expect(byModel.topKeys).toEqual(ungrouped.topKeys);
+  });
+
   it('CSV: header row, then one line per bucket and group, money as exact decimal USD', async () => {
     const csv = await costCsv(t.ctx, t.viewer, costQuery.parse({ ...window, groupBy: 'key' }));
     expect(csv).toBe(

@@ -56,7 +56,7 @@ export interface AccountView {
   createdAt: string;
 }
 
-export function toAccountView(account: AdminUpstreamAccount): AccountView {
+function toAccountView(account: AdminUpstreamAccount): AccountView {
   return {
     ...account,
     credentialRejectedAt: isoOrNull(account.credentialRejectedAt),

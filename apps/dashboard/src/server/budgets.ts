@@ -206,12 +206,16 @@ export async function listBudgets(ctx: AdminContext, _actor: Actor): Promise<{ i
   return { items: await toBudgetViews(ctx, await ctx.repos.budgets.list()) };
 }
 
+async function toBudgetView(ctx: AdminContext, budget: AdminBudget): Promise<BudgetView> {
+  const [view] = await toBudgetViews(ctx, [budget]);
+  if (!view) throw new AdminError('not_found', `No budget with id ${budget.id}.`);
+  return view;
+}
+
 export async function getBudget(ctx: AdminContext, _actor: Actor, id: string): Promise<BudgetView> {
   const budget = await ctx.repos.budgets.findById(id);
   if (!budget) throw new AdminError('not_found', `No budget with id ${id}.`);
-  const [view] = await toBudgetViews(ctx, [budget]);
-  if (!view) throw new AdminError('not_found', `No budget with id ${id}.`);
-  return view;
+  return toBudgetView(ctx, budget);
 }
 
 /** Checked with core's validateBudgetDefinition; the key or team must exist. */
@@ -226,7 +230,7 @@ export async function createBudget(
   check(definition);
   const { id: _new, ...budget } = definition;
   const created = await ctx.repos.budgets.create(budget, auditActor(actor));
-  return getBudget(ctx, actor, created.id);
+  return toBudgetView(ctx, created);
 }
 
 export async function updateBudget(
@@ -243,7 +247,7 @@ export async function updateBudget(
   check({ ...existing, ...update });
   const updated = await ctx.repos.budgets.update(id, update, auditActor(actor));
   if (!updated) throw new AdminError('not_found', `No budget with id ${id}.`);
-  return getBudget(ctx, actor, id);
+  return toBudgetView(ctx, updated);
 }
 
 export async function deleteBudget(ctx: AdminContext, actor: Actor, id: string): Promise<void> {

@@ -191,13 +191,8 @@ export async function costBreakdown(
   input: CostQueryInput,
 ): Promise<CostBreakdownView> {
   const query = resolveCostQuery(input, ctx.now().getTime());
-  const [totals, groups, topKeys, topModels] = await Promise.all([
-    ctx.repos.cost.totals({ ...query, groupBy: null }, 1),
-    query.groupBy === null ? Promise.resolve([]) : ctx.repos.cost.totals(query, TOP_GROUPS),
-    ctx.repos.cost.totals({ ...query, groupBy: 'key' }, TOP_ITEMS),
-    ctx.repos.cost.totals({ ...query, groupBy: 'model' }, TOP_ITEMS),
-  ]);
-  const labelled = async (groupBy: CostGroupBy, rows: typeof groups): Promise<CostGroupView[]> => {
+  const labelled = async (groupBy: CostGroupBy, limit: number): Promise<CostGroupView[]> => {
+    const rows = await ctx.repos.cost.totals({ ...query, groupBy }, limit);
     const labels = await groupLabels(
       ctx,
       groupBy,
@@ -209,12 +204,26 @@ export async function costBreakdown(
       ...toTotalsView(row),
     }));
   };
+  const groups: Promise<CostGroupView[]> =
+    query.groupBy === null ? Promise.resolve([]) : labelled(query.groupBy, TOP_GROUPS);
+  // Totals come back in a fixed order (cost, requests, group), so when the query already groups by key or
+  // model the top 10 are the first rows of the groups: no second scan of the window.
+  const top = (groupBy: CostGroupBy): Promise<CostGroupView[]> =>
+    query.groupBy === groupBy
+      ? groups.then((rows) => rows.slice(0, TOP_ITEMS))
+      : labelled(groupBy, TOP_ITEMS);
+  const [totals, groupViews, topKeys, topModels] = await Promise.all([
+    ctx.repos.cost.totals({ ...query, groupBy: null }, 1),
+    groups,
+    top('key'),
+    top('model'),
+  ]);
   return {
     ...windowView(query),
     totals: toTotalsView(totals[0] ?? ZERO),
-    groups: query.groupBy === null ? [] : await labelled(query.groupBy, groups),
-    topKeys: await labelled('key', topKeys),
-    topModels: await labelled('model', topModels),
+    groups: groupViews,
+    topKeys,
+    topModels,
   };
 }
 

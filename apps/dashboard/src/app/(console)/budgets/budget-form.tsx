@@ -1,8 +1,8 @@
 'use client';
 
 import { useActionState, useState } from 'react';
+import { FieldError } from '@/components/field-error';
 import type { BudgetView } from '@/server/budgets';
-import { FieldError } from '../routes/field-error';
 import { type BudgetFormState, saveBudgetAction } from './actions';
 
 const inputClass =

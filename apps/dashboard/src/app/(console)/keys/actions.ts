@@ -13,7 +13,7 @@ export type CreateKeyState =
 
 export type RevokeKeyState = { error: string | null };
 
-export type KeyLimitsState = { error: string | null; field?: string; saved: boolean };
+export type KeyLimitsState = { error: string | null };
 
 /** An empty limit field means unlimited; anything else must be a positive whole number (NaN fails validation). */
 function limit(form: FormData, name: string): number | null {
@@ -86,9 +86,8 @@ export async function updateKeyLimitsAction(
       updateKeyInput.parse({ rpmLimit: limit(form, 'rpmLimit'), tpmLimit: limit(form, 'tpmLimit') }),
     );
     revalidatePath('/keys');
-    return { error: null, saved: true };
+    return { error: null };
   } catch (error) {
-    const { message, field } = failure(error);
-    return { error: message, field, saved: false };
+    return { error: actionFailure(error).message };
   }
 }

@@ -19,7 +19,6 @@ export function KeyLimitsForm({
 }) {
   const [state, formAction, pending] = useActionState<KeyLimitsState, FormData>(updateKeyLimitsAction, {
     error: null,
-    saved: false,
   });
   return (
     <form action={formAction} className="flex items-center gap-1">

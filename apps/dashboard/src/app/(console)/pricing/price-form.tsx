@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState, useState } from 'react';
-import { FieldError } from '../routes/field-error';
+import { FieldError } from '@/components/field-error';
 import { createPriceAction, type PriceFormState } from './actions';
 
 const inputClass =

@@ -1,7 +1,7 @@
 'use client';
 
 import type { TrafficClass } from '@switchyard/core';
-import { FieldError } from './field-error';
+import { FieldError } from '@/components/field-error';
 import { type PolicyDraft, RUNGS, TIMEOUTS } from './route-draft';
 
 const numberClass =

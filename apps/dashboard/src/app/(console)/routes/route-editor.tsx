@@ -3,9 +3,9 @@
 import type { RoutePolicy, TrafficClass } from '@switchyard/core';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
+import { FieldError } from '@/components/field-error';
 import type { RouteView } from '@/server/routes';
 import { deleteRouteAction, saveRouteAction } from './actions';
-import { FieldError } from './field-error';
 import { PolicyEditor } from './policy-editor';
 import {
   bodyFrom,
