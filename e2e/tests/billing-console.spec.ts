@@ -1,14 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
+import { signIn } from './sign-in';
 
 test('billing console: create a budget, add a price in force, chart cost and download its CSV', async ({
   page,
 }) => {
-  await page.goto('/budgets');
-  await page.getByLabel('Email').fill(process.env.E2E_ADMIN_EMAIL ?? '');
-  await page.getByLabel('Password').fill(process.env.E2E_ADMIN_PASSWORD ?? '');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/budgets$/);
+  await signIn(page, '/budgets');
 
   // A bad limit is shown under its field and nothing is created.
   const budgetName = `e2e budget ${Date.now()}`;

@@ -1,5 +1,6 @@
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
 import OpenAI from 'openai';
+import { signIn } from './sign-in';
 
 const ROUTE = 'drill-chat';
 const UPSTREAM_MODEL = 'mock-gpt-4o-mini';
@@ -90,12 +91,7 @@ function targetRow(page: Page, account: string) {
 test('failover drill: disable a target on the health page, traffic moves to the other account, then returns', async ({
   page,
 }) => {
-  await page.goto('/health');
-  await expect(page).toHaveURL(/\/login/);
-  await page.getByLabel('Email').fill(process.env.E2E_ADMIN_EMAIL ?? '');
-  await page.getByLabel('Password').fill(process.env.E2E_ADMIN_PASSWORD ?? '');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/health$/);
+  await signIn(page, '/health');
 
   // A route with two targets on two accounts of the mock provider, made through the admin API.
   const api = page.request;

@@ -1,21 +1,13 @@
 import { expect, test } from '@playwright/test';
 import OpenAI from 'openai';
+import { signIn } from './sign-in';
 
 test('sign in, create a key, call the router with it, see the request in the usage table', async ({
   page,
 }) => {
-  const email = process.env.E2E_ADMIN_EMAIL ?? '';
-  const password = process.env.E2E_ADMIN_PASSWORD ?? '';
   const model = process.env.E2E_MODEL ?? '';
 
-  await page.goto('/keys');
-  // Not signed in: the console sends us to the sign-in page.
-  await expect(page).toHaveURL(/\/login/);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  // Signed in, the console returns us to the page we asked for.
-  await expect(page).toHaveURL(/\/keys$/);
+  await signIn(page, '/keys');
   const keyName = `e2e key ${Date.now()}`;
   await page.getByLabel('Name').fill(keyName);
   await page.getByRole('button', { name: 'Create key' }).click();

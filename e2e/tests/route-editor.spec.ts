@@ -1,13 +1,10 @@
 import { expect, test } from '@playwright/test';
+import { signIn } from './sign-in';
 
 test('route editor: a bad policy and a fallback cycle are shown next to their fields, a good route saves', async ({
   page,
 }) => {
-  await page.goto('/routes/new');
-  await page.getByLabel('Email').fill(process.env.E2E_ADMIN_EMAIL ?? '');
-  await page.getByLabel('Password').fill(process.env.E2E_ADMIN_PASSWORD ?? '');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/routes\/new$/);
+  await signIn(page, '/routes/new');
 
   await page.getByLabel('Public model').fill('editor-route');
   await page.getByRole('button', { name: 'Add target' }).click();
