@@ -4,6 +4,7 @@ import type { RoutePolicy, TrafficClass } from '@switchyard/core';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { FieldError } from '@/components/field-error';
+import { useHydrated } from '@/components/use-hydrated';
 import type { RouteView } from '@/server/routes';
 import { deleteRouteAction, saveRouteAction } from './actions';
 import { PolicyEditor } from './policy-editor';
@@ -53,6 +54,7 @@ export function RouteEditor({
   const [draft, setDraft] = useState<RouteDraft>(() => draftFrom(route, defaults));
   const [error, setError] = useState<SaveError | null>(null);
   const [saved, setSaved] = useState(false);
+  const hydrated = useHydrated();
   const [pending, startTransition] = useTransition();
 
   const update = (changes: Partial<RouteDraft>) => {
@@ -106,7 +108,7 @@ export function RouteEditor({
         save();
       }}
     >
-      <fieldset disabled={!writable || pending} className="space-y-6">
+      <fieldset disabled={!hydrated || !writable || pending} className="space-y-6">
         <section aria-labelledby="route-names" className={sectionClass}>
           <h2 id="route-names" className="text-base font-semibold">
             Names
@@ -356,7 +358,7 @@ export function RouteEditor({
         <div className="flex items-center gap-3">
           <button
             type="submit"
-            disabled={pending}
+            disabled={!hydrated || pending}
             className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
           >
             {route === null ? 'Create route' : 'Save route'}
@@ -371,7 +373,7 @@ export function RouteEditor({
             <button
               type="button"
               onClick={remove}
-              disabled={pending}
+              disabled={!hydrated || pending}
               className="ml-auto rounded-md border border-red-200 px-3 py-2 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-60"
             >
               Delete route
