@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter, type RateLimitSubject } from './rate-limiter';
+import {
+  decideRateLimit,
+  RATE_LIMIT_SCALE,
+  RateLimiter,
+  type RateLimitSubject,
+  rateLimitChecks,
+} from './rate-limiter';
 
 const T0 = 1_000_000;
 const key = (rpm: number | null, tpm: number | null, id = 'key_1'): RateLimitSubject => ({
@@ -196,5 +202,48 @@ describe('RateLimiter: duplicate subjects', () => {
     expect(limiter.acquire([key(1, 10), key(1, 10)], 10, T0).allowed).toBe(true);
     limiter.adjustTokens([key(1, 10), key(1, 10)], -4, T0);
     expect(limiter.peek(key(1, 10), T0).map((s) => s.remaining)).toEqual([0, 4]);
+  });
+});
+
+describe('decideRateLimit (the pure decision shared with the Redis store)', () => {
+  const checks = rateLimitChecks([key(60, 1_000), team(120, null)], 300);
+  const full = [60, 1_000, 120].map((units) => units * RATE_LIMIT_SCALE);
+
+  it('admits when every bucket holds what the request takes, reporting the tightest state after it', () => {
+    const decision = decideRateLimit(checks, full);
+    expect(decision).toEqual({
+      allowed: true,
+      requests: {
+        subject: { scope: 'key', id: 'key_1' },
+        dimension: 'requests',
+        limit: 60,
+        remaining: 59,
+        resetMs: 1_000,
+      },
+      tokens: {
+        subject: { scope: 'key', id: 'key_1' },
+        dimension: 'tokens',
+        limit: 1_000,
+        remaining: 700,
+        resetMs: 18_000,
+      },
+    });
+  });
+
+  it('refuses on the bucket that needs the longest wait, consuming nothing', () => {
+    const decision = decideRateLimit(checks, [full[0] as number, 100 * RATE_LIMIT_SCALE, 0]);
+    expect(decision.allowed).toBe(false);
+    if (decision.allowed) return;
+    // Tokens: 200 short at 1,000/min = 12 s; the team's requests: 1 short at 120/min = 0.5 s.
+    expect(decision.subject).toEqual({ scope: 'key', id: 'key_1' });
+    expect(decision.dimension).toBe('tokens');
+    expect(decision.retryAfterMs).toBe(12_000);
+    expect(decision.tooLarge).toBe(false);
+    expect(decision.remaining).toBe(100);
+    expect(decision.requests?.remaining).toBe(0);
+  });
+
+  it('refuses a levels array that does not match the checks', () => {
+    expect(() => decideRateLimit(checks, full.slice(1))).toThrow(RangeError);
   });
 });

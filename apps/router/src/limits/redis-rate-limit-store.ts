@@ -100,7 +100,10 @@ export class RedisRateLimitStore implements RateLimitStore {
     for (const check of checks) args.push(this.key(check.subject, check.dimension));
     for (const check of checks) args.push(check.limit, check.cost);
     const reply = (await this.acquireScript(checks.length, ...args)) as number[];
-    return decideRateLimit(checks.map((check, i) => ({ ...check, level: Number(reply[i]) })));
+    return decideRateLimit(
+      checks,
+      checks.map((_, i) => Number(reply[i])),
+    );
   }
 
   async adjustTokens(subjects: readonly RateLimitSubject[], delta: number): Promise<void> {
