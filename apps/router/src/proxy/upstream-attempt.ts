@@ -10,6 +10,7 @@ import {
 } from '@switchyard/core';
 import { type Dispatcher, errors, request } from 'undici';
 import type { RouterContext } from '../router-context';
+import { bufferedRequest } from './buffered-request';
 
 type ResponseData = Dispatcher.ResponseData;
 
@@ -19,11 +20,15 @@ export const DEADLINE_EXCEEDED = Symbol('deadline exceeded');
 /** The outcome of one attempt against one target, before anything reached the client. */
 export type AttemptOutcome =
   | {
-      kind: 'response';
-      /** Streams: the unread upstream body. */
+      /** A 2xx stream, its body unread. */
+      kind: 'stream';
       response: ResponseData;
-      /** Non-streaming: the whole body, read inside the attempt so a broken body can still fail over. */
-      body: Buffer | null;
+      attempt: AttemptRecord;
+    }
+  | {
+      /** A 2xx non-streaming answer, read whole inside the attempt so a broken body can still fail over. */
+      kind: 'answer';
+      body: Buffer;
       attempt: AttemptRecord;
     }
   | {
@@ -76,6 +81,7 @@ export async function upstreamAttempt(ctx: RouterContext, req: AttemptRequest): 
     ttftMs: null,
     reason: req.reason,
   };
+  if (!req.stream) return bufferedAttempt(ctx, req, call, attempt, started);
   let response: ResponseData | null = null;
   try {
     response = await request(call.url, {
@@ -88,36 +94,86 @@ export async function upstreamAttempt(ctx: RouterContext, req: AttemptRequest): 
       bodyTimeout: Math.min(timeouts.idleMs, ctx.limits.bodyTimeoutMs),
     });
     attempt.status = response.statusCode;
-    if (response.statusCode >= 200 && response.statusCode < 300) {
-      if (req.stream) {
-        attempt.latencyMs = Math.round(performance.now() - started);
-        return { kind: 'response', response, body: null, attempt };
-      }
-      const body = Buffer.from(await response.body.arrayBuffer());
-      attempt.latencyMs = Math.round(performance.now() - started);
-      attempt.ttftMs = attempt.latencyMs;
-      return { kind: 'response', response, body, attempt };
-    }
     attempt.latencyMs = Math.round(performance.now() - started);
-    const failure = classifyUpstreamStatus(response.statusCode);
-    attempt.errorClass = failure.errorClass;
+    if (response.statusCode >= 200 && response.statusCode < 300) {
+      return { kind: 'stream', response, attempt };
+    }
     const errorBody = await readBounded(response.body, MAX_ERROR_BODY);
     const retryAfter = response.headers['retry-after'];
-    return {
-      kind: 'failure',
-      failure,
+    return statusFailure(
       attempt,
-      status: response.statusCode,
-      body: errorBody,
-      retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
-    };
+      response.statusCode,
+      errorBody,
+      typeof retryAfter === 'string' ? retryAfter : null,
+    );
   } catch (error) {
     attempt.latencyMs = Math.round(performance.now() - started);
     response?.body.destroy();
-    const failure = attemptFailure(error, signal, response !== null);
-    attempt.errorClass = failure.errorClass;
-    return { kind: 'failure', failure, attempt, status: null, body: null, retryAfter: null };
+    return thrownFailure(attempt, error, signal, response !== null);
   }
+}
+
+/** A non-streaming attempt: the whole answer is read before the ladder decides (a broken body can fail over). */
+async function bufferedAttempt(
+  ctx: RouterContext,
+  req: AttemptRequest,
+  call: { url: string; headers: Record<string, string>; body: string },
+  attempt: AttemptRecord,
+  started: number,
+): Promise<AttemptOutcome> {
+  const { signal, timeouts } = req;
+  let answered = false;
+  try {
+    const response = await bufferedRequest(ctx.dispatcherFor(timeouts.connectMs), {
+      url: call.url,
+      headers: call.headers,
+      body: call.body,
+      signal,
+      headersTimeout: Math.min(timeouts.firstByteMs, ctx.limits.headersTimeoutMs),
+      bodyTimeout: Math.min(timeouts.idleMs, ctx.limits.bodyTimeoutMs),
+      maxErrorBody: MAX_ERROR_BODY,
+      onHeaders: () => {
+        answered = true;
+      },
+    });
+    attempt.status = response.statusCode;
+    attempt.latencyMs = Math.round(performance.now() - started);
+    if (response.statusCode >= 200 && response.statusCode < 300) {
+      attempt.ttftMs = attempt.latencyMs;
+      return { kind: 'answer', body: response.body, attempt };
+    }
+    return statusFailure(
+      attempt,
+      response.statusCode,
+      response.body.length > 0 ? response.body : null,
+      response.retryAfter,
+    );
+  } catch (error) {
+    attempt.latencyMs = Math.round(performance.now() - started);
+    return thrownFailure(attempt, error, signal, answered);
+  }
+}
+
+function statusFailure(
+  attempt: AttemptRecord,
+  status: number,
+  body: Buffer | null,
+  retryAfter: string | null,
+): AttemptOutcome {
+  const failure = classifyUpstreamStatus(status);
+  attempt.errorClass = failure.errorClass;
+  return { kind: 'failure', failure, attempt, status, body, retryAfter };
+}
+
+function thrownFailure(
+  attempt: AttemptRecord,
+  error: unknown,
+  signal: AbortSignal,
+  answered: boolean,
+): AttemptOutcome {
+  const failure = attemptFailure(error, signal, answered);
+  attempt.errorClass = failure.errorClass;
+  return { kind: 'failure', failure, attempt, status: null, body: null, retryAfter: null };
 }
 
 /** Classifies a thrown error: the client leaving, the deadline, or the upstream's transport. */

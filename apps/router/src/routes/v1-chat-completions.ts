@@ -358,10 +358,10 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
       }
 
       const headers = servedHeaders(req, current, resolved, attempts);
-      if (!chat.stream) {
+      if (outcome.kind === 'answer') {
         if (isRetry) retryBudget.release();
         learn(ctx, resolved, outcome.attempt, null);
-        const body = outcome.body ?? Buffer.alloc(0);
+        const body = outcome.body;
         headers['content-type'] = 'application/json';
         headers['content-length'] = String(body.length);
         res.writeHead(200, headers);

@@ -1,0 +1,87 @@
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent, errors } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bufferedRequest } from './buffered-request';
+
+/** A real upstream whose answer each test picks by path. */
+const routes: Record<string, (res: ServerResponse, body: string) => void> = {
+  '/chunks': (res, body) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write(`{"echo":${JSON.stringify(body)},`);
+    setTimeout(() => res.end('"done":true}'), 5);
+  },
+  '/limited': (res) => {
+    res.writeHead(429, { 'retry-after': '7', 'content-type': 'text/plain' });
+    res.end('x'.repeat(1_000));
+  },
+  '/hang': () => {},
+};
+
+let server: Server;
+let origin: string;
+const agent = new Agent();
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => {
+      body += chunk.toString();
+    });
+    req.on('end', () => routes[req.url ?? '']?.(res, body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await agent.close();
+});
+
+const call = (path: string, signal = new AbortController().signal, headersTimeout = 5_000) =>
+  bufferedRequest(agent, {
+    url: `${origin}${path}`,
+    headers: { 'content-type': 'application/json' },
+    body: '{"q":1}',
+    signal,
+    headersTimeout,
+    bodyTimeout: 5_000,
+    maxErrorBody: 100,
+  });
+
+describe('bufferedRequest', () => {
+  it('sends the body and returns the whole answer, however many chunks it came in', async () => {
+    const response = await call('/chunks');
+    expect(response.statusCode).toBe(200);
+    expect(response.retryAfter).toBeNull();
+    expect(JSON.parse(response.body.toString())).toEqual({ echo: '{"q":1}', done: true });
+  });
+
+  it('keeps at most maxErrorBody bytes of an error answer, and its Retry-After', async () => {
+    const response = await call('/limited');
+    expect(response.statusCode).toBe(429);
+    expect(response.retryAfter).toBe('7');
+    expect(response.body.toString()).toBe('x'.repeat(100));
+  });
+
+  it('rejects with the signal’s reason when it aborts mid-request', async () => {
+    const abort = new AbortController();
+    const reason = Symbol('deadline');
+    setTimeout(() => abort.abort(reason), 50);
+    await expect(call('/hang', abort.signal)).rejects.toBe(reason);
+  });
+
+  it('rejects at once when the signal is already aborted', async () => {
+    const abort = new AbortController();
+    abort.abort('gone');
+    await expect(call('/chunks', abort.signal)).rejects.toBe('gone');
+  });
+
+  it('rejects with undici’s timeout error when no headers arrive in time', async () => {
+    await expect(call('/hang', new AbortController().signal, 100)).rejects.toBeInstanceOf(
+      errors.HeadersTimeoutError,
+    );
+  });
+});
