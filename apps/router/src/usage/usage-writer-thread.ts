@@ -1,0 +1,86 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../logger';
+import type { WriteReply, WriteRequest } from './usage-writer-worker';
+
+// Node 20 does not apply the main thread's `--import tsx` loader hooks inside worker threads, so the worker
+// loads its TypeScript entry through tsx's own tsImport. Both URLs are resolved here, in the main thread.
+const WORKER_ENTRY = new URL('./usage-writer-worker.ts', import.meta.url).href;
+const WORKER_BOOTSTRAP = `
+  import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+    .then(({ tsImport }) => tsImport(${JSON.stringify(WORKER_ENTRY)}, ${JSON.stringify(WORKER_ENTRY)}));
+`;
+
+/**
+ * The writer thread's nice value (Linux: per thread). Writing usage is bookkeeping with slack (a batch every
+ * 200 ms, spilled to disk if late); requests on the main thread must win when both want the same core.
+ */
+const WRITER_NICE = 10;
+
+/** Writes usage batches from a worker thread; `write` resolves once the batch is stored. */
+export interface UsageWriterThread {
+  /** Writes a JSON array of serialized usage events (idempotent by request id). */
+  write(rowsJson: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the usage writer thread now, so it is ready before the first batch. If the thread dies, pending
+ * writes fail (the batched sink keeps, spills and retries them) and the next write starts a new thread.
+ */
+export function startUsageWriterThread(databaseUrl: string, logger: Logger): UsageWriterThread {
+  let worker: Worker | null = null;
+  let nextId = 1;
+  const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+
+  const spawnWorker = (): Worker => {
+    const w = new Worker(WORKER_BOOTSTRAP, {
+      eval: true,
+      execArgv: [],
+      workerData: { databaseUrl, nice: WRITER_NICE },
+    });
+    w.on('message', (reply: WriteReply) => {
+      if ('connectionError' in reply) {
+        logger.warn('usage database connection failed', { error: reply.connectionError });
+        return;
+      }
+      const waiter = pending.get(reply.id);
+      if (!waiter) return;
+      pending.delete(reply.id);
+      if (reply.ok) waiter.resolve();
+      else waiter.reject(new Error(reply.error));
+    });
+    w.on('error', (error) => logger.error('usage writer thread failed', { error: error.message }));
+    w.on('exit', (code) => {
+      if (worker === w) worker = null;
+      if (pending.size > 0) {
+        const error = new Error(`usage writer thread exited with code ${code}`);
+        for (const waiter of pending.values()) waiter.reject(error);
+        pending.clear();
+      }
+    });
+    w.unref();
+    return w;
+  };
+
+  worker = spawnWorker();
+  return {
+    write(rowsJson) {
+      worker ??= spawnWorker();
+      const id = nextId++;
+      return new Promise<void>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        (worker as Worker).postMessage({ id, rowsJson } satisfies WriteRequest);
+      });
+    },
+    async close() {
+      const w = worker;
+      if (!w) return;
+      worker = null;
+      const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+      w.postMessage('close');
+      const timer = setTimeout(() => void w.terminate(), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
