@@ -126,6 +126,7 @@ async function main(): Promise<void> {
   // Batches go to PostgreSQL from a worker thread: the payload and the driver's objects then live on another
   // heap, so the router's young GCs stay short (measured in bench/).
   const usageWriter = startUsageWriterThread(env.DATABASE_URL, logger);
+  await usageWriter.ready;
   const spill = new UsageSpillFile(path.resolve(env.USAGE_SPILL_DIR), env.USAGE_SPILL_MAX_BYTES, (file) =>
     logger.error('usage spill held a partial line (a write cut off by a crash); skipped it', { file }),
   );

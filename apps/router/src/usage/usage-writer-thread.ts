@@ -18,6 +18,11 @@ const WRITER_NICE = 10;
 
 /** Writes usage batches from a worker thread; `write` resolves once the batch is stored. */
 export interface UsageWriterThread {
+  /**
+   * Resolves once the first thread has loaded its code (rejects if it exits first). Until then a write waits
+   * in the thread's inbox, so a database outage right after start-up would only be noticed that much later.
+   */
+  ready: Promise<void>;
   /** Writes a JSON array of serialized usage events (idempotent by request id). */
   write(rowsJson: string): Promise<void>;
   close(): Promise<void>;
@@ -32,6 +37,13 @@ export function startUsageWriterThread(databaseUrl: string, logger: Logger): Usa
   let nextId = 1;
   const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
 
+  let markReady: () => void = () => {};
+  let failReady: (error: Error) => void = () => {};
+  const ready = new Promise<void>((resolve, reject) => {
+    markReady = resolve;
+    failReady = reject;
+  });
+
   const spawnWorker = (): Worker => {
     const w = new Worker(WORKER_BOOTSTRAP, {
       eval: true,
@@ -39,6 +51,12 @@ export function startUsageWriterThread(databaseUrl: string, logger: Logger): Usa
       workerData: { databaseUrl, nice: WRITER_NICE },
     });
     w.on('message', (reply: WriteReply) => {
+      if ('ready' in reply) {
+        // Held referenced until now, so a process waiting only for `ready` does not exit first.
+        w.unref();
+        markReady();
+        return;
+      }
       if ('connectionError' in reply) {
         logger.warn('usage database connection failed', { error: reply.connectionError });
         return;
@@ -52,18 +70,19 @@ export function startUsageWriterThread(databaseUrl: string, logger: Logger): Usa
     w.on('error', (error) => logger.error('usage writer thread failed', { error: error.message }));
     w.on('exit', (code) => {
       if (worker === w) worker = null;
+      failReady(new Error(`usage writer thread exited with code ${code} before it was ready`));
       if (pending.size > 0) {
         const error = new Error(`usage writer thread exited with code ${code}`);
         for (const waiter of pending.values()) waiter.reject(error);
         pending.clear();
       }
     });
-    w.unref();
     return w;
   };
 
   worker = spawnWorker();
   return {
+    ready,
     write(rowsJson) {
       worker ??= spawnWorker();
       const id = nextId++;

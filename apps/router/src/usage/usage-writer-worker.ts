@@ -12,7 +12,8 @@ export interface WriteRequest {
 export type WriteReply =
   | { id: number; ok: true; inserted: number }
   | { id: number; ok: false; error: string }
-  | { id: 0; connectionError: string };
+  | { id: 0; connectionError: string }
+  | { id: 0; ready: true };
 
 // Runs in a worker thread with its own heap. The batch payload and everything the driver builds around it
 // live and die here: on the router's thread they were the main source of objects surviving young GCs (the
@@ -47,3 +48,5 @@ port.on('message', (message: WriteRequest | 'close') => {
       } satisfies WriteReply),
   );
 });
+// Loaded and listening: the router waits for this before it takes traffic.
+port.postMessage({ id: 0, ready: true } satisfies WriteReply);
