@@ -16,6 +16,10 @@ const routes: Record<string, (res: ServerResponse, body: string) => void> = {
     res.end('x'.repeat(1_000));
   },
   '/hang': () => {},
+  '/hints-then-reset': (res) => {
+    res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+    setTimeout(() => res.socket?.destroy(), 20);
+  },
 };
 
 let server: Server;
@@ -40,8 +44,14 @@ afterAll(async () => {
   await agent.close();
 });
 
-const call = (path: string, signal = new AbortController().signal, headersTimeout = 5_000) =>
+const call = (
+  path: string,
+  signal = new AbortController().signal,
+  headersTimeout = 5_000,
+  onHeaders?: () => void,
+) =>
   bufferedRequest(agent, {
+    onHeaders,
     url: `${origin}${path}`,
     headers: { 'content-type': 'application/json' },
     body: '{"q":1}',
@@ -53,7 +63,9 @@ const call = (path: string, signal = new AbortController().signal, headersTimeou
 
 describe('bufferedRequest', () => {
   it('sends the body and returns the whole answer, however many chunks it came in', async () => {
-    const response = await call('/chunks');
+    let headersSeen = 0;
+    const response = await call('/chunks', undefined, undefined, () => headersSeen++);
+    expect(headersSeen).toBe(1);
     expect(response.statusCode).toBe(200);
     expect(response.retryAfter).toBeNull();
     expect(JSON.parse(response.body.toString())).toEqual({ echo: '{"q":1}', done: true });
@@ -83,5 +95,13 @@ describe('bufferedRequest', () => {
     await expect(call('/hang', new AbortController().signal, 100)).rejects.toBeInstanceOf(
       errors.HeadersTimeoutError,
     );
+  });
+
+  it('does not count informational (1xx) headers as an answer', async () => {
+    let headersSeen = 0;
+    await expect(call('/hints-then-reset', undefined, undefined, () => headersSeen++)).rejects.toBeInstanceOf(
+      Error,
+    );
+    expect(headersSeen).toBe(0);
   });
 });

@@ -18,7 +18,10 @@ export interface BufferedRequestOptions {
   bodyTimeout: number;
   /** Bytes kept of a non-2xx body (an error message); the rest is discarded. */
   maxErrorBody: number;
-  /** Called when the status line and headers arrived (a later failure is then a broken answer). */
+  /**
+   * Called when the final status line and headers arrived (not for 1xx informational ones): a failure after
+   * this is a broken answer, not a failed request.
+   */
   onHeaders?: () => void;
 }
 
@@ -95,7 +98,7 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     this.statusCode = statusCode;
     this.retryAfter = null;
-    this.options.onHeaders?.();
+    if (statusCode >= 200) this.options.onHeaders?.();
     this.limit = Number.POSITIVE_INFINITY;
     if (statusCode < 200 || statusCode >= 300) {
       this.limit = this.options.maxErrorBody;
