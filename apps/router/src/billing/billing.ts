@@ -75,6 +75,11 @@ export class Billing {
   private global: string[] = [];
   private webhooks = new Map<string, string | null>();
   private warnedOpen = false;
+  /**
+   * The targets each route can reach, per routing table: the fallback graph only changes with the snapshot,
+   * so it is walked once per route and table, not on every budgeted request.
+   */
+  private readonly reachable = new WeakMap<RoutingTable, Map<CompiledRoute, readonly ResolvedTarget[]>>();
 
   constructor(options: BillingOptions) {
     this.options = options;
@@ -152,7 +157,7 @@ export class Billing {
     if (budgetIds.length > 0) {
       const promptTokens = promptTokenUpperBound(chat.body);
       let worst = 0n;
-      for (const target of reachableTargets(table, route)) {
+      for (const target of this.reachableTargets(table, route)) {
         const price = priceOf(target);
         if (!price) continue;
         const bound = resolveOutputTokenBound(
@@ -189,6 +194,20 @@ export class Billing {
       }
     }
     return ok(this.ticket(route, reservationId, priceOf));
+  }
+
+  private reachableTargets(table: RoutingTable, route: CompiledRoute): readonly ResolvedTarget[] {
+    let byRoute = this.reachable.get(table);
+    if (!byRoute) {
+      byRoute = new Map();
+      this.reachable.set(table, byRoute);
+    }
+    let targets = byRoute.get(route);
+    if (!targets) {
+      targets = reachableTargets(table, route);
+      byRoute.set(route, targets);
+    }
+    return targets;
   }
 
   private ticket(
