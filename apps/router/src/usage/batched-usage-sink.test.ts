@@ -21,6 +21,14 @@ function flakyWriter(failures: number) {
   };
 }
 
+async function waitUntil(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
 describe('BatchedUsageSink', () => {
   it('writes batches of at most maxBatch, in order, each event once', async () => {
     const writer = flakyWriter(0);
@@ -38,6 +46,56 @@ describe('BatchedUsageSink', () => {
       ['d', 'e'],
     ]);
     expect(sink.pending()).toBe(0);
+  });
+
+  it('holds events that arrive during a write until the next interval, so they go out as one batch', async () => {
+    const batches: string[][] = [];
+    let finishWrite: () => void = () => {};
+    const sink = new BatchedUsageSink({
+      serialize: (e) => JSON.stringify(e.requestId),
+      write: (rowsJson) => {
+        batches.push(JSON.parse(rowsJson) as string[]);
+        return new Promise<void>((resolve) => {
+          finishWrite = resolve;
+        });
+      },
+      flushIntervalMs: 100,
+      maxBatch: 100,
+      logger,
+    });
+    sink.record(event('a'));
+    await waitUntil(() => batches.length === 1);
+    for (const id of ['b', 'c', 'd']) sink.record(event(id));
+    finishWrite();
+    // Draining right after a write would send 'b' alone while 'c' and 'd' wait: one statement per trickle.
+    await new Promise((r) => setTimeout(r, 30));
+    expect(batches).toEqual([['a']]);
+    await waitUntil(() => batches.length === 2);
+    expect(batches[1]).toEqual(['b', 'c', 'd']);
+    finishWrite();
+    await sink.close(2_000);
+    expect(batches).toHaveLength(2);
+  });
+
+  it('writes a backlog of full batches back to back, without waiting an interval between them', async () => {
+    const writer = flakyWriter(0);
+    const sink = new BatchedUsageSink({
+      serialize: (e) => JSON.stringify(e.requestId),
+      write: writer.write,
+      flushIntervalMs: 60_000,
+      maxBatch: 2,
+      logger,
+    });
+    for (const id of ['a', 'b', 'c', 'd', 'e']) sink.record(event(id));
+    await waitUntil(() => writer.accepted.length === 2);
+    expect(writer.accepted).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    // The remainder is not a full batch: it waits for the interval (or close).
+    expect(sink.pending()).toBe(1);
+    await sink.close(2_000);
+    expect(writer.accepted[2]).toEqual(['e']);
   });
 
   it('keeps a failed batch and retries it until it lands: nothing lost, nothing written twice', async () => {
