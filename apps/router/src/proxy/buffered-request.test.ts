@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Agent, errors } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferedRequest } from './buffered-request';
+import { Cancellation } from './cancellation';
 
 /** A real upstream whose answer each test picks by path. */
 const routes: Record<string, (res: ServerResponse, body: string) => void> = {
@@ -44,18 +45,13 @@ afterAll(async () => {
   await agent.close();
 });
 
-const call = (
-  path: string,
-  signal = new AbortController().signal,
-  headersTimeout = 5_000,
-  onHeaders?: () => void,
-) =>
+const call = (path: string, cancel = new Cancellation(), headersTimeout = 5_000, onHeaders?: () => void) =>
   bufferedRequest(agent, {
     onHeaders,
     url: `${origin}${path}`,
     headers: { 'content-type': 'application/json' },
     body: '{"q":1}',
-    signal,
+    cancel,
     headersTimeout,
     bodyTimeout: 5_000,
     maxErrorBody: 100,
@@ -78,23 +74,21 @@ describe('bufferedRequest', () => {
     expect(response.body.toString()).toBe('x'.repeat(100));
   });
 
-  it('rejects with the signal’s reason when it aborts mid-request', async () => {
-    const abort = new AbortController();
+  it('rejects with the cancellation’s reason when it aborts mid-request', async () => {
+    const cancel = new Cancellation();
     const reason = Symbol('deadline');
-    setTimeout(() => abort.abort(reason), 50);
-    await expect(call('/hang', abort.signal)).rejects.toBe(reason);
+    setTimeout(() => cancel.abort(reason), 50);
+    await expect(call('/hang', cancel)).rejects.toBe(reason);
   });
 
-  it('rejects at once when the signal is already aborted', async () => {
-    const abort = new AbortController();
-    abort.abort('gone');
-    await expect(call('/chunks', abort.signal)).rejects.toBe('gone');
+  it('rejects at once when the cancellation has already aborted', async () => {
+    const cancel = new Cancellation();
+    cancel.abort('gone');
+    await expect(call('/chunks', cancel)).rejects.toBe('gone');
   });
 
   it('rejects with undici’s timeout error when no headers arrive in time', async () => {
-    await expect(call('/hang', new AbortController().signal, 100)).rejects.toBeInstanceOf(
-      errors.HeadersTimeoutError,
-    );
+    await expect(call('/hang', new Cancellation(), 100)).rejects.toBeInstanceOf(errors.HeadersTimeoutError);
   });
 
   it('does not count informational (1xx) headers as an answer', async () => {

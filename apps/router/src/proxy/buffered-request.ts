@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import type { Cancellation } from './cancellation';
 
 /** A whole upstream answer, read into memory. */
 export interface BufferedResponse {
@@ -13,7 +14,8 @@ export interface BufferedRequestOptions {
   url: string;
   headers: Record<string, string>;
   body: string;
-  signal: AbortSignal;
+  /** Aborts the call (client gone, deadline passed); the promise rejects with its reason. */
+  cancel: Cancellation;
   headersTimeout: number;
   bodyTimeout: number;
   /** Bytes kept of a non-2xx body (an error message); the rest is discarded. */
@@ -29,20 +31,19 @@ export interface BufferedRequestOptions {
  * One POST whose answer is read whole, on undici's dispatcher directly. `undici.request` wraps every call in
  * a Readable body stream, an async resource and a promise per stage; on the router's hottest path those cost
  * more CPU and young-GC work than the call itself (measured in bench/). Rejects with undici's own errors
- * (timeouts, resets) or, when `signal` aborts, with its reason.
+ * (timeouts, resets) or, when `cancel` aborts, with its reason.
  */
 export function bufferedRequest(
   dispatcher: Dispatcher,
   options: BufferedRequestOptions,
 ): Promise<BufferedResponse> {
-  const { signal } = options;
+  const { cancel } = options;
   return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
+    if (cancel.aborted) {
+      reject(cancel.reason);
       return;
     }
     const handler = new BufferingHandler(options, resolve, reject);
-    signal.addEventListener('abort', handler, { once: true });
     const { origin, path } = splitUrl(options.url);
     dispatcher.dispatch(
       {
@@ -75,23 +76,20 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   private limit = Number.POSITIVE_INFINITY;
   private settled = false;
 
-  private readonly signal: AbortSignal;
+  private readonly cancel: Cancellation;
+  private readonly stopListening: () => void;
 
   constructor(
     private readonly options: BufferedRequestOptions,
     private readonly resolve: (response: BufferedResponse) => void,
     private readonly reject: (error: unknown) => void,
   ) {
-    this.signal = options.signal;
-  }
-
-  /** The signal's abort listener. */
-  handleEvent(): void {
-    this.abortRequest?.(this.signal.reason);
+    this.cancel = options.cancel;
+    this.stopListening = this.cancel.onAbort(() => this.abortRequest?.(this.cancel.reason as Error));
   }
 
   onConnect(abort: (reason?: Error) => void): void {
-    if (this.signal.aborted) abort(this.signal.reason);
+    if (this.cancel.aborted) abort(this.cancel.reason as Error);
     else this.abortRequest = abort;
   }
 
@@ -130,14 +128,14 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   }
 
   onError(error: Error): void {
-    if (this.finish()) this.reject(this.signal.aborted ? this.signal.reason : error);
+    if (this.finish()) this.reject(this.cancel.aborted ? this.cancel.reason : error);
   }
 
   private finish(): boolean {
     if (this.settled) return false;
     this.settled = true;
     this.abortRequest = null;
-    this.signal.removeEventListener('abort', this);
+    this.stopListening();
     return true;
   }
 }

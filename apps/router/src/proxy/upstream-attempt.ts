@@ -11,6 +11,7 @@ import {
 import { type Dispatcher, errors, request } from 'undici';
 import type { RouterContext } from '../router-context';
 import { bufferedRequest } from './buffered-request';
+import type { Cancellation } from './cancellation';
 
 type ResponseData = Dispatcher.ResponseData;
 
@@ -50,7 +51,7 @@ export interface AttemptRequest {
   body: Record<string, unknown>;
   stream: boolean;
   /** Aborted by the client going away or by the request deadline ({@link DEADLINE_EXCEEDED}). */
-  signal: AbortSignal;
+  cancel: Cancellation;
   timeouts: AttemptTimeouts;
   reason: AttemptReason;
 }
@@ -60,7 +61,7 @@ export interface AttemptRequest {
  * non-stream body is read here, so a body that breaks or stalls is a failed attempt the ladder can move past.
  */
 export async function upstreamAttempt(ctx: RouterContext, req: AttemptRequest): Promise<AttemptOutcome> {
-  const { resolved, adapter, signal, timeouts } = req;
+  const { resolved, adapter, cancel, timeouts } = req;
   const { target, account, provider } = resolved;
   const call = adapter.buildChatCall({
     baseUrl: provider.baseUrl,
@@ -89,7 +90,7 @@ export async function upstreamAttempt(ctx: RouterContext, req: AttemptRequest): 
       headers: call.headers,
       body: call.body,
       dispatcher: ctx.dispatcherFor(timeouts.connectMs),
-      signal,
+      signal: cancel.signal,
       headersTimeout: Math.min(timeouts.firstByteMs, ctx.limits.headersTimeoutMs),
       bodyTimeout: Math.min(timeouts.idleMs, ctx.limits.bodyTimeoutMs),
     });
@@ -109,7 +110,7 @@ export async function upstreamAttempt(ctx: RouterContext, req: AttemptRequest): 
   } catch (error) {
     attempt.latencyMs = Math.round(performance.now() - started);
     response?.body.destroy();
-    return thrownFailure(attempt, error, signal, response !== null);
+    return thrownFailure(attempt, error, cancel, response !== null);
   }
 }
 
@@ -121,14 +122,14 @@ async function bufferedAttempt(
   attempt: AttemptRecord,
   started: number,
 ): Promise<AttemptOutcome> {
-  const { signal, timeouts } = req;
+  const { cancel, timeouts } = req;
   let answered = false;
   try {
     const response = await bufferedRequest(ctx.dispatcherFor(timeouts.connectMs), {
       url: call.url,
       headers: call.headers,
       body: call.body,
-      signal,
+      cancel,
       headersTimeout: Math.min(timeouts.firstByteMs, ctx.limits.headersTimeoutMs),
       bodyTimeout: Math.min(timeouts.idleMs, ctx.limits.bodyTimeoutMs),
       maxErrorBody: MAX_ERROR_BODY,
@@ -150,7 +151,7 @@ async function bufferedAttempt(
     );
   } catch (error) {
     attempt.latencyMs = Math.round(performance.now() - started);
-    return thrownFailure(attempt, error, signal, answered);
+    return thrownFailure(attempt, error, cancel, answered);
   }
 }
 
@@ -168,18 +169,18 @@ function statusFailure(
 function thrownFailure(
   attempt: AttemptRecord,
   error: unknown,
-  signal: AbortSignal,
+  cancel: Cancellation,
   answered: boolean,
 ): AttemptOutcome {
-  const failure = attemptFailure(error, signal, answered);
+  const failure = attemptFailure(error, cancel, answered);
   attempt.errorClass = failure.errorClass;
   return { kind: 'failure', failure, attempt, status: null, body: null, retryAfter: null };
 }
 
 /** Classifies a thrown error: the client leaving, the deadline, or the upstream's transport. */
-function attemptFailure(error: unknown, signal: AbortSignal, answered: boolean): UpstreamFailure {
-  if (signal.aborted) {
-    return signal.reason === DEADLINE_EXCEEDED
+function attemptFailure(error: unknown, cancel: Cancellation, answered: boolean): UpstreamFailure {
+  if (cancel.aborted) {
+    return cancel.reason === DEADLINE_EXCEEDED
       ? { errorClass: 'timeout', retryable: true }
       : { errorClass: 'client_cancelled', retryable: false };
   }

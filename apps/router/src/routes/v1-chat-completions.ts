@@ -38,6 +38,7 @@ import { readAttribution } from '../http/read-attribution';
 import { readBody } from '../http/read-body';
 import { sendOpenAiError } from '../http/send-openai-error';
 import { adapterFor } from '../providers/provider-registry';
+import { Cancellation } from '../proxy/cancellation';
 import { relayStream } from '../proxy/relay-stream';
 import { type AttemptOutcome, DEADLINE_EXCEEDED, upstreamAttempt } from '../proxy/upstream-attempt';
 import type { RouterContext } from '../router-context';
@@ -242,7 +243,7 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
   const { health, retryBudget, retryTokens } = ctx.failover;
   const deadline = ctx.now() + policy.timeouts.totalMs;
 
-  const abort = new AbortController();
+  const abort = new Cancellation();
   const onClose = () => {
     if (!res.writableFinished) abort.abort();
   };
@@ -274,8 +275,7 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
         random: ctx.random,
       });
       if (step.kind === 'fail') {
-        if (abort.signal.aborted && abort.signal.reason !== DEADLINE_EXCEEDED)
-          return cancelled(null, null, null);
+        if (abort.aborted && abort.reason !== DEADLINE_EXCEEDED) return cancelled(null, null, null);
         return failAll(res, req, step, last, policy.timeouts.totalMs);
       }
       if (step.kind === 'backup_model') {
@@ -290,7 +290,7 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
       }
       if (step.kind !== 'next_target' && step.delayMs > 0) {
         if (!(await pause(step.delayMs, abort.signal))) {
-          if (abort.signal.reason === DEADLINE_EXCEEDED) continue; // the ladder answers deadline_exceeded
+          if (abort.reason === DEADLINE_EXCEEDED) continue; // the ladder answers deadline_exceeded
           return cancelled(null, null, null);
         }
         if (!health.health(step.target, ctx.now()).available) continue;
@@ -327,7 +327,7 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
         adapter,
         body: chat.body,
         stream: chat.stream,
-        signal: abort.signal,
+        cancel: abort,
         timeouts,
         reason,
       });
@@ -399,7 +399,7 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
       outcome.attempt.ttftMs = ttftMs;
       outcome.attempt.latencyMs = Math.round(performance.now() - sentAt);
       const known = streamUsage(relayed, adapter, chat.body);
-      if ((abort.signal.aborted && abort.signal.reason !== DEADLINE_EXCEEDED) || res.destroyed) {
+      if ((abort.aborted && abort.reason !== DEADLINE_EXCEEDED) || res.destroyed) {
         outcome.response.body.destroy();
         outcome.attempt.errorClass = 'client_cancelled';
         learn(ctx, resolved, outcome.attempt, null);
@@ -407,7 +407,7 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
       }
       if (relayed.interrupted) {
         outcome.response.body.destroy();
-        const errorClass = relayed.timedOut || abort.signal.aborted ? 'timeout' : 'stream_interrupted';
+        const errorClass = relayed.timedOut || abort.aborted ? 'timeout' : 'stream_interrupted';
         outcome.attempt.errorClass = errorClass;
         learn(ctx, resolved, outcome.attempt, null);
         if (relayed.firstByteAt === null) {
