@@ -174,7 +174,12 @@ export function createUsageBatchWriter(
   const pool = createSmallPool(databaseUrl, options.onError);
   return {
     async write(rowsJson) {
-      const result = await pool.query<{ inserted: number }>({ text: INSERT_USAGE_SQL, values: [rowsJson] });
+      // Named: PostgreSQL plans it once per connection instead of per batch (half its CPU per row, measured).
+      const result = await pool.query<{ inserted: number }>({
+        name: 'switchyard_insert_usage',
+        text: INSERT_USAGE_SQL,
+        values: [rowsJson],
+      });
       return { inserted: result.rows[0]?.inserted ?? 0 };
     },
     close: () => pool.end(),
