@@ -44,6 +44,16 @@ export interface UsageCheck {
   detail: string;
 }
 
+/**
+ * The floor: a bare node:http + undici passthrough (bench/src/bare-proxy.ts) on the router's core against the
+ * direct mock, at the first fixed rate. Its Δ is what any Node proxy pays here; the router's Δ beyond it is its own.
+ */
+export interface Floor {
+  rate: number;
+  direct: PacedResult;
+  bare: PacedResult;
+}
+
 export interface BenchReport {
   startedAt: string;
   finishedAt: string;
@@ -58,6 +68,7 @@ export interface BenchReport {
   };
   options: Record<string, unknown>;
   rates: (Pair<PacedResult> & { rate: number })[];
+  floor: Floor;
   /** The same fixed rate through a route with 3 tiers × 6 healthy targets (issue 3's routing bench case). */
   tiered: Pair<PacedResult> & { rate: number };
   ttfb: Pair<StreamTtfbResult>;
@@ -155,6 +166,18 @@ function tableRows(report: BenchReport): string[][] {
     }
   }
   for (const q of ['p50', 'p99'] as const) {
+    const d = report.floor.direct.latencyMs[q];
+    const b = report.floor.bare.latencyMs[q];
+    rows.push([
+      `${report.floor.rate} req/s ${q}, bare Node proxy: floor (ms)`,
+      ms(d),
+      ms(b),
+      signedMs(b - d),
+      '',
+      '',
+    ]);
+  }
+  for (const q of ['p50', 'p99'] as const) {
     const d = report.tiered.direct.result.latencyMs[q];
     const r = report.tiered.router.result.latencyMs[q];
     rows.push([
@@ -241,6 +264,20 @@ function notes(report: BenchReport): string[] {
       `${rate} req/s: achieved ${direct.result.achievedRate.toFixed(0)} / ${router.result.achievedRate.toFixed(0)} req/s (direct / router); ` +
         `router CPU ${pct(router.cpu.router)} of a core = ${num(router.cpuUsPerRequest.router)} µs/request (mock ${num(router.cpuUsPerRequest.mock)}); ` +
         `${wait(router.runQueueWait)}; generator lag p99 ${ms(direct.result.lagMs.p99)} / ${ms(router.result.lagMs.p99)} ms`,
+    );
+  }
+  const { floor } = report;
+  const measured = report.rates.find((r) => r.rate === floor.rate);
+  if (measured) {
+    const delta = (q: 'p50' | 'p99') => ({
+      bare: floor.bare.latencyMs[q] - floor.direct.latencyMs[q],
+      router: measured.router.result.latencyMs[q] - measured.direct.result.latencyMs[q],
+    });
+    const p50 = delta('p50');
+    const p99 = delta('p99');
+    lines.push(
+      `floor: a bare node:http + undici passthrough on the router's core adds Δp50 ${signedMs(p50.bare)} / Δp99 ${signedMs(p99.bare)} ms at ${floor.rate} req/s; ` +
+        `the router adds ${signedMs(p50.router - p50.bare)} / ${signedMs(p99.router - p99.bare)} ms beyond that (its own work)`,
     );
   }
   const { max } = report;

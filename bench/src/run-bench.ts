@@ -5,12 +5,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { digestApiKey, newId } from '@switchyard/db';
 import { startTestPostgres } from '@switchyard/db/testing';
-import { ROOT, type Stack, startStack, UPSTREAM_MODEL, waitFor } from '@switchyard/testkit';
+import { ROOT, type Stack, spawnTs, startStack, UPSTREAM_MODEL, waitFor } from '@switchyard/testkit';
 import { request } from 'undici';
+import ROUTER_NODE_FLAGS from '../../apps/router/node-flags.json' with { type: 'json' };
 import {
   type BenchReport,
   type CpuShare,
   evaluateChecks,
+  type Floor,
   type Pair,
   type Run,
   renderMarkdown,
@@ -216,10 +218,21 @@ async function main(): Promise<number> {
     const mockPid = workerProcess(stack.mock.child.pid as number);
     const worker = await LoadWorker.start(ROOT);
     stops.push(() => worker.stop());
+    // The floor (see bare-proxy.ts): same node flags as the router, same core.
+    const bare = await spawnTs(
+      'bench/src/bare-proxy.ts',
+      { UPSTREAM: stack.mockUrl, PORT: '0' },
+      /listening on (http:\/\/\S+)/,
+      30_000,
+      ROUTER_NODE_FLAGS,
+    );
+    stops.push(() => bare.proc.stop());
+    const bareOrigin = bare.match[1] as string;
 
     const pins = choosePinning(env);
     if (pins) {
       pinProcessTree(stack.router.child.pid as number, pins.router);
+      pinProcessTree(bare.proc.child.pid as number, pins.router);
       pinProcessTree(stack.mock.child.pid as number, pins.others);
       pinProcessTree(worker.pid, pins.others);
       pinProcess(process.pid, pins.others); // only itself: the router and mock are its children
@@ -372,6 +385,42 @@ async function main(): Promise<number> {
 
     const connections = env.BENCH_RATE_CONNECTIONS;
     const slices = env.BENCH_SLICES;
+
+    /**
+     * The bare proxy against direct, interleaved like every run, at the first fixed rate: what one more hop
+     * through a Node process costs here today, so the router's own share of its Δ can be read off.
+     */
+    const measureFloor = async (): Promise<Floor> => {
+      const rate = env.BENCH_RATES[0] as number;
+      const direct = targets.direct.chat;
+      const viaBare: HttpTarget = { ...direct, url: `${bareOrigin}${new URL(direct.url).pathname}` };
+      const paced = async (target: HttpTarget, durationS: number): Promise<PacedSlice> => {
+        const slice = await worker.run<PacedSlice>({ kind: 'paced', target, rate, durationS, connections });
+        if (slice.non2xx + slice.errors > 0) {
+          throw new Error(
+            `the bare proxy run failed: ${slice.non2xx} non-2xx ${JSON.stringify(slice.statuses)}, ${slice.errors} errors (${slice.firstError ?? ''})`,
+          );
+        }
+        return slice;
+      };
+      log(`floor: warm-up of the bare proxy, ${env.BENCH_WARMUP_S} s`);
+      await paced(viaBare, env.BENCH_WARMUP_S);
+      const sides = { direct: [] as PacedSlice[], bare: [] as PacedSlice[] };
+      for (let i = 0; i < slices; i++) {
+        const order = i % 2 === 0 ? (['direct', 'bare'] as const) : (['bare', 'direct'] as const);
+        log(
+          `floor: bare proxy vs direct ${rate} req/s, ${env.BENCH_DURATION_S} s: slice ${i + 1}/${slices} (${order.join(', ')})`,
+        );
+        for (const side of order) {
+          sides[side].push(await paced(side === 'direct' ? direct : viaBare, env.BENCH_DURATION_S / slices));
+        }
+      }
+      return {
+        rate,
+        direct: mergePaced(sides.direct, rate, env.BENCH_DURATION_S),
+        bare: mergePaced(sides.bare, rate, env.BENCH_DURATION_S),
+      };
+    };
     const warmRate = Math.max(...env.BENCH_RATES);
     await interleave(
       `warm-up ${warmRate} req/s, ${env.BENCH_WARMUP_S} s`,
@@ -400,6 +449,7 @@ async function main(): Promise<number> {
       );
       rates.push({ rate, ...measured });
     }
+    const floor = await measureFloor();
     const tieredRate = env.BENCH_RATES[0] as number;
     const tiered = {
       rate: tieredRate,
@@ -496,6 +546,7 @@ async function main(): Promise<number> {
       },
       options: { ...env, maxTool },
       rates,
+      floor,
       tiered,
       ttfb,
       max,
