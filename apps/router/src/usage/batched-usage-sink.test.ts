@@ -29,16 +29,21 @@ async function waitUntil(condition: () => boolean, timeoutMs = 2_000): Promise<v
   }
 }
 
+/** A sink whose events serialize to their request id, so batches read as lists of ids. */
+function newSink(write: (rowsJson: string) => Promise<void>, flushIntervalMs: number, maxBatch: number) {
+  return new BatchedUsageSink({
+    serialize: (e) => JSON.stringify(e.requestId),
+    write,
+    flushIntervalMs,
+    maxBatch,
+    logger,
+  });
+}
+
 describe('BatchedUsageSink', () => {
   it('writes batches of at most maxBatch, in order, each event once', async () => {
     const writer = flakyWriter(0);
-    const sink = new BatchedUsageSink({
-      serialize: (e) => JSON.stringify(e.requestId),
-      write: writer.write,
-      flushIntervalMs: 5,
-      maxBatch: 3,
-      logger,
-    });
+    const sink = newSink(writer.write, 5, 3);
     for (const id of ['a', 'b', 'c', 'd', 'e']) sink.record(event(id));
     await sink.flush(2_000);
     expect(writer.accepted).toEqual([
@@ -51,23 +56,21 @@ describe('BatchedUsageSink', () => {
   it('holds events that arrive during a write until the next interval, so they go out as one batch', async () => {
     const batches: string[][] = [];
     let finishWrite: () => void = () => {};
-    const sink = new BatchedUsageSink({
-      serialize: (e) => JSON.stringify(e.requestId),
-      write: (rowsJson) => {
+    const sink = newSink(
+      (rowsJson) => {
         batches.push(JSON.parse(rowsJson) as string[]);
         return new Promise<void>((resolve) => {
           finishWrite = resolve;
         });
       },
-      flushIntervalMs: 100,
-      maxBatch: 100,
-      logger,
-    });
+      100,
+      100,
+    );
     sink.record(event('a'));
     await waitUntil(() => batches.length === 1);
     for (const id of ['b', 'c', 'd']) sink.record(event(id));
     finishWrite();
-    // Draining right after a write would send 'b' alone while 'c' and 'd' wait: one statement per trickle.
+    // Not drained the moment the write ends: under steady load that chained tiny batches back to back.
     await new Promise((r) => setTimeout(r, 30));
     expect(batches).toEqual([['a']]);
     await waitUntil(() => batches.length === 2);
@@ -79,13 +82,7 @@ describe('BatchedUsageSink', () => {
 
   it('writes a backlog of full batches back to back, without waiting an interval between them', async () => {
     const writer = flakyWriter(0);
-    const sink = new BatchedUsageSink({
-      serialize: (e) => JSON.stringify(e.requestId),
-      write: writer.write,
-      flushIntervalMs: 60_000,
-      maxBatch: 2,
-      logger,
-    });
+    const sink = newSink(writer.write, 60_000, 2);
     for (const id of ['a', 'b', 'c', 'd', 'e']) sink.record(event(id));
     await waitUntil(() => writer.accepted.length === 2);
     expect(writer.accepted).toEqual([
@@ -100,13 +97,7 @@ describe('BatchedUsageSink', () => {
 
   it('keeps a failed batch and retries it until it lands: nothing lost, nothing written twice', async () => {
     const writer = flakyWriter(2);
-    const sink = new BatchedUsageSink({
-      serialize: (e) => JSON.stringify(e.requestId),
-      write: writer.write,
-      flushIntervalMs: 5,
-      maxBatch: 10,
-      logger,
-    });
+    const sink = newSink(writer.write, 5, 10);
     sink.record(event('a'));
     sink.record(event('b'));
     await sink.flush(5_000);
@@ -117,13 +108,7 @@ describe('BatchedUsageSink', () => {
 
   it('close drains what is queued', async () => {
     const writer = flakyWriter(0);
-    const sink = new BatchedUsageSink({
-      serialize: (e) => JSON.stringify(e.requestId),
-      write: writer.write,
-      flushIntervalMs: 60_000,
-      maxBatch: 100,
-      logger,
-    });
+    const sink = newSink(writer.write, 60_000, 100);
     sink.record(event('x'));
     expect(sink.pending()).toBe(1);
     await sink.close(2_000);
