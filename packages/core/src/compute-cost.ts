@@ -97,49 +97,69 @@ export function computeCost(sheet: PriceSheet, usage: BillableUsage): CostResult
   const longContext = tier !== null && input > tier.aboveInputTokens;
   const prices: TokenPrices = longContext && tier ? tier : sheet;
 
-  const lines: CostLine[] = [];
-  const missing: string[] = [];
-  const addTokens = (component: CostComponent, quantity: number, price: bigint | null): void => {
-    if (quantity === 0) return;
-    if (price === null) {
-      missing.push(component);
-      return;
-    }
-    lines.push(line(component, quantity, price, BigInt(quantity) * price));
-  };
-  const addUnits = (
-    component: CostComponent,
-    quantity: number,
-    price: bigint | null,
-    detail?: string,
-  ): void => {
-    if (quantity === 0) return;
-    if (price === null) {
-      missing.push(detail === undefined ? component : `${component}:${detail}`);
-      return;
-    }
-    lines.push(line(component, quantity, price, BigInt(quantity) * price * PICO_PER_MICRO, detail));
-  };
-
   const inputPrice = prices.inputMicrosPerMillion;
   const outputPrice = prices.outputMicrosPerMillion;
-  addTokens('input', Math.max(0, input - cached - cacheWrite), inputPrice);
-  addTokens('cached_input', cached, prices.cachedInputMicrosPerMillion ?? inputPrice);
-  addTokens('cache_write', cacheWrite, prices.cacheWriteMicrosPerMillion ?? inputPrice);
-  addTokens('output', Math.max(0, output - reasoning), outputPrice);
-  addTokens('reasoning', reasoning, prices.reasoningMicrosPerMillion ?? outputPrice);
+  const bill: Bill = { lines: [], missing: [] };
+  addTokens(bill, 'input', Math.max(0, input - cached - cacheWrite), inputPrice);
+  addTokens(bill, 'cached_input', cached, prices.cachedInputMicrosPerMillion ?? inputPrice);
+  addTokens(bill, 'cache_write', cacheWrite, prices.cacheWriteMicrosPerMillion ?? inputPrice);
+  addTokens(bill, 'output', Math.max(0, output - reasoning), outputPrice);
+  addTokens(bill, 'reasoning', reasoning, prices.reasoningMicrosPerMillion ?? outputPrice);
 
-  for (const [i, image] of (usage.images ?? []).entries()) {
+  const images = usage.images ?? NO_IMAGES;
+  for (let i = 0; i < images.length; i++) {
+    const image = images[i] as (typeof images)[number];
     const n = count(image.count, `images[${i}].count`);
     const price = sheet.images.find((p) => p.size === image.size && p.quality === image.quality);
-    addUnits('image', n, price?.microsPerImage ?? null, `${image.size}/${image.quality}`);
+    addUnits(bill, 'image', n, price?.microsPerImage ?? null, `${image.size}/${image.quality}`);
   }
-  addUnits('video', videoSeconds, sheet.videoMicrosPerSecond);
+  addUnits(bill, 'video', videoSeconds, sheet.videoMicrosPerSecond);
   // A per-request fee that does not exist is not "missing": most models have none.
-  if (sheet.requestMicros !== null) addUnits('request', requests, sheet.requestMicros);
+  if (sheet.requestMicros !== null) addUnits(bill, 'request', requests, sheet.requestMicros);
 
-  const picoUsd = lines.reduce((sum, l) => sum + l.picoUsd, 0n);
-  return { micros: divideRoundHalfUp(picoUsd, PICO_PER_MICRO), picoUsd, lines, missing, longContext };
+  let picoUsd = 0n;
+  for (const l of bill.lines) picoUsd += l.picoUsd;
+  return {
+    micros: divideRoundHalfUp(picoUsd, PICO_PER_MICRO),
+    picoUsd,
+    lines: bill.lines,
+    missing: bill.missing,
+    longContext,
+  };
+}
+
+const NO_IMAGES: readonly never[] = [];
+
+/** The lines of a cost being computed, and the components that had no price. */
+interface Bill {
+  lines: CostLine[];
+  missing: string[];
+}
+
+// Module-level rather than closures inside computeCost: it runs twice per request (worst case, then actual),
+// and the TypeScript loader names every closure it creates with a defineProperty call (measured in bench/).
+function addTokens(bill: Bill, component: CostComponent, quantity: number, price: bigint | null): void {
+  if (quantity === 0) return;
+  if (price === null) {
+    bill.missing.push(component);
+    return;
+  }
+  bill.lines.push(line(component, quantity, price, BigInt(quantity) * price));
+}
+
+function addUnits(
+  bill: Bill,
+  component: CostComponent,
+  quantity: number,
+  price: bigint | null,
+  detail?: string,
+): void {
+  if (quantity === 0) return;
+  if (price === null) {
+    bill.missing.push(detail === undefined ? component : `${component}:${detail}`);
+    return;
+  }
+  bill.lines.push(line(component, quantity, price, BigInt(quantity) * price * PICO_PER_MICRO, detail));
 }
 
 function line(
