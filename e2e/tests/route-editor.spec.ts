@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { signIn } from './sign-in';
 
-test('route editor: a bad policy and a fallback cycle are shown next to their fields, a good route saves', async ({
+test('route editor: a bad policy and a fallback cycle are shown next to their fields, a good route and its billing policies save', async ({
   page,
 }) => {
   await signIn(page, '/routes/new');
@@ -35,7 +35,22 @@ test('route editor: a bad policy and a fallback cycle are shown next to their fi
   await expect(page.getByRole('status')).toHaveText('Saved.');
   await expect(page.getByLabel(/^Other routes this one may fall back to/)).toHaveValue('chat-small');
 
+  const missingPrice = page.getByLabel('Missing-price policy');
+  const costlierFallback = page.getByLabel('Allow fallback to a costlier target');
+  await expect(missingPrice).toHaveValue('allow');
+  await expect(costlierFallback).toBeChecked();
+  await missingPrice.selectOption('block');
+  await costlierFallback.uncheck();
+  await page.getByRole('button', { name: 'Save route' }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved.');
+  await page.reload();
+  await expect(missingPrice).toHaveValue('block');
+  await expect(costlierFallback).not.toBeChecked();
+
   await page.goto('/routes');
+  const billing = page.locator('[data-route="editor-route"] [data-testid="route-billing"]');
+  await expect(billing).toContainText('missing price: block');
+  await expect(billing).toContainText('costlier fallback: no');
   await page.getByRole('link', { name: 'Edit chat-small' }).click();
   await page.getByLabel(/^Other routes this one may fall back to/).fill('editor-route');
   await page.getByRole('button', { name: 'Save route' }).click();

@@ -1,10 +1,14 @@
 import { DEFAULT_ROUTE_POLICIES } from '@switchyard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bodyFrom, draftFrom } from '../src/app/(console)/routes/route-draft';
+import { actionFailure } from '../src/server/action-failure';
 import { toAdminError } from '../src/server/admin-error';
 import {
   createRoute,
   createRouteInput,
   deleteRoute,
+  getRoute,
+  saveRoute,
   updateRoute,
   updateRouteInput,
   updateRouteTarget,
@@ -99,6 +103,31 @@ describe('route policies', () => {
     });
     const row = await t.prisma.route.findUniqueOrThrow({ where: { id: saved.id } });
     expect(row.policies).toEqual({});
+  });
+});
+
+describe('billing policies', () => {
+  it('names the field of a bad value saved from the editor, and leaves the stored route as it was', async () => {
+    const saved = await simpleRoute(t, accountId, 'billing-update');
+    const body = bodyFrom(draftFrom(await getRoute(t.ctx, t.owner, saved.id), DEFAULT_ROUTE_POLICIES));
+    const cases: [object, string, string][] = [
+      [
+        { missingPricePolicy: 'maybe' },
+        'missingPricePolicy',
+        'missingPricePolicy: Invalid option: expected one of "block"|"allow"',
+      ],
+      [
+        { allowCostlierFallback: 'no' },
+        'allowCostlierFallback',
+        'allowCostlierFallback: Invalid input: expected boolean, received string',
+      ],
+    ];
+    for (const [change, field, message] of cases) {
+      const error = await thrown(() => saveRoute(t.ctx, t.owner, saved.id, { ...body, ...change }));
+      expect(actionFailure(error), field).toEqual({ field, message });
+    }
+    const row = await t.prisma.route.findUniqueOrThrow({ where: { id: saved.id } });
+    expect([row.missingPricePolicy, row.allowCostlierFallback]).toEqual(['allow', true]);
   });
 });
 

@@ -239,6 +239,21 @@ export async function updateRoute(
   return toRouteView(route);
 }
 
+/**
+ * What the console's route editor saves through: creates (id null) or updates a route from an unparsed body,
+ * parsed with the admin API's own schemas so the editor's errors name the same fields as the API's.
+ */
+export async function saveRoute(
+  ctx: AdminContext,
+  actor: Actor,
+  id: string | null,
+  body: unknown,
+): Promise<RouteView> {
+  return id === null
+    ? createRoute(ctx, actor, createRouteInput.parse(body))
+    : updateRoute(ctx, actor, id, updateRouteInput.parse(body));
+}
+
 /** Answers the whole route, so a caller sees the target among its siblings. */
 export async function updateRouteTarget(
   ctx: AdminContext,

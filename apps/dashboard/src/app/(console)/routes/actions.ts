@@ -4,29 +4,16 @@ import { revalidatePath } from 'next/cache';
 import { type ActionFailure, actionFailure } from '@/server/action-failure';
 import { getAdminContext } from '@/server/admin-context';
 import { requireConsoleActor } from '@/server/console-session';
-import {
-  createRoute,
-  createRouteInput,
-  deleteRoute,
-  type RouteView,
-  updateRoute,
-  updateRouteInput,
-} from '@/server/routes';
+import { deleteRoute, type RouteView, saveRoute } from '@/server/routes';
 
 export type SaveRouteResult = { status: 'saved'; route: RouteView } | ({ status: 'error' } & ActionFailure);
 
-/**
- * Creates (routeId null) or updates a route from the editor's body, parsed with the admin API's own schemas so
- * the editor shows the same errors, naming the same fields, as the API answers.
- */
+/** Creates (routeId null) or updates a route from the editor's body; a refusal names the field at fault. */
 export async function saveRouteAction(routeId: string | null, body: unknown): Promise<SaveRouteResult> {
   const actor = await requireConsoleActor();
   const ctx = getAdminContext();
   try {
-    const route =
-      routeId === null
-        ? await createRoute(ctx, actor, createRouteInput.parse(body))
-        : await updateRoute(ctx, actor, String(routeId), updateRouteInput.parse(body));
+    const route = await saveRoute(ctx, actor, routeId === null ? null : String(routeId), body);
     revalidatePath('/routes');
     return { status: 'saved', route };
   } catch (error) {

@@ -18,6 +18,7 @@ const ROUTE_COLUMNS: readonly TableColumn[] = [
   { label: 'Tiers', align: 'right' },
   { label: 'Fallbacks' },
   { label: 'Policy overrides' },
+  { label: 'Billing' },
   { label: 'Updated' },
   { label: 'Actions', srOnly: true, gutter: true },
 ];
@@ -80,6 +81,12 @@ export default async function RoutesPage() {
                         )}
                       </td>
                       <td className="px-3 py-2 text-slate-600">{overrides.join(', ') || 'defaults'}</td>
+                      <td className="px-3 py-2 whitespace-nowrap text-slate-600" data-testid="route-billing">
+                        missing price: {route.missingPricePolicy}
+                        <span className="block text-slate-500">
+                          costlier fallback: {route.allowCostlierFallback ? 'yes' : 'no'}
+                        </span>
+                      </td>
                       <td className="px-3 py-2 whitespace-nowrap text-slate-600">
                         {formatUtc(route.updatedAt)}
                       </td>

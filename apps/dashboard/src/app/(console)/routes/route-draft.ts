@@ -1,4 +1,10 @@
-import type { LadderRungs, RoutePolicy, RouteTimeouts, TrafficClass } from '@switchyard/core';
+import type {
+  LadderRungs,
+  MissingPricePolicy,
+  RoutePolicy,
+  RouteTimeouts,
+  TrafficClass,
+} from '@switchyard/core';
 import type { RouteView } from '@/server/routes';
 
 export type Rung = keyof LadderRungs;
@@ -18,6 +24,12 @@ export const TIMEOUTS: readonly { name: TimeoutName; label: string }[] = [
   { name: 'firstByteMs', label: 'First byte' },
   { name: 'idleMs', label: 'Stream idle' },
   { name: 'totalMs', label: 'Total' },
+];
+
+/** What to do when no price covers the served model: each policy explained in the line the editor shows. */
+export const MISSING_PRICE_POLICIES: readonly { value: MissingPricePolicy; label: string }[] = [
+  { value: 'allow', label: 'Allow: serve the request and flag its usage row unpriced (cost 0)' },
+  { value: 'block', label: 'Block: refuse the request (503 price_missing) until a price is added' },
 ];
 
 /** One class's policy as the form holds it: numbers as typed text, so half-typed values survive re-renders. */
@@ -52,6 +64,8 @@ export interface RouteDraft {
   contextFallbackModel: string;
   targets: TargetDraft[];
   policies: Record<TrafficClass, PolicyDraft>;
+  missingPricePolicy: MissingPricePolicy;
+  allowCostlierFallback: boolean;
 }
 
 export function policyDraft(policy: RoutePolicy, override: boolean): PolicyDraft {
@@ -74,7 +88,10 @@ export function newTargetKey(): string {
   return `new-${nextKey}`;
 }
 
-/** The form's starting state: the saved route, or an empty one with the default policies. */
+/**
+ * The form's starting state: the saved route, or an empty one with the default policies and the create schema's
+ * defaults (kept in step by route-draft.test.ts: this module is in the client bundle, the schema is not).
+ */
 export function draftFrom(route: RouteView | null, defaults: Record<TrafficClass, RoutePolicy>): RouteDraft {
   const classes = Object.keys(defaults) as TrafficClass[];
   return {
@@ -100,6 +117,8 @@ export function draftFrom(route: RouteView | null, defaults: Record<TrafficClass
         return [trafficClass, policyDraft(override ?? defaults[trafficClass], override !== undefined)];
       }),
     ) as Record<TrafficClass, PolicyDraft>,
+    missingPricePolicy: route?.missingPricePolicy ?? 'allow',
+    allowCostlierFallback: route?.allowCostlierFallback ?? true,
   };
 }
 
@@ -151,5 +170,7 @@ export function bodyFrom(draft: RouteDraft) {
           : null,
       ]),
     ),
+    missingPricePolicy: draft.missingPricePolicy,
+    allowCostlierFallback: draft.allowCostlierFallback,
   };
 }

@@ -1,6 +1,6 @@
 'use client';
 
-import type { RoutePolicy, TrafficClass } from '@switchyard/core';
+import type { MissingPricePolicy, RoutePolicy, TrafficClass } from '@switchyard/core';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { FieldError } from '@/components/field-error';
@@ -11,6 +11,7 @@ import { PolicyEditor } from './policy-editor';
 import {
   bodyFrom,
   draftFrom,
+  MISSING_PRICE_POLICIES,
   newTargetKey,
   type PolicyDraft,
   policyDraft,
@@ -33,9 +34,9 @@ const cellInputClass =
 const sectionClass = 'rounded-xl border border-slate-200 bg-white p-6 shadow-sm';
 
 /**
- * Creates or edits a route: names, targets (tiers, weights, enabled), backup models and the failover policy per
- * traffic class. Saves through the same schemas and server functions as the admin API, so an error names the
- * same field and shows next to its input.
+ * Creates or edits a route: names, targets (tiers, weights, enabled), backup models, the failover policy per
+ * traffic class and the billing policies (missing prices, costlier fallback). Saves through the same schemas and
+ * server functions as the admin API, so an error names the same field and shows next to its input.
  */
 export function RouteEditor({
   route,
@@ -341,6 +342,52 @@ export function RouteEditor({
                 onChange={(policy) => updatePolicy(trafficClass, policy)}
               />
             ))}
+          </div>
+        </section>
+
+        <section aria-labelledby="route-billing" className={sectionClass}>
+          <h2 id="route-billing" className="text-base font-semibold">
+            Billing
+          </h2>
+          <div className="mt-4 grid gap-4 sm:grid-cols-2">
+            <div>
+              <label
+                htmlFor="route-missing-price-policy"
+                className="block text-sm font-medium text-slate-700"
+              >
+                Missing-price policy
+              </label>
+              <select
+                id="route-missing-price-policy"
+                value={draft.missingPricePolicy}
+                // The select offers only the two policies; the server's schema checks the value anyway.
+                onChange={(event) => update({ missingPricePolicy: event.target.value as MissingPricePolicy })}
+                className={inputClass}
+              >
+                {MISSING_PRICE_POLICIES.map((policy) => (
+                  <option key={policy.value} value={policy.value}>
+                    {policy.label}
+                  </option>
+                ))}
+              </select>
+              <FieldError field="missingPricePolicy" error={error} />
+            </div>
+            <div className="self-end">
+              <label className="flex items-center gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  checked={draft.allowCostlierFallback}
+                  aria-describedby="route-costlier-fallback-help"
+                  onChange={(event) => update({ allowCostlierFallback: event.target.checked })}
+                />
+                Allow fallback to a costlier target
+              </label>
+              <p id="route-costlier-fallback-help" className="mt-1 text-xs text-slate-500">
+                Unticked: failover never moves to a target priced above the request's primary target; targets
+                without a price are left to the missing-price policy.
+              </p>
+              <FieldError field="allowCostlierFallback" error={error} />
+            </div>
           </div>
         </section>
       </fieldset>
