@@ -1,3 +1,4 @@
+import type { LatencySummary } from './latency-summary';
 import type { ClosedLoopResult, PacedResult, StreamTtfbResult } from './load-task';
 
 /** One figure per process of the stack (CPU % of one core, or run-queue wait ms per second). */
@@ -54,6 +55,17 @@ export interface Floor {
   bare: PacedResult;
 }
 
+/**
+ * The round-trip probe (run-round-trips.ts): one byte from the load generator's core to an echo server on the
+ * same core and on the router's, and back. What one crossing between cores costs on this machine, today.
+ */
+export interface RoundTrips {
+  samples: number;
+  gapMs: number;
+  sameCore: LatencySummary;
+  otherCore: LatencySummary;
+}
+
 export interface BenchReport {
   startedAt: string;
   finishedAt: string;
@@ -69,6 +81,8 @@ export interface BenchReport {
   options: Record<string, unknown>;
   rates: (Pair<PacedResult> & { rate: number })[];
   floor: Floor;
+  /** Null when nothing is pinned (the two placements cannot be told apart). */
+  roundTrips: RoundTrips | null;
   /** The same fixed rate through a route with 3 tiers × 6 healthy targets (issue 3's routing bench case). */
   tiered: Pair<PacedResult> & { rate: number };
   ttfb: Pair<StreamTtfbResult>;
@@ -278,6 +292,15 @@ function notes(report: BenchReport): string[] {
     lines.push(
       `floor: a bare node:http + undici passthrough on the router's core adds Δp50 ${signedMs(p50.bare)} / Δp99 ${signedMs(p99.bare)} ms at ${floor.rate} req/s; ` +
         `the router adds ${signedMs(p50.router - p50.bare)} / ${signedMs(p99.router - p99.bare)} ms beyond that (its own work)`,
+    );
+  }
+  const trips = report.roundTrips;
+  if (trips) {
+    const summary = (l: LatencySummary) => `p50 ${ms(l.p50)} / p99 ${ms(l.p99)} / p99.9 ${ms(l.p999)}`;
+    lines.push(
+      `cores: a loopback round trip from the load generator to a process on its own core takes ${summary(trips.sameCore)} ms, ` +
+        `to one on the router's core ${summary(trips.otherCore)} ms (${trips.samples} × 1 byte, ${trips.gapMs} ms apart); ` +
+        'a request through the router crosses between the cores twice, a direct one never',
     );
   }
   const { max } = report;

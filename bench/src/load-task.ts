@@ -25,6 +25,14 @@ export interface StreamTtfbTask {
   connections: number;
 }
 
+/** A probe, not load: one byte to an echo server and back, `samples` times, `gapMs` apart (run-round-trips.ts). */
+export interface RoundTripTask {
+  kind: 'round-trip';
+  port: number;
+  samples: number;
+  gapMs: number;
+}
+
 export type ClosedLoopTool = 'autocannon' | 'wrk';
 
 /** Closed loop: `connections` clients each send the next request as soon as the last one answered. */
@@ -83,7 +91,16 @@ export interface ClosedLoopSlice extends RequestCounts {
   p99Ms: number;
 }
 
+export interface RoundTripSlice {
+  kind: 'round-trip';
+  rttMs: number[];
+}
+
 export type LoadSlice = PacedSlice | StreamTtfbSlice | ClosedLoopSlice;
+
+/** What the load-generator child runs: load, or the round-trip probe. */
+export type WorkerTask = LoadTask | RoundTripTask;
+export type WorkerResult = LoadSlice | RoundTripSlice;
 
 /** A fixed-rate run, all slices merged. */
 export interface PacedResult extends RequestCounts {
@@ -122,5 +139,5 @@ export interface ClosedLoopResult extends RequestCounts {
 export type LoadResult = PacedResult | StreamTtfbResult | ClosedLoopResult;
 
 /** Messages between the bench process and its load-generator child. */
-export type WorkerRequest = { id: number; task: LoadTask };
-export type WorkerReply = { id: number; result: LoadSlice } | { id: number; error: string };
+export type WorkerRequest = { id: number; task: WorkerTask };
+export type WorkerReply = { id: number; result: WorkerResult } | { id: number; error: string };

@@ -1,6 +1,7 @@
-import type { LoadSlice, LoadTask, WorkerReply, WorkerRequest } from './load-task';
+import type { WorkerReply, WorkerRequest, WorkerResult, WorkerTask } from './load-task';
 import { runClosedLoop } from './run-closed-loop';
 import { runPacedLoad } from './run-paced-load';
+import { runRoundTrips } from './run-round-trips';
 import { runStreamTtfb } from './run-stream-ttfb';
 
 /**
@@ -8,7 +9,7 @@ import { runStreamTtfb } from './run-stream-ttfb';
  * router compete for CPU, so the client must not share an event loop with the process that measures
  * memory or with anything else; it also lets the bench pin it to a CPU.
  */
-function runTask(task: LoadTask): Promise<LoadSlice> {
+function runTask(task: WorkerTask): Promise<WorkerResult> {
   switch (task.kind) {
     case 'paced':
       return runPacedLoad(task);
@@ -16,6 +17,8 @@ function runTask(task: LoadTask): Promise<LoadSlice> {
       return runStreamTtfb(task);
     case 'closed':
       return runClosedLoop(task);
+    case 'round-trip':
+      return runRoundTrips(task);
   }
 }
 

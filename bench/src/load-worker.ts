@@ -1,6 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { LoadSlice, LoadTask, WorkerReply, WorkerRequest } from './load-task';
+import type { WorkerReply, WorkerRequest, WorkerResult, WorkerTask } from './load-task';
 
 const ENTRY = fileURLToPath(new URL('./load-worker-main.ts', import.meta.url));
 
@@ -9,7 +9,7 @@ export class LoadWorker {
   private nextId = 1;
   private readonly waiting = new Map<
     number,
-    { resolve: (r: LoadSlice) => void; reject: (e: Error) => void }
+    { resolve: (r: WorkerResult) => void; reject: (e: Error) => void }
   >();
 
   private constructor(private readonly child: ChildProcess) {
@@ -46,10 +46,10 @@ export class LoadWorker {
     return this.child.pid as number;
   }
 
-  run<T extends LoadSlice>(task: LoadTask & { kind: T['kind'] }): Promise<T> {
+  run<T extends WorkerResult>(task: WorkerTask & { kind: T['kind'] }): Promise<T> {
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (r: LoadSlice) => void, reject });
+      this.waiting.set(id, { resolve: resolve as (r: WorkerResult) => void, reject });
       this.child.send({ id, task } satisfies WorkerRequest);
     });
   }

@@ -14,12 +14,14 @@ import {
   evaluateChecks,
   type Floor,
   type Pair,
+  type RoundTrips,
   type Run,
   renderMarkdown,
   renderText,
   type UsageCheck,
 } from './bench-report';
 import { type BenchEnv, loadBenchEnv } from './env';
+import { latencySummary } from './latency-summary';
 import type {
   ClosedLoopSlice,
   ClosedLoopTool,
@@ -28,6 +30,7 @@ import type {
   LoadSlice,
   LoadTask,
   PacedSlice,
+  RoundTripSlice,
   StreamTtfbSlice,
 } from './load-task';
 import { LoadWorker } from './load-worker';
@@ -228,6 +231,8 @@ async function main(): Promise<number> {
     );
     stops.push(() => bare.proc.stop());
     const bareOrigin = bare.match[1] as string;
+    const echo = await spawnTs('bench/src/echo-server.ts', { PORT: '0' }, /listening on 127\.0\.0\.1:(\d+)/);
+    stops.push(() => echo.proc.stop());
 
     const pins = choosePinning(env);
     if (pins) {
@@ -421,6 +426,21 @@ async function main(): Promise<number> {
         bare: mergePaced(sides.bare, rate, env.BENCH_DURATION_S),
       };
     };
+    /** The probe behind the table's floor: what crossing between the two cores costs, with nothing else running. */
+    const measureRoundTrips = async (): Promise<RoundTrips | null> => {
+      if (!pins) return null;
+      const samples = 1500;
+      const gapMs = 2;
+      const probe = async (cpus: string) => {
+        pinProcessTree(echo.proc.child.pid as number, cpus);
+        const task = { kind: 'round-trip', port: Number(echo.match[1]), samples, gapMs } as const;
+        return latencySummary((await worker.run<RoundTripSlice>(task)).rttMs);
+      };
+      log(`round trips between cores: ${samples} × 2, ${gapMs} ms apart`);
+      const sameCore = await probe(pins.others);
+      const otherCore = await probe(pins.router);
+      return { samples, gapMs, sameCore, otherCore };
+    };
     const warmRate = Math.max(...env.BENCH_RATES);
     await interleave(
       `warm-up ${warmRate} req/s, ${env.BENCH_WARMUP_S} s`,
@@ -438,6 +458,7 @@ async function main(): Promise<number> {
       (s: StreamTtfbSlice[]) => mergeStreamTtfb(s, streamWarmRate, 3),
     );
 
+    const roundTrips = await measureRoundTrips();
     const rates: BenchReport['rates'] = [];
     for (const rate of env.BENCH_RATES) {
       const measured = await interleave(
@@ -547,6 +568,7 @@ async function main(): Promise<number> {
       options: { ...env, maxTool },
       rates,
       floor,
+      roundTrips,
       tiered,
       ttfb,
       max,
