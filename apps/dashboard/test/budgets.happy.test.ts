@@ -123,6 +123,9 @@ describe('budgets', () => {
           spendMicros: 2_500_100n,
           limitMicros: 5_000_000n,
           createdAt: new Date('2030-01-14T09:00:00Z'),
+          deliveryAttempts: 2,
+          lastDeliveryError: 'HTTP 503',
+          nextDeliveryAt: new Date('2030-01-14T09:00:06Z'),
         },
         {
           id: newId('bal'),
@@ -142,6 +145,12 @@ describe('budgets', () => {
     expect(read.alerts.map((alert) => [alert.threshold, alert.spendMicros, alert.deliveredAt])).toEqual([
       [50, '2500100', null],
       [100, '5000000', '2029-12-20T00:00:01.000Z'],
+    ]);
+    expect(
+      read.alerts.map((alert) => [alert.deliveryAttempts, alert.lastDeliveryError, alert.nextDeliveryAt]),
+    ).toEqual([
+      [2, 'HTTP 503', '2030-01-14T09:00:06.000Z'],
+      [0, null, null],
     ]);
   });
 

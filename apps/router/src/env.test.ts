@@ -13,6 +13,15 @@ describe('router configuration', () => {
     expect(env.BREAKER_FAILURE_RATE).toBe(0.5);
     expect(env.BUDGET_DEFAULT_MAX_OUTPUT_TOKENS).toBe(4_096);
     expect(env.BUDGET_RESERVATION_LEASE_MS).toBeUndefined();
+    expect(env.BUDGET_WEBHOOK_RETRY_MS).toEqual([1_000, 5_000, 30_000, 120_000, 600_000]);
+    expect(env.BUDGET_WEBHOOK_MAX_ATTEMPTS).toBe(148);
+    expect(env.BUDGET_WEBHOOK_POLL_MS).toBe(5_000);
+  });
+
+  it('reads the webhook retry delays as a list of milliseconds', () => {
+    expect(
+      loadRouterEnv({ ...required, BUDGET_WEBHOOK_RETRY_MS: '50, 200' }).BUDGET_WEBHOOK_RETRY_MS,
+    ).toEqual([50, 200]);
   });
 
   it('refuses bad values at start-up, naming every bad variable', () => {
@@ -24,6 +33,7 @@ describe('router configuration', () => {
         USAGE_RETENTION_DAYS: '-1',
         BREAKER_FAILURE_RATE: '1.5',
         BUDGET_RESERVATION_LEASE_MS: '0',
+        BUDGET_WEBHOOK_RETRY_MS: '1000,soon',
       });
     expect(load).toThrow(/Invalid router configuration/);
     const message = (() => {
@@ -40,6 +50,7 @@ describe('router configuration', () => {
       'USAGE_RETENTION_DAYS',
       'BREAKER_FAILURE_RATE',
       'BUDGET_RESERVATION_LEASE_MS',
+      'BUDGET_WEBHOOK_RETRY_MS: must be comma-separated positive whole milliseconds',
     ]) {
       expect(message).toContain(name);
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_WEBHOOK_MAX_ATTEMPTS, DEFAULT_WEBHOOK_RETRY_DELAYS_MS } from './billing/webhook-retry-delay';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
@@ -67,6 +68,22 @@ const schema = z.object({
   BUDGET_REPORT_MS: positiveMs.default(5_000),
   /** Longest wait for a budget alert webhook to answer. */
   BUDGET_WEBHOOK_TIMEOUT_MS: positiveMs.default(5_000),
+  /** Waits before each retry of a failed alert webhook, comma-separated ms; the last repeats. */
+  BUDGET_WEBHOOK_RETRY_MS: z
+    .string()
+    .default(DEFAULT_WEBHOOK_RETRY_DELAYS_MS.join(','))
+    .transform((text, ctx) => {
+      const delays = text.split(',').map((part) => Number(part.trim()));
+      if (delays.some((ms) => !Number.isInteger(ms) || ms <= 0)) {
+        ctx.addIssue({ code: 'custom', message: 'must be comma-separated positive whole milliseconds' });
+        return z.NEVER;
+      }
+      return delays;
+    }),
+  /** Attempts, across all router instances, before an undelivered alert is given up. */
+  BUDGET_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(DEFAULT_WEBHOOK_MAX_ATTEMPTS),
+  /** How often each router looks for alerts due for webhook delivery (left by any instance). */
+  BUDGET_WEBHOOK_POLL_MS: positiveMs.default(5_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

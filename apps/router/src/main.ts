@@ -80,6 +80,9 @@ async function main(): Promise<void> {
     repository: budgetReports,
     logger,
     webhookTimeoutMs: env.BUDGET_WEBHOOK_TIMEOUT_MS,
+    retryDelaysMs: env.BUDGET_WEBHOOK_RETRY_MS,
+    maxAttempts: env.BUDGET_WEBHOOK_MAX_ATTEMPTS,
+    pollIntervalMs: env.BUDGET_WEBHOOK_POLL_MS,
   });
   const billing = new Billing({
     store: budgetStore,
@@ -249,6 +252,7 @@ async function main(): Promise<void> {
   logger.info('router listening', { url: `http://${env.ROUTER_HOST}:${port}` });
   await snapshots.start();
   usage.resume();
+  budgetAlerts.start();
   logger.info('config snapshot ready');
 
   let stopping = false;

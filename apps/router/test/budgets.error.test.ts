@@ -1,8 +1,15 @@
-import { createServer, type Server } from 'node:http';
 import { generateApiKey, newId } from '@switchyard/db';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mockStats, type Stack, setMockFaults, startExtraRouter, startStack, waitFor } from './stack';
+import {
+  mockStats,
+  type Stack,
+  setMockFaults,
+  startExtraRouter,
+  startStack,
+  startWebhookReceiver,
+  waitFor,
+} from './stack';
 
 let stack: Stack;
 
@@ -154,35 +161,26 @@ describe('hard budget: atomic reservation', () => {
 });
 
 describe('soft budget: alerts', () => {
-  let hook: Server;
+  let hook: { url: string; close: () => Promise<void> };
   let hookUrl: string;
   const received: { alertId: string; threshold: number; spentUsd: string; budget: { name: string } }[] = [];
   const failedOnce = new Set<string>();
 
   beforeAll(async () => {
-    hook = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => {
-        body += chunk.toString();
-      });
-      req.on('end', () => {
-        const alert = JSON.parse(body);
-        received.push(alert);
-        // A webhook that is down for its first delivery: the router must retry it.
-        if (alert.budget.name === 'flaky hook' && !failedOnce.has(alert.alertId)) {
-          failedOnce.add(alert.alertId);
-          res.writeHead(503).end();
-          return;
-        }
-        res.writeHead(204).end();
-      });
+    hook = await startWebhookReceiver((body) => {
+      const alert = JSON.parse(body);
+      received.push(alert);
+      // A webhook that is down for its first delivery: the router must retry it.
+      if (alert.budget.name === 'flaky hook' && !failedOnce.has(alert.alertId)) {
+        failedOnce.add(alert.alertId);
+        return 503;
+      }
+      return 204;
     });
-    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
-    const address = hook.address();
-    hookUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
+    hookUrl = hook.url;
   });
   afterAll(async () => {
-    await new Promise((resolve) => hook.close(resolve));
+    await hook.close();
   });
 
   it('lets requests past the limit and records each threshold once, delivered to the webhook', async () => {

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { type Stack, spawnTs, startStack as start } from '@switchyard/testkit';
@@ -82,4 +83,25 @@ export async function apiError(call: Promise<unknown>): Promise<InstanceType<typ
     throw error;
   }
   throw new Error('expected the call to fail');
+}
+
+/** A local webhook receiver: `answer` gets each POST's body as sent and returns the status to reply with. */
+export async function startWebhookReceiver(
+  answer: (body: string) => number,
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => {
+      body += chunk.toString();
+    });
+    req.on('end', () => {
+      res.writeHead(answer(body)).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

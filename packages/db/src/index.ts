@@ -9,6 +9,7 @@ export {
   type BudgetAlertInput,
   type BudgetReportStore,
   type BudgetUsageReportRow,
+  type ClaimedBudgetAlert,
   createBudgetReportStore,
 } from './budget-report-repository';
 export { type CreatePrismaClientOptions, createPrismaClient, Prisma, type PrismaClient } from './client';

@@ -87,6 +87,11 @@ export interface BudgetAlertView {
   limitMicros: string;
   deliveredAt: string | null;
   createdAt: string;
+  /** Webhook POSTs so far, and the latest failure's reason (null when none failed). */
+  deliveryAttempts: number;
+  lastDeliveryError: string | null;
+  /** When the routers next try the webhook; null once delivered, given up, or with no webhook. */
+  nextDeliveryAt: string | null;
 }
 
 /**
@@ -146,6 +151,9 @@ function toAlertView(alert: BudgetAlertRecord): BudgetAlertView {
     limitMicros: alert.limitMicros.toString(),
     deliveredAt: isoOrNull(alert.deliveredAt),
     createdAt: iso(alert.createdAt),
+    deliveryAttempts: alert.deliveryAttempts,
+    lastDeliveryError: alert.lastDeliveryError,
+    nextDeliveryAt: isoOrNull(alert.nextDeliveryAt),
   };
 }
 

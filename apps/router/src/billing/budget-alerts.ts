@@ -1,18 +1,30 @@
-import { END_OF_TIME, formatUsdMicros, type ThresholdCrossing } from '@switchyard/core';
-import type { BudgetReportStore } from '@switchyard/db';
+import { END_OF_TIME, formatUsdMicros, periodWindow, type ThresholdCrossing } from '@switchyard/core';
+import type { BudgetReportStore, ClaimedBudgetAlert } from '@switchyard/db';
 import type { Logger } from '../logger';
 import type { BudgetAlertSink } from './billing';
+import {
+  DEFAULT_WEBHOOK_MAX_ATTEMPTS,
+  DEFAULT_WEBHOOK_RETRY_DELAYS_MS,
+  webhookRetryDelay,
+} from './webhook-retry-delay';
 
 export interface BudgetAlertsOptions {
-  repository: Pick<BudgetReportStore, 'recordAlert' | 'markDelivered'>;
+  repository: Pick<
+    BudgetReportStore,
+    'recordAlert' | 'claimDueAlerts' | 'markDelivered' | 'recordDeliveryFailure'
+  >;
   logger: Logger;
   webhookTimeoutMs: number;
-  /** Waits before each retry of a webhook that failed or answered non-2xx. Default 1 s, 5 s, 30 s, 2 min. */
+  /** Waits before each retry of a webhook that failed or answered non-2xx; the last repeats. */
   retryDelaysMs?: readonly number[];
+  /** Attempts (across every router instance) before an alert is given up. */
+  maxAttempts?: number;
+  /** How often this instance looks for due alerts; its own retries and new alerts wake it sooner. Default 5 s. */
+  pollIntervalMs?: number;
+  /** Alerts claimed (and POSTed concurrently) per pass. Default 10. */
+  batchSize?: number;
   now?: () => number;
 }
-
-const DEFAULT_RETRY_DELAYS_MS: readonly number[] = [1_000, 5_000, 30_000, 120_000];
 
 /** The JSON a budget's webhook receives. Money as decimal USD strings and integer micro-USD. */
 export interface BudgetAlertPayload {
@@ -29,44 +41,74 @@ export interface BudgetAlertPayload {
   at: string;
 }
 
+/** Longest wait, beyond the webhook timeout, for in-flight deliveries to be recorded at shutdown. */
+const DRAIN_GRACE_MS = 5_000;
+/** A claim outlives its POST (timeout) and the write of its outcome by this much before others may retry. */
+const LEASE_MARGIN_MS = 30_000;
+const MAX_ERROR_LENGTH = 500;
+
 /**
- * Budget alerts off the request path: each crossing is inserted into `budget_alerts`, whose unique
- * (budget, period_start, threshold) makes exactly one router instance win it; the winner POSTs the JSON to
- * the budget's webhook (fire-and-forget, bounded by a timeout) and records `delivered_at` on a 2xx, retrying
- * a failed delivery with backoff until shutdown. An alert that was never delivered stays in the console with
- * no `delivered_at`. Nothing here is awaited by a request, and failures are logged, never thrown.
+ * Budget alerts off the request path. Each crossing is inserted into `budget_alerts`, whose unique (budget,
+ * period_start, threshold) makes exactly one router instance win it; with a webhook the row is due for
+ * delivery at once. Delivery is durable: every instance claims due alerts from the table (at start-up, on an
+ * interval, and right after it wins one), POSTs each with a timeout, and records `delivered_at` on a 2xx or the
+ * error and the next due time otherwise, so an alert whose router stopped is delivered by whichever instance
+ * runs next — at least once, always with the same `alertId`. A claim leases the row, so two instances never
+ * POST the same alert at once. Nothing here is awaited by a request, and failures are logged, never thrown.
  */
 export class BudgetAlerts implements BudgetAlertSink {
   private readonly options: BudgetAlertsOptions;
-  private readonly pending = new Set<Promise<void>>();
-  /** Aborted at shutdown: retries still waiting give up (their alerts stay undelivered in the console). */
-  private readonly closing = new AbortController();
+  private readonly now: () => number;
+  private readonly recording = new Set<Promise<void>>();
+  private running: Promise<void> | null = null;
+  /** A pass was asked for while one ran (a new alert may have missed its claim): run another after it. */
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Number.POSITIVE_INFINITY;
+  private closed = false;
 
   constructor(options: BudgetAlertsOptions) {
     this.options = options;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Delivers what is due now (alerts left by earlier runs or other instances), then keeps polling. */
+  start(): void {
+    this.run();
   }
 
   emit(crossing: ThresholdCrossing, webhookUrl: string | null): void {
-    const task = this.deliver(crossing, webhookUrl).catch((error: unknown) =>
+    const task = this.record(crossing, webhookUrl).catch((error: unknown) =>
       this.options.logger.warn('budget alert could not be recorded', {
         budgetId: crossing.budgetId,
         threshold: crossing.threshold,
-        error: error instanceof Error ? error.message : String(error),
+        error: errorMessage(error),
       }),
     );
-    this.pending.add(task);
-    void task.finally(() => this.pending.delete(task));
+    this.recording.add(task);
+    void task.finally(() => this.recording.delete(task));
   }
 
-  /** Waits for alerts in flight and cancels pending retries (shutdown). */
+  /**
+   * Stops polling and waits, bounded, for alerts being recorded and POSTs in flight (each ends by its timeout).
+   * An alert not delivered by then stays due in the table for the next instance that runs.
+   */
   async drain(): Promise<void> {
-    this.closing.abort();
-    await Promise.allSettled([...this.pending]);
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    let bound: NodeJS.Timeout | undefined;
+    const settled = Promise.allSettled([...this.recording, this.running]).then(() => true);
+    const timedOut = new Promise<boolean>((resolve) => {
+      bound = setTimeout(() => resolve(false), this.options.webhookTimeoutMs + DRAIN_GRACE_MS);
+    });
+    const done = await Promise.race([settled, timedOut]);
+    clearTimeout(bound);
+    if (!done) this.options.logger.warn('budget alert deliveries still running at shutdown; left due');
   }
 
-  private async deliver(crossing: ThresholdCrossing, webhookUrl: string | null): Promise<void> {
+  private async record(crossing: ThresholdCrossing, webhookUrl: string | null): Promise<void> {
     const { repository, logger } = this.options;
-    const now = this.options.now ?? Date.now;
     const alertId = await repository.recordAlert(
       {
         budgetId: crossing.budgetId,
@@ -75,7 +117,7 @@ export class BudgetAlerts implements BudgetAlertSink {
         spendMicros: crossing.spentMicros,
         limitMicros: crossing.limitMicros,
       },
-      now(),
+      crossing.at,
     );
     if (alertId === null) return; // another router instance (or an earlier run) fired it
     logger.warn('budget threshold reached', {
@@ -85,35 +127,89 @@ export class BudgetAlerts implements BudgetAlertSink {
       spentUsd: formatUsdMicros(crossing.spentMicros),
       limitUsd: formatUsdMicros(crossing.limitMicros),
     });
-    if (webhookUrl === null) return;
-    const payload: BudgetAlertPayload = {
-      type: 'budget.threshold_reached',
-      alertId,
-      budget: { id: crossing.budgetId, name: crossing.budgetName, mode: crossing.mode },
-      threshold: crossing.threshold,
-      spentUsd: formatUsdMicros(crossing.spentMicros),
-      limitUsd: formatUsdMicros(crossing.limitMicros),
-      spentMicros: crossing.spentMicros.toString(),
-      limitMicros: crossing.limitMicros.toString(),
-      periodStart: new Date(crossing.periodStart).toISOString(),
-      periodEnd: crossing.periodEnd >= END_OF_TIME ? null : new Date(crossing.periodEnd).toISOString(),
-      at: new Date(crossing.at).toISOString(),
-    };
-    const delays = this.options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
-    for (let attempt = 0; ; attempt++) {
-      const failure = await this.post(webhookUrl, payload);
+    if (webhookUrl !== null) this.run();
+  }
+
+  /** Starts a delivery pass now, or right after the one running. */
+  private run(): void {
+    if (this.closed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.passes()
+      .catch((error: unknown) =>
+        this.options.logger.warn('budget alert deliveries could not be claimed', {
+          error: errorMessage(error),
+        }),
+      )
+      .finally(() => {
+        this.running = null;
+        if (this.again) {
+          this.again = false;
+          this.run();
+        } else {
+          this.wakeAt(this.now() + (this.options.pollIntervalMs ?? 5_000));
+        }
+      });
+  }
+
+  /** Claims and delivers batches until fewer than a full batch was due. */
+  private async passes(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 10;
+    const leaseMs = this.options.webhookTimeoutMs + LEASE_MARGIN_MS;
+    while (!this.closed) {
+      const claimed = await this.options.repository.claimDueAlerts(this.now(), leaseMs, batchSize);
+      await Promise.all(claimed.map((alert) => this.deliver(alert)));
+      if (claimed.length < batchSize) return;
+    }
+  }
+
+  /** Runs a pass at `at` unless one is already planned sooner. */
+  private wakeAt(at: number): void {
+    if (this.closed || (this.timer && this.timerAt <= at)) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.timerAt = Number.POSITIVE_INFINITY;
+        this.run();
+      },
+      // A timer may fire a millisecond early; the claim must see the alert as due.
+      Math.max(0, at - this.now()) + 5,
+    );
+    this.timer.unref();
+  }
+
+  private async deliver(alert: ClaimedBudgetAlert): Promise<void> {
+    const { repository, logger } = this.options;
+    try {
+      const failure = await this.post(alert.webhookUrl, budgetAlertPayload(alert));
       if (failure === null) {
-        await repository.markDelivered(alertId, now());
+        await repository.markDelivered(alert.id, this.now());
         return;
       }
-      const delay = delays[attempt];
-      logger.warn('budget alert webhook failed', {
-        alertId,
-        attempt: attempt + 1,
+      const delay = webhookRetryDelay(
+        alert.attempt,
+        this.options.retryDelaysMs ?? DEFAULT_WEBHOOK_RETRY_DELAYS_MS,
+        this.options.maxAttempts ?? DEFAULT_WEBHOOK_MAX_ATTEMPTS,
+      );
+      const nextAt = delay === null ? null : this.now() + delay;
+      logger.warn(delay === null ? 'budget alert webhook failed; giving up' : 'budget alert webhook failed', {
+        alertId: alert.id,
+        attempt: alert.attempt,
         error: failure,
-        retryInMs: delay === undefined || this.closing.signal.aborted ? null : delay,
+        retryInMs: delay,
       });
-      if (delay === undefined || !(await this.sleep(delay))) return;
+      await repository.recordDeliveryFailure(alert.id, failure.slice(0, MAX_ERROR_LENGTH), nextAt);
+      if (nextAt !== null) this.wakeAt(nextAt);
+    } catch (error) {
+      // The lease runs out and the alert is due again: delivered at least once, maybe twice.
+      logger.warn('budget alert delivery could not be recorded', {
+        alertId: alert.id,
+        error: errorMessage(error),
+      });
     }
   }
 
@@ -129,25 +225,34 @@ export class BudgetAlerts implements BudgetAlertSink {
       await res.body?.cancel();
       return res.status >= 200 && res.status < 300 ? null : `HTTP ${res.status}`;
     } catch (error) {
-      return error instanceof Error ? error.message : String(error);
+      return errorMessage(error);
     }
   }
+}
 
-  /** Resolves true after `ms`, or false at once when shutdown starts first. */
-  private sleep(ms: number): Promise<boolean> {
-    const signal = this.closing.signal;
-    if (signal.aborted) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(true);
-      }, ms);
-      timer.unref();
-      const onAbort = () => {
-        clearTimeout(timer);
-        resolve(false);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-  }
+/**
+ * The webhook JSON of a stored alert: the same on every attempt. `at` is when the settlement crossed the
+ * threshold, and the period's end comes from the budget's period and time zone as the ledger computes it.
+ */
+export function budgetAlertPayload(alert: ClaimedBudgetAlert): BudgetAlertPayload {
+  const periodEnd = periodWindow(alert.period, alert.periodStart, alert.timeZone).end;
+  return {
+    type: 'budget.threshold_reached',
+    alertId: alert.id,
+    budget: { id: alert.budgetId, name: alert.budgetName, mode: alert.mode },
+    threshold: alert.threshold,
+    spentUsd: formatUsdMicros(alert.spendMicros),
+    limitUsd: formatUsdMicros(alert.limitMicros),
+    spentMicros: alert.spendMicros.toString(),
+    limitMicros: alert.limitMicros.toString(),
+    periodStart: new Date(alert.periodStart).toISOString(),
+    periodEnd: periodEnd >= END_OF_TIME ? null : new Date(periodEnd).toISOString(),
+    at: new Date(alert.createdAt).toISOString(),
+  };
+}
+
+/** The message, with its cause's (fetch's "fetch failed" says nothing without it). */
+function errorMessage(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
 }

@@ -37,6 +37,12 @@ export interface BudgetAlertRecord {
   limitMicros: bigint;
   deliveredAt: number | null;
   createdAt: number;
+  /** Webhook POSTs started so far. */
+  deliveryAttempts: number;
+  /** Why the latest failed attempt failed; null when none failed. */
+  lastDeliveryError: string | null;
+  /** When the next attempt is due; null once delivered, given up, or with no webhook. */
+  nextDeliveryAt: number | null;
 }
 
 export interface BudgetRepository {
@@ -203,9 +209,13 @@ export function createBudgetRepository(prisma: PrismaClient): BudgetRepository {
           limit_micros: bigint;
           delivered_at: Date | null;
           created_at: Date;
+          delivery_attempts: number;
+          last_delivery_error: string | null;
+          next_delivery_at: Date | null;
         }[]
       >`
-        SELECT id, budget_id, period_start, threshold, spend_micros, limit_micros, delivered_at, created_at
+        SELECT id, budget_id, period_start, threshold, spend_micros, limit_micros, delivered_at, created_at,
+          delivery_attempts, last_delivery_error, next_delivery_at
         FROM (
           SELECT *, row_number() OVER (PARTITION BY budget_id ORDER BY created_at DESC, id DESC) AS n
           FROM budget_alerts WHERE budget_id = ANY(${budgetIds})
@@ -223,6 +233,9 @@ export function createBudgetRepository(prisma: PrismaClient): BudgetRepository {
           limitMicros: BigInt(row.limit_micros),
           deliveredAt: row.delivered_at?.getTime() ?? null,
           createdAt: row.created_at.getTime(),
+          deliveryAttempts: row.delivery_attempts,
+          lastDeliveryError: row.last_delivery_error,
+          nextDeliveryAt: row.next_delivery_at?.getTime() ?? null,
         });
         out.set(row.budget_id, list);
       }

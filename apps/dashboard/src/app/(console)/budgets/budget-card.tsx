@@ -3,9 +3,20 @@
 import { useState } from 'react';
 import { DestructiveActionButton } from '@/components/destructive-action-button';
 import { formatMicrosUsd, formatUtc } from '@/lib/format';
-import type { BudgetView } from '@/server/budgets';
+import type { BudgetAlertView, BudgetView } from '@/server/budgets';
 import { deleteBudgetAction } from './actions';
 import { BudgetForm, type ScopeOption } from './budget-form';
+
+/** The webhook's side of an alert; empty for a console-only alert (never attempted). */
+function webhookStatus(alert: BudgetAlertView): string {
+  if (alert.deliveredAt) return ' · webhook delivered';
+  if (alert.deliveryAttempts === 0) return '';
+  const tries = `${alert.deliveryAttempts} ${alert.deliveryAttempts === 1 ? 'attempt' : 'attempts'}`;
+  const error = alert.lastDeliveryError ? `, last error: ${alert.lastDeliveryError}` : '';
+  return alert.nextDeliveryAt
+    ? ` · webhook not delivered yet (${tries}${error}; retrying)`
+    : ` · webhook failed, gave up (${tries}${error})`;
+}
 
 /** Spend and reservations against the limit: settled in solid, reserved hatched on top, capped at 100%. */
 function SpendBar({ budget }: { budget: BudgetView }) {
@@ -99,7 +110,7 @@ export function BudgetCard({
             {budget.alerts.map((alert) => (
               <li key={alert.id}>
                 {formatUtc(alert.createdAt)}: crossed {alert.threshold}% ({formatMicrosUsd(alert.spendMicros)}{' '}
-                of {formatMicrosUsd(alert.limitMicros)}){alert.deliveredAt ? ' · webhook delivered' : ''}
+                of {formatMicrosUsd(alert.limitMicros)}){webhookStatus(alert)}
               </li>
             ))}
           </ul>

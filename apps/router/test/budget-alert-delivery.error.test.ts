@@ -1,0 +1,146 @@
+import { generateApiKey, newId } from '@switchyard/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, startStack, startWebhookReceiver, waitFor } from './stack';
+
+/*
+ * Webhook delivery that outlives the router that recorded the alert. Retries are 200 ms apart and each router
+ * polls every 200 ms, so the schedule runs in well under a second; the real default is 1 s … 10 min.
+ */
+const RETRY_MS = '200';
+let stack: Stack;
+let hook: { url: string; close: () => Promise<void> };
+let hookUrl: string;
+/** Every POST the receiver got, as sent, per budget name. */
+const received = new Map<string, string[]>();
+/** Budget names whose alerts the receiver answers 500 to. */
+const refusing = new Set<string>();
+
+function posts(budgetName: string): string[] {
+  return received.get(budgetName) ?? [];
+}
+
+/**
+ * A soft budget of $0.10 alerting only at 50 % on a new key (known to the router when this returns), and one
+ * $0.05 request on it: exactly one alert.
+ */
+async function crossFiftyPercent(name: string): Promise<string> {
+  const key = generateApiKey();
+  const keyId = newId('key');
+  const budgetId = newId('bud');
+  await stack.prisma.budget.create({
+    data: {
+      id: budgetId,
+      name,
+      scope: 'key',
+      scopeId: keyId,
+      period: 'total',
+      mode: 'soft',
+      limitMicros: 100_000n,
+      alertThresholds: [50],
+      webhookUrl: hookUrl,
+    },
+  });
+  await stack.prisma.apiKey.create({
+    data: { id: keyId, name: `budgeted ${keyId}`, digest: key.digest, prefix: key.prefix },
+  });
+  await waitFor('the router to know the budgeted key', async () => {
+    const res = await fetch(`${stack.routerUrl}/v1/models`, {
+      headers: { authorization: `Bearer ${key.plaintext}` },
+    });
+    return res.status === 200;
+  });
+  await stack.client(key.plaintext).chat.completions.create({
+    model: 'alert-model',
+    messages: [{ role: 'user', content: 'spend five cents' }],
+    max_tokens: 5,
+  });
+  return budgetId;
+}
+
+beforeAll(async () => {
+  hook = await startWebhookReceiver((body) => {
+    const name = (JSON.parse(body) as { budget: { name: string } }).budget.name;
+    received.set(name, [...posts(name), body]);
+    return refusing.has(name) ? 500 : 204;
+  });
+  hookUrl = hook.url;
+
+  stack = await startStack({ BUDGET_WEBHOOK_RETRY_MS: RETRY_MS, BUDGET_WEBHOOK_POLL_MS: '200' });
+  // $0.01 per output token, max_tokens 5 (the mock truncates to it): every request costs exactly $0.05.
+  await stack.prisma.price.create({
+    data: {
+      id: newId('price'),
+      providerId: stack.providerId,
+      model: 'mock-alert',
+      inputMicrosPerMillion: 0n,
+      outputMicrosPerMillion: 10_000_000_000n,
+      effectiveFrom: new Date(Date.now() - 3_600_000),
+    },
+  });
+  await stack.addRoute({
+    publicModel: 'alert-model',
+    targets: [{ accountId: stack.accountId, upstreamModel: 'mock-alert' }],
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+  await hook?.close();
+});
+
+describe('durable budget alert webhooks', () => {
+  it('delivers an alert a stopped router could not, from the next router, with the same payload', async () => {
+    const name = 'outlives its router';
+    refusing.add(name);
+    const budgetId = await crossFiftyPercent(name);
+    await waitFor('two refused attempts', async () => posts(name).length >= 2);
+    await stack.router.stop();
+
+    const before = await stack.prisma.budgetAlert.findFirstOrThrow({ where: { budgetId } });
+    const attemptsBefore = posts(name).length;
+    // Every claim was POSTed (a stopping router finishes its POST), and the alert is still due.
+    expect(before.deliveryAttempts).toBe(attemptsBefore);
+    expect(before.deliveredAt).toBeNull();
+    expect(before.lastDeliveryError).toBe('HTTP 500');
+    expect(before.nextDeliveryAt).not.toBeNull();
+
+    refusing.delete(name);
+    await stack.restartRouter();
+    const after = await waitFor('the restarted router to deliver it', () =>
+      stack.prisma.budgetAlert.findFirst({ where: { budgetId, deliveredAt: { not: null } } }),
+    );
+    expect(posts(name)).toHaveLength(attemptsBefore + 1);
+    expect(after.deliveryAttempts).toBe(attemptsBefore + 1);
+    expect(after.nextDeliveryAt).toBeNull();
+    // Byte for byte the same JSON on every attempt, before and after the restart.
+    expect(new Set(posts(name)).size).toBe(1);
+    expect(JSON.parse(posts(name)[0] as string)).toEqual({
+      type: 'budget.threshold_reached',
+      alertId: after.id,
+      budget: { id: budgetId, name, mode: 'soft' },
+      threshold: 50,
+      spentUsd: '0.05',
+      limitUsd: '0.10',
+      spentMicros: '50000',
+      limitMicros: '100000',
+      periodStart: '1970-01-01T00:00:00.000Z',
+      periodEnd: null,
+      at: after.createdAt.toISOString(),
+    });
+  });
+
+  it('gives up after the last attempt: undelivered, nothing due, the last error kept', async () => {
+    await stack.restartRouter({ BUDGET_WEBHOOK_MAX_ATTEMPTS: '3' });
+    const name = 'never answers';
+    refusing.add(name);
+    const budgetId = await crossFiftyPercent(name);
+    const alert = await waitFor('the alert to be given up', () =>
+      stack.prisma.budgetAlert.findFirst({
+        where: { budgetId, deliveryAttempts: 3, nextDeliveryAt: null },
+      }),
+    );
+    expect(alert.deliveredAt).toBeNull();
+    expect(alert.lastDeliveryError).toBe('HTTP 500');
+    expect(posts(name)).toHaveLength(3);
+    expect(stack.router.output()).toContain('budget alert webhook failed; giving up');
+  });
+});
