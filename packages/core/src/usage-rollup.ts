@@ -60,6 +60,14 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
 /**
+ * The first whole UTC hour that starts at or after `at`: from there the hourly rollups can stand in for raw
+ * events; before it (a period starting at :30 or :45) the rollup bucket also holds the previous period.
+ */
+export function firstWholeHourFrom(at: number): number {
+  return Math.ceil(at / HOUR_MS) * HOUR_MS;
+}
+
+/**
  * The hourly and daily rollup rows one usage event belongs to. Pure and deterministic, so the database
  * layer can upsert `rollupTotals(event)` into both rows in the transaction that inserts the event (guarded
  * by the event's unique request id, so a replay adds nothing), and a test can rebuild every row from raw

@@ -1,6 +1,7 @@
 import {
   type BudgetRecord,
   type ConfigSnapshot,
+  firstWholeHourFrom,
   periodWindow,
   type UpstreamAccountRecord,
 } from '@switchyard/core';
@@ -155,9 +156,10 @@ export async function loadConfigSnapshot(
 }
 
 /**
- * Sums each budget's spend in its current period from the hourly rollups (one statement for all budgets).
- * Hourly buckets: a period that starts off the hour (a time zone with a :30 offset) counts the whole hour
- * that contains its start.
+ * Sums each budget's spend in its current period (one statement for all budgets): whole UTC hours from the
+ * hourly rollups, and, when the period starts off the hour (a time zone with a :30 or :45 offset), the raw
+ * events from its start to the next full hour — the rollup bucket holding the start also holds the end of the
+ * previous period.
  */
 async function budgetRecords(
   prisma: PrismaClient,
@@ -177,18 +179,25 @@ async function budgetRecords(
     return { definition, webhookUrl: row.webhookUrl, since };
   });
   const spent = await prisma.$queryRawUnsafe<{ id: string; spent: string }[]>(
-    `SELECT b.id, COALESCE(SUM(r.cost_micros), 0)::text AS spent
-     FROM jsonb_to_recordset($1::jsonb) AS b(id text, scope text, scope_id text, since int8)
-     LEFT JOIN usage_rollups_hourly r ON r.bucket_start >= to_timestamp(b.since / 1000.0)
-       AND (b.scope = 'global' OR (b.scope = 'key' AND r.key_id = b.scope_id)
-         OR (b.scope = 'team' AND r.team_id = b.scope_id))
-     GROUP BY b.id`,
+    `SELECT b.id,
+       (COALESCE((SELECT SUM(r.cost_micros) FROM usage_rollups_hourly r
+          WHERE r.bucket_start >= to_timestamp(b.whole_hours_from / 1000.0)
+            AND (b.scope = 'global' OR (b.scope = 'key' AND r.key_id = b.scope_id)
+              OR (b.scope = 'team' AND r.team_id = b.scope_id))), 0)
+        + COALESCE((SELECT SUM(e.cost_micros) FROM usage_events e
+          WHERE b.since < b.whole_hours_from
+            AND e.created_at >= to_timestamp(b.since / 1000.0)
+            AND e.created_at < to_timestamp(b.whole_hours_from / 1000.0)
+            AND (b.scope = 'global' OR (b.scope = 'key' AND e.key_id = b.scope_id)
+              OR (b.scope = 'team' AND e.team_id = b.scope_id))), 0))::text AS spent
+     FROM jsonb_to_recordset($1::jsonb) AS b(id text, scope text, scope_id text, since int8, whole_hours_from int8)`,
     JSON.stringify(
       budgets.map((b) => ({
         id: b.definition.id,
         scope: b.definition.scope,
         scope_id: b.definition.scopeId ?? '',
         since: b.since,
+        whole_hours_from: firstWholeHourFrom(b.since),
       })),
     ),
   );

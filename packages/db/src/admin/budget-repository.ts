@@ -1,4 +1,4 @@
-import type { BudgetDefinition, PeriodWindow } from '@switchyard/core';
+import { type BudgetDefinition, firstWholeHourFrom, type PeriodWindow } from '@switchyard/core';
 import { Prisma, type PrismaClient } from '../client';
 import { newId } from '../ids';
 import type { AuditActor } from './admin-records';
@@ -160,6 +160,10 @@ export function createBudgetRepository(prisma: PrismaClient): BudgetRepository {
 
     async spend(budget, window) {
       const from = new Date(window.start);
+      // As the router loads it: whole UTC hours from the rollups; a period that starts mid-hour (a :30 or
+      // :45 time zone) takes its first part-hour from the raw events, since that rollup bucket also holds
+      // the end of the previous period.
+      const wholeHoursFrom = new Date(firstWholeHourFrom(window.start));
       const to = new Date(window.end);
       const scopeId = budget.scopeId ?? '';
       const inScope =
@@ -169,8 +173,10 @@ export function createBudgetRepository(prisma: PrismaClient): BudgetRepository {
             ? Prisma.sql`AND key_id = ${scopeId}`
             : Prisma.sql`AND team_id = ${scopeId}`;
       const rows = await prisma.$queryRaw<{ cost: bigint | null }[]>`
-        SELECT sum(cost_micros)::bigint AS cost FROM usage_rollups_hourly
-        WHERE bucket_start >= ${from} AND bucket_start < ${to} ${inScope}`;
+        SELECT (COALESCE((SELECT sum(cost_micros) FROM usage_rollups_hourly
+            WHERE bucket_start >= ${wholeHoursFrom} AND bucket_start < ${to} ${inScope}), 0)
+          + COALESCE((SELECT sum(cost_micros) FROM usage_events
+            WHERE created_at >= ${from} AND created_at < ${wholeHoursFrom} ${inScope}), 0))::bigint AS cost`;
       return BigInt(rows[0]?.cost ?? 0n);
     },
 
