@@ -1,6 +1,6 @@
 import { generateApiKey, newId } from '@switchyard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack, startWebhookReceiver, waitFor } from './stack';
+import { type Stack, startExtraRouter, startStack, startWebhookReceiver, waitFor } from './stack';
 
 /*
  * Webhook delivery that outlives the router that recorded the alert. Retries are 200 ms apart and each router
@@ -14,6 +14,9 @@ let hookUrl: string;
 const received = new Map<string, string[]>();
 /** Budget names whose alerts the receiver answers 500 to. */
 const refusing = new Set<string>();
+/** Budget names whose alerts the receiver answers only after 300 ms, counting POSTs in flight at once. */
+const slow = new Set<string>();
+const inFlight = new Map<string, { now: number; max: number }>();
 
 function posts(budgetName: string): string[] {
   return received.get(budgetName) ?? [];
@@ -58,10 +61,18 @@ async function crossFiftyPercent(name: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  hook = await startWebhookReceiver((body) => {
+  hook = await startWebhookReceiver(async (body) => {
     const name = (JSON.parse(body) as { budget: { name: string } }).budget.name;
     received.set(name, [...posts(name), body]);
-    return refusing.has(name) ? 500 : 204;
+    const status = refusing.has(name) ? 500 : 204;
+    if (!slow.has(name)) return status;
+    const count = inFlight.get(name) ?? { now: 0, max: 0 };
+    count.now++;
+    count.max = Math.max(count.max, count.now);
+    inFlight.set(name, count);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    count.now--;
+    return status;
   });
   hookUrl = hook.url;
 
@@ -126,6 +137,32 @@ describe('durable budget alert webhooks', () => {
       periodEnd: null,
       at: after.createdAt.toISOString(),
     });
+  });
+
+  it('shares the retries of one alert between two routers, never POSTing it from both at once', async () => {
+    const second = await startExtraRouter(stack, {
+      BUDGET_WEBHOOK_RETRY_MS: RETRY_MS,
+      BUDGET_WEBHOOK_POLL_MS: '200',
+    });
+    try {
+      const name = 'two routers';
+      refusing.add(name);
+      slow.add(name);
+      const budgetId = await crossFiftyPercent(name);
+      // Each refusal takes 300 ms and the retry is due 200 ms later: both routers poll for it every 200 ms.
+      await waitFor('five refused attempts', async () => posts(name).length >= 5);
+      refusing.delete(name);
+      const delivered = await waitFor('the alert to be delivered', () =>
+        stack.prisma.budgetAlert.findFirst({ where: { budgetId, deliveredAt: { not: null } } }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1_000)); // room for a stray duplicate to arrive
+      expect(inFlight.get(name)?.max).toBe(1);
+      expect(posts(name)).toHaveLength(delivered.deliveryAttempts);
+      expect(delivered.deliveryAttempts).toBeGreaterThanOrEqual(6);
+      expect(new Set(posts(name)).size).toBe(1);
+    } finally {
+      await second.stop();
+    }
   });
 
   it('gives up after the last attempt: undelivered, nothing due, the last error kept', async () => {

@@ -87,7 +87,7 @@ export async function apiError(call: Promise<unknown>): Promise<InstanceType<typ
 
 /** A local webhook receiver: `answer` gets each POST's body as sent and returns the status to reply with. */
 export async function startWebhookReceiver(
-  answer: (body: string) => number,
+  answer: (body: string) => number | Promise<number>,
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const server = createServer((req, res) => {
     let body = '';
@@ -95,7 +95,7 @@ export async function startWebhookReceiver(
       body += chunk.toString();
     });
     req.on('end', () => {
-      res.writeHead(answer(body)).end();
+      void Promise.resolve(answer(body)).then((status) => res.writeHead(status).end());
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
