@@ -13,13 +13,24 @@ beforeAll(async () => {
   const db = new URL(stack.databaseUrl);
   proxy = await startTcpProxy(db.hostname, Number(db.port || 5432));
   db.host = `127.0.0.1:${proxy.port}`;
-  routerEnv = { DATABASE_URL: db.toString(), USAGE_FLUSH_MS: '50' };
+  // Budget alert claims poll every 100 ms, so an outage shows how often their failure is logged.
+  routerEnv = { DATABASE_URL: db.toString(), USAGE_FLUSH_MS: '50', BUDGET_WEBHOOK_POLL_MS: '100' };
   await stack.restartRouter(routerEnv);
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
   await proxy?.close();
 });
+
+/** How often the router logged that budget alert claims failed, and that they work again. */
+function claimLines(): { failed: number; recovered: number } {
+  const output = stack.router.output();
+  const count = (text: string) => output.split(text).length - 1;
+  return {
+    failed: count('budget alert deliveries could not be claimed'),
+    recovered: count('budget alert deliveries can be claimed again'),
+  };
+}
 
 async function send(count: number): Promise<{ ids: string[]; statuses: number[] }> {
   const ids: string[] = [];
@@ -66,6 +77,8 @@ describe('durable usage records', () => {
       return r.usagePending === 0 && r.usageSpilled > 0 ? r : null;
     });
     expect(spilled.usageSpilled).toBeGreaterThanOrEqual(100);
+    await waitFor('the budget alert claims to fail', async () => claimLines().failed > 0);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // five more polls, all failing
     proxy.restore();
     const ids = [...before.ids, ...during.ids];
     await waitFor('every answered request to be stored', async () => (await storedRows(ids)) === ids.length, {
@@ -75,6 +88,9 @@ describe('durable usage records', () => {
     expect(await storedRows(ids)).toBe(150);
     // The spill file is dropped only after its replay commits, so the rows can be visible a moment before.
     await waitFor('the spill to be replayed and dropped', async () => (await ready()).usageSpilled === 0);
+    // One line when claiming stopped working and one when it came back, not one per failed poll.
+    await waitFor('the budget alert claims to work again', async () => claimLines().recovered > 0);
+    expect(claimLines()).toEqual({ failed: 1, recovered: 1 });
   }, 60_000);
 
   it('kill -9 while holding spilled events: the restarted router replays them', async () => {

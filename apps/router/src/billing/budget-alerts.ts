@@ -66,6 +66,8 @@ export class BudgetAlerts implements BudgetAlertSink {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Number.POSITIVE_INFINITY;
   private closed = false;
+  /** The last pass could not claim (the database is away): logged when it starts and when it ends. */
+  private claimsFailing = false;
 
   constructor(options: BudgetAlertsOptions) {
     this.options = options;
@@ -138,10 +140,19 @@ export class BudgetAlerts implements BudgetAlertSink {
       return;
     }
     this.running = this.passes()
-      .catch((error: unknown) =>
-        this.options.logger.warn('budget alert deliveries could not be claimed', {
-          error: errorMessage(error),
-        }),
+      .then(
+        () => {
+          if (!this.claimsFailing) return;
+          this.claimsFailing = false;
+          this.options.logger.info('budget alert deliveries can be claimed again');
+        },
+        (error: unknown) => {
+          if (this.claimsFailing) return; // one line per outage, not one per poll
+          this.claimsFailing = true;
+          this.options.logger.warn('budget alert deliveries could not be claimed; retrying every poll', {
+            error: errorMessage(error),
+          });
+        },
       )
       .finally(() => {
         this.running = null;
