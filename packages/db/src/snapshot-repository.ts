@@ -1,13 +1,14 @@
 import {
   type BudgetRecord,
   type ConfigSnapshot,
-  firstWholeHourFrom,
+  type PeriodWindow,
   periodWindow,
   type UpstreamAccountRecord,
 } from '@switchyard/core';
 import { budgetDefinitionFromRow } from './admin/budget-rows';
 import { priceSheetFromRow } from './admin/price-rows';
 import { routePoliciesFromRow } from './admin/route-policy-rows';
+import { sumBudgetSpend } from './budget-spend';
 import type { Prisma, PrismaClient } from './client';
 import type { CredentialCipher } from './credential-cipher';
 
@@ -155,12 +156,7 @@ export async function loadConfigSnapshot(
   };
 }
 
-/**
- * Sums each budget's spend in its current period (one statement for all budgets): whole UTC hours from the
- * hourly rollups, and, when the period starts off the hour (a time zone with a :30 or :45 offset), the raw
- * events from its start to the next full hour — the rollup bucket holding the start also holds the end of the
- * previous period.
- */
+/** Each budget with its spend in the period in force at `at` (see sumBudgetSpend). */
 async function budgetRecords(
   prisma: PrismaClient,
   rows: Prisma.BudgetModel[],
@@ -169,43 +165,28 @@ async function budgetRecords(
   if (rows.length === 0) return [];
   const budgets = rows.map((row) => {
     const definition = budgetDefinitionFromRow(row);
-    let since: number;
+    let window: PeriodWindow;
     try {
-      since = periodWindow(row.period, at, row.timeZone).start;
+      window = periodWindow(row.period, at, row.timeZone);
     } catch {
-      since = periodWindow(row.period, at).start; // an unknown zone (validated on save) falls back to UTC
+      window = periodWindow(row.period, at); // an unknown zone (validated on save) falls back to UTC
       definition.timeZone = 'UTC';
     }
-    return { definition, webhookUrl: row.webhookUrl, since };
+    return { definition, webhookUrl: row.webhookUrl, window };
   });
-  const spent = await prisma.$queryRawUnsafe<{ id: string; spent: string }[]>(
-    `SELECT b.id,
-       (COALESCE((SELECT SUM(r.cost_micros) FROM usage_rollups_hourly r
-          WHERE r.bucket_start >= to_timestamp(b.whole_hours_from / 1000.0)
-            AND (b.scope = 'global' OR (b.scope = 'key' AND r.key_id = b.scope_id)
-              OR (b.scope = 'team' AND r.team_id = b.scope_id))), 0)
-        + COALESCE((SELECT SUM(e.cost_micros) FROM usage_events e
-          WHERE b.since < b.whole_hours_from
-            AND e.created_at >= to_timestamp(b.since / 1000.0)
-            AND e.created_at < to_timestamp(b.whole_hours_from / 1000.0)
-            AND (b.scope = 'global' OR (b.scope = 'key' AND e.key_id = b.scope_id)
-              OR (b.scope = 'team' AND e.team_id = b.scope_id))), 0))::text AS spent
-     FROM jsonb_to_recordset($1::jsonb) AS b(id text, scope text, scope_id text, since int8, whole_hours_from int8)`,
-    JSON.stringify(
-      budgets.map((b) => ({
-        id: b.definition.id,
-        scope: b.definition.scope,
-        scope_id: b.definition.scopeId ?? '',
-        since: b.since,
-        whole_hours_from: firstWholeHourFrom(b.since),
-      })),
-    ),
+  const byId = await sumBudgetSpend(
+    prisma,
+    budgets.map((b) => ({
+      id: b.definition.id,
+      scope: b.definition.scope,
+      scopeId: b.definition.scopeId,
+      ...b.window,
+    })),
   );
-  const byId = new Map(spent.map((row) => [row.id, BigInt(row.spent)]));
   return budgets.map((b) => ({
     definition: b.definition,
     webhookUrl: b.webhookUrl,
     spentMicros: byId.get(b.definition.id) ?? 0n,
-    spentSince: b.since,
+    spentSince: b.window.start,
   }));
 }

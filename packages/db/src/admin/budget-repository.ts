@@ -1,5 +1,6 @@
-import { type BudgetDefinition, firstWholeHourFrom, type PeriodWindow } from '@switchyard/core';
-import { Prisma, type PrismaClient } from '../client';
+import type { BudgetDefinition, PeriodWindow } from '@switchyard/core';
+import { sumBudgetSpend } from '../budget-spend';
+import type { Prisma, PrismaClient } from '../client';
 import { newId } from '../ids';
 import type { AuditActor } from './admin-records';
 import { AdminRepositoryError } from './admin-repository-error';
@@ -159,25 +160,11 @@ export function createBudgetRepository(prisma: PrismaClient): BudgetRepository {
     },
 
     async spend(budget, window) {
-      const from = new Date(window.start);
-      // As the router loads it: whole UTC hours from the rollups; a period that starts mid-hour (a :30 or
-      // :45 time zone) takes its first part-hour from the raw events, since that rollup bucket also holds
-      // the end of the previous period.
-      const wholeHoursFrom = new Date(firstWholeHourFrom(window.start));
-      const to = new Date(window.end);
-      const scopeId = budget.scopeId ?? '';
-      const inScope =
-        budget.scope === 'global'
-          ? Prisma.empty
-          : budget.scope === 'key'
-            ? Prisma.sql`AND key_id = ${scopeId}`
-            : Prisma.sql`AND team_id = ${scopeId}`;
-      const rows = await prisma.$queryRaw<{ cost: bigint | null }[]>`
-        SELECT (COALESCE((SELECT sum(cost_micros) FROM usage_rollups_hourly
-            WHERE bucket_start >= ${wholeHoursFrom} AND bucket_start < ${to} ${inScope}), 0)
-          + COALESCE((SELECT sum(cost_micros) FROM usage_events
-            WHERE created_at >= ${from} AND created_at < ${wholeHoursFrom} ${inScope}), 0))::bigint AS cost`;
-      return BigInt(rows[0]?.cost ?? 0n);
+      const id = 'spend';
+      const spent = await sumBudgetSpend(prisma, [
+        { id, scope: budget.scope, scopeId: budget.scopeId, start: window.start, end: window.end },
+      ]);
+      return spent.get(id) ?? 0n;
     },
 
     async reservations(periods, freshSince) {
