@@ -19,7 +19,10 @@ const schema = z.object({
   UPSTREAM_HEADERS_TIMEOUT_MS: positiveMs.default(120_000),
   UPSTREAM_BODY_TIMEOUT_MS: positiveMs.default(120_000),
   UPSTREAM_CONNECTIONS: z.coerce.number().int().positive().default(256),
+  /** How often the snapshot is checked against the database; only budget spend is re-read unless config changed. */
   SNAPSHOT_REFRESH_MS: positiveMs.default(30_000),
+  /** A full snapshot load at least this often, even when the configuration version says nothing changed. */
+  SNAPSHOT_FULL_REFRESH_MS: positiveMs.default(600_000),
   USAGE_FLUSH_MS: positiveMs.default(200),
   /** Where usage events go while PostgreSQL is away (synced NDJSON, replayed when it is back). */
   USAGE_SPILL_DIR: z.string().min(1).default('.data/usage-spill'),

@@ -9,7 +9,9 @@ import {
   digestApiKey,
   listenForConfigChanges,
   loadConfigSnapshot,
+  loadConfigVersion,
   parseMasterKey,
+  refreshBudgetSpend,
   serializeUsageEvent,
 } from '@switchyard/db';
 import { Agent } from 'undici';
@@ -123,7 +125,13 @@ async function main(): Promise<void> {
       health.syncAccounts(snapshot.accounts, Date.now());
       billing.sync(snapshot);
     },
+    version: () => loadConfigVersion(prisma),
+    refreshSpend: async (snapshot) => {
+      const at = Date.now();
+      billing.syncSpend(await refreshBudgetSpend(prisma, snapshot.budgets, at), at);
+    },
     refreshIntervalMs: env.SNAPSHOT_REFRESH_MS,
+    fullRefreshIntervalMs: env.SNAPSHOT_FULL_REFRESH_MS,
     logger,
   });
   // Batches go to PostgreSQL from a worker thread: the payload and the driver's objects then live on another

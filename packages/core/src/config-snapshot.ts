@@ -141,4 +141,9 @@ export interface ConfigSnapshot {
   budgets: BudgetRecord[];
   /** Epoch ms when the snapshot was read. */
   loadedAt: number;
+  /**
+   * The database's configuration version the snapshot was read at (decimal); absent when unknown. Equal to the
+   * current one means no configuration changed since, so only budget spend needs refreshing.
+   */
+  configVersion?: string;
 }

@@ -49,7 +49,12 @@ export {
   type SeedResult,
   seedIfEmpty,
 } from './seed';
-export { type LoadConfigSnapshotOptions, loadConfigSnapshot } from './snapshot-repository';
+export {
+  type LoadConfigSnapshotOptions,
+  loadConfigSnapshot,
+  loadConfigVersion,
+  refreshBudgetSpend,
+} from './snapshot-repository';
 export {
   createUsageBatchWriter,
   type InsertUsageEventsResult,

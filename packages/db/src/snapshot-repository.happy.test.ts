@@ -392,6 +392,7 @@ describe('loadConfigSnapshot', () => {
         },
       ],
       loadedAt: 1_700_000_000_000,
+      configVersion: expect.stringMatching(/^\d+$/),
     });
   });
 

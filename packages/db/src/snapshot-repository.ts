@@ -9,7 +9,7 @@ import { budgetDefinitionFromRow } from './admin/budget-rows';
 import { priceSheetFromRow } from './admin/price-rows';
 import { routePoliciesFromRow } from './admin/route-policy-rows';
 import { sumBudgetSpend } from './budget-spend';
-import type { Prisma, PrismaClient } from './client';
+import type { PrismaClient } from './client';
 import type { CredentialCipher } from './credential-cipher';
 
 export interface LoadConfigSnapshotOptions {
@@ -39,8 +39,9 @@ export async function loadConfigSnapshot(
 ): Promise<ConfigSnapshot> {
   const now = options.now ?? Date.now;
   const loadedAt = now();
-  const [keys, providers, accounts, routes, prices, budgets] = await prisma.$transaction(
+  const [version, keys, providers, accounts, routes, prices, budgets] = await prisma.$transaction(
     [
+      prisma.configVersion.findUnique({ where: { id: CONFIG_VERSION_ROW } }),
       prisma.apiKey.findMany({
         select: {
           id: true,
@@ -151,42 +152,68 @@ export async function loadConfigSnapshot(
       sheet: priceSheetFromRow(price),
       maxOutputTokens: price.maxOutputTokens,
     })),
-    budgets: await budgetRecords(prisma, budgets, loadedAt),
+    budgets: await budgetRecords(
+      prisma,
+      budgets.map((row) => ({ definition: budgetDefinitionFromRow(row), webhookUrl: row.webhookUrl })),
+      loadedAt,
+    ),
     loadedAt,
+    ...(version ? { configVersion: version.version.toString() } : {}),
   };
+}
+
+/** The single row of `config_version` (see the config_version migration). */
+const CONFIG_VERSION_ROW = 1;
+
+/**
+ * The configuration version now (decimal), or null when the table has no row. One tiny read: a router compares it
+ * with its snapshot's `configVersion` to decide whether a periodic refresh must reload everything.
+ */
+export async function loadConfigVersion(prisma: PrismaClient): Promise<string | null> {
+  const row = await prisma.configVersion.findUnique({ where: { id: CONFIG_VERSION_ROW } });
+  return row ? row.version.toString() : null;
+}
+
+/**
+ * The same budgets with their spend read again for the period in force at `at`: what a periodic refresh needs
+ * when the configuration itself has not changed. The definitions are the very objects passed in.
+ */
+export function refreshBudgetSpend(
+  prisma: PrismaClient,
+  budgets: readonly BudgetRecord[],
+  at: number,
+): Promise<BudgetRecord[]> {
+  return budgetRecords(prisma, budgets, at);
 }
 
 /** Each budget with its spend in the period in force at `at` (see sumBudgetSpend). */
 async function budgetRecords(
   prisma: PrismaClient,
-  rows: Prisma.BudgetModel[],
+  budgets: readonly Pick<BudgetRecord, 'definition' | 'webhookUrl'>[],
   at: number,
 ): Promise<BudgetRecord[]> {
-  if (rows.length === 0) return [];
-  const budgets = rows.map((row) => {
-    const definition = budgetDefinitionFromRow(row);
-    let window: PeriodWindow;
+  if (budgets.length === 0) return [];
+  const windows = budgets.map(({ definition }): PeriodWindow => {
     try {
-      window = periodWindow(row.period, at, row.timeZone);
+      return periodWindow(definition.period, at, definition.timeZone);
     } catch {
-      window = periodWindow(row.period, at); // an unknown zone (validated on save) falls back to UTC
-      definition.timeZone = 'UTC';
+      definition.timeZone = 'UTC'; // an unknown zone (validated on save) falls back to UTC
+      return periodWindow(definition.period, at);
     }
-    return { definition, webhookUrl: row.webhookUrl, window };
   });
   const byId = await sumBudgetSpend(
     prisma,
-    budgets.map((b) => ({
-      id: b.definition.id,
-      scope: b.definition.scope,
-      scopeId: b.definition.scopeId,
-      ...b.window,
+    budgets.map(({ definition }, i) => ({
+      id: definition.id,
+      scope: definition.scope,
+      scopeId: definition.scopeId,
+      ...(windows[i] as PeriodWindow),
     })),
   );
-  return budgets.map((b) => ({
-    definition: b.definition,
-    webhookUrl: b.webhookUrl,
-    spentMicros: byId.get(b.definition.id) ?? 0n,
-    spentSince: b.window.start,
+  return budgets.map(({ definition, webhookUrl }, i) => ({
+    definition,
+    webhookUrl,
+    spentMicros: byId.get(definition.id) ?? 0n,
+    spentSince: (windows[i] as PeriodWindow).start,
   }));
 }

@@ -1,5 +1,6 @@
 import {
   type ApiKeyRecord,
+  type BudgetRecord,
   budgetExceededError,
   type ChatRequest,
   type CompiledRoute,
@@ -107,6 +108,14 @@ export class Billing {
     this.global = global;
     this.webhooks = webhooks;
     this.options.store.sync(snapshot.budgets, snapshot.loadedAt);
+  }
+
+  /**
+   * Raises held spend to what the database recorded, for the same budgets as the last sync: a periodic refresh
+   * when no configuration changed.
+   */
+  syncSpend(budgets: readonly BudgetRecord[], at: number): void {
+    this.options.store.sync(budgets, at);
   }
 
   /**
