@@ -56,10 +56,17 @@ export interface Floor {
 }
 
 /**
+ * How the bench pins processes (BENCH_PIN): `client-alone` = the load generator on its own CPUs, router and mock
+ * sharing CPU 0; `router-alone` = the router alone on CPU 0, mock and load generator on the rest.
+ */
+export type PinLayout = 'client-alone' | 'router-alone';
+
+/**
  * The round-trip probe (run-round-trips.ts): one byte from the load generator's core to an echo server on the
  * same core and on the router's, and back. What one crossing between cores costs on this machine, today.
  */
 export interface RoundTrips {
+  layout: PinLayout;
   samples: number;
   gapMs: number;
   sameCore: LatencySummary;
@@ -300,7 +307,9 @@ function notes(report: BenchReport): string[] {
     lines.push(
       `cores: a loopback round trip from the load generator to a process on its own core takes ${summary(trips.sameCore)} ms, ` +
         `to one on the router's core ${summary(trips.otherCore)} ms (${trips.samples} × 1 byte, ${trips.gapMs} ms apart); ` +
-        'a request through the router crosses between the cores twice, a direct one never',
+        (trips.layout === 'client-alone'
+          ? 'direct and routed requests alike cross between the cores once each way; the router’s hop to the mock stays on its core'
+          : 'a request through the router crosses between the cores twice, a direct one never'),
     );
   }
   const { max } = report;

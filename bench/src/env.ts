@@ -42,8 +42,13 @@ const schema = z.object({
   /** Rate and seconds of the streaming time-to-first-byte runs. */
   BENCH_TTFB_RATE: count.default(50),
   BENCH_TTFB_DURATION_S: seconds.default(10),
-  /** Pin the router to CPU 0 and the mock + load generator to the other CPUs with taskset (auto = when possible). */
-  BENCH_PIN: z.enum(['auto', 'off']).default('auto'),
+  /**
+   * Where processes run (taskset; `auto` = `client-alone` when possible): `client-alone` gives the load generator
+   * (with this process and PostgreSQL) CPUs of its own and puts the router and the mock on CPU 0, so direct and
+   * routed requests cross between the cores alike; `router-alone` gives the router CPU 0 alone and puts the mock
+   * with the load generator; `off` leaves placement to the OS.
+   */
+  BENCH_PIN: z.enum(['auto', 'client-alone', 'router-alone', 'off']).default('auto'),
   /**
    * `on`: the bench key has generous RPM/TPM limits and hard budgets (key, team, global) that never refuse, so
    * every routed request pays for its rate-limit and budget checks (worst-case cost, reservation, settlement).

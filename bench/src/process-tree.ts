@@ -68,6 +68,16 @@ export function pinProcess(pid: number, cpus: string): void {
 }
 
 /**
+ * Puts `pid`, every thread of it and every descendant under SCHED_IDLE (chrt): they run only when nothing else
+ * wants their CPU, and processes they fork later inherit it. False when chrt is missing or refuses.
+ */
+export function idleProcessTree(pid: number): boolean {
+  return processTree(pid).every(
+    (member) => spawnSync('chrt', ['-a', '-i', '-p', '0', String(member)], { stdio: 'ignore' }).status === 0,
+  );
+}
+
+/**
  * The PostgreSQL postmaster listening on `port`, when its command line says so (the embedded server does; a
  * system server configured in postgresql.conf does not, and is left alone).
  */

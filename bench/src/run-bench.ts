@@ -14,6 +14,7 @@ import {
   evaluateChecks,
   type Floor,
   type Pair,
+  type PinLayout,
   type RoundTrips,
   type Run,
   renderMarkdown,
@@ -35,7 +36,14 @@ import type {
 } from './load-task';
 import { LoadWorker } from './load-worker';
 import { mergeClosedLoop, mergePaced, mergeStreamTtfb } from './merge-slices';
-import { findPostmaster, pinProcess, pinProcessTree, tasksetAvailable, workerProcess } from './process-tree';
+import {
+  findPostmaster,
+  idleProcessTree,
+  pinProcess,
+  pinProcessTree,
+  tasksetAvailable,
+  workerProcess,
+} from './process-tree';
 import { RssSampler, readProcessCpuSeconds, readProcessMemory, readRunQueueWaitMs } from './process-usage';
 import { formatProfileSummary, summarizeCpuProfile } from './summarize-cpu-profile';
 import { summarizeRouterDiagnostics } from './summarize-router-diagnostics';
@@ -167,10 +175,21 @@ async function sanityCheck(targets: Targets): Promise<void> {
 /** The machine's CPUs, read before the bench pins itself to a subset of them. */
 const MACHINE_CPUS = os.availableParallelism();
 
-function choosePinning(env: BenchEnv): { router: string; others: string } | null {
+/** Taskset CPU lists per process; see BENCH_PIN and docs/benchmarks.md "What runs". */
+interface Pins {
+  layout: PinLayout;
+  router: string;
+  mock: string;
+  /** The load generator, this process and PostgreSQL. */
+  client: string;
+}
+
+function choosePinning(env: BenchEnv): Pins | null {
   const cpus = MACHINE_CPUS;
   if (env.BENCH_PIN === 'off' || cpus < 2 || !tasksetAvailable()) return null;
-  return { router: '0', others: cpus === 2 ? '1' : `1-${cpus - 1}` };
+  const rest = cpus === 2 ? '1' : `1-${cpus - 1}`;
+  const layout: PinLayout = env.BENCH_PIN === 'router-alone' ? 'router-alone' : 'client-alone';
+  return { layout, router: '0', mock: layout === 'client-alone' ? '0' : rest, client: rest };
 }
 
 function chooseMaxTool(env: BenchEnv): ClosedLoopTool {
@@ -238,18 +257,28 @@ async function main(): Promise<number> {
     if (pins) {
       pinProcessTree(stack.router.child.pid as number, pins.router);
       pinProcessTree(bare.proc.child.pid as number, pins.router);
-      pinProcessTree(stack.mock.child.pid as number, pins.others);
-      pinProcessTree(worker.pid, pins.others);
-      pinProcess(process.pid, pins.others); // only itself: the router and mock are its children
+      pinProcessTree(stack.mock.child.pid as number, pins.mock);
+      pinProcessTree(worker.pid, pins.client);
+      pinProcess(process.pid, pins.client); // only itself: the router and mock are its children
     }
-    // PostgreSQL writes usage asynchronously; in production it is not on the router's core, so keep it off here
-    // too (new backends fork from the postmaster and inherit its CPU set).
+    // PostgreSQL stands in for a database on another machine: it shares the load generator's CPUs (new backends
+    // fork from the postmaster and inherit its CPU set) at idle priority, so a usage insert never holds the
+    // generator off its core while a response waits to be read (seen in `perf sched` before this: a few of every
+    // 30 slow routed requests). The router still pays for writing usage on its own core.
     const postmaster = pins ? findPostmaster(Number(new URL(pg.serverUrl).port || 5432)) : null;
-    if (pins && postmaster !== null) pinProcessTree(postmaster, pins.others);
-    const pgPinning = postmaster !== null ? 'PostgreSQL' : 'PostgreSQL unpinned (not ours to move)';
-    const pinning = pins
-      ? `taskset: router → CPU ${pins.router}; mock + load generator + ${pgPinning === 'PostgreSQL' ? 'PostgreSQL + ' : ''}this process → CPU ${pins.others}${pgPinning === 'PostgreSQL' ? '' : `; ${pgPinning}`}`
-      : `none (${env.BENCH_PIN === 'off' ? 'BENCH_PIN=off' : 'taskset missing or < 2 CPUs'}): the OS schedules everything`;
+    let pgPlacement = 'PostgreSQL unpinned (not ours to move)';
+    if (pins && postmaster !== null) {
+      pinProcessTree(postmaster, pins.client);
+      pgPlacement = idleProcessTree(postmaster) ? 'PostgreSQL (idle priority)' : 'PostgreSQL';
+    }
+    const onClient = `load generator + this process${postmaster !== null ? ` + ${pgPlacement}` : ''} → CPU ${pins?.client}`;
+    const pinning = !pins
+      ? `none (${env.BENCH_PIN === 'off' ? 'BENCH_PIN=off' : 'taskset missing or < 2 CPUs'}): the OS schedules everything`
+      : `${pins.layout}, taskset: ${
+          pins.layout === 'client-alone'
+            ? `router + mock → CPU ${pins.router}; ${onClient}`
+            : `router → CPU ${pins.router}; mock + ${onClient}`
+        }${postmaster === null ? `; ${pgPlacement}` : ''}`;
     log(
       `router pid ${routerPid}, mock pid ${mockPid}, load generator pid ${worker.pid}; pinning: ${pinning}`,
     );
@@ -437,9 +466,9 @@ async function main(): Promise<number> {
         return latencySummary((await worker.run<RoundTripSlice>(task)).rttMs);
       };
       log(`round trips between cores: ${samples} × 2, ${gapMs} ms apart`);
-      const sameCore = await probe(pins.others);
+      const sameCore = await probe(pins.client);
       const otherCore = await probe(pins.router);
-      return { samples, gapMs, sameCore, otherCore };
+      return { layout: pins.layout, samples, gapMs, sameCore, otherCore };
     };
     const warmRate = Math.max(...env.BENCH_RATES);
     await interleave(
