@@ -117,6 +117,17 @@ describe('SnapshotStore', () => {
       await store.stop();
     });
 
+    it('lets a load already in flight answer a periodic tick, without queueing another', async () => {
+      const state = { version: '7', now: Date.now() };
+      const { store, calls } = versioned(state);
+      await store.start();
+      const notified = store.reload();
+      await store.refresh();
+      await notified;
+      expect(calls).toEqual({ loads: 2, versions: 0, spend: [] });
+      await store.stop();
+    });
+
     it('reloads in full when the database has no version to compare', async () => {
       const state = { version: null as string | null, now: Date.now() };
       const { store, calls } = versioned(state);

@@ -78,8 +78,9 @@ export class SnapshotStore {
    */
   async refresh(): Promise<void> {
     const { version, refreshSpend, fullRefreshIntervalMs } = this.options;
+    if (this.loading) return this.loading; // a load in flight is as fresh as this tick asks for
     const snapshot = this.snapshot;
-    if (!version || !snapshot || snapshot.configVersion === undefined || this.loading) return this.reload();
+    if (!version || !snapshot || snapshot.configVersion === undefined) return this.reload();
     if (fullRefreshIntervalMs !== undefined && Date.now() - snapshot.loadedAt >= fullRefreshIntervalMs) {
       return this.reload();
     }
