@@ -16,6 +16,8 @@ describe('router configuration', () => {
     expect(env.BUDGET_WEBHOOK_RETRY_MS).toEqual([1_000, 5_000, 30_000, 120_000, 600_000]);
     expect(env.BUDGET_WEBHOOK_MAX_ATTEMPTS).toBe(148);
     expect(env.BUDGET_WEBHOOK_POLL_MS).toBe(5_000);
+    expect(env.SNAPSHOT_REFRESH_MS).toBe(30_000);
+    expect(env.SNAPSHOT_FULL_REFRESH_MS).toBe(600_000);
   });
 
   it('reads the webhook retry delays as a list of milliseconds', () => {
@@ -34,6 +36,7 @@ describe('router configuration', () => {
         BREAKER_FAILURE_RATE: '1.5',
         BUDGET_RESERVATION_LEASE_MS: '0',
         BUDGET_WEBHOOK_RETRY_MS: '1000,soon',
+        SNAPSHOT_FULL_REFRESH_MS: '0',
       });
     expect(load).toThrow(/Invalid router configuration/);
     const message = (() => {
@@ -51,6 +54,7 @@ describe('router configuration', () => {
       'BREAKER_FAILURE_RATE',
       'BUDGET_RESERVATION_LEASE_MS',
       'BUDGET_WEBHOOK_RETRY_MS: must be comma-separated positive whole milliseconds',
+      'SNAPSHOT_FULL_REFRESH_MS',
     ]) {
       expect(message).toContain(name);
     }
