@@ -33,6 +33,8 @@ const startSchema = z.object({
   ROUTER_PORT: port(8080),
   DASHBOARD_PORT: port(3000),
   MOCK_PORT: port(4010),
+  /** `off` runs the gateway without the console (no build, no `next start`): API-only hosts and the start tests. */
+  SWITCHYARD_DASHBOARD: z.enum(['on', 'off'], { error: 'must be on or off' }).default('on'),
   SWITCHYARD_MASTER_KEY: optionalText,
   SWITCHYARD_ADMIN_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   NEXTAUTH_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),

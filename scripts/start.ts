@@ -189,7 +189,8 @@ async function main(env: StartEnv): Promise<void> {
     NEXT_TELEMETRY_DISABLED: '1',
   };
 
-  if (!existsSync(path.join(dashboardDir, '.next', 'BUILD_ID'))) {
+  const withDashboard = env.SWITCHYARD_DASHBOARD === 'on';
+  if (withDashboard && !existsSync(path.join(dashboardDir, '.next', 'BUILD_ID'))) {
     say('building the dashboard (first start only; takes a minute)');
     const code = await runToCompletion('build', 'npm', ['run', 'build', '-w', '@switchyard/dashboard'], {
       cwd: repoRoot,
@@ -220,20 +221,22 @@ async function main(env: StartEnv): Promise<void> {
       USAGE_SPILL_DIR: env.USAGE_SPILL_DIR ?? path.join(dataDir, 'usage-spill'),
     },
   });
-  startChild(
-    'dashboard',
-    process.execPath,
-    [require.resolve('next/dist/bin/next'), 'start', '-p', String(env.DASHBOARD_PORT)],
-    {
-      cwd: dashboardDir,
-      env: dashboardEnv,
-    },
-  );
+  if (withDashboard) {
+    startChild(
+      'dashboard',
+      process.execPath,
+      [require.resolve('next/dist/bin/next'), 'start', '-p', String(env.DASHBOARD_PORT)],
+      {
+        cwd: dashboardDir,
+        env: dashboardEnv,
+      },
+    );
+  }
 
   const ready = await Promise.all([
     waitForPort(env.MOCK_PORT),
     waitForPort(env.ROUTER_PORT),
-    waitForPort(env.DASHBOARD_PORT),
+    withDashboard ? waitForPort(env.DASHBOARD_PORT) : true,
   ]).then((results) => results.every(Boolean));
   if (shuttingDown) return;
   if (!ready)
@@ -245,7 +248,7 @@ async function main(env: StartEnv): Promise<void> {
   console.log('');
   say('Switchyard is running:');
   console.log(`    router (OpenAI-compatible)  ${routerPublicUrl}/v1`);
-  console.log(`    dashboard                   ${dashboardUrl}`);
+  if (withDashboard) console.log(`    dashboard                   ${dashboardUrl}`);
   console.log(`    mock provider               http://127.0.0.1:${env.MOCK_PORT}/v1`);
   console.log(`    ${dim('Ctrl-C stops everything.')}`);
 }
