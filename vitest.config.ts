@@ -4,7 +4,12 @@ import { defineConfig } from 'vitest/config';
 // The global setup provides a PostgreSQL server (TEST_DATABASE_URL, or an embedded one) to every file.
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'apps/*/src/**/*.test.ts',
+      'apps/*/test/**/*.test.ts',
+      'scripts/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/.next/**', 'e2e/**'],
     globalSetup: ['./vitest.global-setup.ts'],
     testTimeout: 60_000,

