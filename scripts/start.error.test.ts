@@ -14,7 +14,7 @@ describe('npm start when a child crashes', () => {
     for (const step of cleanup.reverse()) await step().catch(() => {});
   });
 
-  it('restarts a router killed with SIGKILL while the mock and the database stay up; Ctrl-C still stops everything', async () => {
+  it('restarts a router killed with SIGKILL, then the embedded database, each alone; Ctrl-C still stops everything', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-start-crash-'));
     // As root the database runs as the `postgres` user, which must reach the data dir.
     await chmod(dataDir, 0o755);
@@ -84,6 +84,26 @@ describe('npm start when a child crashes', () => {
     ).toEqual([{ users: '1' }]);
     expect(run.child.exitCode).toBe(null);
     expect(run.output().slice(banner.index ?? 0)).not.toMatch(/stopping everything|stopping PostgreSQL/);
+
+    // The database crashes: it is restarted; the router and the mock are not (the router rides out the outage).
+    const postmasterPid = async () =>
+      Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    const firstPostgres = await postmasterPid();
+    const beforeDatabaseCrash = run.output().length;
+    process.kill(firstPostgres, 'SIGKILL');
+    await run.waitForOutput(
+      /PostgreSQL exited unexpectedly \(SIGKILL\); restarting it in 0\.5 s/,
+      10_000,
+      beforeDatabaseCrash,
+    );
+    await run.waitForOutput(/PostgreSQL is back/, 90_000, beforeDatabaseCrash);
+    expect(await postmasterPid()).not.toBe(firstPostgres);
+    expect(
+      await queryOnce<{ users: string }>(databaseUrl, 'SELECT count(*)::text AS users FROM users'),
+    ).toEqual([{ users: '1' }]);
+    expect(run.childPid(ENTRIES.router)).toBe(secondRouter);
+    expect(run.childPid(ENTRIES.mock)).toBe(mock);
+    expect((await chat()).choices[0]?.message.content).toEqual(expect.any(String));
 
     // Ctrl-C: everything stops, nothing is restarted on the way down.
     const beforeStop = run.output().length;

@@ -17,17 +17,16 @@ import {
   createCredentialCipher,
   createPrismaClient,
   DatabaseUnreachableError,
-  type EmbeddedPostgres,
   parseMasterKey,
   type SeedResult,
   seedIfEmpty,
-  startEmbeddedPostgres,
 } from '@switchyard/db';
 import ROUTER_NODE_FLAGS from '../apps/router/node-flags.json' with { type: 'json' };
 import { exitOnEnvError, loadStartEnv, type StartEnv } from './env';
 import { portProbe, type ReadinessProbe, readyzProbe } from './readiness-probe';
 import { spawnWithPrefix } from './spawn-with-prefix';
 import { SupervisedChild } from './supervised-child';
+import { SupervisedDatabase } from './supervised-database';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -49,7 +48,7 @@ const complain = (message: string) => console.error(`${bold('[switchyard]')} ${m
 const supervised = new Map<string, SupervisedChild>();
 /** The one-off dashboard build, while it runs. */
 let build: ChildProcess | undefined;
-let database: EmbeddedPostgres | undefined;
+let database: SupervisedDatabase | undefined;
 let shuttingDown: Promise<never> | undefined;
 
 function shutdown(exitCode: number, reason?: string): Promise<never> {
@@ -134,18 +133,24 @@ async function main(env: StartEnv): Promise<void> {
     say(
       `starting embedded PostgreSQL on 127.0.0.1:${env.EMBEDDED_PG_PORT} (data in ${displayPath(dataDir)})`,
     );
-    database = await startEmbeddedPostgres({
-      dataDir: path.join(dataDir, 'postgres'),
-      port: env.EMBEDDED_PG_PORT,
-      database: 'switchyard',
-      log: (line) => {
-        // Our own readiness probe meets "the database system is starting up"; not worth showing.
-        const problem = /\b(WARNING|ERROR|FATAL|PANIC)\b/.test(line) && !line.includes('is starting up');
-        if (problem || line.startsWith('running as root') || line.startsWith('stopping')) {
-          console.log(`${dim('[postgres]')} ${line}`);
-        }
+    database = await SupervisedDatabase.start(
+      {
+        dataDir: path.join(dataDir, 'postgres'),
+        port: env.EMBEDDED_PG_PORT,
+        database: 'switchyard',
+        log: (line) => {
+          // Our own readiness probe meets "the database system is starting up" (or, recovering after a crash, "is
+          // not yet accepting connections") once per poll; not worth showing.
+          const problem =
+            /\b(WARNING|ERROR|FATAL|PANIC)\b/.test(line) &&
+            !/is starting up|is not yet accepting connections/.test(line);
+          if (problem || line.startsWith('running as root') || line.startsWith('stopping')) {
+            console.log(`${dim('[postgres]')} ${line}`);
+          }
+        },
       },
-    });
+      { say, complain },
+    );
     databaseUrl = database.connectionString;
   } else {
     databaseUrl = env.DATABASE_URL;

@@ -33,6 +33,8 @@ describe('startEmbeddedPostgres', () => {
     );
     await first.stop();
     await first.stop();
+    // A supervisor tells a crash from this by how the server went: a fast shutdown ends with exit code 0.
+    expect(await first.exited).toBe('exit code 0');
     await expect(queryOnce(first.connectionString, 'SELECT 1')).rejects.toThrow();
     expect((await stat(path.join(dataDir, 'postmaster.pid')).catch(() => null)) === null).toBe(true);
 

@@ -51,6 +51,11 @@ export interface EmbeddedPostgres {
   port: number;
   /** Fast shutdown (SIGINT), escalating if the server does not exit in time. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Settles when the server process has exited, for whatever reason (`stop()` included), with how it exited
+   * (`SIGKILL`, `exit code 1`): a supervisor learns of a crash here.
+   */
+  exited: Promise<string>;
 }
 
 export interface PostgresBinaries {
@@ -92,7 +97,12 @@ export async function startEmbeddedPostgres(
   const serverUrl = `postgresql://${SUPERUSER}:${password}@127.0.0.1:${options.port}/postgres`;
   const child = await launch(dataDir, options, binaries, runAs, serverUrl, log);
 
-  const exitedOnItsOwn = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<string>((resolve) => {
+    const how = () => child.signalCode ?? `exit code ${child.exitCode}`;
+    if (child.exitCode !== null || child.signalCode !== null) resolve(how());
+    else child.once('exit', () => resolve(how()));
+  });
+  const exitedOnItsOwn = exited.then(() => {});
   // If this process dies without stopping the server, do not leave it running.
   const killOnExit = () => child.kill('SIGINT');
   process.once('exit', killOnExit);
@@ -120,7 +130,13 @@ export async function startEmbeddedPostgres(
     await stop();
     throw error;
   }
-  return { connectionString: withDatabase(serverUrl, database), serverUrl, port: options.port, stop };
+  return {
+    connectionString: withDatabase(serverUrl, database),
+    serverUrl,
+    port: options.port,
+    stop,
+    exited,
+  };
 }
 
 async function loadBinaries(): Promise<PostgresBinaries> {
