@@ -71,10 +71,16 @@ export function runStartScript(env: Record<string, string>): StartScriptRun {
       ),
     whenPrinted: (pattern, action) =>
       new Promise((resolve, reject) => {
-        const fire = () => action().then(resolve, reject);
+        let fired = false;
+        const fire = () => {
+          fired = true;
+          action().then(resolve, reject);
+        };
         if (pattern.test(text)) fire();
         else watchers.push({ pattern, fire });
-        child.once('exit', () => reject(new Error(`npm start exited before printing ${pattern}:\n${text}`)));
+        child.once('exit', () => {
+          if (!fired) reject(new Error(`npm start exited before printing ${pattern}:\n${text}`));
+        });
       }),
     childPid: (entry) => childrenOf(child.pid ?? -1).find((pid) => commandLine(pid).includes(entry)),
     stop: async (signal = 'SIGTERM') => {
