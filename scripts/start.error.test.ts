@@ -38,16 +38,24 @@ describe('npm start when a child crashes', () => {
     cleanup.push(() => run.stop('SIGKILL'));
 
     const banner = await run.waitForOutput(/Switchyard is running/, 150_000);
-    const apiKey = (run.output().match(/demo API key\s+(\S+)/)?.[1] ?? '') as string;
+    const apiKey = run.output().match(/demo API key\s+(\S+)/)?.[1] ?? '';
     expect(apiKey).toMatch(/^sk-/);
     const routerUrl = `http://127.0.0.1:${routerPort}`;
     const client = new OpenAI({ baseURL: `${routerUrl}/v1`, apiKey, maxRetries: 0 });
     const chat = () =>
       client.chat.completions.create({ model: 'demo-chat', messages: [{ role: 'user', content: 'Hello!' }] });
     // Independent of when the banner is printed (start.happy.test.ts): serve once before the crash.
-    await waitFor('the router to be ready', async () => (await fetch(`${routerUrl}/readyz`)).ok, {
-      timeoutMs: 60_000,
-    });
+    await waitFor(
+      'the router to be ready',
+      () =>
+        fetch(`${routerUrl}/readyz`).then(
+          (response) => response.ok,
+          () => false,
+        ),
+      {
+        timeoutMs: 60_000,
+      },
+    );
     expect((await chat()).choices[0]?.message.content).toEqual(expect.any(String));
 
     const firstRouter = run.childPid(ENTRIES.router);
