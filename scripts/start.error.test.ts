@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, queryOnce, waitFor } from '@switchyard/db/testing';
+import { createTestDatabase, freePort, queryOnce, waitFor } from '@switchyard/db/testing';
 import OpenAI from 'openai';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ENTRIES, isAlive, runStartScript, type StartScriptRun } from './start-script-under-test';
 
 // The default `npm start` shape (embedded PostgreSQL under a data dir), without the console: building and running
@@ -129,4 +131,44 @@ describe('npm start when a child crashes', () => {
     await expect(fetch(`${routerUrl}/readyz`)).rejects.toThrow();
     await expect(queryOnce(databaseUrl, 'SELECT 1')).rejects.toThrow();
   }, 240_000);
+
+  /** `npm start` against the test server's PostgreSQL, without the console, with `env` on top. */
+  const startAgainstTestDatabase = async (env: Record<string, string>) => {
+    const db = await createTestDatabase(inject('pgServerUrl'));
+    cleanup.push(() => db.drop());
+    const run = runStartScript({
+      DATABASE_URL: db.databaseUrl,
+      SWITCHYARD_MASTER_KEY: randomBytes(32).toString('hex'),
+      SWITCHYARD_ADMIN_TOKEN: randomBytes(24).toString('base64url'),
+      NEXTAUTH_SECRET: randomBytes(32).toString('base64url'),
+      ROUTER_PORT: String(await freePort()),
+      ROUTER_HOST: '127.0.0.1',
+      MOCK_PORT: String(await freePort()),
+      SWITCHYARD_DASHBOARD: 'off',
+      ...env,
+    });
+    cleanup.push(() => run.stop('SIGKILL'));
+    const exitCode = await new Promise<number | null>((resolve) => run.child.once('exit', resolve));
+    return { exitCode, output: run.output() };
+  };
+
+  it('stops everything when the router dies on its first start (a configuration error a restart would repeat)', async () => {
+    const { exitCode, output } = await startAgainstTestDatabase({ ROUTER_MAX_ATTEMPTS: 'many' });
+    expect(exitCode).toBe(1);
+    expect(output).toMatch(/ROUTER_MAX_ATTEMPTS/);
+    expect(output).toMatch(/router exited before it was ready \(exit code 1\); stopping everything/);
+    expect(output).not.toMatch(/restarting|Switchyard is running/);
+  }, 120_000);
+
+  it('refuses to start when a port is taken, rather than count the other process as its child being ready', async () => {
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    cleanup.push(() => new Promise((resolve) => squatter.close(resolve)));
+    const address = squatter.address();
+    const takenPort = String(typeof address === 'object' && address ? address.port : 0);
+    const { exitCode, output } = await startAgainstTestDatabase({ MOCK_PORT: takenPort });
+    expect(exitCode).toBe(1);
+    expect(output).toMatch(new RegExp(`MOCK_PORT ${takenPort} is already in use by another process`));
+    expect(output).not.toMatch(/restarting|Switchyard is running/);
+  }, 120_000);
 });

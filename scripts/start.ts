@@ -123,6 +123,12 @@ try {
 async function main(env: StartEnv): Promise<void> {
   const embedded = env.DATABASE_URL === undefined;
   const dataDir = path.resolve(env.SWITCHYARD_DATA_DIR);
+  const withDashboard = env.SWITCHYARD_DASHBOARD === 'on';
+  await assertPortsFree({
+    ROUTER_PORT: env.ROUTER_PORT,
+    MOCK_PORT: env.MOCK_PORT,
+    ...(withDashboard ? { DASHBOARD_PORT: env.DASHBOARD_PORT } : {}),
+  });
   // Before anything is written: a malformed key given in the environment is an operator typo.
   if (env.SWITCHYARD_MASTER_KEY !== undefined) parseMasterKeyOrExit(env.SWITCHYARD_MASTER_KEY);
   const secrets = embedded ? await embeddedSecrets(env, dataDir) : requiredSecrets(env);
@@ -189,7 +195,6 @@ async function main(env: StartEnv): Promise<void> {
     NEXT_TELEMETRY_DISABLED: '1',
   };
 
-  const withDashboard = env.SWITCHYARD_DASHBOARD === 'on';
   if (withDashboard && !existsSync(path.join(dashboardDir, '.next', 'BUILD_ID'))) {
     say('building the dashboard (first start only; takes a minute)');
     const code = await runToCompletion('npm', ['run', 'build', '-w', '@switchyard/dashboard'], {
@@ -332,6 +337,17 @@ function parseMasterKeyOrExit(text: string): Buffer {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Children
+
+/**
+ * A port another process already listens on would make a child's readiness probe answer for that process: the
+ * child would die on EADDRINUSE while counted as ready, and be restarted forever. Refuse to start instead.
+ */
+async function assertPortsFree(ports: Record<string, number>): Promise<void> {
+  for (const [name, port] of Object.entries(ports)) {
+    if ((await portProbe(port)()).ready)
+      throw new Error(`${name} ${port} is already in use by another process; stop it or choose another port`);
+  }
+}
 
 /** Starts `name` under supervision (see supervised-child.ts); its death after it served is not fatal. */
 function superviseChild(
