@@ -281,14 +281,23 @@ function nextTarget(
     best = { target: candidate, reason, index, spends };
   }
   if (!best) return null;
-  const step: FailoverStep = {
-    kind: 'next_target',
-    target: best.target,
-    reason: best.reason,
-    spendsRetryBudget: best.spends,
-  };
-  if (sawUnavailable) {
-    const skipped = skippedBefore(input, anchor, tried, best.target, best.reason, best.index);
+  // Nothing unavailable seen, nothing skipped: spare the second pass.
+  return targetStep(input, anchor, tried, best, best.reason, best.spends, sawUnavailable);
+}
+
+/** A `next_target` step to `pick`, with the targets it was preferred below when `findSkipped`. */
+function targetStep(
+  input: FailoverInput,
+  anchor: FailedAttempt | null,
+  tried: ReadonlySet<string>,
+  pick: { target: ResolvedTarget; reason: NextTargetReason; index: number },
+  reason: NextTargetReason,
+  spendsRetryBudget: boolean,
+  findSkipped: boolean,
+): FailoverStep {
+  const step: FailoverStep = { kind: 'next_target', target: pick.target, reason, spendsRetryBudget };
+  if (findSkipped) {
+    const skipped = skippedBefore(input, anchor, tried, pick.target, pick.reason, pick.index);
     if (skipped.length > 0) step.skipped = skipped;
   }
   return step;
@@ -326,16 +335,9 @@ function panicTarget(
     best = { target: candidate, reason, index, rate };
   }
   // A panic pick always spends budget after a failure: it is a retry onto an upstream known to be sick.
-  if (!best || !budget.affords(input.last !== null)) return null;
-  const step: FailoverStep = {
-    kind: 'next_target',
-    target: best.target,
-    reason: 'panic',
-    spendsRetryBudget: input.last !== null,
-  };
-  const skipped = skippedBefore(input, anchor, tried, best.target, best.reason, best.index);
-  if (skipped.length > 0) step.skipped = skipped;
-  return step;
+  const spends = input.last !== null;
+  if (!best || !budget.affords(spends)) return null;
+  return targetStep(input, anchor, tried, best, 'panic', spends, true);
 }
 
 /** Untried, allowed, unavailable targets this request would have preferred to `chosen` (at plan `index`). */
