@@ -59,4 +59,17 @@ describe('router configuration', () => {
       expect(message).toContain(name);
     }
   });
+
+  it('defaults panic routing to a 10% success floor and refuses a rate outside 0–1', () => {
+    expect(loadRouterEnv(required).BREAKER_PANIC_MIN_SUCCESS_RATE).toBe(0.1);
+    expect(
+      loadRouterEnv({ ...required, BREAKER_PANIC_MIN_SUCCESS_RATE: '1' }).BREAKER_PANIC_MIN_SUCCESS_RATE,
+    ).toBe(1);
+    expect(() => loadRouterEnv({ ...required, BREAKER_PANIC_MIN_SUCCESS_RATE: '1.2' })).toThrow(
+      /BREAKER_PANIC_MIN_SUCCESS_RATE/,
+    );
+    expect(() => loadRouterEnv({ ...required, BREAKER_PANIC_MIN_SUCCESS_RATE: '-0.1' })).toThrow(
+      /BREAKER_PANIC_MIN_SUCCESS_RATE/,
+    );
+  });
 });

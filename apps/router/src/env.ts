@@ -43,6 +43,12 @@ const schema = z.object({
   BREAKER_MIN_REQUESTS: z.coerce.number().int().min(1).default(20),
   /** How long an open breaker rejects before letting one probe through. */
   BREAKER_COOLDOWN_MS: positiveMs.default(10_000),
+  /**
+   * Panic routing: when every target of a route is unavailable and some are only breaker-open, requests go to
+   * the open one with the best success rate in its breaker window, if that rate is at least this (0–1). A target
+   * that succeeds at nothing never gets panic traffic; 1 sends panic traffic only to a target with no recent failure.
+   */
+  BREAKER_PANIC_MIN_SUCCESS_RATE: z.coerce.number().min(0).max(1).default(0.1),
   /** Active health checks: one cheap request per upstream account on this interval; 0 (default) turns them off. */
   HEALTH_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(0),
   HEALTH_CHECK_TIMEOUT_MS: positiveMs.default(5_000),

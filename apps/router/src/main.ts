@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { RetryBudget, RetryTokens } from '@switchyard/core';
+import { RetryBudget, RetryTokenRegistry } from '@switchyard/core';
 import {
   createBudgetReportStore,
   createCredentialCipher,
@@ -25,6 +25,7 @@ import { SnapshotStore } from './config/snapshot-store';
 import { loadRouterEnv } from './env';
 import { startActiveHealthChecks } from './failover/active-health-checks';
 import { startHealthReporter } from './failover/health-reporter';
+import { LadderHealthView } from './failover/ladder-health-view';
 import { UpstreamHealth } from './failover/upstream-health';
 import { MemoryRateLimitStore } from './limits/memory-rate-limit-store';
 import { RedisRateLimitStore } from './limits/redis-rate-limit-store';
@@ -177,8 +178,9 @@ async function main(): Promise<void> {
   });
   const failover: FailoverState = {
     health,
+    view: new LadderHealthView(health, () => snapshots.current(), env.BREAKER_PANIC_MIN_SUCCESS_RATE),
     retryBudget: new RetryBudget(),
-    retryTokens: new RetryTokens(),
+    retryTokens: new RetryTokenRegistry(),
     inFlight: 0,
     onCredentialRejected: (accountId, message) => {
       logger.error('upstream rejected an account credential; the account gets no traffic until reset', {

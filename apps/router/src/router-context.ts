@@ -1,7 +1,8 @@
-import type { RetryBudget, RetryTokens } from '@switchyard/core';
+import type { RetryBudget, RetryTokenRegistry } from '@switchyard/core';
 import type { Dispatcher } from 'undici';
 import type { Billing } from './billing/billing';
 import type { SnapshotStore } from './config/snapshot-store';
+import type { LadderHealthView } from './failover/ladder-health-view';
 import type { UpstreamHealth } from './failover/upstream-health';
 import type { RequestRateLimits } from './limits/request-rate-limits';
 import type { Logger } from './logger';
@@ -18,10 +19,12 @@ export interface RouterLimits {
 /** Process-wide state of the failover ladder; in-memory, read and updated synchronously by the request path. */
 export interface FailoverState {
   health: UpstreamHealth;
-  /** Bounds concurrent retries: max(3, 20% of in-flight requests). */
+  /** What the ladder reads about targets: live configuration, health, reliability, success rate. */
+  view: LadderHealthView;
+  /** Bounds concurrent paid retries: max(3, 20% of in-flight requests). */
   retryBudget: RetryBudget;
-  /** Bounds retries over time to a share of requests. */
-  retryTokens: RetryTokens;
+  /** Bounds each upstream's paid retries over time to a share of the requests first sent to it. */
+  retryTokens: RetryTokenRegistry;
   /** Client requests currently inside the ladder. */
   inFlight: number;
   /** Called once per account when an upstream rejects its credential (persists the mark; never awaited). */

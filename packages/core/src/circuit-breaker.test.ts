@@ -234,6 +234,36 @@ describe('CircuitBreaker: open → half_open → closed/open', () => {
     expect(b.state(10_000)).toBe('half_open');
   });
 
+  it('counts outcomes while open in the success rate panic routing reads, without changing state', () => {
+    const b = new CircuitBreaker();
+    fail(b, 5, 0);
+    expect(b.successRate(0)).toBe(0);
+    b.onSuccess(1_000);
+    b.onSuccess(1_000);
+    b.onSuccess(1_000);
+    b.onFailure(1_000);
+    expect(b.successRate(1_000)).toBeCloseTo(3 / 9);
+    expect(b.snapshot(1_000)).toMatchObject({ state: 'open', openedAt: 0, nextProbeAt: 10_000 });
+    // The window slides: 40 s later it holds nothing and the rate is unknown.
+    expect(b.successRate(40_000)).toBeNull();
+  });
+
+  it('is reliable only closed, after a non-failure, under half the failure rate that would open it', () => {
+    const b = new CircuitBreaker();
+    expect(b.isReliable(0)).toBe(true);
+    b.onFailure(0);
+    expect(b.isReliable(0)).toBe(false);
+    for (let i = 0; i < 3; i++) b.onSuccess(0);
+    // 1 failure in 4: 25% is not under 25%.
+    expect(b.isReliable(0)).toBe(false);
+    b.onSuccess(0);
+    expect(b.isReliable(0)).toBe(true);
+    fail(b, 5, 0);
+    b.onSuccess(0);
+    expect(b.state(0)).toBe('open');
+    expect(b.isReliable(0)).toBe(false);
+  });
+
   it('ignores outcomes while half-open when no probe is outstanding', () => {
     const b = opened();
     b.onFailure(10_000);

@@ -131,8 +131,9 @@ function checkConfig(c: CircuitBreakerConfig): void {
  * Protocol: call `tryAcquire(now)` right before sending; if it returned true, report exactly one of
  * `onSuccess`, `onFailure` or `release` (see {@link breakerOutcome} for which). Never call `onFailure` for
  * the gateway's own rejections or for client errors. Outcomes that arrive while open (requests admitted
- * before it opened) are ignored, so stragglers cannot extend an outage; while half-open an outcome counts as
- * a probe result only while a probe is outstanding.
+ * before it opened, or sent by panic routing) change no state, so stragglers cannot extend an outage, but they
+ * count in the window's success rate, which panic routing reads to pick the least bad target; while half-open
+ * an outcome counts as a probe result only while a probe is outstanding.
  */
 export class CircuitBreaker {
   readonly config: Readonly<CircuitBreakerConfig>;
@@ -185,6 +186,9 @@ export class CircuitBreaker {
       this.probesInFlight--;
       this.probeSuccesses++;
       if (this.probeSuccesses >= this.config.halfOpenSuccesses) this.close();
+    } else {
+      // Open (a straggler, or a panic-routed request): counted for the success rate, no state change.
+      this.record(now, false);
     }
   }
 
@@ -204,6 +208,8 @@ export class CircuitBreaker {
     } else if (this.current === 'half_open' && this.probesInFlight > 0) {
       this.consecutive++;
       this.open(now);
+    } else {
+      this.record(now, true);
     }
   }
 
@@ -211,6 +217,24 @@ export class CircuitBreaker {
   release(now: number): void {
     this.advance(now);
     if (this.current === 'half_open' && this.probesInFlight > 0) this.probesInFlight--;
+  }
+
+  /** Share of successes among the outcomes in the sliding window; null when it holds none. */
+  successRate(now: number): number | null {
+    this.advance(now);
+    const { requests, failures } = this.window(now);
+    return requests === 0 ? null : (requests - failures) / requests;
+  }
+
+  /**
+   * Closed, its last outcome not a failure, and its windowed failure rate under half the rate that would open
+   * it: a target this healthy can take a failed request's next attempt without spending retry budget.
+   */
+  isReliable(now: number): boolean {
+    this.advance(now);
+    if (this.current !== 'closed' || this.consecutive > 0) return false;
+    const { requests, failures } = this.window(now);
+    return requests === 0 || failures / requests < this.config.failureRateThreshold / 2;
   }
 
   snapshot(now: number): CircuitSnapshot {

@@ -10,6 +10,7 @@ import {
   type FailoverStep,
   MAX_SAME_TARGET_ATTEMPTS,
 } from './failover-ladder';
+import { RetryTokenRegistry } from './retry-tokens';
 import { DEFAULT_ROUTE_POLICIES, type RoutePolicy } from './route-policy';
 import type { ResolvedTarget } from './routing-table';
 import { type TargetHealth, targetHealth } from './target-health';
@@ -50,6 +51,7 @@ const a3 = target('a3', 'P', 1);
 const b0 = target('b0', 'Q', 0);
 const b1 = target('b1', 'Q', 1);
 const m1 = target('m1', 'Q', 0); // a target of a backup model's route
+const a2p1: ResolvedTarget = { ...a2, account: { ...a2.account, priority: 1 } }; // a2 with a lower-ranked account
 
 const interactive = DEFAULT_ROUTE_POLICIES.interactive;
 const background = DEFAULT_ROUTE_POLICIES.background;
@@ -103,9 +105,14 @@ function run({ healthById = {}, ...overrides }: Case['input']): FailoverStep {
   });
 }
 
-/** A step with targets reduced to their ids, for readable expectations. */
+/** A step with targets reduced to their ids (skipped ones to `id:reason`), for readable expectations. */
 function summary(step: FailoverStep): unknown {
-  return 'target' in step ? { ...step, target: step.target.target.id } : step;
+  if (!('target' in step)) return step;
+  const skipped =
+    'skipped' in step && step.skipped
+      ? step.skipped.map((x) => `${x.target.target.id}:${x.reason}`)
+      : undefined;
+  return { ...step, target: step.target.target.id, ...(skipped ? { skipped } : {}) };
 }
 
 const cases: Case[] = [
@@ -113,17 +120,23 @@ const cases: Case[] = [
   {
     name: 'first attempt: the plan’s first healthy target',
     input: {},
-    expected: { kind: 'next_target', target: 'a1', reason: 'primary' },
+    expected: { kind: 'next_target', target: 'a1', reason: 'primary', spendsRetryBudget: false },
   },
   {
     name: 'first attempt skips a cooling and a breaker-open target',
     input: { healthById: { a1: cooling(30_000), a2: open(5_000) } },
-    expected: { kind: 'next_target', target: 'b1', reason: 'primary' },
+    expected: {
+      kind: 'next_target',
+      target: 'b1',
+      reason: 'primary',
+      spendsRetryBudget: false,
+      skipped: ['a1:cooling', 'a2:circuit_open'],
+    },
   },
   {
     name: 'first attempt needs no retry budget',
     input: { retryBudgetAvailable: false },
-    expected: { kind: 'next_target', target: 'a1', reason: 'primary' },
+    expected: { kind: 'next_target', target: 'a1', reason: 'primary', spendsRetryBudget: false },
   },
   // Client errors and cancels end the request
   ...[400, 404, 409, 422].map((status) => ({
@@ -143,12 +156,12 @@ const cases: Case[] = [
   {
     name: '503: retry the same target after full-jitter backoff (0.5 × 100 ms)',
     input: { last: failed(a1, 503), attempts: tried(a1) },
-    expected: { kind: 'retry_same', target: 'a1', delayMs: 50 },
+    expected: { kind: 'retry_same', target: 'a1', delayMs: 50, spendsRetryBudget: true },
   },
   {
     name: '503 with Retry-After 2 s: retry the same target after 2 s',
     input: { last: failed(a1, 503, 2_000), attempts: tried(a1) },
-    expected: { kind: 'retry_same', target: 'a1', delayMs: 2_000 },
+    expected: { kind: 'retry_same', target: 'a1', delayMs: 2_000, spendsRetryBudget: true },
   },
   {
     name: 'timeout before first byte is transient',
@@ -156,7 +169,7 @@ const cases: Case[] = [
       last: { target: a1, failure: classifyTransportFailure('timeout'), retryAfterMs: null },
       attempts: tried(a1),
     },
-    expected: { kind: 'retry_same', target: 'a1', delayMs: 50 },
+    expected: { kind: 'retry_same', target: 'a1', delayMs: 50, spendsRetryBudget: true },
   },
   {
     name: 'connection refused is transient',
@@ -164,22 +177,22 @@ const cases: Case[] = [
       last: { target: a1, failure: classifyTransportFailure('connect'), retryAfterMs: null },
       attempts: tried(a1),
     },
-    expected: { kind: 'retry_same', target: 'a1', delayMs: 50 },
+    expected: { kind: 'retry_same', target: 'a1', delayMs: 50, spendsRetryBudget: true },
   },
   {
     name: `the same target gets at most ${MAX_SAME_TARGET_ATTEMPTS} attempts, then another account`,
     input: { last: failed(a1, 503), attempts: tried(a1, a1) },
-    expected: { kind: 'next_target', target: 'a2', reason: 'other_account' },
+    expected: { kind: 'next_target', target: 'a2', reason: 'other_account', spendsRetryBudget: true },
   },
   {
     name: 'a failure that opened the breaker: no retry on it, another account',
     input: { last: failed(a1, 503), attempts: tried(a1), healthById: { a1: open(10_000) } },
-    expected: { kind: 'next_target', target: 'a2', reason: 'other_account' },
+    expected: { kind: 'next_target', target: 'a2', reason: 'other_account', spendsRetryBudget: false },
   },
   {
     name: 'a retry wait that would pass the deadline: skip to another account instead',
     input: { last: failed(a1, 503), attempts: tried(a1), now: 59_950 },
-    expected: { kind: 'next_target', target: 'a2', reason: 'other_account' },
+    expected: { kind: 'next_target', target: 'a2', reason: 'other_account', spendsRetryBudget: true },
   },
   {
     name: 'retrySameTarget off: straight to another account',
@@ -188,28 +201,28 @@ const cases: Case[] = [
       attempts: tried(a1),
       policy: withRungs(interactive, { retrySameTarget: false }),
     },
-    expected: { kind: 'next_target', target: 'a2', reason: 'other_account' },
+    expected: { kind: 'next_target', target: 'a2', reason: 'other_account', spendsRetryBudget: true },
   },
   // Rungs 2–3: other targets
   {
     name: '429: never retried on that account; another account serves',
     input: { last: failed(a1, 429, 30_000), attempts: tried(a1), healthById: { a1: cooling(30_000) } },
-    expected: { kind: 'next_target', target: 'a2', reason: 'other_account' },
+    expected: { kind: 'next_target', target: 'a2', reason: 'other_account', spendsRetryBudget: false },
   },
   {
     name: '401: the credential is rejected, no retry on it; another account serves',
     input: { last: failed(a1, 401), attempts: tried(a1), healthById: { a1: rejected } },
-    expected: { kind: 'next_target', target: 'a2', reason: 'other_account' },
+    expected: { kind: 'next_target', target: 'a2', reason: 'other_account', spendsRetryBudget: false },
   },
   {
     name: 'inside a tier, another account before another provider even if planned later',
     input: { plan: [a1, b0, a2], last: failed(a1, 429), attempts: tried(a1) },
-    expected: { kind: 'next_target', target: 'a2', reason: 'other_account' },
+    expected: { kind: 'next_target', target: 'a2', reason: 'other_account', spendsRetryBudget: true },
   },
   {
     name: 'a lower tier only when the tier above has no usable target',
     input: { plan: [a1, b0, a3], last: failed(a1, 429), attempts: tried(a1) },
-    expected: { kind: 'next_target', target: 'b0', reason: 'other_provider' },
+    expected: { kind: 'next_target', target: 'b0', reason: 'other_provider', spendsRetryBudget: true },
   },
   {
     name: 'the tier above exhausted: the lower tier',
@@ -219,12 +232,18 @@ const cases: Case[] = [
       attempts: tried(a1, b0),
       healthById: { b0: cooling(1) },
     },
-    expected: { kind: 'next_target', target: 'a3', reason: 'other_provider' },
+    expected: { kind: 'next_target', target: 'a3', reason: 'other_provider', spendsRetryBudget: false },
   },
   {
     name: 'same-provider target skipped while unhealthy: another provider',
     input: { last: failed(a1, 429), attempts: tried(a1), healthById: { a1: cooling(9), a2: open(3_000) } },
-    expected: { kind: 'next_target', target: 'b1', reason: 'other_provider' },
+    expected: {
+      kind: 'next_target',
+      target: 'b1',
+      reason: 'other_provider',
+      spendsRetryBudget: false,
+      skipped: ['a2:circuit_open'],
+    },
   },
   {
     name: 'otherAccount off: skip the same provider, go to another provider',
@@ -233,7 +252,7 @@ const cases: Case[] = [
       attempts: tried(a1),
       policy: withRungs(interactive, { otherAccount: false }),
     },
-    expected: { kind: 'next_target', target: 'b1', reason: 'other_provider' },
+    expected: { kind: 'next_target', target: 'b1', reason: 'other_provider', spendsRetryBudget: true },
   },
   // Rung 4: backup model
   {
@@ -288,7 +307,7 @@ const cases: Case[] = [
       modelsTried: ['chat', 'chat-mini'],
       policy: withRungs(interactive, { otherProvider: false }),
     },
-    expected: { kind: 'next_target', target: 'm1', reason: 'primary' },
+    expected: { kind: 'next_target', target: 'm1', reason: 'primary', spendsRetryBudget: true },
   },
   {
     name: 'a backup model with nothing usable: the next backup',
@@ -350,7 +369,7 @@ const cases: Case[] = [
   {
     name: 'total outage, background: wait for the soonest target (4 s + 50 ms jitter)',
     input: { policy: background, healthById: { a1: open(7_000), a2: open(4_000), b1: open(9_000) } },
-    expected: { kind: 'wait_and_retry', target: 'a2', delayMs: 4_050 },
+    expected: { kind: 'wait_and_retry', target: 'a2', delayMs: 4_050, spendsRetryBudget: false },
   },
   // Rung 5: wait and retry
   {
@@ -363,7 +382,7 @@ const cases: Case[] = [
       deadline: 900_000,
       healthById: { a1: cooling(5_000) },
     },
-    expected: { kind: 'wait_and_retry', target: 'a1', delayMs: 5_050 },
+    expected: { kind: 'wait_and_retry', target: 'a1', delayMs: 5_050, spendsRetryBudget: true },
   },
   {
     name: 'background 429 whose Retry-After passes the deadline: fail, reporting the Retry-After',
@@ -390,12 +409,12 @@ const cases: Case[] = [
   {
     name: 'wait jitter grows with the attempt count (3rd retry: 0.5 × 400 ms)',
     input: { policy: background, plan: [a1], last: failed(a1, 503), attempts: tried(a1, a1, a1) },
-    expected: { kind: 'wait_and_retry', target: 'a1', delayMs: 200 },
+    expected: { kind: 'wait_and_retry', target: 'a1', delayMs: 200, spendsRetryBudget: true },
   },
   {
     name: 'a 503 Retry-After holds the failed target back during a wait (3 s + 0.5 × 200 ms)',
     input: { policy: background, plan: [a1], last: failed(a1, 503, 3_000), attempts: tried(a1, a1) },
-    expected: { kind: 'wait_and_retry', target: 'a1', delayMs: 3_100 },
+    expected: { kind: 'wait_and_retry', target: 'a1', delayMs: 3_100, spendsRetryBudget: true },
   },
   {
     name: 'waiting respects the rung switches: no other provider when otherProvider is off',
@@ -405,7 +424,7 @@ const cases: Case[] = [
       attempts: tried(a1, a1, a2),
       healthById: { a1: open(9_000), a2: cooling(3_000) },
     },
-    expected: { kind: 'wait_and_retry', target: 'a2', delayMs: 3_200 },
+    expected: { kind: 'wait_and_retry', target: 'a2', delayMs: 3_200, spendsRetryBudget: true },
   },
   {
     name: 'a disabled or rejected target is never chosen, not for a retry nor a wait',
@@ -427,6 +446,139 @@ const cases: Case[] = [
       healthById: { a1: open(null) },
     },
     expected: { kind: 'fail', reason: 'targets_exhausted', retryAfterMs: null },
+  },
+  // Retry budget: spent on retries onto sick upstreams only (issue 12, E5)
+  {
+    name: 'budget empty: the same-target retry is passed over for a healthy target, which costs nothing',
+    input: {
+      last: failed(a1, 503),
+      attempts: tried(a1),
+      retryBudgetAvailable: false,
+      isReliable: (t) => t.target.id === 'a2',
+    },
+    expected: { kind: 'next_target', target: 'a2', reason: 'other_account', spendsRetryBudget: false },
+  },
+  {
+    name: 'budget empty: moving away from a target whose breaker just opened costs nothing',
+    input: {
+      last: failed(a1, 503),
+      attempts: tried(a1),
+      retryBudgetAvailable: false,
+      healthById: { a1: open(10_000) },
+    },
+    expected: { kind: 'next_target', target: 'a2', reason: 'other_account', spendsRetryBudget: false },
+  },
+  {
+    name: 'budget empty: a preferred target that would cost budget gives way to a free one',
+    input: {
+      last: failed(a1, 503),
+      attempts: tried(a1),
+      retryBudgetAvailable: false,
+      isReliable: (t) => t.target.id === 'b1',
+    },
+    expected: { kind: 'next_target', target: 'b1', reason: 'other_provider', spendsRetryBudget: false },
+  },
+  {
+    name: 'a retry onto a healthy target spends nothing even while the budget has room',
+    input: { last: failed(a1, 503), attempts: tried(a1, a1), isReliable: () => true },
+    expected: { kind: 'next_target', target: 'a2', reason: 'other_account', spendsRetryBudget: false },
+  },
+  // Account priority (issue 12, E3)
+  {
+    name: 'a lower account priority number wins over the same-provider preference',
+    input: {
+      plan: [a1, b0, a2p1],
+      last: failed(a1, 429),
+      attempts: tried(a1),
+      healthById: { a1: cooling(1_000) },
+    },
+    expected: { kind: 'next_target', target: 'b0', reason: 'other_provider', spendsRetryBudget: false },
+  },
+  // Panic routing (issue 12, E7)
+  {
+    name: 'every target open: panic to the one with the best recent success rate, reporting the others skipped',
+    input: {
+      healthById: { a1: open(7_000), a2: open(4_000), b1: open(9_000) },
+      successRate: (t) => ({ a1: 0.5, a2: 0.3, b1: 0.6 })[t.target.id] ?? null,
+    },
+    expected: {
+      kind: 'next_target',
+      target: 'b1',
+      reason: 'panic',
+      spendsRetryBudget: false,
+      skipped: ['a1:circuit_open', 'a2:circuit_open'],
+    },
+  },
+  {
+    name: 'panic: equal rates go to the preferred target',
+    input: {
+      healthById: { a1: open(7_000), a2: open(4_000), b1: open(9_000) },
+      successRate: () => 0.5,
+    },
+    expected: { kind: 'next_target', target: 'a1', reason: 'panic', spendsRetryBudget: false },
+  },
+  {
+    name: 'panic with a minimum of 0: some success is enough, none or unknown is not',
+    input: {
+      healthById: { a1: open(7_000), a2: open(4_000), b1: open(9_000) },
+      successRate: (t) => ({ a1: 0.05, a2: 0, b1: null })[t.target.id] ?? null,
+      panicMinSuccessRate: 0,
+    },
+    expected: { kind: 'next_target', target: 'a1', reason: 'panic', spendsRetryBudget: false },
+  },
+  {
+    name: 'panic: never below panicMinSuccessRate (default 0.1)',
+    input: {
+      healthById: { a1: open(7_000), a2: open(4_000), b1: open(9_000) },
+      successRate: () => 0.09,
+    },
+    expected: { kind: 'fail', reason: 'no_available_target', retryAfterMs: 4_000 },
+  },
+  {
+    name: 'panic: a total outage (no success anywhere) still fails fast',
+    input: {
+      healthById: { a1: open(7_000), a2: open(4_000), b1: open(9_000) },
+      successRate: () => 0,
+    },
+    expected: { kind: 'fail', reason: 'no_available_target', retryAfterMs: 4_000 },
+  },
+  {
+    name: 'panic: only breaker-open targets, never cooling, rejected or disabled ones',
+    input: {
+      healthById: { a1: cooling(5_000), a2: rejected, b1: disabled },
+      successRate: () => 0.9,
+    },
+    expected: { kind: 'fail', reason: 'no_available_target', retryAfterMs: 5_000 },
+  },
+  {
+    name: 'panic: an approved backup model comes first',
+    input: {
+      backupModels: ['chat-mini'],
+      healthById: { a1: open(7_000), a2: open(4_000), b1: open(9_000) },
+      successRate: () => 0.5,
+    },
+    expected: { kind: 'backup_model', model: 'chat-mini' },
+  },
+  {
+    name: 'panic after a failure is a retry onto a sick upstream: it spends budget',
+    input: {
+      last: failed(a1, 503),
+      attempts: tried(a1),
+      healthById: { a1: open(10_000), a2: open(4_000), b1: open(9_000) },
+      successRate: () => 0.5,
+    },
+    expected: { kind: 'next_target', target: 'a2', reason: 'panic', spendsRetryBudget: true },
+  },
+  {
+    name: 'panic after a failure with the budget empty: fail, budget exhausted',
+    input: {
+      last: failed(a1, 503),
+      attempts: tried(a1),
+      retryBudgetAvailable: false,
+      healthById: { a1: open(10_000), a2: open(4_000), b1: open(9_000) },
+      successRate: () => 0.5,
+    },
+    expected: { kind: 'fail', reason: 'retry_budget_exhausted', retryAfterMs: 4_000 },
   },
 ];
 
@@ -456,7 +608,16 @@ describe('decideFailover', () => {
 function harness(
   plan: ResolvedTarget[],
   upstream: (id: string, now: number) => { status: number; retryAfter?: string },
+  options: {
+    /** Per-upstream retry budgets as the router keeps them; absent: the budget always has room. */
+    retryTokens?: RetryTokenRegistry;
+    /** Panic routing on (with the default minimum success rate). */
+    panic?: boolean;
+  } = {},
 ) {
+  const { retryTokens } = options;
+  const tokensOf = (t: ResolvedTarget) => retryTokens?.get(t.account.id, t.target.upstreamModel);
+  const reasons: string[] = [];
   const breakers = new CircuitBreakerRegistry();
   const cooldowns = new CooldownRegistry();
   const rejectedAccounts = new Set<string>();
@@ -477,7 +638,14 @@ function harness(
         backupModels: [],
         modelsTried: ['chat'],
         health: (t) => targetHealth(t, now, { breakers, cooldowns, rejectedAccounts }),
-        retryBudgetAvailable: true,
+        retryBudgetAvailable: last === null || (tokensOf(last.target)?.available() ?? true),
+        isReliable: (t) => breakers.peek(t.account.id, t.target.upstreamModel)?.isReliable(now) ?? true,
+        ...(options.panic
+          ? {
+              successRate: (t) =>
+                breakers.peek(t.account.id, t.target.upstreamModel)?.successRate(now) ?? null,
+            }
+          : {}),
         now,
         deadline,
         backoff,
@@ -486,9 +654,14 @@ function harness(
       if (step.kind === 'fail') return { served: null, attempts: attempts.length, fail: step };
       if (step.kind === 'backup_model') throw new Error('no backups configured');
       if (step.kind !== 'next_target') now += step.delayMs;
+      reasons.push(step.kind === 'next_target' ? step.reason : step.kind);
+      if (step.spendsRetryBudget && last && !tokensOf(last.target)?.tryWithdraw() && retryTokens)
+        throw new Error('the ladder spent budget the failed upstream does not have');
+      if (attempts.length === 0) tokensOf(step.target)?.onRequest();
       const { target, account } = step.target;
       const breaker = breakers.get(account.id, target.upstreamModel);
-      if (!breaker.tryAcquire(now)) throw new Error(`ladder picked ${target.id} while its breaker refuses`);
+      if (!breaker.tryAcquire(now) && step.kind === 'next_target' && step.reason !== 'panic')
+        throw new Error(`ladder picked ${target.id} while its breaker refuses`);
       attempts.push({ targetId: target.id });
       calls[target.id] = [...(calls[target.id] ?? []), now];
       const reply = upstream(target.id, now);
@@ -505,7 +678,7 @@ function harness(
       last = { target: step.target, failure, retryAfterMs };
     }
   }
-  return { request, calls, breakers };
+  return { request, calls, breakers, reasons };
 }
 
 describe('failover ladder end to end (scripted upstream)', () => {
@@ -604,5 +777,36 @@ describe('failover ladder end to end (scripted upstream)', () => {
       state: 'closed',
       requests: 0,
     });
+  });
+
+  it('a dead primary with a healthy second account and no retry budget at all: 0 client errors', () => {
+    const h = harness([a1, a2], (id, now) => ({ status: id === 'a1' && now < 60_000 ? 503 : 200 }), {
+      retryTokens: new RetryTokenRegistry({ initial: 0, ratio: 0.15 }),
+    });
+    const results = [];
+    for (let t = 0; t < 70_000; t += 1_000) results.push(h.request(t));
+    expect(results.filter((r) => r.served === null)).toEqual([]);
+    // No budget for a same-target retry: each failure moves straight on to the healthy account, for free.
+    expect(results.slice(0, 6).map((r) => r.attempts)).toEqual([2, 2, 2, 2, 2, 1]);
+    expect(h.calls.a1?.slice(0, 7)).toEqual([0, 1_000, 2_000, 3_000, 4_000, 14_000, 24_000]);
+  });
+
+  it('both targets failing every other call: panic routing keeps clients at least as well served as the upstreams', () => {
+    const calls: Record<string, number> = {};
+    const flaky = (id: string) => {
+      calls[id] = (calls[id] ?? 0) + 1;
+      return { status: (calls[id] as number) % 2 === 0 ? 503 : 200 };
+    };
+    const run = (panic: boolean) => {
+      const h = harness([a1, a2], flaky, { retryTokens: new RetryTokenRegistry(), panic });
+      const results = [];
+      for (let t = 0; t < 60_000; t += 50) results.push(h.request(t));
+      return { rate: results.filter((r) => r.served !== null).length / results.length, reasons: h.reasons };
+    };
+    const withPanic = run(true);
+    expect(withPanic.rate).toBeGreaterThanOrEqual(0.5);
+    expect(withPanic.reasons).toContain('panic');
+    // Without it, both breakers open and most requests fail without being sent.
+    expect(run(false).rate).toBeLessThan(0.5);
   });
 });

@@ -1,9 +1,11 @@
 import type { CompiledRoute, ResolvedTarget } from './routing-table';
 
 /**
- * Orders a route's targets for one request: tiers in order; inside a tier a weighted random permutation
- * (weighted sampling without replacement), so the first pick follows the weights and the rest are the
- * failover order. `random` returns [0, 1) and is injected to keep this pure and testable.
+ * Orders a route's targets for one request: preference groups in order (tier, then account priority; see
+ * CompiledRoute); inside a group a weighted random permutation (weighted sampling without replacement), so the
+ * first pick follows the weights and the rest are the failover order. A target's weight is its own times its
+ * account's, so an account's weight scales every target on it. `random` returns [0, 1) and is injected to keep
+ * this pure and testable.
  */
 export function planAttempts(route: CompiledRoute, random: () => number): ResolvedTarget[] {
   const plan: ResolvedTarget[] = [];
@@ -13,18 +15,23 @@ export function planAttempts(route: CompiledRoute, random: () => number): Resolv
       continue;
     }
     const pool = tier.slice();
-    let total = pool.reduce((sum, t) => sum + t.target.weight, 0);
+    let total = pool.reduce((sum, t) => sum + weightOf(t), 0);
     while (pool.length > 0) {
       let pick = random() * total;
       let index = 0;
       for (; index < pool.length - 1; index++) {
-        pick -= (pool[index] as ResolvedTarget).target.weight;
+        pick -= weightOf(pool[index] as ResolvedTarget);
         if (pick < 0) break;
       }
       const [chosen] = pool.splice(index, 1) as [ResolvedTarget];
-      total -= chosen.target.weight;
+      total -= weightOf(chosen);
       plan.push(chosen);
     }
   }
   return plan;
+}
+
+/** Share of its group's traffic a target gets: its weight times its account's. */
+function weightOf(resolved: ResolvedTarget): number {
+  return resolved.target.weight * resolved.account.weight;
 }

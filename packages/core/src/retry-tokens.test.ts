@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RetryTokens } from './retry-tokens';
+import { RetryTokenRegistry, RetryTokens } from './retry-tokens';
 
 describe('RetryTokens', () => {
   it('starts with 10 tokens, so a fresh router can fail over at once', () => {
@@ -43,5 +43,30 @@ describe('RetryTokens', () => {
     expect(() => new RetryTokens({ ratio: 2 })).toThrow(/ratio/);
     expect(() => new RetryTokens({ max: 0 })).toThrow(/max/);
     expect(() => new RetryTokens({ initial: 11 })).toThrow(/initial/);
+  });
+});
+
+describe('RetryTokenRegistry', () => {
+  it('keeps one bucket per upstream: one upstream spending its retries leaves the others theirs', () => {
+    const registry = new RetryTokenRegistry({ initial: 2 });
+    const failing = registry.get('acc_a', 'm');
+    expect([failing.tryWithdraw(), failing.tryWithdraw(), failing.tryWithdraw()]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect(registry.get('acc_a', 'm')).toBe(failing);
+    expect(registry.get('acc_b', 'm').tryWithdraw()).toBe(true);
+    expect(registry.get('acc_a', 'other-model').tryWithdraw()).toBe(true);
+    expect(registry.size).toBe(3);
+  });
+
+  it('gives each upstream a float of 2 retries by default', () => {
+    const bucket = new RetryTokenRegistry().get('acc_a', 'm');
+    expect([bucket.tryWithdraw(), bucket.tryWithdraw(), bucket.tryWithdraw()]).toEqual([true, true, false]);
+  });
+
+  it('refuses bad options at construction, not at first use', () => {
+    expect(() => new RetryTokenRegistry({ ratio: 2 })).toThrow(RangeError);
   });
 });

@@ -58,3 +58,42 @@ export class RetryTokens {
     return this.balance;
   }
 }
+
+/**
+ * One {@link RetryTokens} bucket per upstream (account id, upstream model), created on first use with shared
+ * options. A retry is paid from the bucket of the upstream whose failure caused it, and each bucket earns from
+ * the requests first sent to that upstream, so one failing upstream can cause at most `initial + ratio ×` its
+ * own traffic in retries and cannot use up the retries every other upstream needs.
+ */
+export class RetryTokenRegistry {
+  private readonly buckets = new Map<string, RetryTokens>();
+  private readonly options: RetryTokensOptions;
+
+  /**
+   * Options of every bucket; `initial` defaults to 2 here, not 10. Moving a failed request to a healthy target
+   * or away from a target known bad costs nothing, so a fresh router no longer needs a float of tokens to fail
+   * over while a dead primary's breaker counts its first failures; what the float buys now is same-target
+   * retries and moves onto sick targets, which is exactly the amplification a budget exists to bound, and with
+   * one bucket per upstream the floats add up.
+   */
+  constructor(options: RetryTokensOptions = {}) {
+    this.options = { initial: 2, ...options };
+    // Validated here, at start-up, rather than by the first request that needs a bucket.
+    new RetryTokens(this.options);
+  }
+
+  /** The bucket of this upstream, created full to `initial` if it does not exist yet. */
+  get(accountId: string, model: string): RetryTokens {
+    const key = `${accountId}\u0000${model}`;
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = new RetryTokens(this.options);
+      this.buckets.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+}

@@ -15,7 +15,12 @@ export interface ResolvedTarget {
   provider: ProviderRecord;
 }
 
-/** A route with its usable targets grouped by tier, lowest tier first. */
+/**
+ * A route with its usable targets in preference groups: by tier (lowest first), then inside a tier by account
+ * priority (lowest number first). Targets of a group share traffic by weight (see planAttempts); a group gets
+ * traffic only when every group before it has no usable target. Drained targets (weight 0 on the target or its
+ * account) and disabled ones are not in it.
+ */
 export interface CompiledRoute {
   route: RouteRecord;
   tiers: ResolvedTarget[][];
@@ -30,6 +35,7 @@ export class RoutingTable {
   readonly loadedAt: number;
   private readonly keysByDigest = new Map<string, ApiKeyRecord>();
   private readonly routesByModel = new Map<string, CompiledRoute>();
+  private readonly targetsById = new Map<string, ResolvedTarget>();
   private readonly publicModels: string[] = [];
 
   constructor(snapshot: ConfigSnapshot) {
@@ -42,6 +48,7 @@ export class RoutingTable {
     for (const route of snapshot.routes) {
       if (!route.enabled) continue;
       const compiled: CompiledRoute = { route, tiers: compileTiers(route, accounts, providers) };
+      for (const group of compiled.tiers) for (const t of group) this.targetsById.set(t.target.id, t);
       this.publicModels.push(route.publicModel);
       this.routesByModel.set(route.publicModel, compiled);
       for (const alias of route.aliases)
@@ -59,28 +66,45 @@ export class RoutingTable {
     return this.routesByModel.get(model);
   }
 
+  /**
+   * A target of an enabled route as this snapshot has it, if it may take new traffic (it, its account and
+   * its provider enabled, neither drained); undefined otherwise. A request planned on an older snapshot asks
+   * this before every attempt, so a change made while it is in flight applies to its next attempt.
+   */
+  target(targetId: string): ResolvedTarget | undefined {
+    return this.targetsById.get(targetId);
+  }
+
   /** Public model names of enabled routes, sorted. */
   models(): readonly string[] {
     return this.publicModels;
   }
 }
 
+/**
+ * Groups a route's usable targets by (tier, account priority), in that order. Weight 0 on a target or on its
+ * account drains it: no new request is sent to it, not even as a last resort, so an operator can take an
+ * account out of rotation while the requests it is serving finish.
+ */
 function compileTiers(
   route: RouteRecord,
   accounts: Map<string, UpstreamAccountRecord>,
   providers: Map<string, ProviderRecord>,
 ): ResolvedTarget[][] {
-  const byTier = new Map<number, ResolvedTarget[]>();
+  const groups = new Map<string, { tier: number; priority: number; targets: ResolvedTarget[] }>();
   for (const target of route.targets) {
     if (!target.enabled || target.weight <= 0) continue;
     const account = accounts.get(target.accountId);
-    if (!account?.enabled) continue;
+    if (!account?.enabled || account.weight <= 0) continue;
     const provider = providers.get(account.providerId);
     if (!provider?.enabled) continue;
-    const tier = byTier.get(target.tier);
+    const key = `${target.tier}:${account.priority}`;
+    const group = groups.get(key);
     const resolved = { target, account, provider };
-    if (tier) tier.push(resolved);
-    else byTier.set(target.tier, [resolved]);
+    if (group) group.targets.push(resolved);
+    else groups.set(key, { tier: target.tier, priority: account.priority, targets: [resolved] });
   }
-  return [...byTier.entries()].sort(([a], [b]) => a - b).map(([, targets]) => targets);
+  return [...groups.values()]
+    .sort((a, b) => a.tier - b.tier || a.priority - b.priority)
+    .map((group) => group.targets);
 }

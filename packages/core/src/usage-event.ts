@@ -14,13 +14,15 @@ export interface AttemptRecord {
   ttftMs: number | null;
   /**
    * Why the router sent this attempt: `primary` (first pick), or the failover rung that led to it
-   * (`retry_same`, `other_account`, `other_provider`, `backup_model`, `wait_and_retry`). The previous attempt's
-   * errorClass says why the router moved on.
+   * (`retry_same`, `other_account`, `other_provider`, `backup_model`, `wait_and_retry`, `panic`). The previous
+   * attempt's errorClass says why the router moved on. `skipped`: not sent — the target was preferred but could
+   * not take the request; errorClass says why (`circuit_open`, `cooling`, `credential_rejected`, `disabled`),
+   * status is null and latency 0.
    */
   reason: AttemptReason;
 }
 
-/** The rung of the failover ladder an attempt came from. */
+/** The rung of the failover ladder an attempt came from, or `skipped` for a target passed over unsent. */
 export type AttemptReason =
   | 'primary'
   | 'retry_same'
@@ -28,7 +30,9 @@ export type AttemptReason =
   | 'other_provider'
   | 'backup_model'
   | 'context_window'
-  | 'wait_and_retry';
+  | 'wait_and_retry'
+  | 'panic'
+  | 'skipped';
 
 /** One billing record per client request; `requestId` is the idempotency key. */
 export interface UsageEventRecord {

@@ -52,6 +52,16 @@ export class UpstreamHealth {
     });
   }
 
+  /** Whether a target is healthy enough to take a failed request's next attempt for free (never used: yes). */
+  isReliable(target: ResolvedTarget, now: number): boolean {
+    return this.breakers.peek(target.account.id, target.target.upstreamModel)?.isReliable(now) ?? true;
+  }
+
+  /** Success share of the target's recent outcomes (its breaker window); null when it has none. */
+  successRate(target: ResolvedTarget, now: number): number | null {
+    return this.breakers.peek(target.account.id, target.target.upstreamModel)?.successRate(now) ?? null;
+  }
+
   breaker(target: ResolvedTarget): CircuitBreaker {
     return this.breakers.get(target.account.id, target.target.upstreamModel);
   }

@@ -33,6 +33,8 @@ import {
 import type { BillingTicket } from '../billing/billing';
 import { responseUsage, streamUsage } from '../billing/estimate-usage';
 import { priceUsage } from '../billing/price-usage';
+import { canPayRetry, earnRetryShare, payRetry } from '../failover/paid-retry';
+import { fallbackReason, insertSkipNotes, noteSkipped, type SkipNote } from '../failover/skip-notes';
 import { authenticate } from '../http/authenticate';
 import { readAttribution } from '../http/read-attribution';
 import { readBody } from '../http/read-body';
@@ -240,7 +242,7 @@ type LastFailure = FailedAttempt & { outcome: Extract<AttemptOutcome, { kind: 'f
  */
 async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequest): Promise<Settlement> {
   const { chat, attempts, startedAt, policy } = req;
-  const { health, retryBudget, retryTokens } = ctx.failover;
+  const { health, retryBudget, view } = ctx.failover;
   const deadline = ctx.now() + policy.timeouts.totalMs;
 
   const abort = new Cancellation();
@@ -250,13 +252,13 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
   res.on('close', onClose);
   const deadlineTimer = setTimeout(() => abort.abort(DEADLINE_EXCEEDED), policy.timeouts.totalMs);
   ctx.failover.inFlight++;
-  retryTokens.onRequest();
 
   let current = req.route;
   let plan = req.billing.filterPlan(planAttempts(current, ctx.random), current);
   const modelsTried = [current.route.publicModel];
   let nextReason: AttemptReason = 'primary';
   let last: LastFailure | null = null;
+  let skips: SkipNote[] | null = null;
   try {
     for (;;) {
       const now = ctx.now();
@@ -267,8 +269,11 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
         attempts,
         backupModels: current.route.backupModels,
         modelsTried,
-        health: (target) => health.health(target, now),
-        retryBudgetAvailable: retryBudget.available(ctx.failover.inFlight) && retryTokens.available(),
+        health: view.at(now).health,
+        isReliable: view.isReliable,
+        successRate: view.successRate,
+        panicMinSuccessRate: view.panicMinSuccessRate,
+        retryBudgetAvailable: last === null || canPayRetry(ctx, last.target),
         now,
         deadline,
         backoff: DEFAULT_BACKOFF,
@@ -293,9 +298,11 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
           if (abort.reason === DEADLINE_EXCEEDED) continue; // the ladder answers deadline_exceeded
           return cancelled(null, null, null);
         }
-        if (!health.health(step.target, ctx.now()).available) continue;
+        if (!view.at(ctx.now()).health(step.target).available) continue;
       }
-      const resolved = step.target;
+      // The target as the live configuration has it now (see LadderHealthView): current credential and URL.
+      const resolved = view.live(step.target) ?? step.target;
+      if (step.kind === 'next_target') skips = noteSkipped(skips, step.skipped, attempts.length);
       const reason: AttemptReason =
         step.kind === 'next_target' ? (step.reason === 'primary' ? nextReason : step.reason) : step.kind;
       const adapter = adapterFor(resolved.provider.kind);
@@ -309,8 +316,8 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
         continue;
       }
 
-      const isRetry = attempts.length > 0;
-      if (isRetry && !acquireRetry(ctx)) {
+      const paidRetry = step.spendsRetryBudget;
+      if (paidRetry && (last === null || !payRetry(ctx, last.target))) {
         return failAll(
           res,
           req,
@@ -319,7 +326,9 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
           policy.timeouts.totalMs,
         );
       }
-      // Taken right after the ladder saw the target available, with no await in between: it cannot fail here.
+      if (attempts.length === 0) earnRetryShare(ctx, resolved);
+      // Taken right after the ladder saw the target available, with no await in between: it cannot fail here,
+      // but for a panic pick, whose open breaker refuses; its outcome still counts in the breaker's window.
       health.breaker(resolved).tryAcquire(ctx.now());
       const sentAt = performance.now();
       const outcome = await upstreamAttempt(ctx, {
@@ -334,7 +343,7 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
       attempts.push(outcome.attempt);
 
       if (outcome.kind === 'failure') {
-        if (isRetry) retryBudget.release();
+        if (paidRetry) retryBudget.release();
         learn(ctx, resolved, outcome.attempt, outcome);
         if (outcome.failure.errorClass === 'client_cancelled') return cancelled(null, null, null);
         const widerModel = contextFallback(current, outcome, policy, modelsTried);
@@ -357,9 +366,9 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
         continue;
       }
 
-      const headers = servedHeaders(req, current, resolved, attempts);
+      const headers = servedHeaders(req, current, resolved, attempts, skips);
       if (outcome.kind === 'answer') {
-        if (isRetry) retryBudget.release();
+        if (paidRetry) retryBudget.release();
         learn(ctx, resolved, outcome.attempt, null);
         const body = outcome.body;
         headers['content-type'] = 'application/json';
@@ -394,7 +403,7 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
         begin: () => res.writeHead(200, headers),
         firstByteMs: Math.max(1, timeouts.firstByteMs - (performance.now() - sentAt)),
       });
-      if (isRetry) retryBudget.release();
+      if (paidRetry) retryBudget.release();
       const ttftMs = relayed.firstByteAt === null ? null : Math.round(relayed.firstByteAt);
       outcome.attempt.ttftMs = ttftMs;
       outcome.attempt.latencyMs = Math.round(performance.now() - sentAt);
@@ -444,6 +453,7 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
     clearTimeout(deadlineTimer);
     ctx.failover.inFlight--;
     res.off('close', onClose);
+    insertSkipNotes(attempts, skips);
   }
 }
 
@@ -507,15 +517,6 @@ function contextFallback(
   const model = route.route.contextFallbackModel;
   if (model === null || !policy.rungs.backupModel || modelsTried.includes(model)) return null;
   return isContextWindowError(outcome.status, outcome.body) ? model : null;
-}
-
-/** Takes a concurrent-retry slot and a retry token, both or neither. */
-function acquireRetry(ctx: RouterContext): boolean {
-  const { retryBudget, retryTokens } = ctx.failover;
-  if (!retryBudget.tryAcquire(ctx.failover.inFlight)) return false;
-  if (retryTokens.tryWithdraw()) return true;
-  retryBudget.release();
-  return false;
 }
 
 /** The route's policy for the class, with maxAttempts capped by the process-wide ROUTER_MAX_ATTEMPTS. */
@@ -648,6 +649,7 @@ function servedHeaders(
   route: CompiledRoute,
   served: ResolvedTarget,
   attempts: readonly AttemptRecord[],
+  skips: readonly SkipNote[] | null,
 ): Record<string, string> {
   const headers: Record<string, string> = {
     'x-request-id': req.requestId,
@@ -659,13 +661,8 @@ function servedHeaders(
     'x-switchyard-traffic-class': req.trafficClass,
   };
   if (req.rateLimitHeaders) Object.assign(headers, req.rateLimitHeaders);
-  const final = attempts[attempts.length - 1];
-  if (final && final.reason !== 'primary') {
-    const before = attempts[attempts.length - 2];
-    headers['x-switchyard-fallback-reason'] = before?.errorClass
-      ? `${final.reason}; after ${before.errorClass}`
-      : final.reason;
-  }
+  const reason = fallbackReason(attempts, skips);
+  if (reason !== null) headers['x-switchyard-fallback-reason'] = reason;
   return headers;
 }
 
