@@ -12,6 +12,7 @@ import {
   gatewayError,
   ok,
   type PriceRecord,
+  promptTokenUpperBound,
   type ResolvedTarget,
   type Result,
   type RoutePolicy,
@@ -21,7 +22,6 @@ import {
 } from '@switchyard/core';
 import type { Logger } from '../logger';
 import type { BudgetStore } from './budget-store';
-import { promptTokenUpperBound } from './token-estimator';
 
 /** Receives threshold crossings (stored once across routers, then sent to the budget's webhook). */
 export interface BudgetAlertSink {
@@ -139,6 +139,8 @@ export class Billing {
     table: RoutingTable;
     route: CompiledRoute;
     chat: ChatRequest;
+    /** Byte length of the request body as received: what bounds its prompt tokens. */
+    bodyBytes: number;
     /** The request's policy (its route's for its traffic class); its total deadline bounds the lease. */
     policy: RoutePolicy;
     at: number;
@@ -164,7 +166,7 @@ export class Billing {
     const budgetIds = this.budgetsFor(input.key);
     let reservationId: string | null = NO_TICKET_RESERVATION;
     if (budgetIds.length > 0) {
-      const promptTokens = promptTokenUpperBound(chat.body);
+      const promptTokens = promptTokenUpperBound(input.bodyBytes, chat.body);
       let worst = 0n;
       for (const target of this.reachableTargets(table, route)) {
         const price = priceOf(target);
@@ -174,7 +176,7 @@ export class Billing {
           price.maxOutputTokens,
           this.options.defaultMaxOutputTokens,
         );
-        const cost = estimateWorstCaseCost(price.sheet, promptTokens, bound);
+        const cost = estimateWorstCaseCost(price.sheet, promptTokens, bound, chat.choices);
         if (cost > worst) worst = cost;
       }
       const leaseMs = this.options.leaseMs ?? input.policy.timeouts.totalMs + LEASE_MARGIN_MS;
