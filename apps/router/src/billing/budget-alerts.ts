@@ -2,6 +2,7 @@ import { END_OF_TIME, formatUsdMicros, periodWindow, type ThresholdCrossing } fr
 import type { BudgetReportStore, ClaimedBudgetAlert } from '@switchyard/db';
 import type { Logger } from '../logger';
 import type { BudgetAlertSink } from './billing';
+import { WakeSchedule } from './wake-schedule';
 import {
   DEFAULT_WEBHOOK_MAX_ATTEMPTS,
   DEFAULT_WEBHOOK_RETRY_DELAYS_MS,
@@ -63,8 +64,8 @@ export class BudgetAlerts implements BudgetAlertSink {
   private running: Promise<void> | null = null;
   /** A pass was asked for while one ran (a new alert may have missed its claim): run another after it. */
   private again = false;
-  private timer: NodeJS.Timeout | null = null;
-  private timerAt = Number.POSITIVE_INFINITY;
+  /** Polls and this instance's own retries, each kept until served. */
+  private readonly schedule: WakeSchedule;
   private closed = false;
   /** The last pass could not claim (the database is away): logged when it starts and when it ends. */
   private claimsFailing = false;
@@ -72,6 +73,7 @@ export class BudgetAlerts implements BudgetAlertSink {
   constructor(options: BudgetAlertsOptions) {
     this.options = options;
     this.now = options.now ?? Date.now;
+    this.schedule = new WakeSchedule(() => this.run(), this.now);
   }
 
   /** Delivers what is due now (alerts left by earlier runs or other instances), then keeps polling. */
@@ -97,8 +99,7 @@ export class BudgetAlerts implements BudgetAlertSink {
    */
   async drain(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.schedule.close();
     let bound: NodeJS.Timeout | undefined;
     const settled = Promise.allSettled([...this.recording, this.running]).then(() => true);
     const timedOut = new Promise<boolean>((resolve) => {
@@ -160,7 +161,7 @@ export class BudgetAlerts implements BudgetAlertSink {
           this.again = false;
           this.run();
         } else {
-          this.wakeAt(this.now() + (this.options.pollIntervalMs ?? 5_000));
+          this.schedule.pollAt(this.now() + (this.options.pollIntervalMs ?? 5_000));
         }
       });
   }
@@ -174,23 +175,6 @@ export class BudgetAlerts implements BudgetAlertSink {
       await Promise.all(claimed.map((alert) => this.deliver(alert)));
       if (claimed.length < batchSize) return;
     }
-  }
-
-  /** Runs a pass at `at` unless one is already planned sooner. */
-  private wakeAt(at: number): void {
-    if (this.closed || (this.timer && this.timerAt <= at)) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(
-      () => {
-        this.timer = null;
-        this.timerAt = Number.POSITIVE_INFINITY;
-        this.run();
-      },
-      // A timer may fire a millisecond early; the claim must see the alert as due.
-      Math.max(0, at - this.now()) + 5,
-    );
-    this.timer.unref();
   }
 
   private async deliver(alert: ClaimedBudgetAlert): Promise<void> {
@@ -214,7 +198,7 @@ export class BudgetAlerts implements BudgetAlertSink {
         retryInMs: delay,
       });
       await repository.recordDeliveryFailure(alert.id, failure.slice(0, MAX_ERROR_LENGTH), nextAt);
-      if (nextAt !== null) this.wakeAt(nextAt);
+      if (nextAt !== null) this.schedule.wakeAt(nextAt);
     } catch (error) {
       // The lease runs out and the alert is due again: delivered at least once, maybe twice.
       logger.warn('budget alert delivery could not be recorded', {
