@@ -29,6 +29,7 @@ export * from './route-policy';
 export * from './routing-table';
 export * from './sse-event-splitter';
 export * from './target-health';
+export * from './thresholds-reached';
 export * from './token-usage';
 export * from './traffic-class';
 export * from './usage-event';

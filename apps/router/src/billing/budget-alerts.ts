@@ -47,6 +47,19 @@ const DRAIN_GRACE_MS = 5_000;
 /** A claim outlives its POST (timeout) and the write of its outcome by this much before others may retry. */
 const LEASE_MARGIN_MS = 30_000;
 const MAX_ERROR_LENGTH = 500;
+/**
+ * Crossings held for a retry of their insert at most. Past it new ones are dropped (and logged): a router
+ * re-derives every crossing from recorded spend when it next reads it, so they are alerted late, not lost.
+ */
+const MAX_UNRECORDED = 10_000;
+
+/** A crossing whose alert row is not stored yet. */
+interface UnrecordedCrossing {
+  crossing: ThresholdCrossing;
+  webhookUrl: string | null;
+  /** An insert of it is running (from `emit` or a pass): no other is started meanwhile. */
+  inserting: boolean;
+}
 
 /**
  * Budget alerts off the request path. Each crossing is inserted into `budget_alerts`, whose unique (budget,
@@ -69,6 +82,11 @@ export class BudgetAlerts implements BudgetAlertSink {
   private closed = false;
   /** The last pass could not claim (the database is away): logged when it starts and when it ends. */
   private claimsFailing = false;
+  /** Crossings whose insert failed (the database was away) or runs, by alert key: every pass retries them. */
+  private readonly unrecorded = new Map<string, UnrecordedCrossing>();
+  /** Alert keys known to be stored (by this or another instance), with their period's end, to skip repeats. */
+  private readonly recorded = new Map<string, number>();
+  private droppedUnrecorded = false;
 
   constructor(options: BudgetAlertsOptions) {
     this.options = options;
@@ -81,9 +99,30 @@ export class BudgetAlerts implements BudgetAlertSink {
     this.run();
   }
 
+  /**
+   * Stores the alert of a crossing, once: a crossing already stored (or being stored) is skipped, and one whose
+   * insert fails (the database is away) is kept and retried on every pass until the insert goes through. Called
+   * for each settlement's crossings and for the thresholds recorded spend has reached at every spend read.
+   */
   emit(crossing: ThresholdCrossing, webhookUrl: string | null): void {
-    const task = this.record(crossing, webhookUrl).catch((error: unknown) =>
-      this.options.logger.warn('budget alert could not be recorded', {
+    const key = alertKey(crossing);
+    if (this.recorded.has(key) || this.unrecorded.has(key)) return;
+    if (this.unrecorded.size >= MAX_UNRECORDED) {
+      if (!this.droppedUnrecorded) {
+        this.droppedUnrecorded = true;
+        this.options.logger.warn(
+          'too many budget alerts waiting for the database; later ones wait for spend',
+          {
+            max: MAX_UNRECORDED,
+          },
+        );
+      }
+      return;
+    }
+    const entry: UnrecordedCrossing = { crossing, webhookUrl, inserting: false };
+    this.unrecorded.set(key, entry);
+    const task = this.insert(key, entry).catch((error: unknown) =>
+      this.options.logger.warn('budget alert could not be recorded; retrying', {
         budgetId: crossing.budgetId,
         threshold: crossing.threshold,
         error: errorMessage(error),
@@ -108,6 +147,26 @@ export class BudgetAlerts implements BudgetAlertSink {
     const done = await Promise.race([settled, timedOut]);
     clearTimeout(bound);
     if (!done) this.options.logger.warn('budget alert deliveries still running at shutdown; left due');
+  }
+
+  /** Inserts an unrecorded crossing; on success it is known stored, on failure it stays for the next pass. */
+  private async insert(key: string, entry: UnrecordedCrossing): Promise<void> {
+    entry.inserting = true;
+    try {
+      await this.record(entry.crossing, entry.webhookUrl);
+    } finally {
+      entry.inserting = false;
+    }
+    this.unrecorded.delete(key);
+    this.recorded.set(key, entry.crossing.periodEnd);
+    if (this.unrecorded.size === 0) this.droppedUnrecorded = false;
+  }
+
+  /** Retries the inserts that failed; throws (ending the pass) while the database still refuses them. */
+  private async insertUnrecorded(): Promise<void> {
+    const now = this.now();
+    for (const [key, periodEnd] of this.recorded) if (periodEnd <= now) this.recorded.delete(key);
+    for (const [key, entry] of this.unrecorded) if (!entry.inserting) await this.insert(key, entry);
   }
 
   private async record(crossing: ThresholdCrossing, webhookUrl: string | null): Promise<void> {
@@ -170,6 +229,7 @@ export class BudgetAlerts implements BudgetAlertSink {
   private async passes(): Promise<void> {
     const batchSize = this.options.batchSize ?? 10;
     const leaseMs = this.options.webhookTimeoutMs + LEASE_MARGIN_MS;
+    await this.insertUnrecorded();
     while (!this.closed) {
       const claimed = await this.options.repository.claimDueAlerts(this.now(), leaseMs, batchSize);
       await Promise.all(claimed.map((alert) => this.deliver(alert)));
@@ -244,6 +304,11 @@ export function budgetAlertPayload(alert: ClaimedBudgetAlert): BudgetAlertPayloa
     periodEnd: periodEnd >= END_OF_TIME ? null : new Date(periodEnd).toISOString(),
     at: new Date(alert.createdAt).toISOString(),
   };
+}
+
+/** What makes an alert one: the table's unique (budget, period start, threshold). */
+function alertKey(crossing: ThresholdCrossing): string {
+  return `${crossing.budgetId}:${crossing.periodStart}:${crossing.threshold}`;
 }
 
 /** The message, with its cause's (fetch's "fetch failed" says nothing without it). */
