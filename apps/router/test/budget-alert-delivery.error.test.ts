@@ -1,6 +1,13 @@
-import { generateApiKey, newId } from '@switchyard/db';
+import { newId } from '@switchyard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startExtraRouter, startStack, startWebhookReceiver, waitFor } from './stack';
+import {
+  budgetedKey,
+  type Stack,
+  startExtraRouter,
+  startStack,
+  startWebhookReceiver,
+  waitFor,
+} from './stack';
 
 /*
  * Webhook delivery that outlives the router that recorded the alert. Retries are 200 ms apart and each router
@@ -40,30 +47,12 @@ async function crossFiftyPercent(name: string): Promise<string> {
 async function fiftyPercentBudget(
   name: string,
 ): Promise<{ budgetId: string; spend: () => Promise<unknown> }> {
-  const key = generateApiKey();
-  const keyId = newId('key');
-  const budgetId = newId('bud');
-  await stack.prisma.budget.create({
-    data: {
-      id: budgetId,
-      name,
-      scope: 'key',
-      scopeId: keyId,
-      period: 'total',
-      mode: 'soft',
-      limitMicros: 100_000n,
-      alertThresholds: [50],
-      webhookUrl: hookUrl,
-    },
-  });
-  await stack.prisma.apiKey.create({
-    data: { id: keyId, name: `budgeted ${keyId}`, digest: key.digest, prefix: key.prefix },
-  });
-  await waitFor('the router to know the budgeted key', async () => {
-    const res = await fetch(`${stack.routerUrl}/v1/models`, {
-      headers: { authorization: `Bearer ${key.plaintext}` },
-    });
-    return res.status === 200;
+  const key = await budgetedKey(stack, {
+    name,
+    mode: 'soft',
+    limitMicros: 100_000n,
+    alertThresholds: [50],
+    webhookUrl: hookUrl,
   });
   const spend = () =>
     stack.client(key.plaintext).chat.completions.create({
@@ -71,7 +60,7 @@ async function fiftyPercentBudget(
       messages: [{ role: 'user', content: 'spend five cents' }],
       max_tokens: 5,
     });
-  return { budgetId, spend };
+  return { budgetId: key.budgetId, spend };
 }
 
 beforeAll(async () => {

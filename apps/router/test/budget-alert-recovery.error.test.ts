@@ -1,6 +1,14 @@
-import { generateApiKey, newId } from '@switchyard/db';
+import { newId } from '@switchyard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack, startTcpProxy, startWebhookReceiver, type TcpProxy, waitFor } from './stack';
+import {
+  budgetedKey,
+  type Stack,
+  startStack,
+  startTcpProxy,
+  startWebhookReceiver,
+  type TcpProxy,
+  waitFor,
+} from './stack';
 
 /*
  * Budget thresholds crossed while PostgreSQL is away. The router reaches the database through a TCP relay the
@@ -32,30 +40,12 @@ async function ready(): Promise<{ usagePending: number; usageSpilled: number }> 
 async function fiftyPercentBudget(
   name: string,
 ): Promise<{ budgetId: string; spend: () => Promise<unknown> }> {
-  const key = generateApiKey();
-  const keyId = newId('key');
-  const budgetId = newId('bud');
-  await stack.prisma.budget.create({
-    data: {
-      id: budgetId,
-      name,
-      scope: 'key',
-      scopeId: keyId,
-      period: 'total',
-      mode: 'soft',
-      limitMicros: 100_000n,
-      alertThresholds: [50],
-      webhookUrl: hook.url,
-    },
-  });
-  await stack.prisma.apiKey.create({
-    data: { id: keyId, name: `budgeted ${keyId}`, digest: key.digest, prefix: key.prefix },
-  });
-  await waitFor('the router to know the budgeted key', async () => {
-    const res = await fetch(`${stack.routerUrl}/v1/models`, {
-      headers: { authorization: `Bearer ${key.plaintext}` },
-    });
-    return res.status === 200;
+  const key = await budgetedKey(stack, {
+    name,
+    mode: 'soft',
+    limitMicros: 100_000n,
+    alertThresholds: [50],
+    webhookUrl: hook.url,
   });
   const spend = () =>
     stack.client(key.plaintext).chat.completions.create({
@@ -63,7 +53,7 @@ async function fiftyPercentBudget(
       messages: [{ role: 'user', content: 'spend five cents' }],
       max_tokens: 5,
     });
-  return { budgetId, spend };
+  return { budgetId: key.budgetId, spend };
 }
 
 /** How often the router logged that an alert could not be recorded. */
@@ -76,7 +66,7 @@ async function expectOneDelivery(budgetId: string, name: string): Promise<void> 
   const delivered = await waitFor(
     'the alert to be delivered',
     () => stack.prisma.budgetAlert.findFirst({ where: { budgetId, deliveredAt: { not: null } } }),
-    { timeoutMs: 20_000 },
+    { timeoutMs: 30_000 },
   );
   await new Promise((resolve) => setTimeout(resolve, 1_000)); // five more polls: room for a stray duplicate
   const rows = await stack.prisma.budgetAlert.findMany({ where: { budgetId } });
@@ -158,5 +148,5 @@ describe('budget thresholds crossed while PostgreSQL is away', () => {
     proxy.restore();
     await stack.restartRouter(routerEnv);
     await expectOneDelivery(budgetId, name);
-  }, 60_000);
+  }, 90_000);
 });

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
-import { createCredentialCipher, generateApiKey, newId } from '@switchyard/db';
+import { createCredentialCipher, newId } from '@switchyard/db';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiError, type Stack, startStack, waitFor } from './stack';
+import { apiError, budgetedKey, type Stack, startStack, waitFor } from './stack';
 
 /*
  * A hard budget holds only if the worst case reserved before forwarding bounds what the upstream then bills.
@@ -79,29 +79,8 @@ async function billedRoute(
 
 /** A key under one hard budget, known to the router when this returns. */
 async function hardBudgetKey(limitMicros: bigint): Promise<{ client: OpenAI; keyId: string }> {
-  const key = generateApiKey();
-  const keyId = newId('key');
-  await stack.prisma.budget.create({
-    data: {
-      id: newId('bud'),
-      name: `hard ${keyId}`,
-      scope: 'key',
-      scopeId: keyId,
-      period: 'total',
-      mode: 'hard',
-      limitMicros,
-    },
-  });
-  await stack.prisma.apiKey.create({
-    data: { id: keyId, name: `budgeted ${keyId}`, digest: key.digest, prefix: key.prefix },
-  });
-  await waitFor('the router to know the budgeted key', async () => {
-    const res = await fetch(`${stack.routerUrl}/v1/models`, {
-      headers: { authorization: `Bearer ${key.plaintext}` },
-    });
-    return res.status === 200;
-  });
-  return { client: stack.client(key.plaintext), keyId };
+  const key = await budgetedKey(stack, { name: `hard ${limitMicros}`, mode: 'hard', limitMicros });
+  return { client: stack.client(key.plaintext), keyId: key.keyId };
 }
 
 /**

@@ -68,7 +68,9 @@ interface UnrecordedCrossing {
  * interval, and right after it wins one), POSTs each with a timeout, and records `delivered_at` on a 2xx or the
  * error and the next due time otherwise, so an alert whose router stopped is delivered by whichever instance
  * runs next — at least once, always with the same `alertId`. A claim leases the row, so two instances never
- * POST the same alert at once. Nothing here is awaited by a request, and failures are logged, never thrown.
+ * POST the same alert at once. An insert that fails (the database is away) is kept and retried on every pass,
+ * and crossings re-derived from recorded spend arrive here too, so an alert is stored once its database is back.
+ * Nothing here is awaited by a request, and failures are logged, never thrown.
  */
 export class BudgetAlerts implements BudgetAlertSink {
   private readonly options: BudgetAlertsOptions;
@@ -110,12 +112,10 @@ export class BudgetAlerts implements BudgetAlertSink {
     if (this.unrecorded.size >= MAX_UNRECORDED) {
       if (!this.droppedUnrecorded) {
         this.droppedUnrecorded = true;
-        this.options.logger.warn(
-          'too many budget alerts waiting for the database; later ones wait for spend',
-          {
-            max: MAX_UNRECORDED,
-          },
-        );
+        const max = MAX_UNRECORDED;
+        this.options.logger.warn('budget alerts waiting for the database at the cap; later ones wait', {
+          max,
+        });
       }
       return;
     }
