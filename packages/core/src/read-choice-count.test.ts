@@ -13,6 +13,14 @@ describe('readChoiceCount', () => {
     expect(readChoiceCount({ n: MAX_CHOICES })).toEqual({ ok: true, value: 128 });
   });
 
+  it('counts best_of when it asks for more completions than n', () => {
+    expect(readChoiceCount({ n: 2, best_of: 6 })).toEqual({ ok: true, value: 6 });
+    expect(readChoiceCount({ best_of: 3 })).toEqual({ ok: true, value: 3 });
+    expect(readChoiceCount({ n: 4, best_of: null })).toEqual({ ok: true, value: 4 });
+    const result = readChoiceCount({ n: 2, best_of: 129 });
+    expect(result.ok ? null : result.error.param).toBe('best_of');
+  });
+
   it('refuses anything else with a 400 naming n', () => {
     for (const n of [0, -1, 1.5, MAX_CHOICES + 1, '5', true, Number.NaN, Number.POSITIVE_INFINITY, 1e21]) {
       const result = readChoiceCount({ n });

@@ -9,7 +9,10 @@ export interface ChatRequest {
   includeUsage: boolean;
   /** `max_tokens` (or `max_completion_tokens`), or null when unset or too large to be an exact integer. */
   maxTokens: number | null;
-  /** Choices asked for (`n`), 1 to MAX_CHOICES: each is billed its own output, up to `maxTokens` each. */
+  /**
+   * Completions the upstream generates (`n`, or `best_of` when larger), 1 to MAX_CHOICES: each is billed its
+   * own output, up to `maxTokens` each.
+   */
   choices: number;
   /** The parsed body, forwarded (with the model replaced) to the upstream. */
   body: Record<string, unknown>;
