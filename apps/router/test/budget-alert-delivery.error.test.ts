@@ -1,13 +1,6 @@
-import { newId } from '@switchyard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  budgetedKey,
-  type Stack,
-  startExtraRouter,
-  startStack,
-  startWebhookReceiver,
-  waitFor,
-} from './stack';
+import { addFiveCentRoute, fiftyPercentBudget } from './fifty-percent-budget';
+import { type Stack, startExtraRouter, startStack, startWebhookReceiver, waitFor } from './stack';
 
 /*
  * Webhook delivery that outlives the router that recorded the alert. Retries are 200 ms apart and each router
@@ -38,29 +31,9 @@ function posts(budgetName: string): string[] {
  * $0.05 request on it: exactly one alert.
  */
 async function crossFiftyPercent(name: string): Promise<string> {
-  const { budgetId, spend } = await fiftyPercentBudget(name);
+  const { budgetId, spend } = await fiftyPercentBudget(stack, name, hookUrl);
   await spend();
   return budgetId;
-}
-
-/** The budget of {@link crossFiftyPercent}, and the request that crosses it, to send when the test wants. */
-async function fiftyPercentBudget(
-  name: string,
-): Promise<{ budgetId: string; spend: () => Promise<unknown> }> {
-  const key = await budgetedKey(stack, {
-    name,
-    mode: 'soft',
-    limitMicros: 100_000n,
-    alertThresholds: [50],
-    webhookUrl: hookUrl,
-  });
-  const spend = () =>
-    stack.client(key.plaintext).chat.completions.create({
-      model: 'alert-model',
-      messages: [{ role: 'user', content: 'spend five cents' }],
-      max_tokens: 5,
-    });
-  return { budgetId: key.budgetId, spend };
 }
 
 beforeAll(async () => {
@@ -81,21 +54,7 @@ beforeAll(async () => {
   hookUrl = hook.url;
 
   stack = await startStack({ BUDGET_WEBHOOK_RETRY_MS: RETRY_MS, BUDGET_WEBHOOK_POLL_MS: '200' });
-  // $0.01 per output token, max_tokens 5 (the mock truncates to it): every request costs exactly $0.05.
-  await stack.prisma.price.create({
-    data: {
-      id: newId('price'),
-      providerId: stack.providerId,
-      model: 'mock-alert',
-      inputMicrosPerMillion: 0n,
-      outputMicrosPerMillion: 10_000_000_000n,
-      effectiveFrom: new Date(Date.now() - 3_600_000),
-    },
-  });
-  await stack.addRoute({
-    publicModel: 'alert-model',
-    targets: [{ accountId: stack.accountId, upstreamModel: 'mock-alert' }],
-  });
+  await addFiveCentRoute(stack);
 });
 afterAll(async () => {
   await stack?.stop();
@@ -191,8 +150,8 @@ describe('durable budget alert webhooks', () => {
       BUDGET_WEBHOOK_RETRY_MS: '1000,5000,30000,120000,600000',
       BUDGET_WEBHOOK_POLL_MS: '5000',
     });
-    const first = await fiftyPercentBudget('first retry, one');
-    const second = await fiftyPercentBudget('first retry, two');
+    const first = await fiftyPercentBudget(stack, 'first retry, one', hookUrl);
+    const second = await fiftyPercentBudget(stack, 'first retry, two', hookUrl);
     failOnce.add('first retry, one');
     failOnce.add('first retry, two');
     // Two alerts failing a moment apart: the second's retry is due while the first's is already planned.

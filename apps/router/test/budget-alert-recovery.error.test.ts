@@ -1,14 +1,6 @@
-import { newId } from '@switchyard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  budgetedKey,
-  type Stack,
-  startStack,
-  startTcpProxy,
-  startWebhookReceiver,
-  type TcpProxy,
-  waitFor,
-} from './stack';
+import { addFiveCentRoute, fiftyPercentBudget } from './fifty-percent-budget';
+import { type Stack, startStack, startTcpProxy, startWebhookReceiver, type TcpProxy, waitFor } from './stack';
 
 /*
  * Budget thresholds crossed while PostgreSQL is away. The router reaches the database through a TCP relay the
@@ -31,29 +23,6 @@ async function ready(): Promise<{ usagePending: number; usageSpilled: number }> 
     usagePending: number;
     usageSpilled: number;
   };
-}
-
-/**
- * A soft $0.10 budget alerting at 50 % on a new key (known to the router when this returns), and the $0.05
- * request that crosses it, to send when the test wants.
- */
-async function fiftyPercentBudget(
-  name: string,
-): Promise<{ budgetId: string; spend: () => Promise<unknown> }> {
-  const key = await budgetedKey(stack, {
-    name,
-    mode: 'soft',
-    limitMicros: 100_000n,
-    alertThresholds: [50],
-    webhookUrl: hook.url,
-  });
-  const spend = () =>
-    stack.client(key.plaintext).chat.completions.create({
-      model: 'alert-model',
-      messages: [{ role: 'user', content: 'spend five cents' }],
-      max_tokens: 5,
-    });
-  return { budgetId: key.budgetId, spend };
 }
 
 /** How often the router logged that an alert could not be recorded. */
@@ -86,21 +55,7 @@ beforeAll(async () => {
     return 204;
   });
   stack = await startStack();
-  // $0.01 per output token, max_tokens 5 (the mock truncates to it): every request costs exactly $0.05.
-  await stack.prisma.price.create({
-    data: {
-      id: newId('price'),
-      providerId: stack.providerId,
-      model: 'mock-alert',
-      inputMicrosPerMillion: 0n,
-      outputMicrosPerMillion: 10_000_000_000n,
-      effectiveFrom: new Date(Date.now() - 3_600_000),
-    },
-  });
-  await stack.addRoute({
-    publicModel: 'alert-model',
-    targets: [{ accountId: stack.accountId, upstreamModel: 'mock-alert' }],
-  });
+  await addFiveCentRoute(stack);
   const db = new URL(stack.databaseUrl);
   proxy = await startTcpProxy(db.hostname, Number(db.port || 5432));
   db.host = `127.0.0.1:${proxy.port}`;
@@ -121,7 +76,7 @@ afterAll(async () => {
 describe('budget thresholds crossed while PostgreSQL is away', () => {
   it('records and sends the alert once the database is back, exactly once', async () => {
     const name = 'crossed during an outage';
-    const { budgetId, spend } = await fiftyPercentBudget(name);
+    const { budgetId, spend } = await fiftyPercentBudget(stack, name, hook.url);
     proxy.cut();
     const before = unrecordedLines();
     await spend();
@@ -137,7 +92,7 @@ describe('budget thresholds crossed while PostgreSQL is away', () => {
 
   it('a router killed before the database came back: the restarted router alerts from the recorded spend', async () => {
     const name = 'crossed, then the router died';
-    const { budgetId, spend } = await fiftyPercentBudget(name);
+    const { budgetId, spend } = await fiftyPercentBudget(stack, name, hook.url);
     proxy.cut();
     const before = unrecordedLines();
     await spend();
