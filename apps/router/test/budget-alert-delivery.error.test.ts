@@ -1,5 +1,5 @@
-import { generateApiKey, newId } from '@switchyard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addFiveCentRoute, fiftyPercentBudget } from './fifty-percent-budget';
 import { type Stack, startExtraRouter, startStack, startWebhookReceiver, waitFor } from './stack';
 
 /*
@@ -12,8 +12,12 @@ let hook: { url: string; close: () => Promise<void> };
 let hookUrl: string;
 /** Every POST the receiver got, as sent, per budget name. */
 const received = new Map<string, string[]>();
+/** When each POST arrived (performance.now()), per budget name. */
+const arrivals = new Map<string, number[]>();
 /** Budget names whose alerts the receiver answers 500 to. */
 const refusing = new Set<string>();
+/** Budget names whose next alert POST the receiver answers 500 to, once. */
+const failOnce = new Set<string>();
 /** Budget names whose alerts the receiver answers only after 300 ms, counting POSTs in flight at once. */
 const slow = new Set<string>();
 const inFlight = new Map<string, { now: number; max: number }>();
@@ -27,36 +31,8 @@ function posts(budgetName: string): string[] {
  * $0.05 request on it: exactly one alert.
  */
 async function crossFiftyPercent(name: string): Promise<string> {
-  const key = generateApiKey();
-  const keyId = newId('key');
-  const budgetId = newId('bud');
-  await stack.prisma.budget.create({
-    data: {
-      id: budgetId,
-      name,
-      scope: 'key',
-      scopeId: keyId,
-      period: 'total',
-      mode: 'soft',
-      limitMicros: 100_000n,
-      alertThresholds: [50],
-      webhookUrl: hookUrl,
-    },
-  });
-  await stack.prisma.apiKey.create({
-    data: { id: keyId, name: `budgeted ${keyId}`, digest: key.digest, prefix: key.prefix },
-  });
-  await waitFor('the router to know the budgeted key', async () => {
-    const res = await fetch(`${stack.routerUrl}/v1/models`, {
-      headers: { authorization: `Bearer ${key.plaintext}` },
-    });
-    return res.status === 200;
-  });
-  await stack.client(key.plaintext).chat.completions.create({
-    model: 'alert-model',
-    messages: [{ role: 'user', content: 'spend five cents' }],
-    max_tokens: 5,
-  });
+  const { budgetId, spend } = await fiftyPercentBudget(stack, name, hookUrl);
+  await spend();
   return budgetId;
 }
 
@@ -64,7 +40,8 @@ beforeAll(async () => {
   hook = await startWebhookReceiver(async (body) => {
     const name = (JSON.parse(body) as { budget: { name: string } }).budget.name;
     received.set(name, [...posts(name), body]);
-    const status = refusing.has(name) ? 500 : 204;
+    arrivals.set(name, [...(arrivals.get(name) ?? []), performance.now()]);
+    const status = refusing.has(name) || failOnce.delete(name) ? 500 : 204;
     if (!slow.has(name)) return status;
     const count = inFlight.get(name) ?? { now: 0, max: 0 };
     count.now++;
@@ -77,21 +54,7 @@ beforeAll(async () => {
   hookUrl = hook.url;
 
   stack = await startStack({ BUDGET_WEBHOOK_RETRY_MS: RETRY_MS, BUDGET_WEBHOOK_POLL_MS: '200' });
-  // $0.01 per output token, max_tokens 5 (the mock truncates to it): every request costs exactly $0.05.
-  await stack.prisma.price.create({
-    data: {
-      id: newId('price'),
-      providerId: stack.providerId,
-      model: 'mock-alert',
-      inputMicrosPerMillion: 0n,
-      outputMicrosPerMillion: 10_000_000_000n,
-      effectiveFrom: new Date(Date.now() - 3_600_000),
-    },
-  });
-  await stack.addRoute({
-    publicModel: 'alert-model',
-    targets: [{ accountId: stack.accountId, upstreamModel: 'mock-alert' }],
-  });
+  await addFiveCentRoute(stack);
 });
 afterAll(async () => {
   await stack?.stop();
@@ -180,4 +143,33 @@ describe('durable budget alert webhooks', () => {
     expect(posts(name)).toHaveLength(3);
     expect(stack.router.output()).toContain('budget alert webhook failed; giving up');
   });
+
+  it('retries at the documented delays: the first retry 1 s after a failure, whatever else is scheduled', async () => {
+    // The documented defaults, not this file's fast schedule.
+    await stack.restartRouter({
+      BUDGET_WEBHOOK_RETRY_MS: '1000,5000,30000,120000,600000',
+      BUDGET_WEBHOOK_POLL_MS: '5000',
+    });
+    const first = await fiftyPercentBudget(stack, 'first retry, one', hookUrl);
+    const second = await fiftyPercentBudget(stack, 'first retry, two', hookUrl);
+    failOnce.add('first retry, one');
+    failOnce.add('first retry, two');
+    // Two alerts failing a moment apart: the second's retry is due while the first's is already planned.
+    await first.spend();
+    await waitFor('the first alert to be refused', async () => posts('first retry, one').length === 1);
+    await second.spend();
+    for (const budgetId of [first.budgetId, second.budgetId]) {
+      await waitFor('the alert to be delivered on its retry', () =>
+        stack.prisma.budgetAlert.findFirst({ where: { budgetId, deliveredAt: { not: null } } }),
+      );
+    }
+    for (const name of ['first retry, one', 'first retry, two']) {
+      const [refused, retried] = arrivals.get(name) ?? [];
+      expect(arrivals.get(name)).toHaveLength(2);
+      const gap = (retried as number) - (refused as number);
+      // 1 s documented; the margin is for a loaded machine, well short of the 5 s of the next poll.
+      expect(gap).toBeGreaterThanOrEqual(950);
+      expect(gap).toBeLessThan(2_500);
+    }
+  }, 30_000);
 });

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { type Stack, spawnTs, startStack as start } from '@switchyard/testkit';
+import { generateApiKey, newId } from '@switchyard/db';
+import { type Stack, spawnTs, startStack as start, waitFor } from '@switchyard/testkit';
 import OpenAI from 'openai';
 import { inject } from 'vitest';
 
@@ -104,4 +105,46 @@ export async function startWebhookReceiver(
     url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * A new key with one budget (scope key, period total unless given) on it, known with its budget to the router
+ * when this returns: the budget is written first, so the snapshot that first knows the key also has it.
+ */
+export async function budgetedKey(
+  stack: Stack,
+  budget: {
+    name: string;
+    mode: 'hard' | 'soft';
+    limitMicros: bigint;
+    alertThresholds?: number[];
+    webhookUrl?: string;
+  },
+): Promise<{ plaintext: string; keyId: string; budgetId: string }> {
+  const key = generateApiKey();
+  const keyId = newId('key');
+  const budgetId = newId('bud');
+  await stack.prisma.budget.create({
+    data: {
+      id: budgetId,
+      name: budget.name,
+      scope: 'key',
+      scopeId: keyId,
+      period: 'total',
+      mode: budget.mode,
+      limitMicros: budget.limitMicros,
+      ...(budget.alertThresholds ? { alertThresholds: budget.alertThresholds } : {}),
+      webhookUrl: budget.webhookUrl ?? null,
+    },
+  });
+  await stack.prisma.apiKey.create({
+    data: { id: keyId, name: `budgeted ${keyId}`, digest: key.digest, prefix: key.prefix },
+  });
+  await waitFor('the router to know the budgeted key', async () => {
+    const res = await fetch(`${stack.routerUrl}/v1/models`, {
+      headers: { authorization: `Bearer ${key.plaintext}` },
+    });
+    return res.status === 200;
+  });
+  return { plaintext: key.plaintext, keyId, budgetId };
 }

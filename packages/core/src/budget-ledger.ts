@@ -321,7 +321,8 @@ export class BudgetLedger {
 
   /**
    * Sets a budget's spend in the current period from the durable record (at start-up, or to re-sync).
-   * Thresholds already reached are marked as fired without events: their alerts went out before.
+   * Thresholds already reached are marked as fired without events: the spend that reached them is recorded, and
+   * alerts for recorded spend come from `thresholdsReached` (so one whose insert was lost is still stored).
    */
   loadSpent(budgetId: string, spentMicros: bigint, now: number): void {
     const state = this.budgets.get(budgetId);

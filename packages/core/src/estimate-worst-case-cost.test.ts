@@ -13,18 +13,18 @@ const gpt: PriceSheet = {
 describe('estimateWorstCaseCost', () => {
   it('prices the input estimate plus the whole output bound', () => {
     // 1 000 × 2.5 + 4 096 × 10 = 2 500 + 40 960
-    expect(estimateWorstCaseCost(gpt, 1_000, 4_096)).toBe(43_460n);
+    expect(estimateWorstCaseCost(gpt, 1_000, 4_096, 1)).toBe(43_460n);
   });
 
   it('rounds up, so a reservation never holds less than the request can cost', () => {
-    expect(estimateWorstCaseCost(gpt, 1, 0)).toBe(3n); // 2.5 → 3
-    expect(estimateWorstCaseCost({ ...gpt, inputMicrosPerMillion: 2_000_001n }, 1, 0)).toBe(3n); // 2.000001 → 3
-    expect(estimateWorstCaseCost(gpt, 0, 0)).toBe(0n);
+    expect(estimateWorstCaseCost(gpt, 1, 0, 1)).toBe(3n); // 2.5 → 3
+    expect(estimateWorstCaseCost({ ...gpt, inputMicrosPerMillion: 2_000_001n }, 1, 0, 1)).toBe(3n); // 2.000001 → 3
+    expect(estimateWorstCaseCost(gpt, 0, 0, 1)).toBe(0n);
   });
 
   it('uses the dearest prompt and completion rates: cache writes above input, reasoning above output', () => {
     const sheet = { ...gpt, cacheWriteMicrosPerMillion: 3_125_000n, reasoningMicrosPerMillion: 40_000_000n };
-    expect(estimateWorstCaseCost(sheet, 1_000, 1_000)).toBe(3_125n + 40_000n);
+    expect(estimateWorstCaseCost(sheet, 1_000, 1_000, 1)).toBe(3_125n + 40_000n);
   });
 
   it('uses the long-context tier when the input estimate crosses its threshold', () => {
@@ -39,17 +39,38 @@ describe('estimateWorstCaseCost', () => {
         reasoningMicrosPerMillion: null,
       },
     };
-    expect(estimateWorstCaseCost(sheet, 200_000, 1_000)).toBe(500_000n + 10_000n);
-    expect(estimateWorstCaseCost(sheet, 200_001, 1_000)).toBe(1_000_005n + 15_000n);
+    expect(estimateWorstCaseCost(sheet, 200_000, 1_000, 1)).toBe(500_000n + 10_000n);
+    expect(estimateWorstCaseCost(sheet, 200_001, 1_000, 1)).toBe(1_000_005n + 15_000n);
+  });
+
+  it('counts the output bound once per choice and the prompt once', () => {
+    // 1 000 × 2.5 + 5 × 4 096 × 10 = 2 500 + 204 800
+    expect(estimateWorstCaseCost(gpt, 1_000, 4_096, 5)).toBe(207_300n);
+    expect(estimateWorstCaseCost(gpt, 1_000, 4_096, 5)).toBeGreaterThan(
+      5n * estimateWorstCaseCost(gpt, 0, 4_096, 1),
+    );
+  });
+
+  it('is never below the cost of n choices that each write the whole bound', () => {
+    for (const n of [1, 2, 5, 128]) {
+      const actual = computeCost(gpt, {
+        inputTokens: 300,
+        cachedInputTokens: 0,
+        cacheWriteTokens: 0,
+        outputTokens: 100 * n,
+        reasoningTokens: 0,
+      }).micros;
+      expect(estimateWorstCaseCost(gpt, 300, 100, n)).toBeGreaterThanOrEqual(actual);
+    }
   });
 
   it('adds the per-request fee', () => {
-    expect(estimateWorstCaseCost({ ...gpt, requestMicros: 5_000n }, 0, 0)).toBe(5_000n);
+    expect(estimateWorstCaseCost({ ...gpt, requestMicros: 5_000n }, 0, 0, 1)).toBe(5_000n);
   });
 
   it('is never below the actual cost of any usage within the bounds', () => {
     const sheet = { ...gpt, cacheWriteMicrosPerMillion: 3_125_000n, reasoningMicrosPerMillion: 12_000_000n };
-    const bound = estimateWorstCaseCost(sheet, 10_000, 2_000);
+    const bound = estimateWorstCaseCost(sheet, 10_000, 2_000, 1);
     for (const [cached, written, output, reasoning] of [
       [0, 0, 2_000, 0],
       [10_000, 0, 2_000, 2_000],
@@ -68,8 +89,10 @@ describe('estimateWorstCaseCost', () => {
   });
 
   it('refuses negative or fractional token counts', () => {
-    expect(() => estimateWorstCaseCost(gpt, -1, 0)).toThrow(RangeError);
-    expect(() => estimateWorstCaseCost(gpt, 0, 1.5)).toThrow(/maxOutputTokens/);
+    expect(() => estimateWorstCaseCost(gpt, -1, 0, 1)).toThrow(RangeError);
+    expect(() => estimateWorstCaseCost(gpt, 0, 1.5, 1)).toThrow(/maxOutputTokens/);
+    expect(() => estimateWorstCaseCost(gpt, 0, 1, 0)).toThrow(/choices/);
+    expect(() => estimateWorstCaseCost(gpt, 0, 1, 1.5)).toThrow(/choices/);
   });
 });
 

@@ -14,13 +14,18 @@ const MILLION = 1_000_000n;
  * Images and video are not token-bounded; a caller reserving for them adds their price itself. A token price
  * the sheet lacks contributes nothing (the request is then `unpriced`, which route policy handles).
  *
- * @param inputTokensEstimate prompt tokens counted (or estimated) before forwarding.
- * @param maxOutputTokens the output bound: see {@link resolveOutputTokenBound}.
+ * A request asking for several choices (`n`) is billed the prompt once and each choice's output: the output
+ * bound counts `choices` times.
+ *
+ * @param inputTokensEstimate an upper bound on the prompt tokens, see `promptTokenUpperBound`.
+ * @param maxOutputTokens the output bound of one choice: see {@link resolveOutputTokenBound}.
+ * @param choices how many choices the request asks for (its `n`, 1 when unset).
  */
 export function estimateWorstCaseCost(
   price: PriceSheet,
   inputTokensEstimate: number,
   maxOutputTokens: number,
+  choices: number,
 ): bigint {
   for (const [name, value] of [
     ['inputTokensEstimate', inputTokensEstimate],
@@ -30,11 +35,15 @@ export function estimateWorstCaseCost(
       throw new RangeError(`estimateWorstCaseCost: ${name} must be a non-negative integer; got ${value}.`);
     }
   }
+  if (!Number.isSafeInteger(choices) || choices < 1) {
+    throw new RangeError(`estimateWorstCaseCost: choices must be a positive integer; got ${choices}.`);
+  }
   const tier = price.longContext;
   const prices: TokenPrices = tier !== null && inputTokensEstimate > tier.aboveInputTokens ? tier : price;
   const inputRate = max(prices.inputMicrosPerMillion, prices.cacheWriteMicrosPerMillion);
   const outputRate = max(prices.outputMicrosPerMillion, prices.reasoningMicrosPerMillion);
-  const tokenPico = BigInt(inputTokensEstimate) * inputRate + BigInt(maxOutputTokens) * outputRate;
+  const outputTokens = BigInt(maxOutputTokens) * BigInt(choices);
+  const tokenPico = BigInt(inputTokensEstimate) * inputRate + outputTokens * outputRate;
   return divideCeil(tokenPico, MILLION) + (price.requestMicros ?? 0n);
 }
 

@@ -28,13 +28,15 @@ describe('validateChatRequest', () => {
     expect(paramOf({ model: 'm', messages, max_tokens: 0 })).toBe('max_tokens');
     expect(paramOf({ model: 'm', messages, max_tokens: 1.5 })).toBe('max_tokens');
     expect(paramOf({ model: 'm', messages, max_completion_tokens: -1 })).toBe('max_completion_tokens');
+    expect(paramOf({ model: 'm', messages, n: 0 })).toBe('n');
+    expect(paramOf({ model: 'm', messages, n: 129 })).toBe('n');
   });
 
   it('accepts a valid request, keeps the body whole and reads the stream flags', () => {
     const body = { model: 'm', messages, tools: [{ type: 'function' }], unknown_field: 1, max_tokens: 5 };
     expect(validateChatRequest(body)).toEqual({
       ok: true,
-      value: { model: 'm', stream: false, includeUsage: false, maxTokens: 5, body },
+      value: { model: 'm', stream: false, includeUsage: false, maxTokens: 5, choices: 1, body },
     });
     const streamed = validateChatRequest({
       model: 'm',
@@ -43,6 +45,10 @@ describe('validateChatRequest', () => {
       stream_options: { include_usage: true },
     });
     expect(streamed).toMatchObject({ ok: true, value: { stream: true, includeUsage: true } });
+    expect(validateChatRequest({ model: 'm', messages, n: 5 })).toMatchObject({
+      ok: true,
+      value: { choices: 5 },
+    });
     // include_usage without streaming means nothing.
     expect(
       validateChatRequest({ model: 'm', messages, stream_options: { include_usage: true } }),

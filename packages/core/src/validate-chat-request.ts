@@ -1,4 +1,5 @@
 import { fail, gatewayError, ok, type Result } from './gateway-error';
+import { readChoiceCount } from './read-choice-count';
 
 /** The parts of an OpenAI chat request the gateway itself needs; everything else passes through. */
 export interface ChatRequest {
@@ -8,6 +9,11 @@ export interface ChatRequest {
   includeUsage: boolean;
   /** `max_tokens` (or `max_completion_tokens`), or null when unset or too large to be an exact integer. */
   maxTokens: number | null;
+  /**
+   * Completions the upstream generates (`n`, or `best_of` when larger), 1 to MAX_CHOICES: each is billed its
+   * own output, up to `maxTokens` each.
+   */
+  choices: number;
   /** The parsed body, forwarded (with the model replaced) to the upstream. */
   body: Record<string, unknown>;
 }
@@ -57,11 +63,14 @@ export function validateChatRequest(body: unknown): Result<ChatRequest> {
     const param = body.max_tokens !== undefined ? 'max_tokens' : 'max_completion_tokens';
     return invalid(`Invalid value for '${param}': expected a positive integer.`, param);
   }
+  const choices = readChoiceCount(body);
+  if (!choices.ok) return choices;
   return ok({
     model,
     stream: stream === true,
     includeUsage: stream === true && isObject(streamOptions) && streamOptions.include_usage === true,
     maxTokens: Number.isSafeInteger(maxTokens) ? (maxTokens as number) : null,
+    choices: choices.value,
     body,
   });
 }

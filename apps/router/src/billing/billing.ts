@@ -12,18 +12,22 @@ import {
   gatewayError,
   ok,
   type PriceRecord,
+  promptTokenUpperBound,
   type ResolvedTarget,
   type Result,
   type RoutePolicy,
   type RoutingTable,
   resolveOutputTokenBound,
   type ThresholdCrossing,
+  thresholdsReached,
 } from '@switchyard/core';
 import type { Logger } from '../logger';
 import type { BudgetStore } from './budget-store';
-import { promptTokenUpperBound } from './token-estimator';
 
-/** Receives threshold crossings (stored once across routers, then sent to the budget's webhook). */
+/**
+ * Receives threshold crossings (stored once across routers, then sent to the budget's webhook). The same
+ * crossing may arrive more than once (from a settlement and from recorded spend): it is stored once.
+ */
 export interface BudgetAlertSink {
   emit(crossing: ThresholdCrossing, webhookUrl: string | null): void;
 }
@@ -108,6 +112,7 @@ export class Billing {
     this.global = global;
     this.webhooks = webhooks;
     this.options.store.sync(snapshot.budgets, snapshot.loadedAt);
+    this.alertReached(snapshot.budgets, snapshot.loadedAt);
   }
 
   /**
@@ -116,6 +121,20 @@ export class Billing {
    */
   syncSpend(budgets: readonly BudgetRecord[], at: number): void {
     this.options.store.sync(budgets, at);
+    this.alertReached(budgets, at);
+  }
+
+  /**
+   * Hands the alert sink every threshold the recorded spend has reached. A crossing is alerted from the
+   * settlement that made it; this catches those whose alert could not be stored then (the database was away
+   * and this router, or the one that settled it, stopped before it came back) and those that spend loaded from
+   * the database (another instance's, a replayed spill) stepped over. The sink skips what is already stored.
+   */
+  private alertReached(budgets: readonly BudgetRecord[], at: number): void {
+    for (const budget of budgets) {
+      for (const crossing of thresholdsReached(budget, at))
+        this.options.alerts.emit(crossing, budget.webhookUrl);
+    }
   }
 
   /**
@@ -139,6 +158,8 @@ export class Billing {
     table: RoutingTable;
     route: CompiledRoute;
     chat: ChatRequest;
+    /** Byte length of the request body as received: what bounds its prompt tokens. */
+    bodyBytes: number;
     /** The request's policy (its route's for its traffic class); its total deadline bounds the lease. */
     policy: RoutePolicy;
     at: number;
@@ -164,7 +185,7 @@ export class Billing {
     const budgetIds = this.budgetsFor(input.key);
     let reservationId: string | null = NO_TICKET_RESERVATION;
     if (budgetIds.length > 0) {
-      const promptTokens = promptTokenUpperBound(chat.body);
+      const promptTokens = promptTokenUpperBound(input.bodyBytes, chat.body);
       let worst = 0n;
       for (const target of this.reachableTargets(table, route)) {
         const price = priceOf(target);
@@ -174,7 +195,7 @@ export class Billing {
           price.maxOutputTokens,
           this.options.defaultMaxOutputTokens,
         );
-        const cost = estimateWorstCaseCost(price.sheet, promptTokens, bound);
+        const cost = estimateWorstCaseCost(price.sheet, promptTokens, bound, chat.choices);
         if (cost > worst) worst = cost;
       }
       const leaseMs = this.options.leaseMs ?? input.policy.timeouts.totalMs + LEASE_MARGIN_MS;

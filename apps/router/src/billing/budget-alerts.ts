@@ -2,6 +2,7 @@ import { END_OF_TIME, formatUsdMicros, periodWindow, type ThresholdCrossing } fr
 import type { BudgetReportStore, ClaimedBudgetAlert } from '@switchyard/db';
 import type { Logger } from '../logger';
 import type { BudgetAlertSink } from './billing';
+import { WakeSchedule } from './wake-schedule';
 import {
   DEFAULT_WEBHOOK_MAX_ATTEMPTS,
   DEFAULT_WEBHOOK_RETRY_DELAYS_MS,
@@ -46,6 +47,19 @@ const DRAIN_GRACE_MS = 5_000;
 /** A claim outlives its POST (timeout) and the write of its outcome by this much before others may retry. */
 const LEASE_MARGIN_MS = 30_000;
 const MAX_ERROR_LENGTH = 500;
+/**
+ * Crossings held for a retry of their insert at most. Past it new ones are dropped (and logged): a router
+ * re-derives every crossing from recorded spend when it next reads it, so they are alerted late, not lost.
+ */
+const MAX_UNRECORDED = 10_000;
+
+/** A crossing whose alert row is not stored yet. */
+interface UnrecordedCrossing {
+  crossing: ThresholdCrossing;
+  webhookUrl: string | null;
+  /** An insert of it is running (from `emit` or a pass): no other is started meanwhile. */
+  inserting: boolean;
+}
 
 /**
  * Budget alerts off the request path. Each crossing is inserted into `budget_alerts`, whose unique (budget,
@@ -54,7 +68,9 @@ const MAX_ERROR_LENGTH = 500;
  * interval, and right after it wins one), POSTs each with a timeout, and records `delivered_at` on a 2xx or the
  * error and the next due time otherwise, so an alert whose router stopped is delivered by whichever instance
  * runs next — at least once, always with the same `alertId`. A claim leases the row, so two instances never
- * POST the same alert at once. Nothing here is awaited by a request, and failures are logged, never thrown.
+ * POST the same alert at once. An insert that fails (the database is away) is kept and retried on every pass,
+ * and crossings re-derived from recorded spend arrive here too, so an alert is stored once its database is back.
+ * Nothing here is awaited by a request, and failures are logged, never thrown.
  */
 export class BudgetAlerts implements BudgetAlertSink {
   private readonly options: BudgetAlertsOptions;
@@ -63,15 +79,21 @@ export class BudgetAlerts implements BudgetAlertSink {
   private running: Promise<void> | null = null;
   /** A pass was asked for while one ran (a new alert may have missed its claim): run another after it. */
   private again = false;
-  private timer: NodeJS.Timeout | null = null;
-  private timerAt = Number.POSITIVE_INFINITY;
+  /** Polls and this instance's own retries, each kept until served. */
+  private readonly schedule: WakeSchedule;
   private closed = false;
   /** The last pass could not claim (the database is away): logged when it starts and when it ends. */
   private claimsFailing = false;
+  /** Crossings whose insert failed (the database was away) or runs, by alert key: every pass retries them. */
+  private readonly unrecorded = new Map<string, UnrecordedCrossing>();
+  /** Alert keys known to be stored (by this or another instance), with their period's end, to skip repeats. */
+  private readonly recorded = new Map<string, number>();
+  private droppedUnrecorded = false;
 
   constructor(options: BudgetAlertsOptions) {
     this.options = options;
     this.now = options.now ?? Date.now;
+    this.schedule = new WakeSchedule(() => this.run(), this.now);
   }
 
   /** Delivers what is due now (alerts left by earlier runs or other instances), then keeps polling. */
@@ -79,9 +101,28 @@ export class BudgetAlerts implements BudgetAlertSink {
     this.run();
   }
 
+  /**
+   * Stores the alert of a crossing, once: a crossing already stored (or being stored) is skipped, and one whose
+   * insert fails (the database is away) is kept and retried on every pass until the insert goes through. Called
+   * for each settlement's crossings and for the thresholds recorded spend has reached at every spend read.
+   */
   emit(crossing: ThresholdCrossing, webhookUrl: string | null): void {
-    const task = this.record(crossing, webhookUrl).catch((error: unknown) =>
-      this.options.logger.warn('budget alert could not be recorded', {
+    const key = alertKey(crossing);
+    if (this.recorded.has(key) || this.unrecorded.has(key)) return;
+    if (this.unrecorded.size >= MAX_UNRECORDED) {
+      if (!this.droppedUnrecorded) {
+        this.droppedUnrecorded = true;
+        const max = MAX_UNRECORDED;
+        this.options.logger.warn('budget alerts waiting for the database at the cap; later ones wait', {
+          max,
+        });
+      }
+      return;
+    }
+    const entry: UnrecordedCrossing = { crossing, webhookUrl, inserting: false };
+    this.unrecorded.set(key, entry);
+    const task = this.insert(key, entry).catch((error: unknown) =>
+      this.options.logger.warn('budget alert could not be recorded; retrying', {
         budgetId: crossing.budgetId,
         threshold: crossing.threshold,
         error: errorMessage(error),
@@ -97,8 +138,7 @@ export class BudgetAlerts implements BudgetAlertSink {
    */
   async drain(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.schedule.close();
     let bound: NodeJS.Timeout | undefined;
     const settled = Promise.allSettled([...this.recording, this.running]).then(() => true);
     const timedOut = new Promise<boolean>((resolve) => {
@@ -107,6 +147,26 @@ export class BudgetAlerts implements BudgetAlertSink {
     const done = await Promise.race([settled, timedOut]);
     clearTimeout(bound);
     if (!done) this.options.logger.warn('budget alert deliveries still running at shutdown; left due');
+  }
+
+  /** Inserts an unrecorded crossing; on success it is known stored, on failure it stays for the next pass. */
+  private async insert(key: string, entry: UnrecordedCrossing): Promise<void> {
+    entry.inserting = true;
+    try {
+      await this.record(entry.crossing, entry.webhookUrl);
+    } finally {
+      entry.inserting = false;
+    }
+    this.unrecorded.delete(key);
+    this.recorded.set(key, entry.crossing.periodEnd);
+    if (this.unrecorded.size === 0) this.droppedUnrecorded = false;
+  }
+
+  /** Retries the inserts that failed; throws (ending the pass) while the database still refuses them. */
+  private async insertUnrecorded(): Promise<void> {
+    const now = this.now();
+    for (const [key, periodEnd] of this.recorded) if (periodEnd <= now) this.recorded.delete(key);
+    for (const [key, entry] of this.unrecorded) if (!entry.inserting) await this.insert(key, entry);
   }
 
   private async record(crossing: ThresholdCrossing, webhookUrl: string | null): Promise<void> {
@@ -160,7 +220,7 @@ export class BudgetAlerts implements BudgetAlertSink {
           this.again = false;
           this.run();
         } else {
-          this.wakeAt(this.now() + (this.options.pollIntervalMs ?? 5_000));
+          this.schedule.pollAt(this.now() + (this.options.pollIntervalMs ?? 5_000));
         }
       });
   }
@@ -169,28 +229,12 @@ export class BudgetAlerts implements BudgetAlertSink {
   private async passes(): Promise<void> {
     const batchSize = this.options.batchSize ?? 10;
     const leaseMs = this.options.webhookTimeoutMs + LEASE_MARGIN_MS;
+    await this.insertUnrecorded();
     while (!this.closed) {
       const claimed = await this.options.repository.claimDueAlerts(this.now(), leaseMs, batchSize);
       await Promise.all(claimed.map((alert) => this.deliver(alert)));
       if (claimed.length < batchSize) return;
     }
-  }
-
-  /** Runs a pass at `at` unless one is already planned sooner. */
-  private wakeAt(at: number): void {
-    if (this.closed || (this.timer && this.timerAt <= at)) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(
-      () => {
-        this.timer = null;
-        this.timerAt = Number.POSITIVE_INFINITY;
-        this.run();
-      },
-      // A timer may fire a millisecond early; the claim must see the alert as due.
-      Math.max(0, at - this.now()) + 5,
-    );
-    this.timer.unref();
   }
 
   private async deliver(alert: ClaimedBudgetAlert): Promise<void> {
@@ -214,7 +258,7 @@ export class BudgetAlerts implements BudgetAlertSink {
         retryInMs: delay,
       });
       await repository.recordDeliveryFailure(alert.id, failure.slice(0, MAX_ERROR_LENGTH), nextAt);
-      if (nextAt !== null) this.wakeAt(nextAt);
+      if (nextAt !== null) this.schedule.wakeAt(nextAt);
     } catch (error) {
       // The lease runs out and the alert is due again: delivered at least once, maybe twice.
       logger.warn('budget alert delivery could not be recorded', {
@@ -260,6 +304,11 @@ export function budgetAlertPayload(alert: ClaimedBudgetAlert): BudgetAlertPayloa
     periodEnd: periodEnd >= END_OF_TIME ? null : new Date(periodEnd).toISOString(),
     at: new Date(alert.createdAt).toISOString(),
   };
+}
+
+/** What makes an alert one: the table's unique (budget, period start, threshold). */
+function alertKey(crossing: ThresholdCrossing): string {
+  return `${crossing.budgetId}:${crossing.periodStart}:${crossing.threshold}`;
 }
 
 /** The message, with its cause's (fetch's "fetch failed" says nothing without it). */

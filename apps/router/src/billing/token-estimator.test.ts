@@ -1,10 +1,6 @@
+import { promptTokenUpperBound } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
-import {
-  countTextTokens,
-  estimatePromptTokens,
-  promptTokenRateEstimate,
-  promptTokenUpperBound,
-} from './token-estimator';
+import { countTextTokens, estimatePromptTokens, promptTokenRateEstimate } from './token-estimator';
 
 describe('token estimator (o200k_base, offline)', () => {
   it('counts text with the bundled encoding', () => {
@@ -29,16 +25,27 @@ describe('token estimator (o200k_base, offline)', () => {
     expect(countTextTokens('é'.repeat(200_001))).toBe(400_002);
   });
 
-  it('bounds a prompt by its UTF-8 bytes for budget reservations, whatever the tokenizer', () => {
-    const body = {
-      messages: [
-        { role: 'user', content: 'hello world' },
-        { role: 'assistant', content: 'é', tool_calls: [{ function: { name: 'f', arguments: '{}' } }] },
-      ],
-    };
-    // 3 (reply) + [3 + 11 bytes] + [3 + 2 bytes ("é") + 1 ("f") + 2 ("{}")]
-    expect(promptTokenUpperBound(body)).toBe(25);
-    expect(promptTokenUpperBound(body)).toBeGreaterThanOrEqual(estimatePromptTokens(body));
+  it('never counts more tokens than the budget bound of the serialised body allows', () => {
+    const texts = [
+      'plain English words in a sentence, as most prompts are written',
+      '日本語のテキストとemoji 🎉🎉🎉 and mixed scripts: Ελληνικά, русский, العربية',
+      '{"deeply":{"nested":["json",1,2,3,{"x":null}]}} \\n\\t escapes " quotes',
+      '\u0000\u0001\u0002 control bytes and lone spaces          ',
+      'a'.repeat(300),
+      'many words '.repeat(300),
+    ];
+    for (const text of texts) {
+      const body = {
+        model: 'm',
+        messages: [
+          { role: 'system', content: text },
+          { role: 'user', content: [{ type: 'text', text }], name: 'n' },
+          { role: 'assistant', content: null, tool_calls: [{ function: { name: 'f', arguments: text } }] },
+        ],
+      };
+      const bytes = Buffer.byteLength(JSON.stringify(body));
+      expect(promptTokenUpperBound(bytes, body)).toBeGreaterThanOrEqual(estimatePromptTokens(body));
+    }
   });
 
   it('estimates a prompt as OpenAI rate limits do: one token per 4 characters, rounded up', () => {

@@ -36,15 +36,6 @@ export function estimatePromptTokens(body: Record<string, unknown>): number {
 }
 
 /**
- * A bound no byte-level BPE tokenizer (OpenAI's, Anthropic's, Google's, …) can exceed: at most one token per
- * UTF-8 byte of each text, plus the per-message overhead. Budget reservations use it, so a hard budget holds
- * whatever model serves the request and admission costs a length scan, not a tokenizer run.
- */
-export function promptTokenUpperBound(body: Record<string, unknown>): number {
-  return sumPromptTexts(body, (text) => Buffer.byteLength(text, 'utf8'));
-}
-
-/**
  * The rate-limit estimate: one token per 4 characters (rounded up), as OpenAI's own rate limiter counts a
  * prompt before it is tokenized. TPM reservations use it and are corrected to the reported usage afterwards.
  */

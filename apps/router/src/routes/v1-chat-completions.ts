@@ -172,7 +172,8 @@ export async function v1ChatCompletions(
   if (!rateLimit.ok) return reject(rateLimit.error, chat.model, route.route.id, rateLimit.headers);
 
   const policy = effectivePolicy(route, trafficClass.value, ctx.limits.maxAttempts);
-  const admitted = await ctx.billing.admit({ key, table, route, chat, policy, at: createdAt });
+  const bodyBytes = raw.value.length;
+  const admitted = await ctx.billing.admit({ key, table, route, chat, bodyBytes, policy, at: createdAt });
   if (!admitted.ok) {
     ctx.rateLimits.settle(rateLimit, null, false, ctx.now());
     return reject(admitted.error, chat.model, route.route.id);
