@@ -21,7 +21,8 @@ const over = (value: string | null, max: number) => value !== null && value.leng
  * column's limit. Reads a few lengths and scans the JSON once: the cost a clean event pays on the hot path.
  */
 export function isStorableUsageRow(event: UsageEventRecord, json: string): boolean {
-  if (UNSTORABLE_ESCAPE.test(json)) return false;
+  // `includes` is a native substring search, several times cheaper than the regex; clean rows rarely hold `\u`.
+  if (json.includes('\\u') && UNSTORABLE_ESCAPE.test(json)) return false;
   if (
     over(event.requestedModel, model) ||
     over(event.servedModel, model) ||
