@@ -1,5 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { TRAFFIC_CLASSES } from '@switchyard/core';
-import { generateApiKey, newId } from '@switchyard/db';
+import { generateApiKey, newId, serializeUsageEvent } from '@switchyard/db';
+import { buildUsageEvent } from '@switchyard/db/testing';
 import fc from 'fast-check';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -223,4 +227,51 @@ describe('hostile strings in every attributable field', () => {
       stack.prisma.usageEvent.findUnique({ where: { requestId } }),
     );
   }, 120_000);
+
+  it('a spill left by an older router holding a row PostgreSQL refuses: the restart replays it, parks that row, stores the rest', async () => {
+    // What a router before the fix spilled (and replayed forever): rows as its serializer wrote them, one with NUL.
+    const createdAt = Date.now();
+    const good = ['req_oldspill_1', 'req_oldspill_2', 'req_oldspill_3'];
+    const row = (requestId: string) => serializeUsageEvent(buildUsageEvent({ requestId, createdAt }));
+    const bad = JSON.stringify({ ...(JSON.parse(row('req_oldspill_bad')) as object), end_user: 'a\u0000b' });
+    const spillDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-old-spill-'));
+    try {
+      await writeFile(
+        path.join(spillDir, 'usage-spill.ndjson'),
+        `${[row(good[0] ?? ''), bad, ...good.slice(1).map(row)].join('\n')}\n`,
+      );
+      await stack.restartRouter({ USAGE_SPILL_DIR: spillDir });
+      await waitFor(
+        'the spill to be replayed',
+        async () =>
+          (await stack.prisma.usageEvent.count({ where: { requestId: { in: good } } })) === 3 &&
+          (await stack.prisma.usageDeadLetter.count({ where: { requestId: 'req_oldspill_bad' } })) === 1,
+        { timeoutMs: 20_000 },
+      );
+      await waitFor('the spill file to be dropped', async () => {
+        const ready = (await (await fetch(`${stack.routerUrl}/readyz`)).json()) as { usageSpilled: number };
+        return ready.usageSpilled === 0;
+      });
+      const letter = await stack.prisma.usageDeadLetter.findUniqueOrThrow({
+        where: { requestId: 'req_oldspill_bad' },
+      });
+      expect(letter.sqlState).toBe('22P05');
+      expect(JSON.parse(letter.event)).toEqual(JSON.parse(bad));
+
+      // Live events go straight to the database again.
+      const { response } = await stack
+        .client(stack.apiKey, { maxRetries: 0 })
+        .chat.completions.create({
+          model: SEEDED_MODEL,
+          messages: [{ role: 'user', content: 'after the spill' }],
+        })
+        .withResponse();
+      const requestId = response.headers.get('x-request-id') ?? '';
+      await waitFor('the live request to be stored', async () =>
+        stack.prisma.usageEvent.findUnique({ where: { requestId } }),
+      );
+    } finally {
+      await rm(spillDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
