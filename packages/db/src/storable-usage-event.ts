@@ -62,13 +62,16 @@ const textOrNull = (value: string | null, max: number) => (value === null ? null
  * everything else, so a row is never refused for its strings.
  */
 export function storableUsageEvent(event: UsageEventRecord): UsageEventRecord {
-  let metadata: Record<string, string> | null = null;
-  if (event.metadata !== null) {
-    metadata = {};
-    for (const [key, value] of Object.entries(event.metadata)) {
-      metadata[text(key, metadataEntry)] = text(String(value), metadataEntry);
-    }
-  }
+  // fromEntries defines own properties: a caller's "__proto__" key stays a key instead of setting a prototype.
+  const metadata =
+    event.metadata === null
+      ? null
+      : Object.fromEntries(
+          Object.entries(event.metadata).map(([key, value]) => [
+            text(key, metadataEntry),
+            text(String(value), metadataEntry),
+          ]),
+        );
   return {
     ...event,
     requestId: text(event.requestId, identifier),
