@@ -20,6 +20,11 @@ describe('bad key input', () => {
       [{ name: 'x', allowedModels: ['ok', ''] }, 'allowedModels[1]'],
       [{ name: 'x', expiresAt: 'tomorrow' }, 'expiresAt'],
       [{}, 'name'],
+      // Tags, names and models reach usage rows: text PostgreSQL cannot store is refused here, not at write time.
+      [{ name: 'x', tags: ['ok', 'a\u0000b'] }, 'tags[1]'],
+      [{ name: 'x', tags: ['\ud800'] }, 'tags[0]'],
+      [{ name: 'a\u0000b' }, 'name'],
+      [{ name: 'x', allowedModels: ['m\udfff'] }, 'allowedModels[0]'],
     ];
     for (const [body, field] of cases) {
       const result = createKeyInput.safeParse(body);

@@ -28,6 +28,8 @@ export * from './retry-tokens';
 export * from './route-policy';
 export * from './routing-table';
 export * from './sse-event-splitter';
+export * from './storable-text';
+export * from './stored-text-limits';
 export * from './target-health';
 export * from './thresholds-reached';
 export * from './token-usage';

@@ -32,6 +32,24 @@ describe('validateChatRequest', () => {
     expect(paramOf({ model: 'm', messages, n: 129 })).toBe('n');
   });
 
+  it('refuses a model that cannot be stored on the usage row: NUL, unpaired surrogate, over 256 characters', () => {
+    const messageOf = (model: string) => {
+      const result = validateChatRequest({ model, messages });
+      return result.ok ? null : [result.error.param, result.error.message];
+    };
+    expect(messageOf('gpt\u0000x')).toEqual(['model', "Invalid 'model': contains a NUL character."]);
+    expect(messageOf('gpt\ud800')).toEqual([
+      'model',
+      "Invalid 'model': contains an unpaired UTF-16 surrogate (not valid Unicode text).",
+    ]);
+    expect(messageOf('m'.repeat(6_000))).toEqual([
+      'model',
+      "Invalid 'model': string too long. Expected at most 256 characters, got 6000.",
+    ]);
+    expect(messageOf('m'.repeat(256))).toBeNull();
+    expect(messageOf('modèle-😀')).toBeNull();
+  });
+
   it('accepts a valid request, keeps the body whole and reads the stream flags', () => {
     const body = { model: 'm', messages, tools: [{ type: 'function' }], unknown_field: 1, max_tokens: 5 };
     expect(validateChatRequest(body)).toEqual({

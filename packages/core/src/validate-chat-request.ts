@@ -1,5 +1,7 @@
 import { fail, gatewayError, ok, type Result } from './gateway-error';
 import { readChoiceCount } from './read-choice-count';
+import { describeStorableTextIssue, storableTextIssue } from './storable-text';
+import { STORED_TEXT_LIMITS } from './stored-text-limits';
 
 /** The parts of an OpenAI chat request the gateway itself needs; everything else passes through. */
 export interface ChatRequest {
@@ -33,6 +35,14 @@ export function validateChatRequest(body: unknown): Result<ChatRequest> {
   if (model === undefined) return invalid("Missing required parameter: 'model'.", 'model');
   if (typeof model !== 'string' || model.length === 0) {
     return invalid("Invalid value for 'model': expected a non-empty string.", 'model');
+  }
+  // The model is stored on the request's usage row (and keys the usage rollups): refuse what cannot be stored.
+  const modelIssue = storableTextIssue(model, STORED_TEXT_LIMITS.model);
+  if (modelIssue) {
+    return invalid(
+      describeStorableTextIssue('model', modelIssue, STORED_TEXT_LIMITS.model, model.length),
+      'model',
+    );
   }
   if (messages === undefined) return invalid("Missing required parameter: 'messages'.", 'messages');
   if (!Array.isArray(messages)) return invalid("Invalid type for 'messages': expected an array.", 'messages');

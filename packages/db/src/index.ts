@@ -60,6 +60,7 @@ export {
   type InsertUsageEventsResult,
   insertUsageEvents,
   serializeUsageEvent,
+  type UsageBatchWriteResult,
   type UsageBatchWriter,
   usageRollupUpsertSql,
 } from './usage-repository';

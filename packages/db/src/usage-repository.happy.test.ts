@@ -178,13 +178,65 @@ describe('createUsageBatchWriter', () => {
         event({ requestId: 'req_w2', createdAt: 1_750_000_000_000, status: 'error', httpStatus: 502 }),
       ];
       const json = `[${rows.map(serializeUsageEvent).join(',')}]`;
-      expect(await writer.write(json)).toEqual({ inserted: 2 });
-      expect(await writer.write(json)).toEqual({ inserted: 0 });
+      expect(await writer.write(json)).toEqual({ inserted: 2, deadLettered: 0 });
+      expect(await writer.write(json)).toEqual({ inserted: 0, deadLettered: 0 });
       const stored = await prisma.usageEvent.findMany({ orderBy: { requestId: 'asc' } });
       expect(stored.map((r) => [r.requestId, r.status, r.httpStatus, r.inputTokens, r.costMicros])).toEqual([
         ['req_w1', 'success', 200, 11, 123n],
         ['req_w2', 'error', 502, rows[1]?.inputTokens, rows[1]?.costMicros],
       ]);
+    } finally {
+      await writer.close();
+    }
+  });
+
+  it('stores an event whatever its strings hold: NUL stripped, unpaired surrogates replaced, lengths capped', async () => {
+    const writer = createUsageBatchWriter(db.databaseUrl);
+    const hostile = (n: number) => `a\u0000b\ud800c\udc00${'é'.repeat(n)}`;
+    try {
+      const clean = event({ requestId: 'req_clean', createdAt: 1_750_000_000_000 });
+      const dirty = event({
+        requestId: 'req_dirty',
+        createdAt: 1_750_000_000_000,
+        // What the router's ingress validation refuses from clients, arriving from elsewhere: key tags from older
+        // data, an upstream model name, an error class, metadata, a model name of 6,000 characters.
+        requestedModel: hostile(6_000),
+        servedModel: hostile(6_000),
+        environment: hostile(10),
+        errorClass: hostile(500),
+        endUser: hostile(300),
+        tags: [hostile(5), ...Array.from({ length: 40 }, (_, i) => `t${i}`)],
+        metadata: { [hostile(1)]: hostile(3_000) },
+        attempts: [
+          {
+            targetId: 'tgt_1',
+            accountId: 'acc_1',
+            providerId: 'prv_1',
+            model: hostile(6_000),
+            status: 500,
+            errorClass: hostile(1),
+            latencyMs: 5,
+            ttftMs: null,
+            reason: 'primary',
+          },
+        ],
+      });
+      // A clean event serializes exactly as before: the normalising path is only for events that need it.
+      expect(JSON.parse(serializeUsageEvent(clean)).requested_model).toBe(clean.requestedModel);
+      const json = `[${[clean, dirty].map(serializeUsageEvent).join(',')}]`;
+      expect(await writer.write(json)).toEqual({ inserted: 2, deadLettered: 0 });
+      const row = await prisma.usageEvent.findUniqueOrThrow({ where: { requestId: 'req_dirty' } });
+      expect(row.requestedModel).toBe(`ab\ufffdc\ufffd${'é'.repeat(251)}`);
+      expect(row.servedModel).toBe(row.requestedModel);
+      expect(row.environment).toBe(`ab\ufffdc\ufffd${'é'.repeat(10)}`);
+      expect(row.errorClass).toHaveLength(128);
+      expect(row.endUser).toHaveLength(256);
+      expect(row.tags).toHaveLength(32);
+      expect(row.tags[0]).toBe(`ab\ufffdc\ufffd${'é'.repeat(5)}`);
+      expect(row.metadata).toEqual({ 'ab\ufffdc\ufffdé': `ab\ufffdc\ufffd${'é'.repeat(2_043)}` });
+      const [attempt] = row.attempts as { model: string; errorClass: string }[];
+      expect(attempt?.model).toBe(row.requestedModel);
+      expect(attempt?.errorClass).toBe('ab\ufffdc\ufffdé');
     } finally {
       await writer.close();
     }

@@ -1,6 +1,10 @@
-import type { UsageEventRecord } from '@switchyard/core';
+import { STORED_TEXT_LIMITS, storableText, type UsageEventRecord } from '@switchyard/core';
 import type { PrismaClient } from './client';
+import { newId } from './ids';
 import { createSmallPool } from './small-pool';
+import type { SqlDataRefusal } from './sql-data-refusal';
+import { isStorableUsageRow, storableUsageEvent } from './storable-usage-event';
+import { type UsageBatchWriteResult, writeUsageBatch } from './write-usage-batch';
 
 export interface InsertUsageEventsResult {
   /** Rows actually inserted; events whose request id is already stored (replays) are skipped. */
@@ -129,10 +133,40 @@ const INSERT_USAGE_SQL = `
 /**
  * One usage event as the JSON object the insert statement reads. Callers that hold events for a while (the
  * router's batching queue) keep this string instead of the object graph: cheaper to retain, to hand to another
- * thread, and to join into a batch.
+ * thread, and to join into a batch. Whatever strings the event carries, the row is one PostgreSQL stores (see
+ * storableUsageEvent); a clean event, nearly every one, pays one scan of its JSON and a few length reads.
  */
 export function serializeUsageEvent(event: UsageEventRecord): string {
-  return JSON.stringify(toRow(event));
+  const json = JSON.stringify(toRow(event));
+  return isStorableUsageRow(event, json) ? json : JSON.stringify(toRow(storableUsageEvent(event)));
+}
+
+/** Longest raw event kept in a dead letter; a usage row is a few KiB, so only a pathological one is cut. */
+const DEAD_LETTER_EVENT_CHARS = 262_144;
+/** Longest PostgreSQL error message kept in a dead letter. */
+const DEAD_LETTER_ERROR_CHARS = 2_048;
+
+const INSERT_DEAD_LETTER_SQL = `
+    INSERT INTO usage_dead_letters (id, request_id, event, error, sql_state) VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (request_id) DO NOTHING`;
+
+/** A dead letter's parameters: its own text made storable, so parking a row can never be refused in turn. */
+function deadLetterValues(row: string, refusal: SqlDataRefusal): (string | null)[] {
+  let requestId: string | null = null;
+  try {
+    const parsed: unknown = JSON.parse(row);
+    const id = (parsed as { request_id?: unknown } | null)?.request_id;
+    if (typeof id === 'string' && id.length > 0) requestId = storableText(id, STORED_TEXT_LIMITS.identifier);
+  } catch {
+    // Not JSON: kept with no request id.
+  }
+  return [
+    newId('udl'),
+    requestId,
+    storableText(row, DEAD_LETTER_EVENT_CHARS),
+    storableText(refusal.message, DEAD_LETTER_ERROR_CHARS),
+    refusal.sqlState,
+  ];
 }
 
 /**
@@ -155,10 +189,16 @@ export async function insertUsageEvents(
   return { inserted: rows[0]?.inserted ?? 0 };
 }
 
+export type { UsageBatchWriteResult } from './write-usage-batch';
+
 /** Writes usage batches over one plain `pg` pool: no ORM between the router and its hottest statement. */
 export interface UsageBatchWriter {
-  /** Stores a JSON array of `serializeUsageEvent` strings; idempotent by request id. */
-  write(rowsJson: string): Promise<InsertUsageEventsResult>;
+  /**
+   * Stores a JSON array of `serializeUsageEvent` strings; idempotent by request id. Rows PostgreSQL refuses for
+   * their data are dead-lettered and the rest written (see writeUsageBatch); rejects only when the database
+   * cannot be used right now, and then the whole batch should be retried.
+   */
+  write(rowsJson: string): Promise<UsageBatchWriteResult>;
   close(): Promise<void>;
 }
 
@@ -172,16 +212,22 @@ export function createUsageBatchWriter(
   options: { onError?: (error: Error) => void } = {},
 ): UsageBatchWriter {
   const pool = createSmallPool(databaseUrl, options.onError);
-  return {
-    async write(rowsJson) {
+  const statements = {
+    async insert(rowsJson: string) {
       // Named: PostgreSQL plans it once per connection instead of per batch (half its CPU per row, measured).
       const result = await pool.query<{ inserted: number }>({
         name: 'switchyard_insert_usage',
         text: INSERT_USAGE_SQL,
         values: [rowsJson],
       });
-      return { inserted: result.rows[0]?.inserted ?? 0 };
+      return result.rows[0]?.inserted ?? 0;
     },
+    async deadLetter(row: string, refusal: SqlDataRefusal) {
+      await pool.query(INSERT_DEAD_LETTER_SQL, deadLetterValues(row, refusal));
+    },
+  };
+  return {
+    write: (rowsJson) => writeUsageBatch(rowsJson, statements),
     close: () => pool.end(),
   };
 }

@@ -114,12 +114,12 @@ describe('usage rollups written with the usage batch', () => {
   });
 
   it('equal the sum of the raw events after several batches, a replayed batch and a partly new batch', async () => {
-    expect(await writer.write(json(events.slice(0, 40)))).toEqual({ inserted: 40 });
-    expect(await writer.write(json(events.slice(40, 70)))).toEqual({ inserted: 30 });
+    expect(await writer.write(json(events.slice(0, 40)))).toEqual({ inserted: 40, deadLettered: 0 });
+    expect(await writer.write(json(events.slice(40, 70)))).toEqual({ inserted: 30, deadLettered: 0 });
     // The spill file replays a batch that had already been written: nothing is added twice.
-    expect(await writer.write(json(events.slice(0, 40)))).toEqual({ inserted: 0 });
+    expect(await writer.write(json(events.slice(0, 40)))).toEqual({ inserted: 0, deadLettered: 0 });
     // A retried batch that overlaps what is stored: only its new rows count.
-    expect(await writer.write(json(events.slice(60, 90)))).toEqual({ inserted: 20 });
+    expect(await writer.write(json(events.slice(60, 90)))).toEqual({ inserted: 20, deadLettered: 0 });
 
     const stored = events.slice(0, 90);
     expect(await prisma.usageEvent.count()).toBe(90);

@@ -8,6 +8,7 @@ const links = [
   { href: '/routes', label: 'Routes' },
   { href: '/health', label: 'Health' },
   { href: '/usage', label: 'Usage' },
+  { href: '/dead-letters', label: 'Dead letters' },
   { href: '/cost', label: 'Cost' },
   { href: '/budgets', label: 'Budgets' },
   { href: '/pricing', label: 'Pricing' },

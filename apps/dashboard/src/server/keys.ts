@@ -6,7 +6,7 @@ import type { AdminContext } from './admin-context';
 import { AdminError } from './admin-error';
 import { iso, isoOrNull } from './iso-time';
 import { pageQueryFields, parseCursor } from './pagination';
-import { modelName, nonEmptyChanges, resourceName, trafficClass } from './schema-helpers';
+import { modelName, nonEmptyChanges, resourceName, storableString, trafficClass } from './schema-helpers';
 import { perMinuteLimit } from './teams';
 
 export const keyEnvironments = ['production', 'staging', 'development'] as const;
@@ -18,7 +18,7 @@ export const listKeysQuery = z.object({
 });
 
 const allowedModels = z.array(modelName).max(100);
-const tags = z.array(z.string().trim().min(1).max(50)).max(20);
+const tags = z.array(storableString(50)).max(20);
 /** Empty allows every class. */
 const allowedTrafficClasses = z.array(trafficClass).max(TRAFFIC_CLASSES.length * 2);
 

@@ -1,11 +1,26 @@
-import { TRAFFIC_CLASSES, type TrafficClass } from '@switchyard/core';
+import { storableTextIssue, TRAFFIC_CLASSES, type TrafficClass } from '@switchyard/core';
 import { z } from 'zod';
 
+/**
+ * Non-empty trimmed text of at most `max` characters that PostgreSQL can store: no NUL, no unpaired UTF-16
+ * surrogate. Names, models and tags reach usage rows, where such text would be refused.
+ */
+export function storableString(max: number) {
+  return z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((value) => storableTextIssue(value, max) === null, {
+      message: 'must not contain NUL characters or unpaired UTF-16 surrogates',
+    });
+}
+
 /** A public or upstream model name. */
-export const modelName = z.string().trim().min(1).max(200);
+export const modelName = storableString(200);
 
 /** A display name for a resource. */
-export const resourceName = z.string().trim().min(1).max(100);
+export const resourceName = storableString(100);
 
 /** Rejects an update body that would change nothing. */
 export function nonEmptyChanges<T extends z.ZodObject>(schema: T) {

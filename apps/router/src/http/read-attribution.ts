@@ -1,11 +1,20 @@
 import type { IncomingMessage } from 'node:http';
-import { fail, gatewayError, ok, type Result } from '@switchyard/core';
+import {
+  describeStorableTextIssue,
+  fail,
+  gatewayError,
+  ok,
+  type Result,
+  STORED_TEXT_LIMITS,
+  type StorableTextIssue,
+  storableTextIssue,
+} from '@switchyard/core';
 
 /** Caller-supplied string pairs stored on the usage row; never forwarded upstream. */
 export const METADATA_HEADER = 'x-switchyard-metadata';
 const MAX_METADATA_KEYS = 16;
 const MAX_METADATA_BYTES = 2_048;
-const MAX_END_USER_CHARS = 256;
+const MAX_END_USER_CHARS = STORED_TEXT_LIMITS.endUser;
 
 /** Who a request is for, beyond its key: stored on the usage row. */
 export interface Attribution {
@@ -18,8 +27,9 @@ const NONE: Attribution = { endUser: null, metadata: null };
 
 /**
  * Reads the request's attribution: the body's `user` (a string of at most 256 characters) and the
- * `x-switchyard-metadata` header (a JSON object of string values, at most 16 keys and 2 KiB). Anything else is
- * a 400 naming the field, before the request reaches an upstream. Requests with neither allocate nothing.
+ * `x-switchyard-metadata` header (a JSON object of string values, at most 16 keys and 2 KiB). Both are stored on
+ * the usage row, so NUL and unpaired surrogates are refused too. Anything else is a 400 naming the field, before
+ * the request reaches an upstream. Requests with neither allocate nothing.
  */
 export function readAttribution(req: IncomingMessage, body: Record<string, unknown>): Result<Attribution> {
   const user = body.user;
@@ -30,11 +40,12 @@ export function readAttribution(req: IncomingMessage, body: Record<string, unkno
     if (typeof user !== 'string') {
       return fail(gatewayError('invalid_request', "Invalid type for 'user': expected a string.", 'user'));
     }
-    if (user.length > MAX_END_USER_CHARS) {
+    const issue = storableTextIssue(user, MAX_END_USER_CHARS);
+    if (issue) {
       return fail(
         gatewayError(
           'invalid_request',
-          `Invalid 'user': string too long. Expected at most ${MAX_END_USER_CHARS} characters, got ${user.length}.`,
+          describeStorableTextIssue('user', issue, MAX_END_USER_CHARS, user.length),
           'user',
         ),
       );
@@ -46,6 +57,12 @@ export function readAttribution(req: IncomingMessage, body: Record<string, unkno
   if (!metadata.ok) return metadata;
   return ok({ endUser, metadata: metadata.value });
 }
+
+const ISSUE_TEXT: Record<StorableTextIssue, string> = {
+  nul: 'contains a NUL character',
+  lone_surrogate: 'contains an unpaired UTF-16 surrogate (not valid Unicode text)',
+  too_long: `is longer than ${STORED_TEXT_LIMITS.metadataEntry} characters`,
+};
 
 function parseMetadata(text: string): Result<Record<string, string>> {
   const invalid = (why: string) =>
@@ -65,8 +82,14 @@ function parseMetadata(text: string): Result<Record<string, string>> {
   }
   const entries = Object.entries(value);
   if (entries.length > MAX_METADATA_KEYS) return invalid(`at most ${MAX_METADATA_KEYS} keys.`);
+  // Keys and values are stored on the usage row: NUL and unpaired surrogates (valid JSON escapes, but not text
+  // PostgreSQL stores) are refused here, before any upstream call. The 2 KiB cap above bounds their length.
   for (const [key, v] of entries) {
+    const keyIssue = storableTextIssue(key, STORED_TEXT_LIMITS.metadataEntry);
+    if (keyIssue) return invalid(`a key ${ISSUE_TEXT[keyIssue]}.`);
     if (typeof v !== 'string') return invalid(`the value of '${key}' must be a string.`);
+    const valueIssue = storableTextIssue(v, STORED_TEXT_LIMITS.metadataEntry);
+    if (valueIssue) return invalid(`the value of '${key}' ${ISSUE_TEXT[valueIssue]}.`);
   }
   return ok(value as Record<string, string>);
 }

@@ -22,6 +22,8 @@ import {
   type ResolvedTarget,
   type RoutePolicy,
   type RoutingTable,
+  STORED_TEXT_LIMITS,
+  storableText,
   type TokenUsage,
   TRAFFIC_CLASS_HEADER,
   type TrafficClass,
@@ -91,8 +93,10 @@ export async function v1ChatCompletions(
     headers?: Record<string, string>,
   ) => {
     sendOpenAiError(res, requestId, error, headers);
+    // A refused request may have been refused FOR its model (NUL, 6,000 characters): store a bounded, clean one.
+    const model = storableText(requestedModel, STORED_TEXT_LIMITS.model);
     ctx.usage.record(
-      usageEvent(base, requestedModel, routeId, false, [], startedAt, table, {
+      usageEvent(base, model, routeId, false, [], startedAt, table, {
         status: 'rejected',
         httpStatus: error.status,
         errorClass: error.code,

@@ -64,8 +64,14 @@ export function startUsageWriterThread(databaseUrl: string, logger: Logger): Usa
       const waiter = pending.get(reply.id);
       if (!waiter) return;
       pending.delete(reply.id);
-      if (reply.ok) waiter.resolve();
-      else waiter.reject(new Error(reply.error));
+      if (!reply.ok) return waiter.reject(new Error(reply.error));
+      if (reply.deadLettered > 0) {
+        // Written, but not all as usage rows: an operator must account for these by hand (console: Dead letters).
+        logger.error('usage events refused by PostgreSQL were set aside in usage_dead_letters', {
+          events: reply.deadLettered,
+        });
+      }
+      waiter.resolve();
     });
     w.on('error', (error) => logger.error('usage writer thread failed', { error: error.message }));
     w.on('exit', (code) => {

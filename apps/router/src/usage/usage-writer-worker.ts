@@ -10,7 +10,7 @@ export interface WriteRequest {
   rowsJson: string;
 }
 export type WriteReply =
-  | { id: number; ok: true; inserted: number }
+  | { id: number; ok: true; inserted: number; deadLettered: number }
   | { id: number; ok: false; error: string }
   | { id: 0; connectionError: string }
   | { id: 0; ready: true };
@@ -39,7 +39,12 @@ port.on('message', (message: WriteRequest | 'close') => {
   }
   writer.write(message.rowsJson).then(
     (result) =>
-      port.postMessage({ id: message.id, ok: true, inserted: result.inserted } satisfies WriteReply),
+      port.postMessage({
+        id: message.id,
+        ok: true,
+        inserted: result.inserted,
+        deadLettered: result.deadLettered,
+      } satisfies WriteReply),
     (error: unknown) =>
       port.postMessage({
         id: message.id,

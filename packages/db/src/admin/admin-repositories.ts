@@ -11,6 +11,10 @@ import {
   createUpstreamAccountRepository,
   type UpstreamAccountRepository,
 } from './upstream-account-repository';
+import {
+  createUsageDeadLetterRepository,
+  type UsageDeadLetterRepository,
+} from './usage-dead-letter-repository';
 import { createUsageRepository, type UsageRepository } from './usage-repository';
 import { createUserRepository, type UserRepository } from './user-repository';
 
@@ -26,6 +30,7 @@ export interface AdminRepositories {
   routes: RouteRepository;
   targetHealth: TargetHealthRepository;
   usage: UsageRepository;
+  usageDeadLetters: UsageDeadLetterRepository;
   users: UserRepository;
 }
 
@@ -45,6 +50,7 @@ export function createAdminRepositories(
     routes: createRouteRepository(prisma),
     targetHealth: createTargetHealthRepository(prisma),
     usage: createUsageRepository(prisma),
+    usageDeadLetters: createUsageDeadLetterRepository(prisma),
     users: createUserRepository(prisma),
   };
 }

@@ -21,5 +21,6 @@ export * from './route-repository';
 export * from './target-health-repository';
 export * from './team-repository';
 export * from './upstream-account-repository';
+export * from './usage-dead-letter-repository';
 export * from './usage-repository';
 export * from './user-repository';
