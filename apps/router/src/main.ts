@@ -123,6 +123,11 @@ async function main(): Promise<void> {
       listenForConfigChanges(env.DATABASE_URL, () => onChange(), { log: (message) => logger.warn(message) }),
     onLoad: (snapshot) => {
       health.syncAccounts(snapshot.accounts, Date.now());
+      for (const pair of health.syncRoutes(snapshot.routes)) {
+        logger.error('stored breaker thresholds are invalid; the BREAKER_* defaults apply', {
+          target: pair.replace('\u0000', ' '),
+        });
+      }
       billing.sync(snapshot);
     },
     version: () => loadConfigVersion(prisma),
@@ -180,12 +185,14 @@ async function main(): Promise<void> {
     retryBudget: new RetryBudget(),
     retryTokens: new RetryTokens(),
     inFlight: 0,
-    onCredentialRejected: (accountId, message) => {
+    onCredentialRejected: (account, message) => {
+      const accountId = account.id;
       logger.error('upstream rejected an account credential; the account gets no traffic until reset', {
         accountId,
         detail: message,
       });
-      healthStore.markCredentialRejected(accountId, message, Date.now()).catch((error: unknown) =>
+      const epoch = account.credentialEpoch ?? 0;
+      healthStore.markCredentialRejected(accountId, epoch, message, Date.now()).catch((error: unknown) =>
         logger.warn('could not persist a rejected credential', {
           accountId,
           error: error instanceof Error ? error.message : String(error),

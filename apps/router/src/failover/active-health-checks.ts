@@ -2,7 +2,7 @@ import { classifyUpstreamStatus, type ResolvedTarget, type RoutingTable } from '
 import { type Dispatcher, request } from 'undici';
 import type { Logger } from '../logger';
 import { adapterFor } from '../providers/provider-registry';
-import type { UpstreamHealth } from './upstream-health';
+import type { MarkedAccount, UpstreamHealth } from './upstream-health';
 
 export interface ActiveHealthCheckOptions {
   intervalMs: number;
@@ -11,7 +11,7 @@ export interface ActiveHealthCheckOptions {
   table: () => RoutingTable | null;
   health: UpstreamHealth;
   dispatcher: Dispatcher;
-  onCredentialRejected: (accountId: string, message: string) => void;
+  onCredentialRejected: (account: MarkedAccount, message: string) => void;
   logger: Logger;
 }
 
@@ -73,8 +73,8 @@ export function startActiveHealthChecks(options: ActiveHealthCheckOptions): { st
         health.breakers.get(account.id, model).onFailure(now);
       }
     }
-    if (errorClass === 'upstream_auth' && health.markCredentialRejected(account.id, now)) {
-      options.onCredentialRejected(account.id, `health check answered ${status}`);
+    if (errorClass === 'upstream_auth' && health.markCredentialRejected(account, now)) {
+      options.onCredentialRejected(account, `health check answered ${status}`);
     }
   };
   const timer = setInterval(() => {
