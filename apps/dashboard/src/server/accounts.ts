@@ -152,7 +152,8 @@ export async function updateAccount(
 
 /**
  * Trusts the account's credential again after an upstream rejected it, e.g. once the operator fixed it at the
- * provider. Idempotent. Storing a new credential (updateAccount) clears the mark as well.
+ * provider, on every router within about a second (the credential epoch moves on, voiding marks routers hold).
+ * Idempotent for the operator. Storing a new credential (updateAccount) clears the mark as well.
  */
 export async function resetAccountCredential(
   ctx: AdminContext,
