@@ -34,6 +34,14 @@ describe('UpstreamHealth credential marks', () => {
     expect(health.isCredentialRejected('acc_1')).toBe(false);
   });
 
+  it('ignores a 401 of an attempt that started before a reset it has already loaded', () => {
+    const health = new UpstreamHealth();
+    health.syncAccounts([account(5)], 1_000);
+    expect(health.markCredentialRejected(account(4), 1_100)).toBe(false);
+    expect(health.isCredentialRejected('acc_1')).toBe(false);
+    expect(health.markCredentialRejected(account(5), 1_200)).toBe(true);
+  });
+
   it('follows the stored mark once the snapshot has it', () => {
     const health = new UpstreamHealth();
     health.markCredentialRejected(account(0), 1_000);

@@ -49,6 +49,8 @@ export class UpstreamHealth {
   readonly cooldowns = new CooldownRegistry();
   private readonly rejected = new Set<string>();
   private readonly localMarks = new Map<string, LocalMark>();
+  /** Each account's credential epoch in the newest snapshot. */
+  private readonly epochs = new Map<string, number>();
   private readonly stats = new Map<string, PairStats>();
 
   constructor(breakerConfig: Partial<CircuitBreakerConfig> = {}) {
@@ -75,9 +77,11 @@ export class UpstreamHealth {
    */
   syncAccounts(accounts: readonly UpstreamAccountRecord[], now: number): void {
     this.rejected.clear();
+    this.epochs.clear();
     const byId = new Map<string, UpstreamAccountRecord>();
     for (const account of accounts) {
       byId.set(account.id, account);
+      this.epochs.set(account.id, account.credentialEpoch ?? 0);
       if (account.credentialRejectedAt !== null) this.rejected.add(account.id);
     }
     for (const [accountId, mark] of this.localMarks) {
@@ -103,10 +107,12 @@ export class UpstreamHealth {
 
   /**
    * An upstream answered 401/403 for the account as the attempt saw it: no more traffic to it. True when it was
-   * not marked yet.
+   * not marked yet. An attempt that started before a reset this process has already loaded (an older epoch)
+   * answers for the old credential and marks nothing.
    */
   markCredentialRejected(account: MarkedAccount, now: number): boolean {
     if (this.rejected.has(account.id)) return false;
+    if ((account.credentialEpoch ?? 0) < (this.epochs.get(account.id) ?? 0)) return false;
     this.rejected.add(account.id);
     this.localMarks.set(account.id, { at: now, epoch: account.credentialEpoch ?? 0 });
     return true;
