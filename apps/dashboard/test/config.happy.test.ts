@@ -97,6 +97,13 @@ describe('upstream accounts', () => {
       enabled: true,
       credentialRejectedAt: null,
       credentialError: null,
+      credentialEpoch: 0,
+      healthCheck: { enabled: null, intervalMs: null },
+      effectiveHealthCheck: {
+        enabled: { value: false, source: 'router_default' },
+        intervalMs: { value: 30_000, source: 'router_default' },
+      },
+      routerSettings: { source: 'assumed_default', instances: 0, differ: false },
       createdAt: account.createdAt,
     });
 

@@ -1,4 +1,4 @@
-import { DEFAULT_ROUTE_POLICIES } from '@switchyard/core';
+import { DEFAULT_ROUTE_POLICIES, type RoutePolicy } from '@switchyard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   getAccount,
@@ -63,12 +63,27 @@ describe('backups and policies', () => {
     );
     expect(route.backupModels).toEqual(['big-model']);
     expect(route.policies).toEqual({ evaluation: EVALUATION_OVERRIDE });
+    // No router has reported: the readback assumes the routers' default ROUTER_MAX_ATTEMPTS (3), which caps
+    // background's 6 attempts the way a router would.
+    const uncapped = (policy: RoutePolicy, source: 'route' | 'default') => ({
+      ...policy,
+      source,
+      configuredMaxAttempts: policy.maxAttempts,
+      maxAttemptsCap: null,
+    });
+    expect(route.routerSettings).toEqual({ source: 'assumed_default', instances: 0, differ: false });
     expect(route.effectivePolicies).toEqual({
-      interactive: { ...DEFAULT_ROUTE_POLICIES.interactive, source: 'default' },
-      background: { ...DEFAULT_ROUTE_POLICIES.background, source: 'default' },
-      evaluation: { ...EVALUATION_OVERRIDE, source: 'route' },
-      media: { ...DEFAULT_ROUTE_POLICIES.media, source: 'default' },
-      agent: { ...DEFAULT_ROUTE_POLICIES.agent, source: 'default' },
+      interactive: uncapped(DEFAULT_ROUTE_POLICIES.interactive, 'default'),
+      background: {
+        ...DEFAULT_ROUTE_POLICIES.background,
+        source: 'default',
+        maxAttempts: 3,
+        configuredMaxAttempts: 6,
+        maxAttemptsCap: 3,
+      },
+      evaluation: uncapped(EVALUATION_OVERRIDE, 'route'),
+      media: uncapped(DEFAULT_ROUTE_POLICIES.media, 'default'),
+      agent: uncapped(DEFAULT_ROUTE_POLICIES.agent, 'default'),
     });
     const row = await t.prisma.route.findUniqueOrThrow({ where: { id: route.id } });
     expect(row.backupModels).toEqual(['big-model']);
@@ -83,6 +98,9 @@ describe('backups and policies', () => {
     expect(cleared.effectivePolicies.evaluation).toEqual({
       ...DEFAULT_ROUTE_POLICIES.evaluation,
       source: 'default',
+      maxAttempts: 3,
+      configuredMaxAttempts: 4,
+      maxAttemptsCap: 3,
     });
   });
 
@@ -209,7 +227,11 @@ describe('rejected credentials', () => {
 
     const reset = await resetAccountCredential(t.ctx, t.owner, id);
     expect([reset.credentialRejectedAt, reset.credentialError]).toEqual([null, null]);
-    expect(await resetAccountCredential(t.ctx, t.owner, id)).toEqual(reset);
+    // Resetting again changes nothing an operator sees; the credential epoch still moves on, voiding any 401 a
+    // router holds but has not stored yet.
+    const again = await resetAccountCredential(t.ctx, t.owner, id);
+    expect({ ...again, credentialEpoch: reset.credentialEpoch }).toEqual(reset);
+    expect(again.credentialEpoch).toBe(reset.credentialEpoch + 1);
     const audit = (await auditRows(id)).filter((row) => row.action === 'upstream_account.credential_reset');
     expect(audit.map((row) => row.details)).toEqual([
       {

@@ -1,5 +1,6 @@
+import { DEFAULT_ROUTER_SETTINGS } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
-import { loadRouterEnv } from './env';
+import { loadRouterEnv, routerSettings } from './env';
 
 const required = { DATABASE_URL: 'postgresql://localhost/db', SWITCHYARD_MASTER_KEY: 'k' };
 
@@ -71,5 +72,27 @@ describe('router configuration', () => {
     expect(() => loadRouterEnv({ ...required, BREAKER_PANIC_MIN_SUCCESS_RATE: '-0.1' })).toThrow(
       /BREAKER_PANIC_MIN_SUCCESS_RATE/,
     );
+  });
+});
+
+describe('the settings a router publishes for the readback', () => {
+  it('are, by default, the defaults the console assumes while no router reports', () => {
+    expect(routerSettings(loadRouterEnv(required))).toEqual(DEFAULT_ROUTER_SETTINGS);
+  });
+
+  it('carry the environment it runs with', () => {
+    const settings = routerSettings(
+      loadRouterEnv({
+        ...required,
+        ROUTER_MAX_ATTEMPTS: '2',
+        BREAKER_FAILURES: '9',
+        HEALTH_CHECK_INTERVAL_MS: '750',
+      }),
+    );
+    expect([
+      settings.maxAttempts,
+      settings.breaker.consecutiveFailures,
+      settings.healthCheck.intervalMs,
+    ]).toEqual([2, 9, 750]);
   });
 });

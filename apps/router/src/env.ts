@@ -1,3 +1,4 @@
+import type { RouterSettings } from '@switchyard/core';
 import { z } from 'zod';
 import { DEFAULT_WEBHOOK_MAX_ATTEMPTS, DEFAULT_WEBHOOK_RETRY_DELAYS_MS } from './billing/webhook-retry-delay';
 
@@ -106,4 +107,22 @@ export function loadRouterEnv(source: NodeJS.ProcessEnv = process.env): RouterEn
     throw new Error(`Invalid router configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/**
+ * The settings this environment gives where stored configuration is silent (breaker thresholds, health checks)
+ * or overridden (the attempts cap): one place, applied by the router and published for the console's readback.
+ */
+export function routerSettings(env: RouterEnv): RouterSettings {
+  return {
+    maxAttempts: env.ROUTER_MAX_ATTEMPTS,
+    breaker: {
+      consecutiveFailures: env.BREAKER_FAILURES,
+      failureRateThreshold: env.BREAKER_FAILURE_RATE,
+      windowMs: env.BREAKER_WINDOW_MS,
+      minimumRequests: env.BREAKER_MIN_REQUESTS,
+      coolDownMs: env.BREAKER_COOLDOWN_MS,
+    },
+    healthCheck: { intervalMs: env.HEALTH_CHECK_INTERVAL_MS, timeoutMs: env.HEALTH_CHECK_TIMEOUT_MS },
+  };
 }

@@ -22,8 +22,8 @@ import type { BudgetStore } from './billing/budget-store';
 import { MemoryBudgetStore } from './billing/memory-budget-store';
 import { RedisBudgetStore } from './billing/redis-budget-store';
 import { SnapshotStore } from './config/snapshot-store';
-import { loadRouterEnv } from './env';
-import { startActiveHealthChecks } from './failover/active-health-checks';
+import { loadRouterEnv, routerSettings } from './env';
+import { type ActiveHealthChecks, startActiveHealthChecks } from './failover/active-health-checks';
 import { startHealthReporter } from './failover/health-reporter';
 import { LadderHealthView } from './failover/ladder-health-view';
 import { UpstreamHealth } from './failover/upstream-health';
@@ -60,13 +60,8 @@ async function main(): Promise<void> {
   }
   const prisma = createPrismaClient(env.DATABASE_URL);
 
-  const health = new UpstreamHealth({
-    consecutiveFailures: env.BREAKER_FAILURES,
-    failureRateThreshold: env.BREAKER_FAILURE_RATE,
-    windowMs: env.BREAKER_WINDOW_MS,
-    minimumRequests: env.BREAKER_MIN_REQUESTS,
-    coolDownMs: env.BREAKER_COOLDOWN_MS,
-  });
+  const settings = routerSettings(env);
+  const health = new UpstreamHealth(settings.breaker);
   // One Redis connection for everything shared between router instances (budgets, rate limits).
   const redis = env.REDIS_URL ? createRedisConnection(env.REDIS_URL, { logger }) : null;
   const budgetStore: BudgetStore = redis
@@ -105,6 +100,8 @@ async function main(): Promise<void> {
   // Refilled buckets equal new ones: forgetting them bounds memory to the keys active in the last minute.
   const rateLimitPrune = setInterval(() => rateLimitMemory.prune(Date.now()), 60_000);
   rateLimitPrune.unref();
+  // Per-account active health checks, scheduled from each snapshot (created below, once the pools exist).
+  let activeChecks: ActiveHealthChecks | null = null;
   const snapshots = new SnapshotStore({
     load: () =>
       loadConfigSnapshot(prisma, cipher, {
@@ -124,6 +121,12 @@ async function main(): Promise<void> {
       listenForConfigChanges(env.DATABASE_URL, () => onChange(), { log: (message) => logger.warn(message) }),
     onLoad: (snapshot) => {
       health.syncAccounts(snapshot.accounts, Date.now());
+      activeChecks?.sync(snapshot.accounts);
+      for (const pair of health.syncRoutes(snapshot.routes)) {
+        logger.error('stored breaker thresholds are invalid; the BREAKER_* defaults apply', {
+          target: pair.replace('\u0000', ' '),
+        });
+      }
       billing.sync(snapshot);
     },
     version: () => loadConfigVersion(prisma),
@@ -182,12 +185,14 @@ async function main(): Promise<void> {
     retryBudget: new RetryBudget(),
     retryTokens: new RetryTokenRegistry(),
     inFlight: 0,
-    onCredentialRejected: (accountId, message) => {
+    onCredentialRejected: (account, message) => {
+      const accountId = account.id;
       logger.error('upstream rejected an account credential; the account gets no traffic until reset', {
         accountId,
         detail: message,
       });
-      healthStore.markCredentialRejected(accountId, message, Date.now()).catch((error: unknown) =>
+      const epoch = account.credentialEpoch ?? 0;
+      healthStore.markCredentialRejected(accountId, epoch, message, Date.now()).catch((error: unknown) =>
         logger.warn('could not persist a rejected credential', {
           accountId,
           error: error instanceof Error ? error.message : String(error),
@@ -201,6 +206,7 @@ async function main(): Promise<void> {
     health,
     store: healthStore,
     intervalMs: env.HEALTH_REPORT_MS,
+    settings,
     logger,
   });
   const budgetReporter = startBudgetReporter({
@@ -221,18 +227,15 @@ async function main(): Promise<void> {
           random: Math.random,
         })
       : null;
-  const activeChecks =
-    env.HEALTH_CHECK_INTERVAL_MS > 0
-      ? startActiveHealthChecks({
-          intervalMs: env.HEALTH_CHECK_INTERVAL_MS,
-          timeoutMs: env.HEALTH_CHECK_TIMEOUT_MS,
-          table: () => snapshots.current(),
-          health,
-          dispatcher: dispatcherFor(env.HEALTH_CHECK_TIMEOUT_MS),
-          onCredentialRejected: failover.onCredentialRejected,
-          logger,
-        })
-      : null;
+  activeChecks = startActiveHealthChecks({
+    defaultIntervalMs: env.HEALTH_CHECK_INTERVAL_MS,
+    timeoutMs: env.HEALTH_CHECK_TIMEOUT_MS,
+    table: () => snapshots.current(),
+    health,
+    dispatcher: dispatcherFor(env.HEALTH_CHECK_TIMEOUT_MS),
+    onCredentialRejected: failover.onCredentialRejected,
+    logger,
+  });
   const ctx: RouterContext = {
     snapshots,
     usage,

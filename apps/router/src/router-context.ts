@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import type { Billing } from './billing/billing';
 import type { SnapshotStore } from './config/snapshot-store';
 import type { LadderHealthView } from './failover/ladder-health-view';
-import type { UpstreamHealth } from './failover/upstream-health';
+import type { MarkedAccount, UpstreamHealth } from './failover/upstream-health';
 import type { RequestRateLimits } from './limits/request-rate-limits';
 import type { Logger } from './logger';
 import type { UsageSink } from './usage/usage-sink';
@@ -27,8 +27,11 @@ export interface FailoverState {
   retryTokens: RetryTokenRegistry;
   /** Client requests currently inside the ladder. */
   inFlight: number;
-  /** Called once per account when an upstream rejects its credential (persists the mark; never awaited). */
-  onCredentialRejected: (accountId: string, message: string) => void;
+  /**
+   * Called once per account when an upstream rejects its credential (persists the mark under the epoch the
+   * attempt saw, so it cannot undo a later reset; never awaited).
+   */
+  onCredentialRejected: (account: MarkedAccount, message: string) => void;
 }
 
 /** Everything a handler needs, wired once in main.ts. */

@@ -390,3 +390,40 @@ describe('CircuitBreakerRegistry', () => {
     ]);
   });
 });
+
+describe('CircuitBreakerRegistry.configure', () => {
+  it('gives configured pairs their thresholds, existing breakers included, and keeps their state', () => {
+    const registry = new CircuitBreakerRegistry({ consecutiveFailures: 5, coolDownMs: 1_000 });
+    const existing = registry.get('acc', 'm');
+    existing.onFailure(0);
+    const invalid = registry.configure(
+      new Map([['acc\u0000m', { consecutiveFailures: 2, coolDownMs: 9_000 }]]),
+    );
+    expect(invalid).toEqual([]);
+    expect(existing.config.consecutiveFailures).toBe(2);
+    existing.onFailure(1);
+    expect(existing.state(2)).toBe('open');
+    // The new cool-down applies to the open breaker.
+    expect(existing.state(5_000)).toBe('open');
+    expect(existing.state(9_001)).toBe('half_open');
+    expect(registry.get('acc', 'other').config.consecutiveFailures).toBe(5);
+  });
+
+  it('returns pairs whose thresholds are invalid and leaves them on the defaults', () => {
+    const registry = new CircuitBreakerRegistry({ consecutiveFailures: 5 });
+    expect(registry.configure(new Map([['acc\u0000m', { failureRateThreshold: 2 }]]))).toEqual([
+      'acc\u0000m',
+    ]);
+    expect(registry.get('acc', 'm').config.failureRateThreshold).toBe(0.5);
+  });
+
+  it('restarts the window counts when the window length changes', () => {
+    const registry = new CircuitBreakerRegistry({ minimumRequests: 10 });
+    const breaker = registry.get('acc', 'm');
+    breaker.onSuccess(0);
+    breaker.onFailure(1);
+    expect(breaker.snapshot(2).requests).toBe(2);
+    registry.configure(new Map([['acc\u0000m', { windowMs: 60_000 }]]));
+    expect(breaker.snapshot(3).requests).toBe(0);
+  });
+});

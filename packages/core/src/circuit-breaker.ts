@@ -136,21 +136,43 @@ function checkConfig(c: CircuitBreakerConfig): void {
  * an outcome counts as a probe result only while a probe is outstanding.
  */
 export class CircuitBreaker {
-  readonly config: Readonly<CircuitBreakerConfig>;
+  private settings: Readonly<CircuitBreakerConfig>;
   private current: CircuitState = 'closed';
   private consecutive = 0;
   private openedAt: number | null = null;
   private probesInFlight = 0;
   private lastProbeAt = 0;
   private probeSuccesses = 0;
-  private readonly bucketMs: number;
+  private bucketMs: number;
   private readonly buckets: Bucket[];
 
   constructor(config: Partial<CircuitBreakerConfig> = {}) {
-    this.config = Object.freeze(withDefaults(config));
-    checkConfig(this.config);
-    this.bucketMs = Math.max(1, Math.ceil(this.config.windowMs / BUCKETS));
+    this.settings = Object.freeze(withDefaults(config));
+    checkConfig(this.settings);
+    this.bucketMs = Math.max(1, Math.ceil(this.settings.windowMs / BUCKETS));
     this.buckets = Array.from({ length: BUCKETS }, () => ({ index: -Infinity, successes: 0, failures: 0 }));
+  }
+
+  get config(): Readonly<CircuitBreakerConfig> {
+    return this.settings;
+  }
+
+  /**
+   * Applies new thresholds (an operator changed the route) keeping the state: an open breaker stays open, now
+   * with the new cool-down; the next outcome is judged by the new thresholds. A new window length restarts
+   * the window's counts, which were bucketed for the old one.
+   */
+  reconfigure(config: Readonly<CircuitBreakerConfig>): void {
+    checkConfig(config);
+    const windowChanged = config.windowMs !== this.settings.windowMs;
+    this.settings = Object.freeze({ ...config });
+    if (!windowChanged) return;
+    this.bucketMs = Math.max(1, Math.ceil(config.windowMs / BUCKETS));
+    for (const bucket of this.buckets) {
+      bucket.index = -Infinity;
+      bucket.successes = 0;
+      bucket.failures = 0;
+    }
   }
 
   state(now: number): CircuitState {
@@ -163,7 +185,7 @@ export class CircuitBreaker {
     this.advance(now);
     if (this.current === 'closed') return true;
     if (this.current === 'open') return false;
-    return this.probesInFlight < this.config.halfOpenMaxProbes;
+    return this.probesInFlight < this.settings.halfOpenMaxProbes;
   }
 
   /** Admits a request: always while closed, never while open, a probe slot while half-open. */
@@ -185,7 +207,7 @@ export class CircuitBreaker {
     } else if (this.current === 'half_open' && this.probesInFlight > 0) {
       this.probesInFlight--;
       this.probeSuccesses++;
-      if (this.probeSuccesses >= this.config.halfOpenSuccesses) this.close();
+      if (this.probeSuccesses >= this.settings.halfOpenSuccesses) this.close();
     } else {
       // Open (a straggler, or a panic-routed request): counted for the success rate, no state change.
       this.record(now, false);
@@ -200,8 +222,9 @@ export class CircuitBreaker {
       this.record(now, true);
       const { requests, failures } = this.window(now);
       if (
-        this.consecutive >= this.config.consecutiveFailures ||
-        (requests >= this.config.minimumRequests && failures / requests >= this.config.failureRateThreshold)
+        this.consecutive >= this.settings.consecutiveFailures ||
+        (requests >= this.settings.minimumRequests &&
+          failures / requests >= this.settings.failureRateThreshold)
       ) {
         this.open(now);
       }
@@ -248,12 +271,16 @@ export class CircuitBreaker {
       failures,
       probesInFlight: this.probesInFlight,
       openedAt: this.openedAt,
-      nextProbeAt: this.openedAt === null ? null : this.openedAt + this.config.coolDownMs,
+      nextProbeAt: this.openedAt === null ? null : this.openedAt + this.settings.coolDownMs,
     };
   }
 
   private advance(now: number): void {
-    if (this.current === 'open' && this.openedAt !== null && now >= this.openedAt + this.config.coolDownMs) {
+    if (
+      this.current === 'open' &&
+      this.openedAt !== null &&
+      now >= this.openedAt + this.settings.coolDownMs
+    ) {
       this.current = 'half_open';
       this.probesInFlight = 0;
       this.probeSuccesses = 0;
@@ -261,7 +288,7 @@ export class CircuitBreaker {
     if (
       this.current === 'half_open' &&
       this.probesInFlight > 0 &&
-      now - this.lastProbeAt >= this.config.probeLeaseMs
+      now - this.lastProbeAt >= this.settings.probeLeaseMs
     ) {
       this.probesInFlight = 0;
     }
@@ -321,8 +348,9 @@ export interface CircuitBreakerEntry {
 }
 
 /**
- * The breakers of one router process, one per (account id, upstream model), created on first use with a
- * shared config. In-memory: each router instance judges upstream health from its own traffic.
+ * The breakers of one router process, one per (account id, upstream model), created on first use with the
+ * pair's thresholds (see `configure`) or the shared defaults. In-memory: each router instance judges upstream
+ * health from its own traffic.
  */
 export class CircuitBreakerRegistry {
   private readonly breakers = new Map<
@@ -330,6 +358,7 @@ export class CircuitBreakerRegistry {
     { accountId: string; model: string; breaker: CircuitBreaker }
   >();
   private readonly config: Readonly<CircuitBreakerConfig>;
+  private perPair = new Map<string, Readonly<CircuitBreakerConfig>>();
 
   constructor(config: Partial<CircuitBreakerConfig> = {}) {
     // Validated here, at start-up, rather than by the first request that needs a breaker.
@@ -337,12 +366,42 @@ export class CircuitBreakerRegistry {
     checkConfig(this.config);
   }
 
+  /** The process-wide defaults (the router's environment). */
+  get defaults(): Readonly<CircuitBreakerConfig> {
+    return this.config;
+  }
+
+  /**
+   * Sets the thresholds of the pairs that have their own (keyed by `breakerKey(accountId, model)`); every other
+   * pair goes back to the defaults. Existing breakers take theirs at once, keeping their state. A pair whose
+   * thresholds do not validate keeps the defaults and is returned, for the caller to log.
+   */
+  configure(thresholds: ReadonlyMap<string, Partial<CircuitBreakerConfig>>): string[] {
+    const invalid: string[] = [];
+    const next = new Map<string, Readonly<CircuitBreakerConfig>>();
+    for (const [key, partial] of thresholds) {
+      const merged = Object.freeze({ ...this.config, ...definedFields(partial) });
+      try {
+        checkConfig(merged);
+        next.set(key, merged);
+      } catch {
+        invalid.push(key);
+      }
+    }
+    this.perPair = next;
+    for (const [key, { breaker }] of this.breakers) {
+      const wanted = next.get(key) ?? this.config;
+      if (!sameConfig(breaker.config, wanted)) breaker.reconfigure(wanted);
+    }
+    return invalid;
+  }
+
   /** The breaker for this pair, created closed if it does not exist yet. */
   get(accountId: string, model: string): CircuitBreaker {
     const key = `${accountId}\u0000${model}`;
     let entry = this.breakers.get(key);
     if (!entry) {
-      entry = { accountId, model, breaker: new CircuitBreaker(this.config) };
+      entry = { accountId, model, breaker: new CircuitBreaker(this.perPair.get(key) ?? this.config) };
       this.breakers.set(key, entry);
     }
     return entry.breaker;
@@ -365,4 +424,16 @@ export class CircuitBreakerRegistry {
   get size(): number {
     return this.breakers.size;
   }
+}
+
+function definedFields(config: Partial<CircuitBreakerConfig>): Partial<CircuitBreakerConfig> {
+  const out: Partial<CircuitBreakerConfig> = {};
+  for (const [field, value] of Object.entries(config) as [keyof CircuitBreakerConfig, number | undefined][]) {
+    if (value !== undefined) out[field] = value;
+  }
+  return out;
+}
+
+function sameConfig(a: Readonly<CircuitBreakerConfig>, b: Readonly<CircuitBreakerConfig>): boolean {
+  return (Object.keys(a) as (keyof CircuitBreakerConfig)[]).every((field) => a[field] === b[field]);
 }

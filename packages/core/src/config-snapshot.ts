@@ -1,4 +1,6 @@
+import type { BreakerOverrides } from './breaker-thresholds';
 import type { BudgetDefinition } from './budget-definition';
+import type { HealthCheckSetting } from './health-check-setting';
 import type { PriceSheet } from './price-sheet';
 import type { RateLimitRule } from './rate-limiter';
 import type { RoutePolicy } from './route-policy';
@@ -57,6 +59,13 @@ export interface UpstreamAccountRecord {
   enabled: boolean;
   /** Epoch ms when an upstream rejected this credential (401/403); null while it is trusted. */
   credentialRejectedAt: number | null;
+  /**
+   * Moves on with every credential reset or new credential; a rejection seen under an older epoch no longer
+   * holds. Absent: 0.
+   */
+  credentialEpoch?: number;
+  /** Active health checks of this account; absent or null fields follow the router's environment. */
+  healthCheck?: HealthCheckSetting;
 }
 
 export interface RouteTargetRecord {
@@ -91,6 +100,8 @@ export interface RouteRecord {
    * above the request's primary target's.
    */
   allowCostlierFallback: boolean;
+  /** Circuit breaker thresholds of this route's targets; absent or null fields follow the router's environment. */
+  breaker?: BreakerOverrides;
 }
 
 /**

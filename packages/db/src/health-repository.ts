@@ -1,4 +1,4 @@
-import type { CircuitState } from '@switchyard/core';
+import type { CircuitState, RouterSettings } from '@switchyard/core';
 import { createSmallPool } from './small-pool';
 
 /** One (account, upstream model) as a router instance sees it; times are epoch ms. */
@@ -21,13 +21,22 @@ export interface TargetHealthRow {
 
 /** Where routers publish what they learn about upstream health; never awaited on the request path. */
 export interface HealthStore {
-  /** Upserts this instance's rows (one statement). */
-  report(instanceId: string, rows: readonly TargetHealthRow[], now: number): Promise<void>;
   /**
-   * Marks an account's credential as rejected by its upstream (first rejection wins). The config trigger fires,
-   * so every router instance stops using the account on its next snapshot reload.
+   * Upserts this instance's rows and the settings it applies (its environment), for the console's readback, in
+   * one round trip.
    */
-  markCredentialRejected(accountId: string, message: string, at: number): Promise<boolean>;
+  report(
+    instanceId: string,
+    rows: readonly TargetHealthRow[],
+    now: number,
+    settings?: RouterSettings,
+  ): Promise<void>;
+  /**
+   * Marks an account's credential as rejected by its upstream (first rejection wins), unless the credential was
+   * reset or replaced since the rejection was seen (`epoch` is the account's credential epoch at the time). The
+   * config trigger fires, so every router instance stops using the account on its next snapshot reload.
+   */
+  markCredentialRejected(accountId: string, epoch: number, message: string, at: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -47,9 +56,14 @@ const REPORT_SQL = `
     latency_p50_ms = excluded.latency_p50_ms, latency_p95_ms = excluded.latency_p95_ms,
     last_error_class = excluded.last_error_class, updated_at = excluded.updated_at`;
 
+// The epoch guard: a 401 seen before an operator's reset must not land after it and undo it.
 const MARK_REJECTED_SQL = `
   UPDATE upstream_accounts SET credential_rejected_at = to_timestamp($2::int8 / 1000.0), credential_error = $3
-  WHERE id = $1 AND credential_rejected_at IS NULL`;
+  WHERE id = $1 AND credential_rejected_at IS NULL AND credential_epoch = $4`;
+
+const REPORT_SETTINGS_SQL = `
+  INSERT INTO router_instances (instance_id, settings, reported_at) VALUES ($1, $2::jsonb, to_timestamp($3::int8 / 1000.0))
+  ON CONFLICT (instance_id) DO UPDATE SET settings = excluded.settings, reported_at = excluded.reported_at`;
 
 /** A health store over one plain `pg` connection. */
 export function createHealthStore(
@@ -58,7 +72,8 @@ export function createHealthStore(
 ): HealthStore {
   const pool = createSmallPool(databaseUrl, options.onError);
   return {
-    async report(instanceId, rows, now) {
+    async report(instanceId, rows, now, settings) {
+      if (settings) await pool.query(REPORT_SETTINGS_SQL, [instanceId, JSON.stringify(settings), now]);
       if (rows.length === 0) return;
       const json = JSON.stringify(
         rows.map((r) => ({
@@ -79,8 +94,8 @@ export function createHealthStore(
       );
       await pool.query(REPORT_SQL, [instanceId, now, json]);
     },
-    async markCredentialRejected(accountId, message, at) {
-      const result = await pool.query(MARK_REJECTED_SQL, [accountId, at, message.slice(0, 500)]);
+    async markCredentialRejected(accountId, epoch, message, at) {
+      const result = await pool.query(MARK_REJECTED_SQL, [accountId, at, message.slice(0, 500), epoch]);
       return (result.rowCount ?? 0) > 0;
     },
     close: () => pool.end(),

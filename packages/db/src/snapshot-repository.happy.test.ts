@@ -7,6 +7,15 @@ import { seedIfEmpty } from './seed';
 import { loadConfigSnapshot } from './snapshot-repository';
 import { createTestDatabase, getTestPostgresServerUrl, type TestDatabase } from './testing';
 
+/** A route that sets no breaker threshold of its own: every field follows the router's BREAKER_* settings. */
+const NO_BREAKER_OVERRIDES = {
+  consecutiveFailures: null,
+  failureRateThreshold: null,
+  windowMs: null,
+  minimumRequests: null,
+  coolDownMs: null,
+};
+
 const cipher = createCredentialCipher(randomBytes(32));
 
 describe('loadConfigSnapshot', () => {
@@ -272,6 +281,8 @@ describe('loadConfigSnapshot', () => {
           priority: 1,
           enabled: true,
           credentialRejectedAt: null,
+          credentialEpoch: 0,
+          healthCheck: { enabled: null, intervalMs: null },
         },
         {
           id: 'acc_b1',
@@ -282,6 +293,8 @@ describe('loadConfigSnapshot', () => {
           priority: 0,
           enabled: false,
           credentialRejectedAt: null,
+          credentialEpoch: 0,
+          healthCheck: { enabled: null, intervalMs: null },
         },
       ],
       routes: [
@@ -295,6 +308,7 @@ describe('loadConfigSnapshot', () => {
           policies: {},
           missingPricePolicy: 'allow',
           allowCostlierFallback: true,
+          breaker: NO_BREAKER_OVERRIDES,
           targets: [
             { id: 'tgt_1', accountId: 'acc_a1', upstreamModel: 'gpt-4o', tier: 0, weight: 5, enabled: false },
             {
@@ -443,6 +457,7 @@ describe('loadConfigSnapshot', () => {
           policies: {},
           missingPricePolicy: 'allow',
           allowCostlierFallback: true,
+          breaker: NO_BREAKER_OVERRIDES,
           targets: [
             expect.objectContaining({
               accountId: seeded.account.id,

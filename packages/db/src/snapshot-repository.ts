@@ -7,6 +7,7 @@ import {
 } from '@switchyard/core';
 import { budgetDefinitionFromRow } from './admin/budget-rows';
 import { priceSheetFromRow } from './admin/price-rows';
+import { routeBreakerFromRow } from './admin/route-breaker-columns';
 import { routePoliciesFromRow } from './admin/route-policy-rows';
 import { sumBudgetSpend } from './budget-spend';
 import type { PrismaClient } from './client';
@@ -110,6 +111,8 @@ export async function loadConfigSnapshot(
         weight: account.weight,
         priority: account.priority,
         credentialRejectedAt: account.credentialRejectedAt?.getTime() ?? null,
+        credentialEpoch: account.credentialEpoch,
+        healthCheck: { enabled: account.healthCheckEnabled, intervalMs: account.healthCheckIntervalMs },
       };
       try {
         return {
@@ -134,6 +137,7 @@ export async function loadConfigSnapshot(
       ),
       missingPricePolicy: route.missingPricePolicy,
       allowCostlierFallback: route.allowCostlierFallback,
+      breaker: routeBreakerFromRow(route),
       targets: route.targets.map((target) => ({
         id: target.id,
         accountId: target.accountId,

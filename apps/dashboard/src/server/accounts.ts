@@ -1,9 +1,11 @@
-import type { AdminUpstreamAccount } from '@switchyard/db/admin';
+import { type EffectiveHealthCheck, effectiveHealthCheck, type HealthCheckSetting } from '@switchyard/core';
+import type { AdminUpstreamAccount, UpstreamAccountChanges } from '@switchyard/db/admin';
 import { z } from 'zod';
 import { type Actor, auditActor, requireWriter } from './actor';
 import type { AdminContext } from './admin-context';
 import { AdminError } from './admin-error';
 import { iso, isoOrNull } from './iso-time';
+import { type RouterReadback, readbackSource, routerReadback } from './router-readback';
 import { nonEmptyChanges, resourceName } from './schema-helpers';
 
 /** Weight 0 drains an account without disabling it. */
@@ -12,6 +14,17 @@ const weight = z.number().int().min(0).max(1000);
 const priority = z.number().int().min(0).max(1000);
 /** The upstream API key or token, in plaintext on the wire only; stored encrypted, never returned. */
 const credential = z.string().trim().min(1).max(8192);
+
+/**
+ * Active health checks of the account. `enabled` null follows the routers (on when HEALTH_CHECK_INTERVAL_MS > 0);
+ * `intervalMs` null follows HEALTH_CHECK_INTERVAL_MS (30 s when that is 0). A field left out is not changed.
+ */
+const healthCheck = z
+  .object({
+    enabled: z.boolean().nullable().optional(),
+    intervalMs: z.number().int().min(100).max(3_600_000).nullable().optional(),
+  })
+  .strict();
 
 export const listAccountsQuery = z.object({ providerId: z.string().min(1).optional() });
 
@@ -22,6 +35,7 @@ export const createAccountInput = z.object({
   weight: weight.default(1),
   priority: priority.default(0),
   enabled: z.boolean().default(true),
+  healthCheck: healthCheck.optional(),
 });
 
 export const updateAccountInput = nonEmptyChanges(
@@ -31,6 +45,7 @@ export const updateAccountInput = nonEmptyChanges(
     weight: weight.optional(),
     priority: priority.optional(),
     enabled: z.boolean().optional(),
+    healthCheck: healthCheck.optional(),
   }),
 );
 
@@ -53,14 +68,35 @@ export interface AccountView {
   credentialRejectedAt: string | null;
   /** What the upstream said when it rejected the credential. */
   credentialError: string | null;
+  /** Moves on with every reset or new credential (a 401 seen under an older epoch no longer counts). */
+  credentialEpoch: number;
+  /** Active health checks as stored; null fields follow the routers' HEALTH_CHECK_INTERVAL_MS. */
+  healthCheck: HealthCheckSetting;
+  /** What the routers do for this account: checks on or off and their interval, each with its source. */
+  effectiveHealthCheck: EffectiveHealthCheck;
+  /** Where the routers' defaults in this readback come from. */
+  routerSettings: Omit<RouterReadback, 'settings'>;
   createdAt: string;
 }
 
-function toAccountView(account: AdminUpstreamAccount): AccountView {
+function toAccountView(account: AdminUpstreamAccount, routers: RouterReadback): AccountView {
   return {
     ...account,
     credentialRejectedAt: isoOrNull(account.credentialRejectedAt),
+    credentialEpoch: account.credentialEpoch ?? 0,
+    effectiveHealthCheck: effectiveHealthCheck(account.healthCheck, routers.settings.healthCheck.intervalMs),
+    routerSettings: readbackSource(routers),
     createdAt: iso(account.createdAt),
+  };
+}
+
+/** The repository's columns for a health check change; fields left out stay as they are. */
+function healthCheckColumns(
+  setting: z.infer<typeof healthCheck> | undefined,
+): Pick<UpstreamAccountChanges, 'healthCheckEnabled' | 'healthCheckIntervalMs'> {
+  return {
+    ...(setting?.enabled === undefined ? {} : { healthCheckEnabled: setting.enabled }),
+    ...(setting?.intervalMs === undefined ? {} : { healthCheckIntervalMs: setting.intervalMs }),
   };
 }
 
@@ -69,14 +105,17 @@ export async function listAccounts(
   _actor: Actor,
   query: ListAccountsQuery,
 ): Promise<{ items: AccountView[] }> {
-  const accounts = await ctx.repos.upstreamAccounts.list(query);
-  return { items: accounts.map(toAccountView) };
+  const [accounts, routers] = await Promise.all([
+    ctx.repos.upstreamAccounts.list(query),
+    routerReadback(ctx),
+  ]);
+  return { items: accounts.map((account) => toAccountView(account, routers)) };
 }
 
 export async function getAccount(ctx: AdminContext, _actor: Actor, id: string): Promise<AccountView> {
   const account = await ctx.repos.upstreamAccounts.findById(id);
   if (!account) throw new AdminError('not_found', `No upstream account with id ${id}.`);
-  return toAccountView(account);
+  return toAccountView(account, await routerReadback(ctx));
 }
 
 export async function createAccount(
@@ -85,12 +124,12 @@ export async function createAccount(
   input: CreateAccountInput,
 ): Promise<AccountView> {
   requireWriter(actor);
-  const { credential: plaintext, ...fields } = input;
+  const { credential: plaintext, healthCheck: check, ...fields } = input;
   const account = await ctx.repos.upstreamAccounts.create(
-    { ...fields, credentialCiphertext: ctx.encryptCredential(plaintext) },
+    { ...fields, ...healthCheckColumns(check), credentialCiphertext: ctx.encryptCredential(plaintext) },
     auditActor(actor),
   );
-  return toAccountView(account);
+  return toAccountView(account, await routerReadback(ctx));
 }
 
 export async function updateAccount(
@@ -100,19 +139,21 @@ export async function updateAccount(
   changes: UpdateAccountInput,
 ): Promise<AccountView> {
   requireWriter(actor);
-  const { credential: plaintext, ...fields } = changes;
+  const { credential: plaintext, healthCheck: check, ...rest } = changes;
+  const fields = { ...rest, ...healthCheckColumns(check) };
   const account = await ctx.repos.upstreamAccounts.update(
     id,
     plaintext === undefined ? fields : { ...fields, credentialCiphertext: ctx.encryptCredential(plaintext) },
     auditActor(actor),
   );
   if (!account) throw new AdminError('not_found', `No upstream account with id ${id}.`);
-  return toAccountView(account);
+  return toAccountView(account, await routerReadback(ctx));
 }
 
 /**
  * Trusts the account's credential again after an upstream rejected it, e.g. once the operator fixed it at the
- * provider. Idempotent. Storing a new credential (updateAccount) clears the mark as well.
+ * provider, on every router within about a second (the credential epoch moves on, voiding marks routers hold).
+ * Idempotent for the operator. Storing a new credential (updateAccount) clears the mark as well.
  */
 export async function resetAccountCredential(
   ctx: AdminContext,
@@ -122,5 +163,5 @@ export async function resetAccountCredential(
   requireWriter(actor);
   const account = await ctx.repos.upstreamAccounts.resetCredentialStatus(id, auditActor(actor));
   if (!account) throw new AdminError('not_found', `No upstream account with id ${id}.`);
-  return toAccountView(account);
+  return toAccountView(account, await routerReadback(ctx));
 }

@@ -1,7 +1,16 @@
 import {
+  type BreakerOverrides,
+  type BreakerThresholds,
+  breakerKey,
+  breakerThresholdsByTarget,
   DEFAULT_ROUTE_POLICIES,
+  DEFAULT_ROUTER_SETTINGS,
+  type EffectiveBreakerThresholds,
+  effectiveBreakerThresholds,
+  effectiveMaxAttempts,
   isTrafficClass,
   type RoutePolicy,
+  type RouterSettings,
   TRAFFIC_CLASSES,
   type TrafficClass,
   validateRoutePolicy,
@@ -12,6 +21,7 @@ import { type Actor, auditActor, requireWriter } from './actor';
 import type { AdminContext } from './admin-context';
 import { AdminError } from './admin-error';
 import { iso } from './iso-time';
+import { type RouterReadback, readbackSource, routerReadback } from './router-readback';
 import { modelName, nonEmptyChanges } from './schema-helpers';
 
 const tier = z.number().int().min(0).max(100);
@@ -105,6 +115,24 @@ function distinctTargetIds(value: { targets?: { id?: string }[] }, ctx: z.Refine
   });
 }
 
+/**
+ * A route's own circuit breaker thresholds; a field left out or null follows the router's BREAKER_* setting.
+ * Saving replaces every field (left-out ones go back to the default).
+ */
+const breaker = z
+  .object({
+    /** Failures in a row that open a target's breaker. */
+    consecutiveFailures: z.number().int().min(1).max(1000).nullable().optional(),
+    /** …or this failure rate (0–1] over the window… */
+    failureRateThreshold: z.number().gt(0).max(1).nullable().optional(),
+    windowMs: z.number().int().min(1_000).max(3_600_000).nullable().optional(),
+    /** …once the window holds at least this many outcomes. */
+    minimumRequests: z.number().int().min(1).max(100_000).nullable().optional(),
+    /** How long an open breaker rejects before letting one probe through. */
+    coolDownMs: z.number().int().min(0).max(3_600_000).nullable().optional(),
+  })
+  .strict();
+
 /** `block`: refuse a request whose served model has no price in force; `allow`: serve it and flag the row. */
 const missingPricePolicy = z.enum(['block', 'allow']);
 
@@ -120,6 +148,7 @@ export const createRouteInput = z
     targets,
     missingPricePolicy: missingPricePolicy.default('allow'),
     allowCostlierFallback: z.boolean().default(true),
+    breaker: breaker.default({}),
   })
   .superRefine(distinctNames);
 
@@ -138,6 +167,8 @@ export const updateRouteInput = nonEmptyChanges(
     targets: updateTargets.optional(),
     missingPricePolicy: missingPricePolicy.optional(),
     allowCostlierFallback: z.boolean().optional(),
+    /** Replaces every breaker threshold; fields left out follow the router's defaults. */
+    breaker: breaker.optional(),
   }),
 )
   .superRefine(distinctNames)
@@ -152,8 +183,18 @@ export type CreateRouteInput = z.infer<typeof createRouteInput>;
 export type UpdateRouteInput = z.infer<typeof updateRouteInput>;
 export type UpdateRouteTargetInput = z.infer<typeof updateRouteTargetInput>;
 
-/** The policy a router applies to one class on a route, and whether the route overrides the default. */
-export type EffectivePolicy = RoutePolicy & { source: 'route' | 'default' };
+/**
+ * The policy a router applies to one class on a route, and whether the route overrides the default.
+ * `maxAttempts` is what routers do: the configured value, lowered to their ROUTER_MAX_ATTEMPTS cap when that is
+ * lower (then `maxAttemptsCap` names the cap).
+ */
+export type EffectivePolicy = RoutePolicy & {
+  source: 'route' | 'default';
+  /** What the policy asks for, before the routers' cap. */
+  configuredMaxAttempts: number;
+  /** The routers' ROUTER_MAX_ATTEMPTS when it lowered `maxAttempts`; null when the policy's own value applies. */
+  maxAttemptsCap: number | null;
+};
 
 export interface RouteView {
   id: string;
@@ -167,8 +208,19 @@ export interface RouteView {
   contextFallbackModel: string | null;
   /** The route's own overrides, per class; classes left out use the defaults. */
   policies: RoutePolicies;
-  /** What the routers apply to each class: the override, or the default. */
+  /** What the routers apply to each class: the override, or the default, with the routers' attempts cap. */
   effectivePolicies: Record<TrafficClass, EffectivePolicy>;
+  /** The route's own breaker thresholds as stored; null fields follow the routers' BREAKER_* settings. */
+  breaker: Required<BreakerOverrides>;
+  /** The thresholds the routers apply to this route's targets, each with its source. */
+  effectiveBreaker: EffectiveBreakerThresholds;
+  /**
+   * Targets whose breaker runs other thresholds than `effectiveBreaker`: a breaker belongs to the (account,
+   * upstream model), so a target shared with another route takes the more protective value of each field.
+   */
+  sharedBreakers: { targetId: string; thresholds: BreakerThresholds }[];
+  /** Where the routers' settings in this readback come from (see RouterReadback). */
+  routerSettings: Omit<RouterReadback, 'settings'>;
   targets: AdminRoute['targets'];
   /** What happens when the served model has no price in force: `block` refuses, `allow` serves and flags. */
   missingPricePolicy: AdminRoute['missingPricePolicy'];
@@ -178,17 +230,66 @@ export interface RouteView {
   updatedAt: string;
 }
 
-export function effectivePolicies(overrides: RoutePolicies): Record<TrafficClass, EffectivePolicy> {
+export function effectivePolicies(
+  overrides: RoutePolicies,
+  routers: RouterSettings = DEFAULT_ROUTER_SETTINGS,
+): Record<TrafficClass, EffectivePolicy> {
   return Object.fromEntries(
     TRAFFIC_CLASSES.map((trafficClass) => {
       const override = overrides[trafficClass];
       const policy = override ?? DEFAULT_ROUTE_POLICIES[trafficClass];
-      return [trafficClass, { ...policy, source: override ? 'route' : 'default' }];
+      const attempts = effectiveMaxAttempts(policy.maxAttempts, routers.maxAttempts);
+      return [
+        trafficClass,
+        {
+          ...policy,
+          maxAttempts: attempts.value,
+          source: override ? 'route' : 'default',
+          configuredMaxAttempts: policy.maxAttempts,
+          maxAttemptsCap: attempts.cappedBy,
+        },
+      ];
     }),
   ) as Record<TrafficClass, EffectivePolicy>;
 }
 
-function toRouteView(route: AdminRoute): RouteView {
+/** What a route view needs besides the route: the routers' settings and every route's breaker thresholds. */
+interface Readback {
+  routers: RouterReadback;
+  thresholdsByPair: Map<string, BreakerThresholds>;
+}
+
+async function readback(ctx: AdminContext, routes?: readonly AdminRoute[]): Promise<Readback> {
+  const [routers, all] = await Promise.all([routerReadback(ctx), routes ?? ctx.repos.routes.list()]);
+  return { routers, thresholdsByPair: breakerThresholdsByTarget(all, routers.settings.breaker) };
+}
+
+function sharedBreakers(
+  route: AdminRoute,
+  own: EffectiveBreakerThresholds,
+  byPair: Map<string, BreakerThresholds>,
+): RouteView['sharedBreakers'] {
+  const shared: RouteView['sharedBreakers'] = [];
+  for (const target of route.targets) {
+    const thresholds = byPair.get(breakerKey(target.accountId, target.upstreamModel));
+    if (!thresholds) continue;
+    const differs = (Object.keys(thresholds) as (keyof BreakerThresholds)[]).some(
+      (field) => thresholds[field] !== own[field].value,
+    );
+    if (differs) shared.push({ targetId: target.id, thresholds });
+  }
+  return shared;
+}
+
+function toRouteView(route: AdminRoute, { routers, thresholdsByPair }: Readback): RouteView {
+  const stored: Required<BreakerOverrides> = {
+    consecutiveFailures: route.breaker?.consecutiveFailures ?? null,
+    failureRateThreshold: route.breaker?.failureRateThreshold ?? null,
+    windowMs: route.breaker?.windowMs ?? null,
+    minimumRequests: route.breaker?.minimumRequests ?? null,
+    coolDownMs: route.breaker?.coolDownMs ?? null,
+  };
+  const effectiveBreaker = effectiveBreakerThresholds(stored, routers.settings.breaker);
   return {
     id: route.id,
     publicModel: route.publicModel,
@@ -198,7 +299,11 @@ function toRouteView(route: AdminRoute): RouteView {
     backupModels: route.backupModels,
     contextFallbackModel: route.contextFallbackModel,
     policies: route.policies,
-    effectivePolicies: effectivePolicies(route.policies),
+    effectivePolicies: effectivePolicies(route.policies, routers.settings),
+    breaker: stored,
+    effectiveBreaker,
+    sharedBreakers: sharedBreakers(route, effectiveBreaker, thresholdsByPair),
+    routerSettings: readbackSource(routers),
     targets: route.targets,
     missingPricePolicy: route.missingPricePolicy,
     allowCostlierFallback: route.allowCostlierFallback,
@@ -209,13 +314,14 @@ function toRouteView(route: AdminRoute): RouteView {
 
 export async function listRoutes(ctx: AdminContext, _actor: Actor): Promise<{ items: RouteView[] }> {
   const routes = await ctx.repos.routes.list();
-  return { items: routes.map(toRouteView) };
+  const context = await readback(ctx, routes);
+  return { items: routes.map((route) => toRouteView(route, context)) };
 }
 
 export async function getRoute(ctx: AdminContext, _actor: Actor, id: string): Promise<RouteView> {
   const route = await ctx.repos.routes.findById(id);
   if (!route) throw new AdminError('not_found', `No route with id ${id}.`);
-  return toRouteView(route);
+  return toRouteView(route, await readback(ctx));
 }
 
 export async function createRoute(
@@ -224,7 +330,8 @@ export async function createRoute(
   input: CreateRouteInput,
 ): Promise<RouteView> {
   requireWriter(actor);
-  return toRouteView(await ctx.repos.routes.create(input, auditActor(actor)));
+  const route = await ctx.repos.routes.create(input, auditActor(actor));
+  return toRouteView(route, await readback(ctx));
 }
 
 export async function updateRoute(
@@ -236,7 +343,7 @@ export async function updateRoute(
   requireWriter(actor);
   const route = await ctx.repos.routes.update(id, changes, auditActor(actor));
   if (!route) throw new AdminError('not_found', `No route with id ${id}.`);
-  return toRouteView(route);
+  return toRouteView(route, await readback(ctx));
 }
 
 /**
@@ -265,7 +372,7 @@ export async function updateRouteTarget(
   requireWriter(actor);
   const route = await ctx.repos.routes.updateTarget(routeId, targetId, changes, auditActor(actor));
   if (!route) throw new AdminError('not_found', `Route ${routeId} has no target with id ${targetId}.`);
-  return toRouteView(route);
+  return toRouteView(route, await readback(ctx));
 }
 
 export async function deleteRoute(ctx: AdminContext, actor: Actor, id: string): Promise<void> {

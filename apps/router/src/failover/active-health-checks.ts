@@ -1,36 +1,70 @@
-import { classifyUpstreamStatus, type ResolvedTarget, type RoutingTable } from '@switchyard/core';
+import {
+  classifyUpstreamStatus,
+  effectiveHealthCheck,
+  type ResolvedTarget,
+  type RoutingTable,
+  type UpstreamAccountRecord,
+} from '@switchyard/core';
 import { type Dispatcher, request } from 'undici';
 import type { Logger } from '../logger';
 import { adapterFor } from '../providers/provider-registry';
-import type { UpstreamHealth } from './upstream-health';
+import type { MarkedAccount, UpstreamHealth } from './upstream-health';
 
 export interface ActiveHealthCheckOptions {
-  intervalMs: number;
+  /** HEALTH_CHECK_INTERVAL_MS: the interval of accounts that set none; 0 = accounts are unchecked unless they opt in. */
+  defaultIntervalMs: number;
   /** Per check: connect + answer. */
   timeoutMs: number;
   table: () => RoutingTable | null;
   health: UpstreamHealth;
   dispatcher: Dispatcher;
-  onCredentialRejected: (accountId: string, message: string) => void;
+  onCredentialRejected: (account: MarkedAccount, message: string) => void;
   logger: Logger;
 }
 
+export interface ActiveHealthChecks {
+  /** Schedules each account as the new snapshot says (on/off, interval); call on every snapshot load. */
+  sync(accounts: readonly UpstreamAccountRecord[]): void;
+  stop(): Promise<void>;
+}
+
+interface Schedule {
+  intervalMs: number;
+  timer: NodeJS.Timeout;
+  running: Promise<void> | null;
+}
+
 /**
- * Optional active health checks (off unless HEALTH_CHECK_INTERVAL_MS is set): on an interval, one cheap
- * authenticated request per upstream account that serves a route (the adapter's health check, e.g. GET
- * /models). A failure (5xx, no connection, timeout) counts against the breakers of that account's models, so a
- * dead account is found before a client request pays for it; a 401/403 marks the credential like live traffic
- * does; a success admits itself as the probe of a breaker that is due one, so a recovered upstream closes
- * its breakers without risking a real request.
+ * Active health checks, per upstream account: on (the account's setting, else on when HEALTH_CHECK_INTERVAL_MS
+ * is above 0) at the account's interval (else the environment's), one cheap authenticated request to the
+ * account while it serves a route (the adapter's health check, e.g. GET /models). A failure (5xx, no
+ * connection, timeout) counts against the breakers of that account's models, so a dead account is found before
+ * a client request pays for it; a 401/403 marks the credential like live traffic does; a success admits itself
+ * as the probe of a breaker that is due one, so a recovered upstream closes its breakers without risking a real
+ * request.
  */
-export function startActiveHealthChecks(options: ActiveHealthCheckOptions): { stop(): Promise<void> } {
+export function startActiveHealthChecks(options: ActiveHealthCheckOptions): ActiveHealthChecks {
   const { health, logger } = options;
-  let running: Promise<void> | null = null;
-  const round = async () => {
+  const schedules = new Map<string, Schedule>();
+  let stopped = false;
+
+  const run = (accountId: string, schedule: Schedule) => {
+    if (schedule.running || stopped) return;
     const table = options.table();
-    if (!table) return;
-    await Promise.all([...accountsInUse(table).values()].map((targets) => check(targets)));
+    const targets = table ? accountsInUse(table).get(accountId) : undefined;
+    if (!targets) return;
+    schedule.running = check(targets)
+      .catch((error: unknown) =>
+        logger.warn('active health check failed', {
+          accountId,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      )
+      .finally(() => {
+        schedule.running = null;
+      });
   };
+
   const check = async (targets: ResolvedTarget[]) => {
     const { account, provider } = targets[0] as ResolvedTarget;
     const adapter = adapterFor(provider.kind);
@@ -73,27 +107,40 @@ export function startActiveHealthChecks(options: ActiveHealthCheckOptions): { st
         health.breakers.get(account.id, model).onFailure(now);
       }
     }
-    if (errorClass === 'upstream_auth' && health.markCredentialRejected(account.id, now)) {
-      options.onCredentialRejected(account.id, `health check answered ${status}`);
+    if (errorClass === 'upstream_auth' && health.markCredentialRejected(account, now)) {
+      options.onCredentialRejected(account, `health check answered ${status}`);
     }
   };
-  const timer = setInterval(() => {
-    if (running) return;
-    running = round()
-      .catch((error: unknown) =>
-        logger.warn('active health check round failed', {
-          error: error instanceof Error ? error.message : String(error),
-        }),
-      )
-      .finally(() => {
-        running = null;
-      });
-  }, options.intervalMs);
-  timer.unref();
+
   return {
+    sync(accounts) {
+      if (stopped) return;
+      const wanted = new Map<string, number>();
+      for (const account of accounts) {
+        const effective = effectiveHealthCheck(account.healthCheck, options.defaultIntervalMs);
+        if (account.enabled && effective.enabled.value) wanted.set(account.id, effective.intervalMs.value);
+      }
+      for (const [accountId, schedule] of schedules) {
+        if (wanted.get(accountId) === schedule.intervalMs) continue;
+        clearInterval(schedule.timer);
+        schedules.delete(accountId);
+      }
+      for (const [accountId, intervalMs] of wanted) {
+        if (schedules.has(accountId)) continue;
+        const schedule: Schedule = {
+          intervalMs,
+          timer: setInterval(() => run(accountId, schedule), intervalMs),
+          running: null,
+        };
+        schedule.timer.unref();
+        schedules.set(accountId, schedule);
+      }
+    },
     async stop() {
-      clearInterval(timer);
-      await running;
+      stopped = true;
+      for (const schedule of schedules.values()) clearInterval(schedule.timer);
+      await Promise.all([...schedules.values()].map((schedule) => schedule.running));
+      schedules.clear();
     },
   };
 }

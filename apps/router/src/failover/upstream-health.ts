@@ -1,9 +1,11 @@
 import {
+  breakerThresholdsByTarget,
   type CircuitBreaker,
   type CircuitBreakerConfig,
   CircuitBreakerRegistry,
   CooldownRegistry,
   type ResolvedTarget,
+  type RouteRecord,
   type TargetHealth,
   targetHealth,
   type UpstreamAccountRecord,
@@ -14,9 +16,19 @@ import type { TargetHealthRow } from '@switchyard/db';
 const LATENCY_SAMPLES = 128;
 /**
  * A credential rejection this process saw is trusted for this long even if a snapshot without it arrives
- * (the database write and its NOTIFY may land after a reload that was already under way).
+ * (the database write and its NOTIFY may land after a reload that was already under way) — unless that
+ * snapshot shows the credential was reset or replaced since (a newer credential epoch).
  */
 const LOCAL_MARK_GRACE_MS = 30_000;
+
+/** A rejection this process saw: when, and under which credential epoch of the account. */
+interface LocalMark {
+  at: number;
+  epoch: number;
+}
+
+/** The account fields a credential mark needs. */
+export type MarkedAccount = Pick<UpstreamAccountRecord, 'id' | 'credentialEpoch'>;
 
 interface PairStats {
   accountId: string;
@@ -36,7 +48,9 @@ export class UpstreamHealth {
   readonly breakers: CircuitBreakerRegistry;
   readonly cooldowns = new CooldownRegistry();
   private readonly rejected = new Set<string>();
-  private readonly localMarks = new Map<string, number>();
+  private readonly localMarks = new Map<string, LocalMark>();
+  /** Each account's credential epoch in the newest snapshot. */
+  private readonly epochs = new Map<string, number>();
   private readonly stats = new Map<string, PairStats>();
 
   constructor(breakerConfig: Partial<CircuitBreakerConfig> = {}) {
@@ -66,22 +80,51 @@ export class UpstreamHealth {
     return this.breakers.get(target.account.id, target.target.upstreamModel);
   }
 
-  /** Takes the credential marks of a new snapshot (an operator may have cleared one) and prunes old state. */
+  /**
+   * Takes the credential marks of a new snapshot and prunes old state. A mark only this process knows survives
+   * the reload while its write may still be on the way, but never a reset: a snapshot whose account has moved to
+   * a newer credential epoch (reset or replaced credential) voids it at once.
+   */
   syncAccounts(accounts: readonly UpstreamAccountRecord[], now: number): void {
     this.rejected.clear();
-    for (const account of accounts) if (account.credentialRejectedAt !== null) this.rejected.add(account.id);
-    for (const [accountId, at] of this.localMarks) {
-      if (now - at > LOCAL_MARK_GRACE_MS) this.localMarks.delete(accountId);
+    this.epochs.clear();
+    const byId = new Map<string, UpstreamAccountRecord>();
+    for (const account of accounts) {
+      byId.set(account.id, account);
+      this.epochs.set(account.id, account.credentialEpoch ?? 0);
+      if (account.credentialRejectedAt !== null) this.rejected.add(account.id);
+    }
+    for (const [accountId, mark] of this.localMarks) {
+      const account = byId.get(accountId);
+      const stale =
+        !account ||
+        account.credentialRejectedAt !== null || // stored: the snapshot carries it from now on
+        (account.credentialEpoch ?? 0) !== mark.epoch ||
+        now - mark.at > LOCAL_MARK_GRACE_MS;
+      if (stale) this.localMarks.delete(accountId);
       else this.rejected.add(accountId);
     }
     this.cooldowns.prune(now);
   }
 
-  /** An upstream answered 401/403: no more traffic to the account. True when it was not marked yet. */
-  markCredentialRejected(accountId: string, now: number): boolean {
-    if (this.rejected.has(accountId)) return false;
-    this.rejected.add(accountId);
-    this.localMarks.set(accountId, now);
+  /**
+   * Gives each (account, model) breaker the thresholds of the routes that use it (BREAKER_* where they set
+   * none). Returns the pairs whose stored thresholds are invalid (they keep the defaults).
+   */
+  syncRoutes(routes: readonly RouteRecord[]): string[] {
+    return this.breakers.configure(breakerThresholdsByTarget(routes, this.breakers.defaults));
+  }
+
+  /**
+   * An upstream answered 401/403 for the account as the attempt saw it: no more traffic to it. True when it was
+   * not marked yet. An attempt that started before a reset this process has already loaded (an older epoch)
+   * answers for the old credential and marks nothing.
+   */
+  markCredentialRejected(account: MarkedAccount, now: number): boolean {
+    if (this.rejected.has(account.id)) return false;
+    if ((account.credentialEpoch ?? 0) < (this.epochs.get(account.id) ?? 0)) return false;
+    this.rejected.add(account.id);
+    this.localMarks.set(account.id, { at: now, epoch: account.credentialEpoch ?? 0 });
     return true;
   }
 

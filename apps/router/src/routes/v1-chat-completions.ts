@@ -568,8 +568,8 @@ function learn(
   health.recordAttempt(resolved.account.id, model, attempt.status !== null, attempt.latencyMs, errorClass);
   if (errorClass === 'rate_limited') {
     health.cooldowns.coolFor(resolved.account.id, model, now, parseRetryAfter(failure?.retryAfter, now));
-  } else if (errorClass === 'upstream_auth' && health.markCredentialRejected(resolved.account.id, now)) {
-    ctx.failover.onCredentialRejected(resolved.account.id, `upstream answered ${attempt.status}`);
+  } else if (errorClass === 'upstream_auth' && health.markCredentialRejected(resolved.account, now)) {
+    ctx.failover.onCredentialRejected(resolved.account, `upstream answered ${attempt.status}`);
   }
 }
 

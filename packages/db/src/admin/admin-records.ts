@@ -1,6 +1,8 @@
 import type {
   ApiKeyRecord,
+  BreakerOverrides,
   CircuitState,
+  HealthCheckSetting,
   KeyEnvironment,
   ProviderKind,
   ProviderRecord,
@@ -75,9 +77,11 @@ export interface NewProvider {
 export type ProviderChanges = Partial<NewProvider>;
 
 /** An upstream account without its credential: the ciphertext never leaves the repository. */
-export type AdminUpstreamAccount = Omit<UpstreamAccountRecord, 'credential'> & {
+export type AdminUpstreamAccount = Omit<UpstreamAccountRecord, 'credential' | 'healthCheck'> & {
   /** What the upstream said when it rejected the credential; null while the credential is trusted. */
   credentialError: string | null;
+  /** Active health checks as stored; null fields follow the router's HEALTH_CHECK_INTERVAL_MS. */
+  healthCheck: HealthCheckSetting;
   createdAt: number;
 };
 
@@ -89,6 +93,9 @@ export interface NewUpstreamAccount {
   weight: number;
   priority: number;
   enabled: boolean;
+  /** Null (or absent): the router's default. */
+  healthCheckEnabled?: boolean | null;
+  healthCheckIntervalMs?: number | null;
 }
 
 /** A new `credentialCiphertext` also clears a rejected-credential mark: the operator replaced the credential. */
@@ -128,6 +135,8 @@ export interface NewRoute {
   targets: NewRouteTarget[];
   missingPricePolicy: 'block' | 'allow';
   allowCostlierFallback: boolean;
+  /** Breaker thresholds of the route's targets; absent or null fields follow the router's BREAKER_* settings. */
+  breaker?: BreakerOverrides;
 }
 
 /**

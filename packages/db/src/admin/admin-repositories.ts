@@ -5,6 +5,7 @@ import { type CostRepository, createCostRepository } from './cost-repository';
 import { createPriceRepository, type PriceRepository } from './price-repository';
 import { createProviderRepository, type ProviderRepository } from './provider-repository';
 import { createRouteRepository, type RouteRepository } from './route-repository';
+import { createRouterInstanceRepository, type RouterInstanceRepository } from './router-instance-repository';
 import { createTargetHealthRepository, type TargetHealthRepository } from './target-health-repository';
 import { createTeamRepository, type TeamRepository } from './team-repository';
 import {
@@ -28,6 +29,8 @@ export interface AdminRepositories {
   providers: ProviderRepository;
   upstreamAccounts: UpstreamAccountRepository;
   routes: RouteRepository;
+  /** The settings each router instance applies (read-only; routers publish them). */
+  routerInstances: RouterInstanceRepository;
   targetHealth: TargetHealthRepository;
   usage: UsageRepository;
   usageDeadLetters: UsageDeadLetterRepository;
@@ -48,6 +51,7 @@ export function createAdminRepositories(
     providers: createProviderRepository(prisma),
     upstreamAccounts: createUpstreamAccountRepository(prisma),
     routes: createRouteRepository(prisma),
+    routerInstances: createRouterInstanceRepository(prisma),
     targetHealth: createTargetHealthRepository(prisma),
     usage: createUsageRepository(prisma),
     usageDeadLetters: createUsageDeadLetterRepository(prisma),

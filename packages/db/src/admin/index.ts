@@ -18,6 +18,7 @@ export * from './price-repository';
 export type { PriceImportCounts } from './price-rows';
 export * from './provider-repository';
 export * from './route-repository';
+export * from './router-instance-repository';
 export * from './target-health-repository';
 export * from './team-repository';
 export * from './upstream-account-repository';

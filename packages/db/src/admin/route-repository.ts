@@ -14,6 +14,7 @@ import { AdminRepositoryError } from './admin-repository-error';
 import { appendAuditLog } from './append-audit-log';
 import { checkFallbackModels, type FallbackGraphRoute } from './check-fallback-models';
 import { prismaErrorCode } from './prisma-error-code';
+import { routeBreakerColumns, routeBreakerFromRow } from './route-breaker-columns';
 import { routePoliciesFromRow } from './route-policy-rows';
 
 export interface RouteRepository {
@@ -56,6 +57,7 @@ function toAdminRoute(row: Prisma.RouteModel & { targets: Prisma.RouteTargetMode
     policies: routePoliciesFromRow(row.policies),
     missingPricePolicy: row.missingPricePolicy,
     allowCostlierFallback: row.allowCostlierFallback,
+    breaker: routeBreakerFromRow(row),
     createdAt: row.createdAt.getTime(),
     updatedAt: row.updatedAt.getTime(),
     targets: row.targets.map((target) => ({
@@ -224,12 +226,13 @@ export function createRouteRepository(prisma: PrismaClient): RouteRepository {
           await assertNamesFree(tx, id, input.publicModel, input.aliases);
           await assertAccountsExist(tx, input.targets);
           const fallbacks = checkFallbackModels({ id, ...input }, await fallbackGraph(tx));
-          const { targets, policies, ...fields } = input;
+          const { targets, policies, breaker, ...fields } = input;
           const created = await tx.route.create({
             data: {
               id,
               ...fields,
               ...fallbacks,
+              ...(breaker === undefined ? {} : routeBreakerColumns(breaker)),
               policies: policiesJson(policies),
               targets: { create: targets.map((target) => ({ id: newId('tgt'), ...target })) },
             },
@@ -258,6 +261,7 @@ export function createRouteRepository(prisma: PrismaClient): RouteRepository {
             policies,
             backupModels: submittedBackups,
             contextFallbackModel: submittedContextFallback,
+            breaker,
             ...fields
           } = changes;
           const publicModel = fields.publicModel ?? existing.publicModel;
@@ -296,6 +300,7 @@ export function createRouteRepository(prisma: PrismaClient): RouteRepository {
               ...fields,
               ...fallbacks,
               ...(policies === undefined ? {} : { policies: policiesJson(policies) }),
+              ...(breaker === undefined ? {} : routeBreakerColumns(breaker)),
               updatedAt: new Date(),
             },
             include: withTargets,

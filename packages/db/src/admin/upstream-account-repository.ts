@@ -24,8 +24,9 @@ export interface UpstreamAccountRepository {
     actor: AuditActor,
   ): Promise<AdminUpstreamAccount | null>;
   /**
-   * Clears a rejected-credential mark so the routers send the account traffic again. Idempotent: an account
-   * without a mark is returned unchanged and no audit row is written. Null when the account does not exist.
+   * Clears a rejected-credential mark so the routers send the account traffic again, and moves the credential
+   * epoch on so a 401 a router saw before the reset (stored or still in its memory) no longer counts. An account
+   * without a stored mark writes no audit row. Null when the account does not exist.
    */
   resetCredentialStatus(id: string, actor: AuditActor): Promise<AdminUpstreamAccount | null>;
 }
@@ -40,6 +41,9 @@ const publicColumns = {
   enabled: true,
   credentialRejectedAt: true,
   credentialError: true,
+  credentialEpoch: true,
+  healthCheckEnabled: true,
+  healthCheckIntervalMs: true,
   createdAt: true,
 } as const;
 
@@ -55,15 +59,25 @@ function toAdminUpstreamAccount(
     enabled: row.enabled,
     credentialRejectedAt: row.credentialRejectedAt?.getTime() ?? null,
     credentialError: row.credentialError,
+    credentialEpoch: row.credentialEpoch,
+    healthCheck: { enabled: row.healthCheckEnabled, intervalMs: row.healthCheckIntervalMs },
     createdAt: row.createdAt.getTime(),
   };
 }
 
-/** A replaced credential has not been rejected by anyone yet. */
+/**
+ * A replaced credential has not been rejected by anyone yet; the new epoch voids any 401 a router saw for the
+ * old one but has not stored yet.
+ */
 function withCredentialReset(changes: UpstreamAccountChanges): Prisma.UpstreamAccountUpdateManyMutationInput {
   return changes.credentialCiphertext === undefined
     ? changes
-    : { ...changes, credentialRejectedAt: null, credentialError: null };
+    : {
+        ...changes,
+        credentialRejectedAt: null,
+        credentialError: null,
+        credentialEpoch: { increment: 1 },
+      };
 }
 
 function translateWriteError(error: unknown): never {
@@ -152,11 +166,15 @@ export function createUpstreamAccountRepository(prisma: PrismaClient): UpstreamA
     async resetCredentialStatus(id, actor) {
       const row = await prisma.$transaction(async (tx) => {
         const previous = await tx.upstreamAccount.findUnique({ where: { id }, select: publicColumns });
-        if (!previous || previous.credentialRejectedAt === null) return previous;
+        if (!previous) return null;
+        // Even without a stored mark: a router may hold one whose write has not landed (or failed).
         await tx.upstreamAccount.update({
           where: { id },
-          data: { credentialRejectedAt: null, credentialError: null },
+          data: { credentialRejectedAt: null, credentialError: null, credentialEpoch: { increment: 1 } },
         });
+        if (previous.credentialRejectedAt === null) {
+          return tx.upstreamAccount.findUnique({ where: { id }, select: publicColumns });
+        }
         await appendAuditLog(tx, actor, {
           action: 'upstream_account.credential_reset',
           targetType: 'upstream_account',

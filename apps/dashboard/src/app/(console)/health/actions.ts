@@ -52,3 +52,23 @@ export async function resetCredentialAction(accountId: string): Promise<DrillAct
   const actor = await requireConsoleActor();
   return run(() => resetAccountCredential(getAdminContext(), actor, String(accountId)));
 }
+
+/** Saves an account's active health check: `enabled` and `intervalMs` null follow the routers' default. */
+export async function setAccountHealthCheckAction(
+  accountId: string,
+  healthCheck: { enabled: boolean | null; intervalMs: number | null },
+): Promise<DrillActionResult & { field?: string }> {
+  const actor = await requireConsoleActor();
+  try {
+    await updateAccount(
+      getAdminContext(),
+      actor,
+      String(accountId),
+      updateAccountInput.parse({ healthCheck }),
+    );
+    return { error: null };
+  } catch (error) {
+    const failure = actionFailure(error);
+    return { error: failure.message, ...(failure.field ? { field: failure.field } : {}) };
+  }
+}

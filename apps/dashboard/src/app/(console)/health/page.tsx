@@ -1,15 +1,18 @@
 import type { Metadata } from 'next';
+import { listAccounts } from '@/server/accounts';
 import { canWrite } from '@/server/actor';
 import { getAdminContext } from '@/server/admin-context';
 import { requireConsoleActor } from '@/server/console-session';
 import { getHealth } from '@/server/health';
+import { AccountHealthChecks } from './account-health-checks';
 import { HealthDashboard } from './health-dashboard';
 
 export const metadata: Metadata = { title: 'Health' };
 
 export default async function HealthPage() {
   const actor = await requireConsoleActor();
-  const report = await getHealth(getAdminContext(), actor);
+  const ctx = getAdminContext();
+  const [report, accounts] = await Promise.all([getHealth(ctx, actor), listAccounts(ctx, actor, {})]);
   return (
     <div className="space-y-8">
       <div>
@@ -22,6 +25,7 @@ export default async function HealthPage() {
         </p>
       </div>
       <HealthDashboard initialReport={report} writable={canWrite(actor)} />
+      <AccountHealthChecks accounts={accounts.items} writable={canWrite(actor)} />
     </div>
   );
 }

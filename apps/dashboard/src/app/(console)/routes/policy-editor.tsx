@@ -16,12 +16,15 @@ function lockedRung(trafficClass: TrafficClass): string | null {
 export function PolicyEditor({
   trafficClass,
   policy,
+  attemptsCap,
   writable,
   error,
   onChange,
 }: {
   trafficClass: TrafficClass;
   policy: PolicyDraft;
+  /** The routers' ROUTER_MAX_ATTEMPTS: a policy asking for more gets this many. */
+  attemptsCap: number;
   writable: boolean;
   error: { field?: string; message: string } | null;
   onChange: (policy: PolicyDraft) => void;
@@ -84,6 +87,11 @@ export function PolicyEditor({
             onChange={(event) => onChange({ ...policy, maxAttempts: event.target.value })}
             className={numberClass}
           />
+          {Number(policy.maxAttempts) > attemptsCap && (
+            <p data-testid="attempts-cap" className="mt-1 text-xs text-amber-700">
+              Routers make {attemptsCap}: ROUTER_MAX_ATTEMPTS caps it.
+            </p>
+          )}
           <FieldError field={`${path}.maxAttempts`} error={error} />
         </div>
         <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">

@@ -20,6 +20,22 @@ function savedRoute(billing: Pick<RouteView, 'missingPricePolicy' | 'allowCostli
     contextFallbackModel: null,
     policies: {},
     effectivePolicies: effectivePolicies({}),
+    breaker: {
+      consecutiveFailures: 2,
+      failureRateThreshold: null,
+      windowMs: null,
+      minimumRequests: null,
+      coolDownMs: 60_000,
+    },
+    effectiveBreaker: {
+      consecutiveFailures: { value: 2, source: 'route' },
+      failureRateThreshold: { value: 0.5, source: 'router_default' },
+      windowMs: { value: 30_000, source: 'router_default' },
+      minimumRequests: { value: 20, source: 'router_default' },
+      coolDownMs: { value: 60_000, source: 'route' },
+    },
+    sharedBreakers: [],
+    routerSettings: { source: 'assumed_default', instances: 0, differ: false },
     targets: [
       {
         id: 'tgt_saved',
@@ -62,5 +78,40 @@ describe('route draft billing policies', () => {
 
     const edited = { ...draft, missingPricePolicy: 'allow' as const, allowCostlierFallback: true };
     expect(billingOf(updateRouteInput.parse(bodyFrom(edited)))).toEqual(['allow', true]);
+  });
+});
+
+describe('route draft breaker thresholds', () => {
+  it("shows a saved route's thresholds, blank for the defaults, and sends them as the update schema reads them", () => {
+    const draft = draftFrom(
+      savedRoute({ missingPricePolicy: 'allow', allowCostlierFallback: true }),
+      DEFAULT_ROUTE_POLICIES,
+    );
+    expect(draft.breaker).toEqual({
+      consecutiveFailures: '2',
+      failureRateThreshold: '',
+      windowMs: '',
+      minimumRequests: '',
+      coolDownMs: '60000',
+    });
+    expect(updateRouteInput.parse(bodyFrom(draft)).breaker).toEqual({
+      consecutiveFailures: 2,
+      failureRateThreshold: null,
+      windowMs: null,
+      minimumRequests: null,
+      coolDownMs: 60_000,
+    });
+  });
+
+  it('refuses a threshold that is not a number, naming its field', () => {
+    const draft = draftFrom(null, DEFAULT_ROUTE_POLICIES);
+    const body = bodyFrom({ ...draft, breaker: { ...draft.breaker, windowMs: 'soon' } });
+    const result = createRouteInput.safeParse({
+      ...body,
+      publicModel: 'p',
+      targets: [{ accountId: 'acc_x', upstreamModel: 'm' }],
+    });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(['breaker', 'windowMs']);
   });
 });

@@ -1,4 +1,5 @@
 import type {
+  BreakerThresholds,
   LadderRungs,
   MissingPricePolicy,
   RoutePolicy,
@@ -24,6 +25,15 @@ export const TIMEOUTS: readonly { name: TimeoutName; label: string }[] = [
   { name: 'firstByteMs', label: 'First byte' },
   { name: 'idleMs', label: 'Stream idle' },
   { name: 'totalMs', label: 'Total' },
+];
+
+/** A route's breaker thresholds, as the editor labels them; blank inputs follow the routers' BREAKER_* defaults. */
+export const BREAKER_FIELDS: readonly { name: keyof BreakerThresholds; label: string; env: string }[] = [
+  { name: 'consecutiveFailures', label: 'Failures in a row', env: 'BREAKER_FAILURES' },
+  { name: 'failureRateThreshold', label: 'Failure rate (0–1]', env: 'BREAKER_FAILURE_RATE' },
+  { name: 'windowMs', label: 'Rate window (ms)', env: 'BREAKER_WINDOW_MS' },
+  { name: 'minimumRequests', label: 'Min requests in window', env: 'BREAKER_MIN_REQUESTS' },
+  { name: 'coolDownMs', label: 'Cool-down (ms)', env: 'BREAKER_COOLDOWN_MS' },
 ];
 
 /** What to do when no price covers the served model: each policy explained in the line the editor shows. */
@@ -66,6 +76,8 @@ export interface RouteDraft {
   policies: Record<TrafficClass, PolicyDraft>;
   missingPricePolicy: MissingPricePolicy;
   allowCostlierFallback: boolean;
+  /** Typed text per threshold; blank = the routers' default. */
+  breaker: Record<keyof BreakerThresholds, string>;
 }
 
 export function policyDraft(policy: RoutePolicy, override: boolean): PolicyDraft {
@@ -119,6 +131,12 @@ export function draftFrom(route: RouteView | null, defaults: Record<TrafficClass
     ) as Record<TrafficClass, PolicyDraft>,
     missingPricePolicy: route?.missingPricePolicy ?? 'allow',
     allowCostlierFallback: route?.allowCostlierFallback ?? true,
+    breaker: Object.fromEntries(
+      BREAKER_FIELDS.map(({ name }) => {
+        const value = route?.breaker[name];
+        return [name, value === null || value === undefined ? '' : String(value)];
+      }),
+    ) as Record<keyof BreakerThresholds, string>,
   };
 }
 
@@ -172,5 +190,10 @@ export function bodyFrom(draft: RouteDraft) {
     ),
     missingPricePolicy: draft.missingPricePolicy,
     allowCostlierFallback: draft.allowCostlierFallback,
+    // Blank: the default (null). Anything else goes as a number; text that is none (NaN) is refused by the
+    // schema naming the field.
+    breaker: Object.fromEntries(
+      Object.entries(draft.breaker).map(([name, text]) => [name, text.trim() === '' ? null : Number(text)]),
+    ),
   };
 }

@@ -5,8 +5,10 @@ import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { FieldError } from '@/components/field-error';
 import { useHydrated } from '@/components/use-hydrated';
+import type { RouterReadback } from '@/server/router-readback';
 import type { RouteView } from '@/server/routes';
 import { deleteRouteAction, saveRouteAction } from './actions';
+import { BreakerEditor } from './breaker-editor';
 import { PolicyEditor } from './policy-editor';
 import {
   bodyFrom,
@@ -43,12 +45,15 @@ export function RouteEditor({
   accounts,
   otherModels,
   defaults,
+  routers,
   writable,
 }: {
   route: RouteView | null;
   accounts: AccountOption[];
   otherModels: string[];
   defaults: Record<TrafficClass, RoutePolicy>;
+  /** What the live routers apply where a route is silent or capped (the attempts cap, breaker defaults). */
+  routers: RouterReadback;
   writable: boolean;
 }) {
   const router = useRouter();
@@ -337,12 +342,33 @@ export function RouteEditor({
                 key={trafficClass}
                 trafficClass={trafficClass}
                 policy={draft.policies[trafficClass]}
+                attemptsCap={routers.settings.maxAttempts}
                 writable={writable}
                 error={error}
                 onChange={(policy) => updatePolicy(trafficClass, policy)}
               />
             ))}
           </div>
+        </section>
+
+        <section aria-labelledby="route-breaker" className={sectionClass}>
+          <h2 id="route-breaker" className="text-base font-semibold">
+            Circuit breaker
+          </h2>
+          <p className="mt-1 text-sm text-slate-600">
+            When a target stops taking traffic: after this many failures in a row, or at this failure rate
+            over the window once it holds the minimum requests; then for the cool-down. Blank fields follow
+            the routers' defaults, shown greyed.
+          </p>
+          <BreakerEditor
+            values={draft.breaker}
+            routers={routers}
+            effective={route?.effectiveBreaker ?? null}
+            shared={route?.sharedBreakers ?? []}
+            writable={writable}
+            error={error}
+            onChange={(breaker) => update({ breaker })}
+          />
         </section>
 
         <section aria-labelledby="route-billing" className={sectionClass}>
