@@ -1,4 +1,5 @@
 import type { ProviderKind } from './config-snapshot';
+import type { UpstreamErrorFields } from './normalise-upstream-error';
 import type { TokenUsage } from './token-usage';
 
 /** An upstream HTTP call an adapter asks the router to make. */
@@ -52,4 +53,9 @@ export interface ProviderAdapter {
   readResponseText(body: unknown): string;
   /** The generated text one SSE event's data payload carries; called only when a stream reported no usage. */
   readStreamText(data: string): string;
+  /**
+   * The fields of the error object in a non-2xx body (at most the router's error-body cap), exactly as sent:
+   * the router redacts and bounds them before any caller sees them. Null when the body has no error object.
+   */
+  readError(body: string): UpstreamErrorFields | null;
 }

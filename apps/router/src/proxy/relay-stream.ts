@@ -1,5 +1,11 @@
 import type { ServerResponse } from 'node:http';
-import { type ProviderAdapter, SseEventSplitter, sseEventData, type TokenUsage } from '@switchyard/core';
+import {
+  isSseEvent,
+  type ProviderAdapter,
+  SseEventSplitter,
+  sseEventData,
+  type TokenUsage,
+} from '@switchyard/core';
 import type { Dispatcher } from 'undici';
 
 export interface RelayResult {
@@ -17,6 +23,8 @@ export interface RelayResult {
   interrupted: boolean;
   /** The break was a timeout (first token or idle gap) rather than a reset or early end. */
   timedOut: boolean;
+  /** Before its first event the upstream sent something that is not SSE; nothing of it was relayed. */
+  notSse: boolean;
 }
 
 export interface RelayOptions {
@@ -54,6 +62,7 @@ export async function relayStream(
     completed: false,
     interrupted: false,
     timedOut: false,
+    notSse: false,
   };
   let firstByteTimer: NodeJS.Timeout | null = setTimeout(() => {
     result.timedOut = true;
@@ -63,6 +72,10 @@ export async function relayStream(
     for await (const chunk of body) {
       let out = '';
       for (const event of splitter.push(decoder.decode(chunk as Buffer, { stream: true }))) {
+        if (result.firstByteAt === null && !isSseEvent(event)) {
+          result.notSse = true;
+          break;
+        }
         const data = sseEventData(event);
         if (data !== null) {
           const info = adapter.readStreamEvent(data);
@@ -77,6 +90,7 @@ export async function relayStream(
         }
         out += event;
       }
+      if (result.notSse) break;
       if (out.length === 0) continue;
       if (result.firstByteAt === null) {
         if (firstByteTimer) clearTimeout(firstByteTimer);

@@ -1,4 +1,5 @@
 import type { ProviderAdapter, StreamEventInfo, TokenUsage } from '@switchyard/core';
+import { readOpenAiError } from './read-openai-error';
 
 interface OpenAiUsage {
   prompt_tokens?: number;
@@ -88,6 +89,8 @@ export const openAiAdapter: ProviderAdapter = {
       return '';
     }
   },
+
+  readError: readOpenAiError,
 
   readStreamEvent(data) {
     if (data === '[DONE]') return DONE;
