@@ -1,6 +1,6 @@
 import type { ProviderKind } from './config-snapshot';
 import type { UpstreamErrorFields } from './normalise-upstream-error';
-import type { TokenUsage } from './token-usage';
+import type { UsageReport } from './usage-report';
 
 /** An upstream HTTP call an adapter asks the router to make. */
 export interface UpstreamCall {
@@ -11,8 +11,8 @@ export interface UpstreamCall {
 
 /** What one SSE event of an upstream stream means to the router. */
 export interface StreamEventInfo {
-  /** Usage reported by this event, if any. */
-  usage: TokenUsage | null;
+  /** Usage reported by this event, if any, as reported (settled by core `settleUsage`). */
+  usage: UsageReport | null;
   /** The event carries only usage (no choices): forward it only when the client asked for usage. */
   usageOnly: boolean;
   /** The event is the end-of-stream sentinel. */
@@ -42,8 +42,11 @@ export interface ProviderAdapter {
     url: string;
     headers: Record<string, string>;
   };
-  /** Reads usage from a complete non-streaming response body (already parsed JSON). */
-  readUsage(body: unknown): TokenUsage | null;
+  /**
+   * Reads usage from a complete non-streaming response body (already parsed JSON), as reported: never throws,
+   * whatever the body holds; null when it reports none.
+   */
+  readUsage(body: unknown): UsageReport | null;
   /** Interprets one SSE event's data payload. */
   readStreamEvent(data: string): StreamEventInfo;
   /**

@@ -1,18 +1,20 @@
 import type { ServerResponse } from 'node:http';
 import {
   isSseEvent,
+  isUsageReportComplete,
   type ProviderAdapter,
   SseEventSplitter,
   sseEventData,
-  type TokenUsage,
+  type UsageReport,
 } from '@switchyard/core';
 import type { Dispatcher } from 'undici';
 
 export interface RelayResult {
-  usage: TokenUsage | null;
+  /** The last usage the stream reported, as reported. */
+  usage: UsageReport | null;
   /**
    * Data of the events relayed before usage arrived, kept (not parsed) so the generated text can be read
-   * when the upstream never reports usage; empty once usage came.
+   * when the upstream never reports usage (or reports it incompletely); emptied by a complete report.
    */
   contentEvents: string[];
   /** ms from the start of the request to the first event written to the client; null if none was. */
@@ -81,7 +83,7 @@ export async function relayStream(
           const info = adapter.readStreamEvent(data);
           if (info.usage) {
             result.usage = info.usage;
-            result.contentEvents.length = 0;
+            if (isUsageReportComplete(info.usage)) result.contentEvents.length = 0;
           } else if (result.usage === null && !info.done) {
             result.contentEvents.push(data);
           }

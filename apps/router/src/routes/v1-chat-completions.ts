@@ -44,6 +44,7 @@ import { invalidResponseMessage } from '../proxy/invalid-response-message';
 import { relayStream } from '../proxy/relay-stream';
 import { type AttemptOutcome, DEADLINE_EXCEEDED, upstreamAttempt } from '../proxy/upstream-attempt';
 import type { RouterContext } from '../router-context';
+import { settleRequest } from '../usage/settle-request';
 
 /** What a request settled as; becomes exactly one usage event. */
 interface Settlement {
@@ -180,18 +181,23 @@ export async function v1ChatCompletions(
   const billing = admitted.value;
 
   const attempts: AttemptRecord[] = [];
-  const settlement = await forward(ctx, res, {
-    billing,
-    rateLimitHeaders: rateLimit.headers,
-    requestId,
-    chat,
-    route,
-    table,
-    trafficClass: trafficClass.value,
-    policy,
-    attempts,
-    startedAt,
-  });
+  let settlement: Settlement;
+  try {
+    settlement = await forward(ctx, res, {
+      billing,
+      rateLimitHeaders: rateLimit.headers,
+      requestId,
+      chat,
+      route,
+      table,
+      trafficClass: trafficClass.value,
+      policy,
+      attempts,
+      startedAt,
+    });
+  } catch (error) {
+    settlement = forwardFailed(ctx, res, requestId, error);
+  }
   const event = usageEvent(
     base,
     chat.model,
@@ -202,9 +208,35 @@ export async function v1ChatCompletions(
     table,
     settlement,
   );
-  billing.finish(event.costMicros);
-  ctx.rateLimits.settle(rateLimit, settlement.usage, settlement.served !== null, ctx.now());
-  ctx.usage.record(event);
+  settleRequest(ctx, event, billing, rateLimit, settlement.usage, settlement.served !== null);
+}
+
+/** A bug inside the ladder: answers if nothing was sent yet, so the request can still be settled. */
+function forwardFailed(
+  ctx: RouterContext,
+  res: ServerResponse,
+  requestId: string,
+  error: unknown,
+): Settlement {
+  ctx.logger.error('chat: forwarding failed', {
+    requestId,
+    error: error instanceof Error ? error.message : String(error),
+  });
+  if (!res.headersSent) {
+    sendOpenAiError(
+      res,
+      requestId,
+      gatewayError('upstream_error', 'The gateway failed while forwarding this request.'),
+    );
+  } else res.destroy();
+  return {
+    status: 'error',
+    httpStatus: res.statusCode,
+    errorClass: 'internal_error',
+    served: null,
+    usage: null,
+    ttftMs: null,
+  };
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
