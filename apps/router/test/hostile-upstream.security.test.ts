@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { createCredentialCipher, newId } from '@switchyard/db';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from './stack';
+import { type Stack, startStack, waitFor } from './stack';
 
 // Issue 12 C, as a property: whatever a hostile upstream answers — any client-error body carrying the account's
 // credential in any field and form, any redirect, any 2xx that is not JSON — the caller gets OpenAI's error
@@ -86,12 +86,12 @@ const errorBody = fc.oneof(
   fc.constant(''),
 );
 
-async function ask(): Promise<{ status: number; headers: Headers; text: string }> {
+async function ask(stream = false): Promise<{ status: number; headers: Headers; text: string }> {
   const res = await fetch(`${stack.routerUrl}/v1/chat/completions`, {
     method: 'POST',
     redirect: 'manual',
     headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }] }),
+    body: JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: 'hi' }], stream }),
   });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
@@ -139,6 +139,47 @@ describe('a hostile upstream', () => {
           expect(answer.status).toBe(502);
           expect(answer.headers.get('location')).toBeNull();
           expect(expectOpenAiError(answer).code).toBe('upstream_error');
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 120_000);
+
+  it('a 2xx stream that is not SSE before its first event is a 502 upstream_error, nothing of it relayed', async () => {
+    const lines = fc.array(
+      fc.oneof(
+        // One line, not blank, and no SSE field or comment.
+        fc
+          .string({ maxLength: 30 })
+          .filter(
+            (line) => /\S/.test(line) && !/[\r\n]/.test(line) && !/^(data|event|id|retry)?(:|$)/.test(line),
+          ),
+        fc.constantFrom('<html>', '{"error":{"message":"x"}}', 'HTTP/1.1 200 OK', `key=${CREDENTIAL}`),
+      ),
+      { minLength: 1, maxLength: 5 },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        lines,
+        fc.constantFrom('\n', '\n\n', '\r\n\r\n'),
+        fc.boolean(),
+        async (body, separator, terminated) => {
+          next = {
+            status: 200,
+            headers: { 'content-type': 'text/event-stream' },
+            // Non-SSE lines first, then (or not) a valid event: the router must not get that far.
+            body: terminated
+              ? `${body.join(separator)}${separator}data: {"choices":[]}\n\ndata: [DONE]\n\n`
+              : body.join('\n'),
+          };
+          const answer = await ask(true);
+          expect(answer.status).toBe(502);
+          expect(expectOpenAiError(answer).code).toBe('upstream_error');
+          const requestId = answer.headers.get('x-request-id') ?? '';
+          const row = await waitFor('the usage row', () =>
+            stack.prisma.usageEvent.findUnique({ where: { requestId } }),
+          );
+          expect(row.errorClass).toBe('invalid_response');
         },
       ),
       { numRuns: 40 },

@@ -110,6 +110,8 @@ export async function relayStream(
   } finally {
     if (firstByteTimer) clearTimeout(firstByteTimer);
   }
+  // An answer with no event terminator at all (an HTML page without blank lines) is no stream either.
+  if (result.firstByteAt === null && !result.notSse && !isSseEvent(splitter.rest())) result.notSse = true;
   if (!result.completed && !res.destroyed) result.interrupted = true;
   return result;
 }
