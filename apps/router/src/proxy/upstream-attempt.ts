@@ -198,12 +198,12 @@ function parseJsonObject(body: Buffer): Record<string, unknown> | null {
   }
 }
 
-/** `text/event-stream`, with any parameters (`; charset=utf-8`), in any case. */
+const EVENT_STREAM = /^\s*text\/event-stream\s*(;|$)/i;
+
+/** `text/event-stream`, with any parameters (`; charset=utf-8`), in any case; a regex test allocates nothing. */
 function isEventStream(contentType: string | string[] | undefined): boolean {
   const value = Array.isArray(contentType) ? contentType[0] : contentType;
-  if (value === undefined) return false;
-  const semicolon = value.indexOf(';');
-  return (semicolon === -1 ? value : value.slice(0, semicolon)).trim().toLowerCase() === 'text/event-stream';
+  return value !== undefined && EVENT_STREAM.test(value);
 }
 
 function thrownFailure(
