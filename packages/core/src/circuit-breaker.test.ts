@@ -321,6 +321,7 @@ describe('breakerOutcome', () => {
     expect(breakerOutcome('timeout')).toBe('failure');
     expect(breakerOutcome('server_error')).toBe('failure');
     expect(breakerOutcome('stream_interrupted')).toBe('failure');
+    expect(breakerOutcome('invalid_response')).toBe('failure');
     expect(breakerOutcome('rate_limited')).toBe('neutral');
     expect(breakerOutcome('upstream_auth')).toBe('neutral');
     expect(breakerOutcome('client_cancelled')).toBe('neutral');

@@ -64,7 +64,8 @@ export interface CircuitSnapshot {
 export type BreakerOutcome = 'success' | 'failure' | 'neutral';
 
 /**
- * Only the upstream being unhealthy counts as a failure: no connection, timeouts, 5xx, a broken stream.
+ * Only the upstream being unhealthy counts as a failure: no connection, timeouts, 5xx, a broken stream, an
+ * answer that is not one (a redirect, a non-JSON 2xx, a stream that is not SSE).
  * A client error (4xx) means the upstream answered correctly, so it counts as a success. 429 is handled by
  * the cool-down registry and 401/403 by marking the credential, so they are neutral here, as is a client
  * cancel. `null` is a 2xx. The gateway's own rejections (overflow, budget, validation) never reach a breaker.
@@ -78,6 +79,7 @@ export function breakerOutcome(errorClass: UpstreamErrorClass | null): BreakerOu
     case 'timeout':
     case 'server_error':
     case 'stream_interrupted':
+    case 'invalid_response':
       return 'failure';
     case 'rate_limited':
     case 'upstream_auth':

@@ -7,6 +7,11 @@ export type UpstreamErrorClass =
   | 'upstream_auth'
   | 'client_error'
   | 'stream_interrupted'
+  /**
+   * The upstream answered, but not with an answer: a 3xx (never followed), a 2xx whose body is not JSON, or a
+   * stream that is not SSE. A failure of that upstream, retried elsewhere (not on the same target).
+   */
+  | 'invalid_response'
   | 'client_cancelled';
 
 /** What the router should do after a failed attempt. */
@@ -16,8 +21,19 @@ export interface UpstreamFailure {
   retryable: boolean;
 }
 
-/** Classifies an upstream HTTP status that is not 2xx. Client errors are never retried elsewhere. */
+/** An upstream answer that is not an answer (see `invalid_response`). */
+export const INVALID_RESPONSE: UpstreamFailure = Object.freeze({
+  errorClass: 'invalid_response',
+  retryable: true,
+});
+
+/**
+ * Classifies an upstream HTTP status that is not 2xx. Client errors are never retried elsewhere. A redirect
+ * (or any status outside 4xx/5xx) is not followed: it is an invalid answer of that upstream, so another target
+ * is tried, and its body never reaches the client.
+ */
 export function classifyUpstreamStatus(status: number): UpstreamFailure {
+  if (status < 400) return INVALID_RESPONSE;
   if (status === 429) return { errorClass: 'rate_limited', retryable: true };
   if (status === 401 || status === 403) return { errorClass: 'upstream_auth', retryable: true };
   if (status === 408) return { errorClass: 'timeout', retryable: true };

@@ -1,5 +1,6 @@
 import type { ProviderKind } from './config-snapshot';
-import type { TokenUsage } from './token-usage';
+import type { UpstreamErrorFields } from './normalise-upstream-error';
+import type { UsageReport } from './usage-report';
 
 /** An upstream HTTP call an adapter asks the router to make. */
 export interface UpstreamCall {
@@ -10,8 +11,8 @@ export interface UpstreamCall {
 
 /** What one SSE event of an upstream stream means to the router. */
 export interface StreamEventInfo {
-  /** Usage reported by this event, if any. */
-  usage: TokenUsage | null;
+  /** Usage reported by this event, if any, as reported (settled by core `settleUsage`). */
+  usage: UsageReport | null;
   /** The event carries only usage (no choices): forward it only when the client asked for usage. */
   usageOnly: boolean;
   /** The event is the end-of-stream sentinel. */
@@ -41,8 +42,11 @@ export interface ProviderAdapter {
     url: string;
     headers: Record<string, string>;
   };
-  /** Reads usage from a complete non-streaming response body (already parsed JSON). */
-  readUsage(body: unknown): TokenUsage | null;
+  /**
+   * Reads usage from a complete non-streaming response body (already parsed JSON), as reported: never throws,
+   * whatever the body holds; null when it reports none.
+   */
+  readUsage(body: unknown): UsageReport | null;
   /** Interprets one SSE event's data payload. */
   readStreamEvent(data: string): StreamEventInfo;
   /**
@@ -52,4 +56,9 @@ export interface ProviderAdapter {
   readResponseText(body: unknown): string;
   /** The generated text one SSE event's data payload carries; called only when a stream reported no usage. */
   readStreamText(data: string): string;
+  /**
+   * The fields of the error object in a non-2xx body (at most the router's error-body cap), exactly as sent:
+   * the router redacts and bounds them before any caller sees them. Null when the body has no error object.
+   */
+  readError(body: string): UpstreamErrorFields | null;
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isGone, sendJson } from './http-io';
 import type { MockContext } from './mock-context';
 import { type MockFaultSettings, resolveFaults } from './mock-faults';
-import { invalidRequest, openAiErrorForStatus } from './openai-error';
+import { credentialEcho, invalidRequest, openAiErrorForStatus } from './openai-error';
 import { readFaultHeaders } from './read-fault-headers';
 
 /**
@@ -32,12 +32,24 @@ export function applyFaults(
   const faults = resolveFaults(ctx.defaults, forModel, forKey, fromHeaders.value);
   if (faults.hang === true) return;
   const latency = faults.latencyMs ?? 0;
-  if (latency === 0) respond(ctx, res, requestId, model, faults, answer);
+  if (latency === 0) respond(ctx, res, requestId, model, apiKey, faults, answer);
   else {
     ctx.later(latency, () => {
-      if (!isGone(res)) respond(ctx, res, requestId, model, faults, answer);
+      if (!isGone(res)) respond(ctx, res, requestId, model, apiKey, faults, answer);
     });
   }
+}
+
+/** `302 Found` to `location`, with the small HTML body servers send along. */
+function sendRedirect(res: ServerResponse, requestId: string, location: string): void {
+  const body = `<html><body>Found. Redirecting to <a href="${location}">${location}</a></body></html>`;
+  res.writeHead(302, {
+    location,
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    'x-request-id': requestId,
+  });
+  res.end(body);
 }
 
 function respond(
@@ -45,9 +57,19 @@ function respond(
   res: ServerResponse,
   requestId: string,
   model: string | undefined,
+  apiKey: string | undefined,
   faults: MockFaultSettings,
   answer: (faults: MockFaultSettings) => void,
 ): void {
+  if (faults.redirectTo !== undefined) {
+    sendRedirect(res, requestId, faults.redirectTo);
+    return;
+  }
+  if (faults.echoCredential === true) {
+    const status = faults.status !== undefined && faults.status !== 200 ? faults.status : 400;
+    sendJson(res, status, credentialEcho(apiKey ?? ''), { 'x-request-id': requestId });
+    return;
+  }
   let status = faults.status !== undefined && faults.status !== 200 ? faults.status : undefined;
   if (
     status === undefined &&

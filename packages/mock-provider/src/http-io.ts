@@ -24,7 +24,7 @@ export function readBody(req: IncomingMessage, done: (text: string | undefined) 
   });
 }
 
-/** Sends a JSON body with its length (so keep-alive needs no chunked framing). */
+/** Sends a JSON body with its length (so keep-alive needs no chunked framing); `headers` may replace its content type. */
 export function sendJson(
   res: ServerResponse,
   status: number,
@@ -33,8 +33,8 @@ export function sendJson(
 ): void {
   const json = JSON.stringify(body);
   res.writeHead(status, {
-    ...headers,
     'content-type': 'application/json',
+    ...headers,
     'content-length': Buffer.byteLength(json),
   });
   res.end(json);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultFaultsOf, parseMockFaults, resolveFaults } from './mock-faults';
+import { defaultFaultsOf, parseMockFaults, resolveFaults, SETTING_CHECKS } from './mock-faults';
 import { readFaultHeaders } from './read-fault-headers';
 
 describe('parseMockFaults', () => {
@@ -42,8 +42,8 @@ describe('parseMockFaults', () => {
       ok: false,
       message: 'byKey.sk-a.status: expected 200 or an integer between 400 and 599',
     });
-    const known =
-      'latencyMs, ttftMs, chunkGapMs, status, retryAfter, dropAfterChunks, hang, maxContextTokens, failRate, omitUsage';
+    const known = Object.keys(SETTING_CHECKS).join(', ');
+    expect(known).toMatch(/^latencyMs, ttftMs, chunkGapMs, status, retryAfter, dropAfterChunks, hang, /);
     for (const nested of ['byModel', 'byKey', 'seed']) {
       expect(parseMockFaults({ byKey: { 'sk-a': { [nested]: {} } } })).toEqual({
         ok: false,

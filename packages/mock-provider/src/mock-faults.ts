@@ -1,5 +1,5 @@
 /** One set of injected faults. Every field is optional; absent means "behave normally". */
-export interface MockFaultSettings {
+export interface MockFaultSettings extends AnswerFaultSettings {
   /** Delay in ms before the response headers (every /v1 endpoint). */
   latencyMs?: number;
   /** Streams only: delay in ms between the response headers and the first SSE event. */
@@ -61,6 +61,56 @@ const nonNegativeInteger =
       ? undefined
       : `expected an integer between 0 and ${max}`;
 
+// ── Answers that are not what they claim (issue 12 C, D4, D5): one block, kept together. ──
+
+/**
+ * Faults of an upstream that answers, but not with what it should: a body that is not what its status and
+ * content type claim, a redirect, an error that echoes the caller's credential, a usage report of any shape.
+ */
+export interface AnswerFaultSettings {
+  /**
+   * Chat only: a 200 whose body is an HTML page instead of the answer — non-streaming under
+   * `content-type: application/json`, streaming under `text/event-stream` (blank lines included, so it splits
+   * into "events" that are not SSE).
+   */
+  invalidBody?: boolean;
+  /** Chat only: the `Content-Type` of a 200 answer (e.g. `text/html` on an otherwise valid stream). */
+  contentType?: string;
+  /** Answer `302 Found` with `Location: <this URL>` and a small HTML body (every `/v1` endpoint). */
+  redirectTo?: string;
+  /**
+   * Answer an error (the `status` fault, 400 by default) whose message, `param` and `code` echo the presented
+   * bearer credential: as sent, URL-encoded and masked the way OpenAI masks keys (`sk-abcd****wxyz`).
+   */
+  echoCredential?: boolean;
+  /**
+   * Chat only: the `usage` value reported, any JSON (`{}`, `{"total_tokens":18}`, `{"prompt_tokens":"11"}`,
+   * `null`, …), in the non-streaming body and as the stream's usage chunk (when the request asks for usage).
+   */
+  usage?: unknown;
+}
+
+const HEADER_SAFE = /^[\t\x20-\x7e]{1,200}$/;
+
+const isBoolean: Check = (value) => (typeof value === 'boolean' ? undefined : 'expected a boolean');
+
+const ANSWER_FAULT_CHECKS: Record<keyof AnswerFaultSettings, Check> = {
+  invalidBody: isBoolean,
+  contentType: (value) =>
+    typeof value === 'string' && HEADER_SAFE.test(value)
+      ? undefined
+      : 'expected 1 to 200 printable ASCII characters',
+  redirectTo: (value) =>
+    typeof value === 'string' && /^https?:\/\//.test(value) && URL.canParse(value) && HEADER_SAFE.test(value)
+      ? undefined
+      : 'expected an http(s) URL',
+  echoCredential: isBoolean,
+  // Any JSON value; `undefined` is what a header that is not JSON reads as.
+  usage: (value) => (value === undefined ? 'expected JSON' : undefined),
+};
+
+// ── end of answer faults ──
+
 /** Validation of every setting, shared by the config object, the admin endpoint and the headers. */
 export const SETTING_CHECKS: Record<SettingKey, Check> = {
   latencyMs: nonNegativeInteger(MAX_DELAY_MS),
@@ -77,6 +127,7 @@ export const SETTING_CHECKS: Record<SettingKey, Check> = {
   failRate: (value) =>
     typeof value === 'number' && value >= 0 && value <= 1 ? undefined : 'expected a number between 0 and 1',
   omitUsage: (value) => (typeof value === 'boolean' ? undefined : 'expected a boolean'),
+  ...ANSWER_FAULT_CHECKS,
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {

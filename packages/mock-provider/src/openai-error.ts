@@ -71,3 +71,18 @@ export function openAiErrorForStatus(status: number, model?: string): OpenAiErro
         : openAiError(`Mock error ${status} (injected by the mock provider).`, 'server_error');
   }
 }
+
+/**
+ * An error that echoes the presented credential, as some upstreams (and proxies in front of them) do: in full
+ * in the message and `param`, URL-encoded in the message, and masked OpenAI's way (first 8 and last 4
+ * characters) in the message and `code`.
+ */
+export function credentialEcho(credential: string): OpenAiErrorBody {
+  const masked =
+    credential.length > 12 ? `${credential.slice(0, 8)}****${credential.slice(-4)}` : `${credential}****`;
+  return invalidRequest(
+    `Invalid request for API key ${credential} (masked ${masked}; as received: Bearer%20${encodeURIComponent(credential)}).`,
+    credential,
+    `key_${masked}`,
+  );
+}

@@ -13,6 +13,11 @@ export const MOCK_FAULT_HEADERS = {
   'x-mock-max-context-tokens': 'maxContextTokens',
   'x-mock-fail-rate': 'failRate',
   'x-mock-omit-usage': 'omitUsage',
+  'x-mock-invalid-body': 'invalidBody',
+  'x-mock-content-type': 'contentType',
+  'x-mock-redirect-to': 'redirectTo',
+  'x-mock-echo-credential': 'echoCredential',
+  'x-mock-usage': 'usage',
 } as const satisfies Record<string, keyof MockFaultSettings>;
 
 const ENTRIES = Object.entries(MOCK_FAULT_HEADERS) as [
@@ -22,8 +27,23 @@ const ENTRIES = Object.entries(MOCK_FAULT_HEADERS) as [
 
 const NUMBER = /^\s*-?(\d+(\.\d*)?|\.\d+)\s*$/;
 
+const BOOLEAN_KEYS: ReadonlySet<keyof MockFaultSettings> = new Set([
+  'hang',
+  'omitUsage',
+  'invalidBody',
+  'echoCredential',
+]);
+
 function headerValue(key: keyof MockFaultSettings, raw: string): unknown {
-  if (key === 'hang' || key === 'omitUsage') {
+  if (key === 'contentType' || key === 'redirectTo') return raw;
+  if (key === 'usage') {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      return undefined; // refused by the check as "expected JSON"
+    }
+  }
+  if (BOOLEAN_KEYS.has(key)) {
     const flag = raw.trim().toLowerCase();
     if (flag === '1' || flag === 'true') return true;
     if (flag === '0' || flag === 'false') return false;

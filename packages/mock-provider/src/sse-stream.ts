@@ -17,12 +17,18 @@ export const ARGUMENT_SLICE_CHARS = 8;
  * 2. one event per word (the words after the first carry their leading space), or the arguments in
  *    8-character slices,
  * 3. an empty delta with `finish_reason`,
- * 4. with `includeUsage`, a chunk with `choices: []` and the usage (all other chunks then carry
+ * 4. with `includeUsage`, a chunk with `choices: []` and the usage, or `usageOverride` when given (all other chunks then carry
  *    `"usage": null`, as OpenAI's do).
  *
  * Built from string templates around one JSON-encoded prefix: this runs per request in benchmarks.
  */
-export function buildChatChunks(reply: ChatReply, meta: CompletionMeta, includeUsage: boolean): string[] {
+export function buildChatChunks(
+  reply: ChatReply,
+  meta: CompletionMeta,
+  includeUsage: boolean,
+  /** Reported instead of the real usage (the `usage` fault); `undefined` reports the real one. */
+  usageOverride?: unknown,
+): string[] {
   const head = `data: {"id":"${meta.id}","object":"chat.completion.chunk","created":${meta.created},"model":${JSON.stringify(meta.model)},"service_tier":"default","system_fingerprint":"${SYSTEM_FINGERPRINT}","choices":[`;
   const tail = includeUsage ? ',"usage":null}\n\n' : '}\n\n';
   const event = (delta: string, finishReason: string | null = null) =>
@@ -47,7 +53,10 @@ export function buildChatChunks(reply: ChatReply, meta: CompletionMeta, includeU
     }
   }
   events.push(event('{}', reply.finishReason));
-  if (includeUsage) events.push(`${head}],"usage":${JSON.stringify(openAiUsage(reply.usage))}}\n\n`);
+  if (includeUsage) {
+    const usage = usageOverride === undefined ? openAiUsage(reply.usage) : usageOverride;
+    events.push(`${head}],"usage":${JSON.stringify(usage)}}\n\n`);
+  }
   return events;
 }
 

@@ -1,49 +1,49 @@
-import type { ProviderAdapter, TokenUsage } from '@switchyard/core';
+import {
+  type ProviderAdapter,
+  settleUsage,
+  type TokenUsage,
+  type UsageEstimate,
+  type UsageReport,
+} from '@switchyard/core';
 import { countTextTokens, estimatePromptTokens } from './token-estimator';
 
-/** Usage as reported, or estimated with the tokenizer when the upstream reported none. */
+/** Usage as reported, or (partly) estimated with the tokenizer where the upstream's report falls short. */
 export interface KnownUsage {
   usage: TokenUsage | null;
-  /** True when the counts are the router's estimate. */
+  /** True when any count is the router's estimate. */
   estimated: boolean;
 }
 
-function estimated(body: Record<string, unknown>, completion: string): KnownUsage {
-  return {
-    usage: {
-      inputTokens: estimatePromptTokens(body),
-      outputTokens: countTextTokens(completion),
-      cachedInputTokens: 0,
-      reasoningTokens: 0,
-      cacheWriteTokens: 0,
-    },
-    estimated: true,
-  };
-}
-
-/** A non-streaming response: its usage, or an estimate over the request messages and the returned text. */
+/**
+ * A non-streaming response: its usage when the report is complete and valid, else (core `settleUsage`) an
+ * estimate built from what it does say plus the tokenizer's count of the request messages and the returned text.
+ */
 export function responseUsage(
-  reported: TokenUsage | null,
+  reported: UsageReport | null,
   adapter: ProviderAdapter,
   body: Record<string, unknown>,
   parsed: unknown,
 ): KnownUsage {
-  if (reported) return { usage: reported, estimated: false };
-  return estimated(body, adapter.readResponseText(parsed));
+  return settleUsage(reported, () => guess(body, adapter.readResponseText(parsed)));
 }
 
 /**
- * A relayed stream: its usage chunk, or (the upstream sent none) an estimate over the request messages
- * and the streamed text. A stream of which nothing reached the client costs nothing.
+ * A relayed stream: its usage chunk when complete and valid, else an estimate built from what it says and the
+ * streamed text. A stream of which nothing reached the client costs nothing.
  */
 export function streamUsage(
-  relayed: { usage: TokenUsage | null; contentEvents: readonly string[]; firstByteAt: number | null },
+  relayed: { usage: UsageReport | null; contentEvents: readonly string[]; firstByteAt: number | null },
   adapter: ProviderAdapter,
   body: Record<string, unknown>,
 ): KnownUsage {
-  if (relayed.usage) return { usage: relayed.usage, estimated: false };
   if (relayed.firstByteAt === null) return { usage: null, estimated: false };
-  let text = '';
-  for (const data of relayed.contentEvents) text += adapter.readStreamText(data);
-  return estimated(body, text);
+  return settleUsage(relayed.usage, () => {
+    let text = '';
+    for (const data of relayed.contentEvents) text += adapter.readStreamText(data);
+    return guess(body, text);
+  });
+}
+
+function guess(body: Record<string, unknown>, completion: string): UsageEstimate {
+  return { inputTokens: estimatePromptTokens(body), outputTokens: countTextTokens(completion) };
 }

@@ -23,7 +23,13 @@ export function priceUsage(
   if (!served || !usage) return FREE;
   const price = book.resolve(served.provider, served.target.upstreamModel, at);
   if (!price) return { costMicros: 0n, unpriced: true };
-  // TokenUsage is a BillableUsage: the same fields, an omitted part counting as 0.
-  const cost = computeCost(price.sheet, usage);
-  return { costMicros: cost.micros, unpriced: cost.missing.length > 0 };
+  // TokenUsage is a BillableUsage: the same fields, an omitted part counting as 0. Settled usage is always
+  // non-negative integers (core settleUsage), so computeCost has nothing to refuse; should it ever, the row is
+  // still written, unpriced, rather than the request left unsettled.
+  try {
+    const cost = computeCost(price.sheet, usage);
+    return { costMicros: cost.micros, unpriced: cost.missing.length > 0 };
+  } catch {
+    return { costMicros: 0n, unpriced: true };
+  }
 }

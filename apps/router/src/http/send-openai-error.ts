@@ -11,6 +11,19 @@ const TYPE_BY_STATUS: Record<number, string> = {
   429: 'rate_limit_error',
 };
 
+/** The fields of OpenAI's error object besides the request id. */
+export interface OpenAiErrorFields {
+  message: string;
+  type: string;
+  param: string | null;
+  code: string | null;
+}
+
+/** OpenAI's error `type` for a status: the SDKs and clients branch on it. */
+export function openAiErrorType(status: number): string {
+  return TYPE_BY_STATUS[status] ?? (status >= 400 && status < 500 ? 'invalid_request_error' : 'api_error');
+}
+
 /** Answers with OpenAI's error object; the request id rides in the header and the message. */
 export function sendOpenAiError(
   res: ServerResponse,
@@ -18,10 +31,34 @@ export function sendOpenAiError(
   error: GatewayError,
   extraHeaders?: Record<string, string>,
 ): void {
+  writeOpenAiError(
+    res,
+    requestId,
+    error.status,
+    {
+      message: error.message,
+      type: TYPE_BY_STATUS[error.status] ?? 'api_error',
+      param: error.param,
+      code: error.code,
+    },
+    error.retryAfterSeconds,
+    extraHeaders,
+  );
+}
+
+/** Writes one OpenAI error object (any status, any fields) with the request id in the body and the header. */
+export function writeOpenAiError(
+  res: ServerResponse,
+  requestId: string,
+  status: number,
+  error: OpenAiErrorFields,
+  retryAfterSeconds?: number,
+  extraHeaders?: Record<string, string>,
+): void {
   const body = JSON.stringify({
     error: {
       message: error.message,
-      type: TYPE_BY_STATUS[error.status] ?? 'api_error',
+      type: error.type,
       param: error.param,
       code: error.code,
       request_id: requestId,
@@ -32,8 +69,8 @@ export function sendOpenAiError(
     'content-length': Buffer.byteLength(body),
     'x-request-id': requestId,
   };
-  if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
+  if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
   if (extraHeaders) Object.assign(headers, extraHeaders);
-  res.writeHead(error.status, headers);
+  res.writeHead(status, headers);
   res.end(body);
 }

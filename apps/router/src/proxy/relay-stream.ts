@@ -1,12 +1,20 @@
 import type { ServerResponse } from 'node:http';
-import { type ProviderAdapter, SseEventSplitter, sseEventData, type TokenUsage } from '@switchyard/core';
+import {
+  isSseEvent,
+  isUsageReportComplete,
+  type ProviderAdapter,
+  SseEventSplitter,
+  sseEventData,
+  type UsageReport,
+} from '@switchyard/core';
 import type { Dispatcher } from 'undici';
 
 export interface RelayResult {
-  usage: TokenUsage | null;
+  /** The last usage the stream reported, as reported. */
+  usage: UsageReport | null;
   /**
    * Data of the events relayed before usage arrived, kept (not parsed) so the generated text can be read
-   * when the upstream never reports usage; empty once usage came.
+   * when the upstream never reports usage (or reports it incompletely); emptied by a complete report.
    */
   contentEvents: string[];
   /** ms from the start of the request to the first event written to the client; null if none was. */
@@ -17,6 +25,8 @@ export interface RelayResult {
   interrupted: boolean;
   /** The break was a timeout (first token or idle gap) rather than a reset or early end. */
   timedOut: boolean;
+  /** Before its first event the upstream sent something that is not SSE; nothing of it was relayed. */
+  notSse: boolean;
 }
 
 export interface RelayOptions {
@@ -54,6 +64,7 @@ export async function relayStream(
     completed: false,
     interrupted: false,
     timedOut: false,
+    notSse: false,
   };
   let firstByteTimer: NodeJS.Timeout | null = setTimeout(() => {
     result.timedOut = true;
@@ -63,12 +74,16 @@ export async function relayStream(
     for await (const chunk of body) {
       let out = '';
       for (const event of splitter.push(decoder.decode(chunk as Buffer, { stream: true }))) {
+        if (result.firstByteAt === null && !isSseEvent(event)) {
+          result.notSse = true;
+          break;
+        }
         const data = sseEventData(event);
         if (data !== null) {
           const info = adapter.readStreamEvent(data);
           if (info.usage) {
             result.usage = info.usage;
-            result.contentEvents.length = 0;
+            if (isUsageReportComplete(info.usage)) result.contentEvents.length = 0;
           } else if (result.usage === null && !info.done) {
             result.contentEvents.push(data);
           }
@@ -77,6 +92,7 @@ export async function relayStream(
         }
         out += event;
       }
+      if (result.notSse) break;
       if (out.length === 0) continue;
       if (result.firstByteAt === null) {
         if (firstByteTimer) clearTimeout(firstByteTimer);
@@ -94,6 +110,8 @@ export async function relayStream(
   } finally {
     if (firstByteTimer) clearTimeout(firstByteTimer);
   }
+  // An answer with no event terminator at all (an HTML page without blank lines) is no stream either.
+  if (result.firstByteAt === null && !result.notSse && !isSseEvent(splitter.rest())) result.notSse = true;
   if (!result.completed && !res.destroyed) result.interrupted = true;
   return result;
 }

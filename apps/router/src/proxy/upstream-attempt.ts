@@ -4,6 +4,7 @@ import {
   type AttemptTimeouts,
   classifyTransportFailure,
   classifyUpstreamStatus,
+  INVALID_RESPONSE,
   type ProviderAdapter,
   type ResolvedTarget,
   type UpstreamFailure,
@@ -27,16 +28,21 @@ export type AttemptOutcome =
       attempt: AttemptRecord;
     }
   | {
-      /** A 2xx non-streaming answer, read whole inside the attempt so a broken body can still fail over. */
+      /**
+       * A 2xx non-streaming answer, read whole and parsed inside the attempt so a broken body, or one that is
+       * not a JSON object, can still fail over.
+       */
       kind: 'answer';
       body: Buffer;
+      /** The body, parsed: always a JSON object. */
+      parsed: Record<string, unknown>;
       attempt: AttemptRecord;
     }
   | {
       kind: 'failure';
       failure: UpstreamFailure;
       attempt: AttemptRecord;
-      /** Upstream status and body, kept so a non-retryable client error can be relayed verbatim. */
+      /** Upstream status and (bounded) body, kept so a client error can be answered in the caller's shape. */
       status: number | null;
       body: Buffer | null;
       retryAfter: string | null;
@@ -97,7 +103,11 @@ export async function upstreamAttempt(ctx: RouterContext, req: AttemptRequest): 
     attempt.status = response.statusCode;
     attempt.latencyMs = Math.round(performance.now() - started);
     if (response.statusCode >= 200 && response.statusCode < 300) {
-      return { kind: 'stream', response, attempt };
+      if (isEventStream(response.headers['content-type'])) return { kind: 'stream', response, attempt };
+      // Whatever it is, it is not the stream asked for; do not read it. An unread body destroyed emits an
+      // abort error, which must not become an uncaught exception.
+      response.body.on('error', ignore).destroy();
+      return invalidAnswer(attempt, response.statusCode);
     }
     const errorBody = await readBounded(response.body, MAX_ERROR_BODY);
     const retryAfter = response.headers['retry-after'];
@@ -141,7 +151,9 @@ async function bufferedAttempt(
     attempt.latencyMs = Math.round(performance.now() - started);
     if (response.statusCode >= 200 && response.statusCode < 300) {
       attempt.ttftMs = attempt.latencyMs;
-      return { kind: 'answer', body: response.body, attempt };
+      const parsed = parseJsonObject(response.body);
+      if (parsed === null) return invalidAnswer(attempt, response.statusCode);
+      return { kind: 'answer', body: response.body, parsed, attempt };
     }
     return statusFailure(
       attempt,
@@ -164,6 +176,34 @@ function statusFailure(
   const failure = classifyUpstreamStatus(status);
   attempt.errorClass = failure.errorClass;
   return { kind: 'failure', failure, attempt, status, body, retryAfter };
+}
+
+function ignore(): void {}
+
+/** A 2xx that is not the answer asked for: an upstream failure (`invalid_response`), never relayed. */
+function invalidAnswer(attempt: AttemptRecord, status: number): AttemptOutcome {
+  attempt.errorClass = INVALID_RESPONSE.errorClass;
+  return { kind: 'failure', failure: INVALID_RESPONSE, attempt, status, body: null, retryAfter: null };
+}
+
+/** The body as a JSON object; null when it is not JSON, or JSON but not an object (a chat answer is one). */
+function parseJsonObject(body: Buffer): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+const EVENT_STREAM = /^\s*text\/event-stream\s*(;|$)/i;
+
+/** `text/event-stream`, with any parameters (`; charset=utf-8`), in any case; a regex test allocates nothing. */
+function isEventStream(contentType: string | string[] | undefined): boolean {
+  const value = Array.isArray(contentType) ? contentType[0] : contentType;
+  return value !== undefined && EVENT_STREAM.test(value);
 }
 
 function thrownFailure(

@@ -41,11 +41,14 @@ import { authenticate } from '../http/authenticate';
 import { readAttribution } from '../http/read-attribution';
 import { readBody } from '../http/read-body';
 import { sendOpenAiError } from '../http/send-openai-error';
+import { sendUpstreamError } from '../http/send-upstream-error';
 import { adapterFor } from '../providers/provider-registry';
 import { Cancellation } from '../proxy/cancellation';
+import { invalidResponseMessage } from '../proxy/invalid-response-message';
 import { relayStream } from '../proxy/relay-stream';
 import { type AttemptOutcome, DEADLINE_EXCEEDED, upstreamAttempt } from '../proxy/upstream-attempt';
 import type { RouterContext } from '../router-context';
+import { settleRequest } from '../usage/settle-request';
 
 /** What a request settled as; becomes exactly one usage event. */
 interface Settlement {
@@ -185,18 +188,24 @@ export async function v1ChatCompletions(
   const billing = admitted.value;
 
   const attempts: AttemptRecord[] = [];
-  const settlement = await forward(ctx, res, {
-    billing,
-    rateLimitHeaders: rateLimit.headers,
-    requestId,
-    chat,
-    route,
-    table,
-    trafficClass: trafficClass.value,
-    policy,
-    attempts,
-    startedAt,
-  });
+  let settlement: Settlement;
+  try {
+    settlement = await forward(ctx, res, {
+      billing,
+      rateLimitHeaders: rateLimit.headers,
+      requestId,
+      chat,
+      route,
+      table,
+      trafficClass: trafficClass.value,
+      policy,
+      attempts,
+      startedAt,
+    });
+  } catch (error) {
+    // try/catch rather than .catch(): no extra promise per request on the hot path.
+    settlement = forwardFailed(ctx, res, requestId, error);
+  }
   const event = usageEvent(
     base,
     chat.model,
@@ -207,9 +216,35 @@ export async function v1ChatCompletions(
     table,
     settlement,
   );
-  billing.finish(event.costMicros);
-  ctx.rateLimits.settle(rateLimit, settlement.usage, settlement.served !== null, ctx.now());
-  ctx.usage.record(event);
+  settleRequest(ctx, event, billing, rateLimit, settlement.usage, settlement.served !== null);
+}
+
+/** A bug inside the ladder: answers if nothing was sent yet, so the request can still be settled. */
+function forwardFailed(
+  ctx: RouterContext,
+  res: ServerResponse,
+  requestId: string,
+  error: unknown,
+): Settlement {
+  ctx.logger.error('chat: forwarding failed', {
+    requestId,
+    error: error instanceof Error ? error.message : String(error),
+  });
+  if (!res.headersSent) {
+    sendOpenAiError(
+      res,
+      requestId,
+      gatewayError('upstream_error', 'The gateway failed while forwarding this request.'),
+    );
+  } else res.destroy();
+  return {
+    status: 'error',
+    httpStatus: res.statusCode,
+    errorClass: 'internal_error',
+    served: null,
+    usage: null,
+    ttftMs: null,
+  };
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
@@ -381,12 +416,7 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
         res.writeHead(200, headers);
         res.end(body);
         const ttftMs = Math.round(performance.now() - startedAt);
-        let parsed: unknown = null;
-        try {
-          parsed = JSON.parse(body.toString('utf8'));
-        } catch {
-          parsed = null;
-        }
+        const parsed = outcome.parsed;
         const known = responseUsage(adapter.readUsage(parsed), adapter, chat.body, parsed);
         return {
           status: 'success',
@@ -421,7 +451,11 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
       }
       if (relayed.interrupted) {
         outcome.response.body.destroy();
-        const errorClass = relayed.timedOut || abort.aborted ? 'timeout' : 'stream_interrupted';
+        const errorClass = relayed.notSse
+          ? 'invalid_response'
+          : relayed.timedOut || abort.aborted
+            ? 'timeout'
+            : 'stream_interrupted';
         outcome.attempt.errorClass = errorClass;
         learn(ctx, resolved, outcome.attempt, null);
         if (relayed.firstByteAt === null) {
@@ -573,7 +607,10 @@ function learn(
   }
 }
 
-/** Answers after the ladder gave up: relays an upstream client error, else the gateway error that fits. */
+/**
+ * Answers after the ladder gave up: an upstream client error in OpenAI's shape (its status, its fields
+ * redacted), else the gateway error that fits.
+ */
 function failAll(
   res: ServerResponse,
   req: ForwardRequest,
@@ -597,13 +634,19 @@ function failAll(
     'x-switchyard-traffic-class': req.trafficClass,
   };
   const outcome = last?.outcome;
-  if (step.reason === 'client_error' && outcome && outcome.status !== null && outcome.body) {
-    res.writeHead(outcome.status, {
-      'content-type': 'application/json',
-      'x-request-id': req.requestId,
-      ...extra,
-    });
-    res.end(outcome.body);
+  if (step.reason === 'client_error' && last && outcome && outcome.status !== null) {
+    const { provider, account } = last.target;
+    sendUpstreamError(
+      res,
+      req.requestId,
+      {
+        status: outcome.status,
+        body: outcome.body,
+        adapter: adapterFor(provider.kind),
+        credential: account.credential,
+      },
+      extra,
+    );
     return settle(outcome.status, outcome.failure.errorClass);
   }
   const lastClass = last?.failure.errorClass ?? null;
@@ -631,6 +674,11 @@ function failAll(
     );
   } else if (lastClass === 'upstream_auth') {
     error = gatewayError('upstream_error', 'The upstream provider rejected the gateway credentials.');
+  } else if (lastClass === 'invalid_response') {
+    error = gatewayError(
+      'upstream_error',
+      invalidResponseMessage(last?.outcome.status ?? null, req.chat.stream),
+    );
   } else {
     const status = last?.outcome.status ?? null;
     const detail = status === null ? 'could not be reached' : `answered ${status}`;

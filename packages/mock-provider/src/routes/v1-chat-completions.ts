@@ -4,6 +4,7 @@ import { buildChatCompletion, type CompletionMeta } from '../chat-completion';
 import { countPromptTokens } from '../count-tokens';
 import { sendJson } from '../http-io';
 import type { MockContext } from '../mock-context';
+import type { MockFaultSettings } from '../mock-faults';
 import { contextLengthExceeded } from '../openai-error';
 import { parseChatRequest, UNPARSABLE_JSON } from '../parse-chat-request';
 import { planChatReply } from '../plan-chat-reply';
@@ -40,20 +41,26 @@ export function v1ChatCompletions(
     };
     const reply = planChatReply(request);
 
+    if (faults.invalidBody === true) return sendInvalidBody(res, requestId, request.stream, faults);
     if (!request.stream) {
       if (faults.dropAfterChunks !== undefined) return ctx.drop(res);
-      const completion: Partial<ReturnType<typeof buildChatCompletion>> = buildChatCompletion(reply, meta);
-      if (faults.omitUsage === true) delete completion.usage;
-      return sendJson(res, 200, completion, { 'x-request-id': requestId });
+      const completion: Record<string, unknown> = buildChatCompletion(reply, meta);
+      if (faults.usage !== undefined) completion.usage = faults.usage;
+      else if (faults.omitUsage === true) delete completion.usage;
+      return sendJson(res, 200, completion, {
+        'x-request-id': requestId,
+        ...(faults.contentType === undefined ? {} : { 'content-type': faults.contentType }),
+      });
     }
     res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
+      'content-type': faults.contentType ?? 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
       'x-request-id': requestId,
     });
+    const usage = faults.usage !== undefined || faults.omitUsage !== true;
     writeSseStream(
       res,
-      buildChatChunks(reply, meta, request.includeUsage && faults.omitUsage !== true),
+      buildChatChunks(reply, meta, request.includeUsage && usage, faults.usage),
       {
         ttftMs: faults.ttftMs ?? 0,
         chunkGapMs: faults.chunkGapMs ?? 0,
@@ -63,4 +70,23 @@ export function v1ChatCompletions(
       () => ctx.dropped.add(res),
     );
   });
+}
+
+/** A maintenance page, as a misconfigured proxy in front of an upstream serves it, with blank lines inside. */
+const HTML_PAGE =
+  '<html>\n<head><title>Service maintenance</title></head>\n\n<body>\n<h1>We will be back soon</h1>\n\n</body>\n</html>\n';
+
+/** A 200 whose body is not what its content type claims: JSON for a completion, SSE for a stream. */
+function sendInvalidBody(
+  res: ServerResponse,
+  requestId: string,
+  stream: boolean,
+  faults: MockFaultSettings,
+): void {
+  res.writeHead(200, {
+    'content-type': faults.contentType ?? (stream ? 'text/event-stream; charset=utf-8' : 'application/json'),
+    'content-length': Buffer.byteLength(HTML_PAGE),
+    'x-request-id': requestId,
+  });
+  res.end(HTML_PAGE);
 }

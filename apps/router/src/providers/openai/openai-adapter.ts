@@ -1,25 +1,9 @@
-import type { ProviderAdapter, StreamEventInfo, TokenUsage } from '@switchyard/core';
-
-interface OpenAiUsage {
-  prompt_tokens?: number;
-  completion_tokens?: number;
-  prompt_tokens_details?: { cached_tokens?: number } | null;
-  completion_tokens_details?: { reasoning_tokens?: number } | null;
-}
+import type { ProviderAdapter, StreamEventInfo } from '@switchyard/core';
+import { readOpenAiError } from './read-openai-error';
+import { readOpenAiUsage } from './read-openai-usage';
 
 interface OpenAiToolCall {
   function?: { name?: unknown; arguments?: unknown };
-}
-
-function toTokenUsage(usage: OpenAiUsage | null | undefined): TokenUsage | null {
-  if (!usage || typeof usage !== 'object') return null;
-  return {
-    inputTokens: usage.prompt_tokens ?? 0,
-    outputTokens: usage.completion_tokens ?? 0,
-    cachedInputTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
-    reasoningTokens: usage.completion_tokens_details?.reasoning_tokens ?? 0,
-    cacheWriteTokens: 0,
-  };
 }
 
 /** Text of a message or delta: its content, refusal, and tool-call names and arguments. */
@@ -73,7 +57,7 @@ export const openAiAdapter: ProviderAdapter = {
   },
 
   readUsage(body) {
-    return toTokenUsage((body as { usage?: OpenAiUsage } | null)?.usage);
+    return readOpenAiUsage((body as { usage?: unknown } | null)?.usage);
   },
 
   readResponseText(body) {
@@ -89,16 +73,18 @@ export const openAiAdapter: ProviderAdapter = {
     }
   },
 
+  readError: readOpenAiError,
+
   readStreamEvent(data) {
     if (data === '[DONE]') return DONE;
     // Most chunks carry `"usage":null` or no usage at all; skip parsing those.
     if (!data.includes('"usage":{') && !data.includes('"usage": {')) return NOTHING;
     try {
-      const chunk = JSON.parse(data) as { usage?: OpenAiUsage; choices?: unknown[] };
-      const usage = toTokenUsage(chunk.usage);
+      const chunk = JSON.parse(data) as { usage?: unknown; choices?: unknown } | null;
+      const usage = readOpenAiUsage(chunk?.usage);
       return {
         usage,
-        usageOnly: usage !== null && Array.isArray(chunk.choices) && chunk.choices.length === 0,
+        usageOnly: usage !== null && Array.isArray(chunk?.choices) && chunk.choices.length === 0,
         done: false,
       };
     } catch {
