@@ -59,4 +59,15 @@ describe('router configuration', () => {
       expect(message).toContain(name);
     }
   });
+
+  it('journals usage by default, can turn it off, and refuses a journal segment too small to hold a batch', () => {
+    const env = loadRouterEnv(required);
+    expect(env.USAGE_JOURNAL).toBe('on');
+    expect(env.USAGE_JOURNAL_SEGMENT_BYTES).toBe(4 * 1024 * 1024);
+    expect(loadRouterEnv({ ...required, USAGE_JOURNAL: 'off' }).USAGE_JOURNAL).toBe('off');
+    expect(() => loadRouterEnv({ ...required, USAGE_JOURNAL: 'sometimes' })).toThrow(/USAGE_JOURNAL/);
+    expect(() => loadRouterEnv({ ...required, USAGE_JOURNAL_SEGMENT_BYTES: '100' })).toThrow(
+      /USAGE_JOURNAL_SEGMENT_BYTES/,
+    );
+  });
 });

@@ -145,9 +145,7 @@ async function main(): Promise<void> {
   );
   await spill.open();
   const journal =
-    env.USAGE_JOURNAL === 'on'
-      ? new UsageJournal(spill.dir, env.USAGE_JOURNAL_SEGMENT_BYTES, logger)
-      : null;
+    env.USAGE_JOURNAL === 'on' ? new UsageJournal(spill.dir, env.USAGE_JOURNAL_SEGMENT_BYTES, logger) : null;
   const journaled = (await journal?.open(spill)) ?? 0;
   const writeUsage = async (rowsJson: string) => {
     await usageWriter.write(rowsJson);

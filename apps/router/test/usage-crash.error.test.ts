@@ -114,9 +114,13 @@ describe('usage across a crash', () => {
 
     await stack.restartRouter(routerEnv);
     // The restarted router replays what the dead one journaled before it reports ready.
-    await waitFor('the journaled usage to be stored', async () => (await storedRows(answered)) === answered.length, {
-      timeoutMs: 20_000,
-    });
+    await waitFor(
+      'the journaled usage to be stored',
+      async () => (await storedRows(answered)) === answered.length,
+      {
+        timeoutMs: 20_000,
+      },
+    );
     // The request id is the primary key: this many rows for this many ids means none lost and none doubled.
     expect(await storedRows(answered)).toBe(answered.length);
     // Responses that were still on the wire at the kill may or may not have been journaled, never twice.
@@ -185,7 +189,8 @@ describe('usage across a crash', () => {
             .then(
               () => 'served' as const,
               (error: unknown) => {
-                if (error instanceof OpenAI.APIError && error.code === 'budget_exceeded') return 'refused' as const;
+                if (error instanceof OpenAI.APIError && error.code === 'budget_exceeded')
+                  return 'refused' as const;
                 throw error;
               },
             ),

@@ -90,6 +90,14 @@ export class UsageJournal implements UsageEventJournal {
     }
   }
 
+  /** Resolves once everything appended and acknowledged so far is reflected on disk. */
+  async idle(): Promise<void> {
+    while (this.working || this.scheduled) {
+      if (this.working) await this.working;
+      else await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
   /** Bytes in this run's journal files. */
   bytes(): number {
     let bytes = this.current?.bytes ?? 0;
@@ -103,7 +111,7 @@ export class UsageJournal implements UsageEventJournal {
    */
   async close(): Promise<void> {
     this.closed = true;
-    await this.working;
+    await this.idle();
     if (this.buffered.length > 0) {
       this.work(); // one last try; on failure those events are only in the sink's memory, as before the journal
       await this.working;
@@ -111,7 +119,7 @@ export class UsageJournal implements UsageEventJournal {
     for (const segment of [...this.full, ...(this.current ? [this.current] : [])]) {
       if (segment.end <= this.acked) {
         await segment.handle.close();
-        await unlink(segment.file);
+        await removeFile(segment.file);
       } else {
         await segment.handle.datasync();
         await segment.handle.close();
@@ -153,16 +161,12 @@ export class UsageJournal implements UsageEventJournal {
     if (this.buffered.length > 0) {
       const lines = this.buffered;
       this.buffered = [];
+      // Numbered even if the write fails: acknowledgements count every event, so a segment's end must too (a
+      // failed write's events are not journaled, but they are still queued for the database, as without one).
+      this.written += lines.length;
       const segment = this.current ?? (await this.openSegment());
       const text = `${lines.join('\n')}\n`;
-      try {
-        await segment.handle.write(text, null, 'utf8');
-      } catch (error) {
-        // Keep them for the next try, ahead of what arrived meanwhile.
-        this.buffered = lines.concat(this.buffered);
-        throw error;
-      }
-      this.written += lines.length;
+      await segment.handle.write(text, null, 'utf8');
       segment.end = this.written;
       segment.bytes += Buffer.byteLength(text);
       if (segment.bytes >= this.segmentBytes) {
@@ -173,7 +177,7 @@ export class UsageJournal implements UsageEventJournal {
     while (this.full[0] && this.full[0].end <= this.acked) {
       const done = this.full.shift() as Segment;
       await done.handle.close();
-      await unlink(done.file);
+      await removeFile(done.file);
     }
     const open = this.current;
     if (open && open.bytes > 0 && open.end <= this.acked && this.buffered.length === 0) {
@@ -189,5 +193,14 @@ export class UsageJournal implements UsageEventJournal {
     const segment: Segment = { file, handle, end: this.written, bytes: 0 };
     this.current = segment;
     return segment;
+  }
+}
+
+/** Deletes a journal file; one already gone (another process's start adopted it) is not an error. */
+async function removeFile(file: string): Promise<void> {
+  try {
+    await unlink(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
 }

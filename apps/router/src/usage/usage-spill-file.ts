@@ -73,7 +73,13 @@ export class UsageSpillFile {
     }
     const { size } = await stat(file);
     const events = await countLines(file);
-    await rename(file, path.join(this.dir, `usage-spill.${Date.now()}${String(this.adopted++).padStart(6, '0')}.replaying.ndjson`));
+    await rename(
+      file,
+      path.join(
+        this.dir,
+        `usage-spill.${Date.now()}${String(this.adopted++).padStart(6, '0')}.replaying.ndjson`,
+      ),
+    );
     this.asideBytes += size;
     this.asideEvents += events;
     return events;
