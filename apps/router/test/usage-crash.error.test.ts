@@ -98,6 +98,103 @@ function startLoad(concurrency: number): { completed: Completed[]; stop: () => P
   };
 }
 
+/** A $0.05 request on the `crash-budget` route; created once. */
+let budgetRoute: Promise<void> | null = null;
+
+/**
+ * A key with a $0.50 hard budget (ten requests on the `crash-budget` route), known to the router, and a way to
+ * spend from it. Every request costs exactly $0.05, its worst case too (free input, $0.01 per output token,
+ * max_tokens 5; the mock truncates its reply to max_tokens words).
+ */
+async function budgetedKey(): Promise<{
+  keyId: string;
+  /** Sends `count` requests at once; how many were served and how many refused for the budget. */
+  spend: (count: number) => Promise<{ served: number; refused: number }>;
+  /** Rows stored for the key's served requests, once there are `count`; their total cost. */
+  stored: (count: number) => Promise<{ rows: number; costMicros: bigint | null }>;
+}> {
+  budgetRoute ??= (async () => {
+    const upstreamModel = 'mock-crash-budget';
+    await stack.prisma.price.create({
+      data: {
+        id: newId('price'),
+        providerId: stack.providerId,
+        model: upstreamModel,
+        inputMicrosPerMillion: 0n,
+        outputMicrosPerMillion: 10_000_000_000n,
+        effectiveFrom: new Date(Date.now() - 3_600_000),
+      },
+    });
+    await stack.prisma.route.create({
+      data: {
+        id: newId('rt'),
+        publicModel: 'crash-budget',
+        targets: { create: [{ id: newId('tgt'), accountId: stack.accountId, upstreamModel }] },
+      },
+    });
+  })();
+  await budgetRoute;
+  const key = generateApiKey();
+  const keyId = newId('key');
+  await stack.prisma.budget.create({
+    data: {
+      id: newId('bud'),
+      name: `crash budget ${keyId}`,
+      scope: 'key',
+      scopeId: keyId,
+      period: 'total',
+      mode: 'hard',
+      limitMicros: 500_000n, // ten requests
+    },
+  });
+  await stack.prisma.apiKey.create({
+    data: { id: keyId, name: 'crash budget key', digest: key.digest, prefix: key.prefix },
+  });
+  await waitFor('the router to serve the budgeted key', async () => {
+    const res = await fetch(`${stack.routerUrl}/v1/models`, {
+      headers: { authorization: `Bearer ${key.plaintext}` },
+    });
+    const body = (await res.json()) as { data?: { id: string }[] };
+    return res.status === 200 && (body.data ?? []).some((m) => m.id === 'crash-budget');
+  });
+  const spend = async (count: number): Promise<{ served: number; refused: number }> => {
+    // The router's port changes with each restart.
+    const client = new OpenAI({ apiKey: key.plaintext, baseURL: `${stack.routerUrl}/v1`, maxRetries: 0 });
+    const outcomes = await Promise.all(
+      Array.from({ length: count }, () =>
+        client.chat.completions
+          .create({
+            model: 'crash-budget',
+            max_tokens: 5,
+            messages: [{ role: 'user', content: 'spend some of my budget' }],
+          })
+          .then(
+            () => 'served' as const,
+            (error: unknown) => {
+              if (error instanceof OpenAI.APIError && error.code === 'budget_exceeded')
+                return 'refused' as const;
+              throw error;
+            },
+          ),
+      ),
+    );
+    return {
+      served: outcomes.filter((o) => o === 'served').length,
+      refused: outcomes.filter((o) => o === 'refused').length,
+    };
+  };
+  const stored = (count: number) =>
+    waitFor(`${count} served requests to be stored`, async () => {
+      const sum = await stack.prisma.usageEvent.aggregate({
+        where: { keyId, status: 'success' },
+        _sum: { costMicros: true },
+        _count: true,
+      });
+      return sum._count >= count ? { rows: sum._count, costMicros: sum._sum.costMicros } : null;
+    });
+  return { keyId, spend, stored };
+}
+
 describe('usage across a crash', () => {
   it('SIGKILL under load: every response completed 10 ms before the kill has exactly one usage row', async () => {
     const load = startLoad(32);
@@ -131,77 +228,7 @@ describe('usage across a crash', () => {
   }, 90_000);
 
   it('spend spilled while PostgreSQL was away, then SIGKILL: the restarted router still enforces the hard budget', async () => {
-    // Every request costs exactly $0.05, its worst case too (free input, $0.01 per output token, max_tokens 5;
-    // the mock truncates its reply to max_tokens words).
-    const upstreamModel = 'mock-crash-budget';
-    await stack.prisma.price.create({
-      data: {
-        id: newId('price'),
-        providerId: stack.providerId,
-        model: upstreamModel,
-        inputMicrosPerMillion: 0n,
-        outputMicrosPerMillion: 10_000_000_000n,
-        effectiveFrom: new Date(Date.now() - 3_600_000),
-      },
-    });
-    await stack.prisma.route.create({
-      data: {
-        id: newId('rt'),
-        publicModel: 'crash-budget',
-        targets: { create: [{ id: newId('tgt'), accountId: stack.accountId, upstreamModel }] },
-      },
-    });
-    const key = generateApiKey();
-    const keyId = newId('key');
-    await stack.prisma.budget.create({
-      data: {
-        id: newId('bud'),
-        name: 'crash budget',
-        scope: 'key',
-        scopeId: keyId,
-        period: 'total',
-        mode: 'hard',
-        limitMicros: 500_000n, // ten requests
-      },
-    });
-    await stack.prisma.apiKey.create({
-      data: { id: keyId, name: 'crash budget key', digest: key.digest, prefix: key.prefix },
-    });
-    await waitFor('the router to serve the budgeted key', async () => {
-      const res = await fetch(`${stack.routerUrl}/v1/models`, {
-        headers: { authorization: `Bearer ${key.plaintext}` },
-      });
-      const body = (await res.json()) as { data?: { id: string }[] };
-      return res.status === 200 && (body.data ?? []).some((m) => m.id === 'crash-budget');
-    });
-    /** Sends `count` budgeted requests at once; how many were served and how many refused for the budget. */
-    const spend = async (count: number): Promise<{ served: number; refused: number }> => {
-      // The router's port changes with each restart.
-      const client = new OpenAI({ apiKey: key.plaintext, baseURL: `${stack.routerUrl}/v1`, maxRetries: 0 });
-      const outcomes = await Promise.all(
-        Array.from({ length: count }, () =>
-          client.chat.completions
-            .create({
-              model: 'crash-budget',
-              max_tokens: 5,
-              messages: [{ role: 'user', content: 'spend some of my budget' }],
-            })
-            .then(
-              () => 'served' as const,
-              (error: unknown) => {
-                if (error instanceof OpenAI.APIError && error.code === 'budget_exceeded')
-                  return 'refused' as const;
-                throw error;
-              },
-            ),
-        ),
-      );
-      return {
-        served: outcomes.filter((o) => o === 'served').length,
-        refused: outcomes.filter((o) => o === 'refused').length,
-      };
-    };
-
+    const { spend, stored } = await budgetedKey();
     proxy.cut();
     // Other traffic spilled first, so the budgeted rows come late in the replay (as under real load).
     const load = startLoad(16);
@@ -221,15 +248,22 @@ describe('usage across a crash', () => {
 
     // $0.20 left: four more requests, then refusals. Forgetting the spill would admit ten ($0.80, 160 %).
     expect(await spend(10)).toEqual({ served: 4, refused: 6 });
-    const stored = await waitFor('the ten served requests to be stored', async () => {
-      const sum = await stack.prisma.usageEvent.aggregate({
-        where: { keyId, status: 'success' },
-        _sum: { costMicros: true },
-        _count: true,
-      });
-      return sum._count >= 10 ? sum : null;
-    });
-    expect(stored._count).toBe(10);
-    expect(stored._sum.costMicros).toBe(500_000n);
+    expect(await stored(10)).toEqual({ rows: 10, costMicros: 500_000n });
+  }, 90_000);
+
+  it('spend only journaled (SIGKILL before its batch was written): the restarted router still enforces the hard budget', async () => {
+    // A flush interval long enough that nothing is written before the kill: the events exist only in memory
+    // and in the journal.
+    await stack.restartRouter({ ...routerEnv, USAGE_FLUSH_MS: '60000' });
+    const { spend, stored } = await budgetedKey();
+    expect(await spend(6)).toEqual({ served: 6, refused: 0 });
+    // The guarantee covers responses completed more than 10 ms before the kill (not a synchronisation wait).
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await killRouter();
+    await stack.restartRouter(routerEnv);
+    // Rows and spend both survive: $0.20 left, four more requests. Losing the journal would admit ten.
+    expect(await stored(6)).toEqual({ rows: 6, costMicros: 300_000n });
+    expect(await spend(10)).toEqual({ served: 4, refused: 6 });
+    expect(await stored(10)).toEqual({ rows: 10, costMicros: 500_000n });
   }, 90_000);
 });

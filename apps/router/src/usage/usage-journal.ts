@@ -1,15 +1,16 @@
-import { type FileHandle, open, readdir, stat, unlink } from 'node:fs/promises';
+import { closeSync, fdatasyncSync, ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../logger';
 import type { UsageSpillFile } from './usage-spill-file';
 
 const SEGMENT = /^usage-journal\.[0-9a-z-]+\.ndjson$/;
 
-/** A journal file this process writes: the events numbered [start, end) of this run, in record order. */
+/** A journal file this process writes, holding events of this run up to (not including) sequence `end`. */
 interface Segment {
   file: string;
-  handle: FileHandle;
-  /** Sequence number (0-based, this run) one past the last event written into it. */
+  fd: number;
+  /** Sequence number (0-based, this run, in record order) one past the last event written into it. */
   end: number;
   bytes: number;
 }
@@ -22,12 +23,17 @@ export interface UsageEventJournal {
 }
 
 /**
- * Write-ahead log of settled usage events against a process crash (SIGKILL, the OOM killer): each event the
- * sink takes is appended to a local NDJSON file a few milliseconds later, and dropped once its batch is durably
- * stored. Appends are plain writes (the page cache outlives the process; only a machine crash needs fsync,
- * which the spill does while the database is away), batched per event-loop turn and made off the request path.
- * What an earlier process left behind is synced and handed to the spill at start, whose idempotent replay
- * (the request id is the primary key) stores it once.
+ * Write-ahead log of settled usage events against a crash of the router process (SIGKILL, the OOM killer): every
+ * event the sink takes is appended to a local NDJSON file in the same event-loop turn's check phase, and dropped
+ * once its batch is stored. What an earlier process left behind is synced and handed to the spill at start,
+ * whose idempotent replay (the request id is the primary key) stores it once.
+ *
+ * Appends are plain `write(2)`s: the page cache outlives the process, and only a machine crash would need fsync
+ * (which the spill does while the database is away). They are synchronous but batched, one per event-loop turn
+ * (setImmediate) for every event settled in it, never on a request's own path: a page-cache append is a few
+ * microseconds, and an asynchronous one would wait for a thread-pool thread to be scheduled, which on a busy
+ * machine took tens of milliseconds, longer than the crash guarantee allows (a response completed 10 ms before
+ * a SIGKILL must be journaled). The directory must be a local disk.
  *
  * Bounded on disk: a segment closes at `segmentBytes` and is deleted once every event in it is acknowledged;
  * the open segment is truncated whenever everything written to it is. So the journal holds what is not yet
@@ -36,8 +42,7 @@ export interface UsageEventJournal {
 export class UsageJournal implements UsageEventJournal {
   private buffered: string[] = [];
   private scheduled = false;
-  private working: Promise<void> | null = null;
-  /** Events written to a segment, and events acknowledged, this run. */
+  /** Events given a sequence number (written, or lost to a failed write), and events acknowledged, this run. */
   private written = 0;
   private acked = 0;
   private current: Segment | null = null;
@@ -75,27 +80,18 @@ export class UsageJournal implements UsageEventJournal {
 
   append(line: string): void {
     this.buffered.push(line);
-    if (this.scheduled || this.working || this.closed) return;
-    // One write per event-loop turn: every event settled in this turn goes in the same write.
-    this.scheduled = true;
-    setImmediate(this.flushNow);
+    this.schedule();
   }
 
   acknowledge(count: number): void {
     if (count === 0) return;
     this.acked += count;
-    if (!this.scheduled && !this.working && !this.closed) {
-      this.scheduled = true;
-      setImmediate(this.flushNow);
-    }
+    this.schedule();
   }
 
   /** Resolves once everything appended and acknowledged so far is reflected on disk. */
   async idle(): Promise<void> {
-    while (this.working || this.scheduled) {
-      if (this.working) await this.working;
-      else await new Promise((resolve) => setImmediate(resolve));
-    }
+    while (this.scheduled) await new Promise((resolve) => setImmediate(resolve));
   }
 
   /** Bytes in this run's journal files. */
@@ -111,62 +107,50 @@ export class UsageJournal implements UsageEventJournal {
    */
   async close(): Promise<void> {
     this.closed = true;
-    await this.idle();
-    if (this.buffered.length > 0) {
-      this.work(); // one last try; on failure those events are only in the sink's memory, as before the journal
-      await this.working;
-    }
+    this.work();
     for (const segment of [...this.full, ...(this.current ? [this.current] : [])]) {
-      if (segment.end <= this.acked) {
-        await segment.handle.close();
-        await removeFile(segment.file);
-      } else {
-        await segment.handle.datasync();
-        await segment.handle.close();
-      }
+      if (segment.end > this.acked) fdatasyncSync(segment.fd);
+      closeSync(segment.fd);
+      if (segment.end <= this.acked) removeFile(segment.file);
     }
     this.full = [];
     this.current = null;
   }
 
-  private work(): void {
-    if (this.working) return;
-    this.working = this.writeAndTrim()
-      .then(
-        () => {
-          if (this.failing) this.logger.info('usage journal writes work again');
-          this.failing = false;
-        },
-        (error: unknown) => {
-          // Not fatal: the events are still queued in memory for the database; only crash-safety is lost.
-          if (!this.failing) {
-            this.logger.error('usage journal write failed; a crash now could lose recent usage', {
-              dir: this.dir,
-              error: error instanceof Error ? error.message : String(error),
-            });
-          }
-          this.failing = true;
-        },
-      )
-      .finally(() => {
-        this.working = null;
-        if (this.buffered.length > 0 && !this.closed && !this.scheduled) {
-          this.scheduled = true;
-          setImmediate(this.flushNow);
-        }
-      });
+  private schedule(): void {
+    if (this.scheduled || this.closed) return;
+    // One write per event-loop turn: every event settled in this turn goes in the same write.
+    this.scheduled = true;
+    setImmediate(this.flushNow);
   }
 
-  private async writeAndTrim(): Promise<void> {
+  private work(): void {
+    try {
+      this.writeAndTrim();
+      if (this.failing) this.logger.info('usage journal writes work again');
+      this.failing = false;
+    } catch (error) {
+      // Not fatal: the events are still queued in memory for the database; only crash-safety is lost.
+      if (!this.failing) {
+        this.logger.error('usage journal write failed; a crash now could lose recent usage', {
+          dir: this.dir,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+      this.failing = true;
+    }
+  }
+
+  private writeAndTrim(): void {
     if (this.buffered.length > 0) {
       const lines = this.buffered;
       this.buffered = [];
       // Numbered even if the write fails: acknowledgements count every event, so a segment's end must too (a
       // failed write's events are not journaled, but they are still queued for the database, as without one).
       this.written += lines.length;
-      const segment = this.current ?? (await this.openSegment());
+      const segment = this.current ?? this.openSegment();
       const text = `${lines.join('\n')}\n`;
-      await segment.handle.write(text, null, 'utf8');
+      writeSync(segment.fd, text, null, 'utf8');
       segment.end = this.written;
       segment.bytes += Buffer.byteLength(text);
       if (segment.bytes >= this.segmentBytes) {
@@ -176,30 +160,29 @@ export class UsageJournal implements UsageEventJournal {
     }
     while (this.full[0] && this.full[0].end <= this.acked) {
       const done = this.full.shift() as Segment;
-      await done.handle.close();
-      await removeFile(done.file);
+      closeSync(done.fd);
+      removeFile(done.file);
     }
     const open = this.current;
-    if (open && open.bytes > 0 && open.end <= this.acked && this.buffered.length === 0) {
-      // Everything in it is stored: empty it in place (appends go on at offset 0) rather than rotate.
-      await open.handle.truncate(0);
+    if (open && open.bytes > 0 && open.end <= this.acked) {
+      // Everything in it is stored: empty it in place (O_APPEND: writes go on at offset 0) rather than rotate.
+      ftruncateSync(open.fd, 0);
       open.bytes = 0;
     }
   }
 
-  private async openSegment(): Promise<Segment> {
+  private openSegment(): Segment {
     const file = path.join(this.dir, `usage-journal.${this.runId}-${this.segmentCount++}.ndjson`);
-    const handle = await open(file, 'a', 0o600);
-    const segment: Segment = { file, handle, end: this.written, bytes: 0 };
+    const segment: Segment = { file, fd: openSync(file, 'a', 0o600), end: this.written, bytes: 0 };
     this.current = segment;
     return segment;
   }
 }
 
 /** Deletes a journal file; one already gone (another process's start adopted it) is not an error. */
-async function removeFile(file: string): Promise<void> {
+function removeFile(file: string): void {
   try {
-    await unlink(file);
+    unlinkSync(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
