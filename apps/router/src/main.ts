@@ -144,15 +144,15 @@ async function main(): Promise<void> {
     logger.error('usage spill held a partial line (a write cut off by a crash); skipped it', { file }),
   );
   await spill.open();
-  const journal =
-    env.USAGE_JOURNAL === 'on' ? new UsageJournal(spill.dir, env.USAGE_JOURNAL_SEGMENT_BYTES, logger) : null;
-  const journaled = (await journal?.open(spill)) ?? 0;
+  const journal = new UsageJournal(spill.dir, env.USAGE_JOURNAL_SEGMENT_BYTES, logger);
+  // Even with the journal off now: what an earlier run journaled is still to be stored.
+  const journaled = await journal.open(spill);
   const writeUsage = async (rowsJson: string) => {
     await usageWriter.write(rowsJson);
   };
   const usage = new BatchedUsageSink({
     spill,
-    ...(journal ? { journal } : {}),
+    ...(env.USAGE_JOURNAL === 'on' ? { journal } : {}),
     serialize: serializeUsageEvent,
     write: writeUsage,
     flushIntervalMs: env.USAGE_FLUSH_MS,
@@ -294,7 +294,7 @@ async function main(): Promise<void> {
       }, 10_000).unref();
     });
     await usage.close(15_000);
-    await journal?.close();
+    await journal.close();
     await spill.close();
     await usageWriter.close();
     clearInterval(rateLimitPrune);

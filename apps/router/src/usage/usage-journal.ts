@@ -31,9 +31,9 @@ export interface UsageEventJournal {
  * Appends are plain `write(2)`s: the page cache outlives the process, and only a machine crash would need fsync
  * (which the spill does while the database is away). They are synchronous but batched, one per event-loop turn
  * (setImmediate) for every event settled in it, never on a request's own path: a page-cache append is a few
- * microseconds, and an asynchronous one would wait for a thread-pool thread to be scheduled, which on a busy
- * machine took tens of milliseconds, longer than the crash guarantee allows (a response completed 10 ms before
- * a SIGKILL must be journaled). The directory must be a local disk.
+ * microseconds, and an asynchronous one waits for a thread-pool thread to be scheduled, which on a loaded
+ * machine can take longer than the crash guarantee allows (a response completed 10 ms before a SIGKILL must be
+ * journaled; the crash test missed it that way under load). The directory must be on a local disk.
  *
  * Bounded on disk: a segment closes at `segmentBytes` and is deleted once every event in it is acknowledged;
  * the open segment is truncated whenever everything written to it is. So the journal holds what is not yet
