@@ -93,10 +93,8 @@ export class UsageJournal implements UsageEventJournal {
     this.written++;
     try {
       const segment = this.current ?? this.openSegment();
-      const text = `${line}\n`;
-      writeSync(segment.fd, text, null, 'utf8');
+      segment.bytes += writeSync(segment.fd, `${line}\n`, null, 'utf8');
       segment.end = this.written;
-      segment.bytes += Buffer.byteLength(text);
       if (segment.bytes >= this.segmentBytes) {
         this.full.push(segment);
         this.current = null;
