@@ -25,8 +25,8 @@ export interface BatchedUsageSinkOptions {
    */
   spill?: UsageSpillFile;
   /**
-   * Where each event is also written, a few milliseconds after `record`, until it is stored (in the database or
-   * the synced spill): what the queue holds then survives a crash of this process.
+   * Where each event is also written as it is recorded, until it is stored (in the database or the synced
+   * spill): what the queue holds then survives a crash of this process. Told of each stored prefix of the queue.
    */
   journal?: UsageEventJournal;
 }
