@@ -330,6 +330,11 @@ function notes(report: BenchReport): string[] {
       : 'budgets and limits: off (BENCH_LIMITS=off)',
   );
   lines.push(
+    report.options.BENCH_USAGE_JOURNAL === 'off'
+      ? 'usage journal: off (BENCH_USAGE_JOURNAL=off; a router crash loses the last flush interval of usage)'
+      : 'usage journal: on (one page-cache write per usage event, no fsync; BENCH_USAGE_JOURNAL=off for the A/B)',
+  );
+  lines.push(
     `method: ${report.rates[0]?.router.result.slices ?? 1} interleaved slices per run (D R, R D, …); pinning: ${report.machine.pinning}`,
   );
   lines.push(

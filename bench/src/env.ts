@@ -54,6 +54,11 @@ const schema = z.object({
    * every routed request pays for its rate-limit and budget checks (worst-case cost, reservation, settlement).
    */
   BENCH_LIMITS: z.enum(['on', 'off']).default('on'),
+  /**
+   * The router's USAGE_JOURNAL: `on` (its default) appends every usage event to a local journal so a crash
+   * loses none; `off` for an A/B of what that costs.
+   */
+  BENCH_USAGE_JOURNAL: z.enum(['on', 'off']).default('on'),
   /** Run the router with `node --cpu-prof` and print its hot spots after the run. */
   BENCH_CPU_PROF: flag,
   /** Where JSON + markdown results go. */

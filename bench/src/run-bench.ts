@@ -228,7 +228,10 @@ async function main(): Promise<number> {
     const pg = await startTestPostgres();
     stops.push(() => pg.stop());
     log('starting mock provider + router …');
-    const routerEnv: Record<string, string> = { USAGE_FLUSH_MS: '200' }; // the router's default, not testkit's 50 ms
+    const routerEnv: Record<string, string> = {
+      USAGE_FLUSH_MS: '200', // the router's default, not testkit's 50 ms
+      USAGE_JOURNAL: env.BENCH_USAGE_JOURNAL,
+    };
     if (env.BENCH_CPU_PROF) {
       await mkdir(profileDir, { recursive: true });
       routerEnv.NODE_OPTIONS = `--require ${fileURLToPath(new URL('./cpu-profile-preload.cjs', import.meta.url))}`;

@@ -73,6 +73,17 @@ describe('router configuration', () => {
       /BREAKER_PANIC_MIN_SUCCESS_RATE/,
     );
   });
+
+  it('journals usage by default, can turn it off, and refuses a journal segment too small to hold a batch', () => {
+    const env = loadRouterEnv(required);
+    expect(env.USAGE_JOURNAL).toBe('on');
+    expect(env.USAGE_JOURNAL_SEGMENT_BYTES).toBe(4 * 1024 * 1024);
+    expect(loadRouterEnv({ ...required, USAGE_JOURNAL: 'off' }).USAGE_JOURNAL).toBe('off');
+    expect(() => loadRouterEnv({ ...required, USAGE_JOURNAL: 'sometimes' })).toThrow(/USAGE_JOURNAL/);
+    expect(() => loadRouterEnv({ ...required, USAGE_JOURNAL_SEGMENT_BYTES: '100' })).toThrow(
+      /USAGE_JOURNAL_SEGMENT_BYTES/,
+    );
+  });
 });
 
 describe('the settings a router publishes for the readback', () => {

@@ -33,6 +33,17 @@ const schema = z.object({
     .int()
     .positive()
     .default(1024 * 1024 * 1024),
+  /**
+   * `on` (default): every settled usage event is also appended to a local journal in USAGE_SPILL_DIR (plain
+   * writes, no fsync) until it is stored, so a crash of the router loses none. `off` only for an A/B benchmark.
+   */
+  USAGE_JOURNAL: z.enum(['on', 'off']).default('on'),
+  /** Size at which a journal file is closed (and deleted once its events are stored); bounds the journal. */
+  USAGE_JOURNAL_SEGMENT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(4096)
+    .default(4 * 1024 * 1024),
   USAGE_BATCH_SIZE: z.coerce.number().int().positive().default(500),
   /** Raw usage events older than this many days are deleted (hourly, in small batches); rollups are kept. 0 keeps them forever. */
   USAGE_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),

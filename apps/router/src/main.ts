@@ -35,6 +35,8 @@ import { createRedisConnection } from './redis/redis-client';
 import type { FailoverState, RouterContext } from './router-context';
 import { createRouterServer } from './server';
 import { BatchedUsageSink } from './usage/batched-usage-sink';
+import { replaySpillUntilStored } from './usage/replay-spill-until-stored';
+import { UsageJournal } from './usage/usage-journal';
 import { startUsageRetention } from './usage/usage-retention-job';
 import { UsageSpillFile } from './usage/usage-spill-file';
 import { startUsageWriterThread } from './usage/usage-writer-thread';
@@ -146,17 +148,17 @@ async function main(): Promise<void> {
     logger.error('usage spill held a partial line (a write cut off by a crash); skipped it', { file }),
   );
   await spill.open();
-  if (spill.events() > 0) {
-    logger.warn('usage events spilled by an earlier run are waiting; replaying them', {
-      events: spill.events(),
-    });
-  }
+  const journal = new UsageJournal(spill.dir, env.USAGE_JOURNAL_SEGMENT_BYTES, logger);
+  // Even with the journal off now: what an earlier run journaled is still to be stored.
+  const journaled = await journal.open(spill);
+  const writeUsage = async (rowsJson: string) => {
+    await usageWriter.write(rowsJson);
+  };
   const usage = new BatchedUsageSink({
     spill,
+    ...(env.USAGE_JOURNAL === 'on' ? { journal } : {}),
     serialize: serializeUsageEvent,
-    write: async (rowsJson) => {
-      await usageWriter.write(rowsJson);
-    },
+    write: writeUsage,
     flushIntervalMs: env.USAGE_FLUSH_MS,
     maxBatch: env.USAGE_BATCH_SIZE,
     logger,
@@ -263,6 +265,21 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.ROUTER_PORT;
   logger.info('router listening', { url: `http://${env.ROUTER_HOST}:${port}` });
+  if (spill.events() > 0) {
+    logger.warn('usage events spilled or journaled by an earlier run are waiting; storing them first', {
+      events: spill.events(),
+      journaled,
+    });
+    // Before the first snapshot reads budget spend from the database, so that spend includes them (until
+    // then the router answers "starting"; the listening server is also what keeps this process alive).
+    const replayed = await replaySpillUntilStored({
+      spill,
+      write: writeUsage,
+      maxBatch: env.USAGE_BATCH_SIZE,
+      logger,
+    });
+    logger.info('usage left by an earlier run is stored', { events: replayed });
+  }
   await snapshots.start();
   usage.resume();
   budgetAlerts.start();
@@ -282,6 +299,7 @@ async function main(): Promise<void> {
       }, 10_000).unref();
     });
     await usage.close(15_000);
+    await journal.close();
     await spill.close();
     await usageWriter.close();
     clearInterval(rateLimitPrune);

@@ -1,5 +1,6 @@
 import type { UsageEventRecord } from '@switchyard/core';
 import type { Logger } from '../logger';
+import type { UsageEventJournal } from './usage-journal';
 import type { UsageSink } from './usage-sink';
 import type { UsageSpillFile } from './usage-spill-file';
 
@@ -23,6 +24,11 @@ export interface BatchedUsageSinkOptions {
    * replayed when the database answers again.
    */
   spill?: UsageSpillFile;
+  /**
+   * Where each event is also written as it is recorded, until it is stored (in the database or the synced
+   * spill): what the queue holds then survives a crash of this process. Told of each stored prefix of the queue.
+   */
+  journal?: UsageEventJournal;
 }
 
 /**
@@ -45,7 +51,9 @@ export class BatchedUsageSink implements UsageSink {
   constructor(private readonly options: BatchedUsageSinkOptions) {}
 
   record(event: UsageEventRecord): void {
-    this.queue.push(this.options.serialize(event));
+    const line = this.options.serialize(event);
+    this.queue.push(line);
+    this.options.journal?.append(line);
     if (this.queue.length >= this.options.maxBatch && !this.writing) this.drain();
     else this.schedule(this.options.flushIntervalMs);
   }
@@ -121,6 +129,7 @@ export class BatchedUsageSink implements UsageSink {
       .write(`[${batch.join(',')}]`)
       .then(() => {
         this.queue.splice(0, batch.length);
+        this.options.journal?.acknowledge(batch.length);
         this.failures = 0;
       })
       .catch((error: unknown) => {
@@ -169,6 +178,7 @@ export class BatchedUsageSink implements UsageSink {
       .then(
         () => {
           this.queue.splice(0, batch.length);
+          this.options.journal?.acknowledge(batch.length);
         },
         (error: unknown) => {
           this.options.logger.error('usage spill append failed; events stay in memory', {

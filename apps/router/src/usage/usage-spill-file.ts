@@ -20,6 +20,8 @@ export class UsageSpillFile {
   private currentEvents = 0;
   private asideEvents = 0;
   private replaying: Promise<number> | null = null;
+  /** Files adopted so far, to keep their replay names unique. */
+  private adopted = 0;
 
   constructor(
     readonly dir: string,
@@ -55,6 +57,32 @@ export class UsageSpillFile {
     await this.handle.datasync();
     this.currentBytes += Buffer.byteLength(text);
     this.currentEvents += lines.length;
+  }
+
+  /**
+   * Takes over a file of serialized events, one a line (a usage journal an earlier process left behind): syncs
+   * it to disk and moves it into the replay set, as if it had been spilled. Call after `open()`. Resolves with
+   * the events it holds.
+   */
+  async adopt(file: string): Promise<number> {
+    const handle = await open(file, 'r+');
+    try {
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    const { size } = await stat(file);
+    const events = await countLines(file);
+    await rename(
+      file,
+      path.join(
+        this.dir,
+        `usage-spill.${Date.now()}${String(this.adopted++).padStart(6, '0')}.replaying.ndjson`,
+      ),
+    );
+    this.asideBytes += size;
+    this.asideEvents += events;
+    return events;
   }
 
   /** Events on disk, not yet known to be stored in the database. */
