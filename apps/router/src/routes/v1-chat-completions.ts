@@ -42,6 +42,7 @@ import { readAttribution } from '../http/read-attribution';
 import { readBody } from '../http/read-body';
 import { sendOpenAiError } from '../http/send-openai-error';
 import { sendUpstreamError } from '../http/send-upstream-error';
+import { sendableHeader } from '../http/sendable-header';
 import { adapterFor } from '../providers/provider-registry';
 import { Cancellation } from '../proxy/cancellation';
 import { invalidResponseMessage } from '../proxy/invalid-response-message';
@@ -706,10 +707,10 @@ function servedHeaders(
 ): Record<string, string> {
   const headers: Record<string, string> = {
     'x-request-id': req.requestId,
-    'x-switchyard-route': route.route.publicModel,
-    'x-switchyard-provider': served.provider.name,
-    'x-switchyard-account': served.account.name,
-    'x-switchyard-model': served.target.upstreamModel,
+    'x-switchyard-route': sendableHeader(route.route.publicModel),
+    'x-switchyard-provider': sendableHeader(served.provider.name),
+    'x-switchyard-account': sendableHeader(served.account.name),
+    'x-switchyard-model': sendableHeader(served.target.upstreamModel),
     'x-switchyard-attempts': String(attempts.length),
     'x-switchyard-traffic-class': req.trafficClass,
   };
