@@ -43,7 +43,7 @@ describe('parseMockFaults', () => {
       message: 'byKey.sk-a.status: expected 200 or an integer between 400 and 599',
     });
     const known =
-      'latencyMs, ttftMs, chunkGapMs, status, retryAfter, dropAfterChunks, hang, maxContextTokens, failRate, omitUsage';
+      'latencyMs, ttftMs, chunkGapMs, status, retryAfter, dropAfterChunks, hang, maxContextTokens, failRate, omitUsage, hugeBodyMb, endlessStream, unterminatedSse';
     for (const nested of ['byModel', 'byKey', 'seed']) {
       expect(parseMockFaults({ byKey: { 'sk-a': { [nested]: {} } } })).toEqual({
         ok: false,

@@ -13,6 +13,9 @@ export const MOCK_FAULT_HEADERS = {
   'x-mock-max-context-tokens': 'maxContextTokens',
   'x-mock-fail-rate': 'failRate',
   'x-mock-omit-usage': 'omitUsage',
+  'x-mock-huge-body-mb': 'hugeBodyMb',
+  'x-mock-endless-stream': 'endlessStream',
+  'x-mock-unterminated-sse': 'unterminatedSse',
 } as const satisfies Record<string, keyof MockFaultSettings>;
 
 const ENTRIES = Object.entries(MOCK_FAULT_HEADERS) as [
@@ -20,10 +23,17 @@ const ENTRIES = Object.entries(MOCK_FAULT_HEADERS) as [
   keyof MockFaultSettings,
 ][];
 
+const BOOLEAN_SETTINGS: ReadonlySet<keyof MockFaultSettings> = new Set([
+  'hang',
+  'omitUsage',
+  'endlessStream',
+  'unterminatedSse',
+]);
+
 const NUMBER = /^\s*-?(\d+(\.\d*)?|\.\d+)\s*$/;
 
 function headerValue(key: keyof MockFaultSettings, raw: string): unknown {
-  if (key === 'hang' || key === 'omitUsage') {
+  if (BOOLEAN_SETTINGS.has(key)) {
     const flag = raw.trim().toLowerCase();
     if (flag === '1' || flag === 'true') return true;
     if (flag === '0' || flag === 'false') return false;

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyFaults } from '../apply-faults';
 import { buildChatCompletion, type CompletionMeta } from '../chat-completion';
 import { countPromptTokens } from '../count-tokens';
+import { writeEndlessStream, writeHugeCompletion, writeUnterminatedSse } from '../hostile-answers';
 import { sendJson } from '../http-io';
 import type { MockContext } from '../mock-context';
 import { contextLengthExceeded } from '../openai-error';
@@ -42,6 +43,8 @@ export function v1ChatCompletions(
 
     if (!request.stream) {
       if (faults.dropAfterChunks !== undefined) return ctx.drop(res);
+      if (faults.hugeBodyMb !== undefined)
+        return writeHugeCompletion(res, meta, faults.hugeBodyMb, requestId);
       const completion: Partial<ReturnType<typeof buildChatCompletion>> = buildChatCompletion(reply, meta);
       if (faults.omitUsage === true) delete completion.usage;
       return sendJson(res, 200, completion, { 'x-request-id': requestId });
@@ -51,6 +54,8 @@ export function v1ChatCompletions(
       'cache-control': 'no-cache',
       'x-request-id': requestId,
     });
+    if (faults.endlessStream === true) return writeEndlessStream(res, meta);
+    if (faults.unterminatedSse === true) return writeUnterminatedSse(res, meta);
     writeSseStream(
       res,
       buildChatChunks(reply, meta, request.includeUsage && faults.omitUsage !== true),
