@@ -78,6 +78,7 @@ export function breakerOutcome(errorClass: UpstreamErrorClass | null): BreakerOu
     case 'timeout':
     case 'server_error':
     case 'stream_interrupted':
+    case 'response_too_large':
       return 'failure';
     case 'rate_limited':
     case 'upstream_auth':

@@ -7,6 +7,8 @@ export type UpstreamErrorClass =
   | 'upstream_auth'
   | 'client_error'
   | 'stream_interrupted'
+  /** The answer outgrew the router's cap (a non-stream body, or one SSE event); reading stopped there. */
+  | 'response_too_large'
   | 'client_cancelled';
 
 /** What the router should do after a failed attempt. */

@@ -1,4 +1,5 @@
 import type { ProviderAdapter, TokenUsage } from '@switchyard/core';
+import type { StreamTextTally } from './stream-text-tally';
 import { countTextTokens, estimatePromptTokens } from './token-estimator';
 
 /** Usage as reported, or estimated with the tokenizer when the upstream reported none. */
@@ -9,10 +10,14 @@ export interface KnownUsage {
 }
 
 function estimated(body: Record<string, unknown>, completion: string): KnownUsage {
+  return estimatedTokens(body, countTextTokens(completion));
+}
+
+function estimatedTokens(body: Record<string, unknown>, outputTokens: number): KnownUsage {
   return {
     usage: {
       inputTokens: estimatePromptTokens(body),
-      outputTokens: countTextTokens(completion),
+      outputTokens,
       cachedInputTokens: 0,
       reasoningTokens: 0,
       cacheWriteTokens: 0,
@@ -34,16 +39,13 @@ export function responseUsage(
 
 /**
  * A relayed stream: its usage chunk, or (the upstream sent none) an estimate over the request messages
- * and the streamed text. A stream of which nothing reached the client costs nothing.
+ * and the streamed text's tally. A stream of which nothing reached the client costs nothing.
  */
 export function streamUsage(
-  relayed: { usage: TokenUsage | null; contentEvents: readonly string[]; firstByteAt: number | null },
-  adapter: ProviderAdapter,
+  relayed: { usage: TokenUsage | null; text: StreamTextTally; firstByteAt: number | null },
   body: Record<string, unknown>,
 ): KnownUsage {
   if (relayed.usage) return { usage: relayed.usage, estimated: false };
   if (relayed.firstByteAt === null) return { usage: null, estimated: false };
-  let text = '';
-  for (const data of relayed.contentEvents) text += adapter.readStreamText(data);
-  return estimated(body, text);
+  return estimatedTokens(body, relayed.text.tokens());
 }
