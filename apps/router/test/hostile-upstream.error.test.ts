@@ -14,7 +14,6 @@ let client: OpenAI;
 const MB = 1024 * 1024;
 /** Router RSS may grow by at most this while one hostile upstream runs (it grew by ~1 GB before the caps). */
 const RSS_GROWTH_LIMIT = 150 * MB;
-const HEALTHZ_P99_MS = 50;
 
 function policy(timeouts: { firstByteMs: number; idleMs: number; totalMs: number }) {
   return {
@@ -62,32 +61,31 @@ beforeAll(async () => {
       'hostile-unterminated-upstream': { unterminatedSse: true },
     },
   });
-  await client.chat.completions.create({ model: 'no-usage', messages: [{ role: 'user', content: 'hi' }] });
+  const warm = await client.chat.completions
+    .create({ model: 'no-usage', messages: [{ role: 'user', content: 'hi' }] })
+    .withResponse();
+  // The estimate runs after the answer is sent; its usage row is written once it is done.
+  await usageRow(warm.response.headers.get('x-request-id') ?? '');
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
 });
 
-/**
- * Runs `hostile` while watching the router's RSS and /healthz; returns its result with both readings and
- * the /healthz p99 allowed: 50 ms, or on a machine so loaded that /healthz alone is slower, 50 ms over what
- * it measured for a second just before (the stalls this guards against were 0.7–4 s).
- */
+/** Runs `hostile` while watching the router's RSS and /healthz; returns its result with both readings. */
 async function whileWatched<T>(hostile: () => Promise<T>) {
   const pid = stack.router.child.pid as number;
-  const quiet = await sampleHealthz(stack.routerUrl);
-  await waitFor('a second of quiet /healthz samples', async () => (await quiet.peek()) >= 1_000);
-  const baseline = await quiet.stop();
   const before = rssBytes(pid);
   const rss = watchRss(pid);
   const healthz = await sampleHealthz(stack.routerUrl);
   try {
     const result = await hostile();
+    const reading = await healthz.stop();
     return {
       result,
       rssGrowth: rss.stop() - before,
-      healthz: await healthz.stop(),
-      healthzLimit: Math.max(HEALTHZ_P99_MS, baseline.p99 + HEALTHZ_P99_MS),
+      healthz: reading.router,
+      healthzLimit: reading.limit,
+      reading,
     };
   } finally {
     rss.stop();
@@ -210,10 +208,9 @@ describe('hostile upstreams', () => {
     expect(row.latencyMs).toBeLessThan(totalMs + 1_000);
     expect(rssGrowth).toBeLessThan(RSS_GROWTH_LIMIT);
     expect(healthz.failures).toBe(0);
-    // This upstream is an unthrottled loopback firehose (tens of MB/s) that keeps the router's CPU busy for
-    // the whole test, so /healthz shares it: allowed 150 ms more than the quiet bound (the stalls before the
-    // caps were 0.7–4 s; on a quiet machine this measures ~10 ms).
-    expect(healthz.p99).toBeLessThan(healthzLimit + 150);
+    // An unthrottled loopback firehose (tens of MB/s) keeps the router busy for the whole test, and still
+    // /healthz is served between its chunks.
+    expect(healthz.p99).toBeLessThan(healthzLimit);
     expect(row).toMatchObject({ status: 'interrupted', errorClass: 'timeout', costEstimated: true });
     // The streamed text was tallied as it went (one token per " more" event), without keeping the stream.
     expect(row.outputTokens).toBeGreaterThan(result.bytes / 400);
@@ -264,7 +261,8 @@ describe('hostile upstreams', () => {
     expect(healthz.failures).toBe(0);
     expect(healthz.count).toBeGreaterThanOrEqual(5);
     expect(healthz.p99).toBeLessThan(healthzLimit);
-    const row = await usageRow((outcomes[0]?.error as InstanceType<typeof OpenAI.APIError>).requestID ?? '');
+    const first = outcomes[0]?.error as InstanceType<typeof OpenAI.APIError> | undefined;
+    const row = await usageRow(first?.requestID ?? '');
     expect(row).toMatchObject({ status: 'error', httpStatus: 502, errorClass: 'response_too_large' });
   }, 60_000);
 });

@@ -4,10 +4,10 @@ import { countTextTokens } from './token-estimator';
 /** Unparsed event data kept before it is folded into text (a typical stream never gets there). */
 const FOLD_AT_CHARS = 64 * 1024;
 /**
- * Text kept before it is counted and dropped. countTextTokens counts texts this long by their UTF-8 length
- * (the BPE's bound) rather than the BPE, so folding here changes no estimate and costs no tokenizer run.
+ * Text kept before it is counted and dropped: small enough that one count (a BPE run) is a few ms, so a long
+ * stream's counting is spread over it instead of stalling the event loop once at the end.
  */
-const COUNT_AT_CHARS = 200_001;
+const COUNT_AT_CHARS = 8 * 1024;
 
 /**
  * The generated text of a stream, tallied as it goes so the output can be estimated when the upstream never

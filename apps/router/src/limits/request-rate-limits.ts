@@ -83,7 +83,7 @@ export class RequestRateLimits {
   admitRequest(key: ApiKeyRecord, now: number): RateLimitResult | Promise<RateLimitResult> {
     const limits = this.limitsOf(key);
     if (limits === null || limits.requestSubjects === null) return UNLIMITED;
-    return this.acquire(limits.requestSubjects, 0, limits, now);
+    return this.acquire(limits.requestSubjects, 0, now);
   }
 
   /**
@@ -93,13 +93,12 @@ export class RequestRateLimits {
   admit(key: ApiKeyRecord, chat: ChatRequest, now: number): RateLimitResult | Promise<RateLimitResult> {
     const limits = this.limitsOf(key);
     if (limits === null || limits.tokenSubjects === null || limits.tightestTpm === null) return UNLIMITED;
-    return this.acquire(limits.tokenSubjects, reservation(chat, limits.tightestTpm), limits, now);
+    return this.acquire(limits.tokenSubjects, reservation(chat, limits.tightestTpm), now);
   }
 
   private acquire(
     subjects: RateLimitSubject[],
     tokens: number,
-    limits: KeyLimits,
     now: number,
   ): RateLimitResult | Promise<RateLimitResult> {
     const { redis } = this.options;
