@@ -1,3 +1,6 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createCredentialCipher, newId } from '@switchyard/db';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rssBytes, sampleHealthz, watchRss } from './router-vitals';
@@ -10,6 +13,30 @@ import { type Stack, setMockFaults, startStack, waitFor } from './stack';
  */
 let stack: Stack;
 let client: OpenAI;
+/** An upstream that answers 200 with a 300 MB body sent chunked: no Content-Length to refuse it by. */
+let chunkedUpstream: Server;
+
+/** Serves `POST …/chat/completions` with a valid JSON body of `mb` MiB, chunked, at the reader's pace. */
+function startChunkedHugeUpstream(mb: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const slice = Buffer.alloc(64 * 1024, 'x');
+    let left = mb * 16;
+    res.write(
+      '{"id":"chatcmpl-huge","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"',
+    );
+    const pump = () => {
+      while (left > 0 && !res.destroyed) {
+        left--;
+        if (!res.write(slice)) return void res.once('drain', pump);
+      }
+      res.end('"},"finish_reason":"stop"}]}');
+    };
+    pump();
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
 
 const MB = 1024 * 1024;
 /** Router RSS may grow by at most this while one hostile upstream runs (it grew by ~1 GB before the caps). */
@@ -46,6 +73,26 @@ beforeAll(async () => {
       policies,
     });
   }
+  chunkedUpstream = await startChunkedHugeUpstream(300);
+  const providerId = newId('prv');
+  const accountId = newId('acc');
+  const cipher = createCredentialCipher(Buffer.from(stack.masterKey, 'hex'));
+  await stack.prisma.provider.create({
+    data: {
+      id: providerId,
+      name: 'chunked-huge',
+      kind: 'openai_compatible',
+      baseUrl: `http://127.0.0.1:${(chunkedUpstream.address() as AddressInfo).port}/v1`,
+    },
+  });
+  await stack.prisma.upstreamAccount.create({
+    data: { id: accountId, providerId, name: 'chunked-huge', credentialCiphertext: cipher.encrypt('sk-x') },
+  });
+  await stack.addRoute({
+    publicModel: 'hostile-huge-chunked',
+    targets: [{ accountId, upstreamModel: 'huge' }],
+    policies: policy({ firstByteMs: 20_000, idleMs: 20_000, totalMs: 30_000 }),
+  });
   // The first usage estimate in a router process loads the tokenizer (a one-time stall of a second or more
   // on a loaded machine, see billing/token-estimator.ts); the endless stream needs an estimate, so load it
   // here, before anything is measured.
@@ -68,6 +115,8 @@ beforeAll(async () => {
   await usageRow(warm.response.headers.get('x-request-id') ?? '');
 }, 60_000);
 afterAll(async () => {
+  chunkedUpstream?.closeAllConnections();
+  chunkedUpstream?.close();
   await stack?.stop();
 });
 
@@ -97,7 +146,7 @@ const usageRow = (requestId: string) =>
   waitFor(`usage row ${requestId}`, () => stack.prisma.usageEvent.findUnique({ where: { requestId } }));
 
 describe('hostile upstreams', () => {
-  it('a 300 MB non-stream body: 502 upstream_error "response too large", RSS bounded, /healthz fast', async () => {
+  it('a 300 MB non-stream body, declared or chunked: 502 upstream_error "response too large", RSS bounded, /healthz fast', async () => {
     const {
       result: errors,
       rssGrowth,
@@ -105,10 +154,11 @@ describe('hostile upstreams', () => {
       healthzLimit,
     } = await whileWatched(async () => {
       const out: (InstanceType<typeof OpenAI.APIError> | null)[] = [];
-      for (let i = 0; i < 3; i++) {
+      // Twice with a declared length (refused before the body), twice chunked (refused at the cap).
+      for (const model of ['hostile-huge', 'hostile-huge-chunked', 'hostile-huge', 'hostile-huge-chunked']) {
         try {
           await client.chat.completions.create({
-            model: 'hostile-huge',
+            model,
             messages: [{ role: 'user', content: 'hi' }],
           });
           out.push(null);
