@@ -21,6 +21,30 @@ describe('router configuration', () => {
     expect(env.SNAPSHOT_FULL_REFRESH_MS).toBe(600_000);
   });
 
+  it('defaults the caps on what the router reads and how long it waits for clients', () => {
+    const env = loadRouterEnv(required);
+    expect(env.UPSTREAM_MAX_RESPONSE_BYTES).toBe(32 * 1024 * 1024);
+    expect(env.UPSTREAM_MAX_SSE_EVENT_BYTES).toBe(1024 * 1024);
+    expect(env.ROUTER_HEADERS_TIMEOUT_MS).toBe(20_000);
+    expect(env.ROUTER_REQUEST_TIMEOUT_MS).toBe(120_000);
+    expect(env.ROUTER_BODY_IDLE_TIMEOUT_MS).toBe(10_000);
+    expect(env.ROUTER_MAX_CONNECTIONS).toBe(4_096);
+  });
+
+  it('refuses a headers timeout longer than the request timeout, and zero caps', () => {
+    expect(() =>
+      loadRouterEnv({ ...required, ROUTER_HEADERS_TIMEOUT_MS: '5000', ROUTER_REQUEST_TIMEOUT_MS: '1000' }),
+    ).toThrow('ROUTER_HEADERS_TIMEOUT_MS: must not exceed ROUTER_REQUEST_TIMEOUT_MS');
+    for (const name of [
+      'UPSTREAM_MAX_RESPONSE_BYTES',
+      'UPSTREAM_MAX_SSE_EVENT_BYTES',
+      'ROUTER_BODY_IDLE_TIMEOUT_MS',
+      'ROUTER_MAX_CONNECTIONS',
+    ]) {
+      expect(() => loadRouterEnv({ ...required, [name]: '0' })).toThrow(name);
+    }
+  });
+
   it('reads the webhook retry delays as a list of milliseconds', () => {
     expect(
       loadRouterEnv({ ...required, BUDGET_WEBHOOK_RETRY_MS: '50, 200' }).BUDGET_WEBHOOK_RETRY_MS,

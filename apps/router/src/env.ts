@@ -20,6 +20,29 @@ const schema = z.object({
   UPSTREAM_HEADERS_TIMEOUT_MS: positiveMs.default(120_000),
   UPSTREAM_BODY_TIMEOUT_MS: positiveMs.default(120_000),
   UPSTREAM_CONNECTIONS: z.coerce.number().int().positive().default(256),
+  /** Largest non-streaming upstream answer read; over it the attempt fails with 502 "response too large". */
+  UPSTREAM_MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(32 * 1024 * 1024),
+  /** Largest single SSE event of an upstream stream; over it the stream counts as broken. */
+  UPSTREAM_MAX_SSE_EVENT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
+  /** Longest time a client may take to send its request headers. */
+  ROUTER_HEADERS_TIMEOUT_MS: positiveMs.default(20_000),
+  /** Longest time a client may take to send its whole request (headers and body). */
+  ROUTER_REQUEST_TIMEOUT_MS: positiveMs.default(120_000),
+  /** Longest pause while a client sends its request body; then 408 and the connection is closed. */
+  ROUTER_BODY_IDLE_TIMEOUT_MS: positiveMs.default(10_000),
+  /**
+   * Open client connections at most; the next one gets 503 and is closed at once. Keep it under the
+   * process's file-descriptor limit minus the upstream pools (UPSTREAM_CONNECTIONS per origin).
+   */
+  ROUTER_MAX_CONNECTIONS: z.coerce.number().int().positive().default(4_096),
   /** How often the snapshot is checked against the database; only budget spend is re-read unless config changed. */
   SNAPSHOT_REFRESH_MS: positiveMs.default(30_000),
   /** A full snapshot load at least this often, even when the configuration version says nothing changed. */
@@ -108,11 +131,22 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
+/** Cross-field rules node:http and the request path rely on. */
+const checked = schema.superRefine((env, ctx) => {
+  if (env.ROUTER_HEADERS_TIMEOUT_MS > env.ROUTER_REQUEST_TIMEOUT_MS) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ROUTER_HEADERS_TIMEOUT_MS'],
+      message: 'must not exceed ROUTER_REQUEST_TIMEOUT_MS',
+    });
+  }
+});
+
 export type RouterEnv = z.infer<typeof schema>;
 
 /** Validates the environment once at start-up; the only reader of process.env in the router. */
 export function loadRouterEnv(source: NodeJS.ProcessEnv = process.env): RouterEnv {
-  const parsed = schema.safeParse(source);
+  const parsed = checked.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid router configuration:\n${lines.join('\n')}`);

@@ -250,6 +250,9 @@ async function main(): Promise<void> {
       maxAttempts: env.ROUTER_MAX_ATTEMPTS,
       headersTimeoutMs: env.UPSTREAM_HEADERS_TIMEOUT_MS,
       bodyTimeoutMs: env.UPSTREAM_BODY_TIMEOUT_MS,
+      maxResponseBytes: env.UPSTREAM_MAX_RESPONSE_BYTES,
+      maxSseEventBytes: env.UPSTREAM_MAX_SSE_EVENT_BYTES,
+      bodyIdleTimeoutMs: env.ROUTER_BODY_IDLE_TIMEOUT_MS,
     },
     logger,
     digestKey: digestApiKey,
@@ -257,7 +260,11 @@ async function main(): Promise<void> {
     random: Math.random,
   };
 
-  const server = createRouterServer(ctx);
+  const server = createRouterServer(ctx, {
+    headersTimeoutMs: env.ROUTER_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.ROUTER_REQUEST_TIMEOUT_MS,
+    maxConnections: env.ROUTER_MAX_CONNECTIONS,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(env.ROUTER_PORT, env.ROUTER_HOST, resolve);

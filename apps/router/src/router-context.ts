@@ -14,6 +14,12 @@ export interface RouterLimits {
   maxAttempts: number;
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
+  /** Cap on a non-streaming upstream body (UPSTREAM_MAX_RESPONSE_BYTES). */
+  maxResponseBytes: number;
+  /** Cap on one upstream SSE event (UPSTREAM_MAX_SSE_EVENT_BYTES). */
+  maxSseEventBytes: number;
+  /** Longest pause while a client sends its body (ROUTER_BODY_IDLE_TIMEOUT_MS). */
+  bodyIdleTimeoutMs: number;
 }
 
 /** Process-wide state of the failover ladder; in-memory, read and updated synchronously by the request path. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { gatewayError } from '@switchyard/core';
+import { capConnections } from './http/cap-connections';
 import { sendOpenAiError } from './http/send-openai-error';
 import type { RouterContext } from './router-context';
 import { healthz, readyz } from './routes/health';
@@ -19,9 +20,30 @@ const ROUTES: Record<string, string[]> = {
   '/readyz': ['GET'],
 };
 
+/** How long clients may take and how many may be connected (ROUTER_* settings). */
+export interface RouterServerOptions {
+  /** Longest time to receive a request's headers. */
+  headersTimeoutMs: number;
+  /** Longest time to receive a whole request (headers and body). */
+  requestTimeoutMs: number;
+  /** Open connections at most; the next is refused with 503. */
+  maxConnections: number;
+}
+
+/**
+ * How often node:http checks its headers and request timeouts. Its default (30 s) would let a client that
+ * never finishes its headers hold a socket up to 30 s past the timeout; one second keeps them honest.
+ */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
+
 /** The data-plane HTTP server: plain node:http dispatch, no framework on the hot path. */
-export function createRouterServer(ctx: RouterContext): Server {
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+export function createRouterServer(ctx: RouterContext, options: RouterServerOptions): Server {
+  const serverOptions = {
+    headersTimeout: options.headersTimeoutMs,
+    requestTimeout: options.requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, options.headersTimeoutMs),
+  };
+  const server = createServer(serverOptions, (req: IncomingMessage, res: ServerResponse) => {
     const requestId = newRequestId();
     const url = req.url ?? '/';
     const q = url.indexOf('?');
@@ -56,7 +78,6 @@ export function createRouterServer(ctx: RouterContext): Server {
   });
   // Longer than common client/load-balancer idle timeouts, so the gateway is not the side that drops idle sockets.
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 0;
+  capConnections(server, options.maxConnections, ctx.logger);
   return server;
 }

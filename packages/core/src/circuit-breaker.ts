@@ -80,6 +80,7 @@ export function breakerOutcome(errorClass: UpstreamErrorClass | null): BreakerOu
     case 'server_error':
     case 'stream_interrupted':
     case 'invalid_response':
+    case 'response_too_large':
       return 'failure';
     case 'rate_limited':
     case 'upstream_auth':

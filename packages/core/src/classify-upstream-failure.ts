@@ -12,6 +12,8 @@ export type UpstreamErrorClass =
    * stream that is not SSE. A failure of that upstream, retried elsewhere (not on the same target).
    */
   | 'invalid_response'
+  /** The answer outgrew the router's cap (a non-stream body, or one SSE event); reading stopped there. */
+  | 'response_too_large'
   | 'client_cancelled';
 
 /** What the router should do after a failed attempt. */

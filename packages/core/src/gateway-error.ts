@@ -9,6 +9,8 @@ export type GatewayErrorCode =
   | 'invalid_json'
   | 'invalid_request'
   | 'request_too_large'
+  /** The client stopped sending its request body (ROUTER_BODY_IDLE_TIMEOUT_MS); the connection is closed. */
+  | 'request_timeout'
   | 'not_found'
   | 'method_not_allowed'
   | 'no_available_target'
@@ -39,6 +41,7 @@ const STATUS: Record<GatewayErrorCode, number> = {
   invalid_json: 400,
   invalid_request: 400,
   request_too_large: 413,
+  request_timeout: 408,
   not_found: 404,
   method_not_allowed: 405,
   no_available_target: 503,

@@ -14,6 +14,42 @@ describe('SseEventSplitter', () => {
     }
   });
 
+  it('ends an event at a line ending followed by an empty line, whatever mix of LF and CRLF', () => {
+    const stream = 'data: 1\n\r\ndata: 2\r\n\ndata: 3\r\n\r\n';
+    for (let size = 1; size <= stream.length; size++) {
+      const splitter = new SseEventSplitter();
+      const events: string[] = [];
+      for (let i = 0; i < stream.length; i += size) events.push(...splitter.push(stream.slice(i, i + size)));
+      expect(events).toEqual(['data: 1\n\r\n', 'data: 2\r\n\n', 'data: 3\r\n\r\n']);
+    }
+  });
+
+  it('reads each character once: 64 MB of one event that never ends, in 1 KB chunks, is linear', () => {
+    // Rescanning the buffer per chunk (the old splitter) makes this ~10^12 character comparisons (minutes);
+    // scanning once it is 64 M, well inside the test's timeout.
+    const splitter = new SseEventSplitter();
+    const chunk = `data: ${'x'.repeat(1017)}\n`;
+    let emitted = 0;
+    for (let i = 0; i < 65_536; i++) emitted += splitter.push(chunk).length;
+    expect(emitted).toBe(0);
+    expect(splitter.rest().length).toBe(65_536 * chunk.length);
+    expect(splitter.push('\n')).toHaveLength(1);
+    expect(splitter.rest()).toBe('');
+  });
+
+  it('gives up on an event longer than its cap, keeps nothing of it and emits nothing more', () => {
+    const splitter = new SseEventSplitter(1_000);
+    expect(splitter.push('data: ok\n\n')).toEqual(['data: ok\n\n']);
+    expect(splitter.tooLarge).toBe(false);
+    for (let i = 0; i < 10; i++) splitter.push(`data: ${'y'.repeat(93)}\n`);
+    expect(splitter.tooLarge).toBe(false);
+    expect(splitter.rest().length).toBe(1_000);
+    splitter.push('data: one more line\n');
+    expect(splitter.tooLarge).toBe(true);
+    expect(splitter.rest()).toBe('');
+    expect(splitter.push('\n\ndata: later\n\n')).toEqual([]);
+  });
+
   it('keeps an unterminated tail', () => {
     const splitter = new SseEventSplitter();
     expect(splitter.push('data: 1\n\ndata: 2')).toEqual(['data: 1\n\n']);

@@ -1,32 +1,92 @@
 /**
  * Splits a text/event-stream into whole events as chunks arrive. Each returned event keeps its exact
  * text including the blank-line terminator, so forwarding events reproduces the stream byte for byte.
+ *
+ * Every character is scanned once: the unterminated tail is kept as a list of pieces (never re-joined or
+ * re-searched per chunk), and only its last two characters are looked at again, for a terminator split
+ * across chunks. So a stream whose event never ends costs linear time, not quadratic. The tail is also
+ * capped: once an unterminated event exceeds `maxEventChars`, it is dropped and {@link tooLarge} is set,
+ * so a hostile upstream cannot grow it without bound; the caller treats the stream as broken.
  */
 export class SseEventSplitter {
-  private buffer = '';
+  /** The current unterminated event, in arrival order. */
+  private pieces: string[] = [];
+  private pendingChars = 0;
+  /** Set once an event outgrew the cap; nothing more is emitted after that. */
+  private overflowed = false;
+
+  /** @param maxEventChars longest event (in UTF-16 code units, at most its UTF-8 bytes) kept before giving up. */
+  constructor(private readonly maxEventChars: number = Number.POSITIVE_INFINITY) {}
+
+  /** True once an event exceeded the cap: the stream is broken (or hostile) and should be abandoned. */
+  get tooLarge(): boolean {
+    return this.overflowed;
+  }
 
   /** Feeds decoded text; returns the events completed by it (possibly none). */
   push(text: string): string[] {
-    this.buffer += text;
     const events: string[] = [];
-    let start = 0;
+    if (this.overflowed || text.length === 0) return events;
+    // A terminator is a line ending followed by an empty line: "\n\n" or "\n\r\n" (so "\r\n\r\n" too). Up
+    // to two of its characters may sit at the end of the pending tail.
+    const carried = this.pendingChars === 0 ? '' : this.lastChars(2);
+    const probe = carried.length === 0 ? text : carried + text;
+    const offset = carried.length;
+    let eventStart = 0; // index into `text` where the current event's new text begins
+    let from = 0; // index into `probe` to search from
     for (;;) {
-      const lf = this.buffer.indexOf('\n\n', start);
-      const crlf = this.buffer.indexOf('\r\n\r\n', start);
-      let end: number;
-      if (lf === -1 && crlf === -1) break;
-      if (crlf !== -1 && (lf === -1 || crlf < lf)) end = crlf + 4;
-      else end = lf + 2;
-      events.push(this.buffer.slice(start, end));
-      start = end;
+      const lf = probe.indexOf('\n', from);
+      if (lf === -1) break;
+      let end = -1;
+      const next = probe.charCodeAt(lf + 1);
+      if (next === 10) end = lf + 2;
+      else if (next === 13 && probe.charCodeAt(lf + 2) === 10) end = lf + 3;
+      else if (lf + 1 >= probe.length || (next === 13 && lf + 2 >= probe.length)) break; // maybe next chunk
+      if (end === -1) {
+        from = lf + 1;
+        continue;
+      }
+      const textEnd = end - offset;
+      if (textEnd <= eventStart) {
+        // Cannot happen: a terminator ending inside the carried tail would have been found last time.
+        from = end;
+        continue;
+      }
+      const fresh = text.slice(eventStart, textEnd);
+      if (this.pendingChars > 0) {
+        this.pieces.push(fresh);
+        events.push(this.pieces.join(''));
+        this.pieces = [];
+        this.pendingChars = 0;
+      } else events.push(fresh);
+      eventStart = textEnd;
+      from = end;
     }
-    if (start > 0) this.buffer = this.buffer.slice(start);
+    if (eventStart < text.length) {
+      const rest = eventStart === 0 ? text : text.slice(eventStart);
+      this.pendingChars += rest.length;
+      if (this.pendingChars > this.maxEventChars) {
+        this.overflowed = true;
+        this.pieces = [];
+        this.pendingChars = 0;
+      } else this.pieces.push(rest);
+    }
     return events;
   }
 
   /** Whatever arrived after the last complete event (an unterminated tail). */
   rest(): string {
-    return this.buffer;
+    return this.pieces.join('');
+  }
+
+  /** The last `n` characters of the pending tail (fewer if it is shorter), without joining it. */
+  private lastChars(n: number): string {
+    let out = '';
+    for (let i = this.pieces.length - 1; i >= 0 && out.length < n; i--) {
+      const piece = this.pieces[i] as string;
+      out = piece.slice(Math.max(0, piece.length - (n - out.length))) + out;
+    }
+    return out;
   }
 }
 

@@ -29,6 +29,14 @@ export interface MockFaultSettings extends AnswerFaultSettings {
    * when `stream_options.include_usage` asks for one — as some upstreams do, so a gateway must estimate.
    */
   omitUsage?: boolean;
+  // --- Hostile upstreams (issue 12 B): bodies and streams no well-behaved provider sends. ---
+  /** Chat, non-streaming: a 200 `chat.completion` whose body is this many MiB (a padded message), sent at the reader's pace. */
+  hugeBodyMb?: number;
+  /** Chat, streaming: content chunks forever, never `finish_reason`, usage or `[DONE]`, as fast as they are read. */
+  endlessStream?: boolean;
+  /** Chat, streaming: `data:` lines forever with single newlines, never the blank line that ends an SSE event. */
+  unterminatedSse?: boolean;
+  // --- end of hostile upstreams ---
 }
 
 /**
@@ -128,6 +136,14 @@ export const SETTING_CHECKS: Record<SettingKey, Check> = {
     typeof value === 'number' && value >= 0 && value <= 1 ? undefined : 'expected a number between 0 and 1',
   omitUsage: (value) => (typeof value === 'boolean' ? undefined : 'expected a boolean'),
   ...ANSWER_FAULT_CHECKS,
+  // --- Hostile upstreams (issue 12 B) ---
+  hugeBodyMb: (value) =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 4096
+      ? undefined
+      : 'expected an integer between 1 and 4096',
+  endlessStream: (value) => (typeof value === 'boolean' ? undefined : 'expected a boolean'),
+  unterminatedSse: (value) => (typeof value === 'boolean' ? undefined : 'expected a boolean'),
+  // --- end of hostile upstreams ---
 };
 
 function isObject(value: unknown): value is Record<string, unknown> {

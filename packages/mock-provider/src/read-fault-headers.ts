@@ -18,6 +18,9 @@ export const MOCK_FAULT_HEADERS = {
   'x-mock-redirect-to': 'redirectTo',
   'x-mock-echo-credential': 'echoCredential',
   'x-mock-usage': 'usage',
+  'x-mock-huge-body-mb': 'hugeBodyMb',
+  'x-mock-endless-stream': 'endlessStream',
+  'x-mock-unterminated-sse': 'unterminatedSse',
 } as const satisfies Record<string, keyof MockFaultSettings>;
 
 const ENTRIES = Object.entries(MOCK_FAULT_HEADERS) as [
@@ -32,6 +35,8 @@ const BOOLEAN_KEYS: ReadonlySet<keyof MockFaultSettings> = new Set([
   'omitUsage',
   'invalidBody',
   'echoCredential',
+  'endlessStream',
+  'unterminatedSse',
 ]);
 
 function headerValue(key: keyof MockFaultSettings, raw: string): unknown {

@@ -5,6 +5,7 @@ import {
   type UsageEstimate,
   type UsageReport,
 } from '@switchyard/core';
+import type { StreamTextTally } from './stream-text-tally';
 import { countTextTokens, estimatePromptTokens } from './token-estimator';
 
 /** Usage as reported, or (partly) estimated with the tokenizer where the upstream's report falls short. */
@@ -24,26 +25,21 @@ export function responseUsage(
   body: Record<string, unknown>,
   parsed: unknown,
 ): KnownUsage {
-  return settleUsage(reported, () => guess(body, adapter.readResponseText(parsed)));
+  return settleUsage(reported, () => guess(body, countTextTokens(adapter.readResponseText(parsed))));
 }
 
 /**
  * A relayed stream: its usage chunk when complete and valid, else an estimate built from what it says and the
- * streamed text. A stream of which nothing reached the client costs nothing.
+ * streamed text's tally. A stream of which nothing reached the client costs nothing.
  */
 export function streamUsage(
-  relayed: { usage: UsageReport | null; contentEvents: readonly string[]; firstByteAt: number | null },
-  adapter: ProviderAdapter,
+  relayed: { usage: UsageReport | null; text: StreamTextTally; firstByteAt: number | null },
   body: Record<string, unknown>,
 ): KnownUsage {
   if (relayed.firstByteAt === null) return { usage: null, estimated: false };
-  return settleUsage(relayed.usage, () => {
-    let text = '';
-    for (const data of relayed.contentEvents) text += adapter.readStreamText(data);
-    return guess(body, text);
-  });
+  return settleUsage(relayed.usage, () => guess(body, relayed.text.tokens()));
 }
 
-function guess(body: Record<string, unknown>, completion: string): UsageEstimate {
-  return { inputTokens: estimatePromptTokens(body), outputTokens: countTextTokens(completion) };
+function guess(body: Record<string, unknown>, outputTokens: number): UsageEstimate {
+  return { inputTokens: estimatePromptTokens(body), outputTokens };
 }

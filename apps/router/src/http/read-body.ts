@@ -3,9 +3,11 @@ import { fail, gatewayError, ok, type Result } from '@switchyard/core';
 
 /**
  * Reads the whole request body, refusing anything over `maxBytes` (by Content-Length up front, or while
- * reading when the client streams it chunked).
+ * reading when the client streams it chunked), and giving up with `request_timeout` when the client sends
+ * nothing for `idleMs` (a client that never sends its body must not hold its socket and this request's
+ * memory; answer with `connection: close`).
  */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<Result<Buffer>> {
+export function readBody(req: IncomingMessage, maxBytes: number, idleMs: number): Promise<Result<Buffer>> {
   const tooLarge = gatewayError('request_too_large', `Request body exceeds the limit of ${maxBytes} bytes.`);
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > maxBytes) {
@@ -16,11 +18,35 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Result
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
+    // Re-armed only when it fires, for what is left since the last chunk: a chunk costs a clock read.
+    let lastDataAt = performance.now();
+    let timer: NodeJS.Timeout | null = null;
+    const checkIdle = () => {
+      timer = null;
+      if (done) return;
+      const left = idleMs - (performance.now() - lastDataAt);
+      if (left > 1) {
+        timer = setTimeout(checkIdle, left);
+        return;
+      }
+      done = true;
+      chunks.length = 0;
+      resolve(
+        fail(gatewayError('request_timeout', `The request body did not arrive (nothing for ${idleMs} ms).`)),
+      );
+    };
+    timer = setTimeout(checkIdle, idleMs);
+    const stop = () => {
+      done = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+    };
     req.on('data', (chunk: Buffer) => {
       if (done) return;
+      lastDataAt = performance.now();
       size += chunk.length;
       if (size > maxBytes) {
-        done = true;
+        stop();
         resolve(fail(tooLarge));
         return;
       }
@@ -28,12 +54,12 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Result
     });
     req.on('end', () => {
       if (done) return;
-      done = true;
+      stop();
       resolve(ok(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
     });
     req.on('error', () => {
       if (done) return;
-      done = true;
+      stop();
       resolve(fail(gatewayError('invalid_request', 'The request body could not be read.')));
     });
   });

@@ -44,7 +44,10 @@ const UNLIMITED: RateLimitAdmission = {
 };
 
 interface KeyLimits {
-  subjects: RateLimitSubject[];
+  /** The subjects with an RPM limit, their rules cut to RPM only (checked before the body is read). */
+  requestSubjects: RateLimitSubject[] | null;
+  /** The subjects with a TPM limit, their rules cut to TPM only (checked once the prompt is known). */
+  tokenSubjects: RateLimitSubject[] | null;
   /** The smallest TPM among the subjects; null when no token limit applies. */
   tightestTpm: number | null;
 }
@@ -59,9 +62,12 @@ export interface RequestRateLimitsOptions {
 
 /**
  * RPM/TPM enforcement for one request, before it is forwarded: the key's limits and its team's (shared by the
- * team's keys). RPM takes one request; TPM reserves the prompt estimate plus `max_tokens` (or a default when
- * unset, never more than the tightest TPM when the prompt alone fits) and is corrected to the real usage when
- * the request settles. Keys without limits cost one map read and no allocation.
+ * team's keys), in two steps. {@link admitRequest} takes one request from the RPM buckets right after the key
+ * is authenticated, before the body is read, so a flood from a limited key costs no body reads or parses.
+ * {@link admit} then reserves TPM: the prompt estimate plus `max_tokens` (or a default when unset, never more
+ * than the tightest TPM when the prompt alone fits), corrected to the real usage when the request settles.
+ * A request refused for TPM has still used its RPM slot, as a refused request does at OpenAI. Keys without
+ * limits cost one map read and no allocation.
  */
 export class RequestRateLimits {
   /** Per snapshot key record: a reloaded snapshot has new records, so limits changes apply at once. */
@@ -70,26 +76,43 @@ export class RequestRateLimits {
 
   constructor(private readonly options: RequestRateLimitsOptions) {}
 
-  /** Checks and reserves; synchronous unless the shared Redis store is consulted. */
+  /**
+   * The RPM step, before the body is read: takes one request from each RPM bucket of the key and its team.
+   * Synchronous unless the shared Redis store is consulted.
+   */
+  admitRequest(key: ApiKeyRecord, now: number): RateLimitResult | Promise<RateLimitResult> {
+    const limits = this.limitsOf(key);
+    if (limits === null || limits.requestSubjects === null) return UNLIMITED;
+    return this.acquire(limits.requestSubjects, 0, now);
+  }
+
+  /**
+   * The TPM step, once the request is parsed: reserves its token estimate. Synchronous unless the shared
+   * Redis store is consulted.
+   */
   admit(key: ApiKeyRecord, chat: ChatRequest, now: number): RateLimitResult | Promise<RateLimitResult> {
     const limits = this.limitsOf(key);
-    if (limits === null) return UNLIMITED;
-    const tokens = limits.tightestTpm === null ? 0 : reservation(chat, limits.tightestTpm);
+    if (limits === null || limits.tokenSubjects === null || limits.tightestTpm === null) return UNLIMITED;
+    return this.acquire(limits.tokenSubjects, reservation(chat, limits.tightestTpm), now);
+  }
+
+  private acquire(
+    subjects: RateLimitSubject[],
+    tokens: number,
+    now: number,
+  ): RateLimitResult | Promise<RateLimitResult> {
     const { redis } = this.options;
-    if (!redis)
-      return admission(
-        this.options.memory.acquire(limits.subjects, tokens, now),
-        limits,
-        tokens,
-        this.options.memory,
-      );
+    if (!redis) {
+      const memory = this.options.memory;
+      return admission(memory.acquire(subjects, tokens, now), subjects, tokens, memory);
+    }
     return (async () => {
       try {
-        const decision = await redis.acquire(limits.subjects, tokens, now);
+        const decision = await redis.acquire(subjects, tokens, now);
         this.redisBack();
-        return admission(decision, limits, tokens, redis);
+        return admission(decision, subjects, tokens, redis);
       } catch (error) {
-        return this.redisFailed(error, limits, tokens, now);
+        return this.redisFailed(error, subjects, tokens, now);
       }
     })();
   }
@@ -121,7 +144,12 @@ export class RequestRateLimits {
     return limits;
   }
 
-  private redisFailed(error: unknown, limits: KeyLimits, tokens: number, now: number): RateLimitResult {
+  private redisFailed(
+    error: unknown,
+    subjects: RateLimitSubject[],
+    tokens: number,
+    now: number,
+  ): RateLimitResult {
     const policy = this.options.failurePolicy;
     if (!this.redisDown) {
       this.redisDown = true;
@@ -145,7 +173,7 @@ export class RequestRateLimits {
       };
     }
     const memory = this.options.memory;
-    return admission(memory.acquire(limits.subjects, tokens, now), limits, tokens, memory);
+    return admission(memory.acquire(subjects, tokens, now), subjects, tokens, memory);
   }
 
   private redisBack(): void {
@@ -169,7 +197,18 @@ function buildKeyLimits(key: ApiKeyRecord): KeyLimits | null {
     const tpm = s.rule.tokensPerMinute;
     if (tpm !== null && (tightestTpm === null || tpm < tightestTpm)) tightestTpm = tpm;
   }
-  return { subjects, tightestTpm };
+  // Bucket keys are (scope, id, dimension), so a rule cut to one dimension reaches the same buckets.
+  const requestSubjects = subjects
+    .filter((s) => s.rule.requestsPerMinute !== null)
+    .map((s) => ({ ...s, rule: { requestsPerMinute: s.rule.requestsPerMinute, tokensPerMinute: null } }));
+  const tokenSubjects = subjects
+    .filter((s) => s.rule.tokensPerMinute !== null)
+    .map((s) => ({ ...s, rule: { requestsPerMinute: null, tokensPerMinute: s.rule.tokensPerMinute } }));
+  return {
+    requestSubjects: requestSubjects.length > 0 ? requestSubjects : null,
+    tokenSubjects: tokenSubjects.length > 0 ? tokenSubjects : null,
+    tightestTpm,
+  };
 }
 
 /** Prompt estimate plus the output bound the request set, or a default capped to what the TPM can hold. */
@@ -181,7 +220,7 @@ function reservation(chat: ChatRequest, tightestTpm: number): number {
 
 function admission(
   decision: RateLimitDecision,
-  limits: KeyLimits,
+  subjects: RateLimitSubject[],
   tokens: number,
   store: RateLimitStore,
 ): RateLimitResult {
@@ -193,11 +232,15 @@ function admission(
       : `Rate limit reached for ${decision.subject.scope} ${decision.subject.id}: ${decision.limit} ${what} per minute. Retry after ${headers['retry-after']} s.`;
     return { ok: false, error: gatewayError('rate_limited', message), headers };
   }
-  return {
-    ok: true,
-    headers,
-    subjects: limits.subjects,
-    reservedTokens: limits.tightestTpm === null ? 0 : tokens,
-    store,
-  };
+  return { ok: true, headers, subjects, reservedTokens: tokens, store };
+}
+
+/** The `x-ratelimit-*` headers of the RPM step and the TPM step together (null when neither has any). */
+export function mergeRateLimitHeaders(
+  requests: Record<string, string> | null | undefined,
+  tokens: Record<string, string> | null | undefined,
+): Record<string, string> | null {
+  if (!tokens) return requests ?? null;
+  if (!requests) return tokens;
+  return { ...requests, ...tokens };
 }

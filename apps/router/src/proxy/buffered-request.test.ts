@@ -4,6 +4,7 @@ import { Agent, errors } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferedRequest } from './buffered-request';
 import { Cancellation } from './cancellation';
+import { ResponseTooLargeError } from './response-too-large-error';
 
 /** A real upstream whose answer each test picks by path. */
 const routes: Record<string, (res: ServerResponse, body: string) => void> = {
@@ -17,6 +18,28 @@ const routes: Record<string, (res: ServerResponse, body: string) => void> = {
     res.end('x'.repeat(1_000));
   },
   '/hang': () => {},
+  '/huge-declared': (res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(64 * 1024 * 1024) });
+    res.flushHeaders(); // and never a byte of body: the declared length alone must refuse it
+  },
+  '/huge': (res) => {
+    // 64 MiB, chunked (no length declared), at the reader's pace.
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const slice = Buffer.alloc(64 * 1024, 'x');
+    let left = 1024;
+    const pump = () => {
+      while (left > 0 && !res.destroyed) {
+        left--;
+        if (!res.write(slice)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    pump();
+  },
+  '/stall-after-headers': (res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('{"partial":');
+  },
   '/hints-then-reset': (res) => {
     res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
     setTimeout(() => res.socket?.destroy(), 20);
@@ -45,7 +68,13 @@ afterAll(async () => {
   await agent.close();
 });
 
-const call = (path: string, cancel = new Cancellation(), headersTimeout = 5_000, onHeaders?: () => void) =>
+const call = (
+  path: string,
+  cancel = new Cancellation(),
+  headersTimeout = 5_000,
+  onHeaders?: () => void,
+  limits: { bodyTimeout?: number; maxBody?: number } = {},
+) =>
   bufferedRequest(agent, {
     onHeaders,
     url: `${origin}${path}`,
@@ -53,8 +82,9 @@ const call = (path: string, cancel = new Cancellation(), headersTimeout = 5_000,
     body: '{"q":1}',
     cancel,
     headersTimeout,
-    bodyTimeout: 5_000,
+    bodyTimeout: limits.bodyTimeout ?? 5_000,
     maxErrorBody: 100,
+    maxBody: limits.maxBody ?? 1024 * 1024,
   });
 
 describe('bufferedRequest', () => {
@@ -89,6 +119,40 @@ describe('bufferedRequest', () => {
 
   it('rejects with undici’s timeout error when no headers arrive in time', async () => {
     await expect(call('/hang', new Cancellation(), 100)).rejects.toBeInstanceOf(errors.HeadersTimeoutError);
+  });
+
+  it('refuses a 2xx whose declared Content-Length is over maxBody before reading its body', async () => {
+    const error = await call('/huge-declared', undefined, undefined, undefined, {
+      maxBody: 1024 * 1024,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+  });
+
+  it('stops reading a chunked 2xx body past maxBody and rejects with ResponseTooLargeError', async () => {
+    const error = await call('/huge', undefined, undefined, undefined, { maxBody: 1024 * 1024 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+    expect((error as ResponseTooLargeError).limitBytes).toBe(1024 * 1024);
+  });
+
+  // Issue 12 E8: undici's own timers run on a 500 ms tick past 1 s (a 1.5 s timeout fired at 1.9–2.0 s).
+  it('times the headers to the millisecond, not on a coarse tick: 1.2 s fires before 1.3 s', async () => {
+    const started = performance.now();
+    await expect(call('/hang', new Cancellation(), 1_200)).rejects.toBeInstanceOf(errors.HeadersTimeoutError);
+    const ms = performance.now() - started;
+    expect(ms).toBeGreaterThanOrEqual(1_199);
+    expect(ms).toBeLessThan(1_300);
+  });
+
+  it('times a stalled body the same way, from the last bytes received', async () => {
+    const started = performance.now();
+    await expect(
+      call('/stall-after-headers', new Cancellation(), 5_000, undefined, { bodyTimeout: 1_200 }),
+    ).rejects.toBeInstanceOf(errors.BodyTimeoutError);
+    const ms = performance.now() - started;
+    expect(ms).toBeGreaterThanOrEqual(1_199);
+    expect(ms).toBeLessThan(1_300);
   });
 
   it('does not count informational (1xx) headers as an answer', async () => {

@@ -1,5 +1,6 @@
-import type { Dispatcher } from 'undici';
+import { type Dispatcher, errors } from 'undici';
 import type { Cancellation } from './cancellation';
+import { ResponseTooLargeError } from './response-too-large-error';
 
 /** A whole upstream answer, read into memory. */
 export interface BufferedResponse {
@@ -16,10 +17,14 @@ export interface BufferedRequestOptions {
   body: string;
   /** Aborts the call (client gone, deadline passed); the promise rejects with its reason. */
   cancel: Cancellation;
+  /** Longest wait for the response headers, ms (timed here to the millisecond, see {@link bufferedRequest}). */
   headersTimeout: number;
+  /** Longest gap between body chunks (and from the headers to the first one), ms. */
   bodyTimeout: number;
   /** Bytes kept of a non-2xx body (an error message); the rest is discarded. */
   maxErrorBody: number;
+  /** Largest 2xx body read; past it the call is aborted and rejects with a {@link ResponseTooLargeError}. */
+  maxBody: number;
   /**
    * Called when the final status line and headers arrived (not for 1xx informational ones): a failure after
    * this is a broken answer, not a failed request.
@@ -31,7 +36,11 @@ export interface BufferedRequestOptions {
  * One POST whose answer is read whole, on undici's dispatcher directly. `undici.request` wraps every call in
  * a Readable body stream, an async resource and a promise per stage; on the router's hottest path those cost
  * more CPU and young-GC work than the call itself (measured in bench/). Rejects with undici's own errors
- * (timeouts, resets) or, when `cancel` aborts, with its reason.
+ * (resets), its HeadersTimeoutError / BodyTimeoutError when a timeout here fires, a ResponseTooLargeError
+ * past `maxBody`, or, when `cancel` aborts, with `cancel`'s reason.
+ *
+ * The timeouts are node timers of our own rather than undici's `headersTimeout` / `bodyTimeout`: undici
+ * runs timeouts over 1 s on a coarse 500 ms tick, so a 1.5 s limit fired at 1.9–2.0 s.
  */
 export function bufferedRequest(
   dispatcher: Dispatcher,
@@ -52,8 +61,9 @@ export function bufferedRequest(
         method: 'POST',
         headers: options.headers,
         body: options.body,
-        headersTimeout: options.headersTimeout,
-        bodyTimeout: options.bodyTimeout,
+        // 0 turns undici's coarse timers off; the handler keeps exact ones.
+        headersTimeout: 0,
+        bodyTimeout: 0,
       },
       handler,
     );
@@ -75,6 +85,14 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   private size = 0;
   private limit = Number.POSITIVE_INFINITY;
   private settled = false;
+  /** Set when the body outgrew `maxBody`: the abort below is ours, not a failure of the upstream's. */
+  private tooLarge = false;
+  /** Why a timer or the size cap aborted the call before undici handed us its abort function. */
+  private pendingAbort: Error | null = null;
+  /** First the headers timer, then the body-gap timer. */
+  private timer: NodeJS.Timeout | null;
+  /** performance.now() of the last body chunk (or of the headers), for the body-gap timer. */
+  private lastDataAt = 0;
 
   private readonly cancel: Cancellation;
   private readonly stopListening: () => void;
@@ -86,19 +104,34 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   ) {
     this.cancel = options.cancel;
     this.stopListening = this.cancel.onAbort(() => this.abortRequest?.(this.cancel.reason as Error));
+    this.timer = setTimeout(() => this.fail(new errors.HeadersTimeoutError()), options.headersTimeout);
   }
 
   onConnect(abort: (reason?: Error) => void): void {
     if (this.cancel.aborted) abort(this.cancel.reason as Error);
+    else if (this.pendingAbort) abort(this.pendingAbort);
     else this.abortRequest = abort;
   }
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     this.statusCode = statusCode;
     this.retryAfter = null;
-    if (statusCode >= 200) this.options.onHeaders?.();
-    this.limit = Number.POSITIVE_INFINITY;
-    if (statusCode < 200 || statusCode >= 300) {
+    if (statusCode < 200) return true; // 1xx: the final headers are still to come
+    this.options.onHeaders?.();
+    this.limit = this.options.maxBody;
+    if (statusCode < 300) {
+      // A declared length over the cap is refused before a byte of the body is read.
+      for (let i = 0; i < rawHeaders.length; i += 2) {
+        const name = rawHeaders[i] as Buffer;
+        if (name.length === 14 && name.toString('latin1').toLowerCase() === 'content-length') {
+          if (Number((rawHeaders[i + 1] as Buffer).toString('latin1')) > this.limit) {
+            this.tooLarge = true;
+            this.fail(new ResponseTooLargeError(this.limit));
+            return false;
+          }
+        }
+      }
+    } else {
       this.limit = this.options.maxErrorBody;
       for (let i = 0; i < rawHeaders.length; i += 2) {
         const name = rawHeaders[i] as Buffer;
@@ -107,15 +140,30 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
         }
       }
     }
+    if (this.timer) clearTimeout(this.timer);
+    this.lastDataAt = performance.now();
+    this.timer = setTimeout(this.checkIdle, this.options.bodyTimeout);
     return true;
   }
 
   onData(chunk: Buffer): boolean {
-    if (this.size < this.limit) {
-      const keep = Math.min(chunk.length, this.limit - this.size);
-      this.chunks.push(keep === chunk.length ? chunk : chunk.subarray(0, keep));
-      this.size += keep;
+    this.lastDataAt = performance.now();
+    if (this.size + chunk.length > this.limit) {
+      if (this.statusCode >= 200 && this.statusCode < 300) {
+        // A success body over the cap is refused whole: stop reading now rather than buffer the rest.
+        this.tooLarge = true;
+        this.fail(new ResponseTooLargeError(this.limit));
+        return false;
+      }
+      // An error body is only a message: keep its start, discard the rest.
+      if (this.size < this.limit) {
+        this.chunks.push(chunk.subarray(0, this.limit - this.size));
+        this.size = this.limit;
+      }
+      return true;
     }
+    this.chunks.push(chunk);
+    this.size += chunk.length;
     return true;
   }
 
@@ -128,13 +176,36 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   }
 
   onError(error: Error): void {
-    if (this.finish()) this.reject(this.cancel.aborted ? this.cancel.reason : error);
+    if (this.finish()) {
+      if (this.cancel.aborted) this.reject(this.cancel.reason);
+      else this.reject(this.pendingAbort ?? error);
+    }
+  }
+
+  /** Fires `bodyTimeout` after the last chunk; re-arms for the remainder when a chunk came since. */
+  private readonly checkIdle = (): void => {
+    this.timer = null;
+    if (this.settled) return;
+    const quiet = performance.now() - this.lastDataAt;
+    const left = this.options.bodyTimeout - quiet;
+    if (left > 1) this.timer = setTimeout(this.checkIdle, left);
+    else this.fail(new errors.BodyTimeoutError());
+  };
+
+  /** Aborts the call with `reason` (a timeout or the size cap); `onError` then rejects with it. */
+  private fail(reason: Error): void {
+    if (this.settled || this.pendingAbort) return;
+    this.pendingAbort = reason;
+    this.abortRequest?.(reason);
   }
 
   private finish(): boolean {
     if (this.settled) return false;
     this.settled = true;
     this.abortRequest = null;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.chunks = this.tooLarge ? [] : this.chunks;
     this.stopListening();
     return true;
   }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   isSseEvent,
   isUsageReportComplete,
@@ -8,15 +9,20 @@ import {
   type UsageReport,
 } from '@switchyard/core';
 import type { Dispatcher } from 'undici';
+import { StreamTextTally } from '../billing/stream-text-tally';
+import type { Cancellation } from './cancellation';
+
+/** Bytes relayed between forced turns of the event loop (a typical reply never reaches it). */
+const YIELD_EVERY_BYTES = 64 * 1024;
 
 export interface RelayResult {
   /** The last usage the stream reported, as reported. */
   usage: UsageReport | null;
   /**
-   * Data of the events relayed before usage arrived, kept (not parsed) so the generated text can be read
-   * when the upstream never reports usage (or reports it incompletely); emptied by a complete report.
+   * The generated text relayed before usage arrived, tallied in bounded memory so the output can be
+   * estimated when the upstream never reports usage (or reports it incompletely); cleared by a complete report.
    */
-  contentEvents: string[];
+  text: StreamTextTally;
   /** ms from the start of the request to the first event written to the client; null if none was. */
   firstByteAt: number | null;
   /** The upstream ended cleanly with its end-of-stream sentinel. */
@@ -27,6 +33,8 @@ export interface RelayResult {
   timedOut: boolean;
   /** Before its first event the upstream sent something that is not SSE; nothing of it was relayed. */
   notSse: boolean;
+  /** The break was one SSE event outgrowing UPSTREAM_MAX_SSE_EVENT_BYTES. */
+  tooLarge: boolean;
 }
 
 export interface RelayOptions {
@@ -42,36 +50,74 @@ export interface RelayOptions {
   begin: () => void;
   /** Longest wait for the first event, ms; the stream counts as timed out after it. */
   firstByteMs: number;
+  /** Longest gap between two chunks of the upstream body, ms. */
+  idleMs: number;
+  /** Longest single SSE event kept while it arrives; a longer one breaks the stream. */
+  maxEventBytes: number;
+  /** The request's cancellation (client gone, deadline): ends the relay at once, even mid-backpressure. */
+  cancel: Cancellation;
 }
 
 /**
  * Relays an upstream SSE stream event by event as it arrives. Events are parsed only to read usage; the
- * usage-only chunk is dropped unless asked for. The gap between later events is bounded by the upstream
- * request's body timeout.
+ * usage-only chunk is dropped unless asked for. Memory is bounded whatever the upstream sends: one event at
+ * most `maxEventBytes`, the text tally a few hundred KB. Time is bounded by node timers exact to the
+ * millisecond: the first event within `firstByteMs`, gaps within `idleMs`, and the request's deadline (its
+ * cancellation) even while the client is not reading.
  */
 export async function relayStream(
   res: ServerResponse,
   body: Dispatcher.ResponseData['body'],
   options: RelayOptions,
 ): Promise<RelayResult> {
-  const { adapter, forwardUsageChunk, startedAt } = options;
-  const splitter = new SseEventSplitter();
+  const { adapter, forwardUsageChunk, startedAt, cancel } = options;
+  const splitter = new SseEventSplitter(options.maxEventBytes);
   const decoder = new TextDecoder();
   const result: RelayResult = {
     usage: null,
-    contentEvents: [],
+    text: new StreamTextTally(adapter),
     firstByteAt: null,
     completed: false,
     interrupted: false,
     timedOut: false,
     notSse: false,
+    tooLarge: false,
   };
   let firstByteTimer: NodeJS.Timeout | null = setTimeout(() => {
     result.timedOut = true;
     body.destroy();
   }, options.firstByteMs);
+  // The idle timer is re-armed only when it fires (for what is left since the last chunk), so a chunk costs
+  // one clock read, not a timer reset.
+  let lastChunkAt = performance.now();
+  let idleTimer: NodeJS.Timeout | null = null;
+  const checkIdle = () => {
+    const left = options.idleMs - (performance.now() - lastChunkAt);
+    if (left > 1) idleTimer = setTimeout(checkIdle, left);
+    else {
+      idleTimer = null;
+      result.timedOut = true;
+      body.destroy();
+    }
+  };
+  idleTimer = setTimeout(checkIdle, options.idleMs);
+  let waitingForDrain: (() => void) | null = null;
+  let sinceYield = 0;
+  const stopListening = cancel.onAbort(() => {
+    body.destroy();
+    waitingForDrain?.();
+  });
   try {
+    if (cancel.aborted) body.destroy();
     for await (const chunk of body) {
+      lastChunkAt = performance.now();
+      // Chunks already buffered are handed over in one chain of microtasks; past YIELD_EVERY_BYTES without
+      // a turn of the event loop, take one, so a firehose upstream cannot starve other requests (/healthz).
+      sinceYield += (chunk as Buffer).length;
+      if (sinceYield >= YIELD_EVERY_BYTES) {
+        sinceYield = 0;
+        await nextTurn();
+      }
       let out = '';
       for (const event of splitter.push(decoder.decode(chunk as Buffer, { stream: true }))) {
         if (result.firstByteAt === null && !isSseEvent(event)) {
@@ -83,9 +129,9 @@ export async function relayStream(
           const info = adapter.readStreamEvent(data);
           if (info.usage) {
             result.usage = info.usage;
-            if (isUsageReportComplete(info.usage)) result.contentEvents.length = 0;
+            if (isUsageReportComplete(info.usage)) result.text.clear();
           } else if (result.usage === null && !info.done) {
-            result.contentEvents.push(data);
+            result.text.add(data);
           }
           if (info.done) result.completed = true;
           if (info.usageOnly && !forwardUsageChunk) continue;
@@ -93,37 +139,52 @@ export async function relayStream(
         out += event;
       }
       if (result.notSse) break;
-      if (out.length === 0) continue;
-      if (result.firstByteAt === null) {
-        if (firstByteTimer) clearTimeout(firstByteTimer);
-        firstByteTimer = null;
-        if (res.destroyed) break;
-        options.begin();
-        result.firstByteAt = performance.now() - startedAt;
+      if (splitter.tooLarge) {
+        // What was complete in this chunk still goes out; the oversized event and the rest do not.
+        result.tooLarge = true;
+        body.destroy();
       }
-      if (!res.write(out)) await drained(res);
-      if (res.destroyed) break;
+      if (out.length > 0) {
+        if (result.firstByteAt === null) {
+          if (firstByteTimer) clearTimeout(firstByteTimer);
+          firstByteTimer = null;
+          if (res.destroyed) break;
+          options.begin();
+          result.firstByteAt = performance.now() - startedAt;
+        }
+        if (!res.write(out)) {
+          await new Promise<void>((resolve) => {
+            waitingForDrain = resolve;
+            drained(res, resolve);
+          });
+          waitingForDrain = null;
+        }
+        if (res.destroyed || cancel.aborted) break;
+      }
+      if (result.tooLarge) break;
     }
   } catch (error) {
     if ((error as { name?: string }).name === 'BodyTimeoutError') result.timedOut = true;
     result.interrupted = !res.destroyed;
   } finally {
     if (firstByteTimer) clearTimeout(firstByteTimer);
+    if (idleTimer) clearTimeout(idleTimer);
+    stopListening();
   }
   // An answer with no event terminator at all (an HTML page without blank lines) is no stream either.
-  if (result.firstByteAt === null && !result.notSse && !isSseEvent(splitter.rest())) result.notSse = true;
+  if (result.firstByteAt === null && !result.notSse && !result.tooLarge && !isSseEvent(splitter.rest()))
+    result.notSse = true;
   if (!result.completed && !res.destroyed) result.interrupted = true;
   return result;
 }
 
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
+/** Calls `done` once `res` drains or closes. */
+function drained(res: ServerResponse, done: () => void): void {
+  const finish = () => {
+    res.off('drain', finish);
+    res.off('close', finish);
+    done();
+  };
+  res.on('drain', finish);
+  res.on('close', finish);
 }

@@ -13,6 +13,7 @@ import { type Dispatcher, errors, request } from 'undici';
 import type { RouterContext } from '../router-context';
 import { bufferedRequest } from './buffered-request';
 import type { Cancellation } from './cancellation';
+import { ResponseTooLargeError } from './response-too-large-error';
 
 type ResponseData = Dispatcher.ResponseData;
 
@@ -90,16 +91,26 @@ export async function upstreamAttempt(ctx: RouterContext, req: AttemptRequest): 
   };
   if (!req.stream) return bufferedAttempt(ctx, req, call, attempt, started);
   let response: ResponseData | null = null;
+  // This attempt's own signal: it follows the request's cancellation (client gone, deadline) and is aborted
+  // by the first-byte timer below, a node timer exact to the millisecond (undici's headersTimeout ticks every
+  // 500 ms past 1 s). The body's idle gaps are timed by the relay the same way, so undici's timers are off.
+  const controller = new AbortController();
+  const stopFollowing = cancel.onAbort(() => controller.abort(cancel.reason));
+  const firstByteTimer = setTimeout(
+    () => controller.abort(new errors.HeadersTimeoutError()),
+    Math.min(timeouts.firstByteMs, ctx.limits.headersTimeoutMs),
+  );
   try {
     response = await request(call.url, {
       method: 'POST',
       headers: call.headers,
       body: call.body,
       dispatcher: ctx.dispatcherFor(timeouts.connectMs),
-      signal: cancel.signal,
-      headersTimeout: Math.min(timeouts.firstByteMs, ctx.limits.headersTimeoutMs),
-      bodyTimeout: Math.min(timeouts.idleMs, ctx.limits.bodyTimeoutMs),
+      signal: controller.signal,
+      headersTimeout: 0,
+      bodyTimeout: 0,
     });
+    clearTimeout(firstByteTimer);
     attempt.status = response.statusCode;
     attempt.latencyMs = Math.round(performance.now() - started);
     if (response.statusCode >= 200 && response.statusCode < 300) {
@@ -109,6 +120,7 @@ export async function upstreamAttempt(ctx: RouterContext, req: AttemptRequest): 
       response.body.on('error', ignore).destroy();
       return invalidAnswer(attempt, response.statusCode);
     }
+    stopFollowing();
     const errorBody = await readBounded(response.body, MAX_ERROR_BODY);
     const retryAfter = response.headers['retry-after'];
     return statusFailure(
@@ -118,6 +130,8 @@ export async function upstreamAttempt(ctx: RouterContext, req: AttemptRequest): 
       typeof retryAfter === 'string' ? retryAfter : null,
     );
   } catch (error) {
+    clearTimeout(firstByteTimer);
+    stopFollowing();
     attempt.latencyMs = Math.round(performance.now() - started);
     response?.body.destroy();
     return thrownFailure(attempt, error, cancel, response !== null);
@@ -143,6 +157,7 @@ async function bufferedAttempt(
       headersTimeout: Math.min(timeouts.firstByteMs, ctx.limits.headersTimeoutMs),
       bodyTimeout: Math.min(timeouts.idleMs, ctx.limits.bodyTimeoutMs),
       maxErrorBody: MAX_ERROR_BODY,
+      maxBody: ctx.limits.maxResponseBytes,
       onHeaders: () => {
         answered = true;
       },
@@ -224,6 +239,7 @@ function attemptFailure(error: unknown, cancel: Cancellation, answered: boolean)
       ? { errorClass: 'timeout', retryable: true }
       : { errorClass: 'client_cancelled', retryable: false };
   }
+  if (error instanceof ResponseTooLargeError) return { errorClass: 'response_too_large', retryable: true };
   const kind = transportKind(error);
   // Headers arrived but the body broke: the upstream failed mid-answer, as a stream would.
   if (answered && kind === 'reset') return { errorClass: 'stream_interrupted', retryable: true };

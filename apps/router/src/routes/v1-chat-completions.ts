@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as flushed, setTimeout as sleep } from 'node:timers/promises';
 import {
   type AttemptReason,
   type AttemptRecord,
@@ -43,6 +43,7 @@ import { readBody } from '../http/read-body';
 import { sendOpenAiError } from '../http/send-openai-error';
 import { sendUpstreamError } from '../http/send-upstream-error';
 import { sendableHeader } from '../http/sendable-header';
+import { mergeRateLimitHeaders } from '../limits/request-rate-limits';
 import { adapterFor } from '../providers/provider-registry';
 import { Cancellation } from '../proxy/cancellation';
 import { invalidResponseMessage } from '../proxy/invalid-response-message';
@@ -50,6 +51,8 @@ import { relayStream } from '../proxy/relay-stream';
 import { type AttemptOutcome, DEADLINE_EXCEEDED, upstreamAttempt } from '../proxy/upstream-attempt';
 import type { RouterContext } from '../router-context';
 import { settleRequest } from '../usage/settle-request';
+
+const CLOSE: Record<string, string> = Object.freeze({ connection: 'close' }) as Record<string, string>;
 
 /** What a request settled as; becomes exactly one usage event. */
 interface Settlement {
@@ -111,8 +114,16 @@ export async function v1ChatCompletions(
     );
   };
 
-  const raw = await readBody(req, ctx.limits.maxBodyBytes);
-  if (!raw.ok) return reject(raw.error, '');
+  // The key's RPM before its body is read: a flood from a limited key costs no body buffering or parsing.
+  let requestLimit = ctx.rateLimits.admitRequest(key, createdAt);
+  if (requestLimit instanceof Promise) requestLimit = await requestLimit;
+  if (!requestLimit.ok) return reject(requestLimit.error, '', null, requestLimit.headers);
+
+  const raw = await readBody(req, ctx.limits.maxBodyBytes, ctx.limits.bodyIdleTimeoutMs);
+  if (!raw.ok) {
+    // A client that stopped sending its body gets its connection closed, not kept for another request.
+    return reject(raw.error, '', null, raw.error.code === 'request_timeout' ? CLOSE : undefined);
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw.value.toString('utf8'));
@@ -177,7 +188,8 @@ export async function v1ChatCompletions(
 
   let rateLimit = ctx.rateLimits.admit(key, chat, createdAt);
   if (rateLimit instanceof Promise) rateLimit = await rateLimit;
-  if (!rateLimit.ok) return reject(rateLimit.error, chat.model, route.route.id, rateLimit.headers);
+  const limitHeaders = mergeRateLimitHeaders(requestLimit.headers, rateLimit.headers);
+  if (!rateLimit.ok) return reject(rateLimit.error, chat.model, route.route.id, limitHeaders ?? undefined);
 
   const policy = effectivePolicy(route, trafficClass.value, ctx.limits.maxAttempts);
   const bodyBytes = raw.value.length;
@@ -193,7 +205,7 @@ export async function v1ChatCompletions(
   try {
     settlement = await forward(ctx, res, {
       billing,
-      rateLimitHeaders: rateLimit.headers,
+      rateLimitHeaders: limitHeaders,
       requestId,
       chat,
       route,
@@ -438,25 +450,36 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
         startedAt,
         begin: () => res.writeHead(200, headers),
         firstByteMs: Math.max(1, timeouts.firstByteMs - (performance.now() - sentAt)),
+        idleMs: Math.min(timeouts.idleMs, ctx.limits.bodyTimeoutMs),
+        maxEventBytes: ctx.limits.maxSseEventBytes,
+        cancel: abort,
       });
       if (paidRetry) retryBudget.release();
       const ttftMs = relayed.firstByteAt === null ? null : Math.round(relayed.firstByteAt);
       outcome.attempt.ttftMs = ttftMs;
       outcome.attempt.latencyMs = Math.round(performance.now() - sentAt);
-      const known = streamUsage(relayed, adapter, chat.body);
+      // Estimated (when the upstream sent no usage) only once the client has its last byte: the first
+      // estimate in a process loads the tokenizer, which must not delay the end of the stream.
+      const known = async () => {
+        if (relayed.usage === null) await flushed();
+        return streamUsage(relayed, chat.body);
+      };
       if ((abort.aborted && abort.reason !== DEADLINE_EXCEEDED) || res.destroyed) {
         outcome.response.body.destroy();
         outcome.attempt.errorClass = 'client_cancelled';
         learn(ctx, resolved, outcome.attempt, null);
-        return cancelled(resolved, known.usage, ttftMs, known.estimated);
+        const usage = await known();
+        return cancelled(resolved, usage.usage, ttftMs, usage.estimated);
       }
       if (relayed.interrupted) {
         outcome.response.body.destroy();
         const errorClass = relayed.notSse
           ? 'invalid_response'
-          : relayed.timedOut || abort.aborted
-            ? 'timeout'
-            : 'stream_interrupted';
+          : relayed.tooLarge
+            ? 'response_too_large'
+            : relayed.timedOut || abort.aborted
+              ? 'timeout'
+              : 'stream_interrupted';
         outcome.attempt.errorClass = errorClass;
         learn(ctx, resolved, outcome.attempt, null);
         if (relayed.firstByteAt === null) {
@@ -467,25 +490,27 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
         res.end(
           `data: ${JSON.stringify({ error: { message: errorClass === 'timeout' ? 'The upstream stream stalled past its time limit.' : 'The upstream stream was interrupted.', type: 'api_error', code: errorClass === 'timeout' ? 'upstream_timeout' : 'upstream_error', request_id: req.requestId } })}\n\n`,
         );
+        const usage = await known();
         return {
           status: 'interrupted',
           httpStatus: 200,
           errorClass,
           served: resolved,
-          usage: known.usage,
-          usageEstimated: known.estimated,
+          usage: usage.usage,
+          usageEstimated: usage.estimated,
           ttftMs,
         };
       }
       learn(ctx, resolved, outcome.attempt, null);
       res.end();
+      const usage = await known();
       return {
         status: 'success',
         httpStatus: 200,
         errorClass: null,
         served: resolved,
-        usage: known.usage,
-        usageEstimated: known.estimated,
+        usage: usage.usage,
+        usageEstimated: usage.estimated,
         ttftMs,
       };
     }
@@ -673,6 +698,8 @@ function failAll(
       null,
       retryAfterSeconds,
     );
+  } else if (lastClass === 'response_too_large') {
+    error = gatewayError('upstream_error', 'Upstream response too large: it exceeded the gateway’s limit.');
   } else if (lastClass === 'upstream_auth') {
     error = gatewayError('upstream_error', 'The upstream provider rejected the gateway credentials.');
   } else if (lastClass === 'invalid_response') {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyFaults } from '../apply-faults';
 import { buildChatCompletion, type CompletionMeta } from '../chat-completion';
 import { countPromptTokens } from '../count-tokens';
+import { writeEndlessStream, writeHugeCompletion, writeUnterminatedSse } from '../hostile-answers';
 import { sendJson } from '../http-io';
 import type { MockContext } from '../mock-context';
 import type { MockFaultSettings } from '../mock-faults';
@@ -44,6 +45,8 @@ export function v1ChatCompletions(
     if (faults.invalidBody === true) return sendInvalidBody(res, requestId, request.stream, faults);
     if (!request.stream) {
       if (faults.dropAfterChunks !== undefined) return ctx.drop(res);
+      if (faults.hugeBodyMb !== undefined)
+        return writeHugeCompletion(res, meta, faults.hugeBodyMb, requestId);
       const completion: Record<string, unknown> = buildChatCompletion(reply, meta);
       if (faults.usage !== undefined) completion.usage = faults.usage;
       else if (faults.omitUsage === true) delete completion.usage;
@@ -58,6 +61,8 @@ export function v1ChatCompletions(
       'x-request-id': requestId,
     });
     const usage = faults.usage !== undefined || faults.omitUsage !== true;
+    if (faults.endlessStream === true) return writeEndlessStream(res, meta);
+    if (faults.unterminatedSse === true) return writeUnterminatedSse(res, meta);
     writeSseStream(
       res,
       buildChatChunks(reply, meta, request.includeUsage && usage, faults.usage),
