@@ -140,9 +140,13 @@ function summarize(times: number[], failures: number): HealthzSamples {
 
 /**
  * Samples GET /healthz of the router, and of an idle control server as a measure of the machine's own load,
- * from another process (see PROBE) until `stop`. Resolves once the probe is connected and warmed up.
+ * from another process (see PROBE) until `stop`. Resolves once the probe is connected and warmed up. `floorMs`
+ * is the bound's floor (see {@link HealthzReading.limit}).
  */
-export async function sampleHealthz(routerUrl: string): Promise<{ stop: () => Promise<HealthzReading> }> {
+export async function sampleHealthz(
+  routerUrl: string,
+  floorMs = HEALTHZ_P99_MS,
+): Promise<{ stop: () => Promise<HealthzReading> }> {
   const control = spawnWithIpc(CONTROL, []);
   const port = (await control.next()) as number;
   const probe = spawnWithIpc(PROBE, [routerUrl, `http://127.0.0.1:${port}`]);
@@ -156,7 +160,7 @@ export async function sampleHealthz(routerUrl: string): Promise<{ stop: () => Pr
       router: summarize(router?.times ?? [], router?.failures ?? 0),
       control: summarize(idle?.times ?? [], idle?.failures ?? 0),
     };
-    return { ...reading, limit: Math.max(HEALTHZ_P99_MS, 2 * reading.control.p99 + HEALTHZ_P99_MS) };
+    return { ...reading, limit: Math.max(floorMs, 2 * reading.control.p99 + floorMs) };
   };
   // Idempotent: a test may stop it in a finally block after reading it.
   return { stop: () => (summary ??= finish()) };
