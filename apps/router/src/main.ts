@@ -21,6 +21,7 @@ import { startBudgetReporter } from './billing/budget-reporter';
 import type { BudgetStore } from './billing/budget-store';
 import { MemoryBudgetStore } from './billing/memory-budget-store';
 import { RedisBudgetStore } from './billing/redis-budget-store';
+import { startTokenCountThread, tokenCountsSettled } from './billing/token-count-thread';
 import { SnapshotStore } from './config/snapshot-store';
 import { loadRouterEnv, routerSettings } from './env';
 import { type ActiveHealthChecks, startActiveHealthChecks } from './failover/active-health-checks';
@@ -143,6 +144,8 @@ async function main(): Promise<void> {
   // Batches go to PostgreSQL from a worker thread: the payload and the driver's objects then live on another
   // heap, so the router's young GCs stay short (measured in bench/).
   const usageWriter = startUsageWriterThread(env.DATABASE_URL, logger);
+  // Loads its code now, off this thread; the tokenizer itself is built only by the first usage estimate.
+  startTokenCountThread();
   await usageWriter.ready;
   const spill = new UsageSpillFile(path.resolve(env.USAGE_SPILL_DIR), env.USAGE_SPILL_MAX_BYTES, (file) =>
     logger.error('usage spill held a partial line (a write cut off by a crash); skipped it', { file }),
@@ -305,6 +308,8 @@ async function main(): Promise<void> {
         resolve();
       }, 10_000).unref();
     });
+    // Answered requests whose usage is still being counted settle (and record) before the sink closes.
+    await tokenCountsSettled();
     await usage.close(15_000);
     await journal.close();
     await spill.close();

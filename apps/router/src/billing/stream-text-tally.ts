@@ -1,11 +1,11 @@
 import type { ProviderAdapter } from '@switchyard/core';
-import { countTextTokens } from './token-estimator';
+import { countTokensOffThread } from './token-count-thread';
 
 /** Unparsed event data kept before it is folded into text (a typical stream never gets there). */
 const FOLD_AT_CHARS = 64 * 1024;
 /**
- * Text kept before it is counted and dropped: small enough that one count (a BPE run) is a few ms, so a long
- * stream's counting is spread over it instead of stalling the event loop once at the end.
+ * Text kept before it is handed to the counting thread and dropped, so a long stream's counting is spread over
+ * it (and its text not held here). Counted in the same slices as before, so the sums are unchanged.
  */
 const COUNT_AT_CHARS = 8 * 1024;
 
@@ -13,13 +13,15 @@ const COUNT_AT_CHARS = 8 * 1024;
  * The generated text of a stream, tallied as it goes so the output can be estimated when the upstream never
  * reports usage, in bounded memory: the data of content events is kept unparsed (as before, so a stream that
  * does report usage pays nothing extra) until it passes 64 K characters, then folded into text, and text past
- * 200 K characters is counted and dropped. An endless stream therefore holds a few hundred KB at most.
+ * 8 K characters is sent to the counting thread (`countTokensOffThread`) and dropped. An endless stream
+ * therefore holds a few hundred KB at most here, and the router's event loop never runs the BPE.
  */
 export class StreamTextTally {
   private events: string[] = [];
   private eventChars = 0;
   private text = '';
-  private countedTokens = 0;
+  /** The sum of the slices sent to the counting thread so far (never rejects). */
+  private counted: Promise<number> = Promise.resolve(0);
 
   constructor(private readonly adapter: ProviderAdapter) {}
 
@@ -35,13 +37,14 @@ export class StreamTextTally {
     this.events = [];
     this.eventChars = 0;
     this.text = '';
-    this.countedTokens = 0;
+    this.counted = Promise.resolve(0);
   }
 
   /** Estimated output tokens of everything added since the last clear. */
-  tokens(): number {
+  tokens(): Promise<number> {
     this.fold();
-    return this.countedTokens + countTextTokens(this.text);
+    const rest = countTokensOffThread([this.text]);
+    return Promise.all([this.counted, rest]).then(([counted, last]) => counted + last);
   }
 
   private fold(): void {
@@ -53,7 +56,8 @@ export class StreamTextTally {
       this.eventChars = 0;
     }
     if (this.text.length >= COUNT_AT_CHARS) {
-      this.countedTokens += countTextTokens(this.text);
+      const slice = countTokensOffThread([this.text]);
+      this.counted = Promise.all([this.counted, slice]).then(([counted, tokens]) => counted + tokens);
       this.text = '';
     }
   }

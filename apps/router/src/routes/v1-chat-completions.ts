@@ -430,7 +430,8 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
         res.end(body);
         const ttftMs = Math.round(performance.now() - startedAt);
         const parsed = outcome.parsed;
-        const known = responseUsage(adapter.readUsage(parsed), adapter, chat.body, parsed);
+        // After the answer is sent: the count (if any) runs on the token-count thread and never rejects.
+        const known = await responseUsage(adapter.readUsage(parsed), adapter, chat.body, parsed);
         return {
           status: 'success',
           httpStatus: 200,
@@ -458,8 +459,8 @@ async function forward(ctx: RouterContext, res: ServerResponse, req: ForwardRequ
       const ttftMs = relayed.firstByteAt === null ? null : Math.round(relayed.firstByteAt);
       outcome.attempt.ttftMs = ttftMs;
       outcome.attempt.latencyMs = Math.round(performance.now() - sentAt);
-      // Estimated (when the upstream sent no usage) only once the client has its last byte: the first
-      // estimate in a process loads the tokenizer, which must not delay the end of the stream.
+      // Estimated (when the upstream sent no usage) only once the client has its last byte: the count waits on
+      // the token-count thread, which must not delay the end of the stream.
       const known = async () => {
         if (relayed.usage === null) await flushed();
         return streamUsage(relayed, chat.body);
