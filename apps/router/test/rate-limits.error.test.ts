@@ -1,7 +1,7 @@
 import { generateApiKey, newId } from '@switchyard/db';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { promptTokenRateEstimate } from '../src/billing/token-estimator';
+import { promptTokenRateEstimate } from '../src/billing/prompt-token-rate-estimate';
 import { SEEDED_MODEL, type Stack, startExtraRouter, startStack, waitFor } from './stack';
 
 let stack: Stack;

@@ -1,6 +1,7 @@
 import { promptTokenUpperBound } from '@switchyard/core';
 import { describe, expect, it } from 'vitest';
-import { countTextTokens, estimatePromptTokens, promptTokenRateEstimate } from './token-estimator';
+import { promptTokenRateEstimate } from './prompt-token-rate-estimate';
+import { countTextTokens, estimatePromptTokens } from './token-estimator';
 
 describe('token estimator (o200k_base, offline)', () => {
   it('counts text with the bundled encoding', () => {

@@ -34,11 +34,3 @@ export function countTextTokens(text: string): number {
 export function estimatePromptTokens(body: Record<string, unknown>): number {
   return sumPromptTexts(body, countTextTokens);
 }
-
-/**
- * The rate-limit estimate: one token per 4 characters (rounded up), as OpenAI's own rate limiter counts a
- * prompt before it is tokenized. TPM reservations use it and are corrected to the reported usage afterwards.
- */
-export function promptTokenRateEstimate(body: Record<string, unknown>): number {
-  return sumPromptTexts(body, (text) => Math.ceil(text.length / 4));
-}

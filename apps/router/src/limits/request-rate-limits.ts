@@ -8,7 +8,7 @@ import {
   rateLimitHeaders,
   type TokenUsage,
 } from '@switchyard/core';
-import { promptTokenRateEstimate } from '../billing/token-estimator';
+import { promptTokenRateEstimate } from '../billing/prompt-token-rate-estimate';
 import type { Logger } from '../logger';
 import type { MemoryRateLimitStore } from './memory-rate-limit-store';
 import type { RateLimitStore } from './rate-limit-store';
