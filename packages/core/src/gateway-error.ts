@@ -8,6 +8,11 @@ export type GatewayErrorCode =
   | 'model_not_found'
   | 'invalid_json'
   | 'invalid_request'
+  /**
+   * The request uses a feature the upstream that would serve it cannot honour (e.g. `n: 3` to an Anthropic
+   * upstream, `logprobs` across protocols): refused, naming it, never silently dropped.
+   */
+  | 'unsupported_feature'
   | 'request_too_large'
   /** The client stopped sending its request body (ROUTER_BODY_IDLE_TIMEOUT_MS); the connection is closed. */
   | 'request_timeout'
@@ -40,6 +45,7 @@ const STATUS: Record<GatewayErrorCode, number> = {
   model_not_found: 404,
   invalid_json: 400,
   invalid_request: 400,
+  unsupported_feature: 400,
   request_too_large: 413,
   request_timeout: 408,
   not_found: 404,

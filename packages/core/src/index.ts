@@ -23,6 +23,8 @@ export * from './price-catalog';
 export * from './price-catalog-seed';
 export * from './price-sheet';
 export * from './prompt-token-upper-bound';
+export * from './protocols/canonical-chat';
+export * from './protocols/wire-protocol';
 export * from './provider-adapter';
 export * from './rate-limit-headers';
 export * from './rate-limiter';
