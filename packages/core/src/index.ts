@@ -23,6 +23,7 @@ export * from './price-catalog';
 export * from './price-catalog-seed';
 export * from './price-sheet';
 export * from './prompt-token-upper-bound';
+export * from './protocols/anthropic';
 export * from './protocols/canonical-chat';
 export * from './protocols/wire-protocol';
 export * from './provider-adapter';
