@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { anthropicToChatRequest } from './anthropic-to-chat-request';
+import { chatRequestToAnthropic } from './chat-request-to-anthropic';
 import request from './fixtures/message-request.json';
 
 const PIXEL =
@@ -281,6 +282,123 @@ describe('anthropicToChatRequest', () => {
         (messages, extra) => {
           const result = anthropicToChatRequest({ ...extra, ...base, messages });
           expect(typeof result.ok).toBe('boolean');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+type Block = Record<string, unknown>;
+/** A message's content as blocks: a string and one text block mean the same. */
+const asBlocks = (content: unknown): Block[] =>
+  typeof content === 'string' ? [{ type: 'text', text: content }] : (content as Block[]);
+
+describe('Anthropic → canonical → Anthropic', () => {
+  const text = fc.string({ minLength: 1, maxLength: 20 });
+  const textBlock = text.map((t) => ({ type: 'text', text: t }));
+  const image = fc.oneof(
+    fc
+      .tuple(
+        fc.constantFrom('image/jpeg', 'image/png', 'image/gif', 'image/webp'),
+        fc.base64String({ minLength: 4, maxLength: 12 }),
+      )
+      .map(([media_type, data]) => ({ type: 'image', source: { type: 'base64', media_type, data } })),
+    fc.webUrl({ validSchemes: ['https'] }).map((url) => ({ type: 'image', source: { type: 'url', url } })),
+  );
+  const input = fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue(), { maxKeys: 3 });
+  /** A user turn then an assistant turn; tool calls are answered at the start of the next user turn. */
+  const exchange = fc.tuple(
+    fc.oneof(text, fc.array(fc.oneof(textBlock, image), { minLength: 1, maxLength: 3 })),
+    fc.oneof(
+      text.map((t) => ({ content: t as unknown, calls: 0 })),
+      fc
+        .tuple(
+          fc.array(textBlock, { maxLength: 2 }),
+          fc.array(fc.tuple(fc.string({ minLength: 1, maxLength: 6 }), input), {
+            minLength: 1,
+            maxLength: 3,
+          }),
+        )
+        .map(([texts, calls]) => ({
+          content: [
+            ...texts,
+            ...calls.map(([name, i], n) => ({ type: 'tool_use', id: `toolu_${n}`, name, input: i })),
+          ] as unknown,
+          calls: calls.length,
+        })),
+    ),
+  );
+
+  it('keeps a random request as it was: system, images, tool use and results, tools, options', () => {
+    fc.assert(
+      fc.property(
+        fc.option(fc.oneof(text, fc.array(textBlock, { minLength: 1, maxLength: 2 })), { nil: undefined }),
+        fc.array(exchange, { minLength: 1, maxLength: 4 }),
+        fc.record(
+          {
+            temperature: fc.double({ min: 0, max: 1, noNaN: true }),
+            top_p: fc.double({ min: 0, max: 1, noNaN: true }),
+            stop_sequences: fc.array(text, { minLength: 1, maxLength: 2 }),
+            metadata: text.map((user_id) => ({ user_id })),
+            stream: fc.constant(true),
+            tools: fc.array(
+              fc.record({
+                name: fc.string({ minLength: 1, maxLength: 6 }),
+                description: text,
+                input_schema: fc.constant({ type: 'object', properties: {} }),
+              }),
+              { minLength: 1, maxLength: 2 },
+            ),
+            tool_choice: fc.oneof(
+              fc.constant({ type: 'none' }),
+              fc.record(
+                { type: fc.constantFrom('auto', 'any'), disable_parallel_tool_use: fc.constant(true) },
+                { requiredKeys: ['type'] },
+              ),
+              fc.record(
+                { type: fc.constant('tool'), name: text, disable_parallel_tool_use: fc.constant(true) },
+                { requiredKeys: ['type', 'name'] },
+              ),
+            ),
+          },
+          { requiredKeys: [] },
+        ),
+        (system, exchanges, options) => {
+          const messages: Record<string, unknown>[] = [];
+          let pendingCalls = 0;
+          for (const [userContent, assistant] of exchanges) {
+            const results = Array.from({ length: pendingCalls }, (_, n) => ({
+              type: 'tool_result',
+              tool_use_id: `toolu_${n}`,
+              content: `r${n}`,
+            }));
+            messages.push({
+              role: 'user',
+              content: results.length > 0 ? [...results, ...asBlocks(userContent)] : userContent,
+            });
+            messages.push({ role: 'assistant', content: assistant.content });
+            pendingCalls = assistant.calls;
+          }
+          const request = {
+            model: 'claude-haiku-4-5',
+            max_tokens: 512,
+            messages,
+            ...options,
+            ...(system === undefined ? {} : { system }),
+          };
+          const canonical = anthropicToChatRequest(request);
+          if (!canonical.ok) throw new Error(canonical.error.message);
+          const back = chatRequestToAnthropic(canonical.value, 'claude-haiku-4-5');
+          if (!back.ok) throw new Error(back.error.message);
+          const normal = (body: Record<string, unknown>) => ({
+            ...body,
+            messages: (body.messages as Record<string, unknown>[]).map((m) => ({
+              ...m,
+              content: asBlocks(m.content),
+            })),
+          });
+          expect(normal(back.value.body as unknown as Record<string, unknown>)).toEqual(normal(request));
         },
       ),
       { numRuns: 300 },

@@ -96,6 +96,20 @@ describe('AnthropicToChatStream', () => {
       ),
     ).toEqual({ ok: true, value: [] });
     expect(decoder.push('{"type":"some_future_event"}')).toEqual({ ok: true, value: [] });
+    // A server tool's streamed input is not a canonical tool call: skipped, not an error.
+    expect(
+      decoder.push(
+        '{"type":"content_block_start","index":3,"content_block":{"type":"server_tool_use","id":"srvtoolu_1","name":"web_search","input":{}}}',
+      ),
+    ).toEqual({ ok: true, value: [] });
+    expect(
+      decoder.push(
+        '{"type":"content_block_delta","index":3,"delta":{"type":"input_json_delta","partial_json":"{"}}',
+      ),
+    ).toEqual({
+      ok: true,
+      value: [],
+    });
   });
 
   it('maps each stop reason', () => {

@@ -26,6 +26,8 @@ type Delta = ChatChunkBody['choices'][number]['delta'];
 export class AnthropicToChatStream {
   private id = '';
   private readonly toolIndexes = new Map<number, number>();
+  /** Blocks with no canonical place (thinking, server tools); their deltas are skipped. */
+  private readonly skippedBlocks = new Set<number>();
   private usage: Record<string, unknown> = {};
   private finishReason: ChatFinishReason | null = null;
 
@@ -99,7 +101,10 @@ export class AnthropicToChatStream {
         typeof block.text === 'string' && block.text.length > 0 ? [this.chunk({ content: block.text })] : [],
       );
     }
-    if (block.type !== 'tool_use') return ok([]);
+    if (block.type !== 'tool_use') {
+      this.skippedBlocks.add(event.index);
+      return ok([]);
+    }
     if (typeof block.id !== 'string' || typeof block.name !== 'string') {
       return fail({ kind: 'malformed', message: 'a tool_use block without an id or a name' });
     }
@@ -123,6 +128,7 @@ export class AnthropicToChatStream {
     if (typeof event.index !== 'number' || !isRecord(delta)) {
       return fail({ kind: 'malformed', message: 'content_block_delta without an index or a delta' });
     }
+    if (this.skippedBlocks.has(event.index)) return ok([]);
     if (delta.type === 'text_delta') {
       if (typeof delta.text !== 'string')
         return fail({ kind: 'malformed', message: 'a text_delta without text' });

@@ -46,6 +46,9 @@ const KNOWN_FIELDS = new Set([
   'logprobs',
   'top_logprobs',
   'store',
+  'safety_identifier',
+  // A routing hint for OpenAI's prompt cache: it never changes an answer, so leaving it behind drops nothing.
+  'prompt_cache_key',
 ]);
 
 const MEDIA_TYPES: ReadonlySet<string> = new Set<AnthropicImageMediaType>([
@@ -71,14 +74,15 @@ export interface AnthropicUpstreamRequest {
  * - Assistant `tool_calls` become `tool_use` blocks (arguments JSON text → input object; arguments that are not
  *   a JSON object are `invalid_request` naming the field).
  * - `max_completion_tokens` ?? `max_tokens` ?? {@link ANTHROPIC_DEFAULT_MAX_TOKENS}; `stop` → `stop_sequences`;
- *   `user` → `metadata.user_id`; `tool_choice` auto/required/function/none → auto/any/tool/none and
- *   `parallel_tool_calls: false` → `disable_parallel_tool_use`; `response_format` json_schema →
- *   `output_config.format`; `reasoning_effort` low/medium/high → `output_config.effort`.
+ *   `safety_identifier` (else `user`) → `metadata.user_id`; `tool_choice` auto/required/function/none →
+ *   auto/any/tool/none and `parallel_tool_calls: false` → `disable_parallel_tool_use`; `response_format`
+ *   json_schema → `output_config.format`; `reasoning_effort` low/medium/high → `output_config.effort`.
  *
  * Refused with `unsupported_feature`, naming the field: `n` > 1, `logprobs`/`top_logprobs`, `response_format`
  * json_object, `presence_penalty`/`frequency_penalty` other than 0, `temperature` above 1 (Anthropic's range is
  * 0–1), `store: true`, non-image media, and any other field (`seed`, `logit_bias`, `audio`, …): none of them can
- * be honoured, and dropping them silently would change the answer unseen.
+ * be honoured, and dropping them silently would change the answer unseen. Not carried, being hints Anthropic
+ * has no place for rather than instructions: a message's `name` (participant names) and `prompt_cache_key`.
  */
 export function chatRequestToAnthropic(
   req: ChatRequestBody,
@@ -140,9 +144,12 @@ function translate(req: unknown, upstreamModel: string): AnthropicRequestBody {
     }
     if ((stop as string[]).length > 0) body.stop_sequences = [...(stop as string[])];
   }
-  if (req.user !== undefined && req.user !== null) {
-    if (typeof req.user !== 'string') invalid('`user` must be a string.', 'user');
-    body.metadata = { user_id: req.user as string };
+  for (const field of ['safety_identifier', 'user']) {
+    const value = req[field];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') invalid(`\`${field}\` must be a string.`, field);
+    body.metadata = { user_id: value as string };
+    break;
   }
   if (req.tools !== undefined && req.tools !== null) {
     if (!Array.isArray(req.tools)) invalid('`tools` must be an array.', 'tools');
