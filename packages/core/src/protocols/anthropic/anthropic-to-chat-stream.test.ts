@@ -66,6 +66,11 @@ describe('AnthropicToChatStream', () => {
         },
       },
     ]);
+    expect(decoder.usageReport()).toMatchObject({
+      inputTokens: 600,
+      cachedInputTokens: 128,
+      outputTokens: 89,
+    });
   });
 
   it('reports an error event with its fields, and unreadable events as malformed', () => {

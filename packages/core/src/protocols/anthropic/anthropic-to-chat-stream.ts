@@ -1,7 +1,9 @@
 import { fail, ok, type Result } from '../../gateway-error';
 import type { UpstreamErrorFields } from '../../normalise-upstream-error';
+import type { UsageReport } from '../../usage-report';
 import type { ChatChunkBody, ChatFinishReason, ChatToolCallDelta } from '../canonical-chat';
 import { anthropicStopReasonToChat } from './anthropic-stop-reason';
+import { AnthropicStreamUsage } from './anthropic-stream-usage';
 import { anthropicUsageToChat } from './anthropic-usage-to-chat';
 import { isRecord } from './is-record';
 
@@ -28,7 +30,7 @@ export class AnthropicToChatStream {
   private readonly toolIndexes = new Map<number, number>();
   /** Blocks with no canonical place (thinking, server tools); their deltas are skipped. */
   private readonly skippedBlocks = new Set<number>();
-  private usage: Record<string, unknown> = {};
+  private readonly usage = new AnthropicStreamUsage();
   private finishReason: ChatFinishReason | null = null;
 
   /**
@@ -69,6 +71,11 @@ export class AnthropicToChatStream {
     }
   }
 
+  /** The stream's usage as reported so far, for settlement (exact, with cache writes and thinking tokens). */
+  usageReport(): UsageReport | null {
+    return this.usage.report();
+  }
+
   /** The finish reason seen so far (null until `message_delta`). */
   get finish(): ChatFinishReason | null {
     return this.finishReason;
@@ -87,7 +94,7 @@ export class AnthropicToChatStream {
   private messageStart(message: unknown): Result<ChatChunkBody[], AnthropicStreamFailure> {
     if (!isRecord(message)) return fail({ kind: 'malformed', message: 'message_start without a message' });
     if (typeof message.id === 'string') this.id = message.id;
-    if (isRecord(message.usage)) this.usage = { ...message.usage };
+    this.usage.readEvent({ type: 'message_start', message });
     return ok([this.chunk({ role: 'assistant', content: '' })]);
   }
 
@@ -148,12 +155,7 @@ export class AnthropicToChatStream {
   }
 
   private messageDelta(event: Record<string, unknown>): Result<ChatChunkBody[], AnthropicStreamFailure> {
-    if (isRecord(event.usage)) {
-      for (const [field, value] of Object.entries(event.usage)) {
-        // Cumulative totals, sent only where they apply: a null leaves message_start's count standing.
-        if (value !== null && value !== undefined) this.usage[field] = value;
-      }
-    }
+    this.usage.readEvent(event);
     const delta = isRecord(event.delta) ? event.delta : {};
     const reason = anthropicStopReasonToChat(delta.stop_reason);
     if (reason === null) return ok([]);
@@ -168,7 +170,7 @@ export class AnthropicToChatStream {
       created: this.created,
       model: this.model,
       choices: [],
-      usage: anthropicUsageToChat(this.usage),
+      usage: anthropicUsageToChat(this.usage.raw),
     };
   }
 }

@@ -145,6 +145,36 @@ describe('ChatToAnthropicStream', () => {
     expect(empty.message.stop_reason).toBe('end_turn');
   });
 
+  it('handles usage in the finishing chunk, text after a tool call, refusals, and ignores other choices', async () => {
+    const chunks: ChatChunkBody[] = [
+      chunk({
+        tool_calls: [
+          { index: 0, id: 'call_x', type: 'function', function: { name: 'f', arguments: '{"a":1}' } },
+        ],
+      }),
+      chunk({ content: 'and then ' }),
+      chunk({ refusal: 'I cannot.' }),
+      {
+        ...chunk({ content: 'other choice' }),
+        choices: [{ index: 1, delta: { content: 'other choice' }, finish_reason: null }],
+      },
+      { ...chunk({}, 'content_filter'), usage: { prompt_tokens: 5, completion_tokens: 6, total_tokens: 11 } },
+    ];
+    const frames = encode(chunks, false);
+    expect(frames.at(-1)?.event).toBe('message_stop');
+    const blocks = frames
+      .filter((f) => f.event === 'content_block_start')
+      .map((f) => JSON.parse(f.data).index);
+    expect(blocks).toEqual([0, 1]);
+    const { message } = await throughSdk(formatSseFrames(frames));
+    expect(message.content).toEqual([
+      { type: 'tool_use', id: 'call_x', name: 'f', input: { a: 1 } },
+      { type: 'text', text: 'and then I cannot.' },
+    ]);
+    expect(message.stop_reason).toBe('refusal');
+    expect(message.usage).toMatchObject({ input_tokens: 5, output_tokens: 6 });
+  });
+
   it('a mid-stream error is an Anthropic error event the SDK raises, and nothing follows it', async () => {
     const encoder = new ChatToAnthropicStream('msg_1', 'p');
     const frames = [

@@ -3,6 +3,7 @@ export * from './anthropic-error-body';
 export * from './anthropic-messages';
 export * from './anthropic-response-to-chat';
 export * from './anthropic-stop-reason';
+export * from './anthropic-stream-usage';
 export * from './anthropic-to-chat-request';
 export * from './anthropic-to-chat-stream';
 export * from './anthropic-usage-to-chat';
