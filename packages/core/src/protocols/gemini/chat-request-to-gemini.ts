@@ -1,5 +1,10 @@
 import { fail, gatewayError, ok, type Result } from '../../gateway-error';
 import type { ChatRequestBody } from '../canonical-chat';
+import {
+  GEMINI_SKIP_SIGNATURE,
+  geminiModelNeedsSignatures,
+  geminiSignatureOf,
+} from './gemini-thought-signature';
 import type { GeminiContent, GeminiGenerateRequest, GeminiPart } from './gemini-wire';
 import { isGeminiObject } from './gemini-wire';
 
@@ -60,7 +65,8 @@ const HANDLED = new Set([
 /**
  * Adapter side: a canonical chat request as a Gemini `generateContent` call. System and developer messages join
  * `systemInstruction` (in order, wherever they stand); assistant turns become `model` turns and their tool calls
- * `functionCall` parts (arguments parsed to an object); tool messages become `functionResponse` parts named after
+ * `functionCall` parts (arguments parsed to an object, the Gemini signature an id carries restored; see
+ * `gemini-thought-signature.ts`); tool messages become `functionResponse` parts named after
  * the call they answer (their text parsed when it is a JSON object, else wrapped as `{result: text}`), grouped
  * into one user turn as Gemini expects. Images must be data URLs (sent as `inlineData`): the gateway does not
  * fetch https images, and Gemini will not. Tool schemas go as `parametersJsonSchema`, JSON output schemas as
@@ -83,6 +89,7 @@ export function chatRequestToGemini(
 
   const body: GeminiGenerateRequest = { contents: [] };
   const system: GeminiPart[] = [];
+  const signaturesRequired = geminiModelNeedsSignatures(upstreamModel);
   const messages: unknown[] = req.messages;
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i];
@@ -98,7 +105,7 @@ export function chatRequestToGemini(
       if (!parts.ok) return parts;
       appendTurn(body.contents, 'user', parts.value);
     } else if (role === 'assistant') {
-      const parts = assistantParts(message, at);
+      const parts = assistantParts(message, at, signaturesRequired);
       if (!parts.ok) return parts;
       appendTurn(body.contents, 'model', parts.value);
     } else if (role === 'tool') {
@@ -247,7 +254,11 @@ function userParts(content: unknown, param: string): Result<GeminiPart[]> {
   return ok(parts);
 }
 
-function assistantParts(message: Record<string, unknown>, at: string): Result<GeminiPart[]> {
+function assistantParts(
+  message: Record<string, unknown>,
+  at: string,
+  signaturesRequired: boolean,
+): Result<GeminiPart[]> {
   const parts: GeminiPart[] = [];
   if (message.content !== null && message.content !== undefined) {
     const text = textOf(message.content, `${at}.content`);
@@ -273,7 +284,15 @@ function assistantParts(message: Record<string, unknown>, at: string): Result<Ge
         `${callAt}.function.arguments`,
       );
     }
-    parts.push({ functionCall: { name: call.function.name, args } });
+    const part: GeminiPart = { functionCall: { name: call.function.name, args } };
+    const signature = geminiSignatureOf(call.id);
+    if (signature !== null) part.thoughtSignature = signature;
+    parts.push(part);
+  }
+  // A turn of calls Gemini did not sign (another model's, or ids the client rewrote) would be refused outright.
+  const first = parts.find((part) => part.functionCall);
+  if (signaturesRequired && first && !parts.some((part) => part.thoughtSignature)) {
+    first.thoughtSignature = GEMINI_SKIP_SIGNATURE;
   }
   return ok(parts);
 }

@@ -43,7 +43,7 @@ describe('geminiResponseToChat', () => {
           content: null,
           tool_calls: [
             {
-              id: 'call_0',
+              id: 'call_0__gts__CiIBVKhc7oDk1v3dZ3nVdbZ0ZkSL7nM1lJvP4Bg5XUVqGZ2gSm0KZQFUqFzu',
               type: 'function',
               function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
             },

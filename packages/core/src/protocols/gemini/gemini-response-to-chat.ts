@@ -1,5 +1,6 @@
 import { fail, gatewayError, ok, type Result } from '../../gateway-error';
 import type { ChatResponseBody, ChatToolCall } from '../canonical-chat';
+import { withGeminiSignature } from './gemini-thought-signature';
 import { geminiField, isGeminiObject } from './gemini-wire';
 import { mapGeminiFinishReason } from './map-gemini-finish-reason';
 import { geminiUsageToChat } from './read-gemini-usage';
@@ -17,7 +18,10 @@ export interface GeminiAnswerContext {
 const garbage = (what: string) =>
   fail(gatewayError('upstream_error', `The Gemini upstream sent an unreadable answer: ${what}.`));
 
-/** One candidate's content as canonical text and tool calls; thought parts (reasoning summaries) are left out. */
+/**
+ * One candidate's content as canonical text and tool calls; thought parts (reasoning summaries) are left out. A
+ * call's signature rides in its id (see `gemini-thought-signature.ts`) so the next turn can hand it back.
+ */
 export function readGeminiCandidateParts(
   parts: unknown,
   nextCallId: () => string,
@@ -39,7 +43,8 @@ export function readGeminiCandidateParts(
         return garbage('a functionCall has no name');
       const args = call.args ?? {};
       if (!isGeminiObject(args)) return garbage('functionCall.args is not an object');
-      const id = typeof call.id === 'string' && call.id.length > 0 ? call.id : nextCallId();
+      const plainId = typeof call.id === 'string' && call.id.length > 0 ? call.id : nextCallId();
+      const id = withGeminiSignature(plainId, geminiField(part, 'thoughtSignature'));
       toolCalls.push({
         id,
         type: 'function',
