@@ -1,4 +1,5 @@
 import { type GenerateContentResponse, GoogleGenAI } from '@google/genai';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ChatResponseBody } from '../canonical-chat';
 import { chatResponseToGemini } from './chat-response-to-gemini';
@@ -105,5 +106,39 @@ describe('chatResponseToGemini', () => {
       { content: { role: 'model', parts: [{ text: 'a' }] }, index: 0, finishReason: 'MAX_TOKENS' },
       { content: { role: 'model', parts: [] }, index: 1, finishReason: 'SAFETY' },
     ]);
+  });
+});
+
+describe('chatResponseToGemini on relayed garbage', () => {
+  it('never throws', () => {
+    const choice = fc.oneof(
+      fc.jsonValue(),
+      fc.record({
+        index: fc.jsonValue(),
+        message: fc.oneof(
+          fc.jsonValue(),
+          fc.record({
+            content: fc.jsonValue(),
+            tool_calls: fc.oneof(fc.jsonValue(), fc.array(fc.jsonValue())),
+          }),
+        ),
+        finish_reason: fc.jsonValue(),
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.record({
+          id: fc.jsonValue(),
+          model: fc.jsonValue(),
+          choices: fc.oneof(fc.jsonValue(), fc.array(choice)),
+          usage: fc.jsonValue(),
+        }),
+        (resp) => {
+          const out = chatResponseToGemini(resp as unknown as ChatResponseBody);
+          expect(Array.isArray(out.candidates)).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

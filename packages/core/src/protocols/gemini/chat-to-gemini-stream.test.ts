@@ -277,3 +277,43 @@ describe('ChatToGeminiStream → GeminiToChatStream', () => {
     );
   });
 });
+
+describe('ChatToGeminiStream on relayed garbage', () => {
+  it('never throws and writes only JSON events', () => {
+    const fragment = fc.oneof(
+      fc.jsonValue(),
+      fc.record({
+        index: fc.jsonValue(),
+        id: fc.jsonValue(),
+        function: fc.oneof(fc.jsonValue(), fc.record({ name: fc.jsonValue(), arguments: fc.jsonValue() })),
+      }),
+    );
+    const choice = fc.oneof(
+      fc.jsonValue(),
+      fc.record({
+        index: fc.jsonValue(),
+        delta: fc.oneof(
+          fc.jsonValue(),
+          fc.record({ content: fc.jsonValue(), tool_calls: fc.oneof(fc.jsonValue(), fc.array(fragment)) }),
+        ),
+        finish_reason: fc.jsonValue(),
+      }),
+    );
+    const chunkish = fc.oneof(
+      fc.jsonValue(),
+      fc.record({
+        id: fc.jsonValue(),
+        choices: fc.oneof(fc.jsonValue(), fc.array(choice)),
+        usage: fc.jsonValue(),
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(chunkish), (chunks) => {
+        const encoder = new ChatToGeminiStream();
+        const frames = [...chunks.flatMap((c) => encoder.push(c as ChatChunkBody)), ...encoder.end()];
+        for (const frame of frames) expect(typeof JSON.parse(frame.data)).toBe('object');
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

@@ -2,6 +2,7 @@ import type { ChatChunkBody, ChatFinishReason, ChatUsage, SseFrame } from '../ca
 import { chatToolCallToGeminiPart } from './chat-response-to-gemini';
 import { geminiStatusName } from './gemini-error-body';
 import type { GeminiCandidate, GeminiGenerateResponse, GeminiPart } from './gemini-wire';
+import { isGeminiObject } from './gemini-wire';
 import { chatFinishReasonToGemini } from './map-gemini-finish-reason';
 import { chatUsageToGemini } from './read-gemini-usage';
 
@@ -10,6 +11,17 @@ interface ChoiceState {
   calls: Map<number, { id: string; name: string; arguments: string }>;
   finish: ChatFinishReason | null;
 }
+
+const FINISH_REASONS: ReadonlySet<string> = new Set([
+  'stop',
+  'length',
+  'tool_calls',
+  'content_filter',
+  'function_call',
+]);
+const indexOf = (value: unknown) => (typeof value === 'number' && Number.isSafeInteger(value) ? value : 0);
+const textOf = (value: unknown) => (typeof value === 'string' ? value : '');
+const isCount = (value: unknown) => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
 /** HTTP status for an in-stream error, from the error type the pipeline names. */
 function streamErrorStatus(type: string): number {
@@ -34,37 +46,49 @@ export class ChatToGeminiStream {
   private modelVersion = '';
   private done = false;
 
+  /** Never throws: a chunk relayed from an upstream is read field by field, whatever it holds. */
   push(chunk: ChatChunkBody): SseFrame[] {
-    if (this.done) return [];
+    if (this.done || !isGeminiObject(chunk)) return [];
     if (typeof chunk.id === 'string' && chunk.id.length > 0) this.responseId = chunk.id;
     if (typeof chunk.model === 'string' && chunk.model.length > 0) this.modelVersion = chunk.model;
     const candidates: GeminiCandidate[] = [];
-    for (const choice of chunk.choices ?? []) {
-      let state = this.choices.get(choice.index);
+    for (const choice of Array.isArray(chunk.choices) ? (chunk.choices as unknown[]) : []) {
+      if (!isGeminiObject(choice)) continue;
+      const index = indexOf(choice.index);
+      let state = this.choices.get(index);
       if (!state) {
         state = { calls: new Map(), finish: null };
-        this.choices.set(choice.index, state);
+        this.choices.set(index, state);
       }
-      const text = (choice.delta?.content ?? '') + (choice.delta?.refusal ?? '');
-      for (const delta of choice.delta?.tool_calls ?? []) {
-        let call = state.calls.get(delta.index);
+      const delta = isGeminiObject(choice.delta) ? choice.delta : {};
+      const text = textOf(delta.content) + textOf(delta.refusal);
+      for (const fragment of Array.isArray(delta.tool_calls) ? (delta.tool_calls as unknown[]) : []) {
+        if (!isGeminiObject(fragment)) continue;
+        const callIndex = indexOf(fragment.index);
+        const id = typeof fragment.id === 'string' && fragment.id.length > 0 ? fragment.id : null;
+        let call = state.calls.get(callIndex);
         if (!call) {
-          call = { id: delta.id ?? `call_${delta.index}`, name: '', arguments: '' };
-          state.calls.set(delta.index, call);
+          call = { id: id ?? `call_${callIndex}`, name: '', arguments: '' };
+          state.calls.set(callIndex, call);
         }
-        if (delta.id) call.id = delta.id;
-        if (delta.function?.name) call.name += delta.function.name;
-        if (delta.function?.arguments) call.arguments += delta.function.arguments;
+        if (id !== null) call.id = id;
+        const fn = isGeminiObject(fragment.function) ? fragment.function : {};
+        call.name += textOf(fn.name);
+        call.arguments += textOf(fn.arguments);
       }
-      if (choice.finish_reason) state.finish = choice.finish_reason;
+      if (typeof choice.finish_reason === 'string' && FINISH_REASONS.has(choice.finish_reason)) {
+        state.finish = choice.finish_reason as ChatFinishReason;
+      }
       if (text.length > 0) {
-        candidates.push({ content: { role: 'model', parts: [{ text }] }, index: choice.index });
+        candidates.push({ content: { role: 'model', parts: [{ text }] }, index });
       }
     }
     const frames: SseFrame[] = [];
     if (candidates.length > 0) frames.push(this.frame({ candidates }));
-    if (chunk.usage) {
-      this.usage = chunk.usage;
+    const usage = chunk.usage;
+    if (isGeminiObject(usage)) {
+      if (isCount(usage.prompt_tokens) && isCount(usage.completion_tokens))
+        this.usage = usage as unknown as ChatUsage;
       frames.push(...this.finish());
     }
     return frames;
