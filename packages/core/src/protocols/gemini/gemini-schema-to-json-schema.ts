@@ -3,6 +3,9 @@ import { geminiCamelName, isGeminiObject } from './gemini-wire';
 
 const MAX_DEPTH = 64;
 
+/** Google's int64 keywords. */
+const INT64 = new Set(['maxItems', 'minItems', 'minProperties', 'maxProperties', 'minLength', 'maxLength']);
+
 /** Keywords Google's Schema shares with JSON Schema (camelCase; snake_case twins are accepted too). */
 const SAME = new Set([
   'format',
@@ -48,7 +51,10 @@ function convert(schema: unknown, param: string, depth: number): Result<Record<s
   for (const [rawKey, value] of Object.entries(schema)) {
     const key = geminiCamelName(rawKey);
     const at = `${param}.${rawKey}`;
-    if (SAME.has(key)) {
+    if (INT64.has(key)) {
+      // int64 in Google's proto JSON arrives as a decimal string; JSON Schema wants a number.
+      out[key] = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
+    } else if (SAME.has(key)) {
       out[key] = value;
     } else if (key === 'type') {
       if (typeof value !== 'string') {

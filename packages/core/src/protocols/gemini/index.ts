@@ -3,6 +3,11 @@ export { chatRequestToGemini, type GeminiUpstreamRequest } from './chat-request-
 export { chatResponseToGemini } from './chat-response-to-gemini';
 export { ChatToGeminiStream } from './chat-to-gemini-stream';
 export {
+  type GeminiCountTokensResponse,
+  geminiCountTokensResponse,
+  geminiCountTokensToChatRequest,
+} from './gemini-count-tokens';
+export {
   embeddingsRequestToGemini,
   embeddingsResponseToGemini,
   type GeminiEmbedMethod,
