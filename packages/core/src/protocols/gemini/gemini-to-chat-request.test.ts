@@ -419,3 +419,48 @@ describe('geminiToChatRequest', () => {
     );
   });
 });
+
+describe('geminiToChatRequest parts', () => {
+  it('skips signature-only parts and refuses other part fields by name', () => {
+    const signed = geminiToChatRequest(
+      {
+        contents: [
+          { role: 'user', parts: [{ text: 'hi' }] },
+          { role: 'model', parts: [{ text: 'hello' }, { thoughtSignature: 'c2ln' }] },
+          { role: 'user', parts: [{ text: 'again' }] },
+        ],
+      },
+      { model: 'm', stream: false },
+    );
+    expect(signed.ok && signed.value.messages.map((m) => m.content)).toEqual(['hi', 'hello', 'again']);
+    const video = geminiToChatRequest(
+      {
+        contents: [
+          {
+            parts: [
+              {
+                fileData: { mimeType: 'video/mp4', fileUri: 'https://example.com/v.mp4' },
+                videoMetadata: { fps: 1 },
+              },
+            ],
+          },
+        ],
+      },
+      { model: 'm', stream: false },
+    );
+    expect(!video.ok && [video.error.code, video.error.param]).toEqual([
+      'unsupported_feature',
+      'contents[0].parts[0].videoMetadata',
+    ]);
+    const code = geminiToChatRequest(
+      {
+        contents: [{ role: 'model', parts: [{ executableCode: { language: 'PYTHON', code: 'print(1)' } }] }],
+      },
+      { model: 'm', stream: false },
+    );
+    expect(!code.ok && [code.error.code, code.error.param]).toEqual([
+      'unsupported_feature',
+      'contents[0].parts[0].executableCode',
+    ]);
+  });
+});

@@ -254,28 +254,43 @@ type PartKind =
   | 'functionResponse'
   | 'other';
 
-/** Which data field a part carries (exactly one), ignoring `thoughtSignature`, an opaque Gemini token. */
+const DATA_FIELDS: ReadonlySet<string> = new Set([
+  'text',
+  'inlineData',
+  'fileData',
+  'functionCall',
+  'functionResponse',
+]);
+
+/**
+ * Which data field a part carries (exactly one). `thoughtSignature` is an opaque Gemini token and is let go; a part
+ * holding nothing else (Gemini 3 sends such parts) is skipped like a thought. Any other field (`videoMetadata`,
+ * `executableCode`, …) is returned as `other` for the caller to refuse by name.
+ */
 function readPart(part: unknown, param: string): Result<{ kind: PartKind; key: string; value: unknown }> {
   if (!isGeminiObject(part)) return invalid(`Invalid type for '${param}': expected an object.`, param);
   let found: { kind: PartKind; key: string; value: unknown } | null = null;
   let thought = false;
+  let signed = false;
   for (const [key, value] of Object.entries(part)) {
     if (value === undefined || value === null) continue;
     const name = geminiCamelName(key);
-    if (name === 'thoughtSignature') continue;
+    if (name === 'thoughtSignature') {
+      signed = true;
+      continue;
+    }
     if (name === 'thought') {
       thought = value === true;
       continue;
     }
+    if (!DATA_FIELDS.has(name)) return ok({ kind: 'other', key, value });
     if (found) return invalid(`Invalid '${param}': a part carries exactly one of text, inlineData, …`, param);
-    const kind: PartKind = (
-      ['text', 'inlineData', 'fileData', 'functionCall', 'functionResponse'] as const
-    ).includes(name as never)
-      ? (name as PartKind)
-      : 'other';
-    found = { kind, key, value };
+    found = { kind: name as PartKind, key, value };
   }
-  if (!found) return invalid(`Invalid '${param}': the part is empty.`, param);
+  if (!found) {
+    if (thought || signed) return ok({ kind: 'thought', key: 'thought', value: null });
+    return invalid(`Invalid '${param}': the part is empty.`, param);
+  }
   if (found.kind === 'text' && typeof found.value !== 'string') {
     return invalid(`Invalid type for '${param}.${found.key}': expected a string.`, `${param}.${found.key}`);
   }
