@@ -1,6 +1,7 @@
 import { FunctionCallingConfigMode, GoogleGenAI, Type } from '@google/genai';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { chatRequestToGemini } from './chat-request-to-gemini';
 import sdkRequest from './fixtures/sdk-generate-request.json';
 import { geminiToChatRequest } from './gemini-to-chat-request';
 
@@ -462,5 +463,108 @@ describe('geminiToChatRequest parts', () => {
       'unsupported_feature',
       'contents[0].parts[0].executableCode',
     ]);
+  });
+});
+
+// ---- round trip: Gemini → canonical → Gemini keeps the supported subset ----
+
+const jsonObject = fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), {
+  maxKeys: 3,
+});
+const name = fc.constantFrom('get_weather', 'get_time', 'lookup');
+const userParts = fc.array(
+  fc.oneof(
+    fc.string({ maxLength: 20 }).map((text) => ({ text })),
+    fc
+      .tuple(fc.constantFrom('image/png', 'image/jpeg'), fc.base64String({ minLength: 4, maxLength: 16 }))
+      .map(([mimeType, data]) => ({ inlineData: { mimeType, data } })),
+  ),
+  { minLength: 1, maxLength: 3 },
+);
+/** A model turn and the user turn after it (answers to its calls first, then optional text). */
+const exchange = fc
+  .tuple(
+    fc.option(fc.string({ minLength: 1, maxLength: 20 }), { nil: undefined }),
+    fc.array(fc.tuple(name, jsonObject, jsonObject), { maxLength: 3 }),
+    fc.option(fc.string({ maxLength: 20 }), { nil: undefined }),
+  )
+  .filter(([text, calls]) => text !== undefined || calls.length > 0)
+  .map(([text, calls, after]) => {
+    const model = {
+      role: 'model',
+      parts: [
+        ...(text === undefined ? [] : [{ text }]),
+        ...calls.map(([fn, args]) => ({ functionCall: { name: fn, args } })),
+      ],
+    };
+    const user = [
+      ...calls.map(([fn, , response]) => ({ functionResponse: { name: fn, response } })),
+      ...(after === undefined ? [] : [{ text: after }]),
+    ];
+    return user.length > 0 ? [model, { role: 'user', parts: user }] : [model];
+  });
+
+describe('Gemini → canonical → Gemini', () => {
+  it('keeps system instruction, turns, images, calls, responses, tools and settings', () => {
+    const request = fc
+      .record(
+        {
+          system: fc.string({ maxLength: 20 }),
+          first: userParts,
+          rest: fc.array(exchange, { maxLength: 3 }),
+          tools: fc.uniqueArray(name, { minLength: 1, maxLength: 3 }),
+          mode: fc.constantFrom('AUTO', 'ANY', 'NONE'),
+          generationConfig: fc.record(
+            {
+              temperature: fc.double({ min: 0, max: 2, noNaN: true }),
+              topP: fc.double({ min: 0, max: 1, noNaN: true }),
+              maxOutputTokens: fc.integer({ min: 1, max: 8192 }),
+              stopSequences: fc.array(fc.string({ minLength: 1, maxLength: 4 }), {
+                minLength: 1,
+                maxLength: 4,
+              }),
+              candidateCount: fc.integer({ min: 2, max: 4 }),
+              presencePenalty: fc.double({ min: -2, max: 2, noNaN: true }),
+              seed: fc.integer(),
+            },
+            { requiredKeys: [] },
+          ),
+        },
+        { requiredKeys: ['first', 'rest'] },
+      )
+      .map(({ system, first, rest, tools, mode, generationConfig }) => {
+        const contents = [{ role: 'user', parts: first }];
+        for (const turns of rest) {
+          // Keep roles alternating: a model turn after a user turn only.
+          if (contents.at(-1)?.role !== 'user') contents.push({ role: 'user', parts: [{ text: 'go on' }] });
+          contents.push(...(turns as typeof contents));
+        }
+        const body: Record<string, unknown> = { contents };
+        if (system !== undefined) body.systemInstruction = { parts: [{ text: system }] };
+        if (tools) {
+          body.tools = [
+            {
+              functionDeclarations: tools.map((fn) => ({
+                name: fn,
+                parametersJsonSchema: { type: 'object' },
+              })),
+            },
+          ];
+          if (mode) body.toolConfig = { functionCallingConfig: { mode } };
+        }
+        if (generationConfig && Object.keys(generationConfig).length > 0)
+          body.generationConfig = generationConfig;
+        return body;
+      });
+    fc.assert(
+      fc.property(request, (body) => {
+        const canonical = geminiToChatRequest(body, { model: 'public', stream: false });
+        if (!canonical.ok) throw new Error(JSON.stringify(canonical.error));
+        const back = chatRequestToGemini(canonical.value, 'gemini-2.5-flash');
+        if (!back.ok) throw new Error(JSON.stringify(back.error));
+        expect(back.value.body).toEqual(body);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
