@@ -25,6 +25,7 @@ export * from './price-sheet';
 export * from './prompt-token-upper-bound';
 export * from './protocols/anthropic';
 export * from './protocols/canonical-chat';
+export * from './protocols/gemini';
 export * from './protocols/wire-protocol';
 export * from './provider-adapter';
 export * from './rate-limit-headers';
