@@ -1,0 +1,309 @@
+import { readFileSync } from 'node:fs';
+import { createOpenAI } from '@ai-sdk/openai';
+import { generateText, jsonSchema, streamText, tool } from 'ai';
+import OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import { type ChatChunkBody, type ChatResponseBody, formatSseFrames } from '../canonical-chat';
+import { chatResponseToResponses } from './chat-response-to-responses';
+import { ChatToResponsesStream } from './chat-to-responses-stream';
+import { responsesToChatRequest } from './responses-to-chat-request';
+
+// The official clients parse what the translators write: each SDK's own fetch is handed the translated body,
+// and what it sent is run through the request translator. No network, no router: the SDKs' parsing is the
+// point here (the router's integration tests cover the rest of the path).
+
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+const chunks = (name: string): ChatChunkBody[] =>
+  fixture(name)
+    .split('\n')
+    .filter((line) => line.trim().length > 0)
+    .map((line) => JSON.parse(line) as ChatChunkBody);
+
+interface Exchange {
+  sent: unknown[];
+  fetch: typeof fetch;
+}
+
+/** A fetch that records the JSON body the SDK sent and answers with `answer(body)`. */
+function exchange(answer: (sent: unknown) => { body: string; stream: boolean }): Exchange {
+  const sent: unknown[] = [];
+  return {
+    sent,
+    fetch: (async (_url: unknown, init?: RequestInit) => {
+      const body = JSON.parse(String(init?.body)) as unknown;
+      sent.push(body);
+      const reply = answer(body);
+      return new Response(reply.body, {
+        status: 200,
+        headers: { 'content-type': reply.stream ? 'text/event-stream' : 'application/json' },
+      });
+    }) as typeof fetch,
+  };
+}
+
+function streamOf(list: ChatChunkBody[], request: unknown, idBase = 'req_7Hk2'): string {
+  const encoder = new ChatToResponsesStream({ idBase, model: 'gpt-public', request });
+  return formatSseFrames([...list.flatMap((chunk) => encoder.push(chunk)), ...encoder.end()]);
+}
+
+function textOf(response: OpenAI.Responses.Response): string {
+  return response.output
+    .flatMap((item) => (item.type === 'message' ? item.content : []))
+    .map((part) => (part.type === 'output_text' ? part.text : ''))
+    .join('');
+}
+
+const completion = (): ChatResponseBody =>
+  JSON.parse(fixture('chat-completion-tool-calls.json')) as ChatResponseBody;
+
+describe('openai SDK (responses.create / responses.stream) against the translators', () => {
+  it('non-streaming: the SDK sends a request the translator accepts and reads the translated Response', async () => {
+    const ex = exchange((sent) => ({
+      body: JSON.stringify(
+        chatResponseToResponses(completion(), { idBase: 'req_1', model: 'gpt-public', request: sent }),
+      ),
+      stream: false,
+    }));
+    const client = new OpenAI({ apiKey: 'sk-test', baseURL: 'http://gateway.test/v1', fetch: ex.fetch });
+    const response = await client.responses.create({
+      model: 'gpt-public',
+      instructions: 'Be brief.',
+      input: 'Weather in Paris?',
+      max_output_tokens: 64,
+      tools: [
+        {
+          type: 'function',
+          name: 'get_weather',
+          parameters: { type: 'object', properties: { city: { type: 'string' } } },
+          strict: false,
+        },
+      ],
+    });
+    const chat = responsesToChatRequest(ex.sent[0]);
+    expect(chat).toEqual({
+      ok: true,
+      value: {
+        model: 'gpt-public',
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Weather in Paris?' },
+        ],
+        max_tokens: 64,
+        tools: [
+          {
+            type: 'function',
+            function: {
+              name: 'get_weather',
+              parameters: { type: 'object', properties: { city: { type: 'string' } } },
+              strict: false,
+            },
+          },
+        ],
+      },
+    });
+    expect(response.id).toBe('resp_req1');
+    expect(response.status).toBe('completed');
+    expect(response.output_text).toBe('Let me check.');
+    const calls = response.output.filter((item) => item.type === 'function_call');
+    expect(calls).toEqual([
+      {
+        type: 'function_call',
+        id: 'fc_req1_0',
+        call_id: 'call_Wx7cA1',
+        name: 'get_weather',
+        arguments: '{"city": "Paris"}',
+        status: 'completed',
+      },
+    ]);
+    expect(response.usage).toEqual({
+      input_tokens: 88,
+      input_tokens_details: { cached_tokens: 64 },
+      output_tokens: 21,
+      output_tokens_details: { reasoning_tokens: 5 },
+      total_tokens: 109,
+    });
+    expect(response.instructions).toBe('Be brief.');
+    expect(response.max_output_tokens).toBe(64);
+  });
+
+  it('streaming text: events arrive in order and finalResponse() has the text and usage', async () => {
+    const ex = exchange((sent) => ({ body: streamOf(chunks('chat-text.chunks.txt'), sent), stream: true }));
+    const client = new OpenAI({ apiKey: 'sk-test', baseURL: 'http://gateway.test/v1', fetch: ex.fetch });
+    const stream = client.responses.stream({ model: 'gpt-public', input: 'Say hello' });
+    const types: string[] = [];
+    const deltas: string[] = [];
+    stream.on('event', (event) => types.push(event.type));
+    stream.on('response.output_text.delta', (event) => deltas.push(event.snapshot));
+    const final = await stream.finalResponse();
+    expect(responsesToChatRequest(ex.sent[0])).toMatchObject({
+      ok: true,
+      value: { stream: true, stream_options: { include_usage: true } },
+    });
+    expect(types).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+      'response.output_text.delta',
+      'response.output_text.delta',
+      'response.output_text.delta',
+      'response.output_text.done',
+      'response.content_part.done',
+      'response.output_item.done',
+      'response.completed',
+    ]);
+    expect(deltas).toEqual(['Hello', 'Hello, world', 'Hello, world! ✓']);
+    // finalResponse() computes output_text only for auto-parsed requests (as with OpenAI itself): read output.
+    expect(textOf(final)).toBe('Hello, world! ✓');
+    expect(final.status).toBe('completed');
+    expect(final.model).toBe('gpt-public');
+    expect(final.usage?.input_tokens).toBe(19);
+    expect(final.usage?.output_tokens).toBe(5);
+    expect(final.usage?.total_tokens).toBe(24);
+  });
+
+  it('streaming tool calls: finalResponse() has both function calls with their whole arguments', async () => {
+    const ex = exchange((sent) => ({
+      body: streamOf(chunks('chat-tool-calls.chunks.txt'), sent),
+      stream: true,
+    }));
+    const client = new OpenAI({ apiKey: 'sk-test', baseURL: 'http://gateway.test/v1', fetch: ex.fetch });
+    const stream = client.responses.stream({
+      model: 'gpt-public',
+      input: 'Weather and time in Paris?',
+      tools: [
+        { type: 'function', name: 'get_weather', parameters: { type: 'object' }, strict: false },
+        { type: 'function', name: 'get_time', parameters: { type: 'object' }, strict: false },
+      ],
+    });
+    const argumentSnapshots: string[] = [];
+    stream.on('response.function_call_arguments.delta', (event) => argumentSnapshots.push(event.snapshot));
+    const final = await stream.finalResponse();
+    const calls = final.output.flatMap((item) =>
+      item.type === 'function_call' ? [{ call_id: item.call_id, name: item.name, args: item.arguments }] : [],
+    );
+    expect(calls).toEqual([
+      { call_id: 'call_Wx7cA1', name: 'get_weather', args: '{"city": "Paris"}' },
+      { call_id: 'call_Qb2dE9', name: 'get_time', args: '{"tz": "Europe/Paris"}' },
+    ]);
+    expect(argumentSnapshots).toEqual(['{"ci', '{"city": "Paris"}', '{"tz": "Europe/Paris"}']);
+    expect(textOf(final)).toBe('');
+    expect(final.usage?.input_tokens_details.cached_tokens).toBe(64);
+  });
+
+  it('a length finish ends with response.incomplete naming max_output_tokens', async () => {
+    const list = chunks('chat-text.chunks.txt').map((chunk) =>
+      chunk.choices[0]?.finish_reason === 'stop'
+        ? { ...chunk, choices: [{ ...chunk.choices[0], finish_reason: 'length' as const }] }
+        : chunk,
+    );
+    const ex = exchange((sent) => ({ body: streamOf(list, sent), stream: true }));
+    const client = new OpenAI({ apiKey: 'sk-test', baseURL: 'http://gateway.test/v1', fetch: ex.fetch });
+    const stream = await client.responses.create({ model: 'gpt-public', input: 'Hi', stream: true });
+    const events = [];
+    for await (const event of stream) events.push(event);
+    const last = events[events.length - 1];
+    expect(last?.type).toBe('response.incomplete');
+    if (last?.type !== 'response.incomplete') throw new Error('unreachable');
+    expect(last.response.status).toBe('incomplete');
+    expect(last.response.incomplete_details).toEqual({ reason: 'max_output_tokens' });
+    expect(last.response.output[0]).toMatchObject({ type: 'message', status: 'incomplete' });
+  });
+
+  it('a stream that breaks surfaces as an error in the SDK, after the text it already had', async () => {
+    const encoder = new ChatToResponsesStream({ idBase: 'req_9' });
+    const list = chunks('chat-text.chunks.txt').slice(0, 3);
+    const body = formatSseFrames([
+      ...list.flatMap((chunk) => encoder.push(chunk)),
+      ...encoder.error('The upstream stream was interrupted.', 'upstream_error'),
+    ]);
+    const ex = exchange(() => ({ body, stream: true }));
+    const client = new OpenAI({ apiKey: 'sk-test', baseURL: 'http://gateway.test/v1', fetch: ex.fetch });
+    const stream = await client.responses.create({ model: 'gpt-public', input: 'Hi', stream: true });
+    const types: string[] = [];
+    let failure: unknown = null;
+    try {
+      for await (const event of stream) {
+        types.push(event.type);
+        if (event.type === 'error') {
+          expect(event.message).toBe('The upstream stream was interrupted.');
+          expect(event.code).toBe('upstream_error');
+        }
+      }
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure).toBeNull();
+    expect(types.slice(-2)).toEqual(['error', 'response.failed']);
+    expect(types).toContain('response.output_text.delta');
+  });
+});
+
+describe('Vercel AI SDK default provider (openai(model) → /v1/responses) against the translators', () => {
+  const weatherTool = tool({
+    description: 'Current weather',
+    inputSchema: jsonSchema<{ city: string }>({
+      type: 'object',
+      properties: { city: { type: 'string' } },
+      required: ['city'],
+    }),
+  });
+
+  it('generateText reads text, tool calls and usage from the translated Response', async () => {
+    const ex = exchange((sent) => ({
+      body: JSON.stringify(chatResponseToResponses(completion(), { idBase: 'req_2', request: sent })),
+      stream: false,
+    }));
+    const openai = createOpenAI({ apiKey: 'sk-test', baseURL: 'http://gateway.test/v1', fetch: ex.fetch });
+    const result = await generateText({
+      model: openai('gpt-public'),
+      system: 'You are a weather bot.',
+      prompt: 'Weather in Paris?',
+      tools: { get_weather: weatherTool },
+    });
+    const chat = responsesToChatRequest(ex.sent[0]);
+    expect(chat.ok).toBe(true);
+    if (!chat.ok) return;
+    expect(chat.value.messages).toEqual([
+      { role: 'system', content: 'You are a weather bot.' },
+      { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }] },
+    ]);
+    expect(chat.value.tools?.[0]?.function.name).toBe('get_weather');
+    expect(result.text).toBe('Let me check.');
+    expect(result.toolCalls.map((call) => [call.toolCallId, call.toolName, call.input])).toEqual([
+      ['call_Wx7cA1', 'get_weather', { city: 'Paris' }],
+    ]);
+    expect(result.finishReason).toBe('tool-calls');
+    expect(result.usage.inputTokens).toBe(88);
+    expect(result.usage.outputTokens).toBe(21);
+    expect(result.usage.inputTokenDetails.cacheReadTokens).toBe(64);
+    expect(result.usage.outputTokenDetails.reasoningTokens).toBe(5);
+  });
+
+  it('streamText yields the text incrementally and the tool calls whole', async () => {
+    const ex = exchange((sent) => ({
+      body: streamOf(
+        [...chunks('chat-text.chunks.txt').slice(0, 4), ...chunks('chat-tool-calls.chunks.txt')],
+        sent,
+      ),
+      stream: true,
+    }));
+    const openai = createOpenAI({ apiKey: 'sk-test', baseURL: 'http://gateway.test/v1', fetch: ex.fetch });
+    const result = streamText({
+      model: openai('gpt-public'),
+      prompt: 'Weather in Paris?',
+      tools: { get_weather: weatherTool, get_time: tool({ inputSchema: jsonSchema({ type: 'object' }) }) },
+    });
+    const pieces: string[] = [];
+    for await (const piece of result.textStream) pieces.push(piece);
+    expect(pieces).toEqual(['Hello', ', world', '! ✓']);
+    const calls = await result.toolCalls;
+    expect(calls.map((call) => [call.toolCallId, call.toolName, call.input])).toEqual([
+      ['call_Wx7cA1', 'get_weather', { city: 'Paris' }],
+      ['call_Qb2dE9', 'get_time', { tz: 'Europe/Paris' }],
+    ]);
+    expect(await result.finishReason).toBe('tool-calls');
+    expect((await result.usage).inputTokens).toBe(88);
+    expect(responsesToChatRequest(ex.sent[0]).ok).toBe(true);
+  });
+});
