@@ -13,8 +13,8 @@ export interface ChatToResponsesOptions {
   model?: string;
   /** The caller's Responses body, whose parameters the Response repeats (see `responsesRequestEcho`). */
   request?: unknown;
-  /** Unix seconds the response completed; default the completion's `created`. */
-  completedAt?: number;
+  /** The clock, in Unix seconds, for `completed_at`; without one it is the completion's `created`. */
+  now?: () => number;
 }
 
 /**
@@ -62,16 +62,16 @@ export function chatResponseToResponses(
     });
   });
   return {
-    ...responsesRequestEcho(options.request),
     id: ids.response,
     object: 'response',
     created_at: resp.created,
     status,
-    completed_at: status === 'completed' ? (options.completedAt ?? resp.created) : null,
+    completed_at: status === 'completed' ? (options.now?.() ?? resp.created) : null,
     error: null,
     incomplete_details: incompleteReason ? { reason: incompleteReason } : null,
     model: options.model ?? resp.model,
     output,
     usage: resp.usage ? responsesUsageFromChat(resp.usage) : null,
+    ...responsesRequestEcho(options.request),
   };
 }

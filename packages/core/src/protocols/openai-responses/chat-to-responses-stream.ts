@@ -92,7 +92,7 @@ export class ChatToResponsesStream {
     const { status, incompleteReason } = responsesStatusFromFinishReason(this.finishReason);
     const response = this.snapshot(status);
     response.incomplete_details = incompleteReason ? { reason: incompleteReason } : null;
-    if (status === 'completed') response.completed_at = this.options.completedAt ?? this.createdAt;
+    if (status === 'completed') response.completed_at = this.options.now?.() ?? this.createdAt;
     response.usage = this.usage ? responsesUsageFromChat(this.usage) : null;
     this.emit(frames, status === 'completed' ? 'response.completed' : 'response.incomplete', { response });
     return frames;
@@ -118,7 +118,7 @@ export class ChatToResponsesStream {
   private start(frames: SseFrame[], chunk: ChatChunkBody | null): void {
     if (this.ids) return;
     this.ids = responsesIds(this.options.idBase ?? chunk?.id ?? '');
-    this.createdAt = chunk?.created ?? this.options.completedAt ?? 0;
+    this.createdAt = chunk?.created ?? this.options.now?.() ?? 0;
     this.model = this.options.model ?? chunk?.model ?? '';
     this.emit(frames, 'response.created', { response: this.snapshot('in_progress') });
     this.emit(frames, 'response.in_progress', { response: this.snapshot('in_progress') });
@@ -126,7 +126,6 @@ export class ChatToResponsesStream {
 
   private snapshot(status: ResponsesResponse['status']): ResponsesResponse {
     return {
-      ...responsesRequestEcho(this.options.request),
       id: this.ids?.response ?? 'resp_0',
       object: 'response',
       created_at: this.createdAt,
@@ -137,6 +136,7 @@ export class ChatToResponsesStream {
       model: this.model,
       output: structuredClone(this.output),
       usage: null,
+      ...responsesRequestEcho(this.options.request),
     };
   }
 

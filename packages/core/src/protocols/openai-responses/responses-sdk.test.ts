@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { type ChatChunkBody, type ChatResponseBody, formatSseFrames } from '../canonical-chat';
 import { chatResponseToResponses } from './chat-response-to-responses';
 import { ChatToResponsesStream } from './chat-to-responses-stream';
+import { responsesErrorBody } from './responses-error-body';
 import { responsesToChatRequest } from './responses-to-chat-request';
 
 // The official clients parse what the translators write: each SDK's own fetch is handed the translated body,
@@ -236,6 +237,48 @@ describe('openai SDK (responses.create / responses.stream) against the translato
     expect(failure).toBeNull();
     expect(types.slice(-2)).toEqual(['error', 'response.failed']);
     expect(types).toContain('response.output_text.delta');
+  });
+});
+
+describe('errors through the SDKs', () => {
+  it('a refusal answered with responsesErrorBody is a BadRequestError naming code, param and request id', async () => {
+    const refused = responsesToChatRequest({
+      model: 'gpt-public',
+      input: 'Hi',
+      previous_response_id: 'resp_1',
+    });
+    if (refused.ok) throw new Error('expected a refusal');
+    const body = responsesErrorBody(
+      refused.error.status,
+      {
+        message: refused.error.message,
+        type: 'invalid_request_error',
+        code: refused.error.code,
+        param: refused.error.param,
+      },
+      'req_err1',
+    );
+    const fetchError = (async () =>
+      new Response(body, {
+        status: refused.error.status,
+        headers: { 'content-type': 'application/json', 'x-request-id': 'req_err1' },
+      })) as typeof fetch;
+    const client = new OpenAI({
+      apiKey: 'sk-test',
+      baseURL: 'http://gateway.test/v1',
+      fetch: fetchError,
+      maxRetries: 0,
+    });
+    const error = await client.responses
+      .create({ model: 'gpt-public', input: 'Hi', previous_response_id: 'resp_1' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    if (!(error instanceof OpenAI.BadRequestError)) return;
+    expect(error.status).toBe(400);
+    expect(error.code).toBe('unsupported_feature');
+    expect(error.param).toBe('previous_response_id');
+    expect(error.requestID).toBe('req_err1');
+    expect(error.message).toMatch(/previous_response_id is not supported/);
   });
 });
 
