@@ -111,6 +111,34 @@ describe('chatResponseToResponses', () => {
   });
 });
 
+describe('chatResponseToResponses on a completion an upstream controls', () => {
+  it('never throws and always writes a Response with integer usage', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.jsonValue(),
+          fc.record({
+            id: fc.jsonValue(),
+            created: fc.jsonValue(),
+            usage: fc.jsonValue(),
+            choices: fc.oneof(
+              fc.jsonValue(),
+              fc.array(fc.record({ message: fc.jsonValue(), finish_reason: fc.jsonValue() })),
+            ),
+          }),
+        ),
+        (value) => {
+          const response = chatResponseToResponses(value as ChatResponseBody);
+          expect(response.object).toBe('response');
+          expect(Array.isArray(response.output)).toBe(true);
+          if (response.usage) expect(Number.isSafeInteger(response.usage.total_tokens)).toBe(true);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('responsesResponseToChat', () => {
   it('reads a recorded incomplete reasoning-model Response: text, length finish, cached and reasoning usage', () => {
     expect(responsesResponseToChat(fixture('openai-response-reasoning.json'), 'public-model')).toEqual({

@@ -1,9 +1,13 @@
-import type { ChatResponseBody } from '../canonical-chat';
+import type { ChatFinishReason, ChatResponseBody, ChatUsage } from '../canonical-chat';
 import { responsesStatusFromFinishReason } from './map-responses-status';
 import { responsesIds } from './responses-ids';
 import { responsesRequestEcho } from './responses-request-echo';
 import { responsesUsageFromChat } from './responses-usage-from-chat';
 import type { ResponsesOutputItem, ResponsesOutputMessage, ResponsesResponse } from './responses-wire';
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /** What a translated Response needs besides the chat completion. */
 export interface ChatToResponsesOptions {
@@ -28,13 +32,24 @@ export function chatResponseToResponses(
   resp: ChatResponseBody,
   options: ChatToResponsesOptions = {},
 ): ResponsesResponse {
-  const ids = responsesIds(options.idBase ?? resp.id);
-  const choice = resp.choices[0];
-  const { status, incompleteReason } = responsesStatusFromFinishReason(choice?.finish_reason);
+  // The completion may be an upstream's JSON as it came: read only what has the right type.
+  const body: Partial<ChatResponseBody> = isObject(resp) ? resp : {};
+  const ids = responsesIds(options.idBase ?? (typeof body.id === 'string' ? body.id : ''));
+  const choices: unknown[] = Array.isArray(body.choices) ? body.choices : [];
+  const choice = isObject(choices[0]) ? choices[0] : {};
+  const finish = typeof choice.finish_reason === 'string' ? (choice.finish_reason as ChatFinishReason) : null;
+  const { status, incompleteReason } = responsesStatusFromFinishReason(finish);
   const output: ResponsesOutputItem[] = [];
-  const content = choice?.message.content ?? null;
-  const refusal = choice?.message.refusal ?? null;
-  const toolCalls = choice?.message.tool_calls ?? [];
+  const created = typeof body.created === 'number' && Number.isFinite(body.created) ? body.created : 0;
+  const reply = isObject(choice.message) ? choice.message : {};
+  const content = typeof reply.content === 'string' ? reply.content : null;
+  const refusal = typeof reply.refusal === 'string' ? reply.refusal : null;
+  const toolCalls = (Array.isArray(reply.tool_calls) ? (reply.tool_calls as unknown[]) : []).flatMap(
+    (call) =>
+      isObject(call) && typeof call.id === 'string' && isObject(call.function)
+        ? [{ id: call.id, fn: call.function }]
+        : [],
+  );
   if ((content !== null && content !== '') || refusal || toolCalls.length === 0) {
     const message: ResponsesOutputMessage = {
       type: 'message',
@@ -56,22 +71,22 @@ export function chatResponseToResponses(
       type: 'function_call',
       id: ids.functionCall(index),
       call_id: call.id,
-      name: call.function.name,
-      arguments: call.function.arguments,
+      name: typeof call.fn.name === 'string' ? call.fn.name : '',
+      arguments: typeof call.fn.arguments === 'string' ? call.fn.arguments : '',
       status: 'completed',
     });
   });
   return {
     id: ids.response,
     object: 'response',
-    created_at: resp.created,
+    created_at: created,
     status,
-    completed_at: status === 'completed' ? (options.now?.() ?? resp.created) : null,
+    completed_at: status === 'completed' ? (options.now?.() ?? created) : null,
     error: null,
     incomplete_details: incompleteReason ? { reason: incompleteReason } : null,
-    model: options.model ?? resp.model,
+    model: options.model ?? (typeof body.model === 'string' ? body.model : ''),
     output,
-    usage: resp.usage ? responsesUsageFromChat(resp.usage) : null,
+    usage: isObject(body.usage) ? responsesUsageFromChat(body.usage as ChatUsage) : null,
     ...responsesRequestEcho(options.request),
   };
 }

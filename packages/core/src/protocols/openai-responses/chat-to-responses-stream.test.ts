@@ -194,6 +194,56 @@ describe('ChatToResponsesStream', () => {
   });
 });
 
+describe('ChatToResponsesStream on chunks an upstream controls', () => {
+  it('never throws and keeps sequence numbers consecutive, whatever the chunks hold', () => {
+    const loose = fc.oneof(
+      fc.jsonValue(),
+      fc.record({
+        id: fc.jsonValue(),
+        created: fc.jsonValue(),
+        usage: fc.jsonValue(),
+        choices: fc.oneof(
+          fc.jsonValue(),
+          fc.array(
+            fc.record({
+              index: fc.constantFrom(0, 1, '0'),
+              delta: fc.oneof(
+                fc.jsonValue(),
+                fc.record({
+                  content: fc.jsonValue(),
+                  refusal: fc.jsonValue(),
+                  tool_calls: fc.oneof(
+                    fc.jsonValue(),
+                    fc.array(
+                      fc.record({ index: fc.jsonValue(), id: fc.jsonValue(), function: fc.jsonValue() }),
+                    ),
+                  ),
+                }),
+              ),
+              finish_reason: fc.jsonValue(),
+            }),
+          ),
+        ),
+      }),
+    );
+    fc.assert(
+      fc.property(fc.array(loose, { maxLength: 8 }), fc.boolean(), (list, broken) => {
+        const encoder = new ChatToResponsesStream();
+        const frames = [
+          ...list.flatMap((value) => encoder.push(value as ChatChunkBody)),
+          ...(broken ? encoder.error('x', 'upstream_error') : encoder.end()),
+        ];
+        const events = parse(frames);
+        expect(events.map((event) => event.sequence_number)).toEqual(events.map((_, i) => i));
+        expect(['response.completed', 'response.incomplete', 'response.failed']).toContain(
+          events[events.length - 1]?.type,
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('ResponsesToChatStream', () => {
   it('decodes a recorded OpenAI Responses stream into chat chunks', () => {
     const decoder = new ResponsesToChatStream('public-model');

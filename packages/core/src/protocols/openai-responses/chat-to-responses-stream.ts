@@ -17,6 +17,10 @@ import type {
   ResponsesResponse,
 } from './responses-wire';
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 interface OpenMessage {
   item: ResponsesOutputMessage;
   outputIndex: number;
@@ -64,18 +68,33 @@ export class ChatToResponsesStream {
 
   constructor(private readonly options: ChatToResponsesOptions = {}) {}
 
+  /**
+   * One canonical chunk. It may come straight from an upstream's JSON, so nothing in it is trusted: fields of
+   * the wrong type are skipped, never thrown on.
+   */
   push(chunk: ChatChunkBody): SseFrame[] {
-    if (this.finished) return [];
+    if (this.finished || !isObject(chunk)) return [];
     const frames: SseFrame[] = [];
     this.start(frames, chunk);
-    if (chunk.usage) this.usage = chunk.usage;
-    const choice = chunk.choices.find((c) => c.index === 0);
+    if (isObject(chunk.usage)) this.usage = chunk.usage;
+    const choices: unknown[] = Array.isArray(chunk.choices) ? chunk.choices : [];
+    const choice = choices.find((c) => isObject(c) && c.index === 0) as
+      | ChatChunkBody['choices'][number]
+      | undefined;
     if (!choice) return frames;
-    const { content, refusal, tool_calls: toolCalls } = choice.delta;
+    const delta: Partial<ChatChunkBody['choices'][number]['delta']> = isObject(choice.delta)
+      ? choice.delta
+      : {};
+    const { content, refusal, tool_calls: toolCalls } = delta;
     if (typeof content === 'string' && content.length > 0) this.appendText(frames, 'text', content);
     if (typeof refusal === 'string' && refusal.length > 0) this.appendText(frames, 'refusal', refusal);
-    if (toolCalls) for (const delta of toolCalls) this.toolCallDelta(frames, delta);
-    if (choice.finish_reason) {
+    if (Array.isArray(toolCalls)) {
+      for (const call of toolCalls as unknown[]) {
+        if (isObject(call) && typeof call.index === 'number')
+          this.toolCallDelta(frames, call as unknown as ChatToolCallDelta);
+      }
+    }
+    if (typeof choice.finish_reason === 'string' && choice.finish_reason.length > 0) {
       this.finishReason = choice.finish_reason;
       this.closeAll(frames);
     }
@@ -117,9 +136,12 @@ export class ChatToResponsesStream {
 
   private start(frames: SseFrame[], chunk: ChatChunkBody | null): void {
     if (this.ids) return;
-    this.ids = responsesIds(this.options.idBase ?? chunk?.id ?? '');
-    this.createdAt = chunk?.created ?? this.options.now?.() ?? 0;
-    this.model = this.options.model ?? chunk?.model ?? '';
+    const id = typeof chunk?.id === 'string' ? chunk.id : '';
+    const created =
+      typeof chunk?.created === 'number' && Number.isFinite(chunk.created) ? chunk.created : null;
+    this.ids = responsesIds(this.options.idBase ?? id);
+    this.createdAt = created ?? this.options.now?.() ?? 0;
+    this.model = this.options.model ?? (typeof chunk?.model === 'string' ? chunk.model : '');
     this.emit(frames, 'response.created', { response: this.snapshot('in_progress') });
     this.emit(frames, 'response.in_progress', { response: this.snapshot('in_progress') });
   }
@@ -230,11 +252,12 @@ export class ChatToResponsesStream {
       this.calls.set(delta.index, state);
     }
     if (state.closed) return;
+    const fn: { name?: unknown; arguments?: unknown } = isObject(delta.function) ? delta.function : {};
     if (!state.item) {
-      state.callId ??= delta.id;
-      state.name ??= delta.function?.name;
+      if (typeof delta.id === 'string') state.callId ??= delta.id;
+      if (typeof fn.name === 'string') state.name ??= fn.name;
     }
-    const args = delta.function?.arguments ?? '';
+    const args = typeof fn.arguments === 'string' ? fn.arguments : '';
     if (!state.item) {
       state.pending += args;
       if (state.name !== undefined) this.openCall(frames, state);
