@@ -101,6 +101,14 @@ export class ChatToResponsesStream {
     return frames;
   }
 
+  /**
+   * The output items written so far, as the terminal event shows them: what the router stores to resolve a
+   * later `item_reference` (see `ResponsesToChatOptions.resolveItemReference`).
+   */
+  outputItems(): ResponsesOutputItem[] {
+    return structuredClone(this.output);
+  }
+
   /** The upstream stream ended normally: close what is open and send the terminal event. */
   end(): SseFrame[] {
     if (this.finished) return [];

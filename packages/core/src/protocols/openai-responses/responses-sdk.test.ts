@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createOpenAI } from '@ai-sdk/openai';
-import { generateText, jsonSchema, streamText, tool } from 'ai';
+import { APICallError, generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { type ChatChunkBody, type ChatResponseBody, formatSseFrames } from '../canonical-chat';
 import { chatResponseToResponses } from './chat-response-to-responses';
 import { ChatToResponsesStream } from './chat-to-responses-stream';
 import { responsesErrorBody } from './responses-error-body';
-import { responsesToChatRequest } from './responses-to-chat-request';
+import { type ResponsesToChatOptions, responsesToChatRequest } from './responses-to-chat-request';
+import type { ResponsesOutputItem } from './responses-wire';
 
 // The official clients parse what the translators write: each SDK's own fetch is handed the translated body,
 // and what it sent is run through the request translator. No network, no router: the SDKs' parsing is the
@@ -348,5 +349,99 @@ describe('Vercel AI SDK default provider (openai(model) → /v1/responses) again
     expect(await result.finishReason).toBe('tool-calls');
     expect((await result.usage).inputTokens).toBe(88);
     expect(responsesToChatRequest(ex.sent[0]).ok).toBe(true);
+  });
+});
+
+describe('Vercel AI SDK multi-step tool calls (text before the call, then the result sent back)', () => {
+  // Step 1 answers with text and a tool call; step 2 must see the whole first turn to answer.
+  function gateway(options: ResponsesToChatOptions, store: Map<string, ResponsesOutputItem>) {
+    const chats: unknown[] = [];
+    let step = 0;
+    const fetchFn = (async (_url: unknown, init?: RequestInit) => {
+      const chat = responsesToChatRequest(JSON.parse(String(init?.body)), options);
+      if (!chat.ok) {
+        const { error } = chat;
+        const body = responsesErrorBody(
+          error.status,
+          { message: error.message, type: 'invalid_request_error', code: error.code, param: error.param },
+          'req_x',
+        );
+        return new Response(body, { status: error.status, headers: { 'content-type': 'application/json' } });
+      }
+      chats.push(chat.value);
+      step++;
+      const answer: ChatResponseBody =
+        step === 1
+          ? completion()
+          : {
+              ...completion(),
+              choices: [
+                { index: 0, message: { role: 'assistant', content: 'Sunny, 18 °C.' }, finish_reason: 'stop' },
+              ],
+            };
+      const response = chatResponseToResponses(answer, { idBase: `req_s${step}` });
+      for (const item of response.output) store.set(item.id, item);
+      return new Response(JSON.stringify(response), { headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+    return {
+      chats,
+      openai: createOpenAI({ apiKey: 'sk-test', baseURL: 'http://gateway.test/v1', fetch: fetchFn }),
+    };
+  }
+  const run = (openai: ReturnType<typeof createOpenAI>, storeOption?: boolean) =>
+    generateText({
+      model: openai('gpt-public'),
+      prompt: 'Weather in Paris?',
+      tools: {
+        get_weather: tool({
+          inputSchema: jsonSchema<{ city: string }>({
+            type: 'object',
+            properties: { city: { type: 'string' } },
+          }),
+          execute: async () => ({ temp_c: 18 }),
+        }),
+      },
+      stopWhen: stepCountIs(2),
+      maxRetries: 0,
+      ...(storeOption === undefined ? {} : { providerOptions: { openai: { store: storeOption } } }),
+    });
+  const secondTurn = [
+    { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }] },
+    {
+      role: 'assistant',
+      content: [{ type: 'text', text: 'Let me check.' }],
+      tool_calls: [
+        {
+          id: 'call_Wx7cA1',
+          type: 'function',
+          function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+        },
+      ],
+    },
+    { role: 'tool', tool_call_id: 'call_Wx7cA1', content: '{"temp_c":18}' },
+  ];
+
+  it('with the SDK defaults it refers to the first answer by item_reference: refused without a resolver', async () => {
+    const { openai } = gateway({}, new Map());
+    const error = await run(openai).catch((e: unknown) => e);
+    expect(APICallError.isInstance(error)).toBe(true);
+    if (!APICallError.isInstance(error)) return;
+    expect(error.statusCode).toBe(400);
+    expect(error.message).toMatch(/item_reference.*store to false/);
+  });
+
+  it('with a resolver over the output items sent, the second step sees the whole first turn', async () => {
+    const store = new Map<string, ResponsesOutputItem>();
+    const { openai, chats } = gateway({ resolveItemReference: (id) => store.get(id) ?? null }, store);
+    const result = await run(openai);
+    expect(result.text).toBe('Sunny, 18 °C.');
+    expect((chats[1] as { messages: unknown[] }).messages).toEqual(secondTurn);
+  });
+
+  it('with store: false the SDK sends the items themselves', async () => {
+    const { openai, chats } = gateway({}, new Map());
+    const result = await run(openai, false);
+    expect(result.text).toBe('Sunny, 18 °C.');
+    expect((chats[1] as { messages: unknown[] }).messages).toEqual(secondTurn);
   });
 });

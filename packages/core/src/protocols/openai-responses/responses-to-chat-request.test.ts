@@ -143,6 +143,56 @@ describe('responsesToChatRequest', () => {
     });
   });
 
+  it('resolves item_reference through the given lookup, once (a stored reference is not followed)', () => {
+    const stored: Record<string, unknown> = {
+      msg_1: {
+        type: 'message',
+        id: 'msg_1',
+        role: 'assistant',
+        status: 'completed',
+        content: [{ type: 'output_text', text: 'Let me check.', annotations: [] }],
+      },
+      fc_1: {
+        type: 'function_call',
+        id: 'fc_1',
+        call_id: 'call_1',
+        name: 'f',
+        arguments: '{}',
+        status: 'completed',
+      },
+      loop: { type: 'item_reference', id: 'loop' },
+    };
+    const resolveItemReference = (id: string) => stored[id] ?? null;
+    const input = [
+      { role: 'user', content: 'Q' },
+      { type: 'item_reference', id: 'msg_1' },
+      { type: 'item_reference', id: 'fc_1' },
+      { type: 'function_call_output', call_id: 'call_1', output: 'A' },
+    ];
+    expect(responsesToChatRequest({ model: 'm', input }, { resolveItemReference })).toEqual({
+      ok: true,
+      value: {
+        model: 'm',
+        messages: [
+          { role: 'user', content: 'Q' },
+          {
+            role: 'assistant',
+            content: [{ type: 'text', text: 'Let me check.' }],
+            tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } }],
+          },
+          { role: 'tool', tool_call_id: 'call_1', content: 'A' },
+        ],
+      },
+    });
+    for (const id of ['loop', 'unknown']) {
+      const result = responsesToChatRequest(
+        { model: 'm', input: [{ type: 'item_reference', id }] },
+        { resolveItemReference },
+      );
+      expect(result.ok === false && result.error.code).toBe('unsupported_feature');
+    }
+  });
+
   const base = { model: 'm', input: 'Hi' };
   it.each([
     [{ ...base, previous_response_id: 'resp_1' }, 'previous_response_id', /conversation state/],

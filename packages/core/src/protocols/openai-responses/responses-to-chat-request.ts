@@ -15,8 +15,9 @@ import type {
  *
  * The translation keeps no conversation state, so what needs state OpenAI keeps is refused with
  * `unsupported_feature`: `previous_response_id`, `conversation`, `prompt` templates, `background`, and
- * `item_reference` input items (which the Vercel AI SDK sends for earlier assistant turns while its `store`
- * option is on: set `providerOptions.openai.store` to false to send the items themselves).
+ * `item_reference` input items the caller's `resolveItemReference` cannot resolve (the Vercel AI SDK sends
+ * them for earlier assistant text while its `store` option is on, its default; with
+ * `providerOptions.openai.store: false` it sends the items themselves).
  *
  * `store` is accepted and ignored: it is OpenAI's default (and the Vercel AI SDK sends `store: true` on every
  * call), and refusing it would refuse nearly every caller. Nothing is stored: a later `previous_response_id`
@@ -31,13 +32,28 @@ import type {
  * `prompt_cache_key`, `prompt_cache_retention`); an adapter for another protocol refuses those it cannot honour.
  * A streamed request asks for the final usage chunk: `response.completed` always carries usage.
  */
-export function responsesToChatRequest(body: unknown): Result<ChatRequestBody> {
+export function responsesToChatRequest(
+  body: unknown,
+  options: ResponsesToChatOptions = {},
+): Result<ChatRequestBody> {
   try {
-    return translate(body);
+    return translate(body, options);
   } catch (error) {
     // Translation is written not to throw; this is the last guard of "never throws, always Result".
     return invalid(`Invalid request: ${error instanceof Error ? error.message : 'unreadable body'}.`, 'body');
   }
+}
+
+/** What the surface can look up for the translation; core keeps nothing itself. */
+export interface ResponsesToChatOptions {
+  /**
+   * Resolves an `item_reference` (an output item id this gateway wrote earlier, e.g. `msg_…`) to the item
+   * itself, from a short-lived store the router keeps of the output items it sent; null when unknown. Called
+   * synchronously: the hot path never waits on a database. Without it, every `item_reference` is refused.
+   * The Vercel AI SDK refers to earlier assistant text by reference while its `store` option is on (the
+   * default), so multi-step tool calls from `openai(model)` need this or `store: false`.
+   */
+  resolveItemReference?: (id: string) => unknown;
 }
 
 /** Parameters a Responses request may carry; anything else is refused by name (OpenAI refuses unknown ones). */
@@ -103,7 +119,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 const present = (value: unknown): boolean => value !== undefined && value !== null;
 
-function translate(body: unknown): Result<ChatRequestBody> {
+function translate(body: unknown, options: ResponsesToChatOptions): Result<ChatRequestBody> {
   if (!isObject(body)) return invalid('The request body must be a JSON object.', 'body');
   for (const key of Object.keys(body)) {
     if (!KNOWN_PARAMS.has(key)) {
@@ -127,7 +143,7 @@ function translate(body: unknown): Result<ChatRequestBody> {
     }
     messages.push({ role: 'system', content: instructions });
   }
-  const input = readInput(body.input, messages);
+  const input = readInput(body.input, messages, options);
   if (input) return fail(input);
 
   const chat: ChatRequestBody = { model, messages };
@@ -269,7 +285,11 @@ function refuseState(body: Record<string, unknown>): GatewayError | null {
   return null;
 }
 
-function readInput(input: unknown, messages: ChatMessage[]): GatewayError | null {
+function readInput(
+  input: unknown,
+  messages: ChatMessage[],
+  options: ResponsesToChatOptions,
+): GatewayError | null {
   if (input === undefined || input === null) {
     return gatewayError('invalid_request', "Missing required parameter: 'input'.", 'input');
   }
@@ -285,7 +305,7 @@ function readInput(input: unknown, messages: ChatMessage[]): GatewayError | null
     );
   }
   for (let i = 0; i < input.length; i++) {
-    const error = readItem(input[i], `input[${i}]`, messages);
+    const error = readItem(input[i], `input[${i}]`, messages, options);
     if (error) return error;
   }
   if (messages.length === 0) {
@@ -323,7 +343,12 @@ const HOSTED_ITEMS: Record<string, string> = {
   configuration_update: 'configuration_update items',
 };
 
-function readItem(item: unknown, path: string, messages: ChatMessage[]): GatewayError | null {
+function readItem(
+  item: unknown,
+  path: string,
+  messages: ChatMessage[],
+  options: ResponsesToChatOptions,
+): GatewayError | null {
   if (!isObject(item))
     return gatewayError('invalid_request', `Invalid type for '${path}': expected an object.`, path);
   const type = item.type ?? 'message';
@@ -341,13 +366,22 @@ function readItem(item: unknown, path: string, messages: ChatMessage[]): Gateway
       return readFunctionCall(item, path, messages);
     case 'function_call_output':
       return readFunctionCallOutput(item, path, messages);
-    case 'item_reference':
+    case 'item_reference': {
+      const resolved =
+        typeof item.id === 'string' && options.resolveItemReference
+          ? options.resolveItemReference(item.id)
+          : null;
+      if (isObject(resolved) && resolved.type !== 'item_reference') {
+        // A stored item is read like one sent inline; it cannot refer on again (no reference loops).
+        return readItem(resolved, path, messages, {});
+      }
       return gatewayError(
         'unsupported_feature',
         `${path} is an item_reference: this route keeps no stored items to resolve it. Send the item itself ` +
           '(with the Vercel AI SDK, set providerOptions.openai.store to false).',
         path,
       );
+    }
     default: {
       const hosted = HOSTED_ITEMS[type];
       if (hosted) {
