@@ -30,7 +30,9 @@ import type {
  * Parameters Chat Completions shares pass through under their chat names (`reasoning.effort` as
  * `reasoning_effort`, `text.verbosity` as `verbosity`, `metadata`, `service_tier`, `user`, `safety_identifier`,
  * `prompt_cache_key`, `prompt_cache_retention`); an adapter for another protocol refuses those it cannot honour.
- * A streamed request asks for the final usage chunk: `response.completed` always carries usage.
+ * A streamed request asks for the final usage chunk: `response.completed` always carries usage. A function
+ * tool's `strict` carries over when the caller set it; left out it stays out (chat's non-strict default), not
+ * Responses' strict default, which an upstream of another protocol could not enforce anyway.
  */
 export function responsesToChatRequest(
   body: unknown,
