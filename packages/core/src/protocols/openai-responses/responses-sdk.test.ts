@@ -1,9 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { createOpenAI } from '@ai-sdk/openai';
 import { APICallError, generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
+import fc from 'fast-check';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { type ChatChunkBody, type ChatResponseBody, formatSseFrames } from '../canonical-chat';
+import {
+  type ChatChunkBody,
+  type ChatFinishReason,
+  type ChatResponseBody,
+  formatSseFrames,
+} from '../canonical-chat';
 import { chatResponseToResponses } from './chat-response-to-responses';
 import { ChatToResponsesStream } from './chat-to-responses-stream';
 import { responsesErrorBody } from './responses-error-body';
@@ -443,5 +449,128 @@ describe('Vercel AI SDK multi-step tool calls (text before the call, then the re
     const result = await run(openai, false);
     expect(result.text).toBe('Sunny, 18 °C.');
     expect((chats[1] as { messages: unknown[] }).messages).toEqual(secondTurn);
+  });
+});
+
+describe('random canonical streams through the openai SDK’s own accumulator', () => {
+  it('finalResponse() holds exactly the text, refusal and function calls that were streamed', async () => {
+    const piece = fc.string({ minLength: 1, maxLength: 5 });
+    const step = fc.oneof(
+      piece.map((text) => ({ kind: 'text' as const, text })),
+      piece.map((text) => ({ kind: 'refusal' as const, text })),
+      fc.record({
+        kind: fc.constant('call' as const),
+        name: fc.constantFrom('f', 'g'),
+        fragments: fc.array(piece, { maxLength: 3 }),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(step, { maxLength: 8 }),
+        fc.constantFrom<ChatFinishReason>('stop', 'tool_calls'),
+        async (steps, finish) => {
+          const base = { id: 'chatcmpl-r', object: 'chat.completion.chunk' as const, created: 1, model: 'm' };
+          const list: ChatChunkBody[] = [];
+          const wantCalls: { name: string; arguments: string; call_id: string }[] = [];
+          let text = '';
+          let refusal = '';
+          for (const s of steps) {
+            if (s.kind === 'text') {
+              text += s.text;
+              list.push({
+                ...base,
+                choices: [{ index: 0, delta: { content: s.text }, finish_reason: null }],
+              });
+            } else if (s.kind === 'refusal') {
+              refusal += s.text;
+              list.push({
+                ...base,
+                choices: [{ index: 0, delta: { refusal: s.text }, finish_reason: null }],
+              });
+            } else {
+              const index = wantCalls.length;
+              wantCalls.push({ name: s.name, arguments: s.fragments.join(''), call_id: `call_${index}` });
+              list.push({
+                ...base,
+                choices: [
+                  {
+                    index: 0,
+                    delta: {
+                      tool_calls: [
+                        {
+                          index,
+                          id: `call_${index}`,
+                          type: 'function',
+                          function: { name: s.name, arguments: '' },
+                        },
+                      ],
+                    },
+                    finish_reason: null,
+                  },
+                ],
+              });
+              for (const fragment of s.fragments) {
+                list.push({
+                  ...base,
+                  choices: [
+                    {
+                      index: 0,
+                      delta: { tool_calls: [{ index, function: { arguments: fragment } }] },
+                      finish_reason: null,
+                    },
+                  ],
+                });
+              }
+            }
+          }
+          list.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finish }] });
+          const ex = exchange((sent) => ({ body: streamOf(list, sent), stream: true }));
+          const client = new OpenAI({
+            apiKey: 'sk-test',
+            baseURL: 'http://gateway.test/v1',
+            fetch: ex.fetch,
+          });
+          const final = await client.responses.stream({ model: 'gpt-public', input: 'x' }).finalResponse();
+          const parts = final.output.flatMap((item) => (item.type === 'message' ? item.content : []));
+          expect(parts.map((part) => (part.type === 'output_text' ? part.text : '')).join('')).toBe(text);
+          expect(parts.map((part) => (part.type === 'refusal' ? part.refusal : '')).join('')).toBe(refusal);
+          const calls = final.output.flatMap((item) =>
+            item.type === 'function_call'
+              ? [{ name: item.name, arguments: item.arguments, call_id: item.call_id }]
+              : [],
+          );
+          expect(calls).toEqual(wantCalls);
+          expect(final.status).toBe('completed');
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('a broken stream through the Vercel AI SDK', () => {
+  it('streamText reports the error event and keeps the text that came before it', async () => {
+    const encoder = new ChatToResponsesStream({ idBase: 'req_e' });
+    const body = formatSseFrames([
+      ...chunks('chat-text.chunks.txt')
+        .slice(0, 3)
+        .flatMap((chunk) => encoder.push(chunk)),
+      ...encoder.error('The upstream stream was interrupted.', 'upstream_error'),
+    ]);
+    const ex = exchange(() => ({ body, stream: true }));
+    const openai = createOpenAI({ apiKey: 'sk-test', baseURL: 'http://gateway.test/v1', fetch: ex.fetch });
+    const errors: unknown[] = [];
+    const result = streamText({
+      model: openai('gpt-public'),
+      prompt: 'Hi',
+      onError: ({ error }) => {
+        errors.push(error);
+      },
+    });
+    const pieces: string[] = [];
+    for await (const piece of result.textStream) pieces.push(piece);
+    expect(pieces.join('')).toBe('Hello, world');
+    expect(errors).toHaveLength(1);
+    expect(JSON.stringify(errors[0])).toMatch(/The upstream stream was interrupted/);
   });
 });
