@@ -35,6 +35,7 @@ export * from './protocols/openai-responses/chat-usage-from-responses';
 export * from './protocols/openai-responses/map-responses-status';
 export * from './protocols/openai-responses/read-responses-error';
 export * from './protocols/openai-responses/read-responses-stream-usage';
+export * from './protocols/openai-responses/read-responses-text';
 export * from './protocols/openai-responses/read-responses-usage';
 export * from './protocols/openai-responses/responses-error-body';
 export * from './protocols/openai-responses/responses-ids';
