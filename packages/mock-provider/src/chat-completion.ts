@@ -62,12 +62,15 @@ export function buildChatCompletion(reply: ChatReply, meta: CompletionMeta, n = 
     object: 'chat.completion',
     created: meta.created,
     model: meta.model,
-    choices: Array.from({ length: n }, (_, index) => ({
-      index,
-      message,
-      logprobs: null,
-      finish_reason: reply.finishReason,
-    })),
+    choices:
+      n === 1
+        ? [{ index: 0, message, logprobs: null, finish_reason: reply.finishReason }]
+        : Array.from({ length: n }, (_, index) => ({
+            index,
+            message,
+            logprobs: null,
+            finish_reason: reply.finishReason,
+          })),
     usage: openAiUsage(usageOfChoices(reply.usage, n)),
     service_tier: 'default',
     system_fingerprint: SYSTEM_FINGERPRINT,

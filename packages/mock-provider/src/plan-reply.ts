@@ -144,14 +144,14 @@ export function plannedToolCalls(input: ReplyInput): PlannedToolCall[] {
   return [plannedCall(tools[0]!)];
 }
 
-/** The reply text before any format wrapping: the echo of the last user message or of the tool result. */
-function replyText(input: ReplyInput): string {
+/** The words of the reply text before any format wrapping: the echo of the last user message or of the tool result. */
+function replyWords(input: ReplyInput): string[] {
   const words =
     input.toolResultText !== undefined
       ? ['Mock', 'reply', 'using', 'tool', 'result:', ...echoWords(input.toolResultText)]
       : ['Mock', 'reply', 'to:', ...echoWords(input.lastUserText)];
   words.push(...REPLY_TAIL);
-  return words.join(' ');
+  return words;
 }
 
 /**
@@ -179,13 +179,18 @@ export function planReply(input: ReplyInput): ChatReply {
     };
   }
   const { format } = input;
-  const text =
-    format.type === 'text'
-      ? replyText(input)
-      : format.type === 'json_object'
-        ? JSON.stringify({ reply: replyText(input) })
+  let words: string[];
+  let text: string;
+  if (format.type === 'text') {
+    words = replyWords(input);
+    text = words.join(' ');
+  } else {
+    text =
+      format.type === 'json_object'
+        ? JSON.stringify({ reply: replyWords(input).join(' ') })
         : (JSON.stringify(mockValueForSchema(format.schema)) ?? 'null');
-  let words = text.split(' ');
+    words = text.split(' ');
+  }
   let finishReason: 'stop' | 'length' = 'stop';
   if (input.maxTokens !== undefined && words.length > input.maxTokens) {
     words = words.slice(0, input.maxTokens);

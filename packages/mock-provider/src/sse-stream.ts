@@ -40,8 +40,9 @@ export function buildChatChunks(
   const head = `data: {"id":"${meta.id}","object":"chat.completion.chunk","created":${meta.created},"model":${JSON.stringify(meta.model)},"service_tier":"default","system_fingerprint":"${SYSTEM_FINGERPRINT}","choices":[`;
   const tail = includeUsage ? ',"usage":null}\n\n' : '}\n\n';
   const choiceEvents = (index: number): string[] => {
+    const prefix = `${head}{"index":${index},"delta":`;
     const event = (delta: string, finishReason: string | null = null) =>
-      `${head}{"index":${index},"delta":${delta},"logprobs":null,"finish_reason":${finishReason === null ? 'null' : `"${finishReason}"`}}]${tail}`;
+      `${prefix}${delta},"logprobs":null,"finish_reason":${finishReason === null ? 'null' : `"${finishReason}"`}}]${tail}`;
     const events: string[] = [];
     if (reply.kind === 'text') {
       events.push(event('{"role":"assistant","content":"","refusal":null}'));
