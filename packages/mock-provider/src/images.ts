@@ -23,7 +23,8 @@ export type ImagesRequestResult =
   | { ok: false; error: OpenAiErrorBody };
 
 const MAX_IMAGES = 10;
-const MAX_SIDE = 4096;
+/** Largest side the mock draws (real models stop at 1792 or 1536). */
+export const MAX_IMAGE_SIDE = 2048;
 const SIZE = /^(\d{2,4})x(\d{2,4})$/;
 const QUALITIES = ['low', 'medium', 'high', 'standard', 'hd', 'auto'] as const;
 
@@ -65,9 +66,9 @@ export function parseImagesRequest(body: unknown): ImagesRequestResult {
     const match = typeof sizeText === 'string' ? SIZE.exec(sizeText) : null;
     const w = Number(match?.[1]);
     const h = Number(match?.[2]);
-    if (match === null || w < 16 || h < 16 || w > MAX_SIDE || h > MAX_SIDE) {
+    if (match === null || w < 16 || h < 16 || w > MAX_IMAGE_SIDE || h > MAX_IMAGE_SIDE) {
       return fail(
-        `Invalid value: '${String(sizeText)}'. Expected 'auto' or '<width>x<height>' (16 to ${MAX_SIDE}).`,
+        `Invalid value: '${String(sizeText)}'. Expected 'auto' or '<width>x<height>' (16 to ${MAX_IMAGE_SIDE}).`,
         'size',
       );
     }

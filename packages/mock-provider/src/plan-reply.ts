@@ -80,12 +80,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** How deep `mockValueForSchema` follows nested object schemas. */
+export const MAX_SCHEMA_DEPTH = 64;
+
 /**
  * A deterministic value for a JSON schema: the first `enum` value (or `const`), "mock" for strings, 1 for
  * numbers, true for booleans, [] for arrays, and for objects the required properties filled the same way.
  */
-export function mockValueForSchema(schema: unknown): unknown {
-  if (!isObject(schema)) return 'mock';
+export function mockValueForSchema(schema: unknown, depth = 0): unknown {
+  // A caller's schema may nest without end; past this depth the mock answers a string.
+  if (!isObject(schema) || depth > MAX_SCHEMA_DEPTH) return 'mock';
   if (schema.const !== undefined) return schema.const;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
@@ -106,7 +110,10 @@ export function mockValueForSchema(schema: unknown): unknown {
       const required = Array.isArray(schema.required) ? schema.required : [];
       for (const name of required) {
         if (typeof name === 'string')
-          value[name] = mockValueForSchema(Object.hasOwn(properties, name) ? properties[name] : undefined);
+          value[name] = mockValueForSchema(
+            Object.hasOwn(properties, name) ? properties[name] : undefined,
+            depth + 1,
+          );
       }
       return value;
     }

@@ -39,15 +39,16 @@ const fail = (message: string): { ok: false; error: AnthropicErrorBody } => ({
  * The text of an Anthropic `content` (or `system`): a string as is; for blocks, the `text` of text blocks
  * and the text of `tool_result` contents, joined by spaces. Images, documents and `tool_use` count nothing.
  */
-export function anthropicContentText(content: unknown): string {
+export function anthropicContentText(content: unknown, insideToolResult = false): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   const texts: string[] = [];
   for (const block of content) {
     if (!isObject(block)) continue;
     if (typeof block.text === 'string') texts.push(block.text);
-    else if (block.type === 'tool_result') {
-      const inner = anthropicContentText(block.content);
+    // One level only: a tool result holds text blocks, and a caller's nesting must not recurse without end.
+    else if (block.type === 'tool_result' && !insideToolResult) {
+      const inner = anthropicContentText(block.content, true);
       if (inner !== '') texts.push(inner);
     }
   }

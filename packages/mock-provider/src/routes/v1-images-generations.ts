@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyFaults } from '../apply-faults';
 import { sendJson } from '../http-io';
-import { buildImagesResponse, parseImagesRequest } from '../images';
+import { buildImagesResponse, MAX_IMAGE_SIDE, parseImagesRequest } from '../images';
 import type { MockContext } from '../mock-context';
 import { solidPng } from '../mock-png';
 import { UNPARSABLE_JSON } from '../parse-chat-request';
@@ -38,7 +38,7 @@ export function getMockImage(res: ServerResponse, path: string): void {
   const match = IMAGE_PATH.exec(path);
   const width = Number(match?.[1]);
   const height = Number(match?.[2]);
-  if (match === null || width < 16 || height < 16 || width > 4096 || height > 4096) {
+  if (match === null || width < 16 || height < 16 || width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
     sendJson(res, 404, {
       error: { message: 'No such image.', type: 'invalid_request_error', param: null, code: null },
     });
