@@ -228,9 +228,9 @@ describe('request parsers over what a client controls', () => {
           (c) => JSON.parse(c.slice('data: '.length)) as ReturnType<typeof buildGenerateContentResponse>,
         );
         const texts = chunks
-          .map((c) => (c.candidates[0]?.content.parts[0] as { text?: string }).text ?? '')
+          .map((c) => (c.candidates[0]!.content.parts[0] as { text?: string }).text ?? '')
           .join('');
-        const whole = (response.candidates[0]?.content.parts[0] as { text?: string }).text;
+        const whole = (response.candidates[0]!.content.parts[0] as { text?: string }).text;
         if (whole !== undefined) expect(texts).toBe(whole);
         expect(chunks.at(-1)?.usageMetadata).toEqual(response.usageMetadata);
       }),
