@@ -1,15 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type ErrorDialect, OPENAI_ERRORS } from './error-dialect';
 import { isGone, sendJson } from './http-io';
 import type { MockContext } from './mock-context';
 import { type MockFaultSettings, resolveFaults } from './mock-faults';
-import { credentialEcho, invalidRequest, openAiErrorForStatus } from './openai-error';
 import { readFaultHeaders } from './read-fault-headers';
 
 /**
  * Runs a `/v1` request through its faults (defaults, `byModel[model]`, `byKey[apiKey]`, then headers), then
  * calls `answer` unless a fault answered instead: a malformed `x-mock-*` header → 400; `hang` → never
  * answers; `latencyMs` → waits; `status` → that error; `failRate` → 500 with that probability. Stream and
- * drop faults are left to `answer`, which gets the resolved settings.
+ * drop faults are left to `answer`, which gets the resolved settings. Errors are worded in `errors`'s
+ * protocol (OpenAI's by default).
  */
 export function applyFaults(
   ctx: MockContext,
@@ -19,12 +20,11 @@ export function applyFaults(
   model: string | undefined,
   apiKey: string | undefined,
   answer: (faults: MockFaultSettings) => void,
+  errors: ErrorDialect = OPENAI_ERRORS,
 ): void {
   const fromHeaders = readFaultHeaders(req.headers);
   if (!fromHeaders.ok) {
-    sendJson(res, 400, invalidRequest(fromHeaders.message, null, 'mock_invalid_header'), {
-      'x-request-id': requestId,
-    });
+    sendJson(res, 400, errors.badHeader(fromHeaders.message), { 'x-request-id': requestId });
     return;
   }
   const forModel = model === undefined ? undefined : ctx.byModel?.get(model);
@@ -32,10 +32,10 @@ export function applyFaults(
   const faults = resolveFaults(ctx.defaults, forModel, forKey, fromHeaders.value);
   if (faults.hang === true) return;
   const latency = faults.latencyMs ?? 0;
-  if (latency === 0) respond(ctx, res, requestId, model, apiKey, faults, answer);
+  if (latency === 0) respond(ctx, res, requestId, model, apiKey, faults, answer, errors);
   else {
     ctx.later(latency, () => {
-      if (!isGone(res)) respond(ctx, res, requestId, model, apiKey, faults, answer);
+      if (!isGone(res)) respond(ctx, res, requestId, model, apiKey, faults, answer, errors);
     });
   }
 }
@@ -60,6 +60,7 @@ function respond(
   apiKey: string | undefined,
   faults: MockFaultSettings,
   answer: (faults: MockFaultSettings) => void,
+  errors: ErrorDialect,
 ): void {
   if (faults.redirectTo !== undefined) {
     sendRedirect(res, requestId, faults.redirectTo);
@@ -67,7 +68,7 @@ function respond(
   }
   if (faults.echoCredential === true) {
     const status = faults.status !== undefined && faults.status !== 200 ? faults.status : 400;
-    sendJson(res, status, credentialEcho(apiKey ?? ''), { 'x-request-id': requestId });
+    sendJson(res, status, errors.credentialEcho(apiKey ?? ''), { 'x-request-id': requestId });
     return;
   }
   let status = faults.status !== undefined && faults.status !== 200 ? faults.status : undefined;
@@ -86,7 +87,7 @@ function respond(
   sendJson(
     res,
     status,
-    openAiErrorForStatus(status, model),
+    errors.forStatus(status, model),
     faults.retryAfter === undefined
       ? { 'x-request-id': requestId }
       : { 'x-request-id': requestId, 'retry-after': String(faults.retryAfter) },

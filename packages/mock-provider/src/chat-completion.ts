@@ -1,4 +1,4 @@
-import type { ChatReply, MockUsage } from './plan-chat-reply';
+import type { ChatReply, MockUsage } from './plan-reply';
 
 /** Identity of one completion, shared by its non-streaming body and its chunks. */
 export interface CompletionMeta {
@@ -8,8 +8,18 @@ export interface CompletionMeta {
   created: number;
   /** The requested model, echoed back. */
   model: string;
-  /** `call_…`, used when the reply is a tool call. */
+  /** `call_…`, the id of the first tool call; the others get `_1`, `_2`, … appended. */
   toolCallId: string;
+}
+
+/** The id of the `index`-th tool call of a reply. */
+export function toolCallIdOf(meta: CompletionMeta, index: number): string {
+  return index === 0 ? meta.toolCallId : `${meta.toolCallId}_${index}`;
+}
+
+/** The usage of `n` identical choices: the prompt once, the completion n times. */
+export function usageOfChoices(usage: MockUsage, n: number): MockUsage {
+  return n === 1 ? usage : { promptTokens: usage.promptTokens, completionTokens: usage.completionTokens * n };
 }
 
 /** A fixed fingerprint: the mock has one "backend configuration". */
@@ -31,21 +41,19 @@ export function openAiUsage(usage: MockUsage) {
   };
 }
 
-/** The non-streaming `chat.completion` body for a reply. */
-export function buildChatCompletion(reply: ChatReply, meta: CompletionMeta) {
+/** The non-streaming `chat.completion` body for a reply, with `n` identical choices (index 0..n-1). */
+export function buildChatCompletion(reply: ChatReply, meta: CompletionMeta, n = 1) {
   const message =
     reply.kind === 'text'
       ? { role: 'assistant', content: reply.content, refusal: null, annotations: [] }
       : {
           role: 'assistant',
           content: null,
-          tool_calls: [
-            {
-              id: meta.toolCallId,
-              type: 'function',
-              function: { name: reply.name, arguments: reply.arguments },
-            },
-          ],
+          tool_calls: reply.calls.map((call, index) => ({
+            id: toolCallIdOf(meta, index),
+            type: 'function',
+            function: { name: call.name, arguments: call.arguments },
+          })),
           refusal: null,
           annotations: [],
         };
@@ -54,8 +62,16 @@ export function buildChatCompletion(reply: ChatReply, meta: CompletionMeta) {
     object: 'chat.completion',
     created: meta.created,
     model: meta.model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: reply.finishReason }],
-    usage: openAiUsage(reply.usage),
+    choices:
+      n === 1
+        ? [{ index: 0, message, logprobs: null, finish_reason: reply.finishReason }]
+        : Array.from({ length: n }, (_, index) => ({
+            index,
+            message,
+            logprobs: null,
+            finish_reason: reply.finishReason,
+          })),
+    usage: openAiUsage(usageOfChoices(reply.usage, n)),
     service_tier: 'default',
     system_fingerprint: SYSTEM_FINGERPRINT,
   };

@@ -7,6 +7,7 @@ export * from './mock-stats';
 export * from './openai-error';
 export * from './parse-chat-request';
 export * from './plan-chat-reply';
+export * from './plan-reply';
 export * from './read-fault-headers';
 export * from './sse-stream';
 export * from './start-mock-provider';

@@ -3,6 +3,9 @@ import { defaultFaultsOf, type MockFaultSettings, type MockFaults, parseMockFaul
 import { MockStatsRecorder } from './mock-stats';
 import { createSeededRandom, type RandomSource } from './seeded-random';
 
+/** Most prompt prefixes and response ids an instance remembers; a test never comes close. */
+export const MAX_REMEMBERED = 100_000;
+
 /** The state of one mock instance, shared by its route handlers. */
 export class MockContext {
   /** The instance faults exactly as last set. */
@@ -18,6 +21,13 @@ export class MockContext {
   readonly stats = new MockStatsRecorder();
   /** Responses the mock destroyed on purpose (drops), not to be counted as client aborts. */
   readonly dropped = new WeakSet<ServerResponse>();
+  /**
+   * Prompt prefixes a request marked with `cache_control` (Anthropic), keyed by API key and prefix, so the
+   * first request writes the cache and a repeat reads it. Bounded: cleared past `MAX_REMEMBERED`.
+   */
+  readonly promptCache = new Set<string>();
+  /** Ids of the Responses (`resp_…`) this instance issued, which `previous_response_id` may name. Bounded too. */
+  readonly responseIds = new Set<string>();
   /** Set by `close()`: connections torn down then are not client aborts either. */
   closing = false;
   private seq = 0;
@@ -52,6 +62,14 @@ export class MockContext {
   nextId(): string {
     this.seq++;
     return this.seq.toString(36).padStart(8, '0');
+  }
+
+  /** Adds `value` to a bounded memory of this instance; true when it was already there. */
+  remember(set: Set<string>, value: string): boolean {
+    if (set.has(value)) return true;
+    if (set.size >= MAX_REMEMBERED) set.clear();
+    set.add(value);
+    return false;
   }
 
   /** `setTimeout`, tracked so `close()` can cancel what is pending. */

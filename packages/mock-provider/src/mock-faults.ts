@@ -6,7 +6,10 @@ export interface MockFaultSettings extends AnswerFaultSettings {
   ttftMs?: number;
   /** Streams only: delay in ms between consecutive SSE events (including `[DONE]`). */
   chunkGapMs?: number;
-  /** Answer with this status and an OpenAI-shaped error body. 200 means "no override". */
+  /**
+   * Answer with this status and the error body of the route's protocol (OpenAI, Anthropic, Gemini).
+   * 200 means "no override".
+   */
   status?: number;
   /** Seconds sent as `Retry-After` with an injected error status (typically 429 or 503). */
   retryAfter?: number;

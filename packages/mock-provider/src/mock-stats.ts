@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 /** The last request a mock answered (or started to), for tests that check what a gateway forwarded. */
 export interface MockRequestRecord {
   method: string;
-  /** The path and query, e.g. `/v1/chat/completions`. */
+  /** The path and query, e.g. `/v1/chat/completions`; a `key` query parameter is redacted like a credential header. */
   path: string;
   /** Lower-cased request headers; credentials redacted, see `redactHeaders`. */
   headers: Record<string, string | string[]>;
@@ -57,6 +57,17 @@ export function redactHeaders(headers: IncomingHttpHeaders): Record<string, stri
   return copy;
 }
 
+const KEY_PARAM = /([?&]key=)([^&]*)/gi;
+
+/** The path with the value of a `key` query parameter (Gemini's `?key=`) cut like a credential header. */
+export function redactPath(path: string): string {
+  if (!path.includes('key=')) return path;
+  return path.replace(
+    KEY_PARAM,
+    (_, name: string, value: string) => `${name}${value.slice(0, KEPT_CREDENTIAL_CHARS)}…`,
+  );
+}
+
 /** Counters of one mock instance. Recording keeps references only; copies are made when read. */
 export class MockStatsRecorder {
   private requests = 0;
@@ -101,7 +112,7 @@ export class MockStatsRecorder {
           ? null
           : {
               method: last.method,
-              path: last.path,
+              path: redactPath(last.path),
               headers: redactHeaders(last.headers),
               body: structuredClone(last.body),
             },

@@ -1,16 +1,12 @@
 import { invalidRequest, type OpenAiErrorBody } from './openai-error';
+import type { MockTool, ReplyFormat } from './plan-reply';
+
+export type { MockTool } from './plan-reply';
 
 /** One message as the mock reads it; other fields are ignored. */
 export interface MockChatMessage {
   role: string;
   content?: unknown;
-}
-
-/** A function tool offered by the caller. */
-export interface MockTool {
-  name: string;
-  /** The function's JSON schema, if any. */
-  parameters: unknown;
 }
 
 /** The parts of a chat request the mock's reply depends on. Unknown fields are ignored, like OpenAI. */
@@ -25,6 +21,12 @@ export interface MockChatRequest {
   tools: MockTool[];
   /** `tool_choice`: 'auto' when absent; a function name when one is forced. */
   toolChoice: 'auto' | 'none' | 'required' | { name: string };
+  /** `parallel_tool_calls`, true unless false. */
+  parallelToolCalls: boolean;
+  /** `n`: how many choices, 1 by default. */
+  n: number;
+  /** `response_format`: text unless `json_object` or `json_schema`. */
+  responseFormat: ReplyFormat;
 }
 
 export type ChatRequestResult = { ok: true; value: MockChatRequest } | { ok: false; error: OpenAiErrorBody };
@@ -140,6 +142,50 @@ function parseToolChoice(
   return { name: forced };
 }
 
+/** Most choices one request may ask for, as OpenAI. */
+export const MAX_CHOICES = 128;
+
+function parseN(body: Record<string, unknown>): ChatRequestResult | number {
+  const { n } = body;
+  if (n == null) return 1;
+  if (typeof n !== 'number' || !Number.isInteger(n)) return invalidType('n', 'an integer', n);
+  if (n < 1 || n > MAX_CHOICES) {
+    return fail(
+      `Invalid 'n': expected an integer between 1 and ${MAX_CHOICES}, but got ${n} instead.`,
+      'n',
+      n < 1 ? 'integer_below_min_value' : 'integer_above_max_value',
+    );
+  }
+  return n;
+}
+
+const TEXT_FORMAT: ReplyFormat = Object.freeze({ type: 'text' });
+const JSON_OBJECT_FORMAT: ReplyFormat = Object.freeze({ type: 'json_object' });
+
+function parseResponseFormat(body: Record<string, unknown>): ChatRequestResult | ReplyFormat {
+  const format = body.response_format;
+  if (format == null) return TEXT_FORMAT;
+  if (!isObject(format)) return invalidType('response_format', 'an object', format);
+  if (format.type === 'text') return TEXT_FORMAT;
+  if (format.type === 'json_object') return JSON_OBJECT_FORMAT;
+  if (format.type === 'json_schema') {
+    const spec = format.json_schema;
+    if (!isObject(spec) || typeof spec.name !== 'string') {
+      return fail(
+        "Missing required parameter: 'response_format.json_schema.name'.",
+        'response_format.json_schema.name',
+        'missing_required_parameter',
+      );
+    }
+    return { type: 'json_schema', schema: spec.schema };
+  }
+  return fail(
+    `Invalid value: '${String(format.type)}'. Supported values are: 'text', 'json_object', and 'json_schema'.`,
+    'response_format.type',
+    'invalid_value',
+  );
+}
+
 /** Validates a parsed chat request body the way OpenAI does and names the first bad field. */
 export function parseChatRequest(body: unknown): ChatRequestResult {
   if (!isObject(body)) return invalidType('body', 'an object', body);
@@ -182,6 +228,10 @@ export function parseChatRequest(body: unknown): ChatRequestResult {
   if (!Array.isArray(tools)) return tools;
   const toolChoice = parseToolChoice(body, tools);
   if (typeof toolChoice === 'object' && 'ok' in toolChoice) return toolChoice;
+  const n = parseN(body);
+  if (typeof n === 'object') return n;
+  const responseFormat = parseResponseFormat(body);
+  if ('ok' in responseFormat) return responseFormat;
   const streamOptions = body.stream_options;
   return {
     ok: true,
@@ -193,6 +243,9 @@ export function parseChatRequest(body: unknown): ChatRequestResult {
       maxTokens,
       tools,
       toolChoice,
+      parallelToolCalls: body.parallel_tool_calls !== false,
+      n,
+      responseFormat,
     },
   };
 }

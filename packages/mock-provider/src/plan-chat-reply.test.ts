@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type MockChatRequest, parseChatRequest } from './parse-chat-request';
-import { MAX_ECHO_WORDS, mockToolArguments, planChatReply } from './plan-chat-reply';
+import { planChatReply } from './plan-chat-reply';
+import { MAX_ECHO_WORDS, mockToolArguments } from './plan-reply';
 
 function request(body: Record<string, unknown>): MockChatRequest {
   const parsed = parseChatRequest({ model: 'mock-gpt-4o-mini', ...body });
@@ -76,8 +77,7 @@ describe('planChatReply', () => {
     );
     expect(reply).toEqual({
       kind: 'tool_call',
-      name: 'get_weather',
-      arguments: '{"location":"mock","unit":"celsius"}',
+      calls: [{ name: 'get_weather', arguments: '{"location":"mock","unit":"celsius"}' }],
       finishReason: 'tool_calls',
       usage: { promptTokens: 4, completionTokens: 2 },
     });
@@ -92,7 +92,7 @@ describe('planChatReply', () => {
         messages: [{ role: 'user', content: 'x' }],
       }),
     );
-    expect(forced).toMatchObject({ kind: 'tool_call', name: 'noop', arguments: '{}' });
+    expect(forced).toMatchObject({ kind: 'tool_call', calls: [{ name: 'noop', arguments: '{}' }] });
     const none = planChatReply(
       request({ tools: [WEATHER_TOOL], tool_choice: 'none', messages: [{ role: 'user', content: 'x' }] }),
     );

@@ -1,5 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { anthropicError } from './anthropic/anthropic-error';
+import { geminiError } from './gemini/gemini-error';
+import { parseGeminiPath } from './gemini/parse-gemini-path';
 import { readBody, sendJson } from './http-io';
 import { MockContext } from './mock-context';
 import type { MockFaults } from './mock-faults';
@@ -8,8 +11,16 @@ import { invalidRequest } from './openai-error';
 import { deleteMockFaults, getMockFaults, postMockFaults } from './routes/mock-faults-admin';
 import { getMockStats, resetMockStats } from './routes/mock-stats-admin';
 import { v1ChatCompletions } from './routes/v1-chat-completions';
+import { v1Completions } from './routes/v1-completions';
 import { v1Embeddings } from './routes/v1-embeddings';
+import { getMockImage, v1ImagesGenerations } from './routes/v1-images-generations';
+import { v1Messages } from './routes/v1-messages';
+import { v1MessagesCountTokens } from './routes/v1-messages-count-tokens';
 import { v1Models } from './routes/v1-models';
+import { v1Responses } from './routes/v1-responses';
+import { v1betaCountTokens } from './routes/v1beta-count-tokens';
+import { v1betaEmbedContent } from './routes/v1beta-embed-content';
+import { v1betaGenerateContent } from './routes/v1beta-generate-content';
 
 export interface StartMockProviderOptions {
   /** 0 (the default) picks a free port. */
@@ -67,6 +78,57 @@ function withBody(
   });
 }
 
+type JsonEndpoint = (ctx: MockContext, req: IncomingMessage, res: ServerResponse, text: string) => void;
+
+/** `POST` endpoints other than chat completions (checked first: it is the benchmarked path). */
+const POST_ENDPOINTS: ReadonlyMap<string, JsonEndpoint> = new Map([
+  ['/v1/embeddings', v1Embeddings],
+  ['/v1/responses', v1Responses],
+  ['/v1/completions', v1Completions],
+  ['/v1/images/generations', v1ImagesGenerations],
+  ['/v1/messages', v1Messages],
+  ['/v1/messages/count_tokens', v1MessagesCountTokens],
+]);
+
+/** Whether a path is Gemini's `models/{model}:{method}` form (`/v1beta/…`, or `/v1/…` with a colon). */
+function isGeminiPath(path: string): boolean {
+  return path.startsWith('/v1beta/') || (path.startsWith(MODELS_PREFIX) && path.includes(':'));
+}
+
+/** `POST /v1beta/models/{model}:{method}`: Gemini's routes, or Google's 404 for an unknown method. */
+function routeGemini(ctx: MockContext, req: IncomingMessage, res: ServerResponse, path: string): void {
+  const parsed = parseGeminiPath(path);
+  const model = parsed?.model ?? '';
+  switch (parsed?.method) {
+    case 'generateContent':
+      withBody(ctx, req, res, (c, q, r, text) => v1betaGenerateContent(c, q, r, text, model, false));
+      break;
+    case 'streamGenerateContent':
+      withBody(ctx, req, res, (c, q, r, text) => v1betaGenerateContent(c, q, r, text, model, true));
+      break;
+    case 'embedContent':
+      withBody(ctx, req, res, (c, q, r, text) => v1betaEmbedContent(c, q, r, text, model, false));
+      break;
+    case 'batchEmbedContents':
+      withBody(ctx, req, res, (c, q, r, text) => v1betaEmbedContent(c, q, r, text, model, true));
+      break;
+    case 'countTokens':
+      withBody(ctx, req, res, (c, q, r, text) => v1betaCountTokens(c, q, r, text, model));
+      break;
+    default:
+      sendJson(res, 404, geminiError(404, `Method not found: POST ${path}`));
+  }
+}
+
+/** Not found, in the error shape of the protocol the path belongs to. */
+function notFound(res: ServerResponse, method: string | undefined, path: string): void {
+  if (path.startsWith('/v1/messages')) {
+    sendJson(res, 404, anthropicError('not_found_error', `Not found: ${method} ${path}`));
+  } else if (path.startsWith('/v1beta/')) {
+    sendJson(res, 404, geminiError(404, `Method not found: ${method} ${path}`));
+  } else sendJson(res, 404, invalidRequest(`Invalid URL (${method} ${path})`));
+}
+
 function route(ctx: MockContext, req: IncomingMessage, res: ServerResponse): void {
   const url = req.url ?? '/';
   const query = url.indexOf('?');
@@ -74,7 +136,8 @@ function route(ctx: MockContext, req: IncomingMessage, res: ServerResponse): voi
   const method = req.method;
 
   if (method === 'POST' && path === '/v1/chat/completions') withBody(ctx, req, res, v1ChatCompletions);
-  else if (method === 'POST' && path === '/v1/embeddings') withBody(ctx, req, res, v1Embeddings);
+  else if (method === 'POST' && POST_ENDPOINTS.has(path)) withBody(ctx, req, res, POST_ENDPOINTS.get(path)!);
+  else if (method === 'POST' && isGeminiPath(path)) routeGemini(ctx, req, res, path);
   else if (method === 'GET' && (path === '/v1/models' || path.startsWith(MODELS_PREFIX))) {
     res.on('close', ctx.onResponseClose);
     v1Models(ctx, req, res, modelIdOf(path));
@@ -85,7 +148,8 @@ function route(ctx: MockContext, req: IncomingMessage, res: ServerResponse): voi
   else if (method === 'DELETE' && path === '/__mock/faults') deleteMockFaults(ctx, res);
   else if (method === 'GET' && path === '/__mock/stats') getMockStats(ctx, res);
   else if (method === 'POST' && path === '/__mock/stats/reset') resetMockStats(ctx, res);
-  else sendJson(res, 404, invalidRequest(`Invalid URL (${method} ${path})`));
+  else if (method === 'GET' && path.startsWith('/__mock/images/')) getMockImage(res, path);
+  else notFound(res, method, path);
 }
 
 function formatHost(host: string): string {

@@ -14,15 +14,27 @@ export interface ReceivedJsonRequest {
   requestId: string;
 }
 
-/** Parses the body, names the request and records it in the stats (before faults, so faulted calls count too). */
+/** How a protocol names the model and the key when not as OpenAI does (body `model`, `Authorization: Bearer`). */
+export interface RequestIdentity {
+  /** The model, e.g. from Gemini's URL path. */
+  model?: string | undefined;
+  /** Reads the API key, e.g. Anthropic's `x-api-key`, Gemini's `x-goog-api-key` or `?key=`. */
+  apiKeyOf?: (req: IncomingMessage) => string | undefined;
+}
+
+/**
+ * Parses the body, names the request and records it in the stats (before faults, so faulted calls count
+ * too). Without `identity`, the model is the body's `model` and the key the bearer token.
+ */
 export function receiveJsonRequest(
   ctx: MockContext,
   req: IncomingMessage,
   text: string,
+  identity?: RequestIdentity,
 ): ReceivedJsonRequest {
   const body = parseJsonBody(text);
-  const model = modelOf(body);
-  const apiKey = bearerKeyOf(req.headers);
+  const model = identity?.model ?? modelOf(body);
+  const apiKey = identity?.apiKeyOf === undefined ? bearerKeyOf(req.headers) : identity.apiKeyOf(req);
   const suffix = ctx.nextId();
   ctx.stats.record(
     req.method ?? 'POST',

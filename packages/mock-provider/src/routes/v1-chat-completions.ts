@@ -47,7 +47,7 @@ export function v1ChatCompletions(
       if (faults.dropAfterChunks !== undefined) return ctx.drop(res);
       if (faults.hugeBodyMb !== undefined)
         return writeHugeCompletion(res, meta, faults.hugeBodyMb, requestId);
-      const completion: Record<string, unknown> = buildChatCompletion(reply, meta);
+      const completion: Record<string, unknown> = buildChatCompletion(reply, meta, request.n);
       if (faults.usage !== undefined) completion.usage = faults.usage;
       else if (faults.omitUsage === true) delete completion.usage;
       return sendJson(res, 200, completion, {
@@ -65,7 +65,7 @@ export function v1ChatCompletions(
     if (faults.unterminatedSse === true) return writeUnterminatedSse(res, meta);
     writeSseStream(
       res,
-      buildChatChunks(reply, meta, request.includeUsage && usage, faults.usage),
+      buildChatChunks(reply, meta, request.includeUsage && usage, faults.usage, request.n),
       {
         ttftMs: faults.ttftMs ?? 0,
         chunkGapMs: faults.chunkGapMs ?? 0,
