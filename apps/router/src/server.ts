@@ -3,10 +3,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { gatewayError } from '@switchyard/core';
 import { capConnections } from './http/cap-connections';
 import { sendOpenAiError } from './http/send-openai-error';
+import { handleSurfaceRequest } from './pipeline/handle-surface-request';
 import type { RouterContext } from './router-context';
 import { healthz, readyz } from './routes/health';
-import { v1ChatCompletions } from './routes/v1-chat-completions';
 import { v1Models } from './routes/v1-models';
+import { openAiChatSurface } from './surfaces/openai-chat/openai-chat-surface';
 
 /** Request ids: `req_` + 32 hex chars; randomUUID draws from a cached entropy pool, so this is cheap. */
 export function newRequestId(): string {
@@ -50,7 +51,7 @@ export function createRouterServer(ctx: RouterContext, options: RouterServerOpti
     const path = q === -1 ? url : url.slice(0, q);
     const method = req.method ?? 'GET';
     if (method === 'POST' && path === '/v1/chat/completions') {
-      v1ChatCompletions(ctx, req, res, requestId).catch((error: unknown) => {
+      handleSurfaceRequest(ctx, openAiChatSurface, req, res, requestId, url, {}).catch((error: unknown) => {
         ctx.logger.error('unhandled error in chat completions', {
           requestId,
           error: error instanceof Error ? error.stack : String(error),
