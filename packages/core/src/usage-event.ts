@@ -1,4 +1,5 @@
 import type { UpstreamErrorClass } from './classify-upstream-failure';
+import type { WireProtocol } from './protocols/wire-protocol';
 import type { TargetUnavailableReason } from './target-health';
 
 /**
@@ -92,6 +93,13 @@ export interface UsageEventRecord {
   metadata: Record<string, string> | null;
   stream: boolean;
   attempts: AttemptRecord[];
+  /** The protocol the caller spoke (the inbound surface); null on rows written before it was recorded. */
+  surface: WireProtocol | null;
+  /**
+   * The protocol the serving upstream spoke: the surface's own when the body passed through, another when it was
+   * translated; null when no target served the request (and on rows written before it was recorded).
+   */
+  upstreamProtocol: WireProtocol | null;
   /** Epoch ms when the request arrived. */
   createdAt: number;
 }

@@ -73,6 +73,8 @@ describe('insertUsageEvents', () => {
       httpStatus: 502,
       ttftMs: null,
       servedAccountId: null,
+      surface: 'anthropic-messages',
+      upstreamProtocol: 'openai-chat',
       attempts: [
         {
           targetId: 'tgt_1',
@@ -135,6 +137,8 @@ describe('insertUsageEvents', () => {
       stream: true,
       createdAt: new Date('2025-05-01T10:00:01.000Z'),
       attempts: batch[2]?.attempts,
+      surface: 'anthropic-messages',
+      upstreamProtocol: 'openai-chat',
     });
     const expensive = await prisma.usageEvent.findUniqueOrThrow({ where: { requestId: 'req_2' } });
     expect(expensive.costMicros).toBe(9_007_199_254_740_993n);
@@ -186,6 +190,22 @@ describe('createUsageBatchWriter', () => {
         ['req_w1', 'success', 200, 11, 123n],
         ['req_w2', 'error', 502, rows[1]?.inputTokens, rows[1]?.costMicros],
       ]);
+    } finally {
+      await writer.close();
+    }
+  });
+
+  it('replays a row spilled before surface and upstream protocol were recorded, storing both as null', async () => {
+    const writer = createUsageBatchWriter(db.databaseUrl);
+    try {
+      const current = JSON.parse(
+        serializeUsageEvent(event({ requestId: 'req_old_spill', createdAt: 1_750_000_000_000 })),
+      ) as Record<string, unknown>;
+      expect(current).toMatchObject({ surface: 'openai-chat', upstream_protocol: 'openai-chat' });
+      const { surface: _surface, upstream_protocol: _upstream, ...old } = current;
+      expect(await writer.write(JSON.stringify([old]))).toEqual({ inserted: 1, deadLettered: 0 });
+      const stored = await prisma.usageEvent.findUniqueOrThrow({ where: { requestId: 'req_old_spill' } });
+      expect([stored.surface, stored.upstreamProtocol, stored.status]).toEqual([null, null, 'success']);
     } finally {
       await writer.close();
     }

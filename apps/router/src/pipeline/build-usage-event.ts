@@ -1,4 +1,4 @@
-import type { AttemptRecord, RoutingTable, UsageEventRecord } from '@switchyard/core';
+import type { AttemptRecord, RoutingTable, UsageEventRecord, WireProtocol } from '@switchyard/core';
 import { priceUsage } from '../billing/price-usage';
 import type { Settlement } from './settlement';
 
@@ -8,9 +8,14 @@ export type UsageBase = Pick<
   'requestId' | 'keyId' | 'teamId' | 'environment' | 'createdAt' | 'ownerId' | 'tags' | 'endUser' | 'metadata'
 >;
 
-/** The one usage event of a request: what it asked for, every attempt, and how it settled, priced. */
+/**
+ * The one usage event of a request: what it asked for, every attempt, and how it settled, priced. `surface` is the
+ * caller's protocol; `upstreamProtocol` the serving upstream's (null when nothing served).
+ */
 export function buildUsageEvent(
   base: UsageBase,
+  surface: WireProtocol,
+  upstreamProtocol: WireProtocol | null,
   requestedModel: string,
   routeId: string | null,
   stream: boolean,
@@ -55,5 +60,7 @@ export function buildUsageEvent(
     metadata: base.metadata,
     stream,
     attempts,
+    surface,
+    upstreamProtocol,
   };
 }

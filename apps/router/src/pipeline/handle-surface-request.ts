@@ -13,6 +13,7 @@ import { authenticate } from '../http/authenticate';
 import { readAttribution } from '../http/read-attribution';
 import { readBody } from '../http/read-body';
 import { mergeRateLimitHeaders } from '../limits/request-rate-limits';
+import { adapterFor } from '../providers/provider-registry';
 import type { RouterContext } from '../router-context';
 import type { PathParams, Surface } from '../surfaces/surface';
 import { settleRequest } from '../usage/settle-request';
@@ -68,7 +69,7 @@ export async function handleSurfaceRequest(
     // A refused request may have been refused FOR its model (NUL, 6,000 characters): store a bounded, clean one.
     const model = storableText(requestedModel, STORED_TEXT_LIMITS.model);
     ctx.usage.record(
-      buildUsageEvent(base, model, routeId, false, [], startedAt, table, {
+      buildUsageEvent(base, surface.protocol, null, model, routeId, false, [], startedAt, table, {
         status: 'rejected',
         httpStatus: error.status,
         errorClass: error.code,
@@ -187,8 +188,14 @@ export async function handleSurfaceRequest(
     // try/catch rather than .catch(): no extra promise per request on the hot path.
     settlement = forwardFailed(ctx, surface, res, requestId, error);
   }
+  const served = settlement.served;
+  // The protocol the serving attempt was sent in: its adapter's for this surface's family.
+  const upstreamProtocol =
+    served === null ? null : (adapterFor(served.provider.kind)?.protocols[surface.family] ?? null);
   const event = buildUsageEvent(
     base,
+    surface.protocol,
+    upstreamProtocol,
     inbound.model,
     route.route.id,
     inbound.stream,
