@@ -8,6 +8,7 @@ import {
   decideFailover,
   gatewayError,
   isContextWindowError,
+  type ProviderAdapter,
   parseRetryAfter,
   planAttempts,
   type RoutePolicy,
@@ -176,7 +177,7 @@ export async function forward(
         if (paidRetry) retryBudget.release();
         learnFromAttempt(ctx, resolved, outcome.attempt, outcome);
         if (outcome.failure.errorClass === 'client_cancelled') return cancelled(null, null, null);
-        const widerModel = contextFallback(current, outcome, policy, modelsTried);
+        const widerModel = contextFallback(current, adapter, outcome, policy, modelsTried);
         const wider = widerModel === null ? undefined : req.table.route(widerModel);
         if (widerModel !== null && wider) {
           // The one client error that may change the model: the prompt did not fit this model's window.
@@ -324,13 +325,18 @@ export async function forward(
  */
 function contextFallback(
   route: CompiledRoute,
+  adapter: ProviderAdapter,
   outcome: Extract<AttemptOutcome, { kind: 'failure' }>,
   policy: RoutePolicy,
   modelsTried: readonly string[],
 ): string | null {
   const model = route.route.contextFallbackModel;
   if (model === null || !policy.rungs.backupModel || modelsTried.includes(model)) return null;
-  return isContextWindowError(outcome.status, outcome.body) ? model : null;
+  if (outcome.status !== 400 || outcome.body === null) return null;
+  // The adapter reads the error in its own protocol's shape; core judges the fields.
+  return isContextWindowError(outcome.status, adapter.readError(outcome.body.toString('utf8')))
+    ? model
+    : null;
 }
 
 /** Waits `ms` unless the signal aborts first; true when the wait ran out normally. */
