@@ -5,7 +5,7 @@ import { adapterFor } from '../providers/provider-registry';
 import { invalidResponseMessage } from '../proxy/invalid-response-message';
 import type { LastFailure } from './attempt-records';
 import type { ForwardRequest } from './forward-request';
-import type { Settlement } from './settlement';
+import type { RequestErrorClass, Settlement } from './settlement';
 
 /**
  * Answers after the ladder gave up, through the request's surface: an upstream client error (its status, its
@@ -21,7 +21,7 @@ export function failAll(
   const attemptCount = req.attempts.length;
   const retryAfterSeconds =
     step.retryAfterMs === null ? undefined : Math.max(1, Math.ceil(step.retryAfterMs / 1000));
-  const settle = (httpStatus: number, errorClass: string): Settlement => ({
+  const settle = (httpStatus: number, errorClass: RequestErrorClass): Settlement => ({
     status: 'error',
     httpStatus,
     errorClass,

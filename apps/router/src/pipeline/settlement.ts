@@ -1,11 +1,25 @@
-import type { ResolvedTarget, TokenUsage, UsageStatus } from '@switchyard/core';
+import type {
+  AttemptErrorClass,
+  FailoverFailReason,
+  GatewayErrorCode,
+  ResolvedTarget,
+  TokenUsage,
+  UsageStatus,
+} from '@switchyard/core';
+
+/**
+ * Why a request did not succeed, as its usage row says: the last attempt's class, the ladder's reason for giving
+ * up, the gateway error it was refused or answered with, or `internal_error` for a bug in the pipeline. Closed, so
+ * a typo is a compile error (the row's column stays text: rows from older routers may hold other words).
+ */
+export type RequestErrorClass = AttemptErrorClass | FailoverFailReason | GatewayErrorCode | 'internal_error';
 
 /** What a request settled as; becomes exactly one usage event. */
 export interface Settlement {
   status: UsageStatus;
   httpStatus: number;
   /** The request's error class: the last attempt's, the ladder's reason for giving up, or a gateway error code. */
-  errorClass: string | null;
+  errorClass: RequestErrorClass | null;
   served: ResolvedTarget | null;
   usage: TokenUsage | null;
   /** The usage is the router's tokenizer estimate (the upstream reported none). */
