@@ -61,8 +61,8 @@ function event(
 describe('the request log', () => {
   it('names the serving account and shows every attempt with its account, outcome and reason', async () => {
     const failover = [
-      attempt({ accountId: primary, status: 503, errorClass: 'upstream_5xx', latencyMs: 41 }),
-      attempt({ accountId: primary, status: null, errorClass: 'connect_timeout', reason: 'retry_same' }),
+      attempt({ accountId: primary, status: 503, errorClass: 'server_error', latencyMs: 41 }),
+      attempt({ accountId: primary, status: null, errorClass: 'connect_error', reason: 'retry_same' }),
       attempt({ accountId: secondary, status: 200, latencyMs: 55, ttftMs: 20, reason: 'other_account' }),
     ];
     // Events written before routers recorded reasons (and attempts on an account since deleted) still read.
@@ -84,8 +84,8 @@ describe('the request log', () => {
     expect(
       served?.attempts.map((a) => [a.accountName, a.status, a.errorClass, a.latencyMs, a.ttftMs, a.reason]),
     ).toEqual([
-      ['primary', 503, 'upstream_5xx', 41, null, 'primary'],
-      ['primary', null, 'connect_timeout', 30, null, 'retry_same'],
+      ['primary', 503, 'server_error', 41, null, 'primary'],
+      ['primary', null, 'connect_error', 30, null, 'retry_same'],
       ['secondary', 200, null, 55, 20, 'other_account'],
     ]);
     expect(served?.attempts[2]).toEqual({

@@ -2,23 +2,32 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { gatewayError } from '@switchyard/core';
 import { capConnections } from './http/cap-connections';
+import { type RouteDefinition, RouteTable } from './http/route-table';
 import { sendOpenAiError } from './http/send-openai-error';
 import type { RouterContext } from './router-context';
 import { healthz, readyz } from './routes/health';
-import { v1ChatCompletions } from './routes/v1-chat-completions';
+import { surfaceRoutes } from './routes/surface-routes';
 import { v1Models } from './routes/v1-models';
+import { SURFACES } from './surfaces/surface-registry';
 
 /** Request ids: `req_` + 32 hex chars; randomUUID draws from a cached entropy pool, so this is cheap. */
 export function newRequestId(): string {
   return `req_${randomUUID().replaceAll('-', '')}`;
 }
 
-const ROUTES: Record<string, string[]> = {
-  '/v1/chat/completions': ['POST'],
-  '/v1/models': ['GET'],
-  '/healthz': ['GET'],
-  '/readyz': ['GET'],
-};
+/** Every route the router answers: the surfaces' (through the pipeline), then the gateway's own. */
+export function routerRoutes(ctx: RouterContext): RouteDefinition[] {
+  return [
+    ...SURFACES.flatMap((surface) => surfaceRoutes(ctx, surface)),
+    {
+      method: 'GET',
+      path: '/v1/models',
+      handler: (req, res, requestId) => v1Models(ctx, req, res, requestId),
+    },
+    { method: 'GET', path: '/healthz', handler: (_req, res, requestId) => healthz(res, requestId) },
+    { method: 'GET', path: '/readyz', handler: (_req, res, requestId) => readyz(ctx, res, requestId) },
+  ];
+}
 
 /** How long clients may take and how many may be connected (ROUTER_* settings). */
 export interface RouterServerOptions {
@@ -43,37 +52,26 @@ export function createRouterServer(ctx: RouterContext, options: RouterServerOpti
     requestTimeout: options.requestTimeoutMs,
     connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, options.headersTimeoutMs),
   };
+  const routes = new RouteTable(routerRoutes(ctx));
   const server = createServer(serverOptions, (req: IncomingMessage, res: ServerResponse) => {
     const requestId = newRequestId();
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     const method = req.method ?? 'GET';
-    if (method === 'POST' && path === '/v1/chat/completions') {
-      v1ChatCompletions(ctx, req, res, requestId).catch((error: unknown) => {
-        ctx.logger.error('unhandled error in chat completions', {
-          requestId,
-          error: error instanceof Error ? error.stack : String(error),
-        });
-        if (!res.headersSent)
-          sendOpenAiError(res, requestId, gatewayError('upstream_error', 'Internal gateway error.'));
-        else res.destroy();
-      });
-      return;
-    }
-    if (method === 'GET' && path === '/v1/models') return v1Models(ctx, req, res, requestId);
-    if (method === 'GET' && path === '/healthz') return healthz(res, requestId);
-    if (method === 'GET' && path === '/readyz') return readyz(ctx, res, requestId);
-    req.resume();
-    const allowed = ROUTES[path];
-    if (allowed) {
-      res.setHeader('allow', allowed.join(', '));
+    const match = routes.lookup(path);
+    if (match !== null) {
+      const handler = match.routes.handlers.get(method);
+      if (handler !== undefined) return handler(req, res, requestId, url, match.params);
+      req.resume();
+      res.setHeader('allow', match.routes.allow);
       return sendOpenAiError(
         res,
         requestId,
         gatewayError('method_not_allowed', `Method ${method} is not allowed on ${path}.`),
       );
     }
+    req.resume();
     sendOpenAiError(res, requestId, gatewayError('not_found', `Unknown path ${path}.`));
   });
   // Longer than common client/load-balancer idle timeouts, so the gateway is not the side that drops idle sockets.

@@ -54,6 +54,11 @@ describe('bad input is rejected precisely and never reaches an upstream', () => 
     });
     expect(res.requestId).toMatch(/^req_/);
     expect(await mockRequests()).toBe(before);
+    // Refused at the surface: the row names the caller's protocol and no upstream protocol (nothing served).
+    const row = await waitFor("the refused request's usage row", () =>
+      stack.prisma.usageEvent.findUnique({ where: { requestId: res.requestId ?? '' } }),
+    );
+    expect(row).toMatchObject({ status: 'rejected', surface: 'openai-chat', upstreamProtocol: null });
   });
 
   it('400 naming the missing or invalid field', async () => {

@@ -56,6 +56,9 @@ describe('POST /v1/chat/completions through the router', () => {
       stream: false,
       inputTokens: data.usage?.prompt_tokens,
       outputTokens: data.usage?.completion_tokens,
+      // The OpenAI SDK's call came in by the openai-chat surface and went upstream in the same protocol.
+      surface: 'openai-chat',
+      upstreamProtocol: 'openai-chat',
     });
     expect(row.costMicros).toBe(expectedCost(data.usage!.prompt_tokens, data.usage!.completion_tokens));
     expect(row.costMicros).toBeGreaterThan(0n);

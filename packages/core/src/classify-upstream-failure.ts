@@ -1,3 +1,5 @@
+import type { UpstreamErrorFields } from './normalise-upstream-error';
+
 /** Why an upstream attempt failed. A closed set so dashboards and policies can group on it. */
 export type UpstreamErrorClass =
   | 'connect_error'
@@ -47,19 +49,15 @@ const CONTEXT_WINDOW_MESSAGE =
   /maximum context length|context window|context_length|prompt is too long|too many tokens/i;
 
 /**
- * Whether an upstream 400 body says the prompt does not fit the model's context window (OpenAI's
- * `context_length_exceeded` code, or the wording other providers use). Such a request can succeed on a model
- * with a larger window, so a route may name a context fallback for it.
+ * Whether an upstream 400 says the prompt does not fit the model's context window (OpenAI's
+ * `context_length_exceeded` code, or the wording other providers use), judged from the error fields the upstream's
+ * adapter read from its native body. Such a request can succeed on a model with a larger window, so a route may
+ * name a context fallback for it.
  */
-export function isContextWindowError(status: number | null, body: Buffer | null): boolean {
-  if (status !== 400 || !body) return false;
-  try {
-    const parsed = JSON.parse(body.toString('utf8')) as { error?: { code?: unknown; message?: unknown } };
-    if (parsed.error?.code === 'context_length_exceeded') return true;
-    return typeof parsed.error?.message === 'string' && CONTEXT_WINDOW_MESSAGE.test(parsed.error.message);
-  } catch {
-    return false;
-  }
+export function isContextWindowError(status: number | null, error: UpstreamErrorFields | null): boolean {
+  if (status !== 400 || error === null) return false;
+  if (error.code === 'context_length_exceeded') return true;
+  return error.message !== null && CONTEXT_WINDOW_MESSAGE.test(error.message);
 }
 
 /** Classifies a transport failure (no HTTP response). */

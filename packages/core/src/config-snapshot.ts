@@ -9,8 +9,15 @@ import type { TrafficClass } from './traffic-class';
 /** Environments a key can belong to; usage rows carry it for attribution. */
 export type KeyEnvironment = 'production' | 'staging' | 'development';
 
-/** Wire protocol an upstream speaks. `openai_compatible` is any base URL speaking OpenAI's API. */
-export type ProviderKind = 'openai' | 'openai_compatible' | 'anthropic' | 'gemini';
+/**
+ * Every provider kind an operator can configure (the `ProviderKind` enum of prisma/schema.prisma): what protocol
+ * the upstream speaks. `openai_compatible` is any base URL speaking OpenAI's API. The router's adapter registry
+ * must serve each of them (a test holds it to this list), so a kind is never configurable but silently skipped.
+ */
+export const PROVIDER_KINDS = ['openai', 'openai_compatible', 'anthropic', 'gemini'] as const;
+
+/** One of {@link PROVIDER_KINDS}. */
+export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
 /** An API key as the router sees it. Times are epoch milliseconds. */
 export interface ApiKeyRecord {

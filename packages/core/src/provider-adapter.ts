@@ -1,5 +1,8 @@
 import type { ProviderKind } from './config-snapshot';
+import type { Result } from './gateway-error';
 import type { UpstreamErrorFields } from './normalise-upstream-error';
+import type { ChatChunkBody, ChatResponseBody } from './protocols/canonical-chat';
+import type { EndpointFamily, WireProtocol } from './protocols/wire-protocol';
 import type { UsageReport } from './usage-report';
 
 /** An upstream HTTP call an adapter asks the router to make. */
@@ -20,20 +23,47 @@ export interface StreamEventInfo {
 }
 
 /**
- * The contract every provider adapter implements: translate an OpenAI-style chat request into the
- * provider's call, and read usage back out of its responses. Shared router code never names a provider.
+ * The body a chat call is built from. `native`: the caller's body in the adapter's own protocol (the surface speaks
+ * it too), passed through with the model replaced, unknown fields and all. `canonical`: the canonical chat body
+ * (`ChatRequestBody`), which the adapter translates into its protocol.
+ */
+export type CallBodyForm = 'native' | 'canonical';
+
+/**
+ * Turns an upstream's native stream into canonical chat chunks, one SSE event at a time. Stateful (some protocols
+ * name a tool call once and send its arguments later): one decoder per stream.
+ */
+export interface ChatStreamDecoder {
+  /** The canonical chunks one SSE event's data payload stands for (often one, sometimes none). */
+  decode(data: string): readonly ChatChunkBody[];
+}
+
+/**
+ * The contract every provider adapter implements: build the upstream call (passing a same-protocol body through,
+ * or translating the canonical one out), and read usage, text, errors and — for translation — responses and stream
+ * events back. Shared router code never names a provider.
  */
 export interface ProviderAdapter {
   /** Provider kinds this adapter serves. */
   readonly kinds: readonly ProviderKind[];
-  /** Builds the upstream chat call. `body` is the caller's parsed request; the adapter must not mutate it. */
+  /**
+   * The protocol this adapter speaks for each endpoint family it serves. A family absent is not served: the router
+   * skips the target for such a request as `unsupported_provider`.
+   */
+  readonly protocols: Readonly<Partial<Record<EndpointFamily, WireProtocol>>>;
+  /**
+   * Builds the upstream chat call from `body` (see {@link CallBodyForm}); the adapter must not mutate it. Fails
+   * with `unsupported_feature` (400, naming the field) when a canonical body asks for something this protocol
+   * cannot honour: the caller's request is at fault, so the router answers it and tries no other target.
+   */
   buildChatCall(input: {
     baseUrl: string;
     credential: string;
     upstreamModel: string;
     body: Record<string, unknown>;
+    form: CallBodyForm;
     stream: boolean;
-  }): UpstreamCall;
+  }): Result<UpstreamCall>;
   /**
    * A cheap authenticated GET for active health checks (e.g. listing models): it proves the host answers and
    * the credential is accepted, without spending tokens.
@@ -47,7 +77,7 @@ export interface ProviderAdapter {
    * whatever the body holds; null when it reports none.
    */
   readUsage(body: unknown): UsageReport | null;
-  /** Interprets one SSE event's data payload. */
+  /** Interprets one SSE event's data payload: usage and end of stream, read from the native event. */
   readStreamEvent(data: string): StreamEventInfo;
   /**
    * The generated text (content, tool-call names and arguments) of a complete non-streaming response, for
@@ -61,4 +91,11 @@ export interface ProviderAdapter {
    * the router redacts and bounds them before any caller sees them. Null when the body has no error object.
    */
   readError(body: string): UpstreamErrorFields | null;
+  /**
+   * A complete non-streaming chat response (parsed JSON object) in the canonical chat shape, for a surface that
+   * speaks another protocol. Called only when translating.
+   */
+  toCanonicalResponse(body: Record<string, unknown>): ChatResponseBody;
+  /** A decoder of this adapter's native chat stream into canonical chunks; called only when translating. */
+  createStreamDecoder(): ChatStreamDecoder;
 }

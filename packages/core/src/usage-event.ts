@@ -1,3 +1,23 @@
+import type { UpstreamErrorClass } from './classify-upstream-failure';
+import type { WireProtocol } from './protocols/wire-protocol';
+import type { TargetUnavailableReason } from './target-health';
+
+/**
+ * Why an attempt did not serve the request: how the upstream failed (`UpstreamErrorClass`), why the ladder passed
+ * a target over unsent (`TargetUnavailableReason`, with reason `skipped`), or the router's own reasons for not
+ * sending it. A closed set, so dashboards can group on it and a typo is a compile error.
+ */
+export type AttemptErrorClass =
+  | UpstreamErrorClass
+  | TargetUnavailableReason
+  /** No adapter speaks the target's provider kind, or its adapter does not serve the request's endpoint family. */
+  | 'unsupported_provider'
+  /**
+   * The target's adapter cannot honour a feature of the request (a translation that would drop it): the caller's
+   * request is at fault, so the router answers 400 `unsupported_feature` and tries no other target.
+   */
+  | 'unsupported_feature';
+
 /** Final state of one client request, as billed. */
 export type UsageStatus = 'success' | 'error' | 'interrupted' | 'client_cancelled' | 'rejected';
 
@@ -9,7 +29,7 @@ export interface AttemptRecord {
   model: string;
   /** Upstream HTTP status, or null when no response arrived. */
   status: number | null;
-  errorClass: string | null;
+  errorClass: AttemptErrorClass | null;
   latencyMs: number;
   ttftMs: number | null;
   /**
@@ -73,6 +93,13 @@ export interface UsageEventRecord {
   metadata: Record<string, string> | null;
   stream: boolean;
   attempts: AttemptRecord[];
+  /** The protocol the caller spoke (the inbound surface); null on rows written before it was recorded. */
+  surface: WireProtocol | null;
+  /**
+   * The protocol the serving upstream spoke: the surface's own when the body passed through, another when it was
+   * translated; null when no target served the request (and on rows written before it was recorded).
+   */
+  upstreamProtocol: WireProtocol | null;
   /** Epoch ms when the request arrived. */
   createdAt: number;
 }

@@ -40,6 +40,8 @@ function event(overrides: Partial<UsageEventRecord> = {}): UsageEventRecord {
     metadata: null,
     stream: true,
     attempts: [],
+    surface: 'openai-chat',
+    upstreamProtocol: 'openai-chat',
     createdAt: Date.parse('2026-11-22T08:13:46.123Z'),
     ...overrides,
   };

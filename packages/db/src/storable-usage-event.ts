@@ -1,4 +1,5 @@
 import {
+  type AttemptErrorClass,
   type AttemptRecord,
   STORED_TEXT_LIMITS,
   storableText,
@@ -95,7 +96,8 @@ export function storableUsageEvent(event: UsageEventRecord): UsageEventRecord {
         accountId: text(a.accountId, identifier),
         providerId: text(a.providerId, identifier),
         model: text(a.model, model),
-        errorClass: textOrNull(a.errorClass, identifier),
+        // A closed-set identifier: cleaning it changes it only if something other than the router wrote it.
+        errorClass: textOrNull(a.errorClass, identifier) as AttemptErrorClass | null,
       }),
     ),
   };

@@ -1,4 +1,4 @@
-import type { UsageEventRecord } from '@switchyard/core';
+import type { AttemptErrorClass, UsageEventRecord } from '@switchyard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from './client';
 import { buildUsageEvent, createTestDatabase, getTestPostgresServerUrl, type TestDatabase } from './testing';
@@ -73,6 +73,8 @@ describe('insertUsageEvents', () => {
       httpStatus: 502,
       ttftMs: null,
       servedAccountId: null,
+      surface: 'anthropic-messages',
+      upstreamProtocol: 'openai-chat',
       attempts: [
         {
           targetId: 'tgt_1',
@@ -80,7 +82,8 @@ describe('insertUsageEvents', () => {
           providerId: 'prv_1',
           model: 'm',
           status: 503,
-          errorClass: 'server "error" ; \'quoted\'',
+          // No router writes this class (the type is closed); the store must still take what a spill file holds.
+          errorClass: 'server "error" ; \'quoted\'' as AttemptErrorClass,
           latencyMs: 5,
           ttftMs: null,
           reason: 'primary',
@@ -134,6 +137,8 @@ describe('insertUsageEvents', () => {
       stream: true,
       createdAt: new Date('2025-05-01T10:00:01.000Z'),
       attempts: batch[2]?.attempts,
+      surface: 'anthropic-messages',
+      upstreamProtocol: 'openai-chat',
     });
     const expensive = await prisma.usageEvent.findUniqueOrThrow({ where: { requestId: 'req_2' } });
     expect(expensive.costMicros).toBe(9_007_199_254_740_993n);
@@ -190,6 +195,22 @@ describe('createUsageBatchWriter', () => {
     }
   });
 
+  it('replays a row spilled before surface and upstream protocol were recorded, storing both as null', async () => {
+    const writer = createUsageBatchWriter(db.databaseUrl);
+    try {
+      const current = JSON.parse(
+        serializeUsageEvent(event({ requestId: 'req_old_spill', createdAt: 1_750_000_000_000 })),
+      ) as Record<string, unknown>;
+      expect(current).toMatchObject({ surface: 'openai-chat', upstream_protocol: 'openai-chat' });
+      const { surface: _surface, upstream_protocol: _upstream, ...old } = current;
+      expect(await writer.write(JSON.stringify([old]))).toEqual({ inserted: 1, deadLettered: 0 });
+      const stored = await prisma.usageEvent.findUniqueOrThrow({ where: { requestId: 'req_old_spill' } });
+      expect([stored.surface, stored.upstreamProtocol, stored.status]).toEqual([null, null, 'success']);
+    } finally {
+      await writer.close();
+    }
+  });
+
   it('stores an event whatever its strings hold: NUL stripped, unpaired surrogates replaced, lengths capped', async () => {
     const writer = createUsageBatchWriter(db.databaseUrl);
     const hostile = (n: number) => `a\u0000b\ud800c\udc00${'é'.repeat(n)}`;
@@ -214,7 +235,7 @@ describe('createUsageBatchWriter', () => {
             providerId: 'prv_1',
             model: hostile(6_000),
             status: 500,
-            errorClass: hostile(1),
+            errorClass: hostile(1) as AttemptErrorClass,
             latencyMs: 5,
             ttftMs: null,
             reason: 'primary',

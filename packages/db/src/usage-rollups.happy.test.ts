@@ -41,6 +41,8 @@ function makeEvent(i: number): UsageEventRecord {
     metadata: i % 3 === 0 ? { run: String(i), 'trace-id': `t"${i}` } : null,
     stream: i % 2 === 1,
     attempts: [],
+    surface: 'openai-chat',
+    upstreamProtocol: served ? 'openai-chat' : null,
     // 4-minute steps from 22:40 cross 23:00 and midnight UTC.
     createdAt: T0 + i * 4 * MINUTE + (i % 1000),
   };

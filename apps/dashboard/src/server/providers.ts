@@ -1,3 +1,4 @@
+import { PROVIDER_KINDS } from '@switchyard/core';
 import type { AdminProvider } from '@switchyard/db/admin';
 import { z } from 'zod';
 import { type Actor, auditActor, requireWriter } from './actor';
@@ -6,7 +7,8 @@ import { AdminError } from './admin-error';
 import { iso } from './iso-time';
 import { nonEmptyChanges, resourceName } from './schema-helpers';
 
-export const providerKinds = ['openai', 'openai_compatible', 'anthropic', 'gemini'] as const;
+/** The kinds an operator may configure: core's list, which the router's adapter registry is held to. */
+export const providerKinds = PROVIDER_KINDS;
 
 /** http(s) only; a trailing slash is dropped so the router can append paths. */
 const baseUrl = z

@@ -19,7 +19,11 @@ function target(id: string, accountName: string, model = 'gpt-4o'): ResolvedTarg
   };
 }
 
-function sent(targetId: string, reason: AttemptRecord['reason'], errorClass: string | null): AttemptRecord {
+function sent(
+  targetId: string,
+  reason: AttemptRecord['reason'],
+  errorClass: AttemptRecord['errorClass'],
+): AttemptRecord {
   return {
     targetId,
     accountId: `acc_${targetId}`,

@@ -37,8 +37,19 @@ export interface RelayResult {
   tooLarge: boolean;
 }
 
+/**
+ * Rewrites a stream into another protocol, one upstream SSE event at a time: the adapter's decoder to canonical
+ * chunks, the surface's encoder to the caller's framing. Null on the fast path (same protocol: bytes pass).
+ */
+export interface StreamTranslator {
+  /** The caller's SSE text for one upstream event's data; `done` when it is the upstream's end of stream. */
+  event(data: string, done: boolean): string;
+}
+
 export interface RelayOptions {
   adapter: ProviderAdapter;
+  /** Null to relay the upstream's events as they are; else how each becomes the caller's. */
+  translator: StreamTranslator | null;
   /** Forward the usage-only chunk the gateway asked for (only when the client asked for it too). */
   forwardUsageChunk: boolean;
   /** performance.now() when the client request arrived. */
@@ -59,8 +70,9 @@ export interface RelayOptions {
 }
 
 /**
- * Relays an upstream SSE stream event by event as it arrives. Events are parsed only to read usage; the
- * usage-only chunk is dropped unless asked for. Memory is bounded whatever the upstream sends: one event at
+ * Relays an upstream SSE stream event by event as it arrives. Events are parsed only to read usage (by the
+ * adapter, from the native events); the usage-only chunk is dropped unless asked for. With a translator, each
+ * event goes out as the translator writes it instead (usage still read from the native event). Memory is bounded whatever the upstream sends: one event at
  * most `maxEventBytes`, the text tally a few hundred KB. Time is bounded by node timers exact to the
  * millisecond: the first event within `firstByteMs`, gaps within `idleMs`, and the request's deadline (its
  * cancellation) even while the client is not reading.
@@ -70,7 +82,7 @@ export async function relayStream(
   body: Dispatcher.ResponseData['body'],
   options: RelayOptions,
 ): Promise<RelayResult> {
-  const { adapter, forwardUsageChunk, startedAt, cancel } = options;
+  const { adapter, translator, forwardUsageChunk, startedAt, cancel } = options;
   const splitter = new SseEventSplitter(options.maxEventBytes);
   const decoder = new TextDecoder();
   const result: RelayResult = {
@@ -134,8 +146,12 @@ export async function relayStream(
             result.text.add(data);
           }
           if (info.done) result.completed = true;
+          if (translator !== null) {
+            out += translator.event(data, info.done);
+            continue;
+          }
           if (info.usageOnly && !forwardUsageChunk) continue;
-        }
+        } else if (translator !== null) continue; // comments and bare `event:` lines are the upstream's framing
         out += event;
       }
       if (result.notSse) break;

@@ -5,8 +5,8 @@ import {
   classifyTransportFailure,
   classifyUpstreamStatus,
   INVALID_RESPONSE,
-  type ProviderAdapter,
   type ResolvedTarget,
+  type UpstreamCall,
   type UpstreamFailure,
 } from '@switchyard/core';
 import { type Dispatcher, errors, request } from 'undici';
@@ -54,8 +54,8 @@ const MAX_ERROR_BODY = 64 * 1024;
 /** What one attempt sends and under which limits. */
 export interface AttemptRequest {
   resolved: ResolvedTarget;
-  adapter: ProviderAdapter;
-  body: Record<string, unknown>;
+  /** The call the target's adapter built. */
+  call: UpstreamCall;
   stream: boolean;
   /** Aborted by the client going away or by the request deadline ({@link DEADLINE_EXCEEDED}). */
   cancel: Cancellation;
@@ -68,15 +68,8 @@ export interface AttemptRequest {
  * non-stream body is read here, so a body that breaks or stalls is a failed attempt the ladder can move past.
  */
 export async function upstreamAttempt(ctx: RouterContext, req: AttemptRequest): Promise<AttemptOutcome> {
-  const { resolved, adapter, cancel, timeouts } = req;
+  const { resolved, call, cancel, timeouts } = req;
   const { target, account, provider } = resolved;
-  const call = adapter.buildChatCall({
-    baseUrl: provider.baseUrl,
-    credential: account.credential,
-    upstreamModel: target.upstreamModel,
-    body: req.body,
-    stream: req.stream,
-  });
   const started = performance.now();
   const attempt: AttemptRecord = {
     targetId: target.id,
@@ -142,7 +135,7 @@ export async function upstreamAttempt(ctx: RouterContext, req: AttemptRequest): 
 async function bufferedAttempt(
   ctx: RouterContext,
   req: AttemptRequest,
-  call: { url: string; headers: Record<string, string>; body: string },
+  call: UpstreamCall,
   attempt: AttemptRecord,
   started: number,
 ): Promise<AttemptOutcome> {

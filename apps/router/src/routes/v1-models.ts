@@ -3,6 +3,7 @@ import { keyAllowsModel } from '@switchyard/core';
 import { authenticate } from '../http/authenticate';
 import { sendOpenAiError } from '../http/send-openai-error';
 import type { RouterContext } from '../router-context';
+import { readBearerKey } from '../surfaces/openai-chat/read-bearer-key';
 
 /** GET /v1/models — only the public models this key may call. */
 export function v1Models(
@@ -11,7 +12,7 @@ export function v1Models(
   res: ServerResponse,
   requestId: string,
 ): void {
-  const auth = authenticate(ctx, req);
+  const auth = authenticate(ctx, readBearerKey, req, req.url ?? '/');
   if (!auth.ok) {
     sendOpenAiError(res, requestId, auth.error);
     return;

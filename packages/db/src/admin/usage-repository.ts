@@ -1,4 +1,4 @@
-import type { AttemptRecord, UsageEventRecord, UsageStatus } from '@switchyard/core';
+import type { AttemptRecord, UsageEventRecord, UsageStatus, WireProtocol } from '@switchyard/core';
 import type { Prisma, PrismaClient } from '../client';
 import type { Page } from './admin-records';
 import { type PageCursor, toPage } from './page-cursor';
@@ -47,6 +47,9 @@ function toUsageEventRecord(row: Prisma.UsageEventModel): UsageEventRecord {
     // The router is the only writer and stores string pairs only.
     metadata: row.metadata as Record<string, string> | null,
     stream: row.stream,
+    // The router is the only writer and stores WireProtocol values only.
+    surface: row.surface as WireProtocol | null,
+    upstreamProtocol: row.upstreamProtocol as WireProtocol | null,
     // The router is the only writer and always stores this shape.
     attempts: row.attempts as unknown as AttemptRecord[],
     createdAt: row.createdAt.getTime(),

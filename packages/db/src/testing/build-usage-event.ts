@@ -36,6 +36,8 @@ export function buildUsageEvent(
     metadata: null,
     stream: false,
     attempts: [],
+    surface: 'openai-chat',
+    upstreamProtocol: 'openai-chat',
     ...fields,
   };
 }

@@ -1,4 +1,11 @@
-import type { ProviderAdapter, StreamEventInfo } from '@switchyard/core';
+import {
+  type ChatChunkBody,
+  type ChatResponseBody,
+  type ChatStreamDecoder,
+  ok,
+  type ProviderAdapter,
+  type StreamEventInfo,
+} from '@switchyard/core';
 import { readOpenAiError } from './read-openai-error';
 import { readOpenAiUsage } from './read-openai-usage';
 
@@ -31,9 +38,28 @@ function choicesText(choices: unknown, field: 'message' | 'delta'): string {
 const NOTHING: StreamEventInfo = { usage: null, usageOnly: false, done: false };
 const DONE: StreamEventInfo = { usage: null, usageOnly: false, done: true };
 
-/** OpenAI and every OpenAI-compatible base URL: the request passes through with the model replaced. */
+const NO_CHUNKS: readonly ChatChunkBody[] = Object.freeze([]);
+
+/** OpenAI chat chunks are canonical chunks: decoding is parsing (only ever used behind another surface). */
+const IDENTITY_DECODER: ChatStreamDecoder = {
+  decode(data) {
+    if (data === '[DONE]') return NO_CHUNKS;
+    try {
+      const chunk: unknown = JSON.parse(data);
+      return typeof chunk === 'object' && chunk !== null ? [chunk as ChatChunkBody] : NO_CHUNKS;
+    } catch {
+      return NO_CHUNKS;
+    }
+  },
+};
+
+/**
+ * OpenAI and every OpenAI-compatible base URL: the request passes through with the model replaced. OpenAI chat is
+ * the canonical chat shape, so a canonical body is a native one and translation is the identity.
+ */
 export const openAiAdapter: ProviderAdapter = {
   kinds: ['openai', 'openai_compatible'],
+  protocols: { chat: 'openai-chat' },
 
   buildChatCall({ baseUrl, credential, upstreamModel, body, stream }) {
     const upstreamBody: Record<string, unknown> = { ...body, model: upstreamModel };
@@ -41,7 +67,7 @@ export const openAiAdapter: ProviderAdapter = {
     // when the caller did not ask for it.
     if (stream)
       upstreamBody.stream_options = { ...(body.stream_options as object | undefined), include_usage: true };
-    return {
+    return ok({
       url: `${baseUrl}/chat/completions`,
       headers: {
         authorization: `Bearer ${credential}`,
@@ -49,7 +75,7 @@ export const openAiAdapter: ProviderAdapter = {
         accept: stream ? 'text/event-stream' : 'application/json',
       },
       body: JSON.stringify(upstreamBody),
-    };
+    });
   },
 
   buildHealthCheck({ baseUrl, credential }) {
@@ -74,6 +100,14 @@ export const openAiAdapter: ProviderAdapter = {
   },
 
   readError: readOpenAiError,
+
+  toCanonicalResponse(body) {
+    return body as ChatResponseBody;
+  },
+
+  createStreamDecoder() {
+    return IDENTITY_DECODER;
+  },
 
   readStreamEvent(data) {
     if (data === '[DONE]') return DONE;

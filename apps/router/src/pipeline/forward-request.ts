@@ -1,0 +1,24 @@
+import type { AttemptRecord, CompiledRoute, RoutePolicy, RoutingTable, TrafficClass } from '@switchyard/core';
+import type { BillingTicket } from '../billing/billing';
+import type { InboundRequest, Surface } from '../surfaces/surface';
+
+/** One admitted client request on its way through the failover ladder. */
+export interface ForwardRequest {
+  requestId: string;
+  /** The surface it came in by: answers, errors and stream framing go out through it. */
+  surface: Surface;
+  inbound: InboundRequest;
+  /** Pricing policy and budget reservation of this request. */
+  billing: BillingTicket;
+  /** `x-ratelimit-*` headers of a rate-limited key, for the response; null otherwise. */
+  rateLimitHeaders: Record<string, string> | null;
+  /** The route the client asked for. */
+  route: CompiledRoute;
+  table: RoutingTable;
+  trafficClass: TrafficClass;
+  /** The requested route's policy for the traffic class, maxAttempts capped by ROUTER_MAX_ATTEMPTS. */
+  policy: RoutePolicy;
+  /** Filled with every upstream attempt, in order. */
+  attempts: AttemptRecord[];
+  startedAt: number;
+}

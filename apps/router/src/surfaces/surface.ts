@@ -1,0 +1,101 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type {
+  ChatChunkBody,
+  ChatRequest,
+  ChatResponseBody,
+  EndpointFamily,
+  GatewayError,
+  NormalisedUpstreamError,
+  Result,
+  WireProtocol,
+} from '@switchyard/core';
+
+/**
+ * One route a surface answers. `path` is exact, or holds one `{name}` placeholder that matches a single path
+ * segment (no `/`), as Gemini's `/v1beta/models/{model}:generateContent` carries the model: the matched text is
+ * handed to `parse` under that name.
+ */
+export interface SurfaceRoute {
+  method: 'GET' | 'POST';
+  path: string;
+}
+
+/** Values of a route's `{name}` placeholders, percent-decoded. */
+export type PathParams = Readonly<Record<string, string>>;
+
+/**
+ * A request as the pipeline needs it: the canonical chat fields (model, stream, usage request, max tokens, choices,
+ * and the canonical body that limits, budgets, attribution and translation read) plus the caller's own body, which
+ * goes upstream unchanged when the target speaks the surface's protocol.
+ */
+export interface InboundRequest extends ChatRequest {
+  /** The body as the caller sent it, in the surface's protocol (the same object as `body` when that is canonical). */
+  native: { protocol: WireProtocol; body: Record<string, unknown> };
+}
+
+/**
+ * Writes canonical chat chunks as the surface's stream (used only when the upstream speaks another protocol; a
+ * same-protocol stream is relayed as bytes). One encoder per stream: framing may depend on what came before.
+ */
+export interface StreamEncoder {
+  /** SSE text for one canonical chunk; '' when the chunk shows nothing to this caller. */
+  encode(chunk: ChatChunkBody): string;
+  /** SSE text that ends a stream that completed (OpenAI's `data: [DONE]`, Anthropic's `message_stop`). */
+  end(): string;
+}
+
+/**
+ * An inbound protocol: what it answers, how its key arrives, how its requests parse into the canonical request,
+ * and how errors, answers and streams are written in its shape. A surface knows its wire format and nothing of
+ * routing, money or failover (the pipeline's part).
+ */
+export interface Surface {
+  /** The protocol callers speak to it; recorded as the usage row's `surface`. */
+  readonly protocol: WireProtocol;
+  /** What routing, pricing and budgets treat it as; a target is served only by an adapter speaking this family. */
+  readonly family: EndpointFamily;
+  /** The routes it answers. */
+  readonly routes: readonly SurfaceRoute[];
+  /**
+   * The API key the caller presented (`Authorization: Bearer`, `x-api-key`, `x-goog-api-key`, `?key=`); an error in
+   * the surface's words when it is absent or malformed. `url` is the request target as received. A plain
+   * function (no `this`): the pipeline hands it to `authenticate` on its own.
+   */
+  readonly readKey: (req: IncomingMessage, url: string) => Result<string>;
+  /** Checks and reads a parsed JSON body; the error names the field. Never reaches an upstream when it fails. */
+  parse(json: unknown, params: PathParams): Result<InboundRequest>;
+  /** The model a body that failed `parse` asked for, for the refused request's usage row; '' when none. */
+  requestedModel(json: unknown, params: PathParams): string;
+  /** Answers a gateway error in the surface's error shape, with the request id in the body and `x-request-id`. */
+  sendError(
+    res: ServerResponse,
+    requestId: string,
+    error: GatewayError,
+    headers?: Record<string, string>,
+  ): void;
+  /**
+   * Answers an upstream's client error (already redacted and bounded) with the upstream's status, in the surface's
+   * error shape, with the request id.
+   */
+  sendUpstreamError(
+    res: ServerResponse,
+    requestId: string,
+    status: number,
+    error: NormalisedUpstreamError,
+    headers?: Record<string, string>,
+  ): void;
+  /**
+   * Writes a complete answer from the canonical response (only when translating; a same-protocol answer goes out
+   * as the upstream's bytes). `headers` are the pipeline's readback headers.
+   */
+  sendAnswer(
+    res: ServerResponse,
+    headers: Record<string, string>,
+    answer: ChatResponseBody,
+    request: InboundRequest,
+  ): void;
+  /** A stream encoder for one translated stream of this request. */
+  createStreamEncoder(request: InboundRequest): StreamEncoder;
+  /** The SSE text that ends a stream broken after its first byte, in the surface's error shape. */
+  streamError(error: GatewayError, requestId: string): string;
+}
