@@ -36,6 +36,23 @@ export type CallBodyForm = 'native' | 'canonical';
 export interface ChatStreamDecoder {
   /** The canonical chunks one SSE event's data payload stands for (often one, sometimes none). */
   decode(data: string): readonly ChatChunkBody[];
+  /**
+   * The chunks still held when the upstream's stream ends (its end-of-stream event was decoded), e.g. the usage
+   * chunk of a protocol that reports usage on every event and names no end of its own. Absent: nothing is held.
+   */
+  end?(): readonly ChatChunkBody[];
+}
+
+/**
+ * What a canonical answer needs that a native one may not carry (core has no clock): used only when translating.
+ */
+export interface CanonicalAnswerContext {
+  /** The model the canonical answer names when the native one names none (the target's upstream model). */
+  model: string;
+  /** Unix seconds, from the router's clock. */
+  created: number;
+  /** The answer's id when the native one has none. */
+  fallbackId: string;
 }
 
 /**
@@ -93,9 +110,13 @@ export interface ProviderAdapter {
   readError(body: string): UpstreamErrorFields | null;
   /**
    * A complete non-streaming chat response (parsed JSON object) in the canonical chat shape, for a surface that
-   * speaks another protocol. Called only when translating.
+   * speaks another protocol. Called only when translating; a failure (an answer that is not one of this
+   * protocol's) makes the attempt an `invalid_response`.
    */
-  toCanonicalResponse(body: Record<string, unknown>): ChatResponseBody;
+  toCanonicalResponse(
+    body: Record<string, unknown>,
+    context: CanonicalAnswerContext,
+  ): Result<ChatResponseBody>;
   /** A decoder of this adapter's native chat stream into canonical chunks; called only when translating. */
-  createStreamDecoder(): ChatStreamDecoder;
+  createStreamDecoder(context: CanonicalAnswerContext): ChatStreamDecoder;
 }

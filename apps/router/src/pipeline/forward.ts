@@ -3,14 +3,17 @@ import { setImmediate as flushed, setTimeout as sleep } from 'node:timers/promis
 import {
   type AttemptReason,
   attemptTimeouts,
+  type CanonicalAnswerContext,
   type CompiledRoute,
   DEFAULT_BACKOFF,
   decideFailover,
+  fail,
   gatewayError,
   isContextWindowError,
   type ProviderAdapter,
   parseRetryAfter,
   planAttempts,
+  type ResolvedTarget,
   type RoutePolicy,
 } from '@switchyard/core';
 import { responseUsage, streamUsage } from '../billing/estimate-usage';
@@ -124,14 +127,18 @@ export async function forward(
         continue;
       }
       const passthrough = upstreamProtocol === surface.protocol;
-      const built = adapter.buildChatCall({
-        baseUrl: resolved.provider.baseUrl,
-        credential: resolved.account.credential,
-        upstreamModel: resolved.target.upstreamModel,
-        body: passthrough ? inbound.native.body : inbound.body,
-        form: passthrough ? 'native' : 'canonical',
-        stream: inbound.stream,
-      });
+      // A caller's body that holds what no other protocol can carry is served only by its own protocol.
+      const built =
+        !passthrough && inbound.untranslatable !== undefined
+          ? fail(inbound.untranslatable)
+          : adapter.buildChatCall({
+              baseUrl: resolved.provider.baseUrl,
+              credential: resolved.account.credential,
+              upstreamModel: resolved.target.upstreamModel,
+              body: passthrough ? inbound.native.body : inbound.body,
+              form: passthrough ? 'native' : 'canonical',
+              stream: inbound.stream,
+            });
       if (!built.ok) {
         attempts.push(notSentAttempt(resolved, reason, 'unsupported_feature'));
         surface.sendError(res, req.requestId, built.error, {
@@ -208,16 +215,25 @@ export async function forward(
       );
       if (outcome.kind === 'answer') {
         if (paidRetry) retryBudget.release();
-        learnFromAttempt(ctx, resolved, outcome.attempt, null);
         const parsed = outcome.parsed;
         if (passthrough) {
+          learnFromAttempt(ctx, resolved, outcome.attempt, null);
           const body = outcome.body;
           headers['content-type'] = 'application/json';
           headers['content-length'] = String(body.length);
           res.writeHead(200, headers);
           res.end(body);
         } else {
-          surface.sendAnswer(res, headers, adapter.toCanonicalResponse(parsed), inbound);
+          const answer = adapter.toCanonicalResponse(parsed, answerContext(ctx, req, resolved));
+          if (!answer.ok) {
+            // Not an answer of the upstream's own protocol: nothing was sent, so the ladder may go on.
+            outcome.attempt.errorClass = 'invalid_response';
+            learnFromAttempt(ctx, resolved, outcome.attempt, null);
+            last = failedWithout(resolved, outcome.attempt, 'invalid_response', 200);
+            continue;
+          }
+          learnFromAttempt(ctx, resolved, outcome.attempt, null);
+          surface.sendAnswer(res, headers, answer.value, inbound);
         }
         const ttftMs = Math.round(performance.now() - startedAt);
         // After the answer is sent: the count (if any) runs on the token-count thread and never rejects.
@@ -237,7 +253,9 @@ export async function forward(
       headers['cache-control'] = 'no-cache';
       const relayed = await relayStream(res, outcome.response.body, {
         adapter,
-        translator: passthrough ? null : streamTranslator(adapter, surface, inbound),
+        translator: passthrough
+          ? null
+          : streamTranslator(adapter, surface, inbound, answerContext(ctx, req, resolved)),
         forwardUsageChunk: inbound.includeUsage,
         startedAt,
         begin: () => res.writeHead(200, headers),
@@ -337,6 +355,19 @@ function contextFallback(
   return isContextWindowError(outcome.status, adapter.readError(outcome.body.toString('utf8')))
     ? model
     : null;
+}
+
+/** What a translated answer names when the upstream's native one does not: the target's model, now, an id. */
+function answerContext(
+  ctx: RouterContext,
+  req: ForwardRequest,
+  resolved: ResolvedTarget,
+): CanonicalAnswerContext {
+  return {
+    model: resolved.target.upstreamModel,
+    created: Math.floor(ctx.now() / 1000),
+    fallbackId: `chatcmpl-${req.requestId.slice('req_'.length)}`,
+  };
 }
 
 /** Waits `ms` unless the signal aborts first; true when the wait ran out normally. */

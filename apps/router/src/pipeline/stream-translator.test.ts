@@ -63,7 +63,9 @@ beforeAll(async () => {
     ) as unknown as Dispatcher.ResponseData['body'];
     void relayStream(res, body, {
       adapter,
-      translator: mode.translate ? streamTranslator(adapter, openAiChatSurface, request) : null,
+      translator: mode.translate
+        ? streamTranslator(adapter, openAiChatSurface, request, { model: 'up', created: 1, fallbackId: 'x' })
+        : null,
       forwardUsageChunk: request.includeUsage,
       startedAt: performance.now(),
       begin: () => res.writeHead(200, { 'content-type': 'text/event-stream' }),

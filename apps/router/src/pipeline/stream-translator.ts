@@ -1,4 +1,4 @@
-import type { ProviderAdapter } from '@switchyard/core';
+import type { CanonicalAnswerContext, ProviderAdapter } from '@switchyard/core';
 import type { StreamTranslator } from '../proxy/relay-stream';
 import type { InboundRequest, Surface } from '../surfaces/surface';
 
@@ -7,14 +7,18 @@ export function streamTranslator(
   adapter: ProviderAdapter,
   surface: Surface,
   request: InboundRequest,
+  context: CanonicalAnswerContext,
 ): StreamTranslator {
-  const decoder = adapter.createStreamDecoder();
+  const decoder = adapter.createStreamDecoder(context);
   const encoder = surface.createStreamEncoder(request);
   return {
     event(data, done) {
       let out = '';
       for (const chunk of decoder.decode(data)) out += encoder.encode(chunk);
-      if (done) out += encoder.end();
+      if (done) {
+        if (decoder.end) for (const chunk of decoder.end()) out += encoder.encode(chunk);
+        out += encoder.end();
+      }
       return out;
     },
   };

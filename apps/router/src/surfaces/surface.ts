@@ -31,6 +31,12 @@ export type PathParams = Readonly<Record<string, string>>;
 export interface InboundRequest extends ChatRequest {
   /** The body as the caller sent it, in the surface's protocol (the same object as `body` when that is canonical). */
   native: { protocol: WireProtocol; body: Record<string, unknown> };
+  /**
+   * Set when the native body holds something no other protocol can carry (Gemini `safetySettings`, …): `body` is
+   * then the translatable rest (for limits and budgets), and a target in another protocol answers this error
+   * (400 `unsupported_feature`, naming the field) instead of being sent the rest.
+   */
+  untranslatable?: GatewayError;
 }
 
 /**
