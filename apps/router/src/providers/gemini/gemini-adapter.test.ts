@@ -114,7 +114,9 @@ describe('gemini adapter', () => {
     expect(adapter.readStreamEvent('{"candidates":[],"promptFeedback":{"blockReason":"SAFETY"}}').done).toBe(
       true,
     );
-    expect(adapter.readStreamText(STREAM_EVENTS[1] as string)).toBe(' a time, a small robot learned to paint.');
+    expect(adapter.readStreamText(STREAM_EVENTS[1] as string)).toBe(
+      ' a time, a small robot learned to paint.',
+    );
   });
 
   it("relays Google's CRLF-framed stream through the router's splitter, translated to OpenAI chunks", () => {
@@ -150,7 +152,9 @@ describe('gemini adapter', () => {
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe(
       'Once upon a time, a small robot learned to paint.',
     );
-    expect(chunks.map((c) => c.choices[0]?.finish_reason ?? null).filter((r) => r !== null)).toEqual(['stop']);
+    expect(chunks.map((c) => c.choices[0]?.finish_reason ?? null).filter((r) => r !== null)).toEqual([
+      'stop',
+    ]);
     expect(chunks.at(-1)?.usage).toEqual({
       prompt_tokens: 9,
       completion_tokens: 41,

@@ -1,0 +1,361 @@
+import type { Content, GoogleGenAI, Tool } from '@google/genai';
+import type OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addGeminiRoutes,
+  GEMINI_COST,
+  type GeminiRoutes,
+  genai,
+  OPENAI_COST,
+  PROMPT,
+  PROMPT_TOKENS,
+  REPLY,
+  REPLY_TOKENS,
+} from './gemini-stack';
+import { type Stack, startStack, waitFor } from './stack';
+
+let stack: Stack;
+let routes: GeminiRoutes;
+let ai: GoogleGenAI;
+let openai: OpenAI;
+
+beforeAll(async () => {
+  stack = await startStack();
+  routes = await addGeminiRoutes(stack);
+  ai = genai(stack);
+  openai = stack.client();
+}, 120_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+function usageRow(requestId: string) {
+  return waitFor(`usage row ${requestId}`, () =>
+    stack.prisma.usageEvent.findUnique({ where: { requestId } }),
+  );
+}
+
+interface MockRequest {
+  path: string;
+  headers: Record<string, string>;
+  body: Record<string, unknown> | null;
+}
+async function lastMockRequest(): Promise<MockRequest> {
+  const stats = (await (await fetch(`${stack.mockOrigin}/__mock/stats`)).json()) as {
+    lastRequest: MockRequest;
+  };
+  return stats.lastRequest;
+}
+
+const WEATHER_TOOL: Tool = {
+  functionDeclarations: [
+    {
+      name: 'get_weather',
+      description: 'Weather in a city',
+      parametersJsonSchema: {
+        type: 'object',
+        properties: { city: { type: 'string' } },
+        required: ['city'],
+      },
+    },
+  ],
+};
+
+/** The Gemini tool round trip: the model calls get_weather, the caller answers, the model uses the answer. */
+async function geminiToolRoundTrip(model: string) {
+  const question: Content = { role: 'user', parts: [{ text: 'What is the weather in Paris?' }] };
+  const first = await ai.models.generateContent({
+    model,
+    contents: [question],
+    config: { tools: [WEATHER_TOOL] },
+  });
+  expect(first.functionCalls).toHaveLength(1);
+  const call = first.functionCalls?.[0];
+  expect(call?.name).toBe('get_weather');
+  expect(call?.args).toEqual({ city: 'mock' });
+  expect(first.candidates?.[0]?.finishReason).toBe('STOP');
+  const modelTurn = first.candidates?.[0]?.content as Content;
+  const second = await ai.models.generateContent({
+    model,
+    contents: [
+      question,
+      modelTurn,
+      {
+        role: 'user',
+        parts: [
+          {
+            functionResponse: {
+              name: 'get_weather',
+              ...(call?.id ? { id: call.id } : {}),
+              response: { celsius: 21 },
+            },
+          },
+        ],
+      },
+    ],
+    config: { tools: [WEATHER_TOOL] },
+  });
+  expect(second.functionCalls).toBeUndefined();
+  expect(second.text).toBe(
+    'Mock reply using tool result: {"celsius":21} — this is a deterministic mock completion.',
+  );
+}
+
+async function geminiStream(model: string) {
+  const stream = await ai.models.generateContentStream({ model, contents: PROMPT });
+  const texts: string[] = [];
+  let requestId: string | undefined;
+  let usage: { promptTokenCount?: number; candidatesTokenCount?: number } | undefined;
+  let finish: string | undefined;
+  for await (const chunk of stream) {
+    requestId ??= chunk.sdkHttpResponse?.headers?.['x-request-id'];
+    if (chunk.text) texts.push(chunk.text);
+    usage = chunk.usageMetadata ?? usage;
+    finish = chunk.candidates?.[0]?.finishReason ?? finish;
+  }
+  return { texts, requestId, usage, finish };
+}
+
+describe('@google/genai × gemini', () => {
+  it('non-stream: generateContent is served by the Gemini upstream, readback headers included', async () => {
+    const response = await ai.models.generateContent({ model: 'gem-flash', contents: PROMPT });
+    expect(response.text).toBe(REPLY);
+    expect(response.candidates?.[0]?.finishReason).toBe('STOP');
+    expect(response.modelVersion).toBe('mock-gemini-flash');
+    const headers = response.sdkHttpResponse?.headers ?? {};
+    expect(headers['x-request-id']).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(headers['x-switchyard-provider']).toBe('mock-gemini');
+    expect(headers['x-switchyard-model']).toBe('mock-gemini-flash');
+    const upstream = await lastMockRequest();
+    expect(upstream.path).toBe('/v1beta/models/mock-gemini-flash:generateContent');
+    expect(upstream.headers['x-goog-api-key']).toBe(`${routes.geminiCredential.slice(0, 8)}…`);
+  });
+
+  it('stream: text arrives in several events (CRLF-framed at the mock) and adds up to the answer', async () => {
+    const { texts, usage, finish } = await geminiStream('gem-flash');
+    expect(texts.length).toBeGreaterThan(3);
+    expect(texts.join('')).toBe(REPLY);
+    expect(finish).toBe('STOP');
+    expect(usage).toMatchObject({ promptTokenCount: PROMPT_TOKENS, candidatesTokenCount: REPLY_TOKENS });
+    expect((await lastMockRequest()).path).toBe(
+      '/v1beta/models/mock-gemini-flash:streamGenerateContent?alt=sse',
+    );
+  });
+
+  it('tools: a function call and its response make a round trip', async () => {
+    await geminiToolRoundTrip('gem-flash');
+  });
+
+  it('usage: the row names the surface and the upstream protocol, with tokens and cost', async () => {
+    const response = await ai.models.generateContent({ model: 'gem-flash', contents: PROMPT });
+    const row = await usageRow(response.sdkHttpResponse?.headers?.['x-request-id'] as string);
+    expect(row).toMatchObject({
+      surface: 'gemini-generate',
+      upstreamProtocol: 'gemini-generate',
+      status: 'success',
+      requestedModel: 'gem-flash',
+      servedModel: 'mock-gemini-flash',
+      servedProviderId: routes.geminiProviderId,
+      inputTokens: PROMPT_TOKENS,
+      outputTokens: REPLY_TOKENS,
+      costMicros: GEMINI_COST,
+      costEstimated: false,
+      stream: false,
+    });
+    const streamed = await geminiStream('gem-flash');
+    const streamRow = await usageRow(streamed.requestId as string);
+    expect(streamRow).toMatchObject({
+      surface: 'gemini-generate',
+      upstreamProtocol: 'gemini-generate',
+      inputTokens: PROMPT_TOKENS,
+      outputTokens: REPLY_TOKENS,
+      costMicros: GEMINI_COST,
+      stream: true,
+    });
+  });
+
+  it('passthrough: Gemini-only and unknown fields reach the Gemini upstream unchanged', async () => {
+    const safetySettings = [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_NONE' }];
+    const response = await ai.models.generateContent({
+      model: 'gem-flash',
+      contents: PROMPT,
+      config: { safetySettings, topK: 3, thinkingConfig: { thinkingBudget: 0 } },
+    } as Parameters<GoogleGenAI['models']['generateContent']>[0]);
+    expect(response.text).toBe(REPLY);
+    const upstream = await lastMockRequest();
+    expect(upstream.body?.safetySettings).toEqual(safetySettings);
+    expect(upstream.body?.generationConfig).toEqual({ topK: 3, thinkingConfig: { thinkingBudget: 0 } });
+
+    // A field no SDK knows yet (what a newer client would send), with the key in the query as Google's REST
+    // examples do: the body goes upstream byte for byte.
+    const res = await fetch(
+      `${stack.routerUrl}/v1beta/models/gem-flash:generateContent?key=${stack.apiKey}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          contents: [{ role: 'user', parts: [{ text: PROMPT }] }],
+          futureField: { a: [1] },
+        }),
+      },
+    );
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { candidates: unknown[] }).candidates).toHaveLength(1);
+    expect((await lastMockRequest()).body).toEqual({
+      contents: [{ role: 'user', parts: [{ text: PROMPT }] }],
+      futureField: { a: [1] },
+    });
+  });
+});
+
+describe('@google/genai × openai-compatible', () => {
+  it('non-stream: generateContent is translated to chat completions and back', async () => {
+    const response = await ai.models.generateContent({
+      model: 'gem-on-openai',
+      contents: PROMPT,
+      config: { systemInstruction: 'Be brief.', maxOutputTokens: 100, temperature: 0.2 },
+    });
+    expect(response.text).toBe(REPLY);
+    expect(response.candidates?.[0]?.finishReason).toBe('STOP');
+    const upstream = await lastMockRequest();
+    expect(upstream.path).toBe('/v1/chat/completions');
+    expect(upstream.body).toMatchObject({
+      model: 'mock-gpt-for-gemini',
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: PROMPT },
+      ],
+      max_tokens: 100,
+      temperature: 0.2,
+    });
+  });
+
+  it('stream: chat chunks become Gemini events, text incremental, usage in the last', async () => {
+    const { texts, usage, finish } = await geminiStream('gem-on-openai');
+    expect(texts.length).toBeGreaterThan(3);
+    expect(texts.join('')).toBe(REPLY);
+    expect(finish).toBe('STOP');
+    expect(usage).toMatchObject({
+      promptTokenCount: PROMPT_TOKENS,
+      candidatesTokenCount: REPLY_TOKENS,
+      totalTokenCount: PROMPT_TOKENS + REPLY_TOKENS,
+    });
+  });
+
+  it('tools: a function call and its response make a round trip through chat tool calls', async () => {
+    await geminiToolRoundTrip('gem-on-openai');
+  });
+
+  it('usage: the row says gemini-generate in, openai-chat out, with the chat upstream price', async () => {
+    const response = await ai.models.generateContent({ model: 'gem-on-openai', contents: PROMPT });
+    const row = await usageRow(response.sdkHttpResponse?.headers?.['x-request-id'] as string);
+    expect(row).toMatchObject({
+      surface: 'gemini-generate',
+      upstreamProtocol: 'openai-chat',
+      status: 'success',
+      servedModel: 'mock-gpt-for-gemini',
+      inputTokens: PROMPT_TOKENS,
+      outputTokens: REPLY_TOKENS,
+      costMicros: OPENAI_COST,
+      costEstimated: false,
+    });
+  });
+});
+
+describe('openai SDK × gemini', () => {
+  it('non-stream: a chat completion is translated to generateContent and back', async () => {
+    const { data, response } = await openai.chat.completions
+      .create({ model: 'gem-flash', messages: [{ role: 'user', content: PROMPT }], max_tokens: 50 })
+      .withResponse();
+    expect(data.object).toBe('chat.completion');
+    expect(data.choices[0]?.message.content).toBe(REPLY);
+    expect(data.choices[0]?.finish_reason).toBe('stop');
+    expect(data.usage).toMatchObject({ prompt_tokens: PROMPT_TOKENS, completion_tokens: REPLY_TOKENS });
+    expect(response.headers.get('x-switchyard-provider')).toBe('mock-gemini');
+    const upstream = await lastMockRequest();
+    expect(upstream.path).toBe('/v1beta/models/mock-gemini-flash:generateContent');
+    expect(upstream.body).toEqual({
+      contents: [{ role: 'user', parts: [{ text: PROMPT }] }],
+      generationConfig: { maxOutputTokens: 50 },
+    });
+  });
+
+  it('stream: Gemini events become chat chunks, text incremental, usage chunk when asked, then [DONE]', async () => {
+    const stream = await openai.chat.completions.create({
+      model: 'gem-flash',
+      messages: [{ role: 'user', content: PROMPT }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const texts: string[] = [];
+    let finish: string | null = null;
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      const choice = chunk.choices[0];
+      if (choice?.delta.content) texts.push(choice.delta.content);
+      finish = choice?.finish_reason ?? finish;
+      usage = chunk.usage ?? usage;
+    }
+    expect(texts.length).toBeGreaterThan(3);
+    expect(texts.join('')).toBe(REPLY);
+    expect(finish).toBe('stop');
+    expect(usage).toMatchObject({
+      prompt_tokens: PROMPT_TOKENS,
+      completion_tokens: REPLY_TOKENS,
+      total_tokens: 23,
+    });
+  });
+
+  it('tools: tool_calls come back with ids, and the tool result goes to Gemini as a functionResponse', async () => {
+    const tools: OpenAI.ChatCompletionTool[] = [
+      {
+        type: 'function',
+        function: {
+          name: 'get_weather',
+          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        },
+      },
+    ];
+    const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in Paris?' }];
+    const first = await openai.chat.completions.create({ model: 'gem-flash', messages, tools });
+    const message = first.choices[0]?.message;
+    expect(first.choices[0]?.finish_reason).toBe('tool_calls');
+    const call = message?.tool_calls?.[0];
+    if (call?.type !== 'function') throw new Error('expected a function call');
+    expect(call.function.name).toBe('get_weather');
+    expect(JSON.parse(call.function.arguments)).toEqual({ city: 'mock' });
+    expect(call.id.length).toBeGreaterThan(0);
+    const second = await openai.chat.completions.create({
+      model: 'gem-flash',
+      tools,
+      messages: [
+        ...messages,
+        message as OpenAI.ChatCompletionMessageParam,
+        { role: 'tool', tool_call_id: call.id, content: '{"celsius":21}' },
+      ],
+    });
+    expect(second.choices[0]?.message.content).toBe(
+      'Mock reply using tool result: {"celsius":21} — this is a deterministic mock completion.',
+    );
+    const contents = (await lastMockRequest()).body?.contents as Content[] | undefined;
+    const parts = contents?.at(-1)?.parts;
+    expect(parts).toEqual([{ functionResponse: { name: 'get_weather', response: { celsius: 21 } } }]);
+  });
+
+  it('usage: the row says openai-chat in, gemini-generate out, priced at the Gemini price', async () => {
+    const { response } = await openai.chat.completions
+      .create({ model: 'gem-flash', messages: [{ role: 'user', content: PROMPT }] })
+      .withResponse();
+    const row = await usageRow(response.headers.get('x-request-id') as string);
+    expect(row).toMatchObject({
+      surface: 'openai-chat',
+      upstreamProtocol: 'gemini-generate',
+      status: 'success',
+      servedProviderId: routes.geminiProviderId,
+      inputTokens: PROMPT_TOKENS,
+      outputTokens: REPLY_TOKENS,
+      costMicros: GEMINI_COST,
+      costEstimated: false,
+    });
+  });
+});
