@@ -1,5 +1,7 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ApiError, type GoogleGenAI } from '@google/genai';
-import { newId } from '@switchyard/db';
+import { createCredentialCipher, newId } from '@switchyard/db';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addGeminiRoutes, BUSY_GEMINI_MODEL, type GeminiRoutes, genai, PROMPT, REPLY } from './gemini-stack';
@@ -9,10 +11,57 @@ let stack: Stack;
 let routes: GeminiRoutes;
 let ai: GoogleGenAI;
 let openai: OpenAI;
+/** An upstream that answers every call 200 with JSON that is not a Gemini answer. */
+let garbage: Server;
 
 beforeAll(async () => {
   stack = await startStack();
   routes = await addGeminiRoutes(stack);
+  garbage = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"candidates":"not a list"}');
+    });
+  });
+  await new Promise<void>((resolve) => garbage.listen(0, '127.0.0.1', resolve));
+  const garbageProviderId = newId('prv');
+  const garbageAccountId = newId('acc');
+  await stack.prisma.provider.create({
+    data: {
+      id: garbageProviderId,
+      name: 'garbage-gemini',
+      kind: 'gemini',
+      baseUrl: `http://127.0.0.1:${(garbage.address() as AddressInfo).port}`,
+    },
+  });
+  await stack.prisma.upstreamAccount.create({
+    data: {
+      id: garbageAccountId,
+      providerId: garbageProviderId,
+      name: 'garbage',
+      credentialCiphertext: createCredentialCipher(Buffer.from(stack.masterKey, 'hex')).encrypt(
+        'AIza-garbage',
+      ),
+    },
+  });
+  await stack.prisma.price.create({
+    data: {
+      id: newId('price'),
+      providerId: garbageProviderId,
+      model: 'garbage-model',
+      inputMicrosPerMillion: 1n,
+      outputMicrosPerMillion: 1n,
+      effectiveFrom: new Date(Date.now() - 60_000),
+    },
+  });
+  await stack.addRoute({
+    publicModel: 'gem-garbage',
+    targets: [
+      { accountId: garbageAccountId, upstreamModel: 'garbage-model', tier: 0 },
+      { accountId: stack.accountId, upstreamModel: 'mock-gpt-for-gemini', tier: 1 },
+    ],
+  });
   await stack.addRoute({
     publicModel: 'gem-drop',
     targets: [{ accountId: routes.geminiAccountId, upstreamModel: 'mock-gemini-drop' }],
@@ -59,6 +108,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();
+  await new Promise((resolve) => garbage?.close(resolve));
 });
 
 function usageRow(requestId: string) {
@@ -268,5 +318,21 @@ describe('openai SDK × gemini', () => {
     expect(response.headers.get('x-switchyard-attempts')).toBe(String(attempts.length));
     expect(attempts[0]).toEqual(['mock-gemini-busy-b', 503]);
     expect(attempts.at(-1)).toEqual(['mock-gpt-for-gemini', 200]);
+  });
+
+  it('failover: a Gemini answer that does not translate is an invalid response, and the backup serves', async () => {
+    const { data, response } = await openai.chat.completions
+      .create({ model: 'gem-garbage', messages: [{ role: 'user', content: PROMPT }] })
+      .withResponse();
+    expect(data.choices[0]?.message.content).toBe(REPLY);
+    const row = await usageRow(response.headers.get('x-request-id') as string);
+    const attempts = row.attempts as { model: string; status: number | null; errorClass: string | null }[];
+    expect(attempts[0]).toMatchObject({
+      model: 'garbage-model',
+      status: 200,
+      errorClass: 'invalid_response',
+    });
+    expect(attempts.at(-1)).toMatchObject({ model: 'mock-gpt-for-gemini', status: 200, errorClass: null });
+    expect(row).toMatchObject({ upstreamProtocol: 'openai-chat', status: 'success' });
   });
 });
