@@ -336,3 +336,21 @@ describe('openai SDK × gemini', () => {
     expect(row).toMatchObject({ upstreamProtocol: 'openai-chat', status: 'success' });
   });
 });
+
+// Last: it restarts the router with active health checks on.
+describe('gemini adapter health check', () => {
+  it('failover: active health checks probe a Gemini account with GET /v1beta/models and its x-goog-api-key', async () => {
+    await setMockFaults(stack, {});
+    await stack.restartRouter({ HEALTH_CHECK_INTERVAL_MS: '200' });
+    const before = (await mockStats(stack)).byKey[routes.geminiCredential] ?? 0;
+    // No client traffic: only the probe presents the Gemini account's key, and only GET /v1beta/models counts a
+    // GET under it at the mock.
+    await waitFor('two health probes of the Gemini account', async () => {
+      const now = (await mockStats(stack)).byKey[routes.geminiCredential] ?? 0;
+      return now >= before + 2;
+    });
+    // The restarted router listens elsewhere: a new client.
+    const response = await genai(stack).models.generateContent({ model: 'gem-flash', contents: PROMPT });
+    expect(response.text).toBe(REPLY);
+  });
+});

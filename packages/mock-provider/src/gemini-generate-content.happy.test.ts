@@ -177,3 +177,20 @@ describe('Gemini generateContent', () => {
     expect(mock.stats().lastRequest?.path).toBe('/v1beta/models/mock-embedding:embedContent?key=gm-query…');
   });
 });
+
+describe('Gemini list models', () => {
+  it('GET /v1beta/models lists Gemini models for a keyed caller, 403 without a key', async () => {
+    const keyed = await fetch(`${mock.origin}/v1beta/models`, {
+      headers: { 'x-goog-api-key': 'gm-health-key' },
+    });
+    expect(keyed.status).toBe(200);
+    const body = (await keyed.json()) as { models: { name: string }[] };
+    expect(body.models.map((m) => m.name)).toEqual(['models/mock-gemini', 'models/mock-embedding']);
+    expect(mock.stats().byKey['gm-health-key']).toBe(1);
+    const anonymous = await fetch(`${mock.origin}/v1beta/models`);
+    expect(anonymous.status).toBe(403);
+    expect(((await anonymous.json()) as { error: { status: string } }).error.status).toBe(
+      'PERMISSION_DENIED',
+    );
+  });
+});

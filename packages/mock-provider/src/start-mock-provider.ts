@@ -21,6 +21,7 @@ import { v1Responses } from './routes/v1-responses';
 import { v1betaCountTokens } from './routes/v1beta-count-tokens';
 import { v1betaEmbedContent } from './routes/v1beta-embed-content';
 import { v1betaGenerateContent } from './routes/v1beta-generate-content';
+import { v1betaListModels } from './routes/v1beta-list-models';
 
 export interface StartMockProviderOptions {
   /** 0 (the default) picks a free port. */
@@ -138,7 +139,10 @@ function route(ctx: MockContext, req: IncomingMessage, res: ServerResponse): voi
   if (method === 'POST' && path === '/v1/chat/completions') withBody(ctx, req, res, v1ChatCompletions);
   else if (method === 'POST' && POST_ENDPOINTS.has(path)) withBody(ctx, req, res, POST_ENDPOINTS.get(path)!);
   else if (method === 'POST' && isGeminiPath(path)) routeGemini(ctx, req, res, path);
-  else if (method === 'GET' && (path === '/v1/models' || path.startsWith(MODELS_PREFIX))) {
+  else if (method === 'GET' && path === '/v1beta/models') {
+    res.on('close', ctx.onResponseClose);
+    v1betaListModels(ctx, req, res);
+  } else if (method === 'GET' && (path === '/v1/models' || path.startsWith(MODELS_PREFIX))) {
     res.on('close', ctx.onResponseClose);
     v1Models(ctx, req, res, modelIdOf(path));
   } else if (method === 'GET' && path === '/healthz') sendJson(res, 200, { status: 'ok' });
