@@ -8,6 +8,7 @@ import type { RouterContext } from './router-context';
 import { healthz, readyz } from './routes/health';
 import { surfaceRoutes } from './routes/surface-routes';
 import { v1Models } from './routes/v1-models';
+import { v1betaCountTokens } from './routes/v1beta-count-tokens';
 import { SURFACES } from './surfaces/surface-registry';
 
 /** Request ids: `req_` + 32 hex chars; randomUUID draws from a cached entropy pool, so this is cheap. */
@@ -23,6 +24,11 @@ export function routerRoutes(ctx: RouterContext): RouteDefinition[] {
       method: 'GET',
       path: '/v1/models',
       handler: (req, res, requestId) => v1Models(ctx, req, res, requestId),
+    },
+    {
+      method: 'POST',
+      path: '/v1beta/models/{model}:countTokens',
+      handler: (req, res, requestId, url, params) => v1betaCountTokens(ctx, req, res, requestId, url, params),
     },
     { method: 'GET', path: '/healthz', handler: (_req, res, requestId) => healthz(res, requestId) },
     { method: 'GET', path: '/readyz', handler: (_req, res, requestId) => readyz(ctx, res, requestId) },

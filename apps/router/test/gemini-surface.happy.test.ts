@@ -1,4 +1,6 @@
 import type { Content, GoogleGenAI, Tool } from '@google/genai';
+import { Tiktoken } from 'js-tiktoken/lite';
+import o200kBase from 'js-tiktoken/ranks/o200k_base';
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -204,6 +206,28 @@ describe('@google/genai × gemini', () => {
     expect((await lastMockRequest()).body).toEqual({
       contents: [{ role: 'user', parts: [{ text: PROMPT }] }],
       futureField: { a: [1] },
+    });
+  });
+});
+
+describe('@google/genai × gemini countTokens', () => {
+  it("non-stream: countTokens is answered by the router's tokenizer, without calling an upstream", async () => {
+    const tokenizer = new Tiktoken(o200kBase);
+    const before = (await (await fetch(`${stack.mockOrigin}/__mock/stats`)).json()) as { requests: number };
+    const counted = await ai.models.countTokens({
+      model: 'gem-flash',
+      contents: [
+        { role: 'user', parts: [{ text: PROMPT }] },
+        { role: 'model', parts: [{ text: 'Hello there' }] },
+      ],
+    });
+    // Per message its text plus 3, plus 3 for the reply: the recipe the router estimates usage with.
+    const expected = tokenizer.encode(PROMPT).length + tokenizer.encode('Hello there').length + 3 * 2 + 3;
+    expect(counted.totalTokens).toBe(expected);
+    const after = (await (await fetch(`${stack.mockOrigin}/__mock/stats`)).json()) as { requests: number };
+    expect(after.requests).toBe(before.requests);
+    await expect(ai.models.countTokens({ model: 'no-such-model', contents: PROMPT })).rejects.toMatchObject({
+      status: 404,
     });
   });
 });

@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import {
   chatResponseToGemini,
   type GatewayError,
@@ -13,53 +12,8 @@ import {
 import type { InboundRequest, Surface } from '../surface';
 import { geminiSse, geminiStreamEncoder } from './gemini-stream-encoder';
 import { readGeminiKey } from './read-gemini-key';
+import { sendGeminiError, writeGeminiError } from './send-gemini-error';
 import { translatableRest } from './translatable-rest';
-
-/** Writes one Gemini error (`{"error":{code,message,status,details}}`) with the request id in the message and header. */
-function writeGeminiError(
-  res: ServerResponse,
-  requestId: string,
-  status: number,
-  error: { message: string; type: string | null; code: string | null; param: string | null },
-  retryAfterSeconds?: number,
-  extraHeaders?: Record<string, string>,
-): void {
-  const body = geminiErrorBody(
-    status,
-    {
-      message: error.message,
-      type: error.type ?? geminiStatusName(status).toLowerCase(),
-      code: error.code,
-      param: error.param,
-    },
-    requestId,
-  );
-  const headers: Record<string, string> = {
-    'content-type': 'application/json; charset=UTF-8',
-    'content-length': String(Buffer.byteLength(body)),
-    'x-request-id': requestId,
-  };
-  if (retryAfterSeconds !== undefined) headers['retry-after'] = String(retryAfterSeconds);
-  if (extraHeaders) Object.assign(headers, extraHeaders);
-  res.writeHead(status, headers);
-  res.end(body);
-}
-
-function sendGeminiError(
-  res: ServerResponse,
-  requestId: string,
-  error: GatewayError,
-  headers?: Record<string, string>,
-): void {
-  writeGeminiError(
-    res,
-    requestId,
-    error.status,
-    { message: error.message, type: null, code: error.code, param: error.param },
-    error.retryAfterSeconds,
-    headers,
-  );
-}
 
 /**
  * Gemini's `generateContent` (`POST /v1beta/models/{model}:generateContent`) or `streamGenerateContent` (answered
