@@ -131,4 +131,58 @@ describe('gemini surface', () => {
       }),
     );
   });
+
+  it('never throws on what a caller sends, and keeps the native body as sent whenever it accepts one', () => {
+    const part = fc.oneof(
+      fc.record({ text: fc.string() }),
+      fc.record({
+        inlineData: fc.record({ mimeType: fc.constantFrom('image/png', 'audio/wav'), data: fc.string() }),
+      }),
+      fc.record({
+        functionCall: fc.record({ name: fc.string(), args: fc.dictionary(fc.string(), fc.jsonValue()) }),
+      }),
+      fc.record({ functionResponse: fc.record({ name: fc.string(), response: fc.jsonValue() }) }),
+      fc.jsonValue(),
+    );
+    const body = fc.oneof(
+      fc.record(
+        {
+          contents: fc.array(
+            fc.record({ role: fc.constantFrom('user', 'model', 'x'), parts: fc.array(part) }),
+          ),
+          safetySettings: fc.jsonValue(),
+          generationConfig: fc.dictionary(
+            fc.constantFrom(
+              'maxOutputTokens',
+              'topK',
+              'temperature',
+              'thinkingConfig',
+              'candidateCount',
+              'x',
+            ),
+            fc.jsonValue(),
+          ),
+          systemInstruction: fc.jsonValue(),
+          tools: fc.jsonValue(),
+        },
+        { requiredKeys: ['contents'] },
+      ),
+      fc.jsonValue(),
+    );
+    fc.assert(
+      fc.property(body, fc.string(), (json, model) => {
+        for (const surface of [geminiGenerateSurface, geminiStreamSurface]) {
+          const parsed = surface.parse(json, { model });
+          if (!parsed.ok) {
+            expect(parsed.error.status).toBe(400);
+            continue;
+          }
+          expect(parsed.value.native.body).toBe(json);
+          expect(Array.isArray(parsed.value.body.messages)).toBe(true);
+          if (parsed.value.untranslatable)
+            expect(parsed.value.untranslatable.code).toBe('unsupported_feature');
+        }
+      }),
+    );
+  });
 });
