@@ -87,13 +87,14 @@ export interface BenchReport {
   };
   options: Record<string, unknown>;
   rates: (Pair<PacedResult> & { rate: number })[];
-  floor: Floor;
+  /** Null (as `tiered`, `ttfb` and `max`) when BENCH_PARTS left the run out. */
+  floor: Floor | null;
   /** Null when nothing is pinned (the two placements cannot be told apart). */
   roundTrips: RoundTrips | null;
   /** The same fixed rate through a route with 3 tiers × 6 healthy targets (issue 3's routing bench case). */
-  tiered: Pair<PacedResult> & { rate: number };
-  ttfb: Pair<StreamTtfbResult>;
-  max: Pair<ClosedLoopResult>;
+  tiered: (Pair<PacedResult> & { rate: number }) | null;
+  ttfb: Pair<StreamTtfbResult> | null;
+  max: Pair<ClosedLoopResult> | null;
   router: { pid: number; rssAtStartMiB: number; rssPeakMiB: number; hwmMiB: number | null };
   /** Non-2xx and transport errors, every run including warm-up. */
   failures: { direct: number; router: number; details: string[] };
@@ -144,13 +145,15 @@ export function evaluateChecks(report: Omit<BenchReport, 'checks' | 'pass'>): Ch
       pass: null,
     });
   }
-  const max = report.max.router.result.reqPerSec;
-  checks.push({
-    name: 'router max throughput',
-    measured: `${int(max)} req/s`,
-    limit: `≥ ${int(BUDGET.minRouterReqPerSec)} req/s`,
-    pass: max >= BUDGET.minRouterReqPerSec,
-  });
+  if (report.max) {
+    const max = report.max.router.result.reqPerSec;
+    checks.push({
+      name: 'router max throughput',
+      measured: `${int(max)} req/s`,
+      limit: `≥ ${int(BUDGET.minRouterReqPerSec)} req/s`,
+      pass: max >= BUDGET.minRouterReqPerSec,
+    });
+  }
   const failures = report.failures.direct + report.failures.router;
   checks.push({
     name: 'errors + non-2xx (all runs)',
@@ -186,59 +189,67 @@ function tableRows(report: BenchReport): string[][] {
       ]);
     }
   }
-  for (const q of ['p50', 'p99'] as const) {
-    const d = report.floor.direct.latencyMs[q];
-    const b = report.floor.bare.latencyMs[q];
-    rows.push([
-      `${report.floor.rate} req/s ${q}, bare Node proxy: floor (ms)`,
-      ms(d),
-      ms(b),
-      signedMs(b - d),
-      '',
-      '',
-    ]);
+  const { floor, tiered, max, ttfb } = report;
+  if (floor) {
+    for (const q of ['p50', 'p99'] as const) {
+      const d = floor.direct.latencyMs[q];
+      const b = floor.bare.latencyMs[q];
+      rows.push([
+        `${floor.rate} req/s ${q}, bare Node proxy: floor (ms)`,
+        ms(d),
+        ms(b),
+        signedMs(b - d),
+        '',
+        '',
+      ]);
+    }
   }
-  for (const q of ['p50', 'p99'] as const) {
-    const d = report.tiered.direct.result.latencyMs[q];
-    const r = report.tiered.router.result.latencyMs[q];
-    rows.push([
-      `${report.tiered.rate} req/s, 3 tiers × 6 targets ${q} (ms)`,
-      ms(d),
-      ms(r),
-      signedMs(r - d),
-      '',
-      '',
-    ]);
+  if (tiered) {
+    for (const q of ['p50', 'p99'] as const) {
+      const d = tiered.direct.result.latencyMs[q];
+      const r = tiered.router.result.latencyMs[q];
+      rows.push([
+        `${tiered.rate} req/s, 3 tiers × 6 targets ${q} (ms)`,
+        ms(d),
+        ms(r),
+        signedMs(r - d),
+        '',
+        '',
+      ]);
+    }
   }
-  const { max, ttfb } = report;
   const maxCheck = check('router max throughput');
-  rows.push([
-    `max throughput (req/s, ${max.router.result.connections} conns, ${max.router.result.tool})`,
-    int(max.direct.result.reqPerSec),
-    int(max.router.result.reqPerSec),
-    `${((100 * max.router.result.reqPerSec) / max.direct.result.reqPerSec).toFixed(0)}% of direct`,
-    `router ${maxCheck?.limit ?? ''}`,
-    mark(maxCheck?.pass ?? null),
-  ]);
-  rows.push([
-    'CPU per request at max (µs)',
-    `mock ${Math.round(max.direct.cpuUsPerRequest.mock ?? Number.NaN)}`,
-    `router ${Math.round(max.router.cpuUsPerRequest.router ?? Number.NaN)}`,
-    '',
-    '',
-    '',
-  ]);
-  for (const q of ['p50', 'p99'] as const) {
-    const d = ttfb.direct.result.firstChunkMs[q];
-    const r = ttfb.router.result.firstChunkMs[q];
+  if (max) {
     rows.push([
-      `stream TTFB ${q} (ms, ${ttfb.router.result.rate} req/s)`,
-      ms(d),
-      ms(r),
-      signedMs(r - d),
+      `max throughput (req/s, ${max.router.result.connections} conns, ${max.router.result.tool})`,
+      int(max.direct.result.reqPerSec),
+      int(max.router.result.reqPerSec),
+      `${((100 * max.router.result.reqPerSec) / max.direct.result.reqPerSec).toFixed(0)}% of direct`,
+      `router ${maxCheck?.limit ?? ''}`,
+      mark(maxCheck?.pass ?? null),
+    ]);
+    rows.push([
+      'CPU per request at max (µs)',
+      `mock ${Math.round(max.direct.cpuUsPerRequest.mock ?? Number.NaN)}`,
+      `router ${Math.round(max.router.cpuUsPerRequest.router ?? Number.NaN)}`,
+      '',
       '',
       '',
     ]);
+  }
+  if (ttfb) {
+    for (const q of ['p50', 'p99'] as const) {
+      const d = ttfb.direct.result.firstChunkMs[q];
+      const r = ttfb.router.result.firstChunkMs[q];
+      rows.push([
+        `stream TTFB ${q} (ms, ${ttfb.router.result.rate} req/s)`,
+        ms(d),
+        ms(r),
+        signedMs(r - d),
+        '',
+        '',
+      ]);
+    }
   }
   rows.push([
     'router RSS (MiB)',
@@ -288,8 +299,8 @@ function notes(report: BenchReport): string[] {
     );
   }
   const { floor } = report;
-  const measured = report.rates.find((r) => r.rate === floor.rate);
-  if (measured) {
+  const measured = floor && report.rates.find((r) => r.rate === floor.rate);
+  if (floor && measured) {
     const delta = (q: 'p50' | 'p99') => ({
       bare: floor.bare.latencyMs[q] - floor.direct.latencyMs[q],
       router: measured.router.result.latencyMs[q] - measured.direct.result.latencyMs[q],
@@ -313,16 +324,18 @@ function notes(report: BenchReport): string[] {
     );
   }
   const { max } = report;
-  lines.push(
-    `max throughput: router CPU ${pct(max.router.cpu.router)} = ${num(max.router.cpuUsPerRequest.router)} µs/request, mock ${pct(max.router.cpu.mock)}, load ${pct(max.router.cpu.load)} ` +
-      `(direct run: mock ${pct(max.direct.cpu.mock)}, load ${pct(max.direct.cpu.load)}); ${wait(max.router.runQueueWait)}; ` +
-      `${max.router.result.tool} p50/p99 ${max.direct.result.p50Ms}/${max.direct.result.p99Ms} vs ${max.router.result.p50Ms}/${max.router.result.p99Ms} ms`,
-  );
+  if (max)
+    lines.push(
+      `max throughput: router CPU ${pct(max.router.cpu.router)} = ${num(max.router.cpuUsPerRequest.router)} µs/request, mock ${pct(max.router.cpu.mock)}, load ${pct(max.router.cpu.load)} ` +
+        `(direct run: mock ${pct(max.direct.cpu.mock)}, load ${pct(max.direct.cpu.load)}); ${wait(max.router.runQueueWait)}; ` +
+        `${max.router.result.tool} p50/p99 ${max.direct.result.p50Ms}/${max.direct.result.p99Ms} vs ${max.router.result.p50Ms}/${max.router.result.p99Ms} ms`,
+    );
   const { ttfb } = report;
-  lines.push(
-    `stream: headers p50 ${ms(ttfb.direct.result.headersMs.p50)} / ${ms(ttfb.router.result.headersMs.p50)} ms, ` +
-      `whole stream p50 ${ms(ttfb.direct.result.totalMs.p50)} / ${ms(ttfb.router.result.totalMs.p50)} ms (direct / router)`,
-  );
+  if (ttfb)
+    lines.push(
+      `stream: headers p50 ${ms(ttfb.direct.result.headersMs.p50)} / ${ms(ttfb.router.result.headersMs.p50)} ms, ` +
+        `whole stream p50 ${ms(ttfb.direct.result.totalMs.p50)} / ${ms(ttfb.router.result.totalMs.p50)} ms (direct / router)`,
+    );
   lines.push(`usage: ${report.usage.detail}; rows by status ${JSON.stringify(report.usage.rowsByStatus)}`);
   lines.push(
     report.options.BENCH_LIMITS === 'on'
