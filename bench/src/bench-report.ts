@@ -1,3 +1,4 @@
+import { BENCH_PARTS } from './env';
 import type { LatencySummary } from './latency-summary';
 import type { ClosedLoopResult, PacedResult, StreamTtfbResult } from './load-task';
 
@@ -140,7 +141,7 @@ export function evaluateChecks(report: Omit<BenchReport, 'checks' | 'pass'>): Ch
   } else {
     checks.push({
       name: `Δp50/Δp99 @ ${BUDGET.rate} req/s`,
-      measured: 'not run (BENCH_RATES)',
+      measured: 'not run (BENCH_RATES or BENCH_PARTS)',
       limit: '',
       pass: null,
     });
@@ -348,7 +349,7 @@ function notes(report: BenchReport): string[] {
       : 'usage journal: on (one page-cache write per usage event, no fsync; BENCH_USAGE_JOURNAL=off for the A/B)',
   );
   lines.push(
-    `method: ${report.rates[0]?.router.result.slices ?? 1} interleaved slices per run (D R, R D, …); pinning: ${report.machine.pinning}`,
+    `method: ${String(report.options.BENCH_SLICES)} interleaved slices per run (D R, R D, …); pinning: ${report.machine.pinning}`,
   );
   lines.push(
     `1-min load average before the run: ${report.machine.loadAvgAtStart.toFixed(2)} (idle ≈ 0; above ~0.5 other work shares the CPUs and inflates tails)`,
@@ -367,6 +368,14 @@ function textTable(rows: string[][]): string {
       .trimEnd();
   const [head, ...body] = rows;
   return [line(head as string[]), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+/** Said after the verdict when BENCH_PARTS left runs out: their budget lines were not judged. */
+function partial(report: BenchReport): string {
+  const parts = report.options.BENCH_PARTS;
+  return Array.isArray(parts) && parts.length < BENCH_PARTS.length
+    ? ` (only BENCH_PARTS=${parts.join(',')}; the other runs' budget lines were not judged)`
+    : '';
 }
 
 function heading(report: BenchReport): string {
@@ -390,7 +399,7 @@ export function renderText(report: BenchReport): string {
     '',
     ...notes(report).map((n) => `· ${n}`),
     '',
-    `overall: ${verdict}`,
+    `overall: ${verdict}${partial(report)}`,
   ].join('\n');
 }
 
@@ -406,7 +415,7 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     ...notes(report).map((n) => `- ${n}`),
     '',
-    `**Overall: ${report.pass ? 'PASS' : 'FAIL'}**`,
+    `**Overall: ${report.pass ? 'PASS' : 'FAIL'}**${partial(report)}`,
   ];
   if (report.failures.details.length > 0)
     parts.push('', '## Failures', '', ...report.failures.details.map((d) => `- ${d}`));
