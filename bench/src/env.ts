@@ -59,6 +59,12 @@ const schema = z.object({
    * loses none; `off` for an A/B of what that costs.
    */
   BENCH_USAGE_JOURNAL: z.enum(['on', 'off']).default('on'),
+  /**
+   * `translated`: only the Anthropic surface → OpenAI upstream line (warm-up, then `BENCH_DURATION_S` at 500 req/s),
+   * printed alone with its budget; nothing else runs and no result files are written. For a quick look at that
+   * path; the full bench (`all`) includes the line anyway.
+   */
+  BENCH_ONLY: z.enum(['all', 'translated']).default('all'),
   /** Run the router with `node --cpu-prof` and print its hot spots after the run. */
   BENCH_CPU_PROF: flag,
   /** Where JSON + markdown results go. */
