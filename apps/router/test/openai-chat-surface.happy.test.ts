@@ -1,4 +1,6 @@
+import { createOpenAI } from '@ai-sdk/openai';
 import { createCredentialCipher, newId } from '@switchyard/db';
+import { APICallError, generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -298,5 +300,98 @@ describe('openai SDK × azure-openai', () => {
     const seen = await lastMockRequest();
     expect(seen.headers['api-key']).toBe('sk-matri…');
     expect(seen.headers.authorization).toBeUndefined();
+  });
+});
+
+/**
+ * The Vercel AI SDK's chat-completions model (`openai.chat(id)`; its default `openai(id)` calls the Responses API,
+ * another surface). No passthrough cell: the SDK sends only fields it knows.
+ */
+describe('Vercel AI SDK (openai.chat) × openai-compatible', () => {
+  const model = (id: string) =>
+    createOpenAI({ apiKey: stack.apiKey, baseURL: `${stack.routerUrl}/v1` }).chat(id);
+  const prompt = 'Say hello to the matrix please';
+
+  it('non-stream: generateText gets the whole answer', async () => {
+    const result = await generateText({ model: model('matrix-oc'), prompt, maxRetries: 0 });
+    expect(result.text).toBe(REPLY);
+    expect(result.finishReason).toBe('stop');
+    expect(result.response.headers?.['x-switchyard-model']).toBe('matrix-oc-upstream');
+  });
+
+  it('stream: streamText yields the text in several pieces that add up to the answer', async () => {
+    const result = streamText({ model: model('matrix-oc'), prompt, maxRetries: 0 });
+    const pieces: string[] = [];
+    for await (const piece of result.textStream) pieces.push(piece);
+    expect(pieces.length).toBeGreaterThan(3);
+    expect(pieces.join('')).toBe(REPLY);
+    expect(await result.finishReason).toBe('stop');
+  });
+
+  it('tools: the SDK runs the tool the model asked for and the model answers with its result', async () => {
+    const calls: unknown[] = [];
+    const result = await generateText({
+      model: model('matrix-oc'),
+      prompt: 'Weather in Paris?',
+      maxRetries: 0,
+      stopWhen: stepCountIs(2),
+      tools: {
+        get_weather: tool({
+          description: 'Weather for a city',
+          inputSchema: jsonSchema<{ city: string }>({
+            type: 'object',
+            properties: { city: { type: 'string' } },
+            required: ['city'],
+          }),
+          execute: async (input) => {
+            calls.push(input);
+            return 'sunny-and-21C';
+          },
+        }),
+      },
+    });
+    expect(calls).toEqual([{ city: 'mock' }]);
+    expect(result.steps).toHaveLength(2);
+    expect(result.steps[0]?.finishReason).toBe('tool-calls');
+    expect(result.text).toContain('Mock reply using tool result:');
+    expect(result.text).toContain('sunny-and-21C');
+  });
+
+  it('usage: the SDK reports the tokens the usage row bills, at the price in force', async () => {
+    const result = streamText({ model: model('matrix-oc'), prompt, maxRetries: 0 });
+    await result.consumeStream();
+    const usage = await result.usage;
+    const requestId = (await result.response).headers?.['x-request-id'] ?? '';
+    const row = await usageRow(requestId);
+    expect(row).toMatchObject({
+      stream: true,
+      status: 'success',
+      servedModel: 'matrix-oc-upstream',
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      surface: 'openai-chat',
+      upstreamProtocol: 'openai-chat',
+    });
+    expect(row.outputTokens).toBe(REPLY.split(' ').length);
+    expect(row.costMicros).toBe(expectedCost(row.inputTokens, row.outputTokens));
+  });
+
+  it("bad-model: the SDK's APICallError, status 404, with the request id", async () => {
+    const error = await generateText({ model: model('matrix-no-such-model'), prompt, maxRetries: 0 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(APICallError.isInstance(error)).toBe(true);
+    if (!APICallError.isInstance(error)) return;
+    expect(error.statusCode).toBe(404);
+    expect(error.isRetryable).toBe(false);
+    expect(error.responseHeaders?.['x-request-id']).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(error.message).toContain('matrix-no-such-model');
+  });
+
+  it('failover: an openai-compatible primary answers 503, the backup serves, the caller gets its text', async () => {
+    const result = await generateText({ model: model('matrix-oc-failover'), prompt, maxRetries: 0 });
+    expect(result.text).toBe(REPLY);
+    expect(result.response.headers?.['x-switchyard-provider']).toBe('matrix-compatible-backup');
   });
 });
