@@ -119,5 +119,11 @@ describe('Azure OpenAI routes of the mock', () => {
     expect(body.data.map((m) => m.id)).toContain('mock-gpt-4o-mini');
     const refused = await fetch(`${mock.origin}/openai/models?api-version=2024-10-21`);
     expect(refused.status).toBe(401);
+    mock.setFaults({ byKey: { 'azure-key-2': { status: 503 } } });
+    const faulted = await fetch(`${mock.origin}/openai/models?api-version=2024-10-21`, {
+      headers: { 'api-key': 'azure-key-2' },
+    });
+    expect(faulted.status).toBe(503);
+    expect(mock.stats().byKey).toEqual({ 'azure-key-1': 1, 'azure-key-2': 1 });
   });
 });

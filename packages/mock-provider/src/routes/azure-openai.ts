@@ -79,8 +79,11 @@ export function azureChatCompletions(
   v1ChatCompletions(ctx, req, res, text, { model: deployment, apiKeyOf: azureKeyOf });
 }
 
-/** `GET /openai/models?api-version=…`: the models the resource offers (what an active health check calls). */
+/**
+ * `GET /openai/models?api-version=…`: the models the resource offers (what an active health check calls); `byKey`
+ * faults go by the `api-key`.
+ */
 export function azureModels(ctx: MockContext, req: IncomingMessage, res: ServerResponse): void {
   if (refused(req, res)) return;
-  v1Models(ctx, req, res, undefined);
+  v1Models(ctx, req, res, undefined, azureKeyOf(req));
 }
