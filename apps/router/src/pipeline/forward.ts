@@ -1,36 +1,33 @@
 import type { ServerResponse } from 'node:http';
-import { setImmediate as flushed, setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AttemptReason,
   attemptTimeouts,
-  type CanonicalAnswerContext,
   type CompiledRoute,
   DEFAULT_BACKOFF,
   decideFailover,
   fail,
-  gatewayError,
   isContextWindowError,
   type ProviderAdapter,
   parseRetryAfter,
   planAttempts,
-  type ResolvedTarget,
   type RoutePolicy,
 } from '@switchyard/core';
-import { responseUsage, streamUsage } from '../billing/estimate-usage';
 import { canPayRetry, earnRetryShare, payRetry } from '../failover/paid-retry';
 import { insertSkipNotes, noteSkipped, type SkipNote } from '../failover/skip-notes';
 import { adapterFor } from '../providers/provider-registry';
 import { Cancellation } from '../proxy/cancellation';
-import { relayStream } from '../proxy/relay-stream';
 import { type AttemptOutcome, DEADLINE_EXCEEDED, upstreamAttempt } from '../proxy/upstream-attempt';
 import type { RouterContext } from '../router-context';
 import { failedWithout, type LastFailure, notSentAttempt } from './attempt-records';
 import { failAll } from './fail-all';
 import type { ForwardRequest } from './forward-request';
 import { learnFromAttempt } from './learn-from-attempt';
+import { relayAnswer } from './relay-answer';
+import { relayStreamAnswer } from './relay-stream-answer';
+import type { ServedAttempt } from './served-attempt';
 import { servedHeaders } from './served-headers';
 import { cancelled, type Settlement } from './settlement';
-import { streamTranslator } from './stream-translator';
 
 /**
  * Runs the failover ladder (packages/core decideFailover) for one request: asks it for the next step,
@@ -50,7 +47,7 @@ export async function forward(
   res: ServerResponse,
   req: ForwardRequest,
 ): Promise<Settlement> {
-  const { inbound, surface, attempts, startedAt, policy } = req;
+  const { inbound, surface, attempts, policy } = req;
   const { health, retryBudget, view } = ctx.failover;
   const deadline = ctx.now() + policy.timeouts.totalMs;
 
@@ -204,130 +201,41 @@ export async function forward(
         continue;
       }
 
-      const headers = servedHeaders(
-        req.requestId,
-        req.trafficClass,
-        req.rateLimitHeaders,
-        current,
+      const served: ServedAttempt = {
         resolved,
-        attempts,
-        skips,
-      );
+        adapter,
+        passthrough,
+        headers: servedHeaders(
+          req.requestId,
+          req.trafficClass,
+          req.rateLimitHeaders,
+          current,
+          resolved,
+          attempts,
+          skips,
+        ),
+      };
       if (outcome.kind === 'answer') {
         if (paidRetry) retryBudget.release();
-        const parsed = outcome.parsed;
-        if (passthrough) {
-          learnFromAttempt(ctx, resolved, outcome.attempt, null);
-          const body = outcome.body;
-          headers['content-type'] = 'application/json';
-          headers['content-length'] = String(body.length);
-          res.writeHead(200, headers);
-          res.end(body);
-        } else {
-          const answer = adapter.toCanonicalResponse(parsed, answerContext(ctx, req, resolved));
-          if (!answer.ok) {
-            // Not an answer of the upstream's own protocol: nothing was sent, so the ladder may go on.
-            outcome.attempt.errorClass = 'invalid_response';
-            learnFromAttempt(ctx, resolved, outcome.attempt, null);
-            last = failedWithout(resolved, outcome.attempt, 'invalid_response', 200);
-            continue;
-          }
-          learnFromAttempt(ctx, resolved, outcome.attempt, null);
-          surface.sendAnswer(res, headers, answer.value, inbound);
-        }
-        const ttftMs = Math.round(performance.now() - startedAt);
-        // After the answer is sent: the count (if any) runs on the token-count thread and never rejects.
-        const known = await responseUsage(adapter.readUsage(parsed), adapter, inbound.body, parsed);
-        return {
-          status: 'success',
-          httpStatus: 200,
-          errorClass: null,
-          served: resolved,
-          usage: known.usage,
-          usageEstimated: known.estimated,
-          ttftMs,
-        };
-      }
-
-      headers['content-type'] = 'text/event-stream; charset=utf-8';
-      headers['cache-control'] = 'no-cache';
-      const relayed = await relayStream(res, outcome.response.body, {
-        adapter,
-        translator: passthrough
-          ? null
-          : streamTranslator(adapter, surface, inbound, answerContext(ctx, req, resolved)),
-        forwardUsageChunk: inbound.includeUsage,
-        startedAt,
-        begin: () => res.writeHead(200, headers),
-        firstByteMs: Math.max(1, timeouts.firstByteMs - (performance.now() - sentAt)),
-        idleMs: Math.min(timeouts.idleMs, ctx.limits.bodyTimeoutMs),
-        maxEventBytes: ctx.limits.maxSseEventBytes,
-        cancel: abort,
-      });
-      if (paidRetry) retryBudget.release();
-      const ttftMs = relayed.firstByteAt === null ? null : Math.round(relayed.firstByteAt);
-      outcome.attempt.ttftMs = ttftMs;
-      outcome.attempt.latencyMs = Math.round(performance.now() - sentAt);
-      // Estimated (when the upstream sent no usage) only once the client has its last byte: the count waits on
-      // the token-count thread, which must not delay the end of the stream.
-      const known = async () => {
-        if (relayed.usage === null) await flushed();
-        return streamUsage(relayed, inbound.body);
-      };
-      if ((abort.aborted && abort.reason !== DEADLINE_EXCEEDED) || res.destroyed) {
-        outcome.response.body.destroy();
-        outcome.attempt.errorClass = 'client_cancelled';
-        learnFromAttempt(ctx, resolved, outcome.attempt, null);
-        const usage = await known();
-        return cancelled(resolved, usage.usage, ttftMs, usage.estimated);
-      }
-      if (relayed.interrupted) {
-        outcome.response.body.destroy();
-        const errorClass = relayed.notSse
-          ? 'invalid_response'
-          : relayed.tooLarge
-            ? 'response_too_large'
-            : relayed.timedOut || abort.aborted
-              ? 'timeout'
-              : 'stream_interrupted';
-        outcome.attempt.errorClass = errorClass;
-        learnFromAttempt(ctx, resolved, outcome.attempt, null);
-        if (relayed.firstByteAt === null) {
-          // Nothing reached the client yet: this is an ordinary failed attempt, and the ladder may go on.
-          last = failedWithout(resolved, outcome.attempt, errorClass, 200);
+        const answered = await relayAnswer(ctx, res, req, served, outcome);
+        // A 200 whose body does not translate: nothing was sent, so the ladder may go on.
+        if ('failure' in answered) {
+          last = answered;
           continue;
         }
-        res.end(
-          surface.streamError(
-            errorClass === 'timeout'
-              ? gatewayError('upstream_timeout', 'The upstream stream stalled past its time limit.')
-              : gatewayError('upstream_error', 'The upstream stream was interrupted.'),
-            req.requestId,
-          ),
-        );
-        const usage = await known();
-        return {
-          status: 'interrupted',
-          httpStatus: 200,
-          errorClass,
-          served: resolved,
-          usage: usage.usage,
-          usageEstimated: usage.estimated,
-          ttftMs,
-        };
+        return answered;
       }
-      learnFromAttempt(ctx, resolved, outcome.attempt, null);
-      res.end();
-      const usage = await known();
-      return {
-        status: 'success',
-        httpStatus: 200,
-        errorClass: null,
-        served: resolved,
-        usage: usage.usage,
-        usageEstimated: usage.estimated,
-        ttftMs,
-      };
+      const relayed = await relayStreamAnswer(ctx, res, req, served, outcome, {
+        sentAt,
+        timeouts,
+        cancel: abort,
+        paidRetry,
+      });
+      if ('failure' in relayed) {
+        last = relayed;
+        continue;
+      }
+      return relayed;
     }
   } finally {
     clearTimeout(deadlineTimer);
@@ -355,19 +263,6 @@ function contextFallback(
   return isContextWindowError(outcome.status, adapter.readError(outcome.body.toString('utf8')))
     ? model
     : null;
-}
-
-/** What a translated answer names when the upstream's native one does not: the target's model, now, an id. */
-function answerContext(
-  ctx: RouterContext,
-  req: ForwardRequest,
-  resolved: ResolvedTarget,
-): CanonicalAnswerContext {
-  return {
-    model: resolved.target.upstreamModel,
-    created: Math.floor(ctx.now() / 1000),
-    fallbackId: `chatcmpl-${req.requestId.slice('req_'.length)}`,
-  };
 }
 
 /** Waits `ms` unless the signal aborts first; true when the wait ran out normally. */

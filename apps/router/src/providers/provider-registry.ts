@@ -1,8 +1,9 @@
 import type { ProviderAdapter, ProviderKind } from '@switchyard/core';
+import { azureOpenAiAdapter } from './azure-openai/azure-openai-adapter';
 import { geminiAdapter } from './gemini/gemini-adapter';
 import { openAiAdapter } from './openai/openai-adapter';
 
-const ADAPTERS: readonly ProviderAdapter[] = [openAiAdapter, geminiAdapter];
+const ADAPTERS: readonly ProviderAdapter[] = [openAiAdapter, azureOpenAiAdapter, geminiAdapter];
 
 const byKind = new Map<ProviderKind, ProviderAdapter>();
 for (const adapter of ADAPTERS) for (const kind of adapter.kinds) byKind.set(kind, adapter);

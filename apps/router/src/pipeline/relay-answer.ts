@@ -1,0 +1,56 @@
+import type { ServerResponse } from 'node:http';
+import { responseUsage } from '../billing/estimate-usage';
+import type { AttemptOutcome } from '../proxy/upstream-attempt';
+import type { RouterContext } from '../router-context';
+import { answerContext } from './answer-context';
+import { failedWithout, type LastFailure } from './attempt-records';
+import type { ForwardRequest } from './forward-request';
+import { learnFromAttempt } from './learn-from-attempt';
+import type { ServedAttempt } from './served-attempt';
+import type { Settlement } from './settlement';
+
+/**
+ * Sends a complete answer: the upstream's bytes on the fast path, else the adapter's canonical response written
+ * by the surface. Usage is read (or estimated) from the native body after the answer is sent. A translated 200
+ * that is not an answer of the upstream's protocol sends nothing and is returned as the failed attempt
+ * (`invalid_response`) the ladder goes on from.
+ */
+export async function relayAnswer(
+  ctx: RouterContext,
+  res: ServerResponse,
+  req: ForwardRequest,
+  served: ServedAttempt,
+  outcome: Extract<AttemptOutcome, { kind: 'answer' }>,
+): Promise<Settlement | LastFailure> {
+  const { adapter, headers, resolved } = served;
+  const parsed = outcome.parsed;
+  if (served.passthrough) {
+    learnFromAttempt(ctx, resolved, outcome.attempt, null);
+    const body = outcome.body;
+    headers['content-type'] = 'application/json';
+    headers['content-length'] = String(body.length);
+    res.writeHead(200, headers);
+    res.end(body);
+  } else {
+    const answer = adapter.toCanonicalResponse(parsed, answerContext(ctx, req.requestId, resolved));
+    if (!answer.ok) {
+      outcome.attempt.errorClass = 'invalid_response';
+      learnFromAttempt(ctx, resolved, outcome.attempt, null);
+      return failedWithout(resolved, outcome.attempt, 'invalid_response', 200);
+    }
+    learnFromAttempt(ctx, resolved, outcome.attempt, null);
+    req.surface.sendAnswer(res, headers, answer.value, req.inbound);
+  }
+  const ttftMs = Math.round(performance.now() - req.startedAt);
+  // After the answer is sent: the count (if any) runs on the token-count thread and never rejects.
+  const known = await responseUsage(adapter.readUsage(parsed), adapter, req.inbound.body, parsed);
+  return {
+    status: 'success',
+    httpStatus: 200,
+    errorClass: null,
+    served: resolved,
+    usage: known.usage,
+    usageEstimated: known.estimated,
+    ttftMs,
+  };
+}
