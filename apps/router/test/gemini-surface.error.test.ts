@@ -74,6 +74,24 @@ beforeAll(async () => {
     publicModel: 'gem-openai-missing',
     targets: [{ accountId: stack.accountId, upstreamModel: 'mock-gpt-missing' }],
   });
+  // The other way round: a chat primary the mock fails with 503, the Gemini account as the backup.
+  await stack.addRoute({
+    publicModel: 'gem-failover-reverse',
+    targets: [
+      { accountId: stack.accountId, upstreamModel: 'mock-gpt-busy', tier: 0 },
+      { accountId: routes.geminiAccountId, upstreamModel: 'mock-gemini-flash', tier: 1 },
+    ],
+  });
+  await stack.prisma.price.create({
+    data: {
+      id: newId('price'),
+      providerId: stack.providerId,
+      model: 'mock-gpt-busy',
+      inputMicrosPerMillion: 1n,
+      outputMicrosPerMillion: 1n,
+      effectiveFrom: new Date(Date.now() - 60_000),
+    },
+  });
   for (const model of ['mock-gemini-drop', 'mock-gemini-missing']) {
     await stack.prisma.price.create({
       data: {
@@ -92,6 +110,7 @@ beforeAll(async () => {
       'mock-gemini-drop': { dropAfterChunks: 3 },
       'mock-gemini-missing': { status: 404 },
       'mock-gpt-missing': { status: 404 },
+      'mock-gpt-busy': { status: 503 },
     },
   });
   ai = genai(stack);
@@ -232,6 +251,27 @@ describe('@google/genai × gemini', () => {
 });
 
 describe('@google/genai × openai-compatible', () => {
+  it('failover: an OpenAI-compatible primary answering 503 fails over to the Gemini backup', async () => {
+    const response = await ai.models.generateContent({ model: 'gem-failover-reverse', contents: PROMPT });
+    expect(response.text).toBe(REPLY);
+    const headers = response.sdkHttpResponse?.headers ?? {};
+    expect(headers['x-switchyard-model']).toBe('mock-gemini-flash');
+    const row = await usageRow(headers['x-request-id'] as string);
+    // Served on the fast path after all: the Gemini caller's body went to the Gemini backup unchanged.
+    expect(row).toMatchObject({
+      surface: 'gemini-generate',
+      upstreamProtocol: 'gemini-generate',
+      status: 'success',
+    });
+    const attempts = (row.attempts as { status: number | null; model: string }[]).map((a) => [
+      a.model,
+      a.status,
+    ]);
+    expect(headers['x-switchyard-attempts']).toBe(String(attempts.length));
+    expect(attempts[0]).toEqual(['mock-gpt-busy', 503]);
+    expect(attempts.at(-1)).toEqual(['mock-gemini-flash', 200]);
+  });
+
   it("bad-model: the chat upstream's 404 reaches the Gemini caller as ApiError 404 in Google's shape", async () => {
     const error = await geminiError(
       ai.models.generateContent({ model: 'gem-openai-missing', contents: PROMPT }),
@@ -242,7 +282,7 @@ describe('@google/genai × openai-compatible', () => {
     expect(error.message).toMatch(REQUEST_ID);
   });
 
-  it('passthrough: Gemini-only fields are refused by name (400) for a chat upstream, never dropped', async () => {
+  it('non-stream: Gemini-only fields are refused by name (400) for a chat upstream, never dropped', async () => {
     const before = (await mockStats(stack)).requests;
     const error = await geminiError(
       ai.models.generateContent({
@@ -257,7 +297,7 @@ describe('@google/genai × openai-compatible', () => {
     expect((await mockStats(stack)).requests).toBe(before);
   });
 
-  it('failover: with Gemini-only fields, the Gemini primary is tried and the chat backup refuses by name', async () => {
+  it("non-stream: with Gemini-only fields, a mixed route's chat backup refuses them by name after the Gemini primary fails", async () => {
     const error = await geminiError(
       ai.models.generateContent({
         model: 'gem-failover',
