@@ -200,10 +200,14 @@ describe('@google/genai × gemini', () => {
     );
     expect(res.status).toBe(200);
     expect(((await res.json()) as { candidates: unknown[] }).candidates).toHaveLength(1);
-    expect((await lastMockRequest()).body).toEqual({
+    const upstreamCall = await lastMockRequest();
+    expect(upstreamCall.body).toEqual({
       contents: [{ role: 'user', parts: [{ text: PROMPT }] }],
       futureField: { a: [1] },
     });
+    // The caller's key (query or header) never travels upstream: the account's own key does.
+    expect(upstreamCall.path).toBe('/v1beta/models/mock-gemini-flash:generateContent');
+    expect(upstreamCall.headers['x-goog-api-key']).toBe(`${routes.geminiCredential.slice(0, 8)}…`);
   });
 });
 
