@@ -74,6 +74,10 @@ beforeAll(async () => {
     publicModel: 'gem-openai-missing',
     targets: [{ accountId: stack.accountId, upstreamModel: 'mock-gpt-missing' }],
   });
+  await stack.addRoute({
+    publicModel: 'gem-openai-drop',
+    targets: [{ accountId: stack.accountId, upstreamModel: 'mock-gpt-drop' }],
+  });
   // The other way round: a chat primary the mock fails with 503, the Gemini account as the backup.
   await stack.addRoute({
     publicModel: 'gem-failover-reverse',
@@ -111,6 +115,7 @@ beforeAll(async () => {
       'mock-gemini-missing': { status: 404 },
       'mock-gpt-missing': { status: 404 },
       'mock-gpt-busy': { status: 503 },
+      'mock-gpt-drop': { dropAfterChunks: 4 },
     },
   });
   ai = genai(stack);
@@ -251,6 +256,22 @@ describe('@google/genai × gemini', () => {
 });
 
 describe('@google/genai × openai-compatible', () => {
+  it('stream: a chat upstream that breaks mid-stream ends the Gemini stream with an error event the SDK throws', async () => {
+    const stream = await ai.models.generateContentStream({ model: 'gem-openai-drop', contents: PROMPT });
+    let text = '';
+    let thrown: unknown = null;
+    try {
+      for await (const chunk of stream) text += chunk.text ?? '';
+    } catch (error) {
+      thrown = error;
+    }
+    // The role chunk and three words made it before the drop.
+    expect(text).toBe('Mock reply to:');
+    expect(thrown).toBeInstanceOf(ApiError);
+    expect((thrown as ApiError).status).toBe(502);
+    expect((thrown as ApiError).message).toMatch(REQUEST_ID);
+  });
+
   it('failover: an OpenAI-compatible primary answering 503 fails over to the Gemini backup', async () => {
     const response = await ai.models.generateContent({ model: 'gem-failover-reverse', contents: PROMPT });
     expect(response.text).toBe(REPLY);
