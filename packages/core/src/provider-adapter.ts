@@ -52,6 +52,13 @@ export interface ProviderAdapter {
    */
   readonly protocols: Readonly<Partial<Record<EndpointFamily, WireProtocol>>>;
   /**
+   * Further protocols this provider takes as they are, each with the adapter that speaks it (OpenAI's own API
+   * answers `/v1/responses` beside chat; OpenAI-compatible servers mostly do not). A surface of such a protocol
+   * is served through that adapter on the fast path (body through, bytes back, usage read on the side) instead
+   * of being translated through `protocols`. Absent: only `protocols`.
+   */
+  readonly alsoSpeaks?: Readonly<Partial<Record<WireProtocol, ProviderAdapter>>>;
+  /**
    * Builds the upstream chat call from `body` (see {@link CallBodyForm}); the adapter must not mutate it. Fails
    * with `unsupported_feature` (400, naming the field) when a canonical body asks for something this protocol
    * cannot honour: the caller's request is at fault, so the router answers it and tries no other target.

@@ -11,6 +11,7 @@ import {
   type ProviderAdapter,
   parseRetryAfter,
   planAttempts,
+  type ResolvedTarget,
   type RoutePolicy,
 } from '@switchyard/core';
 import { responseUsage, streamUsage } from '../billing/estimate-usage';
@@ -66,6 +67,23 @@ export async function forward(
   let last: LastFailure | null = null;
   let skips: SkipNote[] | null = null;
   try {
+    if (inbound.nativeOnly !== undefined) {
+      const native = nativePlan(plan, req);
+      if (native.length === 0 && plan.length > 0) {
+        // The request can only go up as it is, and no target of the route takes it so: the caller's to fix.
+        const refusal = inbound.nativeOnly.refusal;
+        surface.sendError(res, req.requestId, refusal, { 'x-switchyard-traffic-class': req.trafficClass });
+        return {
+          status: 'error',
+          httpStatus: refusal.status,
+          errorClass: refusal.code,
+          served: null,
+          usage: null,
+          ttftMs: null,
+        };
+      }
+      plan = native;
+    }
     for (;;) {
       const now = ctx.now();
       const step = decideFailover({
@@ -94,7 +112,7 @@ export async function forward(
         const backup = req.table.route(step.model);
         if (backup) {
           current = backup;
-          plan = req.billing.filterPlan(planAttempts(backup, ctx.random), backup);
+          plan = nativePlan(req.billing.filterPlan(planAttempts(backup, ctx.random), backup), req);
           nextReason = 'backup_model';
         }
         continue;
@@ -111,7 +129,7 @@ export async function forward(
       if (step.kind === 'next_target') skips = noteSkipped(skips, step.skipped, attempts.length);
       const reason: AttemptReason =
         step.kind === 'next_target' ? (step.reason === 'primary' ? nextReason : step.reason) : step.kind;
-      const adapter = adapterFor(resolved.provider.kind);
+      const adapter = adapterFor(resolved.provider.kind, surface);
       const timeouts = attemptTimeouts(policy.timeouts, ctx.now(), deadline);
       if (!timeouts) continue; // the deadline passed: the ladder answers deadline_exceeded
       const upstreamProtocol = adapter?.protocols[surface.family];
@@ -183,7 +201,7 @@ export async function forward(
           // The one client error that may change the model: the prompt did not fit this model's window.
           modelsTried.push(widerModel);
           current = wider;
-          plan = req.billing.filterPlan(planAttempts(wider, ctx.random), wider);
+          plan = nativePlan(req.billing.filterPlan(planAttempts(wider, ctx.random), wider), req);
           nextReason = 'context_window';
           last = null;
           continue;
@@ -211,7 +229,8 @@ export async function forward(
         learnFromAttempt(ctx, resolved, outcome.attempt, null);
         const parsed = outcome.parsed;
         if (passthrough) {
-          const body = outcome.body;
+          const rewriter = surface.passthroughRewriter?.(inbound, resolved.target.id) ?? null;
+          const body = rewriter === null ? outcome.body : rewriter.answer(outcome.body);
           headers['content-type'] = 'application/json';
           headers['content-length'] = String(body.length);
           res.writeHead(200, headers);
@@ -238,6 +257,7 @@ export async function forward(
       const relayed = await relayStream(res, outcome.response.body, {
         adapter,
         translator: passthrough ? null : streamTranslator(adapter, surface, inbound),
+        rewrite: passthrough ? (surface.passthroughRewriter?.(inbound, resolved.target.id) ?? null) : null,
         forwardUsageChunk: inbound.includeUsage,
         startedAt,
         begin: () => res.writeHead(200, headers),
@@ -337,6 +357,22 @@ function contextFallback(
   return isContextWindowError(outcome.status, adapter.readError(outcome.body.toString('utf8')))
     ? model
     : null;
+}
+
+/**
+ * The targets of `plan` that may serve a request only the fast path can carry (`InboundRequest.nativeOnly`):
+ * those whose adapter speaks the surface's protocol, and only the pinned one when the request is pinned. The
+ * plan itself for every other request.
+ */
+function nativePlan(plan: ResolvedTarget[], req: ForwardRequest): ResolvedTarget[] {
+  const only = req.inbound.nativeOnly;
+  if (only === undefined) return plan;
+  const { surface } = req;
+  return plan.filter(
+    (t) =>
+      (only.targetId === null || t.target.id === only.targetId) &&
+      adapterFor(t.provider.kind, surface)?.protocols[surface.family] === surface.protocol,
+  );
 }
 
 /** Waits `ms` unless the signal aborts first; true when the wait ran out normally. */

@@ -1,5 +1,11 @@
 import { openAiChatSurface } from './openai-chat/openai-chat-surface';
+import { openAiCompletionsSurface } from './openai-completions/openai-completions-surface';
+import { openAiResponsesSurface } from './openai-responses/openai-responses-surface';
 import type { Surface } from './surface';
 
 /** Every inbound surface the router answers; each contributes its routes to the route table. */
-export const SURFACES: readonly Surface[] = [openAiChatSurface];
+export const SURFACES: readonly Surface[] = [
+  openAiChatSurface,
+  openAiResponsesSurface,
+  openAiCompletionsSurface,
+];

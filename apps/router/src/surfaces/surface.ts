@@ -31,6 +31,31 @@ export type PathParams = Readonly<Record<string, string>>;
 export interface InboundRequest extends ChatRequest {
   /** The body as the caller sent it, in the surface's protocol (the same object as `body` when that is canonical). */
   native: { protocol: WireProtocol; body: Record<string, unknown> };
+  /**
+   * Set when only a target whose adapter speaks the surface's protocol can serve the request (the fast path):
+   * it carries what translation cannot (state an upstream keeps, a hosted tool); `body` is then only the
+   * canonical estimate limits and budgets read. `targetId`: the one target holding the state the request
+   * continues (Responses' `previous_response_id`), the only one tried. `refusal` (a 400) is answered when no
+   * such target is on the route. Absent for every translatable request.
+   */
+  nativeOnly?: { targetId: string | null; refusal: GatewayError };
+}
+
+/** What a surface may know of a request besides its body: who sent it, and its id. */
+export interface ParseContext {
+  keyId: string;
+  requestId: string;
+}
+
+/**
+ * Rewrites a same-protocol answer on its way to the caller, knowing the target that served it (Responses: the
+ * response id names the target, so a later `previous_response_id` finds it on any router).
+ */
+export interface PassthroughRewriter {
+  /** The complete non-streaming body. */
+  answer(body: Buffer): Buffer;
+  /** One whole SSE event as received (its `event:` and `data:` lines and the blank line ending it). */
+  event(text: string): string;
 }
 
 /**
@@ -62,8 +87,11 @@ export interface Surface {
    * function (no `this`): the pipeline hands it to `authenticate` on its own.
    */
   readonly readKey: (req: IncomingMessage, url: string) => Result<string>;
-  /** Checks and reads a parsed JSON body; the error names the field. Never reaches an upstream when it fails. */
-  parse(json: unknown, params: PathParams): Result<InboundRequest>;
+  /**
+   * Checks and reads a parsed JSON body; the error names the field. Never reaches an upstream when it fails.
+   * `context` (the pipeline always passes it) is for surfaces that keep something per key or request.
+   */
+  parse(json: unknown, params: PathParams, context?: ParseContext): Result<InboundRequest>;
   /** The model a body that failed `parse` asked for, for the refused request's usage row; '' when none. */
   requestedModel(json: unknown, params: PathParams): string;
   /** Answers a gateway error in the surface's error shape, with the request id in the body and `x-request-id`. */
@@ -94,6 +122,11 @@ export interface Surface {
     answer: ChatResponseBody,
     request: InboundRequest,
   ): void;
+  /**
+   * Optional: how the fast path's answer and stream are rewritten for this request served by `targetId`; null
+   * or absent, they pass as the upstream's bytes.
+   */
+  passthroughRewriter?(request: InboundRequest, targetId: string): PassthroughRewriter | null;
   /** A stream encoder for one translated stream of this request. */
   createStreamEncoder(request: InboundRequest): StreamEncoder;
   /** The SSE text that ends a stream broken after its first byte, in the surface's error shape. */
