@@ -14,7 +14,11 @@ function store(overrides: Partial<ConstructorParameters<typeof ResponsesItemStor
   return { items, advance: (ms: number) => (now += ms) };
 }
 
-const message = (id: string, text = 'hi') => ({ id, type: 'message', content: [{ type: 'output_text', text }] });
+const message = (id: string, text = 'hi') => ({
+  id,
+  type: 'message',
+  content: [{ type: 'output_text', text }],
+});
 
 describe('ResponsesItemStore', () => {
   it('gives a key back the items it was sent, as fresh objects, and no other key', () => {

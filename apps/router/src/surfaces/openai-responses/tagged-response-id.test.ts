@@ -1,11 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  readTaggedResponseId,
-  responseTag,
-  tagResponseId,
-  tagResponseIdsInText,
-} from './tagged-response-id';
+import { readTaggedResponseId, responseTag, tagResponseId, tagResponseIdsInText } from './tagged-response-id';
 
 const base62 = fc.stringMatching(/^[A-Za-z0-9]{1,24}$/);
 const targetId = fc.tuple(base62, base62).map(([prefix, rest]) => `${prefix}_${rest}`);
@@ -55,7 +50,8 @@ describe('tagged response ids', () => {
     expect(tagged.previous_response_id).toBe('resp_tgt-1_prev');
     expect(tagged.output[0].id).toBe('msg_1');
     expect(tagged.output[0].content[0].text).toBe('{"id": "resp_fake"}');
-    const event = 'event: response.created\ndata: {"type":"response.created","response":{"id": "resp_x"}}\n\n';
+    const event =
+      'event: response.created\ndata: {"type":"response.created","response":{"id": "resp_x"}}\n\n';
     expect(tagResponseIdsInText(event, 'tgt-1')).toBe(event.replace('resp_x', 'resp_tgt-1_x'));
     // Model text can say anything: it is a JSON string, its quotes escaped, so it is never rewritten.
     fc.assert(
