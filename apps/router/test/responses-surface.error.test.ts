@@ -4,7 +4,7 @@ import { APICallError, generateText } from 'ai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addProvider } from './add-provider';
-import { apiError, SEEDED_MODEL, type Stack, startStack, waitFor } from './stack';
+import { apiError, SEEDED_MODEL, type Stack, setMockFaults, startStack, waitFor } from './stack';
 
 let stack: Stack;
 let client: OpenAI;
@@ -13,6 +13,9 @@ let secondMock: Proc;
 const PINNED_MODEL = 'resp-pinned';
 const NATIVE_MODEL = 'resp-native-only';
 const targetByProvider = new Map<string, string>();
+/** Streams of this upstream model break after a few events (the mock's dropAfterChunks). */
+const DROP_TRANSLATED = 'resp-drop-translated';
+const DROP_NATIVE = 'resp-drop-native';
 
 beforeAll(async () => {
   stack = await startStack();
@@ -48,6 +51,15 @@ beforeAll(async () => {
     publicModel: NATIVE_MODEL,
     targets: [{ accountId: a.accountId, upstreamModel: 'mock-gpt-4o' }],
   });
+  await stack.addRoute({
+    publicModel: DROP_TRANSLATED,
+    targets: [{ accountId: stack.accountId, upstreamModel: 'mock-drop' }],
+  });
+  await stack.addRoute({
+    publicModel: DROP_NATIVE,
+    targets: [{ accountId: a.accountId, upstreamModel: 'mock-drop' }],
+  });
+  await setMockFaults(stack, { byModel: { 'mock-drop': { dropAfterChunks: 6 } } });
 });
 afterAll(async () => {
   await secondMock?.stop();
@@ -186,6 +198,53 @@ describe('openai-responses × openai', () => {
     const fresh = await client.responses.create({ model: PINNED_MODEL, input: 'New start' }).withResponse();
     expect(fresh.response.headers.get('x-switchyard-provider')).not.toBe(holder);
     await stack.prisma.routeTarget.update({ where: { id: targetId }, data: { enabled: true } });
+  });
+});
+
+/** A row whose usage is estimated: the first estimate starts the token-count thread, seconds on a busy machine. */
+function usageRowAfterEstimate(requestId: string) {
+  return waitFor('usage row', () => stack.prisma.usageEvent.findUnique({ where: { requestId } }), {
+    timeoutMs: 30_000,
+  });
+}
+
+/** The events of a stream the router ends early, and the error event it ends with. */
+async function brokenStream(model: string) {
+  const { data: stream, response } = await client.responses
+    .create({ model, input: 'Say a long hello to the gateway', stream: true })
+    .withResponse();
+  const types: string[] = [];
+  let error: { code?: unknown; message?: unknown } | null = null;
+  for await (const event of stream) {
+    types.push(event.type);
+    if (event.type === 'error') error = event as unknown as { code?: unknown; message?: unknown };
+  }
+  return { types, error, requestId: response.headers.get('x-request-id') ?? '' };
+}
+
+describe('openai-responses stream broken after its first event', () => {
+  it("translated: ends with Responses' error event, and the row says interrupted", async () => {
+    const { types, error, requestId } = await brokenStream(DROP_TRANSLATED);
+    expect(types[0]).toBe('response.created');
+    expect(types).not.toContain('response.completed');
+    expect(types.at(-1)).toBe('error');
+    expect(error?.code).toBe('upstream_error');
+    const row = await usageRowAfterEstimate(requestId);
+    expect(row).toMatchObject({
+      status: 'interrupted',
+      surface: 'openai-responses',
+      upstreamProtocol: 'openai-chat',
+    });
+  });
+
+  it('native: the relayed events, then the same error event', async () => {
+    const { types, error, requestId } = await brokenStream(DROP_NATIVE);
+    expect(types[0]).toBe('response.created');
+    expect(types).not.toContain('response.completed');
+    expect(types.at(-1)).toBe('error');
+    expect(error?.code).toBe('upstream_error');
+    const row = await usageRowAfterEstimate(requestId);
+    expect(row).toMatchObject({ status: 'interrupted', upstreamProtocol: 'openai-responses' });
   });
 });
 

@@ -98,11 +98,9 @@ describe('openai-responses × openai-compatible', () => {
 
   it('stream: text arrives in several deltas that add up to the non-streamed text', async () => {
     const whole = await client.responses.create({ model: SEEDED_MODEL, input: 'Stream to me please' });
-    const stream = await client.responses.create({
-      model: SEEDED_MODEL,
-      input: 'Stream to me please',
-      stream: true,
-    });
+    const { data: stream, response } = await client.responses
+      .create({ model: SEEDED_MODEL, input: 'Stream to me please', stream: true })
+      .withResponse();
     let text = '';
     let deltas = 0;
     const types: string[] = [];
@@ -120,6 +118,17 @@ describe('openai-responses × openai-compatible', () => {
     expect(types[0]).toBe('response.created');
     expect(types.at(-1)).toBe('response.completed');
     expect(completed?.usage?.output_tokens).toBe(whole.usage?.output_tokens);
+    // Usage of a translated stream: the chat upstream's usage chunk, which the router asked for.
+    const row = await usageRow(response.headers.get('x-request-id') ?? '');
+    expect(row).toMatchObject({
+      stream: true,
+      status: 'success',
+      surface: 'openai-responses',
+      upstreamProtocol: 'openai-chat',
+      inputTokens: whole.usage?.input_tokens,
+      outputTokens: whole.usage?.output_tokens,
+      costEstimated: false,
+    });
   });
 
   it('tools: function_call out, function_call_output in, answer using it', async () => {
