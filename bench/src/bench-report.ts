@@ -1,3 +1,4 @@
+import { BENCH_PARTS } from './env';
 import type { LatencySummary } from './latency-summary';
 import type { ClosedLoopResult, PacedResult, StreamTtfbResult } from './load-task';
 
@@ -87,13 +88,14 @@ export interface BenchReport {
   };
   options: Record<string, unknown>;
   rates: (Pair<PacedResult> & { rate: number })[];
-  floor: Floor;
+  /** Null (as `tiered`, `ttfb` and `max`) when BENCH_PARTS left the run out. */
+  floor: Floor | null;
   /** Null when nothing is pinned (the two placements cannot be told apart). */
   roundTrips: RoundTrips | null;
   /** The same fixed rate through a route with 3 tiers × 6 healthy targets (issue 3's routing bench case). */
-  tiered: Pair<PacedResult> & { rate: number };
-  ttfb: Pair<StreamTtfbResult>;
-  max: Pair<ClosedLoopResult>;
+  tiered: (Pair<PacedResult> & { rate: number }) | null;
+  ttfb: Pair<StreamTtfbResult> | null;
+  max: Pair<ClosedLoopResult> | null;
   router: { pid: number; rssAtStartMiB: number; rssPeakMiB: number; hwmMiB: number | null };
   /** Non-2xx and transport errors, every run including warm-up. */
   failures: { direct: number; router: number; details: string[] };
@@ -139,18 +141,20 @@ export function evaluateChecks(report: Omit<BenchReport, 'checks' | 'pass'>): Ch
   } else {
     checks.push({
       name: `Δp50/Δp99 @ ${BUDGET.rate} req/s`,
-      measured: 'not run (BENCH_RATES)',
+      measured: 'not run (BENCH_RATES or BENCH_PARTS)',
       limit: '',
       pass: null,
     });
   }
-  const max = report.max.router.result.reqPerSec;
-  checks.push({
-    name: 'router max throughput',
-    measured: `${int(max)} req/s`,
-    limit: `≥ ${int(BUDGET.minRouterReqPerSec)} req/s`,
-    pass: max >= BUDGET.minRouterReqPerSec,
-  });
+  if (report.max) {
+    const max = report.max.router.result.reqPerSec;
+    checks.push({
+      name: 'router max throughput',
+      measured: `${int(max)} req/s`,
+      limit: `≥ ${int(BUDGET.minRouterReqPerSec)} req/s`,
+      pass: max >= BUDGET.minRouterReqPerSec,
+    });
+  }
   const failures = report.failures.direct + report.failures.router;
   checks.push({
     name: 'errors + non-2xx (all runs)',
@@ -186,59 +190,67 @@ function tableRows(report: BenchReport): string[][] {
       ]);
     }
   }
-  for (const q of ['p50', 'p99'] as const) {
-    const d = report.floor.direct.latencyMs[q];
-    const b = report.floor.bare.latencyMs[q];
-    rows.push([
-      `${report.floor.rate} req/s ${q}, bare Node proxy: floor (ms)`,
-      ms(d),
-      ms(b),
-      signedMs(b - d),
-      '',
-      '',
-    ]);
+  const { floor, tiered, max, ttfb } = report;
+  if (floor) {
+    for (const q of ['p50', 'p99'] as const) {
+      const d = floor.direct.latencyMs[q];
+      const b = floor.bare.latencyMs[q];
+      rows.push([
+        `${floor.rate} req/s ${q}, bare Node proxy: floor (ms)`,
+        ms(d),
+        ms(b),
+        signedMs(b - d),
+        '',
+        '',
+      ]);
+    }
   }
-  for (const q of ['p50', 'p99'] as const) {
-    const d = report.tiered.direct.result.latencyMs[q];
-    const r = report.tiered.router.result.latencyMs[q];
-    rows.push([
-      `${report.tiered.rate} req/s, 3 tiers × 6 targets ${q} (ms)`,
-      ms(d),
-      ms(r),
-      signedMs(r - d),
-      '',
-      '',
-    ]);
+  if (tiered) {
+    for (const q of ['p50', 'p99'] as const) {
+      const d = tiered.direct.result.latencyMs[q];
+      const r = tiered.router.result.latencyMs[q];
+      rows.push([
+        `${tiered.rate} req/s, 3 tiers × 6 targets ${q} (ms)`,
+        ms(d),
+        ms(r),
+        signedMs(r - d),
+        '',
+        '',
+      ]);
+    }
   }
-  const { max, ttfb } = report;
   const maxCheck = check('router max throughput');
-  rows.push([
-    `max throughput (req/s, ${max.router.result.connections} conns, ${max.router.result.tool})`,
-    int(max.direct.result.reqPerSec),
-    int(max.router.result.reqPerSec),
-    `${((100 * max.router.result.reqPerSec) / max.direct.result.reqPerSec).toFixed(0)}% of direct`,
-    `router ${maxCheck?.limit ?? ''}`,
-    mark(maxCheck?.pass ?? null),
-  ]);
-  rows.push([
-    'CPU per request at max (µs)',
-    `mock ${Math.round(max.direct.cpuUsPerRequest.mock ?? Number.NaN)}`,
-    `router ${Math.round(max.router.cpuUsPerRequest.router ?? Number.NaN)}`,
-    '',
-    '',
-    '',
-  ]);
-  for (const q of ['p50', 'p99'] as const) {
-    const d = ttfb.direct.result.firstChunkMs[q];
-    const r = ttfb.router.result.firstChunkMs[q];
+  if (max) {
     rows.push([
-      `stream TTFB ${q} (ms, ${ttfb.router.result.rate} req/s)`,
-      ms(d),
-      ms(r),
-      signedMs(r - d),
+      `max throughput (req/s, ${max.router.result.connections} conns, ${max.router.result.tool})`,
+      int(max.direct.result.reqPerSec),
+      int(max.router.result.reqPerSec),
+      `${((100 * max.router.result.reqPerSec) / max.direct.result.reqPerSec).toFixed(0)}% of direct`,
+      `router ${maxCheck?.limit ?? ''}`,
+      mark(maxCheck?.pass ?? null),
+    ]);
+    rows.push([
+      'CPU per request at max (µs)',
+      `mock ${Math.round(max.direct.cpuUsPerRequest.mock ?? Number.NaN)}`,
+      `router ${Math.round(max.router.cpuUsPerRequest.router ?? Number.NaN)}`,
+      '',
       '',
       '',
     ]);
+  }
+  if (ttfb) {
+    for (const q of ['p50', 'p99'] as const) {
+      const d = ttfb.direct.result.firstChunkMs[q];
+      const r = ttfb.router.result.firstChunkMs[q];
+      rows.push([
+        `stream TTFB ${q} (ms, ${ttfb.router.result.rate} req/s)`,
+        ms(d),
+        ms(r),
+        signedMs(r - d),
+        '',
+        '',
+      ]);
+    }
   }
   rows.push([
     'router RSS (MiB)',
@@ -288,8 +300,8 @@ function notes(report: BenchReport): string[] {
     );
   }
   const { floor } = report;
-  const measured = report.rates.find((r) => r.rate === floor.rate);
-  if (measured) {
+  const measured = floor && report.rates.find((r) => r.rate === floor.rate);
+  if (floor && measured) {
     const delta = (q: 'p50' | 'p99') => ({
       bare: floor.bare.latencyMs[q] - floor.direct.latencyMs[q],
       router: measured.router.result.latencyMs[q] - measured.direct.result.latencyMs[q],
@@ -313,16 +325,18 @@ function notes(report: BenchReport): string[] {
     );
   }
   const { max } = report;
-  lines.push(
-    `max throughput: router CPU ${pct(max.router.cpu.router)} = ${num(max.router.cpuUsPerRequest.router)} µs/request, mock ${pct(max.router.cpu.mock)}, load ${pct(max.router.cpu.load)} ` +
-      `(direct run: mock ${pct(max.direct.cpu.mock)}, load ${pct(max.direct.cpu.load)}); ${wait(max.router.runQueueWait)}; ` +
-      `${max.router.result.tool} p50/p99 ${max.direct.result.p50Ms}/${max.direct.result.p99Ms} vs ${max.router.result.p50Ms}/${max.router.result.p99Ms} ms`,
-  );
+  if (max)
+    lines.push(
+      `max throughput: router CPU ${pct(max.router.cpu.router)} = ${num(max.router.cpuUsPerRequest.router)} µs/request, mock ${pct(max.router.cpu.mock)}, load ${pct(max.router.cpu.load)} ` +
+        `(direct run: mock ${pct(max.direct.cpu.mock)}, load ${pct(max.direct.cpu.load)}); ${wait(max.router.runQueueWait)}; ` +
+        `${max.router.result.tool} p50/p99 ${max.direct.result.p50Ms}/${max.direct.result.p99Ms} vs ${max.router.result.p50Ms}/${max.router.result.p99Ms} ms`,
+    );
   const { ttfb } = report;
-  lines.push(
-    `stream: headers p50 ${ms(ttfb.direct.result.headersMs.p50)} / ${ms(ttfb.router.result.headersMs.p50)} ms, ` +
-      `whole stream p50 ${ms(ttfb.direct.result.totalMs.p50)} / ${ms(ttfb.router.result.totalMs.p50)} ms (direct / router)`,
-  );
+  if (ttfb)
+    lines.push(
+      `stream: headers p50 ${ms(ttfb.direct.result.headersMs.p50)} / ${ms(ttfb.router.result.headersMs.p50)} ms, ` +
+        `whole stream p50 ${ms(ttfb.direct.result.totalMs.p50)} / ${ms(ttfb.router.result.totalMs.p50)} ms (direct / router)`,
+    );
   lines.push(`usage: ${report.usage.detail}; rows by status ${JSON.stringify(report.usage.rowsByStatus)}`);
   lines.push(
     report.options.BENCH_LIMITS === 'on'
@@ -335,7 +349,7 @@ function notes(report: BenchReport): string[] {
       : 'usage journal: on (one page-cache write per usage event, no fsync; BENCH_USAGE_JOURNAL=off for the A/B)',
   );
   lines.push(
-    `method: ${report.rates[0]?.router.result.slices ?? 1} interleaved slices per run (D R, R D, …); pinning: ${report.machine.pinning}`,
+    `method: ${String(report.options.BENCH_SLICES)} interleaved slices per run (D R, R D, …); pinning: ${report.machine.pinning}`,
   );
   lines.push(
     `1-min load average before the run: ${report.machine.loadAvgAtStart.toFixed(2)} (idle ≈ 0; above ~0.5 other work shares the CPUs and inflates tails)`,
@@ -354,6 +368,14 @@ function textTable(rows: string[][]): string {
       .trimEnd();
   const [head, ...body] = rows;
   return [line(head as string[]), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+/** Said after the verdict when BENCH_PARTS left runs out: their budget lines were not judged. */
+function partial(report: BenchReport): string {
+  const parts = report.options.BENCH_PARTS;
+  return Array.isArray(parts) && parts.length < BENCH_PARTS.length
+    ? ` (only BENCH_PARTS=${parts.join(',')}; the other runs' budget lines were not judged)`
+    : '';
 }
 
 function heading(report: BenchReport): string {
@@ -377,7 +399,7 @@ export function renderText(report: BenchReport): string {
     '',
     ...notes(report).map((n) => `· ${n}`),
     '',
-    `overall: ${verdict}`,
+    `overall: ${verdict}${partial(report)}`,
   ].join('\n');
 }
 
@@ -393,7 +415,7 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     ...notes(report).map((n) => `- ${n}`),
     '',
-    `**Overall: ${report.pass ? 'PASS' : 'FAIL'}**`,
+    `**Overall: ${report.pass ? 'PASS' : 'FAIL'}**${partial(report)}`,
   ];
   if (report.failures.details.length > 0)
     parts.push('', '## Failures', '', ...report.failures.details.map((d) => `- ${d}`));

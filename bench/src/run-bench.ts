@@ -321,6 +321,8 @@ async function main(): Promise<number> {
     };
 
     const pids = { router: routerPid, mock: mockPid, load: worker.pid };
+    /** While set, each router slice's [start, end] epoch ms is added to it. */
+    let routerSlices: [number, number][] | null = null;
     const perProcess = (read: (pid: number) => number | null): CpuShare => ({
       router: read(pids.router),
       mock: read(pids.mock),
@@ -355,6 +357,7 @@ async function main(): Promise<number> {
       side: Side<S>,
     ) => {
       rss.mark();
+      const startedMs = Date.now();
       const cpuBefore = perProcess(readProcessCpuSeconds);
       const waitBefore = perProcess(readRunQueueWaitMs);
       const t0 = performance.now();
@@ -373,6 +376,7 @@ async function main(): Promise<number> {
         log(`  !! ${failures.details.at(-1)}`);
       }
       if (target === 'router') {
+        routerSlices?.push([startedMs, Date.now()]);
         routerOk += slice.ok;
         if (slice.kind === 'closed') inFlightAtStop += slice.connections;
         await settle(); // the usage sink's flush must not spill into the next slice
@@ -483,25 +487,29 @@ async function main(): Promise<number> {
     );
     // The tiered route too: unwarmed, its first measured slice paid for ~150 optimizations (and their compile
     // threads on the router's core) that no other run pays for (seen with --trace-opt).
-    await interleave(
-      `warm-up ${TIERED_MODEL} ${warmRate} req/s, ${env.BENCH_WARMUP_S} s`,
-      1,
-      'tiered',
-      (target) => ({ kind: 'paced', target, rate: warmRate, durationS: env.BENCH_WARMUP_S, connections }),
-      (s: PacedSlice[]) => mergePaced(s, warmRate, env.BENCH_WARMUP_S),
-    );
+    if (env.BENCH_PARTS.has('tiered'))
+      await interleave(
+        `warm-up ${TIERED_MODEL} ${warmRate} req/s, ${env.BENCH_WARMUP_S} s`,
+        1,
+        'tiered',
+        (target) => ({ kind: 'paced', target, rate: warmRate, durationS: env.BENCH_WARMUP_S, connections }),
+        (s: PacedSlice[]) => mergePaced(s, warmRate, env.BENCH_WARMUP_S),
+      );
     const streamWarmRate = Math.max(env.BENCH_TTFB_RATE, 200);
-    await interleave(
-      `warm-up stream ${streamWarmRate} req/s, 3 s`,
-      1,
-      'stream',
-      (target) => ({ kind: 'stream-ttfb', target, rate: streamWarmRate, durationS: 3, connections }),
-      (s: StreamTtfbSlice[]) => mergeStreamTtfb(s, streamWarmRate, 3),
-    );
+    if (env.BENCH_PARTS.has('stream'))
+      await interleave(
+        `warm-up stream ${streamWarmRate} req/s, 3 s`,
+        1,
+        'stream',
+        (target) => ({ kind: 'stream-ttfb', target, rate: streamWarmRate, durationS: 3, connections }),
+        (s: StreamTtfbSlice[]) => mergeStreamTtfb(s, streamWarmRate, 3),
+      );
 
     const roundTrips = await measureRoundTrips();
     const rates: BenchReport['rates'] = [];
-    for (const rate of env.BENCH_RATES) {
+    // Epoch ms of the router's fixed-rate slices: where the router's diagnostics tell its event-loop stalls apart.
+    routerSlices = [];
+    for (const rate of env.BENCH_PARTS.has('rates') ? env.BENCH_RATES : []) {
       const measured = await interleave(
         `fixed ${rate} req/s, ${env.BENCH_DURATION_S} s`,
         slices,
@@ -511,52 +519,60 @@ async function main(): Promise<number> {
       );
       rates.push({ rate, ...measured });
     }
-    const floor = await measureFloor();
+    const rateSlices = routerSlices;
+    routerSlices = null;
+    const floor = env.BENCH_PARTS.has('floor') ? await measureFloor() : null;
     const tieredRate = env.BENCH_RATES[0] as number;
-    const tiered = {
-      rate: tieredRate,
-      ...(await interleave(
-        `fixed ${tieredRate} req/s through ${TIERED_MODEL} (3 tiers × 6 targets), ${env.BENCH_DURATION_S} s`,
-        slices,
-        'tiered',
-        (target) => ({
-          kind: 'paced',
-          target,
+    const tiered = env.BENCH_PARTS.has('tiered')
+      ? {
           rate: tieredRate,
-          durationS: env.BENCH_DURATION_S / slices,
-          connections,
-        }),
-        (s: PacedSlice[]) => mergePaced(s, tieredRate, env.BENCH_DURATION_S),
-      )),
-    };
-    const ttfb = await interleave(
-      `stream TTFB ${env.BENCH_TTFB_RATE} req/s, ${env.BENCH_TTFB_DURATION_S} s`,
-      slices,
-      'stream',
-      (target) => ({
-        kind: 'stream-ttfb',
-        target,
-        rate: env.BENCH_TTFB_RATE,
-        durationS: env.BENCH_TTFB_DURATION_S / slices,
-        connections,
-      }),
-      (s: StreamTtfbSlice[]) => mergeStreamTtfb(s, env.BENCH_TTFB_RATE, env.BENCH_TTFB_DURATION_S),
-    );
+          ...(await interleave(
+            `fixed ${tieredRate} req/s through ${TIERED_MODEL} (3 tiers × 6 targets), ${env.BENCH_DURATION_S} s`,
+            slices,
+            'tiered',
+            (target) => ({
+              kind: 'paced',
+              target,
+              rate: tieredRate,
+              durationS: env.BENCH_DURATION_S / slices,
+              connections,
+            }),
+            (s: PacedSlice[]) => mergePaced(s, tieredRate, env.BENCH_DURATION_S),
+          )),
+        }
+      : null;
+    const ttfb = !env.BENCH_PARTS.has('stream')
+      ? null
+      : await interleave(
+          `stream TTFB ${env.BENCH_TTFB_RATE} req/s, ${env.BENCH_TTFB_DURATION_S} s`,
+          slices,
+          'stream',
+          (target) => ({
+            kind: 'stream-ttfb',
+            target,
+            rate: env.BENCH_TTFB_RATE,
+            durationS: env.BENCH_TTFB_DURATION_S / slices,
+            connections,
+          }),
+          (s: StreamTtfbSlice[]) => mergeStreamTtfb(s, env.BENCH_TTFB_RATE, env.BENCH_TTFB_DURATION_S),
+        );
     // wrk takes whole seconds; keep every closed-loop slice at least 2 s so connection set-up is noise.
     const maxSliceS = Math.max(2, Math.round(env.BENCH_MAX_DURATION_S / slices));
-    const max = await interleave(
-      `closed loop ${env.BENCH_MAX_CONNECTIONS} connections (${maxTool}), ${maxSliceS * slices} s`,
-      slices,
-      'chat',
-      (target) => ({
-        kind: 'closed',
-        tool: maxTool,
-        target,
-        connections: env.BENCH_MAX_CONNECTIONS,
-        durationS: maxSliceS,
-      }),
-      (s: ClosedLoopSlice[]) => mergeClosedLoop(s),
-    );
+    const max = !env.BENCH_PARTS.has('max')
+      ? null
+      : await interleave(
+          `closed loop ${env.BENCH_MAX_CONNECTIONS} connections (${maxTool}), ${maxSliceS * slices} s`,
+          slices,
+          'chat',
+          (target) => ({
+            kind: 'closed',
+            tool: maxTool,
+            target,
+            connections: env.BENCH_MAX_CONNECTIONS,
+            durationS: maxSliceS,
+          }),
+          (s: ClosedLoopSlice[]) => mergeClosedLoop(s),
+        );
 
     const rows = await usageRows();
     const success = rows.success ?? 0;
@@ -587,7 +603,15 @@ async function main(): Promise<number> {
         const diagnostics = path.join(profileDir, `router.${routerPid}.diagnostics.json`);
         profile = {
           file: path.relative(ROOT, full),
-          summary: `${summarizeRouterDiagnostics(diagnostics)}\n\n${formatProfileSummary(summarizeCpuProfile(full, 25))}`,
+          summary: `${summarizeRouterDiagnostics(
+            diagnostics,
+            rateSlices.length > 0
+              ? {
+                  slices: rateSlices,
+                  label: `the router's fixed-rate slices (${env.BENCH_RATES.join(', ')} req/s)`,
+                }
+              : undefined,
+          )}\n\n${formatProfileSummary(summarizeCpuProfile(full, 25))}`,
         };
       } else {
         log(`no CPU profile for router pid ${routerPid} in ${profileDir}`);
@@ -606,7 +630,7 @@ async function main(): Promise<number> {
         pinning,
         loadAvgAtStart,
       },
-      options: { ...env, maxTool },
+      options: { ...env, BENCH_PARTS: [...env.BENCH_PARTS], maxTool },
       rates,
       floor,
       roundTrips,

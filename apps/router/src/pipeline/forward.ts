@@ -1,12 +1,11 @@
 import type { ServerResponse } from 'node:http';
-import { setImmediate as flushed, setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AttemptReason,
   attemptTimeouts,
   type CompiledRoute,
   DEFAULT_BACKOFF,
   decideFailover,
-  gatewayError,
   isContextWindowError,
   type ProviderAdapter,
   parseRetryAfter,
@@ -14,21 +13,21 @@ import {
   type ResolvedTarget,
   type RoutePolicy,
 } from '@switchyard/core';
-import { responseUsage, streamUsage } from '../billing/estimate-usage';
 import { canPayRetry, earnRetryShare, payRetry } from '../failover/paid-retry';
 import { insertSkipNotes, noteSkipped, type SkipNote } from '../failover/skip-notes';
 import { adapterFor } from '../providers/provider-registry';
 import { Cancellation } from '../proxy/cancellation';
-import { relayStream } from '../proxy/relay-stream';
 import { type AttemptOutcome, DEADLINE_EXCEEDED, upstreamAttempt } from '../proxy/upstream-attempt';
 import type { RouterContext } from '../router-context';
 import { failedWithout, type LastFailure, notSentAttempt } from './attempt-records';
 import { failAll } from './fail-all';
 import type { ForwardRequest } from './forward-request';
 import { learnFromAttempt } from './learn-from-attempt';
+import { relayAnswer } from './relay-answer';
+import { relayStreamAnswer } from './relay-stream-answer';
+import type { ServedAttempt } from './served-attempt';
 import { servedHeaders } from './served-headers';
 import { cancelled, type Settlement } from './settlement';
-import { streamTranslator } from './stream-translator';
 
 /**
  * Runs the failover ladder (packages/core decideFailover) for one request: asks it for the next step,
@@ -48,7 +47,7 @@ export async function forward(
   res: ServerResponse,
   req: ForwardRequest,
 ): Promise<Settlement> {
-  const { inbound, surface, attempts, startedAt, policy } = req;
+  const { inbound, surface, attempts, policy } = req;
   const { health, retryBudget, view } = ctx.failover;
   const deadline = ctx.now() + policy.timeouts.totalMs;
 
@@ -215,121 +214,37 @@ export async function forward(
         continue;
       }
 
-      const headers = servedHeaders(
-        req.requestId,
-        req.trafficClass,
-        req.rateLimitHeaders,
-        current,
+      const served: ServedAttempt = {
         resolved,
-        attempts,
-        skips,
-      );
+        adapter,
+        passthrough,
+        headers: servedHeaders(
+          req.requestId,
+          req.trafficClass,
+          req.rateLimitHeaders,
+          current,
+          resolved,
+          attempts,
+          skips,
+        ),
+      };
       if (outcome.kind === 'answer') {
         if (paidRetry) retryBudget.release();
         learnFromAttempt(ctx, resolved, outcome.attempt, null);
-        const parsed = outcome.parsed;
-        if (passthrough) {
-          const rewriter = surface.passthroughRewriter?.(inbound, resolved.target.id) ?? null;
-          const body = rewriter === null ? outcome.body : rewriter.answer(outcome.body);
-          headers['content-type'] = 'application/json';
-          headers['content-length'] = String(body.length);
-          res.writeHead(200, headers);
-          res.end(body);
-        } else {
-          surface.sendAnswer(res, headers, adapter.toCanonicalResponse(parsed), inbound);
-        }
-        const ttftMs = Math.round(performance.now() - startedAt);
-        // After the answer is sent: the count (if any) runs on the token-count thread and never rejects.
-        const known = await responseUsage(adapter.readUsage(parsed), adapter, inbound.body, parsed);
-        return {
-          status: 'success',
-          httpStatus: 200,
-          errorClass: null,
-          served: resolved,
-          usage: known.usage,
-          usageEstimated: known.estimated,
-          ttftMs,
-        };
+        // Awaited here, not returned as a promise: the finally below must run after the relay, not before it.
+        return await relayAnswer(res, req, served, outcome);
       }
-
-      headers['content-type'] = 'text/event-stream; charset=utf-8';
-      headers['cache-control'] = 'no-cache';
-      const relayed = await relayStream(res, outcome.response.body, {
-        adapter,
-        translator: passthrough ? null : streamTranslator(adapter, surface, inbound),
-        rewrite: passthrough ? (surface.passthroughRewriter?.(inbound, resolved.target.id) ?? null) : null,
-        forwardUsageChunk: inbound.includeUsage,
-        startedAt,
-        begin: () => res.writeHead(200, headers),
-        firstByteMs: Math.max(1, timeouts.firstByteMs - (performance.now() - sentAt)),
-        idleMs: Math.min(timeouts.idleMs, ctx.limits.bodyTimeoutMs),
-        maxEventBytes: ctx.limits.maxSseEventBytes,
+      const relayed = await relayStreamAnswer(ctx, res, req, served, outcome, {
+        sentAt,
+        timeouts,
         cancel: abort,
+        paidRetry,
       });
-      if (paidRetry) retryBudget.release();
-      const ttftMs = relayed.firstByteAt === null ? null : Math.round(relayed.firstByteAt);
-      outcome.attempt.ttftMs = ttftMs;
-      outcome.attempt.latencyMs = Math.round(performance.now() - sentAt);
-      // Estimated (when the upstream sent no usage) only once the client has its last byte: the count waits on
-      // the token-count thread, which must not delay the end of the stream.
-      const known = async () => {
-        if (relayed.usage === null) await flushed();
-        return streamUsage(relayed, inbound.body);
-      };
-      if ((abort.aborted && abort.reason !== DEADLINE_EXCEEDED) || res.destroyed) {
-        outcome.response.body.destroy();
-        outcome.attempt.errorClass = 'client_cancelled';
-        learnFromAttempt(ctx, resolved, outcome.attempt, null);
-        const usage = await known();
-        return cancelled(resolved, usage.usage, ttftMs, usage.estimated);
+      if ('failure' in relayed) {
+        last = relayed;
+        continue;
       }
-      if (relayed.interrupted) {
-        outcome.response.body.destroy();
-        const errorClass = relayed.notSse
-          ? 'invalid_response'
-          : relayed.tooLarge
-            ? 'response_too_large'
-            : relayed.timedOut || abort.aborted
-              ? 'timeout'
-              : 'stream_interrupted';
-        outcome.attempt.errorClass = errorClass;
-        learnFromAttempt(ctx, resolved, outcome.attempt, null);
-        if (relayed.firstByteAt === null) {
-          // Nothing reached the client yet: this is an ordinary failed attempt, and the ladder may go on.
-          last = failedWithout(resolved, outcome.attempt, errorClass, 200);
-          continue;
-        }
-        res.end(
-          surface.streamError(
-            errorClass === 'timeout'
-              ? gatewayError('upstream_timeout', 'The upstream stream stalled past its time limit.')
-              : gatewayError('upstream_error', 'The upstream stream was interrupted.'),
-            req.requestId,
-          ),
-        );
-        const usage = await known();
-        return {
-          status: 'interrupted',
-          httpStatus: 200,
-          errorClass,
-          served: resolved,
-          usage: usage.usage,
-          usageEstimated: usage.estimated,
-          ttftMs,
-        };
-      }
-      learnFromAttempt(ctx, resolved, outcome.attempt, null);
-      res.end();
-      const usage = await known();
-      return {
-        status: 'success',
-        httpStatus: 200,
-        errorClass: null,
-        served: resolved,
-        usage: usage.usage,
-        usageEstimated: usage.estimated,
-        ttftMs,
-      };
+      return relayed;
     }
   } finally {
     clearTimeout(deadlineTimer);
