@@ -300,6 +300,26 @@ describe('vercel-ai-responses × openai-compatible', () => {
     expect(result.usage.outputTokens).toBe(13);
   });
 
+  it('usage: the row holds the tokens the SDK reports, priced, with both protocols', async () => {
+    const result = await generateText({ model: provider()(SEEDED_MODEL), prompt: 'Bill the Vercel call' });
+    const requestId = result.response.headers?.['x-request-id'] ?? '';
+    const row = await usageRow(requestId);
+    expect(row).toMatchObject({
+      surface: 'openai-responses',
+      upstreamProtocol: 'openai-chat',
+      inputTokens: result.usage.inputTokens,
+      outputTokens: result.usage.outputTokens,
+    });
+    expect(row.costMicros).toBe(cost(row.inputTokens, row.outputTokens, SEEDED_PRICE));
+  });
+
+  it('failover: the native Responses target fails with 503, the chat target answers', async () => {
+    const result = await generateText({ model: provider()(FAILOVER_MODEL), prompt: 'Vercel fail over' });
+    expect(result.text).toBe('Mock reply to: Vercel fail over — this is a deterministic mock completion.');
+    expect(result.response.headers?.['x-switchyard-provider']).toBe('mock');
+    expect(result.response.headers?.['x-switchyard-attempts']).toBe('3');
+  });
+
   it('stream: streamText gets the text in several parts', async () => {
     const result = streamText({ model: provider()(SEEDED_MODEL), prompt: 'Stream from Vercel' });
     const parts: string[] = [];
