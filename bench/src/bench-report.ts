@@ -94,6 +94,8 @@ export interface BenchReport {
   roundTrips: RoundTrips | null;
   /** The same fixed rate through a route with 3 tiers × 6 healthy targets (issue 3's routing bench case). */
   tiered: (Pair<PacedResult> & { rate: number }) | null;
+  /** Anthropic Messages in, OpenAI chat upstream (issue 13's translated case); see {@link TranslatedLine}. */
+  translated: TranslatedLine | null;
   ttfb: Pair<StreamTtfbResult> | null;
   max: Pair<ClosedLoopResult> | null;
   router: { pid: number; rssAtStartMiB: number; rssPeakMiB: number; hwmMiB: number | null };
@@ -105,13 +107,56 @@ export interface BenchReport {
   profile?: { file: string; summary: string };
 }
 
+/**
+ * `POST /v1/messages` (Anthropic surface) through the router to the OpenAI-shaped mock, translated both ways,
+ * against the same completion asked of the mock directly in OpenAI's shape. `skipped` says why it did not run
+ * (the router answers 404 there until the Anthropic surface lands).
+ */
+export type TranslatedLine =
+  | ({ rate: number; skipped: null } & Pair<PacedResult>)
+  | { rate: number; skipped: string };
+
 /** The budget the router is held to (see docs/benchmarks.md). */
 export const BUDGET = {
   rate: 500,
   deltaP50Ms: 0.5,
   deltaP99Ms: 1.5,
+  /** Anthropic surface → OpenAI upstream: translation both ways may add this much over direct (issue 13). */
+  translatedDeltaP50Ms: 0.7,
   minRouterReqPerSec: 3_000,
 } as const;
+
+/** The name of the translated line's budget check. */
+export const TRANSLATED_CHECK = `Δp50 Anthropic surface → OpenAI upstream @ ${BUDGET.rate} req/s`;
+
+/** The translated line's budget check: Δp50 against the direct OpenAI-shaped call, or why it did not run. */
+export function translatedCheck(line: TranslatedLine): Check {
+  if (line.skipped !== null) {
+    return { name: TRANSLATED_CHECK, measured: `skipped: ${line.skipped}`, limit: '', pass: null };
+  }
+  const d50 = line.router.result.latencyMs.p50 - line.direct.result.latencyMs.p50;
+  return {
+    name: TRANSLATED_CHECK,
+    measured: `${signedMs(d50)} ms`,
+    limit: `≤ ${BUDGET.translatedDeltaP50Ms} ms`,
+    pass: d50 <= BUDGET.translatedDeltaP50Ms,
+  };
+}
+
+/** The translated line alone, for `BENCH_ONLY=translated`. */
+export function renderTranslatedLine(line: TranslatedLine): string {
+  const check = translatedCheck(line);
+  if (line.skipped !== null) return `Anthropic surface → OpenAI upstream (translated): ${check.measured}`;
+  const figures = (['p50', 'p99'] as const).map(
+    (q) =>
+      `${q} direct ${ms(line.direct.result.latencyMs[q])} / router ${ms(line.router.result.latencyMs[q])} ms`,
+  );
+  return (
+    `Anthropic surface → OpenAI upstream (translated) @ ${line.rate} req/s: ${figures.join('; ')}; ` +
+    `${check.name} ${check.measured} (budget ${check.limit}) ${mark(check.pass)}; ` +
+    `achieved ${line.router.result.achievedRate.toFixed(0)} req/s, ${line.router.result.non2xx} non-2xx`
+  );
+}
 
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(3) : 'n/a');
 const signedMs = (value: number) =>
@@ -146,6 +191,7 @@ export function evaluateChecks(report: Omit<BenchReport, 'checks' | 'pass'>): Ch
       pass: null,
     });
   }
+  if (report.translated) checks.push(translatedCheck(report.translated));
   if (report.max) {
     const max = report.max.router.result.reqPerSec;
     checks.push({
@@ -217,6 +263,33 @@ function tableRows(report: BenchReport): string[][] {
         '',
         '',
       ]);
+    }
+  }
+  const { translated } = report;
+  if (translated) {
+    const translatedBudget = check(TRANSLATED_CHECK);
+    if (translated.skipped !== null) {
+      rows.push([
+        `${translated.rate} req/s, Anthropic surface → OpenAI (translated)`,
+        'skipped',
+        '',
+        '',
+        '',
+        '',
+      ]);
+    } else {
+      for (const q of ['p50', 'p99'] as const) {
+        const d = translated.direct.result.latencyMs[q];
+        const r = translated.router.result.latencyMs[q];
+        rows.push([
+          `${translated.rate} req/s ${q}, Anthropic surface → OpenAI (translated) (ms)`,
+          ms(d),
+          ms(r),
+          signedMs(r - d),
+          q === 'p50' ? `Δ ${translatedBudget?.limit ?? ''}` : '',
+          q === 'p50' ? mark(translatedBudget?.pass ?? null) : '',
+        ]);
+      }
     }
   }
   const maxCheck = check('router max throughput');
@@ -322,6 +395,16 @@ function notes(report: BenchReport): string[] {
         (trips.layout === 'client-alone'
           ? 'direct and routed requests alike cross between the cores once each way; the router’s hop to the mock stays on its core'
           : 'a request through the router crosses between the cores twice, a direct one never'),
+    );
+  }
+  if (report.translated === null) {
+    // not measured (BENCH_PARTS)
+  } else if (report.translated.skipped !== null) {
+    lines.push(`translated (Anthropic surface → OpenAI upstream): skipped, ${report.translated.skipped}`);
+  } else {
+    lines.push(
+      `translated: POST /v1/messages (x-api-key, anthropic-version) to the seeded route, served by the OpenAI-shaped mock; ` +
+        `direct is the same completion asked of the mock in OpenAI's shape; router CPU ${num(report.translated.router.cpuUsPerRequest.router)} µs/request`,
     );
   }
   const { max } = report;

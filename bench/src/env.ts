@@ -3,7 +3,7 @@ import { z } from 'zod';
 const seconds = z.coerce.number().positive();
 
 /** The measured runs of a bench, in the order they run (BENCH_PARTS). */
-export const BENCH_PARTS = ['rates', 'floor', 'tiered', 'stream', 'max'] as const;
+export const BENCH_PARTS = ['rates', 'floor', 'tiered', 'translated', 'stream', 'max'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 const count = z.coerce.number().int().positive();
 const flag = z
@@ -65,7 +65,7 @@ const schema = z.object({
   BENCH_USAGE_JOURNAL: z.enum(['on', 'off']).default('on'),
   /**
    * Which measured runs to make, comma-separated (default all): `rates` (the fixed rates, with the budget lines),
-   * `floor` (the bare proxy), `tiered`, `stream`, `max`. For short experiments, e.g. `BENCH_PARTS=rates`; a run
+   * `floor` (the bare proxy), `tiered`, `translated` (Anthropic surface → OpenAI upstream), `stream`, `max`. For short experiments, e.g. `BENCH_PARTS=rates`; a run
    * left out prints no line and judges no budget.
    */
   BENCH_PARTS: z
@@ -80,6 +80,12 @@ const schema = z.object({
       }
       return new Set(parts as BenchPart[]);
     }),
+  /**
+   * `translated`: only the Anthropic surface → OpenAI upstream line (warm-up, then `BENCH_DURATION_S` at 500 req/s),
+   * printed alone with its budget; nothing else runs and no result files are written. For a quick look at that
+   * path; the full bench (`all`) includes the line anyway.
+   */
+  BENCH_ONLY: z.enum(['all', 'translated']).default('all'),
   /** Run the router with `node --cpu-prof` and print its hot spots after the run. */
   BENCH_CPU_PROF: flag,
   /** Where JSON + markdown results go. */

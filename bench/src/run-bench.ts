@@ -10,6 +10,7 @@ import { request } from 'undici';
 import ROUTER_NODE_FLAGS from '../../apps/router/node-flags.json' with { type: 'json' };
 import {
   type BenchReport,
+  BUDGET,
   type CpuShare,
   evaluateChecks,
   type Floor,
@@ -19,6 +20,9 @@ import {
   type Run,
   renderMarkdown,
   renderText,
+  renderTranslatedLine,
+  type TranslatedLine,
+  translatedCheck,
   type UsageCheck,
 } from './bench-report';
 import { type BenchEnv, loadBenchEnv } from './env';
@@ -54,10 +58,14 @@ const MESSAGES = [{ role: 'user', content: 'Say hello in five words.' }];
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
+/** Per kind of run, the request each side repeats; `anthropic` is OpenAI-shaped direct, Anthropic-shaped routed. */
 interface Targets {
-  direct: { chat: HttpTarget; stream: HttpTarget; tiered: HttpTarget };
-  router: { chat: HttpTarget; stream: HttpTarget; tiered: HttpTarget };
+  direct: { chat: HttpTarget; stream: HttpTarget; tiered: HttpTarget; anthropic: HttpTarget };
+  router: { chat: HttpTarget; stream: HttpTarget; tiered: HttpTarget; anthropic: HttpTarget };
 }
+
+/** The translated line's rate: the one the latency budgets are judged at. */
+const TRANSLATED_RATE = BUDGET.rate;
 
 /** The bench route with 3 tiers × 2 targets (6 accounts), all healthy: what routing decisions cost. */
 const TIERED_MODEL = 'bench-tiered';
@@ -133,18 +141,58 @@ function targetsFor(stack: Stack): Targets {
   });
   const direct = `${stack.mockUrl}/chat/completions`;
   const router = `${stack.routerUrl}/v1/chat/completions`;
+  // What an Anthropic SDK sends for the same question: the seeded route serves it from the OpenAI-shaped mock.
+  const anthropic: HttpTarget = {
+    url: `${stack.routerUrl}/v1/messages`,
+    headers: {
+      'x-api-key': stack.apiKey,
+      'anthropic-version': '2023-06-01',
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ model: 'chat-small', max_tokens: 64, messages: MESSAGES }),
+  };
   return {
     direct: {
       chat: make(direct, UPSTREAM_CREDENTIAL, UPSTREAM_MODEL, false),
       stream: make(direct, UPSTREAM_CREDENTIAL, UPSTREAM_MODEL, true),
       tiered: make(direct, UPSTREAM_CREDENTIAL, UPSTREAM_MODEL, false),
+      anthropic: make(direct, UPSTREAM_CREDENTIAL, UPSTREAM_MODEL, false),
     },
     router: {
       chat: make(router, stack.apiKey, 'chat-small', false),
       stream: make(router, stack.apiKey, 'chat-small', true),
       tiered: make(router, stack.apiKey, TIERED_MODEL, false),
+      anthropic,
     },
   };
+}
+
+/**
+ * One Anthropic Messages request through the router before the translated line runs: null when it is served
+ * (an Anthropic `message` with text), the reason to skip the line when the router answers 404 there (no Anthropic
+ * surface in this build). Any other answer is a misconfigured stack and throws with it.
+ */
+async function probeAnthropicSurface(target: HttpTarget): Promise<string | null> {
+  const response = await request(target.url, { method: 'POST', headers: target.headers, body: target.body });
+  const text = await response.body.text();
+  // The route table's answer to a path no surface serves (an unknown model would be a 404 of the surface).
+  if (response.statusCode === 404 && text.includes('Unknown path')) {
+    return `the router answers 404 on POST /v1/messages (no Anthropic surface in this build): ${text.slice(0, 200)}`;
+  }
+  let message: { type?: unknown; content?: { type?: unknown; text?: unknown }[] } = {};
+  try {
+    message = JSON.parse(text) as typeof message;
+  } catch {}
+  if (
+    response.statusCode !== 200 ||
+    message.type !== 'message' ||
+    typeof message.content?.[0]?.text !== 'string'
+  ) {
+    throw new Error(
+      `sanity request (router /v1/messages) answered ${response.statusCode}:\n${text.slice(0, 2000)}`,
+    );
+  }
+  return null;
 }
 
 /** One request of each kind before measuring, so a misconfigured stack fails with its answer, not a table of errors. */
@@ -390,7 +438,7 @@ async function main(): Promise<number> {
     const interleave = async <S extends LoadSlice, R extends LoadResult>(
       label: string,
       slices: number,
-      kind: 'chat' | 'stream' | 'tiered',
+      kind: keyof Targets['router'],
       task: (target: HttpTarget) => LoadTask,
       merge: (slices: S[]) => R,
     ): Promise<Pair<R>> => {
@@ -477,6 +525,44 @@ async function main(): Promise<number> {
       const otherCore = await probe(pins.router);
       return { layout: pins.layout, samples, gapMs, sameCore, otherCore };
     };
+    /**
+     * The translated line (issue 13): Anthropic Messages in, the OpenAI-shaped mock upstream, against the same
+     * completion asked of the mock directly, at the budget's rate; its own warm-up, as its path differs from
+     * chat's. Skipped, with the reason printed, when the router has no Anthropic surface.
+     */
+    const measureTranslated = async (): Promise<TranslatedLine> => {
+      const skipped = await probeAnthropicSurface(targets.router.anthropic);
+      if (skipped !== null) {
+        log(`translated line skipped: ${skipped}`);
+        return { rate: TRANSLATED_RATE, skipped };
+      }
+      routerOk++; // the probe's usage row
+      const paced = (durationS: number) => (target: HttpTarget) =>
+        ({ kind: 'paced', target, rate: TRANSLATED_RATE, durationS, connections }) as const;
+      await interleave(
+        `warm-up Anthropic surface → OpenAI ${TRANSLATED_RATE} req/s, ${env.BENCH_WARMUP_S} s`,
+        1,
+        'anthropic',
+        paced(env.BENCH_WARMUP_S),
+        (s: PacedSlice[]) => mergePaced(s, TRANSLATED_RATE, env.BENCH_WARMUP_S),
+      );
+      const pair = await interleave(
+        `fixed ${TRANSLATED_RATE} req/s, Anthropic surface → OpenAI upstream (translated), ${env.BENCH_DURATION_S} s`,
+        slices,
+        'anthropic',
+        paced(env.BENCH_DURATION_S / slices),
+        (s: PacedSlice[]) => mergePaced(s, TRANSLATED_RATE, env.BENCH_DURATION_S),
+      );
+      return { rate: TRANSLATED_RATE, skipped: null, ...pair };
+    };
+    if (env.BENCH_ONLY === 'translated') {
+      const line = await measureTranslated();
+      process.stdout.write(`\n${renderTranslatedLine(line)}\n`);
+      if (failures.details.length > 0)
+        process.stdout.write(`\nfailures:\n${failures.details.map((d) => `  ${d}`).join('\n')}\n`);
+      return translatedCheck(line).pass === false || failures.direct + failures.router > 0 ? 1 : 0;
+    }
+
     const warmRate = Math.max(...env.BENCH_RATES);
     await interleave(
       `warm-up ${warmRate} req/s, ${env.BENCH_WARMUP_S} s`,
@@ -541,6 +627,7 @@ async function main(): Promise<number> {
           )),
         }
       : null;
+    const translated = env.BENCH_PARTS.has('translated') ? await measureTranslated() : null;
     const ttfb = !env.BENCH_PARTS.has('stream')
       ? null
       : await interleave(
@@ -635,6 +722,7 @@ async function main(): Promise<number> {
       floor,
       roundTrips,
       tiered,
+      translated,
       ttfb,
       max,
       router: { pid: routerPid, rssAtStartMiB, rssPeakMiB: memory.peakMiB, hwmMiB: memory.hwmMiB },

@@ -13,7 +13,7 @@ describe('provider registry', () => {
     const served = PROVIDER_KINDS.filter((kind) => adapterFor(kind) !== undefined);
     const unserved = PROVIDER_KINDS.filter((kind) => adapterFor(kind) === undefined);
     expect(unserved).toEqual(ADAPTER_PENDING);
-    expect(served).toEqual(['openai', 'openai_compatible']);
+    expect(served).toEqual(['openai', 'openai_compatible', 'azure_openai']);
   });
 
   it('every adapter serves chat in some protocol, and declares only the kinds it is registered for', () => {
