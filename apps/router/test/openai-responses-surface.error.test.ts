@@ -66,7 +66,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-describe('openai-responses × openai-compatible', () => {
+describe('openai SDK × openai-compatible', () => {
   it("bad-model: the SDK's NotFoundError, 404, with the request id", async () => {
     const error = await apiError(client.responses.create({ model: 'no-such-model', input: 'hi' }));
     expect(error).toBeInstanceOf(OpenAI.NotFoundError);
@@ -74,16 +74,6 @@ describe('openai-responses × openai-compatible', () => {
     expect(error.code).toBe('model_not_found');
     expect(error.requestID).toMatch(/^req_[0-9a-f]{32}$/);
     expect((error.error as { request_id?: string }).request_id).toBe(error.requestID);
-  });
-
-  it('bad-model: the Vercel AI SDK gets a 404 APICallError', async () => {
-    const openai = createOpenAI({ apiKey: stack.apiKey, baseURL: `${stack.routerUrl}/v1` });
-    const failure = await generateText({ model: openai('no-such-model'), prompt: 'hi', maxRetries: 0 }).then(
-      () => null,
-      (error: unknown) => error,
-    );
-    expect(APICallError.isInstance(failure)).toBe(true);
-    expect((failure as APICallError).statusCode).toBe(404);
   });
 
   it('names a parameter translation cannot carry, when no target speaks Responses natively', async () => {
@@ -131,7 +121,19 @@ describe('openai-responses × openai-compatible', () => {
   });
 });
 
-describe('openai-responses × openai', () => {
+describe('Vercel AI SDK (openai) × openai-compatible', () => {
+  it('bad-model: the Vercel AI SDK gets a 404 APICallError', async () => {
+    const openai = createOpenAI({ apiKey: stack.apiKey, baseURL: `${stack.routerUrl}/v1` });
+    const failure = await generateText({ model: openai('no-such-model'), prompt: 'hi', maxRetries: 0 }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(APICallError.isInstance(failure)).toBe(true);
+    expect((failure as APICallError).statusCode).toBe(404);
+  });
+});
+
+describe('openai SDK × openai', () => {
   it("bad-model: the SDK's NotFoundError with the request id", async () => {
     const error = await apiError(
       client.responses.create({ model: 'no-such-native', input: 'hi', stream: true }),
@@ -245,42 +247,5 @@ describe('openai-responses stream broken after its first event', () => {
     expect(error?.code).toBe('upstream_error');
     const row = await usageRowAfterEstimate(requestId);
     expect(row).toMatchObject({ status: 'interrupted', upstreamProtocol: 'openai-responses' });
-  });
-});
-
-describe('openai-completions × openai-compatible', () => {
-  it("bad-model: the SDK's NotFoundError with the request id", async () => {
-    const error = await apiError(client.completions.create({ model: 'no-such-model', prompt: 'hi' }));
-    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
-    expect(error.requestID).toMatch(/^req_/);
-  });
-
-  it('names a feature a chat model cannot honour', async () => {
-    const error = await apiError(
-      client.completions.create({ model: SEEDED_MODEL, prompt: 'hi', suffix: ' end' }),
-    );
-    expect(error.status).toBe(400);
-    expect(error.code).toBe('unsupported_feature');
-    expect(error.param).toBe('suffix');
-  });
-});
-
-describe('GET /v1/models/{id}', () => {
-  it('models.retrieve: 404 in OpenAI shape for an unknown model and for one the key may not use', async () => {
-    const unknown = await apiError(client.models.retrieve('no-such-model'));
-    expect(unknown).toBeInstanceOf(OpenAI.NotFoundError);
-    expect(unknown.code).toBe('model_not_found');
-    expect(unknown.requestID).toMatch(/^req_/);
-    const limited = await stack.createKey({ allowedModels: [PINNED_MODEL] });
-    const limitedClient = stack.client(limited.plaintext);
-    expect((await limitedClient.models.retrieve(PINNED_MODEL)).id).toBe(PINNED_MODEL);
-    const denied = await apiError(limitedClient.models.retrieve(SEEDED_MODEL));
-    expect(denied.status).toBe(404);
-    expect(denied.message).toBe(unknown.message.replace('no-such-model', SEEDED_MODEL));
-  });
-
-  it('models.retrieve: 401 without a valid key', async () => {
-    const error = await apiError(stack.client('sk-not-a-key').models.retrieve(SEEDED_MODEL));
-    expect(error.status).toBe(401);
   });
 });

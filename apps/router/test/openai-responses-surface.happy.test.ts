@@ -23,6 +23,8 @@ const NATIVE_UPSTREAM = 'mock-gpt-4o';
 const NATIVE_PRICE = { input: 2_500_000n, output: 10_000_000n };
 /** Primary: the native provider, its model failing with 503; backup tier: the compatible (translated) one. */
 const FAILOVER_MODEL = 'resp-failover';
+/** Primary: the compatible (translated) provider, failing with 503; backup tier: the native one. */
+const FAILOVER_TO_NATIVE_MODEL = 'resp-failover-native';
 let nativeProviderId: string;
 
 beforeAll(async () => {
@@ -47,7 +49,16 @@ beforeAll(async () => {
       { accountId: stack.accountId, upstreamModel: UPSTREAM_MODEL, tier: 1 },
     ],
   });
-  await setMockFaults(stack, { byModel: { 'broken-responses': { status: 503 } } });
+  await stack.addRoute({
+    publicModel: FAILOVER_TO_NATIVE_MODEL,
+    targets: [
+      { accountId: stack.accountId, upstreamModel: 'broken-chat', tier: 0 },
+      { accountId: native.accountId, upstreamModel: NATIVE_UPSTREAM, tier: 1 },
+    ],
+  });
+  await setMockFaults(stack, {
+    byModel: { 'broken-responses': { status: 503 }, 'broken-chat': { status: 503 } },
+  });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -71,7 +82,7 @@ const weatherTool = {
   strict: false,
 };
 
-describe('openai-responses × openai-compatible', () => {
+describe('openai SDK × openai-compatible', () => {
   it('non-stream: a Response translated from the chat upstream, output_text from its reply', async () => {
     const { data, response } = await client.responses
       .create({ model: SEEDED_MODEL, input: 'Say hello to the gateway', instructions: 'Be terse.' })
@@ -190,7 +201,7 @@ describe('openai-responses × openai-compatible', () => {
   });
 });
 
-describe('openai-responses × openai', () => {
+describe('openai SDK × openai', () => {
   it('non-stream: the body goes up as sent to /v1/responses and the answer comes back with a tagged id', async () => {
     const { data, response } = await client.responses
       .create({ model: NATIVE_MODEL, input: 'Hello native', instructions: 'Be brief.' })
@@ -263,6 +274,22 @@ describe('openai-responses × openai', () => {
     expect(row.costMicros).toBe(cost(row.inputTokens, row.outputTokens, NATIVE_PRICE));
   });
 
+  it("failover: the translated chat target answers 503, OpenAI's native Responses serves", async () => {
+    const { data, response } = await client.responses
+      .create({ model: FAILOVER_TO_NATIVE_MODEL, input: 'Over to native' })
+      .withResponse();
+    expect(data.output_text).toBe('Mock reply to: Over to native — this is a deterministic mock completion.');
+    expect(data.id).toMatch(/^resp_tgt-/);
+    expect(response.headers.get('x-switchyard-provider')).toBe('openai-native');
+    const row = await usageRow(response.headers.get('x-request-id') ?? '');
+    expect(row.upstreamProtocol).toBe('openai-responses');
+    expect(row.attempts).toMatchObject([
+      { status: 503, providerId: stack.providerId },
+      { status: 503, providerId: stack.providerId },
+      { status: 200, providerId: nativeProviderId },
+    ]);
+  });
+
   it('tools: previous_response_id continues on the target that holds the response', async () => {
     const first = await client.responses.create({
       model: NATIVE_MODEL,
@@ -289,7 +316,7 @@ describe('openai-responses × openai', () => {
   });
 });
 
-describe('vercel-ai-responses × openai-compatible', () => {
+describe('Vercel AI SDK (openai) × openai-compatible', () => {
   const provider = () => createOpenAI({ apiKey: stack.apiKey, baseURL: `${stack.routerUrl}/v1` });
 
   it('non-stream: generateText with the default openai(model), which calls /v1/responses', async () => {
@@ -369,53 +396,5 @@ describe('vercel-ai-responses × openai-compatible', () => {
       role: 'assistant',
       content: [{ type: 'text', text: first.text }],
     });
-  });
-});
-
-describe('openai-completions × openai-compatible', () => {
-  it('non-stream: a text completion from the chat upstream', async () => {
-    const { data, response } = await client.completions
-      .create({ model: SEEDED_MODEL, prompt: 'Complete me', max_tokens: 50 })
-      .withResponse();
-    expect(data.object).toBe('text_completion');
-    expect(data.model).toBe(SEEDED_MODEL);
-    expect(data.choices[0]?.text).toBe(
-      'Mock reply to: Complete me — this is a deterministic mock completion.',
-    );
-    expect(data.choices[0]?.finish_reason).toBe('stop');
-    const row = await usageRow(response.headers.get('x-request-id') ?? '');
-    expect(row).toMatchObject({
-      surface: 'openai-completions',
-      upstreamProtocol: 'openai-chat',
-      inputTokens: data.usage?.prompt_tokens,
-      outputTokens: data.usage?.completion_tokens,
-    });
-    expect(row.costMicros).toBe(cost(row.inputTokens, row.outputTokens, SEEDED_PRICE));
-  });
-
-  it('stream: several text chunks adding up to the completion; usage only when asked', async () => {
-    const stream = await client.completions.create({
-      model: SEEDED_MODEL,
-      prompt: 'Complete me',
-      max_tokens: 50,
-      stream: true,
-    });
-    const texts: string[] = [];
-    let usage = false;
-    for await (const chunk of stream) {
-      if (chunk.usage) usage = true;
-      texts.push(chunk.choices[0]?.text ?? '');
-    }
-    expect(texts.filter((t) => t.length > 0).length).toBeGreaterThan(3);
-    expect(texts.join('')).toBe('Mock reply to: Complete me — this is a deterministic mock completion.');
-    expect(usage).toBe(false);
-  });
-});
-
-describe('GET /v1/models/{id}', () => {
-  it('models.retrieve: the model object for a model the key may use, by name or alias', async () => {
-    const model = await client.models.retrieve(SEEDED_MODEL);
-    expect(model).toMatchObject({ id: SEEDED_MODEL, object: 'model', owned_by: 'switchyard' });
-    expect((await client.models.retrieve('chat-small-alias')).id).toBe('chat-small-alias');
   });
 });
