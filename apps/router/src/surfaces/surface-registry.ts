@@ -1,5 +1,7 @@
 import { openAiChatSurface } from './openai-chat/openai-chat-surface';
+import { openAiEmbeddingsSurface } from './openai-embeddings/openai-embeddings-surface';
+import { openAiImagesSurface } from './openai-images/openai-images-surface';
 import type { Surface } from './surface';
 
 /** Every inbound surface the router answers; each contributes its routes to the route table. */
-export const SURFACES: readonly Surface[] = [openAiChatSurface];
+export const SURFACES: readonly Surface[] = [openAiChatSurface, openAiEmbeddingsSurface, openAiImagesSurface];

@@ -6,6 +6,7 @@ import {
   type ProviderAdapter,
   type StreamEventInfo,
 } from '@switchyard/core';
+import { openAiEmbeddingsFamily, openAiImagesFamily } from './openai-unary-families';
 import { readOpenAiError } from './read-openai-error';
 import { readOpenAiUsage } from './read-openai-usage';
 
@@ -55,11 +56,13 @@ const IDENTITY_DECODER: ChatStreamDecoder = {
 
 /**
  * OpenAI and every OpenAI-compatible base URL: the request passes through with the model replaced. OpenAI chat is
- * the canonical chat shape, so a canonical body is a native one and translation is the identity.
+ * the canonical chat shape, so a canonical body is a native one and translation is the identity; likewise for
+ * embeddings (`{base}/embeddings`) and images (`{base}/images/generations`).
  */
 export const openAiAdapter: ProviderAdapter = {
   kinds: ['openai', 'openai_compatible'],
-  protocols: { chat: 'openai-chat' },
+  protocols: { chat: 'openai-chat', embeddings: 'openai-embeddings', images: 'openai-images' },
+  unary: { embeddings: openAiEmbeddingsFamily, images: openAiImagesFamily },
 
   buildChatCall({ baseUrl, credential, upstreamModel, body, stream }) {
     const upstreamBody: Record<string, unknown> = { ...body, model: upstreamModel };
