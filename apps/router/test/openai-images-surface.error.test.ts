@@ -45,7 +45,9 @@ describe('openai-images × openai-compatible', () => {
     expect(error.requestID).toMatch(/^req_/);
     expect((error.error as { request_id?: string }).request_id).toBe(error.requestID);
   });
+});
 
+describe('openai-images surface: validation, budgets and limits', () => {
   it('400 naming the bad field, never sent upstream', async () => {
     const before = await upstreamCalls();
     const cases: [Record<string, unknown>, string][] = [
