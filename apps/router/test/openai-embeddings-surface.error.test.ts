@@ -21,7 +21,7 @@ async function upstreamCalls(): Promise<number> {
   return (await mockStats(stack)).byModel[UPSTREAM_EMBED] ?? 0;
 }
 
-describe('openai-embeddings × openai-compatible', () => {
+describe('openai SDK × openai-compatible', () => {
   it('bad-model: 404 model_not_found in OpenAI’s shape, the SDK’s NotFoundError, with the request id', async () => {
     const error = await apiError(stack.client().embeddings.create({ model: 'no-such-embedder', input: 'x' }));
     expect(error).toBeInstanceOf(OpenAI.NotFoundError);

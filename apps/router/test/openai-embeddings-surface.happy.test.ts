@@ -50,7 +50,7 @@ function usageRow(requestId: string) {
 
 const INPUTS = ['The quick brown fox', 'jumps over the lazy dog today'];
 
-describe('openai-embeddings × openai-compatible', () => {
+describe('openai SDK × openai-compatible', () => {
   it('non-stream: float vectors are the upstream mock’s, in input order, with dimensions passed through', async () => {
     const { data, response } = await client.embeddings
       .create({ model: EMBED_MODEL, input: INPUTS, encoding_format: 'float', dimensions: 16 })

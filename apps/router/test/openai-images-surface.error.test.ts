@@ -36,7 +36,7 @@ async function upstreamCalls(): Promise<number> {
   return (await mockStats(stack)).byModel[PAINTER] ?? 0;
 }
 
-describe('openai-images × openai-compatible', () => {
+describe('openai SDK × openai-compatible', () => {
   it('bad-model: 404 model_not_found in OpenAI’s shape, the SDK’s NotFoundError, with the request id', async () => {
     const error = await apiError(stack.client().images.generate({ model: 'no-such-painter', prompt: 'x' }));
     expect(error).toBeInstanceOf(OpenAI.NotFoundError);

@@ -84,7 +84,7 @@ async function direct(body: Record<string, unknown>): Promise<OpenAI.ImagesRespo
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-describe('openai-images × openai-compatible', () => {
+describe('openai SDK × openai-compatible', () => {
   it('non-stream: b64_json images are the upstream’s PNGs, n of them', async () => {
     const request = {
       prompt: 'a lighthouse at dusk',
