@@ -1,4 +1,5 @@
 import { isUsageReportComplete } from '@switchyard/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import embeddings from './__fixtures__/embeddings.float.json';
 import dallE from './__fixtures__/images.dall-e-3.url.json';
@@ -48,5 +49,23 @@ describe('OpenAI unary families', () => {
     expect(openAiImagesFamily.readImages?.(dallE)).toEqual({ count: 1, size: null, quality: null });
     expect(openAiImagesFamily.readUsage({ usage: 'lots' })?.malformed).toBe(true);
     expect(openAiImagesFamily.readImages?.(null)).toEqual({ count: 0, size: null, quality: null });
+  });
+});
+
+describe('OpenAI unary usage readers (property)', () => {
+  it('never throw, whatever the upstream sends as usage, and flag what they cannot read', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (usage) => {
+        for (const family of [openAiEmbeddingsFamily, openAiImagesFamily]) {
+          const report = family.readUsage({ usage });
+          if (usage === null) expect(report).toBeNull();
+          if (report !== null && !report.malformed) {
+            for (const count of [report.inputTokens, report.outputTokens, report.totalTokens]) {
+              if (count !== null) expect(Number.isSafeInteger(count) && count >= 0).toBe(true);
+            }
+          }
+        }
+      }),
+    );
   });
 });
