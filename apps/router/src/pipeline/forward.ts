@@ -25,6 +25,7 @@ import type { ForwardRequest } from './forward-request';
 import { learnFromAttempt } from './learn-from-attempt';
 import { relayAnswer } from './relay-answer';
 import { relayStreamAnswer } from './relay-stream-answer';
+import { relayUnaryAnswer } from './relay-unary-answer';
 import type { ServedAttempt } from './served-attempt';
 import { servedHeaders } from './served-headers';
 import { cancelled, type Settlement } from './settlement';
@@ -132,7 +133,9 @@ export async function forward(
       const timeouts = attemptTimeouts(policy.timeouts, ctx.now(), deadline);
       if (!timeouts) continue; // the deadline passed: the ladder answers deadline_exceeded
       const upstreamProtocol = adapter?.protocols[surface.family];
-      if (!adapter || upstreamProtocol === undefined) {
+      // A unary family (embeddings, images) is served through the adapter's handler for it; chat, by the adapter.
+      const unary = surface.family === 'chat' ? undefined : adapter?.unary?.[surface.family];
+      if (!adapter || upstreamProtocol === undefined || (surface.family !== 'chat' && unary === undefined)) {
         // A provider kind this router cannot speak (for this family): skip the target, as if it had refused the
         // connection.
         const attempt = notSentAttempt(resolved, reason, 'unsupported_provider');
@@ -141,14 +144,23 @@ export async function forward(
         continue;
       }
       const passthrough = upstreamProtocol === surface.protocol;
-      const built = adapter.buildChatCall({
-        baseUrl: resolved.provider.baseUrl,
-        credential: resolved.account.credential,
-        upstreamModel: resolved.target.upstreamModel,
-        body: passthrough ? inbound.native.body : inbound.body,
-        form: passthrough ? 'native' : 'canonical',
-        stream: inbound.stream,
-      });
+      const built =
+        unary === undefined
+          ? adapter.buildChatCall({
+              baseUrl: resolved.provider.baseUrl,
+              credential: resolved.account.credential,
+              upstreamModel: resolved.target.upstreamModel,
+              body: passthrough ? inbound.native.body : inbound.body,
+              form: passthrough ? 'native' : 'canonical',
+              stream: inbound.stream,
+            })
+          : unary.buildCall({
+              baseUrl: resolved.provider.baseUrl,
+              credential: resolved.account.credential,
+              upstreamModel: resolved.target.upstreamModel,
+              body: passthrough ? inbound.native.body : inbound.body,
+              form: passthrough ? 'native' : 'canonical',
+            });
       if (!built.ok) {
         attempts.push(notSentAttempt(resolved, reason, 'unsupported_feature'));
         surface.sendError(res, req.requestId, built.error, {
@@ -228,6 +240,15 @@ export async function forward(
           skips,
         ),
       };
+      if (outcome.kind === 'answer' && unary !== undefined) {
+        if (paidRetry) retryBudget.release();
+        const relayed = await relayUnaryAnswer(ctx, res, req, served, unary, outcome);
+        if ('failure' in relayed) {
+          last = relayed;
+          continue;
+        }
+        return relayed;
+      }
       if (outcome.kind === 'answer') {
         if (paidRetry) retryBudget.release();
         learnFromAttempt(ctx, resolved, outcome.attempt, null);

@@ -22,12 +22,20 @@ describe('provider registry', () => {
       if (!adapter) continue;
       expect(adapter.kinds).toContain(kind);
       expect(adapter.protocols.chat).toBeDefined();
+      // A unary family is served only with its handler: protocols and unary name the same families.
+      for (const family of ['embeddings', 'images'] as const) {
+        expect(adapter.protocols[family] !== undefined).toBe(adapter.unary?.[family] !== undefined);
+      }
     }
   });
 
   it('the OpenAI adapter speaks openai-chat and passes a body through with the model replaced', () => {
     const adapter = adapterFor('openai');
-    expect(adapter?.protocols).toEqual({ chat: 'openai-chat' });
+    expect(adapter?.protocols).toEqual({
+      chat: 'openai-chat',
+      embeddings: 'openai-embeddings',
+      images: 'openai-images',
+    });
     const body = { model: 'public', messages: [{ role: 'user', content: 'hi' }], unknown_field: { a: 1 } };
     const built = adapter?.buildChatCall({
       baseUrl: 'http://upstream/v1',

@@ -1,5 +1,7 @@
 import { openAiChatSurface } from './openai-chat/openai-chat-surface';
 import { openAiCompletionsSurface } from './openai-completions/openai-completions-surface';
+import { openAiEmbeddingsSurface } from './openai-embeddings/openai-embeddings-surface';
+import { openAiImagesSurface } from './openai-images/openai-images-surface';
 import { openAiResponsesSurface } from './openai-responses/openai-responses-surface';
 import type { Surface } from './surface';
 
@@ -8,4 +10,6 @@ export const SURFACES: readonly Surface[] = [
   openAiChatSurface,
   openAiResponsesSurface,
   openAiCompletionsSurface,
+  openAiEmbeddingsSurface,
+  openAiImagesSurface,
 ];

@@ -127,6 +127,17 @@ export interface Surface {
    * or absent, they pass as the upstream's bytes.
    */
   passthroughRewriter?(request: InboundRequest, targetId: string): PassthroughRewriter | null;
+  /**
+   * A unary family's surface (embeddings, images): writes a complete answer given in the family's canonical shape
+   * (OpenAI's wire format for it), when the upstream spoke another protocol. Chat surfaces leave it out; for a
+   * unary surface the chat-only `sendAnswer`, `createStreamEncoder` and `streamError` are never called.
+   */
+  sendFamilyAnswer?(
+    res: ServerResponse,
+    headers: Record<string, string>,
+    answer: Record<string, unknown>,
+    request: InboundRequest,
+  ): void;
   /** A stream encoder for one translated stream of this request. */
   createStreamEncoder(request: InboundRequest): StreamEncoder;
   /** The SSE text that ends a stream broken after its first byte, in the surface's error shape. */

@@ -13,6 +13,8 @@ export const azureOpenAiAdapter: ProviderAdapter = {
   ...openAiCompatibleAdapter,
   kinds: ['azure_openai'],
   protocols: { chat: 'openai-chat' },
+  // Not the OpenAI adapter's embeddings and images handlers: they call OpenAI's paths with a bearer token.
+  unary: {},
 
   buildChatCall({ baseUrl, credential, upstreamModel, body, stream }) {
     // Azure routes by the deployment in the URL and ignores `model`; it is set anyway so the body says what

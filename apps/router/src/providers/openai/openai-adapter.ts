@@ -7,6 +7,7 @@ import {
   type StreamEventInfo,
 } from '@switchyard/core';
 import { openAiResponsesAdapter } from './openai-responses-adapter';
+import { openAiEmbeddingsFamily, openAiImagesFamily } from './openai-unary-families';
 import { readOpenAiError } from './read-openai-error';
 import { readOpenAiUsage } from './read-openai-usage';
 
@@ -56,11 +57,13 @@ const IDENTITY_DECODER: ChatStreamDecoder = {
 
 /**
  * Every OpenAI-compatible base URL (and OpenAI's own chat): the request passes through with the model replaced.
- * OpenAI chat is the canonical chat shape, so a canonical body is a native one and translation is the identity.
+ * OpenAI chat is the canonical chat shape, so a canonical body is a native one and translation is the identity;
+ * likewise for embeddings (`{base}/embeddings`) and images (`{base}/images/generations`).
  */
 export const openAiCompatibleAdapter: ProviderAdapter = {
   kinds: ['openai_compatible'],
-  protocols: { chat: 'openai-chat' },
+  protocols: { chat: 'openai-chat', embeddings: 'openai-embeddings', images: 'openai-images' },
+  unary: { embeddings: openAiEmbeddingsFamily, images: openAiImagesFamily },
 
   buildChatCall({ baseUrl, credential, upstreamModel, body, stream }) {
     const upstreamBody: Record<string, unknown> = { ...body, model: upstreamModel };
