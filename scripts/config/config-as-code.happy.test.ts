@@ -311,3 +311,16 @@ describe('config as code: export, then apply onto a fresh database', () => {
     );
   });
 });
+
+describe('the OpenAPI document over HTTP', () => {
+  it('is served at /api/admin/v1/openapi.json without a credential, equal to docs/openapi.json', async () => {
+    const res = await fetch(`${source.url}/api/admin/v1/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(await res.json()).toEqual(
+      JSON.parse(await readFile(path.join(ROOT, 'docs/openapi.json'), 'utf8')),
+    );
+    // Every other admin path still wants the admin token.
+    expect((await fetch(`${source.url}/api/admin/v1/providers`)).status).toBe(401);
+  });
+});

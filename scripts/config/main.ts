@@ -32,6 +32,22 @@ async function readDocument(file: string): Promise<ConfigDocument> {
   return parsed.data;
 }
 
+/**
+ * A budget's webhook URL may carry a token (Slack, Teams): the file may name it as `${ENV_NAME}` instead, read here
+ * so the diff compares the real URL.
+ */
+function withWebhookSecrets(document: ConfigDocument): ConfigDocument {
+  const budgets = document.budgets.map((budget) => {
+    const reference =
+      budget.webhookUrl === null ? null : /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(budget.webhookUrl);
+    if (!reference?.[1]) return budget;
+    const value = readEnvReference(reference[1]);
+    if (!value) throw new Error(`budget ${budget.name}: environment variable ${reference[1]} is not set`);
+    return { ...budget, webhookUrl: value };
+  });
+  return { ...document, budgets };
+}
+
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
@@ -53,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const desired = await readDocument(file as string);
+  const desired = withWebhookSecrets(await readDocument(file as string));
   const plan = planConfigChanges(desired, live.document);
   process.stdout.write(renderPlan(plan));
   if (plan.problems.length > 0) return 1;
