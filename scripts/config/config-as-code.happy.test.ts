@@ -262,6 +262,8 @@ describe('config as code: export, then apply onto a fresh database', () => {
     const chat = document.routes.find((route: { publicModel: string }) => route.publicModel === 'chat');
     chat.enabled = false;
     chat.targets[1].weight = 4;
+    // The same price row, written by hand: a date for the instant, fewer decimals. Not a change.
+    Object.assign(document.prices[0], { effectiveFrom: '2026-01-01', input: '2', output: '8.0' });
     const file = path.join(dir, 'changed.yaml');
     await writeFile(file, stringify(document));
     const before = await target.client.get<{ items: { publicModel: string; targets: { id: string }[] }[] }>(

@@ -1,3 +1,4 @@
+import { exportPriceCatalog, parsePriceCatalog } from '@switchyard/core';
 import { z } from 'zod';
 
 /**
@@ -190,4 +191,20 @@ export type PriceConfig = z.infer<typeof priceConfig>;
 /** A price row's identity: who prices it, the model, and the instant it takes effect. */
 export function priceIdentity(price: PriceConfig): string {
   return `${price.provider}/${price.model}@${price.effectiveFrom}`;
+}
+
+/**
+ * The file's price rows as the admin API exports them (dates as instants, amounts as it formats them), so a row
+ * written `effectiveFrom: "2026-01-01"` with `input: "2.5"` is the stored row it names. Checked by core's catalog
+ * parser, as the import endpoint checks it; throws naming every issue.
+ */
+export function canonicalPrices(document: ConfigDocument): ConfigDocument {
+  if (document.prices.length === 0) return document;
+  const parsed = parsePriceCatalog(document.prices);
+  if (!parsed.ok) {
+    const lines = parsed.error.map((issue) => `  prices${issue.path}: ${issue.message}`);
+    throw new Error(`the price rows are invalid:\n${lines.join('\n')}`);
+  }
+  const exported: PriceConfig[] = exportPriceCatalog(parsed.value).map((entry) => ({ ...entry }));
+  return { ...document, prices: exported };
 }

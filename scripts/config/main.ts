@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { parse, stringify } from 'yaml';
 import { AdminApiError, createAdminClient } from './admin-client';
 import { applyConfigPlan } from './apply-config-plan';
-import { type ConfigDocument, configDocument } from './config-document';
+import { type ConfigDocument, canonicalPrices, configDocument } from './config-document';
 import { loadConfigEnv, readEnvReference } from './config-env';
 import { planConfigChanges, renderPlan } from './plan-config-changes';
 import { readLiveConfig } from './read-live-config';
@@ -69,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  const desired = withWebhookSecrets(await readDocument(file as string));
+  const desired = canonicalPrices(withWebhookSecrets(await readDocument(file as string)));
   const plan = planConfigChanges(desired, live.document);
   process.stdout.write(renderPlan(plan));
   if (plan.problems.length > 0) return 1;

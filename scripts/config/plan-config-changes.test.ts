@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { type ConfigDocument, configDocument } from './config-document';
+import { type ConfigDocument, canonicalPrices, configDocument } from './config-document';
 import { planConfigChanges, renderPlan } from './plan-config-changes';
 
 /** An `${NAME}` environment reference. */
@@ -146,6 +146,16 @@ describe('planConfigChanges', () => {
 });
 
 describe('configDocument', () => {
+  it('reads a hand-written price row as the stored row it names', () => {
+    const file = (row: Record<string, unknown>) =>
+      canonicalPrices(configDocument.parse({ version: 1, prices: [{ provider: 'p', model: 'm', ...row }] }));
+    const typed = file({ effectiveFrom: '2026-01-01', input: '2.5', output: '10' });
+    const exported = file({ effectiveFrom: '2026-01-01T00:00:00.000Z', input: '2.50', output: '10.00' });
+    expect(planConfigChanges(typed, exported)).toEqual({ changes: [], problems: [] });
+    expect(typed.prices[0]?.effectiveFrom).toBe('2026-01-01T00:00:00.000Z');
+    expect(() => file({ effectiveFrom: 'soon', input: '2.5' })).toThrow(/prices\[0\]\.effectiveFrom/);
+  });
+
   it('refuses a literal credential and names the field', () => {
     const result = configDocument.safeParse({
       version: 1,
