@@ -1,4 +1,4 @@
-import { exportPriceCatalog, parsePriceCatalog } from '@switchyard/core';
+import { DEFAULT_ALERT_THRESHOLDS, exportPriceCatalog, parsePriceCatalog } from '@switchyard/core';
 import { z } from 'zod';
 
 /**
@@ -118,7 +118,7 @@ export const budgetConfig = z
     mode: z.enum(['hard', 'soft']).default('hard'),
     /** Decimal USD, e.g. "250.00" (a string: money is exact). */
     limitUsd: z.string().regex(/^\d+(\.\d+)?$/, 'must be decimal USD text such as "250.00"'),
-    alertThresholds: z.array(z.number()).default([50, 80, 100]),
+    alertThresholds: z.array(z.number()).default([...DEFAULT_ALERT_THRESHOLDS]),
     timeZone: z.string().min(1).default('UTC'),
     webhookUrl: z.string().nullable().default(null),
     enabled: z.boolean().default(true),

@@ -132,6 +132,13 @@ function accountsOf(document: ConfigDocument) {
  */
 export function planConfigChanges(desired: ConfigDocument, live: ConfigDocument): ConfigPlan {
   const problems: string[] = [];
+  for (const provider of [...desired.providers, ...live.providers]) {
+    if (provider.name.includes('/')) {
+      problems.push(
+        `provider ${provider.name}: a name with "/" cannot be told apart in provider/account references; rename it`,
+      );
+    }
+  }
   const liveKeys = new Map(live.keys.map((key) => [key.name, key]));
   for (const key of desired.keys) {
     const existing = liveKeys.get(key.name);
