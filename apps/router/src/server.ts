@@ -7,7 +7,7 @@ import { sendOpenAiError } from './http/send-openai-error';
 import type { RouterContext } from './router-context';
 import { healthz, readyz } from './routes/health';
 import { surfaceRoutes } from './routes/surface-routes';
-import { v1Models } from './routes/v1-models';
+import { v1Model, v1Models } from './routes/v1-models';
 import { v1betaCountTokens } from './routes/v1beta-count-tokens';
 import { SURFACES } from './surfaces/surface-registry';
 
@@ -24,6 +24,11 @@ export function routerRoutes(ctx: RouterContext): RouteDefinition[] {
       method: 'GET',
       path: '/v1/models',
       handler: (req, res, requestId) => v1Models(ctx, req, res, requestId),
+    },
+    {
+      method: 'GET',
+      path: '/v1/models/{id}',
+      handler: (req, res, requestId, _url, params) => v1Model(ctx, req, res, requestId, params.id ?? ''),
     },
     {
       method: 'POST',

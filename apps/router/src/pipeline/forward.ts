@@ -6,11 +6,11 @@ import {
   type CompiledRoute,
   DEFAULT_BACKOFF,
   decideFailover,
-  fail,
   isContextWindowError,
   type ProviderAdapter,
   parseRetryAfter,
   planAttempts,
+  type ResolvedTarget,
   type RoutePolicy,
 } from '@switchyard/core';
 import { canPayRetry, earnRetryShare, payRetry } from '../failover/paid-retry';
@@ -25,6 +25,7 @@ import type { ForwardRequest } from './forward-request';
 import { learnFromAttempt } from './learn-from-attempt';
 import { relayAnswer } from './relay-answer';
 import { relayStreamAnswer } from './relay-stream-answer';
+import { relayUnaryAnswer } from './relay-unary-answer';
 import type { ServedAttempt } from './served-attempt';
 import { servedHeaders } from './served-headers';
 import { cancelled, type Settlement } from './settlement';
@@ -66,6 +67,23 @@ export async function forward(
   let last: LastFailure | null = null;
   let skips: SkipNote[] | null = null;
   try {
+    if (inbound.nativeOnly !== undefined) {
+      const native = nativePlan(plan, req);
+      if (native.length === 0 && plan.length > 0) {
+        // The request can only go up as it is, and no target of the route takes it so: the caller's to fix.
+        const refusal = inbound.nativeOnly.refusal;
+        surface.sendError(res, req.requestId, refusal, { 'x-switchyard-traffic-class': req.trafficClass });
+        return {
+          status: 'error',
+          httpStatus: refusal.status,
+          errorClass: refusal.code,
+          served: null,
+          usage: null,
+          ttftMs: null,
+        };
+      }
+      plan = native;
+    }
     for (;;) {
       const now = ctx.now();
       const step = decideFailover({
@@ -94,7 +112,7 @@ export async function forward(
         const backup = req.table.route(step.model);
         if (backup) {
           current = backup;
-          plan = req.billing.filterPlan(planAttempts(backup, ctx.random), backup);
+          plan = nativePlan(req.billing.filterPlan(planAttempts(backup, ctx.random), backup), req);
           nextReason = 'backup_model';
         }
         continue;
@@ -111,11 +129,13 @@ export async function forward(
       if (step.kind === 'next_target') skips = noteSkipped(skips, step.skipped, attempts.length);
       const reason: AttemptReason =
         step.kind === 'next_target' ? (step.reason === 'primary' ? nextReason : step.reason) : step.kind;
-      const adapter = adapterFor(resolved.provider.kind);
+      const adapter = adapterFor(resolved.provider.kind, surface);
       const timeouts = attemptTimeouts(policy.timeouts, ctx.now(), deadline);
       if (!timeouts) continue; // the deadline passed: the ladder answers deadline_exceeded
       const upstreamProtocol = adapter?.protocols[surface.family];
-      if (!adapter || upstreamProtocol === undefined) {
+      // A unary family (embeddings, images) is served through the adapter's handler for it; chat, by the adapter.
+      const unary = surface.family === 'chat' ? undefined : adapter?.unary?.[surface.family];
+      if (!adapter || upstreamProtocol === undefined || (surface.family !== 'chat' && unary === undefined)) {
         // A provider kind this router cannot speak (for this family): skip the target, as if it had refused the
         // connection.
         const attempt = notSentAttempt(resolved, reason, 'unsupported_provider');
@@ -124,17 +144,22 @@ export async function forward(
         continue;
       }
       const passthrough = upstreamProtocol === surface.protocol;
-      // A caller's body that holds what no other protocol can carry is served only by its own protocol.
       const built =
-        !passthrough && inbound.untranslatable !== undefined
-          ? fail(inbound.untranslatable)
-          : adapter.buildChatCall({
+        unary === undefined
+          ? adapter.buildChatCall({
               baseUrl: resolved.provider.baseUrl,
               credential: resolved.account.credential,
               upstreamModel: resolved.target.upstreamModel,
               body: passthrough ? inbound.native.body : inbound.body,
               form: passthrough ? 'native' : 'canonical',
               stream: inbound.stream,
+            })
+          : unary.buildCall({
+              baseUrl: resolved.provider.baseUrl,
+              credential: resolved.account.credential,
+              upstreamModel: resolved.target.upstreamModel,
+              body: passthrough ? inbound.native.body : inbound.body,
+              form: passthrough ? 'native' : 'canonical',
             });
       if (!built.ok) {
         attempts.push(notSentAttempt(resolved, reason, 'unsupported_feature'));
@@ -187,7 +212,7 @@ export async function forward(
           // The one client error that may change the model: the prompt did not fit this model's window.
           modelsTried.push(widerModel);
           current = wider;
-          plan = req.billing.filterPlan(planAttempts(wider, ctx.random), wider);
+          plan = nativePlan(req.billing.filterPlan(planAttempts(wider, ctx.random), wider), req);
           nextReason = 'context_window';
           last = null;
           continue;
@@ -215,6 +240,15 @@ export async function forward(
           skips,
         ),
       };
+      if (outcome.kind === 'answer' && unary !== undefined) {
+        if (paidRetry) retryBudget.release();
+        const relayed = await relayUnaryAnswer(ctx, res, req, served, unary, outcome);
+        if ('failure' in relayed) {
+          last = relayed;
+          continue;
+        }
+        return relayed;
+      }
       if (outcome.kind === 'answer') {
         if (paidRetry) retryBudget.release();
         const answered = await relayAnswer(ctx, res, req, served, outcome);
@@ -263,6 +297,22 @@ function contextFallback(
   return isContextWindowError(outcome.status, adapter.readError(outcome.body.toString('utf8')))
     ? model
     : null;
+}
+
+/**
+ * The targets of `plan` that may serve a request only the fast path can carry (`InboundRequest.nativeOnly`):
+ * those whose adapter speaks the surface's protocol, and only the pinned one when the request is pinned. The
+ * plan itself for every other request.
+ */
+function nativePlan(plan: ResolvedTarget[], req: ForwardRequest): ResolvedTarget[] {
+  const only = req.inbound.nativeOnly;
+  if (only === undefined) return plan;
+  const { surface } = req;
+  return plan.filter(
+    (t) =>
+      (only.targetId === null || t.target.id === only.targetId) &&
+      adapterFor(t.provider.kind, surface)?.protocols[surface.family] === surface.protocol,
+  );
 }
 
 /** Waits `ms` unless the signal aborts first; true when the wait ran out normally. */

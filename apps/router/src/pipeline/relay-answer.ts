@@ -26,7 +26,8 @@ export async function relayAnswer(
   const parsed = outcome.parsed;
   if (served.passthrough) {
     learnFromAttempt(ctx, resolved, outcome.attempt, null);
-    const body = outcome.body;
+    const rewriter = req.surface.passthroughRewriter?.(req.inbound, resolved.target.id) ?? null;
+    const body = rewriter === null ? outcome.body : rewriter.answer(outcome.body);
     headers['content-type'] = 'application/json';
     headers['content-length'] = String(body.length);
     res.writeHead(200, headers);

@@ -47,6 +47,7 @@ export async function relayStreamAnswer(
     translator: served.passthrough
       ? null
       : streamTranslator(adapter, surface, inbound, answerContext(ctx, req.requestId, resolved)),
+    rewrite: served.passthrough ? (surface.passthroughRewriter?.(inbound, resolved.target.id) ?? null) : null,
     forwardUsageChunk: inbound.includeUsage,
     startedAt: req.startedAt,
     begin: () => res.writeHead(200, headers),

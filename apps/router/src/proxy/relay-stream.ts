@@ -50,6 +50,8 @@ export interface RelayOptions {
   adapter: ProviderAdapter;
   /** Null to relay the upstream's events as they are; else how each becomes the caller's. */
   translator: StreamTranslator | null;
+  /** Without a translator: rewrites each whole event as received (the surface's passthrough rewriter), if any. */
+  rewrite?: { event(text: string): string } | null;
   /** Forward the usage-only chunk the gateway asked for (only when the client asked for it too). */
   forwardUsageChunk: boolean;
   /** performance.now() when the client request arrived. */
@@ -83,6 +85,7 @@ export async function relayStream(
   options: RelayOptions,
 ): Promise<RelayResult> {
   const { adapter, translator, forwardUsageChunk, startedAt, cancel } = options;
+  const rewrite = options.rewrite ?? null;
   const splitter = new SseEventSplitter(options.maxEventBytes);
   const decoder = new TextDecoder();
   const result: RelayResult = {
@@ -152,7 +155,7 @@ export async function relayStream(
           }
           if (info.usageOnly && !forwardUsageChunk) continue;
         } else if (translator !== null) continue; // comments and bare `event:` lines are the upstream's framing
-        out += event;
+        out += rewrite === null ? event : rewrite.event(event);
       }
       if (result.notSse) break;
       if (splitter.tooLarge) {

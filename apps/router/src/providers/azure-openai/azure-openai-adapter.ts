@@ -1,5 +1,5 @@
 import { ok, type ProviderAdapter } from '@switchyard/core';
-import { openAiAdapter } from '../openai/openai-adapter';
+import { openAiCompatibleAdapter } from '../openai/openai-adapter';
 import { azureChatUrl, azureModelsUrl } from './azure-deployment-url';
 
 /**
@@ -9,9 +9,12 @@ import { azureChatUrl, azureModelsUrl } from './azure-deployment-url';
  * deployment name. Only chat is declared: Azure's other families live at other deployment paths.
  */
 export const azureOpenAiAdapter: ProviderAdapter = {
-  ...openAiAdapter,
+  // The compatible adapter, not OpenAI's: Azure's Responses API lives at another path (no alsoSpeaks here).
+  ...openAiCompatibleAdapter,
   kinds: ['azure_openai'],
   protocols: { chat: 'openai-chat' },
+  // Not the OpenAI adapter's embeddings and images handlers: they call OpenAI's paths with a bearer token.
+  unary: {},
 
   buildChatCall({ baseUrl, credential, upstreamModel, body, stream }) {
     // Azure routes by the deployment in the URL and ignores `model`; it is set anyway so the body says what

@@ -48,7 +48,7 @@ describe('gemini surface', () => {
     expect(parsed.value.native).toEqual({ protocol: 'gemini-generate', body });
     expect(parsed.value.native.body).toBe(body);
     expect(parsed.value.body.messages).toEqual([{ role: 'user', content: 'Say hello' }]);
-    expect(parsed.value.untranslatable).toBeUndefined();
+    expect(parsed.value.nativeOnly).toBeUndefined();
     const plain = geminiGenerateSurface.parse(body, { model: 'm' });
     expect(plain.ok && plain.value.stream).toBe(false);
     expect(geminiGenerateSurface.routes).toEqual([
@@ -64,8 +64,9 @@ describe('gemini surface', () => {
     };
     const parsed = geminiGenerateSurface.parse(body, { model: 'm' });
     if (!parsed.ok) throw new Error(parsed.error.message);
-    expect(parsed.value.untranslatable?.code).toBe('unsupported_feature');
-    expect(parsed.value.untranslatable?.param).toBe('safetySettings');
+    expect(parsed.value.nativeOnly?.targetId).toBeNull();
+    expect(parsed.value.nativeOnly?.refusal.code).toBe('unsupported_feature');
+    expect(parsed.value.nativeOnly?.refusal.param).toBe('safetySettings');
     // The rest still counts for limits and budgets.
     expect(parsed.value.maxTokens).toBe(5);
     expect(parsed.value.body.messages).toEqual([{ role: 'user', content: 'Say hello' }]);
@@ -179,8 +180,8 @@ describe('gemini surface', () => {
           }
           expect(parsed.value.native.body).toBe(json);
           expect(Array.isArray(parsed.value.body.messages)).toBe(true);
-          if (parsed.value.untranslatable)
-            expect(parsed.value.untranslatable.code).toBe('unsupported_feature');
+          if (parsed.value.nativeOnly)
+            expect(parsed.value.nativeOnly.refusal.code).toBe('unsupported_feature');
         }
       }),
     );

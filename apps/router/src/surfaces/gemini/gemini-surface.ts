@@ -63,7 +63,8 @@ function geminiSurface(method: Extract<GeminiMethod, 'generateContent' | 'stream
         body: chat.value.body,
         native: { protocol: 'gemini-generate', body: native },
       };
-      if (untranslatable !== undefined) inbound.untranslatable = untranslatable;
+      // Only a Gemini target can carry it: others are not tried, and a route with none answers the refusal.
+      if (untranslatable !== undefined) inbound.nativeOnly = { targetId: null, refusal: untranslatable };
       return { ok: true, value: inbound };
     },
     requestedModel(_json, params) {
