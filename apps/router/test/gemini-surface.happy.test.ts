@@ -286,3 +286,48 @@ describe('@google/genai × openai-compatible', () => {
     });
   });
 });
+
+// Not a matrix row of this file (its surface is the OpenAI embeddings one): the Gemini adapter's embeddings.
+describe('gemini adapter behind the openai-embeddings surface', () => {
+  it('embeddings are translated to batchEmbedContents and back, float and base64 alike, and recorded', async () => {
+    await stack.addRoute({
+      publicModel: 'gem-embed',
+      targets: [{ accountId: routes.geminiAccountId, upstreamModel: 'mock-embedding' }],
+    });
+    const openai = stack.client();
+    const input = ['first text to embed', 'second one'];
+    const { data, response } = await openai.embeddings
+      .create({ model: 'gem-embed', input, encoding_format: 'float' })
+      .withResponse();
+    const upstream = await lastMockRequest();
+    expect(upstream.path).toBe('/v1beta/models/mock-embedding:batchEmbedContents');
+    expect(upstream.body).toEqual({
+      requests: input.map((text) => ({ model: 'models/mock-embedding', content: { parts: [{ text }] } })),
+    });
+    // The mock gives the same vector for the same text on every family: compare with its OpenAI route.
+    const direct = (await (
+      await fetch(`${stack.mockUrl}/embeddings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'x', input, encoding_format: 'float' }),
+      })
+    ).json()) as { data: { embedding: number[] }[] };
+    expect(data.data.map((d) => d.embedding)).toEqual(direct.data.map((d) => d.embedding));
+    expect(data.data.map((d) => d.index)).toEqual([0, 1]);
+
+    // The SDK's default asks for base64 and decodes it: the same numbers.
+    const decoded = await openai.embeddings.create({ model: 'gem-embed', input: input[0] as string });
+    expect(decoded.data[0]?.embedding).toEqual(direct.data[0]?.embedding);
+    expect((await lastMockRequest()).path).toBe('/v1beta/models/mock-embedding:embedContent');
+
+    const row = await usageRow(response.headers.get('x-request-id') as string);
+    expect(row).toMatchObject({
+      surface: 'openai-embeddings',
+      upstreamProtocol: 'gemini-embed',
+      status: 'success',
+      servedModel: 'mock-embedding',
+      outputTokens: 0,
+    });
+    expect(row.inputTokens).toBeGreaterThan(0);
+  });
+});

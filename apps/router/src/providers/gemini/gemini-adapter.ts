@@ -11,28 +11,17 @@ import {
   readGeminiUsage,
   type StreamEventInfo,
 } from '@switchyard/core';
+import { geminiEmbeddingsFamily } from './gemini-embeddings-family';
+import { geminiApiRoot, geminiModelResource } from './gemini-urls';
 import { geminiText, readGeminiChunk } from './read-gemini-chunk';
 
 const NOTHING: StreamEventInfo = { usage: null, usageOnly: false, done: false };
 const NO_CHUNKS: readonly ChatChunkBody[] = Object.freeze([]);
 
 /**
- * The provider's base URL is Google's API origin (`https://generativelanguage.googleapis.com`); the API version is
- * the adapter's. A base URL configured with the version (`…/v1beta`) or a trailing slash means the same.
- */
-function apiRoot(baseUrl: string): string {
-  return `${baseUrl.replace(/\/+$/, '').replace(/\/v1beta$/, '')}/v1beta`;
-}
-
-/** `models/<name>` (or a tuned model's own resource name), each path segment percent-encoded. */
-function modelResource(upstreamModel: string): string {
-  const name = /^(models|tunedModels)\//.test(upstreamModel) ? upstreamModel : `models/${upstreamModel}`;
-  return name.split('/').map(encodeURIComponent).join('/');
-}
-
-/**
  * Gemini on Google AI Studio (`generativelanguage.googleapis.com`), kind `gemini`: chat is `generateContent`
- * (`:streamGenerateContent?alt=sse` when streaming), keyed by `x-goog-api-key`. The model lives in the URL, so a
+ * (`:streamGenerateContent?alt=sse` when streaming), embeddings `:embedContent` / `:batchEmbedContents`
+ * (`gemini-embeddings-family.ts`), keyed by `x-goog-api-key`. The model lives in the URL, so a
  * Gemini caller's body passes through unchanged (safety settings, thinking config and unknown fields included);
  * a canonical body is translated by core's `chatRequestToGemini`, and answers and streams back by
  * `geminiResponseToChat` / `GeminiToChatStream`. Usage is `usageMetadata`, repeated and growing on every stream
@@ -41,9 +30,10 @@ function modelResource(upstreamModel: string): string {
  */
 export const geminiAdapter: ProviderAdapter = {
   kinds: ['gemini'],
-  protocols: { chat: 'gemini-generate' },
+  protocols: { chat: 'gemini-generate', embeddings: 'gemini-embed' },
+  unary: { embeddings: geminiEmbeddingsFamily },
   buildChatCall({ baseUrl, credential, upstreamModel, body, form, stream }) {
-    const model = modelResource(upstreamModel);
+    const model = geminiModelResource(upstreamModel);
     let upstreamBody: unknown = body;
     if (form === 'canonical') {
       const translated = chatRequestToGemini(body as unknown as ChatRequestBody, upstreamModel);
@@ -54,7 +44,7 @@ export const geminiAdapter: ProviderAdapter = {
       upstreamBody = { ...body, model };
     }
     return ok({
-      url: `${apiRoot(baseUrl)}/${model}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`,
+      url: `${geminiApiRoot(baseUrl)}/${model}:${stream ? 'streamGenerateContent?alt=sse' : 'generateContent'}`,
       headers: {
         'x-goog-api-key': credential,
         'content-type': 'application/json',
@@ -64,7 +54,7 @@ export const geminiAdapter: ProviderAdapter = {
     });
   },
   buildHealthCheck({ baseUrl, credential }) {
-    return { url: `${apiRoot(baseUrl)}/models`, headers: { 'x-goog-api-key': credential } };
+    return { url: `${geminiApiRoot(baseUrl)}/models`, headers: { 'x-goog-api-key': credential } };
   },
   readUsage(body) {
     const chunk = readGeminiChunk(body);
