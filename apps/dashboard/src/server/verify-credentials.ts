@@ -1,15 +1,17 @@
 import { type AdminUser, hashPassword, passwordNeedsRehash, verifyPassword } from '@switchyard/db/admin';
 import type { AdminContext } from './admin-context';
 
-let decoyHash: Promise<string> | undefined;
+// On globalThis: Next loads this module once per bundle (instrumentation, route handlers), and the hash made at
+// start must be the one the sign-in route finds.
+const shared = globalThis as unknown as { switchyardDecoyPasswordHash?: Promise<string> };
 
 /**
- * A hash with the same parameters as real ones, for unknown e-mails. Started when this module is first used so
- * the first unknown e-mail does not pay for making it (which would itself be a timing signal).
+ * A hash with the same parameters as real ones, for unknown e-mails. Made at server start (instrumentation.ts) so
+ * no sign-in pays for making it, which would itself be a timing signal.
  */
-function decoy(): Promise<string> {
-  decoyHash ??= hashPassword(crypto.randomUUID());
-  return decoyHash;
+export function decoyPasswordHash(): Promise<string> {
+  shared.switchyardDecoyPasswordHash ??= hashPassword(crypto.randomUUID());
+  return shared.switchyardDecoyPasswordHash;
 }
 
 /**
@@ -22,7 +24,7 @@ export async function verifyCredentials(
   email: string,
   password: string,
 ): Promise<AdminUser | null> {
-  const pendingDecoy = decoy();
+  const pendingDecoy = decoyPasswordHash();
   const found = await ctx.repos.users.findCredentialsByEmail(email.trim());
   if (!found) {
     await verifyPassword(password, await pendingDecoy);
