@@ -72,3 +72,24 @@ test('after sign-in the console never leaves its own origin', async ({ page }) =
   await expect(page).toHaveURL(/\/keys$/);
   expect(new URL(page.url()).origin).toBe(new URL(process.env.E2E_DASHBOARD_URL ?? '').origin);
 });
+
+test('repeated wrong sign-ins are throttled by the sign-in endpoint itself (429 with Retry-After)', async ({
+  request,
+}) => {
+  // An e-mail of its own, so the lock does not touch the admin the other specs sign in as.
+  const email = `nobody-${Date.now()}@switchyard.local`;
+  const { csrfToken } = (await (await request.get('/api/auth/csrf')).json()) as { csrfToken: string };
+  const statuses: number[] = [];
+  let retryAfter: string | undefined;
+  for (let i = 0; i < 10; i++) {
+    const res = await request.post('/api/auth/callback/credentials', {
+      form: { email, password: `wrong-${i}`, csrfToken, json: 'true', callbackUrl: '/keys' },
+    });
+    statuses.push(res.status());
+    if (res.status() === 429) retryAfter ??= res.headers()['retry-after'];
+  }
+  // Five are checked (and fail), the rest are refused while the account is locked.
+  expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+  expect(statuses.slice(5)).toEqual([429, 429, 429, 429, 429]);
+  expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+});
