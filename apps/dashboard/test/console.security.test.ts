@@ -9,6 +9,7 @@ import { getAuthOptions } from '../src/server/auth-options';
 import { guardSignInRequest } from '../src/server/guard-sign-in-request';
 import { createKey, createKeyInput, listKeys, listKeysQuery, revokeKey } from '../src/server/keys';
 import { attemptSignIn } from '../src/server/sign-in';
+import { verifyCredentials } from '../src/server/verify-credentials';
 import {
   type AdminTestContext,
   signedInCookie,
@@ -197,17 +198,17 @@ describe('sign-in throttling', () => {
   });
 
   it('takes about as long for an unknown e-mail as for a known one with a wrong password', async () => {
-    const ctx = ctxWithOwnThrottle();
-    await attemptSignIn(ctx, { email: 'warm-up@example.com', ip: null }, 'x');
+    // The credential check itself (the throttle would lock the known account after five failures).
+    await verifyCredentials(t.ctx, 'warm-up@example.com', 'x');
     const known: number[] = [];
     const unknown: number[] = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 6; i++) {
       for (const [email, times] of [
         ['owner@example.com', known],
         [`nobody${i}@example.com`, unknown],
       ] as const) {
         const started = performance.now();
-        expect((await attemptSignIn(ctx, { email, ip: null }, `wrong-${i}`)).kind).toBe('invalid');
+        expect(await verifyCredentials(t.ctx, email, `wrong-${i}`)).toBeNull();
         times.push(performance.now() - started);
       }
     }
