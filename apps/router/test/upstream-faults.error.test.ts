@@ -1,6 +1,7 @@
 import { newId } from '@switchyard/db';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  awaitUsageRow,
   mockStats,
   SEEDED_MODEL,
   type Stack,
@@ -31,8 +32,7 @@ function chat(body: Record<string, unknown>, signal?: AbortSignal): Promise<Resp
   });
 }
 
-const usageRow = (requestId: string) =>
-  waitFor(`usage row ${requestId}`, () => stack.prisma.usageEvent.findUnique({ where: { requestId } }));
+const usageRow = (requestId: string) => awaitUsageRow(stack, requestId);
 
 describe('streams that break', () => {
   it('an upstream drop after the first bytes ends the stream with an error event, no [DONE], usage interrupted', async () => {
