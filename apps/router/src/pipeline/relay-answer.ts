@@ -26,7 +26,8 @@ export async function relayAnswer(
   } else {
     req.surface.sendAnswer(res, headers, adapter.toCanonicalResponse(parsed), req.inbound);
   }
-  const ttftMs = Math.round(performance.now() - req.startedAt);
+  const endedAt = performance.now();
+  const ttftMs = Math.round(endedAt - req.startedAt);
   // After the answer is sent: the count (if any) runs on the token-count thread and never rejects.
   const known = await responseUsage(adapter.readUsage(parsed), adapter, req.inbound.body, parsed);
   return {
@@ -37,5 +38,6 @@ export async function relayAnswer(
     usage: known.usage,
     usageEstimated: known.estimated,
     ttftMs,
+    endedAt,
   };
 }
