@@ -27,7 +27,8 @@ export async function relayAnswer(
   } else {
     req.surface.sendAnswer(res, headers, adapter.toCanonicalResponse(parsed), req.inbound);
   }
-  const ttftMs = Math.round(performance.now() - req.startedAt);
+  const endedAt = performance.now();
+  const ttftMs = Math.round(endedAt - req.startedAt);
   // After the answer is sent: the count (if any) runs on the token-count thread and never rejects.
   const known = await responseUsage(adapter.readUsage(parsed), adapter, req.inbound.body, parsed);
   return {
@@ -38,5 +39,6 @@ export async function relayAnswer(
     usage: known.usage,
     usageEstimated: known.estimated,
     ttftMs,
+    endedAt,
   };
 }
