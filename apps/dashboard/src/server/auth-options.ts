@@ -10,6 +10,11 @@ export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
 let cached: AuthOptions | undefined;
 
+function userAgentOf(headers: Record<string, string | string[] | undefined>): string | null {
+  const value = headers['user-agent'];
+  return (Array.isArray(value) ? value.join(' ') : value) ?? null;
+}
+
 /**
  * next-auth configuration: email + password against the users table, JWT sessions. The token carries the user id
  * and the id of a console_sessions row (`sid`); every request checks that row, so sign-out ends the session on the
@@ -34,6 +39,7 @@ export function getAuthOptions(): AuthOptions {
             getAdminContext(),
             { email: credentials.email, ip: clientAddress(req.headers ?? {}) },
             credentials.password,
+            userAgentOf(req.headers ?? {}),
           );
           // next-auth turns a thrown error into ?error=<message> for the sign-in page.
           if (outcome.kind === 'throttled') throw new Error('Throttled');

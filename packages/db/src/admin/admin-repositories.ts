@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../client';
 import { type ApiKeyRepository, createApiKeyRepository } from './api-key-repository';
+import { type AuditLogRepository, createAuditLogRepository } from './audit-log-repository';
 import { type BudgetRepository, createBudgetRepository } from './budget-repository';
 import { type ConsoleSessionRepository, createConsoleSessionRepository } from './console-session-repository';
 import { type CostRepository, createCostRepository } from './cost-repository';
@@ -23,6 +24,8 @@ import { createUserRepository, type UserRepository } from './user-repository';
 /** Everything the control plane reads and writes. Every write appends an audit row in the same transaction. */
 export interface AdminRepositories {
   apiKeys: ApiKeyRepository;
+  /** Reads the audit log; records sign-ins and refused requests (writes record themselves). */
+  auditLog: AuditLogRepository;
   budgets: BudgetRepository;
   /** Console sign-ins, so sign-out ends a session on the server and not only in the browser. */
   consoleSessions: ConsoleSessionRepository;
@@ -47,6 +50,7 @@ export function createAdminRepositories(
   const now = options.now ?? (() => new Date());
   return {
     apiKeys: createApiKeyRepository(prisma, now),
+    auditLog: createAuditLogRepository(prisma),
     budgets: createBudgetRepository(prisma),
     consoleSessions: createConsoleSessionRepository(prisma),
     cost: createCostRepository(prisma),

@@ -11,6 +11,7 @@ export * from './admin-repository-error';
 export * from './api-key-repository';
 export * from './api-key-status';
 export type { AuditEntry } from './append-audit-log';
+export * from './audit-log-repository';
 export * from './budget-repository';
 export * from './check-fallback-models';
 export * from './console-session-repository';
