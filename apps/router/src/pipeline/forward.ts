@@ -2,11 +2,14 @@ import type { ServerResponse } from 'node:http';
 import { setImmediate as flushed, setTimeout as sleep } from 'node:timers/promises';
 import {
   type AttemptReason,
+  type AttemptRecord,
   attemptTimeouts,
   type CompiledRoute,
   DEFAULT_BACKOFF,
   decideFailover,
+  fail,
   gatewayError,
+  INVALID_RESPONSE,
   isContextWindowError,
   type ProviderAdapter,
   parseRetryAfter,
@@ -124,14 +127,17 @@ export async function forward(
         continue;
       }
       const passthrough = upstreamProtocol === surface.protocol;
-      const built = adapter.buildChatCall({
-        baseUrl: resolved.provider.baseUrl,
-        credential: resolved.account.credential,
-        upstreamModel: resolved.target.upstreamModel,
-        body: passthrough ? inbound.native.body : inbound.body,
-        form: passthrough ? 'native' : 'canonical',
-        stream: inbound.stream,
-      });
+      const built =
+        !passthrough && inbound.canonicalRefusal !== undefined
+          ? fail(inbound.canonicalRefusal)
+          : adapter.buildChatCall({
+              baseUrl: resolved.provider.baseUrl,
+              credential: resolved.account.credential,
+              upstreamModel: resolved.target.upstreamModel,
+              body: passthrough ? inbound.native.body : inbound.body,
+              form: passthrough ? 'native' : 'canonical',
+              stream: inbound.stream,
+            });
       if (!built.ok) {
         attempts.push(notSentAttempt(resolved, reason, 'unsupported_feature'));
         surface.sendError(res, req.requestId, built.error, {
@@ -208,16 +214,24 @@ export async function forward(
       );
       if (outcome.kind === 'answer') {
         if (paidRetry) retryBudget.release();
-        learnFromAttempt(ctx, resolved, outcome.attempt, null);
         const parsed = outcome.parsed;
-        if (passthrough) {
+        const canonical = passthrough ? null : adapter.toCanonicalResponse(parsed);
+        if (canonical !== null && !canonical.ok) {
+          // A 2xx its adapter cannot read as an answer: the attempt failed, nothing reached the client.
+          const failed = invalidAnswer(outcome.attempt);
+          learnFromAttempt(ctx, resolved, outcome.attempt, failed);
+          last = { target: resolved, failure: failed.failure, retryAfterMs: null, outcome: failed };
+          continue;
+        }
+        learnFromAttempt(ctx, resolved, outcome.attempt, null);
+        if (canonical === null) {
           const body = outcome.body;
           headers['content-type'] = 'application/json';
           headers['content-length'] = String(body.length);
           res.writeHead(200, headers);
           res.end(body);
         } else {
-          surface.sendAnswer(res, headers, adapter.toCanonicalResponse(parsed), inbound);
+          surface.sendAnswer(res, headers, canonical.value, inbound);
         }
         const ttftMs = Math.round(performance.now() - startedAt);
         // After the answer is sent: the count (if any) runs on the token-count thread and never rejects.
@@ -337,6 +351,12 @@ function contextFallback(
   return isContextWindowError(outcome.status, adapter.readError(outcome.body.toString('utf8')))
     ? model
     : null;
+}
+
+/** An answer that is no answer of its protocol, as the attempt failure it is (`invalid_response`). */
+function invalidAnswer(attempt: AttemptRecord): Extract<AttemptOutcome, { kind: 'failure' }> {
+  attempt.errorClass = INVALID_RESPONSE.errorClass;
+  return { kind: 'failure', failure: INVALID_RESPONSE, attempt, status: 200, body: null, retryAfter: null };
 }
 
 /** Waits `ms` unless the signal aborts first; true when the wait ran out normally. */

@@ -1,7 +1,8 @@
 import type { ProviderAdapter, ProviderKind } from '@switchyard/core';
+import { anthropicAdapter } from './anthropic/anthropic-adapter';
 import { openAiAdapter } from './openai/openai-adapter';
 
-const ADAPTERS: readonly ProviderAdapter[] = [openAiAdapter];
+const ADAPTERS: readonly ProviderAdapter[] = [openAiAdapter, anthropicAdapter];
 
 const byKind = new Map<ProviderKind, ProviderAdapter>();
 for (const adapter of ADAPTERS) for (const kind of adapter.kinds) byKind.set(kind, adapter);

@@ -83,6 +83,8 @@ export async function relayStream(
   options: RelayOptions,
 ): Promise<RelayResult> {
   const { adapter, translator, forwardUsageChunk, startedAt, cancel } = options;
+  // A protocol whose usage spans several events reads the stream as a whole; others read each event alone.
+  const reader = adapter.createStreamEventReader?.();
   const splitter = new SseEventSplitter(options.maxEventBytes);
   const decoder = new TextDecoder();
   const result: RelayResult = {
@@ -138,7 +140,7 @@ export async function relayStream(
         }
         const data = sseEventData(event);
         if (data !== null) {
-          const info = adapter.readStreamEvent(data);
+          const info = reader === undefined ? adapter.readStreamEvent(data) : reader(data);
           if (info.usage) {
             result.usage = info.usage;
             if (isUsageReportComplete(info.usage)) result.text.clear();

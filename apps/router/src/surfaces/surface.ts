@@ -9,6 +9,8 @@ import type {
   Result,
   WireProtocol,
 } from '@switchyard/core';
+import type { RouteDefinition } from '../http/route-table';
+import type { RouterContext } from '../router-context';
 
 /**
  * One route a surface answers. `path` is exact, or holds one `{name}` placeholder that matches a single path
@@ -31,6 +33,12 @@ export type PathParams = Readonly<Record<string, string>>;
 export interface InboundRequest extends ChatRequest {
   /** The body as the caller sent it, in the surface's protocol (the same object as `body` when that is canonical). */
   native: { protocol: WireProtocol; body: Record<string, unknown> };
+  /**
+   * Set when the caller's body uses what only its own protocol can serve (Anthropic `cache_control`, thinking,
+   * unknown fields): `body` is then a stand-in good for limits and accounting only, and a target that would need
+   * the canonical body answers this error (400 `unsupported_feature`, naming the field) instead of being sent.
+   */
+  canonicalRefusal?: GatewayError;
 }
 
 /**
@@ -56,6 +64,11 @@ export interface Surface {
   readonly family: EndpointFamily;
   /** The routes it answers. */
   readonly routes: readonly SurfaceRoute[];
+  /**
+   * Optional: routes of the surface that are no chat request and do not go through the pipeline (Anthropic's
+   * `/v1/messages/count_tokens`, answered by the router itself), with their own handlers.
+   */
+  readonly extraRoutes?: (ctx: RouterContext) => RouteDefinition[];
   /**
    * The API key the caller presented (`Authorization: Bearer`, `x-api-key`, `x-goog-api-key`, `?key=`); an error in
    * the surface's words when it is absent or malformed. `url` is the request target as received. A plain

@@ -102,7 +102,7 @@ export const openAiAdapter: ProviderAdapter = {
   readError: readOpenAiError,
 
   toCanonicalResponse(body) {
-    return body as ChatResponseBody;
+    return ok(body as ChatResponseBody);
   },
 
   createStreamDecoder() {
