@@ -98,6 +98,10 @@ for (const [upstream, model, served] of [
       expect(data.usage.input_tokens).toBe(15);
       expect(data.usage.output_tokens).toBe(16);
       expect(response.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{32}$/);
+      // Where the Anthropic SDK reads it.
+      expect((data as { _request_id?: string | null })._request_id).toBe(
+        response.headers.get('x-request-id'),
+      );
       expect(response.headers.get('x-switchyard-route')).toBe(model);
       expect(response.headers.get('x-switchyard-provider')).toBe(
         upstream === 'anthropic' ? 'mock-anthropic' : 'mock',

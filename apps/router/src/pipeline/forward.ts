@@ -212,6 +212,7 @@ export async function forward(
         attempts,
         skips,
       );
+      if (surface.requestIdHeader !== undefined) headers[surface.requestIdHeader] = req.requestId;
       if (outcome.kind === 'answer') {
         if (paidRetry) retryBudget.release();
         const parsed = outcome.parsed;

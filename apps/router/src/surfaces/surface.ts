@@ -65,6 +65,11 @@ export interface Surface {
   /** The routes it answers. */
   readonly routes: readonly SurfaceRoute[];
   /**
+   * Optional: another header that carries the request id on served answers, besides `x-request-id`, where the
+   * protocol's SDK reads it (Anthropic's `request-id`, `Message._request_id`).
+   */
+  readonly requestIdHeader?: string;
+  /**
    * Optional: routes of the surface that are no chat request and do not go through the pipeline (Anthropic's
    * `/v1/messages/count_tokens`, answered by the router itself), with their own handlers.
    */

@@ -17,6 +17,7 @@ export const anthropicMessagesSurface: Surface = {
   protocol: 'anthropic-messages',
   family: 'chat',
   routes: [{ method: 'POST', path: '/v1/messages' }],
+  requestIdHeader: 'request-id',
   extraRoutes: (ctx) => [countTokensRoute(ctx)],
 
   readKey: readAnthropicKey,
