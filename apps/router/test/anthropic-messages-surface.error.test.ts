@@ -1,4 +1,7 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
+import { createCredentialCipher, newId } from '@switchyard/db';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAnthropicProvider, anthropicClient } from './anthropic-provider';
@@ -24,6 +27,11 @@ const OPENAI_THEN_ANTHROPIC = 'openai-down-then-anthropic';
 const ANTHROPIC_MISSING = 'anthropic-missing-model';
 const DROPS_ON_ANTHROPIC = 'claude-drops';
 const DROPS_ON_OPENAI = 'claude-drops-on-openai';
+const UNREADABLE_THEN_OPENAI = 'unreadable-anthropic-then-openai';
+
+/** An "Anthropic" upstream whose 200 answers are JSON but no Message. */
+let unreadable: Server;
+let unreadableProviderId: string;
 
 const PROMPT = 'Say hello to the gateway please';
 const REPLY = `Mock reply to: ${PROMPT} — this is a deterministic mock completion.`;
@@ -64,10 +72,49 @@ beforeAll(async () => {
     targets: [onOpenAi(GPT_DOWN), onAnthropic(CLAUDE_MODEL, 1)],
   });
   await stack.addRoute({ publicModel: DROPS_ON_ANTHROPIC, targets: [onAnthropic(CLAUDE_DROP)] });
+  unreadable = createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ type: 'not-a-message', content: 'hello' }));
+  });
+  await new Promise<void>((resolve) => unreadable.listen(0, '127.0.0.1', resolve));
+  unreadableProviderId = newId('prv');
+  const unreadableAccountId = newId('acc');
+  await stack.prisma.provider.create({
+    data: {
+      id: unreadableProviderId,
+      name: 'unreadable-anthropic',
+      kind: 'anthropic',
+      baseUrl: `http://127.0.0.1:${(unreadable.address() as AddressInfo).port}`,
+    },
+  });
+  await stack.prisma.upstreamAccount.create({
+    data: {
+      id: unreadableAccountId,
+      providerId: unreadableProviderId,
+      name: 'unreadable',
+      credentialCiphertext: createCredentialCipher(Buffer.from(stack.masterKey, 'hex')).encrypt('sk-ant-x'),
+    },
+  });
+  await stack.prisma.price.create({
+    data: {
+      id: newId('price'),
+      providerId: unreadableProviderId,
+      model: CLAUDE_MODEL,
+      inputMicrosPerMillion: 1n,
+      outputMicrosPerMillion: 1n,
+      effectiveFrom: new Date(Date.now() - 60_000),
+    },
+  });
+  await stack.addRoute({
+    publicModel: UNREADABLE_THEN_OPENAI,
+    targets: [{ accountId: unreadableAccountId, upstreamModel: CLAUDE_MODEL }, onOpenAi(UPSTREAM_MODEL, 1)],
+  });
   await stack.addRoute({ publicModel: DROPS_ON_OPENAI, targets: [onOpenAi(GPT_DROP)] });
 });
 afterAll(async () => {
   await stack?.stop();
+  await new Promise((resolve) => unreadable?.close(resolve));
 });
 
 /** The request's usage row; a broken stream's waits on the token-count thread's estimate (its first start is slow). */
@@ -297,6 +344,22 @@ describe('openai-chat × anthropic', () => {
       inputTokens: 9,
       outputTokens: 16,
     });
+  });
+
+  it('failover: a 200 the Anthropic adapter cannot read as a Message is the attempt’s invalid_response, and the backup serves', async () => {
+    const { data, response } = await openai.chat.completions
+      .create({ model: UNREADABLE_THEN_OPENAI, messages: [{ role: 'user', content: PROMPT }] })
+      .withResponse();
+    expect(data.choices[0]?.message.content).toBe(REPLY);
+    const row = await usageRow(response.headers.get('x-request-id') ?? '');
+    const attempts = (row.attempts as unknown as AttemptJson[]).map((a) => [
+      a.providerId,
+      a.status,
+      a.errorClass,
+    ]);
+    expect(attempts[0]).toEqual([unreadableProviderId, 200, 'invalid_response']);
+    expect(attempts.at(-1)).toEqual([stack.providerId, 200, null]);
+    expect(row).toMatchObject({ status: 'success', upstreamProtocol: 'openai-chat' });
   });
 
   for (const [field, extra] of [
