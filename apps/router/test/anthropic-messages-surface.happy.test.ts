@@ -225,7 +225,7 @@ for (const [upstream, model, served] of [
 }
 
 describe('anthropic-messages × anthropic', () => {
-  it('passthrough: cache_control and an unknown field reach the upstream untouched, the model replaced', async () => {
+  it('passthrough: cache_control, an unknown field and anthropic-beta reach the upstream untouched, the model replaced', async () => {
     const body = {
       model: ON_ANTHROPIC,
       max_tokens: 50,
@@ -239,7 +239,9 @@ describe('anthropic-messages × anthropic', () => {
       switchyard_unknown_field: { nested: [1, 'two'] },
     };
     const { data, response } = await claude.messages
-      .create(body as unknown as Anthropic.MessageCreateParamsNonStreaming)
+      .create(body as unknown as Anthropic.MessageCreateParamsNonStreaming, {
+        headers: { 'anthropic-beta': 'switchyard-test-2026-01-01' },
+      })
       .withResponse();
     const sent = (await mockStats(stack)) as unknown as {
       lastRequest: { path: string; headers: Record<string, string>; body: Record<string, unknown> };
@@ -247,6 +249,8 @@ describe('anthropic-messages × anthropic', () => {
     expect(sent.lastRequest.path).toBe('/v1/messages');
     expect(sent.lastRequest.body).toEqual({ ...body, model: CLAUDE_MODEL });
     expect(sent.lastRequest.headers['anthropic-version']).toBe('2023-06-01');
+    // The caller's beta features go along with its body.
+    expect(sent.lastRequest.headers['anthropic-beta']).toBe('switchyard-test-2026-01-01');
     expect(sent.lastRequest.headers['x-api-key']).toMatch(/^sk-ant-u/);
     // The mock honoured the cache markers: the cache counts came back through the router as sent.
     const row = await usageRow(response.headers.get('x-request-id') ?? '');

@@ -63,6 +63,11 @@ export interface ProviderAdapter {
     body: Record<string, unknown>;
     form: CallBodyForm;
     stream: boolean;
+    /**
+     * With `form: 'native'`, protocol headers the caller sent that shape the answer (Anthropic's `anthropic-beta`),
+     * as its surface read them: the adapter forwards those its protocol knows. Absent otherwise.
+     */
+    nativeHeaders?: Readonly<Record<string, string>> | undefined;
   }): Result<UpstreamCall>;
   /**
    * A cheap authenticated GET for active health checks (e.g. listing models): it proves the host answers and

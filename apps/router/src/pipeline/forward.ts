@@ -137,6 +137,7 @@ export async function forward(
               body: passthrough ? inbound.native.body : inbound.body,
               form: passthrough ? 'native' : 'canonical',
               stream: inbound.stream,
+              nativeHeaders: passthrough ? inbound.nativeHeaders : undefined,
             });
       if (!built.ok) {
         attempts.push(notSentAttempt(resolved, reason, 'unsupported_feature'));

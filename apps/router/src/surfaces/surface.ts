@@ -39,6 +39,8 @@ export interface InboundRequest extends ChatRequest {
    * the canonical body answers this error (400 `unsupported_feature`, naming the field) instead of being sent.
    */
   canonicalRefusal?: GatewayError;
+  /** Protocol headers the caller sent that go upstream with the native body (see {@link Surface.readNativeHeaders}). */
+  nativeHeaders?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -80,6 +82,11 @@ export interface Surface {
    * function (no `this`): the pipeline hands it to `authenticate` on its own.
    */
   readonly readKey: (req: IncomingMessage, url: string) => Result<string>;
+  /**
+   * Optional: the caller's protocol headers that shape the answer and go upstream with the native body on the fast
+   * path (Anthropic's `anthropic-beta`); null when it sent none.
+   */
+  readonly readNativeHeaders?: (req: IncomingMessage) => Readonly<Record<string, string>> | null;
   /** Checks and reads a parsed JSON body; the error names the field. Never reaches an upstream when it fails. */
   parse(json: unknown, params: PathParams): Result<InboundRequest>;
   /** The model a body that failed `parse` asked for, for the refused request's usage row; '' when none. */

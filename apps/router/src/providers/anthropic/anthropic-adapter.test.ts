@@ -67,6 +67,23 @@ describe('anthropic adapter', () => {
     );
   });
 
+  it('forwards the caller’s anthropic-beta with its native body only', () => {
+    const call = (form: 'native' | 'canonical') =>
+      adapter.buildChatCall({
+        baseUrl: 'http://up',
+        credential: 'k',
+        upstreamModel: 'claude-x',
+        body: { model: 'p', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] },
+        form,
+        stream: false,
+        nativeHeaders: { 'anthropic-beta': 'context-1m-2025-08-07' },
+      });
+    const native = call('native');
+    expect(native.ok && native.value.headers['anthropic-beta']).toBe('context-1m-2025-08-07');
+    const canonical = call('canonical');
+    expect(canonical.ok && 'anthropic-beta' in canonical.value.headers).toBe(false);
+  });
+
   it('translates a canonical body, and refuses by name what Anthropic cannot honour', () => {
     const body = {
       model: 'public',

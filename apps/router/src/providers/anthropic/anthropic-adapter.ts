@@ -37,7 +37,7 @@ export const anthropicAdapter: ProviderAdapter = {
   kinds: ['anthropic'],
   protocols: { chat: 'anthropic-messages' },
 
-  buildChatCall({ baseUrl, credential, upstreamModel, body, form, stream }) {
+  buildChatCall({ baseUrl, credential, upstreamModel, body, form, stream, nativeHeaders }) {
     let upstreamBody: Record<string, unknown>;
     if (form === 'native') upstreamBody = { ...body, model: upstreamModel };
     else {
@@ -45,16 +45,16 @@ export const anthropicAdapter: ProviderAdapter = {
       if (!translated.ok) return translated;
       upstreamBody = translated.value.body as unknown as Record<string, unknown>;
     }
-    return ok({
-      url: anthropicUrl(baseUrl, 'messages'),
-      headers: {
-        'x-api-key': credential,
-        'anthropic-version': ANTHROPIC_VERSION,
-        'content-type': 'application/json',
-        accept: stream ? 'text/event-stream' : 'application/json',
-      },
-      body: JSON.stringify(upstreamBody),
-    });
+    const headers: Record<string, string> = {
+      'x-api-key': credential,
+      'anthropic-version': ANTHROPIC_VERSION,
+      'content-type': 'application/json',
+      accept: stream ? 'text/event-stream' : 'application/json',
+    };
+    // The caller's beta features go with its own body (only the native form carries them).
+    const beta = nativeHeaders?.['anthropic-beta'];
+    if (form === 'native' && beta !== undefined) headers['anthropic-beta'] = beta;
+    return ok({ url: anthropicUrl(baseUrl, 'messages'), headers, body: JSON.stringify(upstreamBody) });
   },
 
   buildHealthCheck({ baseUrl, credential }) {

@@ -32,6 +32,15 @@ describe('anthropic-messages surface', () => {
     );
   });
 
+  it('reads the caller’s anthropic-beta for the fast path, repeated headers as one list', () => {
+    const read = surface.readNativeHeaders;
+    expect(read?.(withHeaders({ 'anthropic-beta': ' a-1 ' }))).toEqual({ 'anthropic-beta': 'a-1' });
+    expect(read?.({ headers: { 'anthropic-beta': ['a-1', 'b-2'] } } as unknown as IncomingMessage)).toEqual({
+      'anthropic-beta': 'a-1,b-2',
+    });
+    expect(read?.(withHeaders({}))).toBeNull();
+  });
+
   it('parses a Messages body: the caller’s body native, its translation canonical', () => {
     const body = {
       model: 'm',

@@ -3,6 +3,7 @@ import type { Surface } from '../surface';
 import { anthropicStreamEncoder } from './anthropic-stream-encoder';
 import { countTokensRoute } from './count-tokens-route';
 import { parseAnthropicRequest } from './parse-anthropic-request';
+import { readAnthropicBeta } from './read-anthropic-beta';
 import { readAnthropicKey } from './read-anthropic-key';
 import { writeAnthropicError } from './send-anthropic-error';
 
@@ -21,6 +22,7 @@ export const anthropicMessagesSurface: Surface = {
   extraRoutes: (ctx) => [countTokensRoute(ctx)],
 
   readKey: readAnthropicKey,
+  readNativeHeaders: readAnthropicBeta,
 
   parse: parseAnthropicRequest,
 
