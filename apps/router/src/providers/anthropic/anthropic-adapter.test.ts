@@ -140,6 +140,8 @@ describe('anthropic adapter', () => {
     const infos = STREAM_DATA.map((data) => read(data));
     expect(infos.at(-1)?.done).toBe(true);
     expect(infos.slice(0, -1).every((info) => !info.done && !info.usageOnly)).toBe(true);
+    // message_start's placeholder output (2 here) is no count: the output is unknown until message_delta.
+    expect(infos[0]?.usage).toMatchObject({ inputTokens: 600, outputTokens: null });
     const last = infos.filter((info) => info.usage !== null).at(-1)?.usage;
     expect(last).toMatchObject({ inputTokens: 600, cachedInputTokens: 128, outputTokens: 89 });
     expect(STREAM_DATA.map((data) => adapter.readStreamText(data)).join('')).toBe(
