@@ -1,3 +1,4 @@
+import { BENCH_PARTS } from './env';
 import type { LatencySummary } from './latency-summary';
 import type { ClosedLoopResult, PacedResult, StreamTtfbResult } from './load-task';
 
@@ -87,13 +88,16 @@ export interface BenchReport {
   };
   options: Record<string, unknown>;
   rates: (Pair<PacedResult> & { rate: number })[];
-  floor: Floor;
+  /** Null (as `tiered`, `ttfb` and `max`) when BENCH_PARTS left the run out. */
+  floor: Floor | null;
   /** Null when nothing is pinned (the two placements cannot be told apart). */
   roundTrips: RoundTrips | null;
   /** The same fixed rate through a route with 3 tiers × 6 healthy targets (issue 3's routing bench case). */
-  tiered: Pair<PacedResult> & { rate: number };
-  ttfb: Pair<StreamTtfbResult>;
-  max: Pair<ClosedLoopResult>;
+  tiered: (Pair<PacedResult> & { rate: number }) | null;
+  /** Anthropic Messages in, OpenAI chat upstream (issue 13's translated case); see {@link TranslatedLine}. */
+  translated: TranslatedLine | null;
+  ttfb: Pair<StreamTtfbResult> | null;
+  max: Pair<ClosedLoopResult> | null;
   router: { pid: number; rssAtStartMiB: number; rssPeakMiB: number; hwmMiB: number | null };
   /** Non-2xx and transport errors, every run including warm-up. */
   failures: { direct: number; router: number; details: string[] };
@@ -103,13 +107,56 @@ export interface BenchReport {
   profile?: { file: string; summary: string };
 }
 
+/**
+ * `POST /v1/messages` (Anthropic surface) through the router to the OpenAI-shaped mock, translated both ways,
+ * against the same completion asked of the mock directly in OpenAI's shape. `skipped` says why it did not run
+ * (the router answers 404 there until the Anthropic surface lands).
+ */
+export type TranslatedLine =
+  | ({ rate: number; skipped: null } & Pair<PacedResult>)
+  | { rate: number; skipped: string };
+
 /** The budget the router is held to (see docs/benchmarks.md). */
 export const BUDGET = {
   rate: 500,
   deltaP50Ms: 0.5,
   deltaP99Ms: 1.5,
+  /** Anthropic surface → OpenAI upstream: translation both ways may add this much over direct (issue 13). */
+  translatedDeltaP50Ms: 0.7,
   minRouterReqPerSec: 3_000,
 } as const;
+
+/** The name of the translated line's budget check. */
+export const TRANSLATED_CHECK = `Δp50 Anthropic surface → OpenAI upstream @ ${BUDGET.rate} req/s`;
+
+/** The translated line's budget check: Δp50 against the direct OpenAI-shaped call, or why it did not run. */
+export function translatedCheck(line: TranslatedLine): Check {
+  if (line.skipped !== null) {
+    return { name: TRANSLATED_CHECK, measured: `skipped: ${line.skipped}`, limit: '', pass: null };
+  }
+  const d50 = line.router.result.latencyMs.p50 - line.direct.result.latencyMs.p50;
+  return {
+    name: TRANSLATED_CHECK,
+    measured: `${signedMs(d50)} ms`,
+    limit: `≤ ${BUDGET.translatedDeltaP50Ms} ms`,
+    pass: d50 <= BUDGET.translatedDeltaP50Ms,
+  };
+}
+
+/** The translated line alone, for `BENCH_ONLY=translated`. */
+export function renderTranslatedLine(line: TranslatedLine): string {
+  const check = translatedCheck(line);
+  if (line.skipped !== null) return `Anthropic surface → OpenAI upstream (translated): ${check.measured}`;
+  const figures = (['p50', 'p99'] as const).map(
+    (q) =>
+      `${q} direct ${ms(line.direct.result.latencyMs[q])} / router ${ms(line.router.result.latencyMs[q])} ms`,
+  );
+  return (
+    `Anthropic surface → OpenAI upstream (translated) @ ${line.rate} req/s: ${figures.join('; ')}; ` +
+    `${check.name} ${check.measured} (budget ${check.limit}) ${mark(check.pass)}; ` +
+    `achieved ${line.router.result.achievedRate.toFixed(0)} req/s, ${line.router.result.non2xx} non-2xx`
+  );
+}
 
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(3) : 'n/a');
 const signedMs = (value: number) =>
@@ -139,18 +186,21 @@ export function evaluateChecks(report: Omit<BenchReport, 'checks' | 'pass'>): Ch
   } else {
     checks.push({
       name: `Δp50/Δp99 @ ${BUDGET.rate} req/s`,
-      measured: 'not run (BENCH_RATES)',
+      measured: 'not run (BENCH_RATES or BENCH_PARTS)',
       limit: '',
       pass: null,
     });
   }
-  const max = report.max.router.result.reqPerSec;
-  checks.push({
-    name: 'router max throughput',
-    measured: `${int(max)} req/s`,
-    limit: `≥ ${int(BUDGET.minRouterReqPerSec)} req/s`,
-    pass: max >= BUDGET.minRouterReqPerSec,
-  });
+  if (report.translated) checks.push(translatedCheck(report.translated));
+  if (report.max) {
+    const max = report.max.router.result.reqPerSec;
+    checks.push({
+      name: 'router max throughput',
+      measured: `${int(max)} req/s`,
+      limit: `≥ ${int(BUDGET.minRouterReqPerSec)} req/s`,
+      pass: max >= BUDGET.minRouterReqPerSec,
+    });
+  }
   const failures = report.failures.direct + report.failures.router;
   checks.push({
     name: 'errors + non-2xx (all runs)',
@@ -186,59 +236,94 @@ function tableRows(report: BenchReport): string[][] {
       ]);
     }
   }
-  for (const q of ['p50', 'p99'] as const) {
-    const d = report.floor.direct.latencyMs[q];
-    const b = report.floor.bare.latencyMs[q];
-    rows.push([
-      `${report.floor.rate} req/s ${q}, bare Node proxy: floor (ms)`,
-      ms(d),
-      ms(b),
-      signedMs(b - d),
-      '',
-      '',
-    ]);
+  const { floor, tiered, max, ttfb } = report;
+  if (floor) {
+    for (const q of ['p50', 'p99'] as const) {
+      const d = floor.direct.latencyMs[q];
+      const b = floor.bare.latencyMs[q];
+      rows.push([
+        `${floor.rate} req/s ${q}, bare Node proxy: floor (ms)`,
+        ms(d),
+        ms(b),
+        signedMs(b - d),
+        '',
+        '',
+      ]);
+    }
   }
-  for (const q of ['p50', 'p99'] as const) {
-    const d = report.tiered.direct.result.latencyMs[q];
-    const r = report.tiered.router.result.latencyMs[q];
-    rows.push([
-      `${report.tiered.rate} req/s, 3 tiers × 6 targets ${q} (ms)`,
-      ms(d),
-      ms(r),
-      signedMs(r - d),
-      '',
-      '',
-    ]);
+  if (tiered) {
+    for (const q of ['p50', 'p99'] as const) {
+      const d = tiered.direct.result.latencyMs[q];
+      const r = tiered.router.result.latencyMs[q];
+      rows.push([
+        `${tiered.rate} req/s, 3 tiers × 6 targets ${q} (ms)`,
+        ms(d),
+        ms(r),
+        signedMs(r - d),
+        '',
+        '',
+      ]);
+    }
   }
-  const { max, ttfb } = report;
+  const { translated } = report;
+  if (translated) {
+    const translatedBudget = check(TRANSLATED_CHECK);
+    if (translated.skipped !== null) {
+      rows.push([
+        `${translated.rate} req/s, Anthropic surface → OpenAI (translated)`,
+        'skipped',
+        '',
+        '',
+        '',
+        '',
+      ]);
+    } else {
+      for (const q of ['p50', 'p99'] as const) {
+        const d = translated.direct.result.latencyMs[q];
+        const r = translated.router.result.latencyMs[q];
+        rows.push([
+          `${translated.rate} req/s ${q}, Anthropic surface → OpenAI (translated) (ms)`,
+          ms(d),
+          ms(r),
+          signedMs(r - d),
+          q === 'p50' ? `Δ ${translatedBudget?.limit ?? ''}` : '',
+          q === 'p50' ? mark(translatedBudget?.pass ?? null) : '',
+        ]);
+      }
+    }
+  }
   const maxCheck = check('router max throughput');
-  rows.push([
-    `max throughput (req/s, ${max.router.result.connections} conns, ${max.router.result.tool})`,
-    int(max.direct.result.reqPerSec),
-    int(max.router.result.reqPerSec),
-    `${((100 * max.router.result.reqPerSec) / max.direct.result.reqPerSec).toFixed(0)}% of direct`,
-    `router ${maxCheck?.limit ?? ''}`,
-    mark(maxCheck?.pass ?? null),
-  ]);
-  rows.push([
-    'CPU per request at max (µs)',
-    `mock ${Math.round(max.direct.cpuUsPerRequest.mock ?? Number.NaN)}`,
-    `router ${Math.round(max.router.cpuUsPerRequest.router ?? Number.NaN)}`,
-    '',
-    '',
-    '',
-  ]);
-  for (const q of ['p50', 'p99'] as const) {
-    const d = ttfb.direct.result.firstChunkMs[q];
-    const r = ttfb.router.result.firstChunkMs[q];
+  if (max) {
     rows.push([
-      `stream TTFB ${q} (ms, ${ttfb.router.result.rate} req/s)`,
-      ms(d),
-      ms(r),
-      signedMs(r - d),
+      `max throughput (req/s, ${max.router.result.connections} conns, ${max.router.result.tool})`,
+      int(max.direct.result.reqPerSec),
+      int(max.router.result.reqPerSec),
+      `${((100 * max.router.result.reqPerSec) / max.direct.result.reqPerSec).toFixed(0)}% of direct`,
+      `router ${maxCheck?.limit ?? ''}`,
+      mark(maxCheck?.pass ?? null),
+    ]);
+    rows.push([
+      'CPU per request at max (µs)',
+      `mock ${Math.round(max.direct.cpuUsPerRequest.mock ?? Number.NaN)}`,
+      `router ${Math.round(max.router.cpuUsPerRequest.router ?? Number.NaN)}`,
+      '',
       '',
       '',
     ]);
+  }
+  if (ttfb) {
+    for (const q of ['p50', 'p99'] as const) {
+      const d = ttfb.direct.result.firstChunkMs[q];
+      const r = ttfb.router.result.firstChunkMs[q];
+      rows.push([
+        `stream TTFB ${q} (ms, ${ttfb.router.result.rate} req/s)`,
+        ms(d),
+        ms(r),
+        signedMs(r - d),
+        '',
+        '',
+      ]);
+    }
   }
   rows.push([
     'router RSS (MiB)',
@@ -288,8 +373,8 @@ function notes(report: BenchReport): string[] {
     );
   }
   const { floor } = report;
-  const measured = report.rates.find((r) => r.rate === floor.rate);
-  if (measured) {
+  const measured = floor && report.rates.find((r) => r.rate === floor.rate);
+  if (floor && measured) {
     const delta = (q: 'p50' | 'p99') => ({
       bare: floor.bare.latencyMs[q] - floor.direct.latencyMs[q],
       router: measured.router.result.latencyMs[q] - measured.direct.result.latencyMs[q],
@@ -312,17 +397,29 @@ function notes(report: BenchReport): string[] {
           : 'a request through the router crosses between the cores twice, a direct one never'),
     );
   }
+  if (report.translated === null) {
+    // not measured (BENCH_PARTS)
+  } else if (report.translated.skipped !== null) {
+    lines.push(`translated (Anthropic surface → OpenAI upstream): skipped, ${report.translated.skipped}`);
+  } else {
+    lines.push(
+      `translated: POST /v1/messages (x-api-key, anthropic-version) to the seeded route, served by the OpenAI-shaped mock; ` +
+        `direct is the same completion asked of the mock in OpenAI's shape; router CPU ${num(report.translated.router.cpuUsPerRequest.router)} µs/request`,
+    );
+  }
   const { max } = report;
-  lines.push(
-    `max throughput: router CPU ${pct(max.router.cpu.router)} = ${num(max.router.cpuUsPerRequest.router)} µs/request, mock ${pct(max.router.cpu.mock)}, load ${pct(max.router.cpu.load)} ` +
-      `(direct run: mock ${pct(max.direct.cpu.mock)}, load ${pct(max.direct.cpu.load)}); ${wait(max.router.runQueueWait)}; ` +
-      `${max.router.result.tool} p50/p99 ${max.direct.result.p50Ms}/${max.direct.result.p99Ms} vs ${max.router.result.p50Ms}/${max.router.result.p99Ms} ms`,
-  );
+  if (max)
+    lines.push(
+      `max throughput: router CPU ${pct(max.router.cpu.router)} = ${num(max.router.cpuUsPerRequest.router)} µs/request, mock ${pct(max.router.cpu.mock)}, load ${pct(max.router.cpu.load)} ` +
+        `(direct run: mock ${pct(max.direct.cpu.mock)}, load ${pct(max.direct.cpu.load)}); ${wait(max.router.runQueueWait)}; ` +
+        `${max.router.result.tool} p50/p99 ${max.direct.result.p50Ms}/${max.direct.result.p99Ms} vs ${max.router.result.p50Ms}/${max.router.result.p99Ms} ms`,
+    );
   const { ttfb } = report;
-  lines.push(
-    `stream: headers p50 ${ms(ttfb.direct.result.headersMs.p50)} / ${ms(ttfb.router.result.headersMs.p50)} ms, ` +
-      `whole stream p50 ${ms(ttfb.direct.result.totalMs.p50)} / ${ms(ttfb.router.result.totalMs.p50)} ms (direct / router)`,
-  );
+  if (ttfb)
+    lines.push(
+      `stream: headers p50 ${ms(ttfb.direct.result.headersMs.p50)} / ${ms(ttfb.router.result.headersMs.p50)} ms, ` +
+        `whole stream p50 ${ms(ttfb.direct.result.totalMs.p50)} / ${ms(ttfb.router.result.totalMs.p50)} ms (direct / router)`,
+    );
   lines.push(`usage: ${report.usage.detail}; rows by status ${JSON.stringify(report.usage.rowsByStatus)}`);
   lines.push(
     report.options.BENCH_LIMITS === 'on'
@@ -335,7 +432,7 @@ function notes(report: BenchReport): string[] {
       : 'usage journal: on (one page-cache write per usage event, no fsync; BENCH_USAGE_JOURNAL=off for the A/B)',
   );
   lines.push(
-    `method: ${report.rates[0]?.router.result.slices ?? 1} interleaved slices per run (D R, R D, …); pinning: ${report.machine.pinning}`,
+    `method: ${String(report.options.BENCH_SLICES)} interleaved slices per run (D R, R D, …); pinning: ${report.machine.pinning}`,
   );
   lines.push(
     `1-min load average before the run: ${report.machine.loadAvgAtStart.toFixed(2)} (idle ≈ 0; above ~0.5 other work shares the CPUs and inflates tails)`,
@@ -354,6 +451,14 @@ function textTable(rows: string[][]): string {
       .trimEnd();
   const [head, ...body] = rows;
   return [line(head as string[]), widths.map((w) => '─'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+/** Said after the verdict when BENCH_PARTS left runs out: their budget lines were not judged. */
+function partial(report: BenchReport): string {
+  const parts = report.options.BENCH_PARTS;
+  return Array.isArray(parts) && parts.length < BENCH_PARTS.length
+    ? ` (only BENCH_PARTS=${parts.join(',')}; the other runs' budget lines were not judged)`
+    : '';
 }
 
 function heading(report: BenchReport): string {
@@ -377,7 +482,7 @@ export function renderText(report: BenchReport): string {
     '',
     ...notes(report).map((n) => `· ${n}`),
     '',
-    `overall: ${verdict}`,
+    `overall: ${verdict}${partial(report)}`,
   ].join('\n');
 }
 
@@ -393,7 +498,7 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     ...notes(report).map((n) => `- ${n}`),
     '',
-    `**Overall: ${report.pass ? 'PASS' : 'FAIL'}**`,
+    `**Overall: ${report.pass ? 'PASS' : 'FAIL'}**${partial(report)}`,
   ];
   if (report.failures.details.length > 0)
     parts.push('', '## Failures', '', ...report.failures.details.map((d) => `- ${d}`));

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
 const seconds = z.coerce.number().positive();
+
+/** The measured runs of a bench, in the order they run (BENCH_PARTS). */
+export const BENCH_PARTS = ['rates', 'floor', 'tiered', 'translated', 'stream', 'max'] as const;
+export type BenchPart = (typeof BENCH_PARTS)[number];
 const count = z.coerce.number().int().positive();
 const flag = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
@@ -59,6 +63,29 @@ const schema = z.object({
    * loses none; `off` for an A/B of what that costs.
    */
   BENCH_USAGE_JOURNAL: z.enum(['on', 'off']).default('on'),
+  /**
+   * Which measured runs to make, comma-separated (default all): `rates` (the fixed rates, with the budget lines),
+   * `floor` (the bare proxy), `tiered`, `translated` (Anthropic surface → OpenAI upstream), `stream`, `max`. For short experiments, e.g. `BENCH_PARTS=rates`; a run
+   * left out prints no line and judges no budget.
+   */
+  BENCH_PARTS: z
+    .string()
+    .default(BENCH_PARTS.join(','))
+    .transform((value, ctx) => {
+      const parts = value.split(',').map((part) => part.trim());
+      const unknown = parts.filter((part) => !(BENCH_PARTS as readonly string[]).includes(part));
+      if (unknown.length > 0 || parts.length === 0) {
+        ctx.addIssue({ code: 'custom', message: `expected some of ${BENCH_PARTS.join(',')}` });
+        return z.NEVER;
+      }
+      return new Set(parts as BenchPart[]);
+    }),
+  /**
+   * `translated`: only the Anthropic surface → OpenAI upstream line (warm-up, then `BENCH_DURATION_S` at 500 req/s),
+   * printed alone with its budget; nothing else runs and no result files are written. For a quick look at that
+   * path; the full bench (`all`) includes the line anyway.
+   */
+  BENCH_ONLY: z.enum(['all', 'translated']).default('all'),
   /** Run the router with `node --cpu-prof` and print its hot spots after the run. */
   BENCH_CPU_PROF: flag,
   /** Where JSON + markdown results go. */

@@ -10,6 +10,7 @@ import { request } from 'undici';
 import ROUTER_NODE_FLAGS from '../../apps/router/node-flags.json' with { type: 'json' };
 import {
   type BenchReport,
+  BUDGET,
   type CpuShare,
   evaluateChecks,
   type Floor,
@@ -19,6 +20,9 @@ import {
   type Run,
   renderMarkdown,
   renderText,
+  renderTranslatedLine,
+  type TranslatedLine,
+  translatedCheck,
   type UsageCheck,
 } from './bench-report';
 import { type BenchEnv, loadBenchEnv } from './env';
@@ -54,10 +58,14 @@ const MESSAGES = [{ role: 'user', content: 'Say hello in five words.' }];
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
+/** Per kind of run, the request each side repeats; `anthropic` is OpenAI-shaped direct, Anthropic-shaped routed. */
 interface Targets {
-  direct: { chat: HttpTarget; stream: HttpTarget; tiered: HttpTarget };
-  router: { chat: HttpTarget; stream: HttpTarget; tiered: HttpTarget };
+  direct: { chat: HttpTarget; stream: HttpTarget; tiered: HttpTarget; anthropic: HttpTarget };
+  router: { chat: HttpTarget; stream: HttpTarget; tiered: HttpTarget; anthropic: HttpTarget };
 }
+
+/** The translated line's rate: the one the latency budgets are judged at. */
+const TRANSLATED_RATE = BUDGET.rate;
 
 /** The bench route with 3 tiers × 2 targets (6 accounts), all healthy: what routing decisions cost. */
 const TIERED_MODEL = 'bench-tiered';
@@ -133,18 +141,58 @@ function targetsFor(stack: Stack): Targets {
   });
   const direct = `${stack.mockUrl}/chat/completions`;
   const router = `${stack.routerUrl}/v1/chat/completions`;
+  // What an Anthropic SDK sends for the same question: the seeded route serves it from the OpenAI-shaped mock.
+  const anthropic: HttpTarget = {
+    url: `${stack.routerUrl}/v1/messages`,
+    headers: {
+      'x-api-key': stack.apiKey,
+      'anthropic-version': '2023-06-01',
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ model: 'chat-small', max_tokens: 64, messages: MESSAGES }),
+  };
   return {
     direct: {
       chat: make(direct, UPSTREAM_CREDENTIAL, UPSTREAM_MODEL, false),
       stream: make(direct, UPSTREAM_CREDENTIAL, UPSTREAM_MODEL, true),
       tiered: make(direct, UPSTREAM_CREDENTIAL, UPSTREAM_MODEL, false),
+      anthropic: make(direct, UPSTREAM_CREDENTIAL, UPSTREAM_MODEL, false),
     },
     router: {
       chat: make(router, stack.apiKey, 'chat-small', false),
       stream: make(router, stack.apiKey, 'chat-small', true),
       tiered: make(router, stack.apiKey, TIERED_MODEL, false),
+      anthropic,
     },
   };
+}
+
+/**
+ * One Anthropic Messages request through the router before the translated line runs: null when it is served
+ * (an Anthropic `message` with text), the reason to skip the line when the router answers 404 there (no Anthropic
+ * surface in this build). Any other answer is a misconfigured stack and throws with it.
+ */
+async function probeAnthropicSurface(target: HttpTarget): Promise<string | null> {
+  const response = await request(target.url, { method: 'POST', headers: target.headers, body: target.body });
+  const text = await response.body.text();
+  // The route table's answer to a path no surface serves (an unknown model would be a 404 of the surface).
+  if (response.statusCode === 404 && text.includes('Unknown path')) {
+    return `the router answers 404 on POST /v1/messages (no Anthropic surface in this build): ${text.slice(0, 200)}`;
+  }
+  let message: { type?: unknown; content?: { type?: unknown; text?: unknown }[] } = {};
+  try {
+    message = JSON.parse(text) as typeof message;
+  } catch {}
+  if (
+    response.statusCode !== 200 ||
+    message.type !== 'message' ||
+    typeof message.content?.[0]?.text !== 'string'
+  ) {
+    throw new Error(
+      `sanity request (router /v1/messages) answered ${response.statusCode}:\n${text.slice(0, 2000)}`,
+    );
+  }
+  return null;
 }
 
 /** One request of each kind before measuring, so a misconfigured stack fails with its answer, not a table of errors. */
@@ -321,6 +369,8 @@ async function main(): Promise<number> {
     };
 
     const pids = { router: routerPid, mock: mockPid, load: worker.pid };
+    /** While set, each router slice's [start, end] epoch ms is added to it. */
+    let routerSlices: [number, number][] | null = null;
     const perProcess = (read: (pid: number) => number | null): CpuShare => ({
       router: read(pids.router),
       mock: read(pids.mock),
@@ -355,6 +405,7 @@ async function main(): Promise<number> {
       side: Side<S>,
     ) => {
       rss.mark();
+      const startedMs = Date.now();
       const cpuBefore = perProcess(readProcessCpuSeconds);
       const waitBefore = perProcess(readRunQueueWaitMs);
       const t0 = performance.now();
@@ -373,6 +424,7 @@ async function main(): Promise<number> {
         log(`  !! ${failures.details.at(-1)}`);
       }
       if (target === 'router') {
+        routerSlices?.push([startedMs, Date.now()]);
         routerOk += slice.ok;
         if (slice.kind === 'closed') inFlightAtStop += slice.connections;
         await settle(); // the usage sink's flush must not spill into the next slice
@@ -386,7 +438,7 @@ async function main(): Promise<number> {
     const interleave = async <S extends LoadSlice, R extends LoadResult>(
       label: string,
       slices: number,
-      kind: 'chat' | 'stream' | 'tiered',
+      kind: keyof Targets['router'],
       task: (target: HttpTarget) => LoadTask,
       merge: (slices: S[]) => R,
     ): Promise<Pair<R>> => {
@@ -473,6 +525,44 @@ async function main(): Promise<number> {
       const otherCore = await probe(pins.router);
       return { layout: pins.layout, samples, gapMs, sameCore, otherCore };
     };
+    /**
+     * The translated line (issue 13): Anthropic Messages in, the OpenAI-shaped mock upstream, against the same
+     * completion asked of the mock directly, at the budget's rate; its own warm-up, as its path differs from
+     * chat's. Skipped, with the reason printed, when the router has no Anthropic surface.
+     */
+    const measureTranslated = async (): Promise<TranslatedLine> => {
+      const skipped = await probeAnthropicSurface(targets.router.anthropic);
+      if (skipped !== null) {
+        log(`translated line skipped: ${skipped}`);
+        return { rate: TRANSLATED_RATE, skipped };
+      }
+      routerOk++; // the probe's usage row
+      const paced = (durationS: number) => (target: HttpTarget) =>
+        ({ kind: 'paced', target, rate: TRANSLATED_RATE, durationS, connections }) as const;
+      await interleave(
+        `warm-up Anthropic surface → OpenAI ${TRANSLATED_RATE} req/s, ${env.BENCH_WARMUP_S} s`,
+        1,
+        'anthropic',
+        paced(env.BENCH_WARMUP_S),
+        (s: PacedSlice[]) => mergePaced(s, TRANSLATED_RATE, env.BENCH_WARMUP_S),
+      );
+      const pair = await interleave(
+        `fixed ${TRANSLATED_RATE} req/s, Anthropic surface → OpenAI upstream (translated), ${env.BENCH_DURATION_S} s`,
+        slices,
+        'anthropic',
+        paced(env.BENCH_DURATION_S / slices),
+        (s: PacedSlice[]) => mergePaced(s, TRANSLATED_RATE, env.BENCH_DURATION_S),
+      );
+      return { rate: TRANSLATED_RATE, skipped: null, ...pair };
+    };
+    if (env.BENCH_ONLY === 'translated') {
+      const line = await measureTranslated();
+      process.stdout.write(`\n${renderTranslatedLine(line)}\n`);
+      if (failures.details.length > 0)
+        process.stdout.write(`\nfailures:\n${failures.details.map((d) => `  ${d}`).join('\n')}\n`);
+      return translatedCheck(line).pass === false || failures.direct + failures.router > 0 ? 1 : 0;
+    }
+
     const warmRate = Math.max(...env.BENCH_RATES);
     await interleave(
       `warm-up ${warmRate} req/s, ${env.BENCH_WARMUP_S} s`,
@@ -483,25 +573,29 @@ async function main(): Promise<number> {
     );
     // The tiered route too: unwarmed, its first measured slice paid for ~150 optimizations (and their compile
     // threads on the router's core) that no other run pays for (seen with --trace-opt).
-    await interleave(
-      `warm-up ${TIERED_MODEL} ${warmRate} req/s, ${env.BENCH_WARMUP_S} s`,
-      1,
-      'tiered',
-      (target) => ({ kind: 'paced', target, rate: warmRate, durationS: env.BENCH_WARMUP_S, connections }),
-      (s: PacedSlice[]) => mergePaced(s, warmRate, env.BENCH_WARMUP_S),
-    );
+    if (env.BENCH_PARTS.has('tiered'))
+      await interleave(
+        `warm-up ${TIERED_MODEL} ${warmRate} req/s, ${env.BENCH_WARMUP_S} s`,
+        1,
+        'tiered',
+        (target) => ({ kind: 'paced', target, rate: warmRate, durationS: env.BENCH_WARMUP_S, connections }),
+        (s: PacedSlice[]) => mergePaced(s, warmRate, env.BENCH_WARMUP_S),
+      );
     const streamWarmRate = Math.max(env.BENCH_TTFB_RATE, 200);
-    await interleave(
-      `warm-up stream ${streamWarmRate} req/s, 3 s`,
-      1,
-      'stream',
-      (target) => ({ kind: 'stream-ttfb', target, rate: streamWarmRate, durationS: 3, connections }),
-      (s: StreamTtfbSlice[]) => mergeStreamTtfb(s, streamWarmRate, 3),
-    );
+    if (env.BENCH_PARTS.has('stream'))
+      await interleave(
+        `warm-up stream ${streamWarmRate} req/s, 3 s`,
+        1,
+        'stream',
+        (target) => ({ kind: 'stream-ttfb', target, rate: streamWarmRate, durationS: 3, connections }),
+        (s: StreamTtfbSlice[]) => mergeStreamTtfb(s, streamWarmRate, 3),
+      );
 
     const roundTrips = await measureRoundTrips();
     const rates: BenchReport['rates'] = [];
-    for (const rate of env.BENCH_RATES) {
+    // Epoch ms of the router's fixed-rate slices: where the router's diagnostics tell its event-loop stalls apart.
+    routerSlices = [];
+    for (const rate of env.BENCH_PARTS.has('rates') ? env.BENCH_RATES : []) {
       const measured = await interleave(
         `fixed ${rate} req/s, ${env.BENCH_DURATION_S} s`,
         slices,
@@ -511,52 +605,61 @@ async function main(): Promise<number> {
       );
       rates.push({ rate, ...measured });
     }
-    const floor = await measureFloor();
+    const rateSlices = routerSlices;
+    routerSlices = null;
+    const floor = env.BENCH_PARTS.has('floor') ? await measureFloor() : null;
     const tieredRate = env.BENCH_RATES[0] as number;
-    const tiered = {
-      rate: tieredRate,
-      ...(await interleave(
-        `fixed ${tieredRate} req/s through ${TIERED_MODEL} (3 tiers × 6 targets), ${env.BENCH_DURATION_S} s`,
-        slices,
-        'tiered',
-        (target) => ({
-          kind: 'paced',
-          target,
+    const tiered = env.BENCH_PARTS.has('tiered')
+      ? {
           rate: tieredRate,
-          durationS: env.BENCH_DURATION_S / slices,
-          connections,
-        }),
-        (s: PacedSlice[]) => mergePaced(s, tieredRate, env.BENCH_DURATION_S),
-      )),
-    };
-    const ttfb = await interleave(
-      `stream TTFB ${env.BENCH_TTFB_RATE} req/s, ${env.BENCH_TTFB_DURATION_S} s`,
-      slices,
-      'stream',
-      (target) => ({
-        kind: 'stream-ttfb',
-        target,
-        rate: env.BENCH_TTFB_RATE,
-        durationS: env.BENCH_TTFB_DURATION_S / slices,
-        connections,
-      }),
-      (s: StreamTtfbSlice[]) => mergeStreamTtfb(s, env.BENCH_TTFB_RATE, env.BENCH_TTFB_DURATION_S),
-    );
+          ...(await interleave(
+            `fixed ${tieredRate} req/s through ${TIERED_MODEL} (3 tiers × 6 targets), ${env.BENCH_DURATION_S} s`,
+            slices,
+            'tiered',
+            (target) => ({
+              kind: 'paced',
+              target,
+              rate: tieredRate,
+              durationS: env.BENCH_DURATION_S / slices,
+              connections,
+            }),
+            (s: PacedSlice[]) => mergePaced(s, tieredRate, env.BENCH_DURATION_S),
+          )),
+        }
+      : null;
+    const translated = env.BENCH_PARTS.has('translated') ? await measureTranslated() : null;
+    const ttfb = !env.BENCH_PARTS.has('stream')
+      ? null
+      : await interleave(
+          `stream TTFB ${env.BENCH_TTFB_RATE} req/s, ${env.BENCH_TTFB_DURATION_S} s`,
+          slices,
+          'stream',
+          (target) => ({
+            kind: 'stream-ttfb',
+            target,
+            rate: env.BENCH_TTFB_RATE,
+            durationS: env.BENCH_TTFB_DURATION_S / slices,
+            connections,
+          }),
+          (s: StreamTtfbSlice[]) => mergeStreamTtfb(s, env.BENCH_TTFB_RATE, env.BENCH_TTFB_DURATION_S),
+        );
     // wrk takes whole seconds; keep every closed-loop slice at least 2 s so connection set-up is noise.
     const maxSliceS = Math.max(2, Math.round(env.BENCH_MAX_DURATION_S / slices));
-    const max = await interleave(
-      `closed loop ${env.BENCH_MAX_CONNECTIONS} connections (${maxTool}), ${maxSliceS * slices} s`,
-      slices,
-      'chat',
-      (target) => ({
-        kind: 'closed',
-        tool: maxTool,
-        target,
-        connections: env.BENCH_MAX_CONNECTIONS,
-        durationS: maxSliceS,
-      }),
-      (s: ClosedLoopSlice[]) => mergeClosedLoop(s),
-    );
+    const max = !env.BENCH_PARTS.has('max')
+      ? null
+      : await interleave(
+          `closed loop ${env.BENCH_MAX_CONNECTIONS} connections (${maxTool}), ${maxSliceS * slices} s`,
+          slices,
+          'chat',
+          (target) => ({
+            kind: 'closed',
+            tool: maxTool,
+            target,
+            connections: env.BENCH_MAX_CONNECTIONS,
+            durationS: maxSliceS,
+          }),
+          (s: ClosedLoopSlice[]) => mergeClosedLoop(s),
+        );
 
     const rows = await usageRows();
     const success = rows.success ?? 0;
@@ -587,7 +690,15 @@ async function main(): Promise<number> {
         const diagnostics = path.join(profileDir, `router.${routerPid}.diagnostics.json`);
         profile = {
           file: path.relative(ROOT, full),
-          summary: `${summarizeRouterDiagnostics(diagnostics)}\n\n${formatProfileSummary(summarizeCpuProfile(full, 25))}`,
+          summary: `${summarizeRouterDiagnostics(
+            diagnostics,
+            rateSlices.length > 0
+              ? {
+                  slices: rateSlices,
+                  label: `the router's fixed-rate slices (${env.BENCH_RATES.join(', ')} req/s)`,
+                }
+              : undefined,
+          )}\n\n${formatProfileSummary(summarizeCpuProfile(full, 25))}`,
         };
       } else {
         log(`no CPU profile for router pid ${routerPid} in ${profileDir}`);
@@ -606,11 +717,12 @@ async function main(): Promise<number> {
         pinning,
         loadAvgAtStart,
       },
-      options: { ...env, maxTool },
+      options: { ...env, BENCH_PARTS: [...env.BENCH_PARTS], maxTool },
       rates,
       floor,
       roundTrips,
       tiered,
+      translated,
       ttfb,
       max,
       router: { pid: routerPid, rssAtStartMiB, rssPeakMiB: memory.peakMiB, hwmMiB: memory.hwmMiB },

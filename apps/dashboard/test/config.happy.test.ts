@@ -49,6 +49,25 @@ describe('providers', () => {
     expect(await auditActions(provider.id)).toEqual(['provider.create', 'provider.update']);
   });
 
+  it('accepts an Azure OpenAI resource, its api-version kept in the base URL', async () => {
+    const provider = await createProvider(
+      t.ctx,
+      t.owner,
+      createProviderInput.parse({
+        name: 'azure-east',
+        kind: 'azure_openai',
+        baseUrl: 'https://east.openai.azure.com/?api-version=2025-01-01-preview',
+      }),
+    );
+    expect(provider).toMatchObject({
+      kind: 'azure_openai',
+      baseUrl: 'https://east.openai.azure.com/?api-version=2025-01-01-preview',
+    });
+    expect(createProviderInput.safeParse({ name: 'x', kind: 'azure', baseUrl: 'https://x' }).success).toBe(
+      false,
+    );
+  });
+
   it('refuses a duplicate name with conflict on the name field', async () => {
     const body = createProviderInput.parse({
       name: 'dup',

@@ -56,6 +56,7 @@ describe('price catalog import and export', () => {
       reasoning: '12.00',
       longContext: { aboveInputTokens: 200_000, input: '2.50', output: '15.00' },
       images: [{ size: '1024x1024', quality: 'hd', price: '0.08' }],
+      perImage: '0.04',
       videoPerSecond: '0.10',
       perRequest: '0.000035',
       maxOutputTokens: 65_536,
@@ -71,6 +72,7 @@ describe('price catalog import and export', () => {
       cachedInputMicrosPerMillion: 125_000n,
       cacheWriteMicrosPerMillion: 1_562_500n,
       reasoningMicrosPerMillion: 12_000_000n,
+      imageMicros: 40_000n,
       videoMicrosPerSecond: 100_000n,
       requestMicros: 35n,
       maxOutputTokens: 65_536,
@@ -80,6 +82,25 @@ describe('price catalog import and export', () => {
       { ...entry, longContext: { aboveInputTokens: 200_000, input: '2.50', output: '15.00' } },
     ]);
     expect(await importPrices(t.ctx, t.owner, exported)).toEqual({ created: 0, skippedIdentical: 1 });
+  });
+});
+
+describe('a flat per-image price', () => {
+  it('is created through the admin API field perImage, stored in micro-USD and shown back', async () => {
+    const view = await createPrice(
+      t.ctx,
+      t.owner,
+      createPriceInput.parse({
+        providerId,
+        model: 'acme-painter',
+        effectiveFrom: '2030-01-01',
+        perImage: '0.04',
+      }),
+    );
+    expect(view).toMatchObject({ status: 'in_force', model: 'acme-painter', perImage: '0.04' });
+    const row = await t.prisma.price.findUniqueOrThrow({ where: { id: view.id } });
+    expect(row.imageMicros).toBe(40_000n);
+    expect(row.inputMicrosPerMillion).toBeNull();
   });
 });
 

@@ -7,7 +7,7 @@ import { sendOpenAiError } from './http/send-openai-error';
 import type { RouterContext } from './router-context';
 import { healthz, readyz } from './routes/health';
 import { surfaceRoutes } from './routes/surface-routes';
-import { v1Models } from './routes/v1-models';
+import { v1Model, v1Models } from './routes/v1-models';
 import { SURFACES } from './surfaces/surface-registry';
 
 /** Request ids: `req_` + 32 hex chars; randomUUID draws from a cached entropy pool, so this is cheap. */
@@ -23,6 +23,11 @@ export function routerRoutes(ctx: RouterContext): RouteDefinition[] {
       method: 'GET',
       path: '/v1/models',
       handler: (req, res, requestId) => v1Models(ctx, req, res, requestId),
+    },
+    {
+      method: 'GET',
+      path: '/v1/models/{id}',
+      handler: (req, res, requestId, _url, params) => v1Model(ctx, req, res, requestId, params.id ?? ''),
     },
     { method: 'GET', path: '/healthz', handler: (_req, res, requestId) => healthz(res, requestId) },
     { method: 'GET', path: '/readyz', handler: (_req, res, requestId) => readyz(ctx, res, requestId) },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeCost } from './compute-cost';
+import { computeCost, imageUnitPrice } from './compute-cost';
 import { EMPTY_PRICE_SHEET, type PriceSheet } from './price-sheet';
 
 const claudeLike: PriceSheet = {
@@ -176,6 +176,21 @@ describe('computeCost: images, video, per request', () => {
     const cost = computeCost(media, { images: [{ size: '1792x1024', quality: 'hd', count: 1 }] });
     expect(cost.missing).toEqual(['image:1792x1024/hd']);
     expect(cost.micros).toBe(5_000n);
+  });
+
+  it('falls back to the flat per-image price for a size/quality the list does not name', () => {
+    const flat = { ...media, imageMicros: 50_000n, requestMicros: null };
+    const cost = computeCost(flat, {
+      images: [
+        { size: 'auto', quality: 'auto', count: 2 },
+        { size: '1024x1024', quality: 'hd', count: 1 },
+      ],
+    });
+    expect(cost.missing).toEqual([]);
+    expect(cost.micros).toBe(2n * 50_000n + 80_000n);
+    expect(imageUnitPrice(flat, '1024x1024', 'standard')).toBe(40_000n);
+    expect(imageUnitPrice(flat, '512x512', 'standard')).toBe(50_000n);
+    expect(imageUnitPrice(media, '512x512', 'standard')).toBeNull();
   });
 
   it('charges the per-request fee per request counted, and none when the sheet has none', () => {

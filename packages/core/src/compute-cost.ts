@@ -19,10 +19,17 @@ export interface BillableUsage {
   outputTokens?: number;
   /** Part of `outputTokens` spent reasoning. */
   reasoningTokens?: number;
-  images?: readonly { size: string; quality: string; count: number }[];
+  images?: readonly ImageUsage[];
   /** Whole seconds of generated video (providers bill whole seconds; the adapter rounds up). */
   videoSeconds?: number;
   requests?: number;
+}
+
+/** Images generated of one size and quality, as asked or as the upstream answered. */
+export interface ImageUsage {
+  size: string;
+  quality: string;
+  count: number;
 }
 
 /** One priced component of a request. */
@@ -110,8 +117,13 @@ export function computeCost(sheet: PriceSheet, usage: BillableUsage): CostResult
   for (let i = 0; i < images.length; i++) {
     const image = images[i] as (typeof images)[number];
     const n = count(image.count, `images[${i}].count`);
-    const price = sheet.images.find((p) => p.size === image.size && p.quality === image.quality);
-    addUnits(bill, 'image', n, price?.microsPerImage ?? null, `${image.size}/${image.quality}`);
+    addUnits(
+      bill,
+      'image',
+      n,
+      imageUnitPrice(sheet, image.size, image.quality),
+      `${image.size}/${image.quality}`,
+    );
   }
   addUnits(bill, 'video', videoSeconds, sheet.videoMicrosPerSecond);
   // A per-request fee that does not exist is not "missing": most models have none.
@@ -129,6 +141,19 @@ export function computeCost(sheet: PriceSheet, usage: BillableUsage): CostResult
 }
 
 const NO_IMAGES: readonly never[] = [];
+
+/**
+ * The price of one image of `size` and `quality`: the sheet's entry for exactly that pair, else its flat
+ * per-image price (`imageMicros`), else null (the image is unpriced).
+ */
+export function imageUnitPrice(sheet: PriceSheet, size: string, quality: string): bigint | null {
+  const images = sheet.images;
+  for (let i = 0; i < images.length; i++) {
+    const price = images[i] as (typeof images)[number];
+    if (price.size === size && price.quality === quality) return price.microsPerImage;
+  }
+  return sheet.imageMicros;
+}
 
 /** The lines of a cost being computed, and the components that had no price. */
 interface Bill {

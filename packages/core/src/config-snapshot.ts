@@ -11,10 +11,11 @@ export type KeyEnvironment = 'production' | 'staging' | 'development';
 
 /**
  * Every provider kind an operator can configure (the `ProviderKind` enum of prisma/schema.prisma): what protocol
- * the upstream speaks. `openai_compatible` is any base URL speaking OpenAI's API. The router's adapter registry
+ * the upstream speaks. `openai_compatible` is any base URL speaking OpenAI's API; `azure_openai` an Azure OpenAI
+ * resource (OpenAI's chat wire at a deployment URL, `api-version`, `api-key` header). The router's adapter registry
  * must serve each of them (a test holds it to this list), so a kind is never configurable but silently skipped.
  */
-export const PROVIDER_KINDS = ['openai', 'openai_compatible', 'anthropic', 'gemini'] as const;
+export const PROVIDER_KINDS = ['openai', 'openai_compatible', 'anthropic', 'gemini', 'azure_openai'] as const;
 
 /** One of {@link PROVIDER_KINDS}. */
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { computeCost } from './compute-cost';
-import { estimateWorstCaseCost, resolveOutputTokenBound } from './estimate-worst-case-cost';
+import {
+  estimateWorstCaseCost,
+  resolveOutputTokenBound,
+  worstCaseImagePrice,
+} from './estimate-worst-case-cost';
 import { EMPTY_PRICE_SHEET, type PriceSheet } from './price-sheet';
 
 const gpt: PriceSheet = {
@@ -106,5 +110,33 @@ describe('resolveOutputTokenBound', () => {
     expect(resolveOutputTokenBound(undefined, 16_384, 4_096)).toBe(16_384);
     expect(resolveOutputTokenBound(null, null, 4_096)).toBe(4_096);
     expect(resolveOutputTokenBound(512, null, 4_096)).toBe(512);
+  });
+});
+
+describe('worstCaseImagePrice', () => {
+  const sheet: PriceSheet = {
+    ...EMPTY_PRICE_SHEET,
+    images: [
+      { size: '1024x1024', quality: 'standard', microsPerImage: 40_000n },
+      { size: '1024x1792', quality: 'hd', microsPerImage: 120_000n },
+    ],
+    imageMicros: 60_000n,
+  };
+
+  it('holds the exact price of the asked size and quality when the sheet has it', () => {
+    expect(worstCaseImagePrice(sheet, '1024x1024', 'standard')).toBe(40_000n);
+  });
+
+  it('holds the dearest image price when the size or quality is left to the upstream', () => {
+    expect(worstCaseImagePrice(sheet, 'auto', 'auto')).toBe(120_000n);
+    expect(worstCaseImagePrice({ ...sheet, images: [] }, 'auto', 'auto')).toBe(60_000n);
+    expect(worstCaseImagePrice(EMPTY_PRICE_SHEET, 'auto', 'auto')).toBe(0n);
+  });
+
+  it('never holds less than the cost computed for any size the upstream may choose', () => {
+    for (const image of [...sheet.images, { size: 'auto', quality: 'auto' }]) {
+      const billed = computeCost(sheet, { images: [{ size: image.size, quality: image.quality, count: 1 }] });
+      expect(worstCaseImagePrice(sheet, 'auto', 'auto')).toBeGreaterThanOrEqual(billed.micros);
+    }
   });
 });

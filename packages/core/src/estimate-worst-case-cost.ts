@@ -1,3 +1,4 @@
+import { imageUnitPrice } from './compute-cost';
 import type { PriceSheet, TokenPrices } from './price-sheet';
 import { divideCeil } from './usd-micros';
 
@@ -68,4 +69,20 @@ function max(a: bigint | null, b: bigint | null): bigint {
   const x = a ?? 0n;
   const y = b ?? 0n;
   return x > y ? x : y;
+}
+
+/**
+ * The most one generated image can cost, in micro-USD, for the budget reservation of an images request: the
+ * sheet's price for exactly the asked size and quality when it has one (the upstream generates what was asked),
+ * else the dearest image price the sheet has (a size or quality left to the upstream, `auto`, may resolve to
+ * any of them), so a reservation never under-holds. 0 when the sheet prices no image (the request is then
+ * `unpriced` or token-priced, which the token part of the estimate covers).
+ */
+export function worstCaseImagePrice(price: PriceSheet, size: string, quality: string): bigint {
+  if (price.images.some((p) => p.size === size && p.quality === quality)) {
+    return imageUnitPrice(price, size, quality) ?? 0n;
+  }
+  let worst = price.imageMicros ?? 0n;
+  for (const image of price.images) if (image.microsPerImage > worst) worst = image.microsPerImage;
+  return worst;
 }

@@ -6,6 +6,8 @@ import type { PriceRecord, ProviderKind } from './config-snapshot';
  */
 export const CATALOG_VENDOR_OF_KIND: Readonly<Partial<Record<ProviderKind, string>>> = Object.freeze({
   openai: 'openai',
+  // Azure OpenAI serves OpenAI's models (a target's upstream model is the deployment name).
+  azure_openai: 'openai',
   anthropic: 'anthropic',
   gemini: 'google',
 });

@@ -235,6 +235,7 @@ describe('exportPriceCatalog', () => {
           reasoning: '5',
         },
         images: [{ size: 's', quality: 'q', price: '0.05' }],
+        perImage: '0.04',
         videoPerSecond: '0.5',
         perRequest: '0.01',
         maxOutputTokens: 10,
@@ -243,10 +244,24 @@ describe('exportPriceCatalog', () => {
     ];
     const first = parsePriceCatalog(source);
     if (!first.ok) throw new Error('parse failed');
+    expect(first.value.find((e) => e.notes === 'all fields')?.prices.imageMicros).toBe(40_000n);
     const again = parsePriceCatalog(JSON.parse(JSON.stringify(exportPriceCatalog(first.value))));
     expect(again).toEqual({
       ok: true,
       value: [...first.value].sort((a, b) => a.provider.localeCompare(b.provider)),
     });
+  });
+});
+
+describe('parsePriceCatalog: a flat per-image price', () => {
+  it('reads perImage alone as a price, and names it when it is not an amount', () => {
+    const ok = parsePriceCatalog([
+      { provider: 'openai', model: 'dall-e-3', effectiveFrom: '2025-01-01', perImage: '0.04' },
+    ]);
+    expect(ok.ok && ok.value[0]?.prices.imageMicros).toBe(40_000n);
+    const bad = parsePriceCatalog([
+      { provider: 'openai', model: 'dall-e-3', effectiveFrom: '2025-01-01', perImage: 0.04 },
+    ]);
+    expect(bad.ok ? [] : bad.error.map((i) => i.path)).toEqual(['[0].perImage']);
   });
 });

@@ -30,7 +30,7 @@ export interface TokenPricesJson {
 
 /**
  * One catalog entry as imported and exported (JSON). Token prices are decimal USD per million tokens;
- * `perRequest`, `videoPerSecond` and image `price` are decimal USD per unit. All amounts are strings so no
+ * `perRequest`, `perImage`, `videoPerSecond` and image `price` are decimal USD per unit. All amounts are strings so no
  * float ever touches money; at most 6 decimal places.
  */
 export interface PriceCatalogJsonEntry extends TokenPricesJson {
@@ -40,6 +40,8 @@ export interface PriceCatalogJsonEntry extends TokenPricesJson {
   effectiveFrom: string;
   longContext?: (TokenPricesJson & { aboveInputTokens: number }) | null;
   images?: { size: string; quality: string; price: string }[];
+  /** Per image of any size and quality `images` does not list. */
+  perImage?: string | null;
   videoPerSecond?: string | null;
   perRequest?: string | null;
   maxOutputTokens?: number | null;
@@ -67,6 +69,7 @@ const ENTRY_KEYS = new Set([
   ...TOKEN_FIELDS,
   'longContext',
   'images',
+  'perImage',
   'videoPerSecond',
   'perRequest',
   'maxOutputTokens',
@@ -137,6 +140,7 @@ export function exportPriceCatalog(entries: readonly PriceCatalogEntry[]): Price
           price: formatUsdMicros(img.microsPerImage),
         }));
       }
+      if (p.imageMicros !== null) out.perImage = formatUsdMicros(p.imageMicros);
       if (p.videoMicrosPerSecond !== null) out.videoPerSecond = formatUsdMicros(p.videoMicrosPerSecond);
       if (p.requestMicros !== null) out.perRequest = formatUsdMicros(p.requestMicros);
       if (entry.maxOutputTokens !== null) out.maxOutputTokens = entry.maxOutputTokens;
@@ -236,6 +240,7 @@ function parseEntry(raw: unknown, path: string, issues: CatalogIssue[]): PriceCa
       });
     }
   }
+  const imageMicros = amount(raw.perImage, `${path}.perImage`, issues, false);
   const videoMicrosPerSecond = amount(raw.videoPerSecond, `${path}.videoPerSecond`, issues, false);
   const requestMicros = amount(raw.perRequest, `${path}.perRequest`, issues, false);
 
@@ -255,11 +260,19 @@ function parseEntry(raw: unknown, path: string, issues: CatalogIssue[]): PriceCa
   }
 
   if (issues.length > before || provider === null || model === null || effectiveFrom === null) return null;
-  const prices: PriceSheet = { ...tokens, longContext, images, videoMicrosPerSecond, requestMicros };
+  const prices: PriceSheet = {
+    ...tokens,
+    longContext,
+    images,
+    imageMicros,
+    videoMicrosPerSecond,
+    requestMicros,
+  };
   if (pricesNothing(prices)) {
     issues.push({
       path,
-      message: 'prices nothing: set at least one of input, output, images, videoPerSecond, perRequest',
+      message:
+        'prices nothing: set at least one of input, output, images, perImage, videoPerSecond, perRequest',
     });
     return null;
   }
@@ -335,6 +348,7 @@ function pricesNothing(p: PriceSheet): boolean {
   return (
     TOKEN_FIELDS.every((f) => p[SHEET_FIELD[f]] === null) &&
     p.images.length === 0 &&
+    p.imageMicros === null &&
     p.videoMicrosPerSecond === null &&
     p.requestMicros === null
   );

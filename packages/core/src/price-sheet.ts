@@ -39,8 +39,13 @@ export interface ImagePrice {
 export interface PriceSheet extends TokenPrices {
   /** Higher token prices above a prompt-size threshold, or `null` when the model has one price band. */
   longContext: LongContextTier | null;
-  /** Per-image prices; empty when the model does not generate images. */
+  /** Per-image prices by size and quality; empty when the model does not generate images. */
   images: readonly ImagePrice[];
+  /**
+   * Per generated image of any size and quality `images` does not list (a flat per-image price), or `null`.
+   * Asked sizes are often unset or `auto`, which a size-specific list cannot name.
+   */
+  imageMicros: bigint | null;
   /** Per second of generated video, or `null`. */
   videoMicrosPerSecond: bigint | null;
   /** Flat fee added once per request (some search/tool models), or `null`. */
@@ -56,6 +61,7 @@ export const EMPTY_PRICE_SHEET: PriceSheet = Object.freeze({
   reasoningMicrosPerMillion: null,
   longContext: null,
   images: Object.freeze([]) as readonly ImagePrice[],
+  imageMicros: null,
   videoMicrosPerSecond: null,
   requestMicros: null,
 });

@@ -2,6 +2,7 @@ import type { ProviderKind } from './config-snapshot';
 import type { Result } from './gateway-error';
 import type { UpstreamErrorFields } from './normalise-upstream-error';
 import type { ChatChunkBody, ChatResponseBody } from './protocols/canonical-chat';
+import type { UnaryFamily } from './protocols/unary-request';
 import type { EndpointFamily, WireProtocol } from './protocols/wire-protocol';
 import type { UsageReport } from './usage-report';
 
@@ -38,6 +39,49 @@ export interface ChatStreamDecoder {
   decode(data: string): readonly ChatChunkBody[];
 }
 
+/** Images in a complete images answer: how many, and their size and quality when the answer names them. */
+export interface GeneratedImages {
+  count: number;
+  size: string | null;
+  quality: string | null;
+}
+
+/**
+ * How an adapter serves a unary family (embeddings, images): one JSON request, one JSON answer, never streamed.
+ * The family's canonical shape is OpenAI's wire format for it (see `UnaryFamily`). Errors are read by the
+ * adapter's `readError`, as for chat.
+ */
+export interface UnaryFamilyAdapter {
+  /**
+   * Builds the upstream call from `body` (see {@link CallBodyForm}: `native` in this adapter's protocol for the
+   * family, passed through with the model replaced; `canonical` to translate). Must not mutate `body`. Fails with
+   * `unsupported_feature` (400, naming the field) when a canonical body asks for what this protocol cannot do.
+   */
+  buildCall(input: {
+    baseUrl: string;
+    credential: string;
+    upstreamModel: string;
+    body: Record<string, unknown>;
+    form: CallBodyForm;
+  }): Result<UpstreamCall>;
+  /**
+   * Token usage of a complete answer (parsed JSON, native), as reported; never throws; null when it reports
+   * none. Embeddings report prompt tokens only: output is 0.
+   */
+  readUsage(body: unknown): UsageReport | null;
+  /** Images family: the images a complete native answer holds. */
+  readImages?(body: unknown): GeneratedImages;
+  /**
+   * A complete native answer in the family's canonical shape, for a surface that speaks another protocol;
+   * `request` is the canonical request it answers (e.g. its `encoding_format`). A failure is the attempt's
+   * `invalid_response`. Called only when translating.
+   */
+  toCanonicalResponse(
+    body: Record<string, unknown>,
+    request: Record<string, unknown>,
+  ): Result<Record<string, unknown>>;
+}
+
 /**
  * The contract every provider adapter implements: build the upstream call (passing a same-protocol body through,
  * or translating the canonical one out), and read usage, text, errors and — for translation — responses and stream
@@ -51,6 +95,18 @@ export interface ProviderAdapter {
    * skips the target for such a request as `unsupported_provider`.
    */
   readonly protocols: Readonly<Partial<Record<EndpointFamily, WireProtocol>>>;
+  /**
+   * Further protocols this provider takes as they are, each with the adapter that speaks it (OpenAI's own API
+   * answers `/v1/responses` beside chat; OpenAI-compatible servers mostly do not). A surface of such a protocol
+   * is served through that adapter on the fast path (body through, bytes back, usage read on the side) instead
+   * of being translated through `protocols`. Absent: only `protocols`.
+   */
+  readonly alsoSpeaks?: Readonly<Partial<Record<WireProtocol, ProviderAdapter>>>;
+  /**
+   * How it serves each unary family it lists in `protocols` (embeddings, images); chat goes through the
+   * methods below. A family in `protocols` without an entry here is not served either.
+   */
+  readonly unary?: Readonly<Partial<Record<UnaryFamily, UnaryFamilyAdapter>>>;
   /**
    * Builds the upstream chat call from `body` (see {@link CallBodyForm}); the adapter must not mutate it. Fails
    * with `unsupported_feature` (400, naming the field) when a canonical body asks for something this protocol

@@ -1,4 +1,5 @@
 import { fail, gatewayError, ok, type Result } from './gateway-error';
+import type { UnaryRequest } from './protocols/unary-request';
 import { readChoiceCount } from './read-choice-count';
 import { describeStorableTextIssue, storableTextIssue } from './storable-text';
 import { STORED_TEXT_LIMITS } from './stored-text-limits';
@@ -18,6 +19,11 @@ export interface ChatRequest {
   choices: number;
   /** The parsed body, forwarded (with the model replaced) to the upstream. */
   body: Record<string, unknown>;
+  /**
+   * Set for a request of a unary family (embeddings, images), whose body has no chat messages: its prompt and
+   * images, for rate limits, budgets and estimates. Absent for chat.
+   */
+  unary?: UnaryRequest;
 }
 
 const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);

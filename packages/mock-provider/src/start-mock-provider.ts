@@ -8,6 +8,7 @@ import { MockContext } from './mock-context';
 import type { MockFaults } from './mock-faults';
 import type { MockStats } from './mock-stats';
 import { invalidRequest } from './openai-error';
+import { AZURE_PREFIX, azureChatCompletions, azureModels } from './routes/azure-openai';
 import { deleteMockFaults, getMockFaults, postMockFaults } from './routes/mock-faults-admin';
 import { getMockStats, resetMockStats } from './routes/mock-stats-admin';
 import { v1ChatCompletions } from './routes/v1-chat-completions';
@@ -138,7 +139,11 @@ function route(ctx: MockContext, req: IncomingMessage, res: ServerResponse): voi
   if (method === 'POST' && path === '/v1/chat/completions') withBody(ctx, req, res, v1ChatCompletions);
   else if (method === 'POST' && POST_ENDPOINTS.has(path)) withBody(ctx, req, res, POST_ENDPOINTS.get(path)!);
   else if (method === 'POST' && isGeminiPath(path)) routeGemini(ctx, req, res, path);
-  else if (method === 'GET' && (path === '/v1/models' || path.startsWith(MODELS_PREFIX))) {
+  else if (method === 'POST' && path.startsWith(AZURE_PREFIX)) withBody(ctx, req, res, azureChatCompletions);
+  else if (method === 'GET' && path === '/openai/models') {
+    res.on('close', ctx.onResponseClose);
+    azureModels(ctx, req, res);
+  } else if (method === 'GET' && (path === '/v1/models' || path.startsWith(MODELS_PREFIX))) {
     res.on('close', ctx.onResponseClose);
     v1Models(ctx, req, res, modelIdOf(path));
   } else if (method === 'GET' && path === '/healthz') sendJson(res, 200, { status: 'ok' });

@@ -20,6 +20,7 @@ import {
   resolveOutputTokenBound,
   type ThresholdCrossing,
   thresholdsReached,
+  worstCaseImagePrice,
 } from '@switchyard/core';
 import type { Logger } from '../logger';
 import type { BudgetStore } from './budget-store';
@@ -195,7 +196,11 @@ export class Billing {
           price.maxOutputTokens,
           this.options.defaultMaxOutputTokens,
         );
-        const cost = estimateWorstCaseCost(price.sheet, promptTokens, bound, chat.choices);
+        let cost = estimateWorstCaseCost(price.sheet, promptTokens, bound, chat.choices);
+        // Images are not token-bounded: each asked-for image at the most the sheet can charge for it.
+        const images = chat.unary?.images;
+        if (images)
+          cost += BigInt(images.count) * worstCaseImagePrice(price.sheet, images.size, images.quality);
         if (cost > worst) worst = cost;
       }
       const leaseMs = this.options.leaseMs ?? input.policy.timeouts.totalMs + LEASE_MARGIN_MS;

@@ -1,8 +1,11 @@
 import {
+  type ChatRequest,
+  isUsageReportComplete,
   type ProviderAdapter,
   type SettledUsage,
   settleUsage,
   type TokenUsage,
+  type UnaryFamilyAdapter,
   type UsageEstimate,
   type UsageReport,
 } from '@switchyard/core';
@@ -31,6 +34,38 @@ export function responseUsage(
   return settleUsageAsync(reported, () =>
     guess(body, countTokensOffThread([adapter.readResponseText(parsed)])),
   );
+}
+
+/**
+ * A unary family's answer (embeddings, images). Images are billed as the upstream's complete token report when
+ * it sends one (gpt-image models are priced per token), else per image: as many as the answer holds, of the size
+ * and quality it names, else as asked. Embeddings are billed their reported prompt tokens (0 output), else the
+ * tokenizer's count of the inputs (token-id inputs counted as they are), flagged estimated. Never rejects.
+ */
+export async function unaryResponseUsage(
+  family: UnaryFamilyAdapter,
+  parsed: unknown,
+  request: ChatRequest,
+): Promise<KnownUsage> {
+  const reported = family.readUsage(parsed);
+  const asked = request.unary?.images ?? null;
+  if (asked !== null && (reported === null || !isUsageReportComplete(reported))) {
+    const answered = family.readImages?.(parsed);
+    const images = [
+      {
+        size: answered?.size ?? asked.size,
+        quality: answered?.quality ?? asked.quality,
+        count: answered?.count ?? asked.count,
+      },
+    ];
+    return { usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, images }, estimated: false };
+  }
+  const texts = request.unary?.texts ?? [];
+  const tokenIds = request.unary?.tokenIds ?? 0;
+  return settleUsageAsync(reported, async () => ({
+    inputTokens: tokenIds + (await countTokensOffThread([...texts])),
+    outputTokens: 0,
+  }));
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { UnaryRequest } from '@switchyard/core';
 import { sumPromptTexts } from './sum-prompt-texts';
 
 /**
@@ -8,4 +9,11 @@ import { sumPromptTexts } from './sum-prompt-texts';
  */
 export function promptTokenRateEstimate(body: Record<string, unknown>): number {
   return sumPromptTexts(body, (text) => Math.ceil(text.length / 4));
+}
+
+/** The same estimate for a unary family's prompt: its texts by 4 characters a token, token ids as they are. */
+export function unaryPromptRateEstimate(unary: UnaryRequest): number {
+  let tokens = unary.tokenIds;
+  for (const text of unary.texts) tokens += Math.ceil(text.length / 4);
+  return tokens;
 }

@@ -8,7 +8,7 @@ import {
   rateLimitHeaders,
   type TokenUsage,
 } from '@switchyard/core';
-import { promptTokenRateEstimate } from '../billing/prompt-token-rate-estimate';
+import { promptTokenRateEstimate, unaryPromptRateEstimate } from '../billing/prompt-token-rate-estimate';
 import type { Logger } from '../logger';
 import type { MemoryRateLimitStore } from './memory-rate-limit-store';
 import type { RateLimitStore } from './rate-limit-store';
@@ -213,6 +213,9 @@ function buildKeyLimits(key: ApiKeyRecord): KeyLimits | null {
 
 /** Prompt estimate plus the output bound the request set, or a default capped to what the TPM can hold. */
 function reservation(chat: ChatRequest, tightestTpm: number): number {
+  // A unary family (embeddings, images) counts its inputs or prompt, and reserves no output: embeddings make
+  // none, and an image's output tokens (gpt-image) are settled from the report.
+  if (chat.unary !== undefined) return unaryPromptRateEstimate(chat.unary);
   const input = promptTokenRateEstimate(chat.body);
   if (chat.maxTokens !== null) return input + chat.maxTokens;
   return Math.min(input + DEFAULT_OUTPUT_TOKENS, Math.max(input, tightestTpm));

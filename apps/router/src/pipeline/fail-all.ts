@@ -43,7 +43,7 @@ export function failAll(
       {
         status: outcome.status,
         body: outcome.body,
-        adapter: adapterFor(provider.kind),
+        adapter: adapterFor(provider.kind, req.surface),
         credential: account.credential,
       },
       extra,

@@ -1,36 +1,35 @@
 import type { ServerResponse } from 'node:http';
-import { setImmediate as flushed, setTimeout as sleep } from 'node:timers/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AttemptReason,
-  type AttemptRecord,
   attemptTimeouts,
   type CompiledRoute,
   DEFAULT_BACKOFF,
   decideFailover,
   fail,
-  gatewayError,
-  INVALID_RESPONSE,
   isContextWindowError,
   type ProviderAdapter,
   parseRetryAfter,
   planAttempts,
+  type ResolvedTarget,
   type RoutePolicy,
 } from '@switchyard/core';
-import { responseUsage, streamUsage } from '../billing/estimate-usage';
 import { canPayRetry, earnRetryShare, payRetry } from '../failover/paid-retry';
 import { insertSkipNotes, noteSkipped, type SkipNote } from '../failover/skip-notes';
 import { adapterFor } from '../providers/provider-registry';
 import { Cancellation } from '../proxy/cancellation';
-import { relayStream } from '../proxy/relay-stream';
 import { type AttemptOutcome, DEADLINE_EXCEEDED, upstreamAttempt } from '../proxy/upstream-attempt';
 import type { RouterContext } from '../router-context';
 import { failedWithout, type LastFailure, notSentAttempt } from './attempt-records';
 import { failAll } from './fail-all';
 import type { ForwardRequest } from './forward-request';
 import { learnFromAttempt } from './learn-from-attempt';
+import { relayAnswer } from './relay-answer';
+import { relayStreamAnswer } from './relay-stream-answer';
+import { relayUnaryAnswer } from './relay-unary-answer';
+import type { ServedAttempt } from './served-attempt';
 import { servedHeaders } from './served-headers';
 import { cancelled, type Settlement } from './settlement';
-import { streamTranslator } from './stream-translator';
 
 /**
  * Runs the failover ladder (packages/core decideFailover) for one request: asks it for the next step,
@@ -50,7 +49,7 @@ export async function forward(
   res: ServerResponse,
   req: ForwardRequest,
 ): Promise<Settlement> {
-  const { inbound, surface, attempts, startedAt, policy } = req;
+  const { inbound, surface, attempts, policy } = req;
   const { health, retryBudget, view } = ctx.failover;
   const deadline = ctx.now() + policy.timeouts.totalMs;
 
@@ -69,6 +68,23 @@ export async function forward(
   let last: LastFailure | null = null;
   let skips: SkipNote[] | null = null;
   try {
+    if (inbound.nativeOnly !== undefined) {
+      const native = nativePlan(plan, req);
+      if (native.length === 0 && plan.length > 0) {
+        // The request can only go up as it is, and no target of the route takes it so: the caller's to fix.
+        const refusal = inbound.nativeOnly.refusal;
+        surface.sendError(res, req.requestId, refusal, { 'x-switchyard-traffic-class': req.trafficClass });
+        return {
+          status: 'error',
+          httpStatus: refusal.status,
+          errorClass: refusal.code,
+          served: null,
+          usage: null,
+          ttftMs: null,
+        };
+      }
+      plan = native;
+    }
     for (;;) {
       const now = ctx.now();
       const step = decideFailover({
@@ -97,7 +113,7 @@ export async function forward(
         const backup = req.table.route(step.model);
         if (backup) {
           current = backup;
-          plan = req.billing.filterPlan(planAttempts(backup, ctx.random), backup);
+          plan = nativePlan(req.billing.filterPlan(planAttempts(backup, ctx.random), backup), req);
           nextReason = 'backup_model';
         }
         continue;
@@ -114,11 +130,13 @@ export async function forward(
       if (step.kind === 'next_target') skips = noteSkipped(skips, step.skipped, attempts.length);
       const reason: AttemptReason =
         step.kind === 'next_target' ? (step.reason === 'primary' ? nextReason : step.reason) : step.kind;
-      const adapter = adapterFor(resolved.provider.kind);
+      const adapter = adapterFor(resolved.provider.kind, surface);
       const timeouts = attemptTimeouts(policy.timeouts, ctx.now(), deadline);
       if (!timeouts) continue; // the deadline passed: the ladder answers deadline_exceeded
       const upstreamProtocol = adapter?.protocols[surface.family];
-      if (!adapter || upstreamProtocol === undefined) {
+      // A unary family (embeddings, images) is served through the adapter's handler for it; chat, by the adapter.
+      const unary = surface.family === 'chat' ? undefined : adapter?.unary?.[surface.family];
+      if (!adapter || upstreamProtocol === undefined || (surface.family !== 'chat' && unary === undefined)) {
         // A provider kind this router cannot speak (for this family): skip the target, as if it had refused the
         // connection.
         const attempt = notSentAttempt(resolved, reason, 'unsupported_provider');
@@ -127,18 +145,27 @@ export async function forward(
         continue;
       }
       const passthrough = upstreamProtocol === surface.protocol;
+      // A body only its own protocol can carry is refused by a target that would need the canonical one.
       const built =
         !passthrough && inbound.canonicalRefusal !== undefined
           ? fail(inbound.canonicalRefusal)
-          : adapter.buildChatCall({
-              baseUrl: resolved.provider.baseUrl,
-              credential: resolved.account.credential,
-              upstreamModel: resolved.target.upstreamModel,
-              body: passthrough ? inbound.native.body : inbound.body,
-              form: passthrough ? 'native' : 'canonical',
-              stream: inbound.stream,
-              nativeHeaders: passthrough ? inbound.nativeHeaders : undefined,
-            });
+          : unary === undefined
+            ? adapter.buildChatCall({
+                baseUrl: resolved.provider.baseUrl,
+                credential: resolved.account.credential,
+                upstreamModel: resolved.target.upstreamModel,
+                body: passthrough ? inbound.native.body : inbound.body,
+                form: passthrough ? 'native' : 'canonical',
+                stream: inbound.stream,
+                nativeHeaders: passthrough ? inbound.nativeHeaders : undefined,
+              })
+            : unary.buildCall({
+                baseUrl: resolved.provider.baseUrl,
+                credential: resolved.account.credential,
+                upstreamModel: resolved.target.upstreamModel,
+                body: passthrough ? inbound.native.body : inbound.body,
+                form: passthrough ? 'native' : 'canonical',
+              });
       if (!built.ok) {
         attempts.push(notSentAttempt(resolved, reason, 'unsupported_feature'));
         surface.sendError(res, req.requestId, built.error, {
@@ -190,7 +217,7 @@ export async function forward(
           // The one client error that may change the model: the prompt did not fit this model's window.
           modelsTried.push(widerModel);
           current = wider;
-          plan = req.billing.filterPlan(planAttempts(wider, ctx.random), wider);
+          plan = nativePlan(req.billing.filterPlan(planAttempts(wider, ctx.random), wider), req);
           nextReason = 'context_window';
           last = null;
           continue;
@@ -204,128 +231,51 @@ export async function forward(
         continue;
       }
 
-      const headers = servedHeaders(
-        req.requestId,
-        req.trafficClass,
-        req.rateLimitHeaders,
-        current,
+      const served: ServedAttempt = {
         resolved,
-        attempts,
-        skips,
-      );
-      if (surface.requestIdHeader !== undefined) headers[surface.requestIdHeader] = req.requestId;
+        adapter,
+        passthrough,
+        headers: servedHeaders(
+          req.requestId,
+          req.trafficClass,
+          req.rateLimitHeaders,
+          current,
+          resolved,
+          attempts,
+          skips,
+        ),
+      };
+      if (surface.requestIdHeader !== undefined) served.headers[surface.requestIdHeader] = req.requestId;
+      if (outcome.kind === 'answer' && unary !== undefined) {
+        if (paidRetry) retryBudget.release();
+        const relayed = await relayUnaryAnswer(ctx, res, req, served, unary, outcome);
+        if ('failure' in relayed) {
+          last = relayed;
+          continue;
+        }
+        return relayed;
+      }
       if (outcome.kind === 'answer') {
         if (paidRetry) retryBudget.release();
-        const parsed = outcome.parsed;
-        const canonical = passthrough ? null : adapter.toCanonicalResponse(parsed);
-        if (canonical !== null && !canonical.ok) {
-          // A 2xx its adapter cannot read as an answer: the attempt failed, nothing reached the client.
-          const failed = invalidAnswer(outcome.attempt);
-          learnFromAttempt(ctx, resolved, outcome.attempt, failed);
-          last = { target: resolved, failure: failed.failure, retryAfterMs: null, outcome: failed };
+        // Awaited here, not returned as a promise: the finally below must run after the relay, not before it.
+        const relayed = await relayAnswer(ctx, res, req, served, outcome);
+        if ('failure' in relayed) {
+          last = relayed;
           continue;
         }
-        learnFromAttempt(ctx, resolved, outcome.attempt, null);
-        if (canonical === null) {
-          const body = outcome.body;
-          headers['content-type'] = 'application/json';
-          headers['content-length'] = String(body.length);
-          res.writeHead(200, headers);
-          res.end(body);
-        } else {
-          surface.sendAnswer(res, headers, canonical.value, inbound);
-        }
-        const ttftMs = Math.round(performance.now() - startedAt);
-        // After the answer is sent: the count (if any) runs on the token-count thread and never rejects.
-        const known = await responseUsage(adapter.readUsage(parsed), adapter, inbound.body, parsed);
-        return {
-          status: 'success',
-          httpStatus: 200,
-          errorClass: null,
-          served: resolved,
-          usage: known.usage,
-          usageEstimated: known.estimated,
-          ttftMs,
-        };
+        return relayed;
       }
-
-      headers['content-type'] = 'text/event-stream; charset=utf-8';
-      headers['cache-control'] = 'no-cache';
-      const relayed = await relayStream(res, outcome.response.body, {
-        adapter,
-        translator: passthrough ? null : streamTranslator(adapter, surface, inbound),
-        forwardUsageChunk: inbound.includeUsage,
-        startedAt,
-        begin: () => res.writeHead(200, headers),
-        firstByteMs: Math.max(1, timeouts.firstByteMs - (performance.now() - sentAt)),
-        idleMs: Math.min(timeouts.idleMs, ctx.limits.bodyTimeoutMs),
-        maxEventBytes: ctx.limits.maxSseEventBytes,
+      const relayed = await relayStreamAnswer(ctx, res, req, served, outcome, {
+        sentAt,
+        timeouts,
         cancel: abort,
+        paidRetry,
       });
-      if (paidRetry) retryBudget.release();
-      const ttftMs = relayed.firstByteAt === null ? null : Math.round(relayed.firstByteAt);
-      outcome.attempt.ttftMs = ttftMs;
-      outcome.attempt.latencyMs = Math.round(performance.now() - sentAt);
-      // Estimated (when the upstream sent no usage) only once the client has its last byte: the count waits on
-      // the token-count thread, which must not delay the end of the stream.
-      const known = async () => {
-        if (relayed.usage === null) await flushed();
-        return streamUsage(relayed, inbound.body);
-      };
-      if ((abort.aborted && abort.reason !== DEADLINE_EXCEEDED) || res.destroyed) {
-        outcome.response.body.destroy();
-        outcome.attempt.errorClass = 'client_cancelled';
-        learnFromAttempt(ctx, resolved, outcome.attempt, null);
-        const usage = await known();
-        return cancelled(resolved, usage.usage, ttftMs, usage.estimated);
+      if ('failure' in relayed) {
+        last = relayed;
+        continue;
       }
-      if (relayed.interrupted) {
-        outcome.response.body.destroy();
-        const errorClass = relayed.notSse
-          ? 'invalid_response'
-          : relayed.tooLarge
-            ? 'response_too_large'
-            : relayed.timedOut || abort.aborted
-              ? 'timeout'
-              : 'stream_interrupted';
-        outcome.attempt.errorClass = errorClass;
-        learnFromAttempt(ctx, resolved, outcome.attempt, null);
-        if (relayed.firstByteAt === null) {
-          // Nothing reached the client yet: this is an ordinary failed attempt, and the ladder may go on.
-          last = failedWithout(resolved, outcome.attempt, errorClass, 200);
-          continue;
-        }
-        res.end(
-          surface.streamError(
-            errorClass === 'timeout'
-              ? gatewayError('upstream_timeout', 'The upstream stream stalled past its time limit.')
-              : gatewayError('upstream_error', 'The upstream stream was interrupted.'),
-            req.requestId,
-          ),
-        );
-        const usage = await known();
-        return {
-          status: 'interrupted',
-          httpStatus: 200,
-          errorClass,
-          served: resolved,
-          usage: usage.usage,
-          usageEstimated: usage.estimated,
-          ttftMs,
-        };
-      }
-      learnFromAttempt(ctx, resolved, outcome.attempt, null);
-      res.end();
-      const usage = await known();
-      return {
-        status: 'success',
-        httpStatus: 200,
-        errorClass: null,
-        served: resolved,
-        usage: usage.usage,
-        usageEstimated: usage.estimated,
-        ttftMs,
-      };
+      return relayed;
     }
   } finally {
     clearTimeout(deadlineTimer);
@@ -355,10 +305,20 @@ function contextFallback(
     : null;
 }
 
-/** An answer that is no answer of its protocol, as the attempt failure it is (`invalid_response`). */
-function invalidAnswer(attempt: AttemptRecord): Extract<AttemptOutcome, { kind: 'failure' }> {
-  attempt.errorClass = INVALID_RESPONSE.errorClass;
-  return { kind: 'failure', failure: INVALID_RESPONSE, attempt, status: 200, body: null, retryAfter: null };
+/**
+ * The targets of `plan` that may serve a request only the fast path can carry (`InboundRequest.nativeOnly`):
+ * those whose adapter speaks the surface's protocol, and only the pinned one when the request is pinned. The
+ * plan itself for every other request.
+ */
+function nativePlan(plan: ResolvedTarget[], req: ForwardRequest): ResolvedTarget[] {
+  const only = req.inbound.nativeOnly;
+  if (only === undefined) return plan;
+  const { surface } = req;
+  return plan.filter(
+    (t) =>
+      (only.targetId === null || t.target.id === only.targetId) &&
+      adapterFor(t.provider.kind, surface)?.protocols[surface.family] === surface.protocol,
+  );
 }
 
 /** Waits `ms` unless the signal aborts first; true when the wait ran out normally. */

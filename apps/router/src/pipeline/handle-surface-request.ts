@@ -96,7 +96,7 @@ export async function handleSurfaceRequest(
   } catch {
     return reject(gatewayError('invalid_json', 'The request body is not valid JSON.', 'body'), '');
   }
-  const parsed = surface.parse(json, params);
+  const parsed = surface.parse(json, params, { keyId: key.id, requestId });
   if (!parsed.ok) return reject(parsed.error, surface.requestedModel(json, params));
   const inbound = parsed.value;
   if (surface.readNativeHeaders !== undefined) {
@@ -195,7 +195,7 @@ export async function handleSurfaceRequest(
   const served = settlement.served;
   // The protocol the serving attempt was sent in: its adapter's for this surface's family.
   const upstreamProtocol =
-    served === null ? null : (adapterFor(served.provider.kind)?.protocols[surface.family] ?? null);
+    served === null ? null : (adapterFor(served.provider.kind, surface)?.protocols[surface.family] ?? null);
   const event = buildUsageEvent(
     base,
     surface.protocol,

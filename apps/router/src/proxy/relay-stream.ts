@@ -51,6 +51,8 @@ export interface RelayOptions {
   adapter: ProviderAdapter;
   /** Null to relay the upstream's events as they are; else how each becomes the caller's. */
   translator: StreamTranslator | null;
+  /** Without a translator: rewrites each whole event as received (the surface's passthrough rewriter), if any. */
+  rewrite?: { event(text: string): string } | null;
   /** Forward the usage-only chunk the gateway asked for (only when the client asked for it too). */
   forwardUsageChunk: boolean;
   /** performance.now() when the client request arrived. */
@@ -84,6 +86,7 @@ export async function relayStream(
   options: RelayOptions,
 ): Promise<RelayResult> {
   const { adapter, translator, forwardUsageChunk, startedAt, cancel } = options;
+  const rewrite = options.rewrite ?? null;
   // A protocol whose usage spans several events reads the stream as a whole; others read each event alone.
   const reader = adapter.createStreamEventReader?.();
   let usageComplete = false;
@@ -158,7 +161,7 @@ export async function relayStream(
           }
           if (info.usageOnly && !forwardUsageChunk) continue;
         } else if (translator !== null) continue; // comments and bare `event:` lines are the upstream's framing
-        out += event;
+        out += rewrite === null ? event : rewrite.event(event);
       }
       if (result.notSse) break;
       if (splitter.tooLarge) {

@@ -41,6 +41,31 @@ export interface InboundRequest extends ChatRequest {
   canonicalRefusal?: GatewayError;
   /** Protocol headers the caller sent that go upstream with the native body (see {@link Surface.readNativeHeaders}). */
   nativeHeaders?: Readonly<Record<string, string>>;
+  /**
+   * Set when only a target whose adapter speaks the surface's protocol can serve the request (the fast path):
+   * it carries what translation cannot (state an upstream keeps, a hosted tool); `body` is then only the
+   * canonical estimate limits and budgets read. `targetId`: the one target holding the state the request
+   * continues (Responses' `previous_response_id`), the only one tried. `refusal` (a 400) is answered when no
+   * such target is on the route. Absent for every translatable request.
+   */
+  nativeOnly?: { targetId: string | null; refusal: GatewayError };
+}
+
+/** What a surface may know of a request besides its body: who sent it, and its id. */
+export interface ParseContext {
+  keyId: string;
+  requestId: string;
+}
+
+/**
+ * Rewrites a same-protocol answer on its way to the caller, knowing the target that served it (Responses: the
+ * response id names the target, so a later `previous_response_id` finds it on any router).
+ */
+export interface PassthroughRewriter {
+  /** The complete non-streaming body. */
+  answer(body: Buffer): Buffer;
+  /** One whole SSE event as received (its `event:` and `data:` lines and the blank line ending it). */
+  event(text: string): string;
 }
 
 /**
@@ -87,8 +112,11 @@ export interface Surface {
    * path (Anthropic's `anthropic-beta`); null when it sent none.
    */
   readonly readNativeHeaders?: (req: IncomingMessage) => Readonly<Record<string, string>> | null;
-  /** Checks and reads a parsed JSON body; the error names the field. Never reaches an upstream when it fails. */
-  parse(json: unknown, params: PathParams): Result<InboundRequest>;
+  /**
+   * Checks and reads a parsed JSON body; the error names the field. Never reaches an upstream when it fails.
+   * `context` (the pipeline always passes it) is for surfaces that keep something per key or request.
+   */
+  parse(json: unknown, params: PathParams, context?: ParseContext): Result<InboundRequest>;
   /** The model a body that failed `parse` asked for, for the refused request's usage row; '' when none. */
   requestedModel(json: unknown, params: PathParams): string;
   /** Answers a gateway error in the surface's error shape, with the request id in the body and `x-request-id`. */
@@ -117,6 +145,22 @@ export interface Surface {
     res: ServerResponse,
     headers: Record<string, string>,
     answer: ChatResponseBody,
+    request: InboundRequest,
+  ): void;
+  /**
+   * Optional: how the fast path's answer and stream are rewritten for this request served by `targetId`; null
+   * or absent, they pass as the upstream's bytes.
+   */
+  passthroughRewriter?(request: InboundRequest, targetId: string): PassthroughRewriter | null;
+  /**
+   * A unary family's surface (embeddings, images): writes a complete answer given in the family's canonical shape
+   * (OpenAI's wire format for it), when the upstream spoke another protocol. Chat surfaces leave it out; for a
+   * unary surface the chat-only `sendAnswer`, `createStreamEncoder` and `streamError` are never called.
+   */
+  sendFamilyAnswer?(
+    res: ServerResponse,
+    headers: Record<string, string>,
+    answer: Record<string, unknown>,
     request: InboundRequest,
   ): void;
   /** A stream encoder for one translated stream of this request. */

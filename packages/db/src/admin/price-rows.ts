@@ -43,6 +43,7 @@ export function priceSheetColumns(prices: PriceSheet) {
       quality: image.quality,
       micros: image.microsPerImage.toString(),
     })),
+    imageMicros: prices.imageMicros,
     videoMicrosPerSecond: prices.videoMicrosPerSecond,
     requestMicros: prices.requestMicros,
   } satisfies Partial<Prisma.PriceUncheckedCreateInput>;
@@ -64,6 +65,7 @@ export function priceSheetFromRow(row: Prisma.PriceModel): PriceSheet {
     reasoningMicrosPerMillion: row.reasoningMicrosPerMillion,
     longContext: longContextFromJson(row.longContext),
     images: imagesFromJson(row.images),
+    imageMicros: row.imageMicros,
     videoMicrosPerSecond: row.videoMicrosPerSecond,
     requestMicros: row.requestMicros,
   };

@@ -10,20 +10,28 @@ import { contextLengthExceeded } from '../openai-error';
 import { parseChatRequest, UNPARSABLE_JSON } from '../parse-chat-request';
 import { planChatReply } from '../plan-chat-reply';
 import { buildChatChunks, writeSseStream } from '../sse-stream';
-import { receiveJsonRequest } from './receive-json-request';
+import { type RequestIdentity, receiveJsonRequest } from './receive-json-request';
 
-/** `POST /v1/chat/completions`: a deterministic `chat.completion`, or its `chat.completion.chunk` stream. */
+/**
+ * `POST /v1/chat/completions`: a deterministic `chat.completion`, or its `chat.completion.chunk` stream.
+ * `identity` names the model and key where the route, not the body, carries them (Azure's deployment URL).
+ */
 export function v1ChatCompletions(
   ctx: MockContext,
   req: IncomingMessage,
   res: ServerResponse,
   text: string,
+  identity?: RequestIdentity,
 ): void {
-  const { body, model, apiKey, suffix, requestId } = receiveJsonRequest(ctx, req, text);
+  const { body, model, apiKey, suffix, requestId } = receiveJsonRequest(ctx, req, text, identity);
 
   applyFaults(ctx, req, res, requestId, model, apiKey, (faults) => {
     if (!body.ok) return sendJson(res, 400, UNPARSABLE_JSON, { 'x-request-id': requestId });
-    const parsed = parseChatRequest(body.value);
+    const parsed = parseChatRequest(
+      identity?.model !== undefined && typeof body.value === 'object' && body.value !== null
+        ? { ...body.value, model: identity.model }
+        : body.value,
+    );
     if (!parsed.ok) return sendJson(res, 400, parsed.error, { 'x-request-id': requestId });
     const request = parsed.value;
     if (faults.maxContextTokens !== undefined) {

@@ -6,15 +6,18 @@ import type { MockContext } from '../mock-context';
 import { MOCK_MODEL_LIST, MOCK_MODELS } from '../mock-models';
 import { openAiErrorForStatus } from '../openai-error';
 
-/** `GET /v1/models` and `GET /v1/models/{id}`. Per-model faults apply to the latter, per-key faults to both. */
+/**
+ * `GET /v1/models` and `GET /v1/models/{id}`. Per-model faults apply to the latter, per-key faults to both;
+ * `apiKey` is the key they go by (default: the bearer token; Azure's route passes its `api-key`).
+ */
 export function v1Models(
   ctx: MockContext,
   req: IncomingMessage,
   res: ServerResponse,
   id: string | undefined,
+  apiKey: string | undefined = bearerKeyOf(req.headers),
 ): void {
   const requestId = `req_mock${ctx.nextId()}`;
-  const apiKey = bearerKeyOf(req.headers);
   ctx.stats.record(req.method ?? 'GET', req.url ?? '', req.headers, null, id, apiKey);
 
   applyFaults(ctx, req, res, requestId, id, apiKey, (faults) => {

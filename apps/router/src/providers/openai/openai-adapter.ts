@@ -6,6 +6,8 @@ import {
   type ProviderAdapter,
   type StreamEventInfo,
 } from '@switchyard/core';
+import { openAiResponsesAdapter } from './openai-responses-adapter';
+import { openAiEmbeddingsFamily, openAiImagesFamily } from './openai-unary-families';
 import { readOpenAiError } from './read-openai-error';
 import { readOpenAiUsage } from './read-openai-usage';
 
@@ -54,12 +56,14 @@ const IDENTITY_DECODER: ChatStreamDecoder = {
 };
 
 /**
- * OpenAI and every OpenAI-compatible base URL: the request passes through with the model replaced. OpenAI chat is
- * the canonical chat shape, so a canonical body is a native one and translation is the identity.
+ * Every OpenAI-compatible base URL (and OpenAI's own chat): the request passes through with the model replaced.
+ * OpenAI chat is the canonical chat shape, so a canonical body is a native one and translation is the identity;
+ * likewise for embeddings (`{base}/embeddings`) and images (`{base}/images/generations`).
  */
-export const openAiAdapter: ProviderAdapter = {
-  kinds: ['openai', 'openai_compatible'],
-  protocols: { chat: 'openai-chat' },
+export const openAiCompatibleAdapter: ProviderAdapter = {
+  kinds: ['openai_compatible'],
+  protocols: { chat: 'openai-chat', embeddings: 'openai-embeddings', images: 'openai-images' },
+  unary: { embeddings: openAiEmbeddingsFamily, images: openAiImagesFamily },
 
   buildChatCall({ baseUrl, credential, upstreamModel, body, stream }) {
     const upstreamBody: Record<string, unknown> = { ...body, model: upstreamModel };
@@ -125,4 +129,14 @@ export const openAiAdapter: ProviderAdapter = {
       return NOTHING;
     }
   },
+};
+
+/**
+ * OpenAI itself: chat as for any compatible server, and also `/v1/responses` natively, so a Responses caller is
+ * served on the fast path (compatible servers mostly lack it: their Responses callers are translated to chat).
+ */
+export const openAiAdapter: ProviderAdapter = {
+  ...openAiCompatibleAdapter,
+  kinds: ['openai'],
+  alsoSpeaks: { 'openai-responses': openAiResponsesAdapter },
 };

@@ -25,7 +25,15 @@ function text(form: FormData, name: string): string {
 }
 
 /** Optional amount fields: empty means "not sold separately", which the API spells by leaving them out. */
-const AMOUNTS = ['input', 'output', 'cachedInput', 'cacheWrite', 'reasoning', 'perRequest'] as const;
+const AMOUNTS = [
+  'input',
+  'output',
+  'cachedInput',
+  'cacheWrite',
+  'reasoning',
+  'perImage',
+  'perRequest',
+] as const;
 
 export async function createPriceAction(_previous: PriceFormState, form: FormData): Promise<PriceFormState> {
   const actor = await requireConsoleActor();

@@ -40,6 +40,7 @@ function extras(price: PriceView): string {
       `>${price.longContext.aboveInputTokens.toLocaleString('en-US')} tok: $${price.longContext.input ?? '—'}/$${price.longContext.output ?? '—'}`,
     );
   if (price.images?.length) parts.push(`${price.images.length} image sizes`);
+  if (price.perImage) parts.push(`$${price.perImage}/image`);
   if (price.videoPerSecond) parts.push(`video $${price.videoPerSecond}/s`);
   if (price.perRequest) parts.push(`$${price.perRequest}/request`);
   return parts.join(' · ') || '—';

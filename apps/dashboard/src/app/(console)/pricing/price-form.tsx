@@ -13,6 +13,7 @@ const AMOUNT_FIELDS = [
   { name: 'cachedInput', label: 'Cached input / 1M' },
   { name: 'cacheWrite', label: 'Cache write / 1M' },
   { name: 'reasoning', label: 'Reasoning / 1M' },
+  { name: 'perImage', label: 'Per image' },
   { name: 'perRequest', label: 'Per request' },
 ] as const;
 
