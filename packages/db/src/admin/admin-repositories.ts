@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../client';
 import { type ApiKeyRepository, createApiKeyRepository } from './api-key-repository';
 import { type BudgetRepository, createBudgetRepository } from './budget-repository';
+import { type ConsoleSessionRepository, createConsoleSessionRepository } from './console-session-repository';
 import { type CostRepository, createCostRepository } from './cost-repository';
 import { createPriceRepository, type PriceRepository } from './price-repository';
 import { createProviderRepository, type ProviderRepository } from './provider-repository';
@@ -23,6 +24,8 @@ import { createUserRepository, type UserRepository } from './user-repository';
 export interface AdminRepositories {
   apiKeys: ApiKeyRepository;
   budgets: BudgetRepository;
+  /** Console sign-ins, so sign-out ends a session on the server and not only in the browser. */
+  consoleSessions: ConsoleSessionRepository;
   cost: CostRepository;
   prices: PriceRepository;
   teams: TeamRepository;
@@ -45,6 +48,7 @@ export function createAdminRepositories(
   return {
     apiKeys: createApiKeyRepository(prisma, now),
     budgets: createBudgetRepository(prisma),
+    consoleSessions: createConsoleSessionRepository(prisma),
     cost: createCostRepository(prisma),
     prices: createPriceRepository(prisma),
     teams: createTeamRepository(prisma),
