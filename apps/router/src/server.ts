@@ -18,7 +18,7 @@ export function newRequestId(): string {
 /** Every route the router answers: the surfaces' (through the pipeline), then the gateway's own. */
 export function routerRoutes(ctx: RouterContext): RouteDefinition[] {
   return [
-    ...SURFACES.flatMap((surface) => surfaceRoutes(ctx, surface)),
+    ...SURFACES.flatMap((surface) => [...surfaceRoutes(ctx, surface), ...(surface.extraRoutes?.(ctx) ?? [])]),
     {
       method: 'GET',
       path: '/v1/models',

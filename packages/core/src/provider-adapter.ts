@@ -119,6 +119,11 @@ export interface ProviderAdapter {
     body: Record<string, unknown>;
     form: CallBodyForm;
     stream: boolean;
+    /**
+     * With `form: 'native'`, protocol headers the caller sent that shape the answer (Anthropic's `anthropic-beta`),
+     * as its surface read them: the adapter forwards those its protocol knows. Absent otherwise.
+     */
+    nativeHeaders?: Readonly<Record<string, string>> | undefined;
   }): Result<UpstreamCall>;
   /**
    * A cheap authenticated GET for active health checks (e.g. listing models): it proves the host answers and
@@ -136,6 +141,12 @@ export interface ProviderAdapter {
   /** Interprets one SSE event's data payload: usage and end of stream, read from the native event. */
   readStreamEvent(data: string): StreamEventInfo;
   /**
+   * Optional: a reader of one whole stream, for a protocol whose usage is spread over several events (Anthropic:
+   * input counts in `message_start`, output in `message_delta`): each call reads one event's data and reports the
+   * usage gathered so far. The router makes one per stream when present, else calls `readStreamEvent`.
+   */
+  createStreamEventReader?(): (data: string) => StreamEventInfo;
+  /**
    * The generated text (content, tool-call names and arguments) of a complete non-streaming response, for
    * estimating tokens when the upstream reported no usage.
    */
@@ -149,9 +160,10 @@ export interface ProviderAdapter {
   readError(body: string): UpstreamErrorFields | null;
   /**
    * A complete non-streaming chat response (parsed JSON object) in the canonical chat shape, for a surface that
-   * speaks another protocol. Called only when translating.
+   * speaks another protocol. Called only when translating. A failure (a body that is no answer of this protocol)
+   * is an `invalid_response` of the attempt: the ladder may go on.
    */
-  toCanonicalResponse(body: Record<string, unknown>): ChatResponseBody;
+  toCanonicalResponse(body: Record<string, unknown>): Result<ChatResponseBody>;
   /** A decoder of this adapter's native chat stream into canonical chunks; called only when translating. */
   createStreamDecoder(): ChatStreamDecoder;
 }

@@ -1,8 +1,14 @@
 import type { EndpointFamily, ProviderAdapter, ProviderKind, WireProtocol } from '@switchyard/core';
+import { anthropicAdapter } from './anthropic/anthropic-adapter';
 import { azureOpenAiAdapter } from './azure-openai/azure-openai-adapter';
 import { openAiAdapter, openAiCompatibleAdapter } from './openai/openai-adapter';
 
-const ADAPTERS: readonly ProviderAdapter[] = [openAiAdapter, openAiCompatibleAdapter, azureOpenAiAdapter];
+const ADAPTERS: readonly ProviderAdapter[] = [
+  openAiAdapter,
+  openAiCompatibleAdapter,
+  anthropicAdapter,
+  azureOpenAiAdapter,
+];
 
 const byKind = new Map<ProviderKind, ProviderAdapter>();
 for (const adapter of ADAPTERS) for (const kind of adapter.kinds) byKind.set(kind, adapter);

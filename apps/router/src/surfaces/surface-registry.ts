@@ -1,3 +1,4 @@
+import { anthropicMessagesSurface } from './anthropic-messages/anthropic-messages-surface';
 import { openAiChatSurface } from './openai-chat/openai-chat-surface';
 import { openAiCompletionsSurface } from './openai-completions/openai-completions-surface';
 import { openAiEmbeddingsSurface } from './openai-embeddings/openai-embeddings-surface';
@@ -12,4 +13,5 @@ export const SURFACES: readonly Surface[] = [
   openAiCompletionsSurface,
   openAiEmbeddingsSurface,
   openAiImagesSurface,
+  anthropicMessagesSurface,
 ];

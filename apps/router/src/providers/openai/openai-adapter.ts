@@ -106,7 +106,7 @@ export const openAiCompatibleAdapter: ProviderAdapter = {
   readError: readOpenAiError,
 
   toCanonicalResponse(body) {
-    return body as ChatResponseBody;
+    return ok(body as ChatResponseBody);
   },
 
   createStreamDecoder() {

@@ -1,6 +1,5 @@
 import {
   type ChatChunkBody,
-  type ChatResponseBody,
   chatRequestToResponses,
   ok,
   type ProviderAdapter,
@@ -71,11 +70,8 @@ export const openAiResponsesAdapter: ProviderAdapter = {
 
   toCanonicalResponse(body) {
     const model = typeof body.model === 'string' ? body.model : '';
-    const chat = responsesResponseToChat(body, model);
-    // A body that is no Response still bills by its usage; the caller sees an empty answer rather than a throw.
-    return chat.ok
-      ? chat.value
-      : ({ id: '', object: 'chat.completion', created: 0, model, choices: [] } as ChatResponseBody);
+    // A body that is no Response fails: the attempt is an invalid_response and the ladder goes on.
+    return responsesResponseToChat(body, model);
   },
 
   createStreamDecoder() {
