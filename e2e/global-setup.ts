@@ -34,6 +34,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         NEXTAUTH_URL: dashboardUrl,
         SWITCHYARD_MASTER_KEY: stack.masterKey,
         ROUTER_PUBLIC_URL: stack.routerUrl,
+        // The mock provider listens on loopback, which the egress policy refuses unless allowed.
+        SWITCHYARD_EGRESS_ALLOW: '127.0.0.1,localhost',
       },
       ready: /Ready in|started server|Local:/i,
       timeoutMs: 60_000,

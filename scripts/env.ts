@@ -42,6 +42,8 @@ const startSchema = z.object({
   ROUTER_PUBLIC_URL: optionalText.pipe(z.url().optional()),
   SWITCHYARD_ADMIN_EMAIL: z.email('must be an email address').default('admin@switchyard.local'),
   SWITCHYARD_ADMIN_PASSWORD: optionalText.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
+  /** Passed to the dashboard as is (it validates it); absent: 127.0.0.1, where the bundled mock provider listens. */
+  SWITCHYARD_EGRESS_ALLOW: optionalText,
   /** Passed to the router as is (it validates it); absent: `usage-spill` under the data dir. */
   USAGE_SPILL_DIR: z.string().optional(),
 });

@@ -192,6 +192,8 @@ async function main(env: StartEnv): Promise<void> {
     SWITCHYARD_ADMIN_TOKEN: secrets.adminToken,
     SWITCHYARD_MASTER_KEY: secrets.masterKey,
     ROUTER_PUBLIC_URL: routerPublicUrl,
+    // The seeded demo provider is the mock on 127.0.0.1, which the console's egress policy refuses by default.
+    SWITCHYARD_EGRESS_ALLOW: env.SWITCHYARD_EGRESS_ALLOW ?? '127.0.0.1',
     NEXT_TELEMETRY_DISABLED: '1',
   };
 

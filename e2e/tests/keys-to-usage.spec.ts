@@ -34,4 +34,11 @@ test('sign in, create a key, call the router with it, see the request in the usa
   const row = page.getByTestId('usage-row').filter({ hasText: model }).filter({ hasText: 'success' });
   await expect(row.first()).toBeVisible({ timeout: 15_000 });
   await expect(row.first()).toContainText(keyName);
+  // OpenAI chat in, OpenAI-compatible upstream out: one protocol, shown once.
+  await expect(row.first().getByTestId('usage-protocol')).toHaveText('openai-chat');
+  const mine = page.getByTestId('usage-row').filter({ hasText: keyName });
+  await page.getByLabel('Protocol').selectOption('anthropic-messages');
+  await expect(mine).toHaveCount(0);
+  await page.getByLabel('Protocol').selectOption('openai-chat');
+  await expect(mine.first()).toBeVisible();
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseEgressAllow } from './server/egress-policy';
 
 /** Only outside production: a fixed secret lets `next dev` sign people in without setup. */
 const DEVELOPMENT_SESSION_SECRET = 'switchyard-development-session-secret-not-for-production';
@@ -20,6 +21,21 @@ function schemaFor(production: boolean) {
     /** Needed only to store upstream credentials; checked (64 hex chars or base64 of 32 bytes) when set. */
     SWITCHYARD_MASTER_KEY: z.string().min(1).optional(),
     ROUTER_PUBLIC_URL: z.string().url().default('http://localhost:8080'),
+    /**
+     * Private, loopback or link-local destinations provider base URLs and webhooks may name, comma-separated:
+     * addresses, CIDR ranges or host names (e.g. `127.0.0.1,10.0.0.0/8,vllm.internal`). Empty: none.
+     */
+    SWITCHYARD_EGRESS_ALLOW: z
+      .string()
+      .optional()
+      .transform((text, issue) => {
+        try {
+          return parseEgressAllow(text);
+        } catch (error) {
+          issue.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+          return z.NEVER;
+        }
+      }),
   });
 }
 

@@ -8,5 +8,7 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === 'nodejs') {
     const { getAdminContext } = await import('./server/admin-context');
     getAdminContext();
+    const { decoyPasswordHash } = await import('./server/verify-credentials');
+    void decoyPasswordHash();
   }
 }

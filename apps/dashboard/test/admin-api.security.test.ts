@@ -34,8 +34,13 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** A cookie as sign-in writes it: the user and a live server-side session (none for a user that does not exist). */
 async function sessionCookie(userId: string): Promise<string> {
-  const token = await encode({ token: { sub: userId }, secret: SESSION_SECRET });
+  const user = await t.prisma.user.findUnique({ where: { id: userId } });
+  const sid = user
+    ? (await t.ctx.repos.consoleSessions.create(userId, new Date(Date.now() + 60 * 60 * 1000))).id
+    : 'ses_none';
+  const token = await encode({ token: { sub: userId, sid }, secret: SESSION_SECRET });
   return `next-auth.session-token=${token}`;
 }
 

@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { createPrismaClient, newId, type PrismaClient } from '@switchyard/db';
+import { createPrismaClient, hashPassword, newId, type PrismaClient } from '@switchyard/db';
 import { createTestDatabase, getTestPostgresServerUrl } from '@switchyard/db/testing';
-import { hash } from 'bcryptjs';
+import { encode } from 'next-auth/jwt';
 import { type Actor, userActor } from '../src/server/actor';
 import { type AdminContext, createAdminContext } from '../src/server/admin-context';
+import { parseEgressAllow } from '../src/server/egress-policy';
+
+/**
+ * Test upstreams (the mock provider) listen on loopback, which the egress policy refuses by default: tests allow
+ * it as an operator would with SWITCHYARD_EGRESS_ALLOW.
+ */
+export const TEST_EGRESS_ALLOW = '127.0.0.1,::1,localhost';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
@@ -44,7 +51,7 @@ export async function startAdminTestContext(): Promise<AdminTestContext> {
   const prisma = createPrismaClient(database.databaseUrl, { maxConnections: 4 });
   const clock = testClock();
   const masterKey = randomBytes(32).toString('hex');
-  const passwordHash = await hash(TEST_PASSWORD, 4);
+  const passwordHash = await hashPassword(TEST_PASSWORD);
   const owner = await prisma.user.create({
     data: { id: newId('usr'), email: 'owner@example.com', name: 'Owner', passwordHash, role: 'owner' },
   });
@@ -52,7 +59,12 @@ export async function startAdminTestContext(): Promise<AdminTestContext> {
     data: { id: newId('usr'), email: 'viewer@example.com', name: 'Viewer', passwordHash, role: 'viewer' },
   });
   return {
-    ctx: createAdminContext({ prisma, masterKey, now: clock.now }),
+    ctx: createAdminContext({
+      prisma,
+      masterKey,
+      now: clock.now,
+      egressAllow: parseEgressAllow(TEST_EGRESS_ALLOW),
+    }),
     prisma,
     databaseUrl: database.databaseUrl,
     clock,
@@ -74,4 +86,16 @@ export async function thrown(fn: () => Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected the call to throw');
+}
+
+/**
+ * A session cookie as next-auth writes it at sign-in: a JWT naming the user and a live server-side session. The
+ * session is opened through `ctx` (whose clock decides its expiry).
+ */
+export async function signedInCookie(ctx: AdminContext, actor: Actor, secret: string): Promise<string> {
+  if (actor.kind !== 'user') throw new Error('expected a user actor');
+  const expiresAt = new Date(ctx.now().getTime() + 12 * 60 * 60 * 1000);
+  const { id } = await ctx.repos.consoleSessions.create(actor.userId, expiresAt);
+  const token = await encode({ token: { sub: actor.userId, sid: id }, secret });
+  return `next-auth.session-token=${token}`;
 }

@@ -1,7 +1,10 @@
 import type { AttemptRecord, UsageEventRecord } from '@switchyard/core';
 import { insertUsageEvents } from '@switchyard/db';
 import { buildUsageEvent } from '@switchyard/db/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NextRequest } from 'next/server';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { adminRoute, ok } from '../src/http/admin-route';
+import { parseQuery } from '../src/http/parse-request';
 import { listUsageEvents, listUsageEventsQuery } from '../src/server/usage';
 import { type AdminTestContext, startAdminTestContext } from './admin-test-context';
 import { providerWithAccounts } from './routing-fixtures';
@@ -106,5 +109,97 @@ describe('the request log', () => {
     expect(old?.attempts.map((a) => [a.accountId, a.accountName, a.reason])).toEqual([
       ['acc_deleted', null, null],
     ]);
+  });
+});
+
+// The same composition as app/api/admin/v1/usage/events/route.ts, exercised in-process against a real database.
+const GET = adminRoute(async ({ req, ctx, actor }) =>
+  ok(await listUsageEvents(ctx, actor, parseQuery(req, listUsageEventsQuery))),
+);
+const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+async function getEvents(search: string) {
+  const res = await GET(
+    new NextRequest(`http://localhost:3000/api/admin/v1/usage/events?${search}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    }),
+    { params: Promise.resolve({}) },
+  );
+  return {
+    status: res.status,
+    body: (await res.json()) as {
+      items?: { requestId: string; surface: string | null; upstreamProtocol: string | null }[];
+      error?: { code: string; field?: string };
+    },
+  };
+}
+
+describe('the request log by protocol', () => {
+  beforeAll(async () => {
+    // The handler builds its context from the environment, exactly as in `next start`.
+    vi.stubEnv('NODE_ENV', 'production');
+    vi.stubEnv('DATABASE_URL', t.databaseUrl);
+    vi.stubEnv('NEXTAUTH_SECRET', 'test-session-secret-0123456789abcdef0123456789');
+    vi.stubEnv('SWITCHYARD_ADMIN_TOKEN', ADMIN_TOKEN);
+    vi.stubEnv('SWITCHYARD_MASTER_KEY', t.masterKey);
+    const at = Date.parse('2030-01-15T10:20:00.000Z');
+    const served = (
+      requestId: string,
+      surface: UsageEventRecord['surface'],
+      upstreamProtocol: UsageEventRecord['upstreamProtocol'],
+      minute: number,
+    ) =>
+      buildUsageEvent({
+        requestId,
+        requestedModel: 'protocols',
+        surface,
+        upstreamProtocol,
+        servedAccountId: primary,
+        servedProviderId: providerId,
+        createdAt: at + minute * 60_000,
+      });
+    expect(
+      await insertUsageEvents(t.prisma, [
+        served('req_translated', 'openai-chat', 'anthropic-messages', 0),
+        served('req_passthrough', 'openai-chat', 'openai-chat', 1),
+        served('req_native', 'anthropic-messages', 'anthropic-messages', 2),
+        // Refused before anything was served; and a row written before routers recorded protocols.
+        { ...served('req_refused', 'gemini-generate', null, 3), status: 'rejected', servedAccountId: null },
+        served('req_before_protocols', null, null, 4),
+      ]),
+    ).toEqual({ inserted: 5 });
+  });
+  afterAll(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('shows the protocol the caller spoke and the one the request was served in', async () => {
+    const page = await listUsageEvents(t.ctx, t.viewer, listUsageEventsQuery.parse({ model: 'protocols' }));
+    expect(page.items.map((item) => [item.requestId, item.surface, item.upstreamProtocol])).toEqual([
+      ['req_before_protocols', null, null],
+      ['req_refused', 'gemini-generate', null],
+      ['req_native', 'anthropic-messages', 'anthropic-messages'],
+      ['req_passthrough', 'openai-chat', 'openai-chat'],
+      ['req_translated', 'openai-chat', 'anthropic-messages'],
+    ]);
+  });
+
+  it('filters by the protocol the caller spoke, through the admin API, with the other filters', async () => {
+    const chat = await getEvents('model=protocols&surface=openai-chat');
+    expect(chat.status).toBe(200);
+    expect(chat.body.items?.map((item) => [item.requestId, item.upstreamProtocol])).toEqual([
+      ['req_passthrough', 'openai-chat'],
+      ['req_translated', 'anthropic-messages'],
+    ]);
+    const refused = await getEvents('surface=gemini-generate&status=rejected');
+    expect(refused.body.items?.map((item) => item.requestId)).toEqual(['req_refused']);
+    const none = await getEvents('model=protocols&surface=openai-embeddings');
+    expect(none).toEqual({ status: 200, body: { items: [], nextCursor: null } });
+  });
+
+  it('refuses a protocol it does not know, naming the field', async () => {
+    const bogus = await getEvents('surface=anthropic');
+    expect(bogus.status).toBe(400);
+    expect(bogus.body.error).toMatchObject({ code: 'invalid_request', field: 'surface' });
   });
 });

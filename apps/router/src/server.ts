@@ -8,7 +8,6 @@ import type { RouterContext } from './router-context';
 import { healthz, readyz } from './routes/health';
 import { surfaceRoutes } from './routes/surface-routes';
 import { v1Model, v1Models } from './routes/v1-models';
-import { v1betaCountTokens } from './routes/v1beta-count-tokens';
 import { SURFACES } from './surfaces/surface-registry';
 
 /** Request ids: `req_` + 32 hex chars; randomUUID draws from a cached entropy pool, so this is cheap. */
@@ -19,7 +18,7 @@ export function newRequestId(): string {
 /** Every route the router answers: the surfaces' (through the pipeline), then the gateway's own. */
 export function routerRoutes(ctx: RouterContext): RouteDefinition[] {
   return [
-    ...SURFACES.flatMap((surface) => surfaceRoutes(ctx, surface)),
+    ...SURFACES.flatMap((surface) => [...surfaceRoutes(ctx, surface), ...(surface.extraRoutes?.(ctx) ?? [])]),
     {
       method: 'GET',
       path: '/v1/models',
@@ -29,11 +28,6 @@ export function routerRoutes(ctx: RouterContext): RouteDefinition[] {
       method: 'GET',
       path: '/v1/models/{id}',
       handler: (req, res, requestId, _url, params) => v1Model(ctx, req, res, requestId, params.id ?? ''),
-    },
-    {
-      method: 'POST',
-      path: '/v1beta/models/{model}:countTokens',
-      handler: (req, res, requestId, url, params) => v1betaCountTokens(ctx, req, res, requestId, url, params),
     },
     { method: 'GET', path: '/healthz', handler: (_req, res, requestId) => healthz(res, requestId) },
     { method: 'GET', path: '/readyz', handler: (_req, res, requestId) => readyz(ctx, res, requestId) },

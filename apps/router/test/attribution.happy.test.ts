@@ -1,6 +1,6 @@
 import { generateApiKey, newId } from '@switchyard/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiError, mockStats, SEEDED_MODEL, type Stack, startStack, waitFor } from './stack';
+import { apiError, awaitUsageRow, mockStats, SEEDED_MODEL, type Stack, startStack, waitFor } from './stack';
 
 let stack: Stack;
 
@@ -13,13 +13,8 @@ afterAll(async () => {
 
 const messages = [{ role: 'user' as const, content: 'attribute me' }];
 
-async function row(requestId: string) {
-  let found: Awaited<ReturnType<typeof stack.prisma.usageEvent.findUnique>> = null;
-  await waitFor(`usage row ${requestId}`, async () => {
-    found = await stack.prisma.usageEvent.findUnique({ where: { requestId } });
-    return found !== null;
-  });
-  return found as unknown as NonNullable<typeof found>;
+function row(requestId: string) {
+  return awaitUsageRow(stack, requestId);
 }
 
 describe('usage rows carry who a request was for', () => {

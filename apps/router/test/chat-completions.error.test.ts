@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiError, SEEDED_MODEL, type Stack, startStack, waitFor } from './stack';
+import { apiError, awaitUsageRow, SEEDED_MODEL, type Stack, startStack } from './stack';
 
 let stack: Stack;
 
@@ -55,9 +55,7 @@ describe('bad input is rejected precisely and never reaches an upstream', () => 
     expect(res.requestId).toMatch(/^req_/);
     expect(await mockRequests()).toBe(before);
     // Refused at the surface: the row names the caller's protocol and no upstream protocol (nothing served).
-    const row = await waitFor("the refused request's usage row", () =>
-      stack.prisma.usageEvent.findUnique({ where: { requestId: res.requestId ?? '' } }),
-    );
+    const row = await awaitUsageRow(stack, res.requestId ?? '');
     expect(row).toMatchObject({ status: 'rejected', surface: 'openai-chat', upstreamProtocol: null });
   });
 
@@ -159,9 +157,7 @@ describe('upstream failures', () => {
       expect(response.status).toBe(502);
       expect(response.code).toBe('upstream_error');
       const requestId = response.headers?.get('x-request-id') ?? '';
-      const row = await waitFor('usage row', () =>
-        stack.prisma.usageEvent.findUnique({ where: { requestId } }),
-      );
+      const row = await awaitUsageRow(stack, requestId);
       expect(row).toMatchObject({
         status: 'error',
         httpStatus: 502,

@@ -1,6 +1,14 @@
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEEDED_MODEL, SEEDED_PRICE, type Stack, startStack, UPSTREAM_MODEL, waitFor } from './stack';
+import {
+  awaitUsageRow,
+  SEEDED_MODEL,
+  SEEDED_PRICE,
+  type Stack,
+  startStack,
+  UPSTREAM_MODEL,
+  waitFor,
+} from './stack';
 
 let stack: Stack;
 let client: OpenAI;
@@ -21,9 +29,7 @@ function expectedCost(input: number, output: number): bigint {
 }
 
 async function usageRow(requestId: string) {
-  return waitFor(`usage row ${requestId}`, () =>
-    stack.prisma.usageEvent.findUnique({ where: { requestId } }),
-  );
+  return awaitUsageRow(stack, requestId);
 }
 
 describe('POST /v1/chat/completions through the router', () => {

@@ -3,7 +3,7 @@ import { Tiktoken } from 'js-tiktoken/lite';
 import o200kBase from 'js-tiktoken/ranks/o200k_base';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mockStats, type Stack, setMockFaults, startStack, waitFor } from './stack';
+import { awaitUsageRow, mockStats, type Stack, setMockFaults, startStack } from './stack';
 
 let stack: Stack;
 let client: OpenAI;
@@ -50,9 +50,7 @@ async function price(model: string, input: bigint, output: bigint, effectiveFrom
 }
 
 function usageRow(requestId: string) {
-  return waitFor(`usage row ${requestId}`, () =>
-    stack.prisma.usageEvent.findUnique({ where: { requestId } }),
-  );
+  return awaitUsageRow(stack, requestId);
 }
 
 const PROMPT = 'Price this request exactly please';

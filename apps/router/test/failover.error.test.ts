@@ -1,6 +1,7 @@
 import type OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  awaitUsageRow,
   type MockStats,
   mockStats,
   SEEDED_MODEL,
@@ -66,8 +67,7 @@ async function load(count: number, concurrency: number, send: () => Promise<Resp
   return statuses;
 }
 
-const usageRow = (requestId: string) =>
-  waitFor(`usage row ${requestId}`, () => stack.prisma.usageEvent.findUnique({ where: { requestId } }));
+const usageRow = (requestId: string) => awaitUsageRow(stack, requestId);
 
 const countOf = (statuses: number[], status: number) => statuses.filter((s) => s === status).length;
 const delta = (before: MockStats, after: MockStats, key: string) =>

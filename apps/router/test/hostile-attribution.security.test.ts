@@ -7,7 +7,7 @@ import { buildUsageEvent } from '@switchyard/db/testing';
 import fc from 'fast-check';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEEDED_MODEL, type Stack, startStack, waitFor } from './stack';
+import { awaitUsageRow, SEEDED_MODEL, type Stack, startStack, waitFor } from './stack';
 
 // Every client-controlled string that can reach a usage row, fuzzed through the official SDK against a real
 // router and PostgreSQL. Whatever a client sends, each request it makes ends up as exactly one usage row (or, at
@@ -223,9 +223,7 @@ describe('hostile strings in every attributable field', () => {
       .create({ model: SEEDED_MODEL, messages: [{ role: 'user', content: 'still counting?' }] })
       .withResponse();
     const requestId = response.headers.get('x-request-id') ?? '';
-    await waitFor('the ordinary request to be stored', async () =>
-      stack.prisma.usageEvent.findUnique({ where: { requestId } }),
-    );
+    await awaitUsageRow(stack, requestId);
   }, 120_000);
 
   it('a spill left by an older router holding a row PostgreSQL refuses: the restart replays it, parks that row, stores the rest', async () => {
@@ -267,9 +265,7 @@ describe('hostile strings in every attributable field', () => {
         })
         .withResponse();
       const requestId = response.headers.get('x-request-id') ?? '';
-      await waitFor('the live request to be stored', async () =>
-        stack.prisma.usageEvent.findUnique({ where: { requestId } }),
-      );
+      await awaitUsageRow(stack, requestId);
     } finally {
       await rm(spillDir, { recursive: true, force: true });
     }

@@ -4,7 +4,7 @@ import { createCredentialCipher, newId } from '@switchyard/db';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rssBytes, sampleHealthz, watchRss } from './router-vitals';
-import { type Stack, setMockFaults, startStack, waitFor } from './stack';
+import { awaitUsageRow, type Stack, setMockFaults, startStack } from './stack';
 
 /**
  * Hostile upstreams (issue 12 B): a gigabyte-class non-stream body, a stream that never ends and SSE whose
@@ -142,8 +142,7 @@ async function whileWatched<T>(hostile: () => Promise<T>, healthzFloorMs?: numbe
   }
 }
 
-const usageRow = (requestId: string) =>
-  waitFor(`usage row ${requestId}`, () => stack.prisma.usageEvent.findUnique({ where: { requestId } }));
+const usageRow = (requestId: string) => awaitUsageRow(stack, requestId);
 
 describe('hostile upstreams', () => {
   it('a 300 MB non-stream body, declared or chunked: 502 upstream_error "response too large", RSS bounded, /healthz fast', async () => {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { createCredentialCipher, newId } from '@switchyard/db';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack, waitFor } from './stack';
+import { awaitUsageRow, type Stack, startStack } from './stack';
 
 // Issue 12 C, as a property: whatever a hostile upstream answers — any client-error body carrying the account's
 // credential in any field and form, any redirect, any 2xx that is not JSON — the caller gets OpenAI's error
@@ -176,9 +176,7 @@ describe('a hostile upstream', () => {
           expect(answer.status).toBe(502);
           expect(expectOpenAiError(answer).code).toBe('upstream_error');
           const requestId = answer.headers.get('x-request-id') ?? '';
-          const row = await waitFor('the usage row', () =>
-            stack.prisma.usageEvent.findUnique({ where: { requestId } }),
-          );
+          const row = await awaitUsageRow(stack, requestId);
           expect(row.errorClass).toBe('invalid_response');
         },
       ),

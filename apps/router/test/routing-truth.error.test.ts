@@ -1,7 +1,15 @@
 import { newId } from '@switchyard/db';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type MockStats, mockStats, type Stack, setMockFaults, startStack, waitFor } from './stack';
+import {
+  awaitUsageRow,
+  type MockStats,
+  mockStats,
+  type Stack,
+  setMockFaults,
+  startStack,
+  waitFor,
+} from './stack';
 
 // Routing tells the truth and never turns a healthy backup into an error (issue 12, E2 E3 E5 E6 E7): a real
 // router, the mock provider and PostgreSQL, the official `openai` SDK as the client. Upstream accounts differ by
@@ -77,8 +85,7 @@ interface StoredAttempt {
   reason: string;
 }
 
-const usageRow = (requestId: string) =>
-  waitFor(`usage row ${requestId}`, () => stack.prisma.usageEvent.findUnique({ where: { requestId } }));
+const usageRow = (requestId: string) => awaitUsageRow(stack, requestId);
 const attemptsOf = async (requestId: string) =>
   (await usageRow(requestId)).attempts as unknown as StoredAttempt[];
 

@@ -22,6 +22,56 @@ export function startStack(routerEnv: Record<string, string> = {}): Promise<Stac
   return start(inject('pgServerUrl'), routerEnv);
 }
 
+/**
+ * The longest a usage row may legitimately take after its answer: the router's own bound on a token count
+ * (COUNT_TIMEOUT_MS, 20 s: the first estimate of a fresh router builds the tokenizer, measured 5–8 s at load
+ * average 15), then a batch write.
+ */
+const USAGE_ROW_TIMEOUT_MS = 30_000;
+/** How long the router must report nothing left to store (three readings at least) before a missing row fails. */
+const USAGE_IDLE_MS = 1_000;
+
+/** What the router's /readyz says is still to be stored: counts in flight, rows queued, rows spilled. */
+interface UsageBacklog {
+  usageCounting: number;
+  usagePending: number;
+  usageSpilled: number;
+}
+
+/**
+ * The usage row of `requestId`, once the router has stored it. Waits as long as the router says it still holds
+ * usage (a count in flight, a row queued or spilled; /readyz), up to the router's own bound, and fails within
+ * about a second once it holds nothing and the row is not there: such a row will never come.
+ */
+export async function awaitUsageRow(stack: Stack, requestId: string, routerUrl?: string) {
+  let idleSince: number | null = null;
+  let idleReadings = 0;
+  let backlog: UsageBacklog | null = null;
+  const check = async () => {
+    // Read before the row: a router idle at this reading had stored everything it settled before it.
+    const ready = (await (await fetch(`${routerUrl ?? stack.routerUrl}/readyz`)).json()) as UsageBacklog;
+    backlog = ready;
+    const row = await stack.prisma.usageEvent.findUnique({ where: { requestId } });
+    if (row) return row;
+    if (ready.usageCounting + ready.usagePending + ready.usageSpilled > 0) {
+      idleSince = null;
+      idleReadings = 0;
+      return null;
+    }
+    idleSince ??= Date.now();
+    idleReadings++;
+    if (idleReadings >= 3 && Date.now() - idleSince >= USAGE_IDLE_MS)
+      throw new Error(`no usage row ${requestId}: the router has held no usage for ${USAGE_IDLE_MS} ms`);
+    return null;
+  };
+  try {
+    return await waitFor(`usage row ${requestId}`, check, { timeoutMs: USAGE_ROW_TIMEOUT_MS });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${message} (the router last reported ${JSON.stringify(backlog)})`);
+  }
+}
+
 /** What the mock counted so far (see packages/mock-provider README, stats). */
 export interface MockStats {
   requests: number;

@@ -1,7 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { apiError, type MockStats, mockStats, type Stack, setMockFaults, startStack, waitFor } from './stack';
+import {
+  apiError,
+  awaitUsageRow,
+  type MockStats,
+  mockStats,
+  type Stack,
+  setMockFaults,
+  startStack,
+  waitFor,
+} from './stack';
 
 // Issue 12 C: what an upstream answers is normalised before it reaches the caller. An upstream error reaches the
 // client in OpenAI's error shape with the account's credential redacted; a 2xx that is not JSON (or, streaming,
@@ -57,8 +66,7 @@ async function routes(model: string): Promise<{ alone: string; withBackup: strin
   return { alone, withBackup };
 }
 
-const usageRow = (requestId: string) =>
-  waitFor(`usage row ${requestId}`, () => stack.prisma.usageEvent.findUnique({ where: { requestId } }));
+const usageRow = (requestId: string) => awaitUsageRow(stack, requestId);
 
 const hitsOf = (before: MockStats, after: MockStats, key: string) =>
   (after.byKey[key] ?? 0) - (before.byKey[key] ?? 0);

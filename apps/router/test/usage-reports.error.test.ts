@@ -2,7 +2,7 @@ import { generateApiKey, newId } from '@switchyard/db';
 import fc from 'fast-check';
 import type OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SEEDED_MODEL, type Stack, setMockFaults, startStack, waitFor } from './stack';
+import { awaitUsageRow, SEEDED_MODEL, type Stack, setMockFaults, startStack, waitFor } from './stack';
 
 // Issue 12 D4 and D5: whatever `usage` an upstream reports — malformed (11.5, "11", -1, 1e300, objects) or
 // incomplete ({}, {"total_tokens":18}) — the request is served and settled: one usage row, flagged
@@ -68,8 +68,7 @@ async function tightKey(): Promise<{ client: OpenAI; id: string }> {
   return { client: stack.client(key.plaintext), id };
 }
 
-const usageRow = (requestId: string) =>
-  waitFor(`usage row ${requestId}`, () => stack.prisma.usageEvent.findUnique({ where: { requestId } }));
+const usageRow = (requestId: string) => awaitUsageRow(stack, requestId);
 
 /** One chat request, streaming or not; resolves to its request id and the text it got. */
 async function chat(client: OpenAI, stream: boolean): Promise<{ requestId: string; text: string }> {

@@ -136,6 +136,11 @@ export interface ProviderAdapter {
     body: Record<string, unknown>;
     form: CallBodyForm;
     stream: boolean;
+    /**
+     * With `form: 'native'`, protocol headers the caller sent that shape the answer (Anthropic's `anthropic-beta`),
+     * as its surface read them: the adapter forwards those its protocol knows. Absent otherwise.
+     */
+    nativeHeaders?: Readonly<Record<string, string>> | undefined;
   }): Result<UpstreamCall>;
   /**
    * A cheap authenticated GET for active health checks (e.g. listing models): it proves the host answers and
@@ -153,6 +158,12 @@ export interface ProviderAdapter {
   /** Interprets one SSE event's data payload: usage and end of stream, read from the native event. */
   readStreamEvent(data: string): StreamEventInfo;
   /**
+   * Optional: a reader of one whole stream, for a protocol whose usage is spread over several events (Anthropic:
+   * input counts in `message_start`, output in `message_delta`): each call reads one event's data and reports the
+   * usage gathered so far. The router makes one per stream when present, else calls `readStreamEvent`.
+   */
+  createStreamEventReader?(): (data: string) => StreamEventInfo;
+  /**
    * The generated text (content, tool-call names and arguments) of a complete non-streaming response, for
    * estimating tokens when the upstream reported no usage.
    */
@@ -166,8 +177,9 @@ export interface ProviderAdapter {
   readError(body: string): UpstreamErrorFields | null;
   /**
    * A complete non-streaming chat response (parsed JSON object) in the canonical chat shape, for a surface that
-   * speaks another protocol. Called only when translating; a failure (an answer that is not one of this
-   * protocol's) makes the attempt an `invalid_response`.
+   * speaks another protocol. Called only when translating. A failure (a body that is no answer of this protocol)
+   * is an `invalid_response` of the attempt: the ladder may go on. `context` supplies what a native answer may
+   * not carry (model, time, id).
    */
   toCanonicalResponse(
     body: Record<string, unknown>,

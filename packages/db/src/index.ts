@@ -40,7 +40,7 @@ export {
   applyMigrations,
   DatabaseUnreachableError,
 } from './migrate';
-export { BCRYPT_COST, hashPassword } from './password';
+export { hashPassword, passwordNeedsRehash, verifyPassword } from './password';
 export { redactDatabaseUrl } from './redact-database-url';
 export {
   DEMO_PUBLIC_MODEL,

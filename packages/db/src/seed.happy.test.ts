@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { CATALOG_SOURCE_DATE, seedPriceCatalog } from '@switchyard/core';
-import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPriceEntries } from './admin/price-rows';
 import { digestApiKey } from './api-key';
 import { createPrismaClient, type PrismaClient } from './client';
 import { createCredentialCipher } from './credential-cipher';
+import { verifyPassword } from './password';
 import { seedIfEmpty } from './seed';
 import { createTestDatabase, getTestPostgresServerUrl, type TestDatabase } from './testing';
 
@@ -44,7 +44,7 @@ describe('seedIfEmpty', () => {
     expect(await prisma.user.count()).toBe(1);
     const user = await prisma.user.findUniqueOrThrow({ where: { email: 'owner@example.test' } });
     expect(user.role).toBe('owner');
-    expect(await bcrypt.compare(result.admin.password, user.passwordHash)).toBe(true);
+    expect(await verifyPassword(result.admin.password, user.passwordHash)).toBe(true);
 
     const key = await prisma.apiKey.findUniqueOrThrow({ where: { id: result.demoApiKey.id } });
     expect(key.digest).toBe(digestApiKey(result.demoApiKey.plaintext));
@@ -113,7 +113,7 @@ describe('seedIfEmpty with a given password', () => {
       if (!result.seeded) throw new Error('expected a seed');
       expect(result.admin).toMatchObject({ password: 'correct horse battery', passwordGenerated: false });
       const user = await prisma.user.findFirstOrThrow();
-      expect(await bcrypt.compare('correct horse battery', user.passwordHash)).toBe(true);
+      expect(await verifyPassword('correct horse battery', user.passwordHash)).toBe(true);
     } finally {
       await prisma.$disconnect();
       await db.drop();

@@ -12,6 +12,7 @@ const links = [
   { href: '/cost', label: 'Cost' },
   { href: '/budgets', label: 'Budgets' },
   { href: '/pricing', label: 'Pricing' },
+  { href: '/audit', label: 'Audit log' },
 ] as const;
 
 export function NavLinks() {

@@ -1,8 +1,10 @@
 import { newId } from '@switchyard/db/admin';
 import { type NextRequest, NextResponse } from 'next/server';
-import type { Actor } from '../server/actor';
+import { type Actor, auditActor } from '../server/actor';
 import { type AdminContext, getAdminContext } from '../server/admin-context';
 import { ADMIN_ERROR_STATUS, toAdminError } from '../server/admin-error';
+import { recordAuditEvent } from '../server/audit';
+import { clientAddress } from '../server/client-address';
 import { authenticateAdminRequest } from './authenticate-admin-request';
 
 export interface AdminRequest<P> {
@@ -38,9 +40,11 @@ export function adminRoute<P = Record<string, never>>(
   return async (req, context) => {
     const requestId = newId('req');
     const headers = { 'x-request-id': requestId, 'cache-control': 'no-store' };
+    let ctx: AdminContext | undefined;
+    let actor: Actor | undefined;
     try {
-      const ctx = getAdminContext();
-      const actor = await authenticateAdminRequest(req, ctx);
+      ctx = getAdminContext();
+      actor = await authenticateAdminRequest(req, ctx);
       const result = await handler({ req, ctx, actor, params: await context.params });
       if (result.status === 204) return new Response(null, { status: 204, headers });
       if (result.file) {
@@ -56,6 +60,20 @@ export function adminRoute<P = Record<string, never>>(
       return NextResponse.json(result.body, { status: result.status, headers });
     } catch (error) {
       const adminError = toAdminError(error);
+      if (adminError.code === 'forbidden' && ctx) {
+        // A refused action is audited: a viewer trying to write, a cross-site write with a cookie.
+        await recordAuditEvent(
+          ctx,
+          actor ? auditActor(actor) : { type: 'anonymous', id: null },
+          {
+            action: 'auth.denied',
+            targetType: 'admin_api',
+            targetId: `${req.method} ${req.nextUrl.pathname}`.slice(0, 500),
+            details: { requestId, reason: adminError.message },
+          },
+          { ip: clientAddress(req.headers), userAgent: req.headers.get('user-agent') },
+        );
+      }
       if (adminError.code === 'internal') {
         console.error(
           JSON.stringify({

@@ -4,11 +4,14 @@ import { getEnv } from '../env';
 import { type Actor, ADMIN_TOKEN_ACTOR, userActor } from '../server/actor';
 import type { AdminContext } from '../server/admin-context';
 import { AdminError } from '../server/admin-error';
+import { sessionUser } from '../server/session-user';
 import { constantTimeEqual } from './constant-time-equal';
+import { crossSiteWriteRefusal } from './cross-site-write';
 
 /**
  * An admin API caller is either the holder of SWITCHYARD_ADMIN_TOKEN (Authorization: Bearer) or a signed-in
- * console user (session cookie). A request that sends an Authorization header is judged by it alone.
+ * console user (session cookie). A request that sends an Authorization header is judged by it alone. A cookie is
+ * sent by the browser whoever asks, so a cookie-authenticated write must also come from the console's own origin.
  */
 export async function authenticateAdminRequest(req: NextRequest, ctx: AdminContext): Promise<Actor> {
   const env = getEnv();
@@ -21,8 +24,9 @@ export async function authenticateAdminRequest(req: NextRequest, ctx: AdminConte
     }
     return ADMIN_TOKEN_ACTOR;
   }
-  const session = await getToken({ req, secret: env.NEXTAUTH_SECRET });
-  const user = session?.sub ? await ctx.repos.users.findById(session.sub) : null;
+  const refusal = crossSiteWriteRefusal(req, env.NEXTAUTH_URL);
+  if (refusal !== null) throw new AdminError('forbidden', refusal);
+  const user = await sessionUser(ctx, await getToken({ req, secret: env.NEXTAUTH_SECRET }));
   if (!user) throw new AdminError('unauthorized', 'Sign in or send Authorization: Bearer <admin token>.');
   return userActor(user);
 }

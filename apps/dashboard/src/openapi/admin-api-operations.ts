@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { createAccountInput, listAccountsQuery, updateAccountInput } from '../server/accounts';
+import { listAuditLogQuery } from '../server/audit';
 import { createBudgetInput, updateBudgetInput } from '../server/budgets';
 import { costQuery } from '../server/cost';
 import { createKeyInput, listKeysQuery, updateKeyInput } from '../server/keys';
@@ -37,6 +38,8 @@ export interface AdminApiOperation {
   authenticated?: boolean;
   /** Only writers (owner, admin) may call it. */
   writes?: boolean;
+  /** Only owners and admins may call it, though it only reads. */
+  adminOnly?: boolean;
 }
 
 const json = (description: string, status: 200 | 201 = 200): SuccessResponse => ({
@@ -385,5 +388,14 @@ export const ADMIN_API_OPERATIONS: readonly AdminApiOperation[] = [
     tag: 'usage',
     query: listUsageDeadLettersQuery,
     success: json('`{ items, nextCursor }`'),
+  },
+  {
+    method: 'GET',
+    path: '/audit',
+    summary: 'The audit log: changes, sign-ins, failed sign-ins and refused actions, newest first',
+    tag: 'audit',
+    query: listAuditLogQuery,
+    success: json('`{ items, nextCursor }`; secret-looking fields in `details` are masked.'),
+    adminOnly: true,
   },
 ];

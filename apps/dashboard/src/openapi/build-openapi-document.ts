@@ -86,6 +86,7 @@ function responses(operation: AdminApiOperation): Record<string, unknown> {
     out[401] = errorResponse('`unauthorized`: no credential, a wrong admin token, or an invalid session.');
   }
   if (operation.writes) out[403] = errorResponse('`forbidden`: a viewer tried to write.');
+  if (operation.adminOnly) out[403] = errorResponse('`forbidden`: a viewer may not read it.');
   if (operation.path.includes('{')) out[404] = errorResponse('`not_found`: no such resource.');
   if (operation.writes)
     out[409] = errorResponse('`conflict`: a unique name is taken or the change conflicts.');
@@ -114,7 +115,9 @@ function describeOperation(operation: AdminApiOperation): JsonSchema {
     operationId: operationId(operation),
     summary: operation.summary,
     tags: [operation.tag],
-    ...(operation.writes ? { description: 'Only `owner` and `admin` may call it; `viewer` gets 403.' } : {}),
+    ...(operation.writes || operation.adminOnly
+      ? { description: 'Only `owner` and `admin` may call it; `viewer` gets 403.' }
+      : {}),
     ...(operation.authenticated === false ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(body ? { requestBody: body } : {}),

@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises';
 import {
   type AdminRepositories,
   createAdminRepositories,
@@ -8,6 +9,13 @@ import {
 } from '@switchyard/db/admin';
 import { getEnv } from '../env';
 import { AdminError } from './admin-error';
+import {
+  createEgressPolicy,
+  type EgressAllowEntry,
+  type EgressPolicy,
+  type ResolveHost,
+} from './egress-policy';
+import { createMemorySignInThrottle, type SignInThrottle } from './sign-in-throttle';
 
 /** What every server function is handed: repositories, the credential cipher and a clock. */
 export interface AdminContext {
@@ -15,6 +23,10 @@ export interface AdminContext {
   /** Encrypts an upstream credential for storage; fails when no master key is configured. */
   encryptCredential(plaintext: string): string;
   now(): Date;
+  /** Failed console sign-ins and their backoff (in this process). */
+  signInThrottle: SignInThrottle;
+  /** Which hosts provider base URLs and webhooks may name. */
+  egress: EgressPolicy;
 }
 
 export interface AdminContextOptions {
@@ -22,12 +34,33 @@ export interface AdminContextOptions {
   /** SWITCHYARD_MASTER_KEY as text; without it, storing upstream credentials is refused. */
   masterKey?: string;
   now?: () => Date;
+  /** SWITCHYARD_EGRESS_ALLOW, parsed; without it loopback, metadata and private addresses are refused. */
+  egressAllow?: readonly EgressAllowEntry[];
+  resolveHost?: ResolveHost;
 }
+
+const RESOLVE_TIMEOUT_MS = 3_000;
+
+/** Every address of a host name, from the system resolver (as the routers' connections will see it). */
+const resolveWithSystem: ResolveHost = async (hostname) => {
+  const answer = lookup(hostname, { all: true, verbatim: true });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`resolving ${hostname} timed out`)), RESOLVE_TIMEOUT_MS);
+  });
+  try {
+    return (await Promise.race([answer, timeout])).map((entry) => entry.address);
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
 export function createAdminContext({
   prisma,
   masterKey,
   now = () => new Date(),
+  egressAllow = [],
+  resolveHost = resolveWithSystem,
 }: AdminContextOptions): AdminContext {
   const cipher = masterKey === undefined ? null : createCredentialCipher(parseMasterKey(masterKey));
   return {
@@ -42,6 +75,8 @@ export function createAdminContext({
       return cipher.encrypt(plaintext);
     },
     now,
+    signInThrottle: createMemorySignInThrottle(now),
+    egress: createEgressPolicy(egressAllow, resolveHost),
   };
 }
 
@@ -58,7 +93,11 @@ export function getAdminContext(): AdminContext {
   if (!context) {
     const env = getEnv();
     shared.switchyardPrisma ??= createPrismaClient(env.DATABASE_URL);
-    context = createAdminContext({ prisma: shared.switchyardPrisma, masterKey: env.SWITCHYARD_MASTER_KEY });
+    context = createAdminContext({
+      prisma: shared.switchyardPrisma,
+      masterKey: env.SWITCHYARD_MASTER_KEY,
+      egressAllow: env.SWITCHYARD_EGRESS_ALLOW,
+    });
   }
   return context;
 }

@@ -13,6 +13,7 @@ import { type Actor, auditActor, requireWriter } from './actor';
 import type { AdminContext } from './admin-context';
 import { AdminError } from './admin-error';
 import { iso, isoOrNull } from './iso-time';
+import { requireAllowedEgress } from './require-allowed-egress';
 import { nonEmptyChanges, resourceName } from './schema-helpers';
 
 export const budgetScopes = ['key', 'team', 'global'] as const;
@@ -233,6 +234,7 @@ export async function createBudget(
   input: CreateBudgetInput,
 ): Promise<BudgetView> {
   requireWriter(actor);
+  if (input.webhookUrl !== null) await requireAllowedEgress(ctx, 'webhookUrl', input.webhookUrl);
   const { limitUsd, ...fields } = input;
   const definition = { id: 'new', ...fields, limitMicros: limitUsd };
   check(definition);
@@ -248,6 +250,7 @@ export async function updateBudget(
   changes: UpdateBudgetInput,
 ): Promise<BudgetView> {
   requireWriter(actor);
+  if (changes.webhookUrl != null) await requireAllowedEgress(ctx, 'webhookUrl', changes.webhookUrl);
   const existing = await ctx.repos.budgets.findById(id);
   if (!existing) throw new AdminError('not_found', `No budget with id ${id}.`);
   const { limitUsd, ...fields } = changes;

@@ -1,18 +1,25 @@
+import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { connection } from 'next/server';
-import { getServerSession } from 'next-auth';
+import { connection, NextRequest } from 'next/server';
+import { getToken } from 'next-auth/jwt';
+import { getEnv } from '../env';
 import { type Actor, userActor } from './actor';
 import { getAdminContext } from './admin-context';
-import { getAuthOptions } from './auth-options';
+import { sessionUser } from './session-user';
 
-/** The signed-in console user, or null. The user is re-read so deleted or demoted users lose access at once. */
+/**
+ * The signed-in console user, or null. The server-side session and the user are re-read on every request, so a
+ * signed-out cookie, a deleted user or a demotion loses access at once.
+ */
 export async function getConsoleActor(): Promise<Actor | null> {
   // Console pages depend on the request: never prerender them at build time.
   await connection();
-  const session = await getServerSession(getAuthOptions());
-  const userId = session?.user?.id;
-  if (!userId) return null;
-  const user = await getAdminContext().repos.users.findById(userId);
+  // getToken reads the cookie from a request; a page has only the incoming headers, so it is handed those.
+  const req = new NextRequest('http://console.invalid/', { headers: await headers() });
+  const user = await sessionUser(
+    getAdminContext(),
+    await getToken({ req, secret: getEnv().NEXTAUTH_SECRET }),
+  );
   return user ? userActor(user) : null;
 }
 

@@ -1,6 +1,7 @@
 import { formatUsdMicros } from '@switchyard/core';
 import type { CostGroupBy, CostQuery, CostTotals } from '@switchyard/db/admin';
 import { z } from 'zod';
+import { csvField } from '../lib/csv-field';
 import type { Actor } from './actor';
 import type { AdminContext } from './admin-context';
 import { AdminError } from './admin-error';
@@ -225,12 +226,6 @@ export async function costBreakdown(
     topKeys,
     topModels,
   };
-}
-
-/** RFC 4180 field: quoted when it holds a comma, quote or line break. */
-function csvField(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /**

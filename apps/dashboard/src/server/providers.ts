@@ -5,6 +5,7 @@ import { type Actor, auditActor, requireWriter } from './actor';
 import type { AdminContext } from './admin-context';
 import { AdminError } from './admin-error';
 import { iso } from './iso-time';
+import { requireAllowedEgress } from './require-allowed-egress';
 import { nonEmptyChanges, resourceName } from './schema-helpers';
 
 /** The kinds an operator may configure: core's list, which the router's adapter registry is held to. */
@@ -28,6 +29,11 @@ export const updateProviderInput = nonEmptyChanges(
     kind: z.enum(providerKinds).optional(),
     baseUrl: baseUrl.optional(),
     enabled: z.boolean().optional(),
+    /**
+     * Account id → its credential, entered again. Required for every account of the provider when `baseUrl` moves
+     * to another origin (scheme, host or port): a stored credential never follows its provider to a new host.
+     */
+    accountCredentials: z.record(z.string().min(1), z.string().trim().min(1).max(8192)).optional(),
   }),
 );
 
@@ -58,6 +64,7 @@ export async function createProvider(
   input: CreateProviderInput,
 ): Promise<ProviderView> {
   requireWriter(actor);
+  await requireAllowedEgress(ctx, 'baseUrl', input.baseUrl);
   return toProviderView(await ctx.repos.providers.create(input, auditActor(actor)));
 }
 
@@ -68,7 +75,33 @@ export async function updateProvider(
   changes: UpdateProviderInput,
 ): Promise<ProviderView> {
   requireWriter(actor);
-  const provider = await ctx.repos.providers.update(id, changes, auditActor(actor));
+  const { accountCredentials, ...fields } = changes;
+  if (fields.baseUrl !== undefined) {
+    await requireAllowedEgress(ctx, 'baseUrl', fields.baseUrl);
+    const current = await ctx.repos.providers.findById(id);
+    if (!current) throw new AdminError('not_found', `No provider with id ${id}.`);
+    const moved = new URL(current.baseUrl).origin !== new URL(fields.baseUrl).origin;
+    if (moved && accountCredentials === undefined) {
+      const accounts = await ctx.repos.upstreamAccounts.list({ providerId: id });
+      if (accounts.length > 0) {
+        throw new AdminError(
+          'invalid_request',
+          `accountCredentials: moving the base URL from ${new URL(current.baseUrl).host} to ${new URL(fields.baseUrl).host} requires entering the credential of every account again (${accounts.map((account) => account.id).join(', ')}); stored credentials never follow a provider to another host.`,
+          'accountCredentials',
+        );
+      }
+    }
+  }
+  const ciphertexts =
+    accountCredentials === undefined
+      ? undefined
+      : Object.fromEntries(
+          Object.entries(accountCredentials).map(([accountId, plaintext]) => [
+            accountId,
+            ctx.encryptCredential(plaintext),
+          ]),
+        );
+  const provider = await ctx.repos.providers.update(id, fields, auditActor(actor), ciphertexts);
   if (!provider) throw new AdminError('not_found', `No provider with id ${id}.`);
   return toProviderView(provider);
 }

@@ -1,5 +1,6 @@
-import type { AttemptRecord, UsageEventRecord } from '@switchyard/core';
+import type { AttemptRecord, UsageEventRecord, WireProtocol } from '@switchyard/core';
 import { z } from 'zod';
+import { usageSurfaces } from '../lib/usage-surfaces';
 import type { Actor } from './actor';
 import type { AdminContext } from './admin-context';
 import { iso } from './iso-time';
@@ -11,6 +12,7 @@ export const listUsageEventsQuery = z.object({
   keyId: z.string().min(1).optional(),
   model: z.string().min(1).optional(),
   status: z.enum(usageStatuses).optional(),
+  surface: z.enum(usageSurfaces).optional(),
   ...pageQueryFields(50),
 });
 
@@ -62,6 +64,10 @@ export interface UsageEventView {
   /** String pairs from the x-switchyard-metadata header. */
   metadata: Record<string, string> | null;
   stream: boolean;
+  /** The protocol the caller spoke; null on events written before routers recorded it. */
+  surface: WireProtocol | null;
+  /** The protocol the serving attempt was sent in; null when nothing was served (or on older events). */
+  upstreamProtocol: WireProtocol | null;
   /** Name of the account that served the request, at read time; null when none did or it is gone. */
   servedAccountName: string | null;
   /** Every upstream attempt, in order. */
@@ -103,6 +109,7 @@ export async function listUsageEvents(
     keyId: query.keyId,
     model: query.model,
     status: query.status,
+    surface: query.surface,
     limit: query.limit,
     cursor: parseCursor(query.cursor),
   });

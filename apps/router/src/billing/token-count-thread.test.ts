@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { countTokensOffThread, stopTokenCountThread, tokenCountsSettled } from './token-count-thread';
+import {
+  countTokensOffThread,
+  stopTokenCountThread,
+  tokenCountsPending,
+  tokenCountsSettled,
+} from './token-count-thread';
 import { countTextTokens } from './token-estimator';
 
 /** Distinct words, so the BPE has real work (a few hundred ms per 150 K characters). */
@@ -44,5 +49,18 @@ describe('countTokensOffThread', () => {
     const late = countTokensOffThread(['hello world']);
     await tokenCountsSettled();
     expect(await Promise.race([late, 'pending'])).toBe(2);
+  }, 60_000);
+
+  it('reports the counts still to be answered (what /readyz calls usageCounting)', async () => {
+    expect(tokenCountsPending()).toBe(0);
+    const first = countTokensOffThread([words(50_000, 3)]);
+    const second = countTokensOffThread(['hello world']);
+    // Nothing to count: answered at once, never pending.
+    const empty = countTokensOffThread(['']);
+    expect(tokenCountsPending()).toBe(2);
+    expect(await empty).toBe(0);
+    await first;
+    expect(await second).toBe(2);
+    expect(tokenCountsPending()).toBe(0);
   }, 60_000);
 });

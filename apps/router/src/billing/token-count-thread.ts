@@ -82,6 +82,14 @@ export function startTokenCountThread(): void {
 }
 
 /**
+ * Counts asked and not yet answered. Each holds a settlement (and so a usage row) back, for up to 20 s: /readyz
+ * reports it, so an operator or a test can tell a row still being counted from one that will never come.
+ */
+export function tokenCountsPending(): number {
+  return pending.size;
+}
+
+/**
  * Resolves once no count is waiting (each waits 20 s at most) and the settlements they held have run: shutdown
  * awaits it before closing the usage sink, so a request answered just before SIGTERM still gets its row.
  */

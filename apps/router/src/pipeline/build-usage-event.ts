@@ -44,7 +44,7 @@ export function buildUsageEvent(
     status: settlement.status,
     errorClass: settlement.errorClass,
     httpStatus: settlement.httpStatus,
-    latencyMs: Math.round(performance.now() - startedAt),
+    latencyMs: Math.round((settlement.endedAt ?? performance.now()) - startedAt),
     ttftMs: settlement.ttftMs,
     inputTokens: usage?.inputTokens ?? 0,
     outputTokens: usage?.outputTokens ?? 0,

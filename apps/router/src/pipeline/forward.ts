@@ -6,6 +6,7 @@ import {
   type CompiledRoute,
   DEFAULT_BACKOFF,
   decideFailover,
+  fail,
   isContextWindowError,
   type ProviderAdapter,
   parseRetryAfter,
@@ -144,23 +145,27 @@ export async function forward(
         continue;
       }
       const passthrough = upstreamProtocol === surface.protocol;
+      // A body only its own protocol can carry is refused by a target that would need the canonical one.
       const built =
-        unary === undefined
-          ? adapter.buildChatCall({
-              baseUrl: resolved.provider.baseUrl,
-              credential: resolved.account.credential,
-              upstreamModel: resolved.target.upstreamModel,
-              body: passthrough ? inbound.native.body : inbound.body,
-              form: passthrough ? 'native' : 'canonical',
-              stream: inbound.stream,
-            })
-          : unary.buildCall({
-              baseUrl: resolved.provider.baseUrl,
-              credential: resolved.account.credential,
-              upstreamModel: resolved.target.upstreamModel,
-              body: passthrough ? inbound.native.body : inbound.body,
-              form: passthrough ? 'native' : 'canonical',
-            });
+        !passthrough && inbound.canonicalRefusal !== undefined
+          ? fail(inbound.canonicalRefusal)
+          : unary === undefined
+            ? adapter.buildChatCall({
+                baseUrl: resolved.provider.baseUrl,
+                credential: resolved.account.credential,
+                upstreamModel: resolved.target.upstreamModel,
+                body: passthrough ? inbound.native.body : inbound.body,
+                form: passthrough ? 'native' : 'canonical',
+                stream: inbound.stream,
+                nativeHeaders: passthrough ? inbound.nativeHeaders : undefined,
+              })
+            : unary.buildCall({
+                baseUrl: resolved.provider.baseUrl,
+                credential: resolved.account.credential,
+                upstreamModel: resolved.target.upstreamModel,
+                body: passthrough ? inbound.native.body : inbound.body,
+                form: passthrough ? 'native' : 'canonical',
+              });
       if (!built.ok) {
         attempts.push(notSentAttempt(resolved, reason, 'unsupported_feature'));
         surface.sendError(res, req.requestId, built.error, {
@@ -240,6 +245,7 @@ export async function forward(
           skips,
         ),
       };
+      if (surface.requestIdHeader !== undefined) served.headers[surface.requestIdHeader] = req.requestId;
       if (outcome.kind === 'answer' && unary !== undefined) {
         if (paidRetry) retryBudget.release();
         const relayed = await relayUnaryAnswer(ctx, res, req, served, unary, outcome);
@@ -251,13 +257,13 @@ export async function forward(
       }
       if (outcome.kind === 'answer') {
         if (paidRetry) retryBudget.release();
-        const answered = await relayAnswer(ctx, res, req, served, outcome);
-        // A 200 whose body does not translate: nothing was sent, so the ladder may go on.
-        if ('failure' in answered) {
-          last = answered;
+        // Awaited here, not returned as a promise: the finally below must run after the relay, not before it.
+        const relayed = await relayAnswer(ctx, res, req, served, outcome);
+        if ('failure' in relayed) {
+          last = relayed;
           continue;
         }
-        return answered;
+        return relayed;
       }
       const relayed = await relayStreamAnswer(ctx, res, req, served, outcome, {
         sentAt,

@@ -99,6 +99,10 @@ export async function handleSurfaceRequest(
   const parsed = surface.parse(json, params, { keyId: key.id, requestId });
   if (!parsed.ok) return reject(parsed.error, surface.requestedModel(json, params));
   const inbound = parsed.value;
+  if (surface.readNativeHeaders !== undefined) {
+    const nativeHeaders = surface.readNativeHeaders(req);
+    if (nativeHeaders !== null) inbound.nativeHeaders = nativeHeaders;
+  }
   const attribution = readAttribution(req, inbound.body);
   if (!attribution.ok) return reject(attribution.error, inbound.model);
   base.endUser = attribution.value.endUser;

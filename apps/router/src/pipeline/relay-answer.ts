@@ -11,9 +11,9 @@ import type { Settlement } from './settlement';
 
 /**
  * Sends a complete answer: the upstream's bytes on the fast path, else the adapter's canonical response written
- * by the surface. Usage is read (or estimated) from the native body after the answer is sent. A translated 200
- * that is not an answer of the upstream's protocol sends nothing and is returned as the failed attempt
- * (`invalid_response`) the ladder goes on from.
+ * by the surface. An answer the adapter cannot read as one of its protocol is the attempt's `invalid_response`
+ * (returned, nothing sent: the ladder goes on). Usage is read (or estimated) from the native body after the
+ * answer is sent.
  */
 export async function relayAnswer(
   ctx: RouterContext,
@@ -22,27 +22,30 @@ export async function relayAnswer(
   served: ServedAttempt,
   outcome: Extract<AttemptOutcome, { kind: 'answer' }>,
 ): Promise<Settlement | LastFailure> {
-  const { adapter, headers, resolved } = served;
+  const { adapter, resolved, headers } = served;
   const parsed = outcome.parsed;
-  if (served.passthrough) {
-    learnFromAttempt(ctx, resolved, outcome.attempt, null);
-    const rewriter = req.surface.passthroughRewriter?.(req.inbound, resolved.target.id) ?? null;
+  const canonical = served.passthrough
+    ? null
+    : adapter.toCanonicalResponse(parsed, answerContext(ctx, req.requestId, resolved));
+  if (canonical !== null && !canonical.ok) {
+    outcome.attempt.errorClass = 'invalid_response';
+    const failed = failedWithout(resolved, outcome.attempt, 'invalid_response', 200);
+    learnFromAttempt(ctx, resolved, outcome.attempt, failed.outcome);
+    return failed;
+  }
+  learnFromAttempt(ctx, resolved, outcome.attempt, null);
+  if (canonical === null) {
+    const rewriter = req.surface.passthroughRewriter?.(req.inbound, served.resolved.target.id) ?? null;
     const body = rewriter === null ? outcome.body : rewriter.answer(outcome.body);
     headers['content-type'] = 'application/json';
     headers['content-length'] = String(body.length);
     res.writeHead(200, headers);
     res.end(body);
   } else {
-    const answer = adapter.toCanonicalResponse(parsed, answerContext(ctx, req.requestId, resolved));
-    if (!answer.ok) {
-      outcome.attempt.errorClass = 'invalid_response';
-      learnFromAttempt(ctx, resolved, outcome.attempt, null);
-      return failedWithout(resolved, outcome.attempt, 'invalid_response', 200);
-    }
-    learnFromAttempt(ctx, resolved, outcome.attempt, null);
-    req.surface.sendAnswer(res, headers, answer.value, req.inbound);
+    req.surface.sendAnswer(res, headers, canonical.value, req.inbound);
   }
-  const ttftMs = Math.round(performance.now() - req.startedAt);
+  const endedAt = performance.now();
+  const ttftMs = Math.round(endedAt - req.startedAt);
   // After the answer is sent: the count (if any) runs on the token-count thread and never rejects.
   const known = await responseUsage(adapter.readUsage(parsed), adapter, req.inbound.body, parsed);
   return {
@@ -53,5 +56,6 @@ export async function relayAnswer(
     usage: known.usage,
     usageEstimated: known.estimated,
     ttftMs,
+    endedAt,
   };
 }

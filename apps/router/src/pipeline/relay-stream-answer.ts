@@ -70,8 +70,9 @@ export async function relayStreamAnswer(
     outcome.response.body.destroy();
     outcome.attempt.errorClass = 'client_cancelled';
     learnFromAttempt(ctx, resolved, outcome.attempt, null);
+    const endedAt = performance.now();
     const usage = await known();
-    return cancelled(resolved, usage.usage, ttftMs, usage.estimated);
+    return cancelled(resolved, usage.usage, ttftMs, usage.estimated, endedAt);
   }
   if (relayed.interrupted) {
     outcome.response.body.destroy();
@@ -94,6 +95,7 @@ export async function relayStreamAnswer(
         req.requestId,
       ),
     );
+    const endedAt = performance.now();
     const usage = await known();
     return {
       status: 'interrupted',
@@ -103,10 +105,12 @@ export async function relayStreamAnswer(
       usage: usage.usage,
       usageEstimated: usage.estimated,
       ttftMs,
+      endedAt,
     };
   }
   learnFromAttempt(ctx, resolved, outcome.attempt, null);
   res.end();
+  const endedAt = performance.now();
   const usage = await known();
   return {
     status: 'success',
@@ -116,5 +120,6 @@ export async function relayStreamAnswer(
     usage: usage.usage,
     usageEstimated: usage.estimated,
     ttftMs,
+    endedAt,
   };
 }

@@ -25,6 +25,12 @@ export interface Settlement {
   /** The usage is the router's tokenizer estimate (the upstream reported none). */
   usageEstimated?: boolean;
   ttftMs: number | null;
+  /**
+   * performance.now() when the answer's last byte was handed to the client, where one was sent. The row's
+   * latency ends here: a usage estimate awaited after it (seconds for a fresh router's first count, on a loaded
+   * machine) is the router's bookkeeping, not the caller's wait.
+   */
+  endedAt?: number;
 }
 
 /** A request the client abandoned (or whose connection closed), with what it had been served by then. */
@@ -33,6 +39,7 @@ export function cancelled(
   usage: TokenUsage | null,
   ttftMs: number | null,
   usageEstimated = false,
+  endedAt?: number,
 ): Settlement {
   return {
     status: 'client_cancelled',
@@ -42,5 +49,6 @@ export function cancelled(
     usage,
     usageEstimated,
     ttftMs,
+    endedAt,
   };
 }

@@ -1,4 +1,5 @@
 import type { EndpointFamily, ProviderAdapter, ProviderKind, WireProtocol } from '@switchyard/core';
+import { anthropicAdapter } from './anthropic/anthropic-adapter';
 import { azureOpenAiAdapter } from './azure-openai/azure-openai-adapter';
 import { geminiAdapter } from './gemini/gemini-adapter';
 import { openAiAdapter, openAiCompatibleAdapter } from './openai/openai-adapter';
@@ -6,6 +7,7 @@ import { openAiAdapter, openAiCompatibleAdapter } from './openai/openai-adapter'
 const ADAPTERS: readonly ProviderAdapter[] = [
   openAiAdapter,
   openAiCompatibleAdapter,
+  anthropicAdapter,
   azureOpenAiAdapter,
   geminiAdapter,
 ];

@@ -19,8 +19,9 @@ export interface RelayResult {
   /** The last usage the stream reported, as reported. */
   usage: UsageReport | null;
   /**
-   * The generated text relayed before usage arrived, tallied in bounded memory so the output can be
-   * estimated when the upstream never reports usage (or reports it incompletely); cleared by a complete report.
+   * The generated text relayed before a complete usage report arrived, tallied in bounded memory so the output
+   * can be estimated when the upstream never reports usage (or reports it incompletely); cleared by a complete
+   * report.
    */
   text: StreamTextTally;
   /** ms from the start of the request to the first event written to the client; null if none was. */
@@ -86,6 +87,9 @@ export async function relayStream(
 ): Promise<RelayResult> {
   const { adapter, translator, forwardUsageChunk, startedAt, cancel } = options;
   const rewrite = options.rewrite ?? null;
+  // A protocol whose usage spans several events reads the stream as a whole; others read each event alone.
+  const reader = adapter.createStreamEventReader?.();
+  let usageComplete = false;
   const splitter = new SseEventSplitter(options.maxEventBytes);
   const decoder = new TextDecoder();
   const result: RelayResult = {
@@ -141,11 +145,13 @@ export async function relayStream(
         }
         const data = sseEventData(event);
         if (data !== null) {
-          const info = adapter.readStreamEvent(data);
+          const info = reader === undefined ? adapter.readStreamEvent(data) : reader(data);
           if (info.usage) {
             result.usage = info.usage;
-            if (isUsageReportComplete(info.usage)) result.text.clear();
-          } else if (result.usage === null && !info.done) {
+            // A partial report (Anthropic's message_start: input only) leaves the text to tally.
+            usageComplete = isUsageReportComplete(info.usage);
+            if (usageComplete) result.text.clear();
+          } else if (!usageComplete && !info.done) {
             result.text.add(data);
           }
           if (info.done) result.completed = true;

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { tokenCountsPending } from '../billing/token-count-thread';
 import type { RouterContext } from '../router-context';
 
 function json(res: ServerResponse, status: number, requestId: string, payload: unknown): void {
@@ -18,6 +19,9 @@ export function readyz(ctx: RouterContext, res: ServerResponse, requestId: strin
   json(res, table ? 200 : 503, requestId, {
     status: table ? 'ready' : 'starting',
     snapshotAgeMs: table ? ctx.now() - table.loadedAt : null,
+    // Settlements waiting on a token count (each records its row once counted, 20 s at most), then rows
+    // recorded and not yet stored: zero for both, and nothing spilled, means every request settled so far is stored.
+    usageCounting: tokenCountsPending(),
     usagePending: ctx.usage.pending(),
     usageSpilled: ctx.usage.spilled(),
     usageAccepting: ctx.usage.accepting(),

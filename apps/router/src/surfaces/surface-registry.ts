@@ -1,3 +1,4 @@
+import { anthropicMessagesSurface } from './anthropic-messages/anthropic-messages-surface';
 import { geminiGenerateSurface, geminiStreamSurface } from './gemini/gemini-surface';
 import { openAiChatSurface } from './openai-chat/openai-chat-surface';
 import { openAiCompletionsSurface } from './openai-completions/openai-completions-surface';
@@ -15,4 +16,5 @@ export const SURFACES: readonly Surface[] = [
   openAiImagesSurface,
   geminiGenerateSurface,
   geminiStreamSurface,
+  anthropicMessagesSurface,
 ];

@@ -9,6 +9,8 @@ import type {
   Result,
   WireProtocol,
 } from '@switchyard/core';
+import type { RouteDefinition } from '../http/route-table';
+import type { RouterContext } from '../router-context';
 
 /**
  * One route a surface answers. `path` is exact, or holds one `{name}` placeholder that matches a single path
@@ -31,6 +33,14 @@ export type PathParams = Readonly<Record<string, string>>;
 export interface InboundRequest extends ChatRequest {
   /** The body as the caller sent it, in the surface's protocol (the same object as `body` when that is canonical). */
   native: { protocol: WireProtocol; body: Record<string, unknown> };
+  /**
+   * Set when the caller's body uses what only its own protocol can serve (Anthropic `cache_control`, thinking,
+   * unknown fields): `body` is then a stand-in good for limits and accounting only, and a target that would need
+   * the canonical body answers this error (400 `unsupported_feature`, naming the field) instead of being sent.
+   */
+  canonicalRefusal?: GatewayError;
+  /** Protocol headers the caller sent that go upstream with the native body (see {@link Surface.readNativeHeaders}). */
+  nativeHeaders?: Readonly<Record<string, string>>;
   /**
    * Set when only a target whose adapter speaks the surface's protocol can serve the request (the fast path):
    * it carries what translation cannot (state an upstream keeps, a hosted tool); `body` is then only the
@@ -82,11 +92,26 @@ export interface Surface {
   /** The routes it answers. */
   readonly routes: readonly SurfaceRoute[];
   /**
+   * Optional: another header that carries the request id on served answers, besides `x-request-id`, where the
+   * protocol's SDK reads it (Anthropic's `request-id`, `Message._request_id`).
+   */
+  readonly requestIdHeader?: string;
+  /**
+   * Optional: routes of the surface that are no chat request and do not go through the pipeline (Anthropic's
+   * `/v1/messages/count_tokens`, answered by the router itself), with their own handlers.
+   */
+  readonly extraRoutes?: (ctx: RouterContext) => RouteDefinition[];
+  /**
    * The API key the caller presented (`Authorization: Bearer`, `x-api-key`, `x-goog-api-key`, `?key=`); an error in
    * the surface's words when it is absent or malformed. `url` is the request target as received. A plain
    * function (no `this`): the pipeline hands it to `authenticate` on its own.
    */
   readonly readKey: (req: IncomingMessage, url: string) => Result<string>;
+  /**
+   * Optional: the caller's protocol headers that shape the answer and go upstream with the native body on the fast
+   * path (Anthropic's `anthropic-beta`); null when it sent none.
+   */
+  readonly readNativeHeaders?: (req: IncomingMessage) => Readonly<Record<string, string>> | null;
   /**
    * Checks and reads a parsed JSON body; the error names the field. Never reaches an upstream when it fails.
    * `context` (the pipeline always passes it) is for surfaces that keep something per key or request.

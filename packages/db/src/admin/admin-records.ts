@@ -165,9 +165,12 @@ export interface HourlyUsageBucket {
   costMicros: bigint;
 }
 
-/** Who made a change, as recorded in the audit log. */
+/**
+ * Who made a change or tried something, as recorded in the audit log: a console user (id = user id), the admin
+ * token holder (no id), or an unauthenticated caller (id = the e-mail a failed sign-in tried, else null).
+ */
 export interface AuditActor {
-  type: 'user' | 'admin_token';
+  type: 'user' | 'admin_token' | 'anonymous';
   id: string | null;
 }
 

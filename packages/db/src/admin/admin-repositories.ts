@@ -1,6 +1,8 @@
 import type { PrismaClient } from '../client';
 import { type ApiKeyRepository, createApiKeyRepository } from './api-key-repository';
+import { type AuditLogRepository, createAuditLogRepository } from './audit-log-repository';
 import { type BudgetRepository, createBudgetRepository } from './budget-repository';
+import { type ConsoleSessionRepository, createConsoleSessionRepository } from './console-session-repository';
 import { type CostRepository, createCostRepository } from './cost-repository';
 import { createPriceRepository, type PriceRepository } from './price-repository';
 import { createProviderRepository, type ProviderRepository } from './provider-repository';
@@ -22,7 +24,11 @@ import { createUserRepository, type UserRepository } from './user-repository';
 /** Everything the control plane reads and writes. Every write appends an audit row in the same transaction. */
 export interface AdminRepositories {
   apiKeys: ApiKeyRepository;
+  /** Reads the audit log; records sign-ins and refused requests (writes record themselves). */
+  auditLog: AuditLogRepository;
   budgets: BudgetRepository;
+  /** Console sign-ins, so sign-out ends a session on the server and not only in the browser. */
+  consoleSessions: ConsoleSessionRepository;
   cost: CostRepository;
   prices: PriceRepository;
   teams: TeamRepository;
@@ -44,7 +50,9 @@ export function createAdminRepositories(
   const now = options.now ?? (() => new Date());
   return {
     apiKeys: createApiKeyRepository(prisma, now),
+    auditLog: createAuditLogRepository(prisma),
     budgets: createBudgetRepository(prisma),
+    consoleSessions: createConsoleSessionRepository(prisma),
     cost: createCostRepository(prisma),
     prices: createPriceRepository(prisma),
     teams: createTeamRepository(prisma),

@@ -10,8 +10,17 @@ export interface ProviderRepository {
   list(): Promise<AdminProvider[]>;
   findById(id: string): Promise<AdminProvider | null>;
   create(input: NewProvider, actor: AuditActor): Promise<AdminProvider>;
-  /** Null when the provider does not exist. */
-  update(id: string, changes: ProviderChanges, actor: AuditActor): Promise<AdminProvider | null>;
+  /**
+   * Null when the provider does not exist. With `accountCredentials` (account id → new credential ciphertext) every
+   * account of the provider gets its new credential in the same transaction, and an account missing from it fails
+   * the whole change: used when the base URL moves to another host, so no stored credential follows it there.
+   */
+  update(
+    id: string,
+    changes: ProviderChanges,
+    actor: AuditActor,
+    accountCredentials?: Readonly<Record<string, string>>,
+  ): Promise<AdminProvider | null>;
 }
 
 function toAdminProvider(row: Prisma.ProviderModel): AdminProvider {
@@ -61,16 +70,56 @@ export function createProviderRepository(prisma: PrismaClient): ProviderReposito
       return toAdminProvider(row);
     },
 
-    async update(id, changes, actor) {
+    async update(id, changes, actor, accountCredentials) {
       const row = await prisma
         .$transaction(async (tx) => {
           const { count } = await tx.provider.updateMany({ where: { id }, data: changes });
           if (count === 0) return null;
+          const replaced: string[] = [];
+          if (accountCredentials !== undefined) {
+            const accounts = await tx.upstreamAccount.findMany({
+              where: { providerId: id },
+              select: { id: true },
+            });
+            for (const account of accounts) {
+              const credentialCiphertext = accountCredentials[account.id];
+              if (credentialCiphertext === undefined) {
+                throw new AdminRepositoryError(
+                  'invalid_reference',
+                  `accountCredentials.${account.id}`,
+                  'is required: every account of the provider needs its credential entered again.',
+                );
+              }
+              await tx.upstreamAccount.update({
+                where: { id: account.id },
+                data: {
+                  credentialCiphertext,
+                  credentialRejectedAt: null,
+                  credentialError: null,
+                  credentialEpoch: { increment: 1 },
+                },
+              });
+              replaced.push(account.id);
+            }
+            const stranger = Object.keys(accountCredentials).find(
+              (accountId) => !replaced.includes(accountId),
+            );
+            if (stranger !== undefined) {
+              throw new AdminRepositoryError(
+                'invalid_reference',
+                `accountCredentials.${stranger}`,
+                'is not an account of this provider.',
+              );
+            }
+          }
           await appendAuditLog(tx, actor, {
             action: 'provider.update',
             targetType: 'provider',
             targetId: id,
-            details: { ...changes },
+            details: {
+              ...changes,
+              ...(accountCredentials === undefined ? {} : { credentialsReplaced: replaced }),
+            },
           });
           return tx.provider.findUnique({ where: { id } });
         })

@@ -8,6 +8,8 @@ export interface UsageEventFilter {
   /** Matches the model the caller asked for or the model that served it. */
   model?: string;
   status?: UsageStatus;
+  /** The protocol the caller spoke (the router's inbound surface). */
+  surface?: WireProtocol;
   limit: number;
   cursor: PageCursor | null;
 }
@@ -58,11 +60,12 @@ function toUsageEventRecord(row: Prisma.UsageEventModel): UsageEventRecord {
 
 export function createUsageRepository(prisma: PrismaClient): UsageRepository {
   return {
-    async listEvents({ keyId, model, status, limit, cursor }) {
+    async listEvents({ keyId, model, status, surface, limit, cursor }) {
       const where: Prisma.UsageEventWhereInput[] = [];
       if (keyId !== undefined) where.push({ keyId });
       if (model !== undefined) where.push({ OR: [{ requestedModel: model }, { servedModel: model }] });
       if (status !== undefined) where.push({ status });
+      if (surface !== undefined) where.push({ surface });
       if (cursor) {
         const at = new Date(cursor.at);
         where.push({ OR: [{ createdAt: { lt: at } }, { createdAt: at, requestId: { lt: cursor.id } }] });

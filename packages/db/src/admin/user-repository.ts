@@ -5,6 +5,8 @@ export interface UserRepository {
   findById(id: string): Promise<AdminUser | null>;
   /** Case-insensitive; includes the bcrypt hash for sign-in and nothing else should need it. */
   findCredentialsByEmail(email: string): Promise<{ user: AdminUser; passwordHash: string } | null>;
+  /** Replaces a stored hash after a successful sign-in (upgrading a legacy bcrypt hash to scrypt). */
+  replacePasswordHash(id: string, previousHash: string, passwordHash: string): Promise<void>;
 }
 
 function toAdminUser(row: Prisma.UserModel): AdminUser {
@@ -24,6 +26,11 @@ export function createUserRepository(prisma: PrismaClient): UserRepository {
         SELECT id FROM users WHERE lower(email) = lower(${email}) ORDER BY created_at LIMIT 1`;
       const row = match ? await prisma.user.findUnique({ where: { id: match.id } }) : null;
       return row ? { user: toAdminUser(row), passwordHash: row.passwordHash } : null;
+    },
+
+    async replacePasswordHash(id, previousHash, passwordHash) {
+      // Only over the hash that was verified: a password changed meanwhile is not overwritten.
+      await prisma.user.updateMany({ where: { id, passwordHash: previousHash }, data: { passwordHash } });
     },
   };
 }

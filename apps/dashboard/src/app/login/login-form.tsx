@@ -30,7 +30,11 @@ export function LoginForm({
     }
     setPending(false);
     setError(
-      result?.error === 'CredentialsSignin' ? 'Invalid email or password.' : 'Sign-in failed. Try again.',
+      result?.status === 429 || result?.error === 'Throttled'
+        ? 'Too many failed sign-ins. Wait a little and try again.'
+        : result?.error === 'CredentialsSignin'
+          ? 'Invalid email or password.'
+          : 'Sign-in failed. Try again.',
     );
   }
 

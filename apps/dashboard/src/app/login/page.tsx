@@ -1,17 +1,14 @@
 import type { Metadata } from 'next';
+import { safeCallbackUrl } from '@/lib/safe-callback-url';
 import { LoginForm } from './login-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-/** Only same-site paths are followed after sign-in, so the page cannot be used as an open redirect. */
-function safeCallbackUrl(value: string | string[] | undefined): string {
-  const url = typeof value === 'string' ? value : '';
-  return url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\') ? url : '/keys';
-}
-
 /** next-auth redirects here with ?error=<code> when a non-JavaScript sign-in fails. */
 function signInErrorMessage(code: string): string {
-  return code === 'CredentialsSignin' ? 'Invalid email or password.' : 'Sign-in failed. Try again.';
+  if (code === 'CredentialsSignin') return 'Invalid email or password.';
+  if (code === 'Throttled') return 'Too many failed sign-ins. Wait a little and try again.';
+  return 'Sign-in failed. Try again.';
 }
 
 export default async function LoginPage({
@@ -26,6 +23,7 @@ export default async function LoginPage({
         <h1 className="text-xl font-semibold">Sign in to Switchyard</h1>
         <p className="mt-1 text-sm text-slate-600">Use your console account.</p>
         <LoginForm
+          // Only paths of this console are followed after sign-in, so the page cannot be an open redirect.
           callbackUrl={safeCallbackUrl(params.callbackUrl)}
           initialError={params.error === undefined ? null : signInErrorMessage(String(params.error))}
         />

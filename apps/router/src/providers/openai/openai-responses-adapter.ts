@@ -69,8 +69,9 @@ export const openAiResponsesAdapter: ProviderAdapter = {
   readError: readResponsesError,
 
   toCanonicalResponse(body) {
-    // A body that is no Response fails: the attempt is an invalid response and the ladder goes on.
-    return responsesResponseToChat(body, typeof body.model === 'string' ? body.model : '');
+    const model = typeof body.model === 'string' ? body.model : '';
+    // A body that is no Response fails: the attempt is an invalid_response and the ladder goes on.
+    return responsesResponseToChat(body, model);
   },
 
   createStreamDecoder() {

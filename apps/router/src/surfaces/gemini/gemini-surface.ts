@@ -9,7 +9,9 @@ import {
   parseGeminiModelPath,
   validateChatRequest,
 } from '@switchyard/core';
+import type { RouterContext } from '../../router-context';
 import type { InboundRequest, Surface } from '../surface';
+import { countTokensRoute } from './count-tokens-route';
 import { geminiSse, geminiStreamEncoder } from './gemini-stream-encoder';
 import { readGeminiKey } from './read-gemini-key';
 import { sendGeminiError, writeGeminiError } from './send-gemini-error';
@@ -28,6 +30,8 @@ function geminiSurface(method: Extract<GeminiMethod, 'generateContent' | 'stream
     protocol: 'gemini-generate',
     family: 'chat',
     routes: [{ method: 'POST', path: `/v1beta/models/{model}:${method}` }],
+    // `:countTokens` is answered by the router itself; one of the two surface objects contributes it.
+    ...(stream ? {} : { extraRoutes: (ctx: RouterContext) => [countTokensRoute(ctx)] }),
     readKey: readGeminiKey,
     parse(json, params) {
       const path = parseGeminiModelPath(`/v1beta/models/${encodeURIComponent(params.model ?? '')}:${method}`);

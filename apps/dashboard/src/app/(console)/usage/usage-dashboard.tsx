@@ -6,6 +6,8 @@ import { StatusBadge } from '@/components/status-badge';
 import { type TableColumn, TableHead } from '@/components/table-head';
 import { fetchAdmin } from '@/lib/fetch-admin';
 import { formatInteger, formatMicrosUsd, formatMs, formatUtc } from '@/lib/format';
+import { formatProtocols } from '@/lib/format-protocols';
+import { usageSurfaces } from '@/lib/usage-surfaces';
 import type { AttemptView, HourlyUsageView, UsageEventView } from '@/server/usage';
 import { HourlyChart } from './hourly-chart';
 import { EVENTS_PAGE_SIZE, HOURLY_WINDOW_HOURS } from './usage-settings';
@@ -43,6 +45,7 @@ const USAGE_COLUMNS: readonly TableColumn[] = [
   { label: 'Time', gutter: true },
   { label: 'Key' },
   { label: 'Model' },
+  { label: 'Protocol' },
   { label: 'Served model' },
   { label: 'Account' },
   { label: 'Status' },
@@ -64,6 +67,7 @@ export function UsageDashboard({
 }) {
   const [model, setModel] = useState('');
   const [status, setStatus] = useState('');
+  const [surface, setSurface] = useState('');
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
   const toggle = (requestId: string) =>
     setExpanded((current) => {
@@ -71,14 +75,15 @@ export function UsageDashboard({
       if (!next.delete(requestId)) next.add(requestId);
       return next;
     });
-  const filtered = model !== '' || status !== '';
+  const filtered = model !== '' || status !== '' || surface !== '';
 
   const query = new URLSearchParams({ limit: String(EVENTS_PAGE_SIZE) });
   if (model !== '') query.set('model', model);
   if (status !== '') query.set('status', status);
+  if (surface !== '') query.set('surface', surface);
 
   const events = useQuery({
-    queryKey: ['usage-events', model, status],
+    queryKey: ['usage-events', model, status, surface],
     queryFn: () => fetchAdmin<EventsPage>(`/usage/events?${query}`),
     initialData: filtered ? undefined : initialEvents,
     refetchInterval: EVENTS_REFRESH_MS,
@@ -158,6 +163,24 @@ export function UsageDashboard({
                 ))}
               </select>
             </div>
+            <div>
+              <label htmlFor="filter-surface" className="block text-xs font-medium text-slate-600">
+                Protocol
+              </label>
+              <select
+                id="filter-surface"
+                value={surface}
+                onChange={(event) => setSurface(event.target.value)}
+                className={inputClass}
+              >
+                <option value="">any</option>
+                {usageSurfaces.map((value) => (
+                  <option key={value} value={value}>
+                    {value}
+                  </option>
+                ))}
+              </select>
+            </div>
           </div>
         </div>
         {events.error && (
@@ -182,6 +205,12 @@ export function UsageDashboard({
                       )}
                     </td>
                     <td className="px-3 py-2 whitespace-nowrap font-mono text-xs">{event.requestedModel}</td>
+                    <td
+                      className="px-3 py-2 whitespace-nowrap font-mono text-xs"
+                      data-testid="usage-protocol"
+                    >
+                      {formatProtocols(event.surface, event.upstreamProtocol)}
+                    </td>
                     <td className="px-3 py-2 whitespace-nowrap font-mono text-xs text-slate-600">
                       {event.servedModel ?? '—'}
                     </td>
@@ -228,6 +257,10 @@ export function UsageDashboard({
                   {expanded.has(event.requestId) && (
                     <tr id={`attempts-${event.requestId}`} data-testid="usage-attempts">
                       <td colSpan={USAGE_COLUMNS.length} className="bg-slate-50 px-6 py-3">
+                        <p className="mb-2 text-xs text-slate-600" data-testid="usage-detail-protocol">
+                          Caller spoke <span className="font-mono">{event.surface ?? '—'}</span>; served over{' '}
+                          <span className="font-mono">{event.upstreamProtocol ?? '—'}</span>
+                        </p>
                         <AttemptsTable attempts={event.attempts} />
                       </td>
                     </tr>

@@ -7,15 +7,16 @@ import {
   keyAllowsModel,
   parseGeminiModelPath,
 } from '@switchyard/core';
-import { sumPromptTexts } from '../billing/sum-prompt-texts';
-import { countTokensOffThread } from '../billing/token-count-thread';
-import { authenticate } from '../http/authenticate';
-import { readBody } from '../http/read-body';
-import type { RouterContext } from '../router-context';
-import { readGeminiKey } from '../surfaces/gemini/read-gemini-key';
-import { sendGeminiError } from '../surfaces/gemini/send-gemini-error';
-import { translatableRest } from '../surfaces/gemini/translatable-rest';
-import type { PathParams } from '../surfaces/surface';
+import { sumPromptTexts } from '../../billing/sum-prompt-texts';
+import { countTokensOffThread } from '../../billing/token-count-thread';
+import { authenticate } from '../../http/authenticate';
+import { readBody } from '../../http/read-body';
+import type { RouteDefinition } from '../../http/route-table';
+import type { RouterContext } from '../../router-context';
+import type { PathParams } from '../surface';
+import { readGeminiKey } from './read-gemini-key';
+import { sendGeminiError } from './send-gemini-error';
+import { translatableRest } from './translatable-rest';
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -26,23 +27,22 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  * and nothing is billed, so it costs the caller nothing whichever provider the route would pick. The key and the
  * model are checked as for generateContent; errors are Google's error JSON.
  */
-export function v1betaCountTokens(
-  ctx: RouterContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  requestId: string,
-  url: string,
-  params: PathParams,
-): void {
-  countTokens(ctx, req, res, requestId, url, params).catch((error: unknown) => {
-    ctx.logger.error('countTokens failed', {
-      requestId,
-      error: error instanceof Error ? error.message : String(error),
-    });
-    if (!res.headersSent)
-      sendGeminiError(res, requestId, gatewayError('upstream_error', 'Internal gateway error.'));
-    else res.destroy();
-  });
+export function countTokensRoute(ctx: RouterContext): RouteDefinition {
+  return {
+    method: 'POST',
+    path: '/v1beta/models/{model}:countTokens',
+    handler: (req, res, requestId, url, params) => {
+      countTokens(ctx, req, res, requestId, url, params).catch((error: unknown) => {
+        ctx.logger.error('unhandled error on POST /v1beta/models/{model}:countTokens', {
+          requestId,
+          error: error instanceof Error ? error.stack : String(error),
+        });
+        if (!res.headersSent)
+          sendGeminiError(res, requestId, gatewayError('upstream_error', 'Internal gateway error.'));
+        else res.destroy();
+      });
+    },
+  };
 }
 
 async function countTokens(

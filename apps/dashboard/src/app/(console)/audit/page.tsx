@@ -1,0 +1,166 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { LocalTime } from '@/components/local-time';
+import { type TableColumn, TableHead } from '@/components/table-head';
+import { canWrite } from '@/server/actor';
+import { getAdminContext } from '@/server/admin-context';
+import { toAdminError } from '@/server/admin-error';
+import { type AuditLogView, listAuditLog, listAuditLogQuery } from '@/server/audit';
+import { requireConsoleActor } from '@/server/console-session';
+import { AuditFilters, type AuditFilterValues } from './audit-filters';
+
+export const metadata: Metadata = { title: 'Audit log' };
+
+const PAGE_SIZE = 50;
+const FILTER_NAMES = ['from', 'to', 'actor', 'action', 'targetType', 'targetId'] as const;
+
+const COLUMNS: readonly TableColumn[] = [
+  { label: 'When', gutter: true },
+  { label: 'Actor' },
+  { label: 'Action' },
+  { label: 'Target' },
+  { label: 'Details', gutter: true },
+];
+
+type SearchParams = Record<string, string | string[] | undefined>;
+
+function first(value: string | string[] | undefined): string | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  return text === undefined || text === '' ? undefined : text;
+}
+
+function actorLabel(item: AuditLogView): string {
+  if (item.actorType === 'admin_token') return 'admin token';
+  if (item.actorType === 'user') return item.actorEmail ?? item.actorId ?? 'deleted user';
+  return item.actorId ? `${item.actorId} (not signed in)` : 'not signed in';
+}
+
+function Details({ details }: { details: unknown }) {
+  const entries = details && typeof details === 'object' ? Object.keys(details).length : 0;
+  if (entries === 0) return <span className="text-slate-400">—</span>;
+  return (
+    <details>
+      <summary className="cursor-pointer text-slate-600">
+        {entries} field{entries === 1 ? '' : 's'}
+      </summary>
+      <pre className="mt-2 max-h-64 max-w-xl overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 font-mono text-xs dark:bg-slate-900">
+        {JSON.stringify(details, null, 2)}
+      </pre>
+    </details>
+  );
+}
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const actor = await requireConsoleActor();
+  const params = await searchParams;
+  const filters: AuditFilterValues = {};
+  for (const name of FILTER_NAMES) {
+    const value = first(params[name]);
+    if (value !== undefined) filters[name] = value;
+  }
+  const cursor = first(params.cursor);
+
+  let content: ReactNode;
+  if (!canWrite(actor)) {
+    content = (
+      <p className="px-6 py-8 text-sm text-slate-500">Only owners and admins may read the audit log.</p>
+    );
+  } else {
+    const parsed = listAuditLogQuery.safeParse({ ...filters, cursor, limit: PAGE_SIZE });
+    const page = parsed.success
+      ? await listAuditLog(getAdminContext(), actor, parsed.data).catch((error: unknown) =>
+          toAdminError(error),
+        )
+      : toAdminError(parsed.error);
+    if (page instanceof Error) {
+      content = (
+        <p role="alert" className="px-6 py-8 text-sm text-red-700">
+          {page.code === 'internal'
+            ? 'The audit log could not be read.'
+            : `Check the filters: ${page.message}`}
+        </p>
+      );
+    } else if (page.items.length === 0) {
+      content = (
+        <p className="px-6 py-8 text-sm text-slate-500">
+          {cursor ? 'No older entries.' : 'No entries match these filters.'}
+        </p>
+      );
+    } else {
+      const next = new URLSearchParams({
+        ...filters,
+        ...(page.nextCursor ? { cursor: page.nextCursor } : {}),
+      });
+      const newest = new URLSearchParams({ ...filters });
+      content = (
+        <>
+          <div className="mt-3 overflow-x-auto">
+            <table className="min-w-full divide-y divide-slate-200 text-sm">
+              <TableHead columns={COLUMNS} />
+              <tbody className="divide-y divide-slate-100">
+                {page.items.map((item) => (
+                  <tr key={item.id} className="align-top">
+                    <td className="whitespace-nowrap px-6 py-3 text-slate-600">
+                      <LocalTime iso={item.createdAt} />
+                    </td>
+                    <td className="max-w-56 truncate px-3 py-3" title={item.actorId ?? undefined}>
+                      {actorLabel(item)}
+                    </td>
+                    <td className="whitespace-nowrap px-3 py-3 font-mono text-xs">{item.action}</td>
+                    <td className="whitespace-nowrap px-3 py-3 text-xs">
+                      <span className="text-slate-500">{item.targetType}</span>{' '}
+                      <span className="font-mono">{item.targetId ?? ''}</span>
+                    </td>
+                    <td className="px-6 py-3">
+                      <Details details={item.details} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <nav aria-label="Audit pages" className="flex gap-4 px-6 py-4 text-sm">
+            {cursor ? (
+              <Link
+                href={`/audit${newest.size > 0 ? `?${newest}` : ''}`}
+                className="text-slate-700 underline"
+              >
+                ← Newest
+              </Link>
+            ) : null}
+            {page.nextCursor ? (
+              <Link href={`/audit?${next}`} className="text-slate-700 underline">
+                Older →
+              </Link>
+            ) : null}
+          </nav>
+        </>
+      );
+    }
+  }
+
+  return (
+    <div className="space-y-8">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">Audit log</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          Every change made in the console or through the admin API, every sign-in and failed sign-in, and
+          every refused action, newest first. Times are in your zone (UTC on hover); secrets are masked.
+        </p>
+      </div>
+      <section className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+        <AuditFilters initial={filters} />
+      </section>
+      <section
+        aria-labelledby="audit-heading"
+        className="rounded-xl border border-slate-200 bg-white shadow-sm"
+      >
+        <h2 id="audit-heading" className="px-6 pt-5 text-base font-semibold">
+          Entries
+        </h2>
+        {content}
+      </section>
+    </div>
+  );
+}

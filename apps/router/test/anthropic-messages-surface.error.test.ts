@@ -1,0 +1,462 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Anthropic from '@anthropic-ai/sdk';
+import { createCredentialCipher, newId } from '@switchyard/db';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addAnthropicProvider, anthropicClient } from './anthropic-provider';
+import { apiError, mockStats, type Stack, setMockFaults, startStack, UPSTREAM_MODEL, waitFor } from './stack';
+
+let stack: Stack;
+let claude: Anthropic;
+let openai: OpenAI;
+let anthropic: { providerId: string; accountId: string };
+
+const CLAUDE_MODEL = 'mock-claude';
+/** Upstream models the mock answers with a fault (its `byModel` faults match the upstream model). */
+const CLAUDE_DOWN = 'mock-claude-down';
+const CLAUDE_MISSING = 'mock-claude-missing';
+const GPT_DOWN = 'mock-gpt-down';
+const CLAUDE_DROP = 'mock-claude-drop';
+const GPT_DROP = 'mock-gpt-drop';
+
+const ON_ANTHROPIC = 'claude-route';
+const ON_OPENAI = 'claude-on-openai';
+const ANTHROPIC_THEN_OPENAI = 'anthropic-down-then-openai';
+const OPENAI_THEN_ANTHROPIC = 'openai-down-then-anthropic';
+const ANTHROPIC_MISSING = 'anthropic-missing-model';
+const DROPS_ON_ANTHROPIC = 'claude-drops';
+const DROPS_ON_OPENAI = 'claude-drops-on-openai';
+const UNREADABLE_THEN_OPENAI = 'unreadable-anthropic-then-openai';
+
+/** An "Anthropic" upstream whose 200 answers are JSON but no Message. */
+let unreadable: Server;
+let unreadableProviderId: string;
+
+const PROMPT = 'Say hello to the gateway please';
+const REPLY = `Mock reply to: ${PROMPT} — this is a deterministic mock completion.`;
+
+beforeAll(async () => {
+  stack = await startStack();
+  claude = anthropicClient(stack);
+  openai = stack.client();
+  anthropic = await addAnthropicProvider(
+    stack,
+    [CLAUDE_MODEL, CLAUDE_DOWN, CLAUDE_MISSING, CLAUDE_DROP],
+    [UPSTREAM_MODEL, GPT_DOWN, GPT_DROP],
+  );
+  await setMockFaults(stack, {
+    byModel: {
+      [CLAUDE_DOWN]: { status: 503 },
+      [GPT_DOWN]: { status: 503 },
+      [CLAUDE_MISSING]: { status: 404 },
+      [CLAUDE_DROP]: { dropAfterChunks: 5 },
+      [GPT_DROP]: { dropAfterChunks: 5 },
+    },
+  });
+  const onAnthropic = (upstreamModel: string, tier = 0) => ({
+    accountId: anthropic.accountId,
+    upstreamModel,
+    tier,
+  });
+  const onOpenAi = (upstreamModel: string, tier = 0) => ({ accountId: stack.accountId, upstreamModel, tier });
+  await stack.addRoute({ publicModel: ON_ANTHROPIC, targets: [onAnthropic(CLAUDE_MODEL)] });
+  await stack.addRoute({ publicModel: ON_OPENAI, targets: [onOpenAi(UPSTREAM_MODEL)] });
+  await stack.addRoute({ publicModel: ANTHROPIC_MISSING, targets: [onAnthropic(CLAUDE_MISSING)] });
+  await stack.addRoute({
+    publicModel: ANTHROPIC_THEN_OPENAI,
+    targets: [onAnthropic(CLAUDE_DOWN), onOpenAi(UPSTREAM_MODEL, 1)],
+  });
+  await stack.addRoute({
+    publicModel: OPENAI_THEN_ANTHROPIC,
+    targets: [onOpenAi(GPT_DOWN), onAnthropic(CLAUDE_MODEL, 1)],
+  });
+  await stack.addRoute({ publicModel: DROPS_ON_ANTHROPIC, targets: [onAnthropic(CLAUDE_DROP)] });
+  unreadable = createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ type: 'not-a-message', content: 'hello' }));
+  });
+  await new Promise<void>((resolve) => unreadable.listen(0, '127.0.0.1', resolve));
+  unreadableProviderId = newId('prv');
+  const unreadableAccountId = newId('acc');
+  await stack.prisma.provider.create({
+    data: {
+      id: unreadableProviderId,
+      name: 'unreadable-anthropic',
+      kind: 'anthropic',
+      baseUrl: `http://127.0.0.1:${(unreadable.address() as AddressInfo).port}`,
+    },
+  });
+  await stack.prisma.upstreamAccount.create({
+    data: {
+      id: unreadableAccountId,
+      providerId: unreadableProviderId,
+      name: 'unreadable',
+      credentialCiphertext: createCredentialCipher(Buffer.from(stack.masterKey, 'hex')).encrypt('sk-ant-x'),
+    },
+  });
+  await stack.prisma.price.create({
+    data: {
+      id: newId('price'),
+      providerId: unreadableProviderId,
+      model: CLAUDE_MODEL,
+      inputMicrosPerMillion: 1n,
+      outputMicrosPerMillion: 1n,
+      effectiveFrom: new Date(Date.now() - 60_000),
+    },
+  });
+  await stack.addRoute({
+    publicModel: UNREADABLE_THEN_OPENAI,
+    targets: [{ accountId: unreadableAccountId, upstreamModel: CLAUDE_MODEL }, onOpenAi(UPSTREAM_MODEL, 1)],
+  });
+  await stack.addRoute({ publicModel: DROPS_ON_OPENAI, targets: [onOpenAi(GPT_DROP)] });
+});
+afterAll(async () => {
+  await stack?.stop();
+  await new Promise((resolve) => unreadable?.close(resolve));
+});
+
+/** The request's usage row; a broken stream's waits on the token-count thread's estimate (its first start is slow). */
+function usageRow(requestId: string) {
+  return waitFor(
+    `usage row ${requestId}`,
+    () => stack.prisma.usageEvent.findUnique({ where: { requestId } }),
+    { timeoutMs: 25_000 },
+  );
+}
+
+/** The Anthropic SDK error a call fails with; throws if it succeeds. */
+async function anthropicError(call: Promise<unknown>): Promise<InstanceType<typeof Anthropic.APIError>> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof Anthropic.APIError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+interface AttemptJson {
+  status: number | null;
+  errorClass: string | null;
+  providerId: string;
+}
+
+/** The primary's provider answered 503 (once or retried), then the backup's provider served with 200. */
+function expectFailedOver(attempts: unknown, primary: string, backup: string): void {
+  const list = (attempts as AttemptJson[]).map((a) => [a.providerId, a.status]);
+  expect(list.length).toBeGreaterThanOrEqual(2);
+  expect(list.at(-1)).toEqual([backup, 200]);
+  for (const attempt of list.slice(0, -1)) expect(attempt).toEqual([primary, 503]);
+}
+
+describe('anthropic-messages × anthropic', () => {
+  it("bad-model: an upstream 404 comes back as the SDK's NotFoundError in Anthropic's shape, with the request id", async () => {
+    const error = await anthropicError(
+      claude.messages.create({
+        model: ANTHROPIC_MISSING,
+        max_tokens: 50,
+        messages: [{ role: 'user', content: PROMPT }],
+      }),
+    );
+    expect(error).toBeInstanceOf(Anthropic.NotFoundError);
+    expect(error.status).toBe(404);
+    expect(error.type).toBe('not_found_error');
+    expect(error.requestID).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(error.error).toMatchObject({ type: 'error', request_id: error.requestID });
+  });
+
+  it('failover: the Anthropic primary answers 503, the OpenAI-compatible backup serves the Anthropic caller', async () => {
+    const { data, response } = await claude.messages
+      .create({
+        model: ANTHROPIC_THEN_OPENAI,
+        max_tokens: 200,
+        messages: [{ role: 'user', content: PROMPT }],
+      })
+      .withResponse();
+    const text = data.content[0];
+    expect(text?.type === 'text' ? text.text : '').toBe(REPLY);
+    expect(response.headers.get('x-switchyard-provider')).toBe('mock');
+    const row = await usageRow(response.headers.get('x-request-id') ?? '');
+    expect(row).toMatchObject({
+      status: 'success',
+      surface: 'anthropic-messages',
+      upstreamProtocol: 'openai-chat',
+      servedProviderId: stack.providerId,
+    });
+    expectFailedOver(row.attempts, anthropic.providerId, stack.providerId);
+    expect(response.headers.get('x-switchyard-attempts')).toBe(
+      String((row.attempts as unknown as unknown[]).length),
+    );
+
+    // Streamed: the failover happens before the first byte, the caller sees one clean Anthropic stream.
+    const stream = claude.messages.stream({
+      model: ANTHROPIC_THEN_OPENAI,
+      max_tokens: 200,
+      messages: [{ role: 'user', content: PROMPT }],
+    });
+    const pieces: string[] = [];
+    stream.on('text', (piece) => pieces.push(piece));
+    await stream.finalMessage();
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.join('')).toBe(REPLY);
+  });
+
+  it('a stream relayed as bytes and broken after its first byte ends with Anthropic’s error event', async () => {
+    await expectBrokenStream(DROPS_ON_ANTHROPIC);
+  });
+});
+
+/**
+ * Streams `model` (whose upstream drops the connection after a few events) from /v1/messages and checks the
+ * caller got the first events and then Anthropic's `event: error`, carrying the request id, and no message_stop.
+ */
+async function expectBrokenStream(model: string): Promise<void> {
+  const res = await fetch(`${stack.routerUrl}/v1/messages`, {
+    method: 'POST',
+    headers: {
+      'x-api-key': stack.apiKey,
+      'anthropic-version': '2023-06-01',
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({
+      model,
+      max_tokens: 200,
+      stream: true,
+      messages: [{ role: 'user', content: 'Drop me in the middle of the stream please' }],
+    }),
+  });
+  expect(res.status).toBe(200);
+  const requestId = res.headers.get('x-request-id');
+  const events = (await res.text()).split('\n\n').filter((event) => event !== '');
+  expect(events[0]?.startsWith('event: message_start\n')).toBe(true);
+  expect(events.some((event) => event.includes('"text_delta"'))).toBe(true);
+  expect(events.some((event) => event.includes('message_stop'))).toBe(false);
+  const last = events.at(-1) ?? '';
+  expect(last.startsWith('event: error\ndata: ')).toBe(true);
+  expect(JSON.parse(last.slice('event: error\ndata: '.length))).toEqual({
+    type: 'error',
+    error: {
+      type: 'api_error',
+      message: 'The upstream stream was interrupted.',
+      details: { error_code: 'upstream_error' },
+    },
+    request_id: requestId,
+  });
+  const row = await usageRow(requestId ?? '');
+  expect(row).toMatchObject({ status: 'interrupted', stream: true, surface: 'anthropic-messages' });
+  // What reached the caller is billed, its output estimated from the text relayed (the report never came).
+  expect(row.costEstimated).toBe(true);
+  expect(row.outputTokens).toBeGreaterThanOrEqual(2);
+}
+
+describe('anthropic-messages × openai-compatible', () => {
+  it("bad-model: a model the router does not know is the SDK's NotFoundError with the request id, no upstream call", async () => {
+    const before = (await mockStats(stack)).requests;
+    const error = await anthropicError(
+      claude.messages.create({
+        model: 'no-such-model',
+        max_tokens: 50,
+        messages: [{ role: 'user', content: PROMPT }],
+      }),
+    );
+    expect(error).toBeInstanceOf(Anthropic.NotFoundError);
+    expect(error.status).toBe(404);
+    expect(error.type).toBe('not_found_error');
+    expect(error.errorCode).toBe('model_not_found');
+    expect(error.requestID).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(error.headers?.get('x-request-id')).toBe(error.requestID);
+    expect((await mockStats(stack)).requests).toBe(before);
+    const row = await usageRow(error.requestID ?? '');
+    expect(row).toMatchObject({ status: 'rejected', httpStatus: 404, surface: 'anthropic-messages' });
+  });
+
+  it('failover: the OpenAI-compatible primary answers 503, the Anthropic backup serves the Anthropic caller natively', async () => {
+    const body = {
+      model: OPENAI_THEN_ANTHROPIC,
+      max_tokens: 200,
+      messages: [{ role: 'user' as const, content: PROMPT }],
+    };
+    const { data, response } = await claude.messages.create(body).withResponse();
+    const text = data.content[0];
+    expect(text?.type === 'text' ? text.text : '').toBe(REPLY);
+    expect(response.headers.get('x-switchyard-provider')).toBe('mock-anthropic');
+    const sent = (await mockStats(stack)) as unknown as { lastRequest: { path: string; body: unknown } };
+    expect(sent.lastRequest.path).toBe('/v1/messages');
+    expect(sent.lastRequest.body).toEqual({ ...body, model: CLAUDE_MODEL });
+    const row = await usageRow(response.headers.get('x-request-id') ?? '');
+    expect(row).toMatchObject({
+      status: 'success',
+      surface: 'anthropic-messages',
+      upstreamProtocol: 'anthropic-messages',
+      servedProviderId: anthropic.providerId,
+    });
+    expectFailedOver(row.attempts, stack.providerId, anthropic.providerId);
+  });
+
+  it('a body only Anthropic can serve (cache_control) toward an OpenAI target is a 400 unsupported_feature naming it', async () => {
+    const before = (await mockStats(stack)).requests;
+    const error = await anthropicError(
+      claude.messages.create({
+        model: ON_OPENAI,
+        max_tokens: 50,
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: PROMPT, cache_control: { type: 'ephemeral' } }] },
+        ],
+      }),
+    );
+    expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+    expect(error.errorCode).toBe('unsupported_feature');
+    expect(JSON.stringify(error.error)).toContain('cache_control');
+    expect((await mockStats(stack)).requests).toBe(before);
+  });
+
+  it('a stream broken after its first byte ends with Anthropic’s error event carrying the request id', async () => {
+    await expectBrokenStream(DROPS_ON_OPENAI);
+  });
+});
+
+describe('openai-chat × anthropic', () => {
+  it("bad-model: an Anthropic upstream 404 is the OpenAI SDK's NotFoundError with the request id", async () => {
+    const error = await apiError(
+      openai.chat.completions.create({
+        model: ANTHROPIC_MISSING,
+        messages: [{ role: 'user', content: PROMPT }],
+      }),
+    );
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+    expect(error.status).toBe(404);
+    expect(error.requestID).toMatch(/^req_[0-9a-f]{32}$/);
+    expect((error.error as { request_id?: string }).request_id).toBe(error.requestID);
+  });
+
+  it('failover: the OpenAI-compatible primary answers 503, the Anthropic backup serves the OpenAI caller', async () => {
+    const { data, response } = await openai.chat.completions
+      .create({ model: OPENAI_THEN_ANTHROPIC, messages: [{ role: 'user', content: PROMPT }] })
+      .withResponse();
+    expect(data.choices[0]?.message.content).toBe(REPLY);
+    const row = await usageRow(response.headers.get('x-request-id') ?? '');
+    expectFailedOver(row.attempts, stack.providerId, anthropic.providerId);
+    expect(row).toMatchObject({
+      status: 'success',
+      surface: 'openai-chat',
+      upstreamProtocol: 'anthropic-messages',
+      inputTokens: 9,
+      outputTokens: 16,
+    });
+  });
+
+  it('failover: a 200 the Anthropic adapter cannot read as a Message is the attempt’s invalid_response, and the backup serves', async () => {
+    const { data, response } = await openai.chat.completions
+      .create({ model: UNREADABLE_THEN_OPENAI, messages: [{ role: 'user', content: PROMPT }] })
+      .withResponse();
+    expect(data.choices[0]?.message.content).toBe(REPLY);
+    const row = await usageRow(response.headers.get('x-request-id') ?? '');
+    const attempts = (row.attempts as unknown as AttemptJson[]).map((a) => [
+      a.providerId,
+      a.status,
+      a.errorClass,
+    ]);
+    expect(attempts[0]).toEqual([unreadableProviderId, 200, 'invalid_response']);
+    expect(attempts.at(-1)).toEqual([stack.providerId, 200, null]);
+    expect(row).toMatchObject({ status: 'success', upstreamProtocol: 'openai-chat' });
+  });
+
+  for (const [field, extra] of [
+    ['n', { n: 3 }],
+    ['logprobs', { logprobs: true }],
+  ] as const) {
+    it(`unsupported_feature: \`${field}\` toward an Anthropic target is a 400 naming it, and no upstream call`, async () => {
+      const before = await mockStats(stack);
+      const error = await apiError(
+        openai.chat.completions.create({
+          model: ON_ANTHROPIC,
+          messages: [{ role: 'user', content: PROMPT }],
+          ...extra,
+        }),
+      );
+      expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(error.code).toBe('unsupported_feature');
+      expect(error.param).toBe(field);
+      expect(error.message).toContain(field);
+      expect((await mockStats(stack)).requests).toBe(before.requests);
+      const row = await usageRow(error.requestID ?? '');
+      expect(row).toMatchObject({ status: 'error', httpStatus: 400, errorClass: 'unsupported_feature' });
+    });
+  }
+});
+
+describe('anthropic-messages surface', () => {
+  const post = (headers: Record<string, string>) =>
+    fetch(`${stack.routerUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({
+        model: ON_ANTHROPIC,
+        max_tokens: 5,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    });
+
+  it('refuses a request without anthropic-version with a 400 in Anthropic’s shape, as Anthropic does', async () => {
+    const res = await post({ 'x-api-key': stack.apiKey });
+    expect(res.status).toBe(400);
+    const requestId = res.headers.get('request-id');
+    expect(requestId).toMatch(/^req_/);
+    expect(await res.json()).toEqual({
+      type: 'error',
+      error: {
+        type: 'invalid_request_error',
+        message: 'anthropic-version: header is required',
+        details: { error_code: 'invalid_request', param: 'anthropic-version' },
+      },
+      request_id: requestId,
+    });
+  });
+
+  it('takes the key from x-api-key or Authorization: Bearer, and answers a missing or wrong one with 401', async () => {
+    const version = { 'anthropic-version': '2023-06-01' };
+    expect((await post({ ...version, authorization: `Bearer ${stack.apiKey}` })).status).toBe(200);
+    expect((await post({ ...version, 'x-api-key': stack.apiKey })).status).toBe(200);
+    const missing = await post(version);
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toMatchObject({
+      type: 'error',
+      error: { type: 'authentication_error', details: { error_code: 'missing_api_key' } },
+    });
+    const wrong = await anthropicError(
+      anthropicClient(stack, 'sk-not-a-key').messages.create({
+        model: ON_ANTHROPIC,
+        max_tokens: 5,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    );
+    expect(wrong).toBeInstanceOf(Anthropic.AuthenticationError);
+    expect(wrong.requestID).toMatch(/^req_/);
+  });
+
+  it('names the field of a malformed body in a 400 invalid_request_error', async () => {
+    const error = await anthropicError(
+      claude.messages.create({ model: ON_ANTHROPIC, messages: [{ role: 'user', content: 'hi' }] } as never),
+    );
+    expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+    expect(error.type).toBe('invalid_request_error');
+    expect(error.error).toMatchObject({ error: { details: { param: 'max_tokens' } } });
+  });
+
+  it('count_tokens is authenticated and knows the model like /v1/messages', async () => {
+    const error = await anthropicError(
+      claude.messages.countTokens({ model: 'no-such-model', messages: [{ role: 'user', content: 'hi' }] }),
+    );
+    expect(error).toBeInstanceOf(Anthropic.NotFoundError);
+    expect(error.requestID).toMatch(/^req_/);
+    const unauthorised = await anthropicError(
+      anthropicClient(stack, 'sk-not-a-key').messages.countTokens({
+        model: ON_ANTHROPIC,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    );
+    expect(unauthorised).toBeInstanceOf(Anthropic.AuthenticationError);
+  });
+});

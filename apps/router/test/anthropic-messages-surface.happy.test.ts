@@ -1,0 +1,412 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import type OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addAnthropicProvider, anthropicClient, testCost } from './anthropic-provider';
+import { mockStats, type Stack, startStack, UPSTREAM_MODEL, waitFor } from './stack';
+
+let stack: Stack;
+let claude: Anthropic;
+let openai: OpenAI;
+let anthropic: { providerId: string; accountId: string };
+
+/** Routes: an Anthropic target (fast path for Anthropic callers) and an OpenAI-compatible one (translated). */
+const ON_ANTHROPIC = 'claude-route';
+const ON_OPENAI = 'claude-on-openai';
+const CLAUDE_MODEL = 'mock-claude';
+
+beforeAll(async () => {
+  stack = await startStack();
+  claude = anthropicClient(stack);
+  openai = stack.client();
+  anthropic = await addAnthropicProvider(stack, [CLAUDE_MODEL], [UPSTREAM_MODEL]);
+  await stack.addRoute({
+    publicModel: ON_ANTHROPIC,
+    targets: [{ accountId: anthropic.accountId, upstreamModel: CLAUDE_MODEL }],
+  });
+  await stack.addRoute({
+    publicModel: ON_OPENAI,
+    targets: [{ accountId: stack.accountId, upstreamModel: UPSTREAM_MODEL }],
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+function usageRow(requestId: string) {
+  return waitFor(`usage row ${requestId}`, () =>
+    stack.prisma.usageEvent.findUnique({ where: { requestId } }),
+  );
+}
+
+const PROMPT = 'Say hello to the gateway please';
+const WEATHER_TOOL: Anthropic.Tool = {
+  name: 'get_weather',
+  description: 'Weather of a city',
+  input_schema: {
+    type: 'object',
+    properties: { city: { type: 'string' } },
+    required: ['city'],
+  },
+};
+const OPENAI_WEATHER_TOOL: OpenAI.ChatCompletionTool = {
+  type: 'function',
+  function: {
+    name: 'get_weather',
+    description: 'Weather of a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
+};
+
+/** Text deltas of a raw Anthropic event stream, in order. */
+async function textDeltas(stream: AsyncIterable<Anthropic.RawMessageStreamEvent>) {
+  const deltas: string[] = [];
+  const types: string[] = [];
+  let usage: { input?: number | null; output?: number } = {};
+  for await (const event of stream) {
+    types.push(event.type);
+    if (event.type === 'message_start') usage.input = event.message.usage.input_tokens;
+    if (event.type === 'content_block_delta' && event.delta.type === 'text_delta')
+      deltas.push(event.delta.text);
+    if (event.type === 'message_delta') usage = { ...usage, output: event.usage.output_tokens };
+  }
+  return { deltas, types, usage };
+}
+
+for (const [upstream, model, served] of [
+  ['anthropic', ON_ANTHROPIC, 'anthropic-messages'],
+  ['openai-compatible', ON_OPENAI, 'openai-chat'],
+] as const) {
+  describe(`anthropic-messages × ${upstream}`, () => {
+    it('non-stream: answers a Message with the reply, its usage and the readback headers', async () => {
+      const { data, response } = await claude.messages
+        .create({
+          model,
+          max_tokens: 200,
+          system: 'You are terse.',
+          messages: [{ role: 'user', content: PROMPT }],
+        })
+        .withResponse();
+      expect(data.type).toBe('message');
+      expect(data.role).toBe('assistant');
+      expect(data.stop_reason).toBe('end_turn');
+      const block = data.content[0];
+      expect(block?.type).toBe('text');
+      expect(block?.type === 'text' ? block.text : '').toBe(
+        `Mock reply to: ${PROMPT} — this is a deterministic mock completion.`,
+      );
+      // The mock's rule: (3 + 3 words of system) + (3 + 6 words) = 15 input, 16 output words.
+      expect(data.usage.input_tokens).toBe(15);
+      expect(data.usage.output_tokens).toBe(16);
+      expect(response.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{32}$/);
+      // Where the Anthropic SDK reads it.
+      expect((data as { _request_id?: string | null })._request_id).toBe(
+        response.headers.get('x-request-id'),
+      );
+      expect(response.headers.get('x-switchyard-route')).toBe(model);
+      expect(response.headers.get('x-switchyard-provider')).toBe(
+        upstream === 'anthropic' ? 'mock-anthropic' : 'mock',
+      );
+    });
+
+    it('stream: text arrives in several deltas, in Anthropic event order, and adds up to the answer', async () => {
+      const { data: stream, response } = await claude.messages
+        .create({
+          model,
+          max_tokens: 200,
+          messages: [{ role: 'user', content: PROMPT }],
+          stream: true,
+        })
+        .withResponse();
+      expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      const { deltas, types, usage } = await textDeltas(stream);
+      expect(deltas.length).toBeGreaterThan(1);
+      expect(deltas.join('')).toBe(`Mock reply to: ${PROMPT} — this is a deterministic mock completion.`);
+      expect(types[0]).toBe('message_start');
+      expect(types.at(-2)).toBe('message_delta');
+      expect(types.at(-1)).toBe('message_stop');
+      expect(types).toContain('content_block_start');
+      expect(types).toContain('content_block_stop');
+      expect(usage.output).toBe(16);
+
+      // The SDK's own accumulator over the same kind of stream.
+      const helper = claude.messages.stream({
+        model,
+        max_tokens: 200,
+        messages: [{ role: 'user', content: PROMPT }],
+      });
+      const pieces: string[] = [];
+      helper.on('text', (text) => pieces.push(text));
+      const final = await helper.finalMessage();
+      expect(pieces.length).toBeGreaterThan(1);
+      const text = final.content[0];
+      expect(text?.type === 'text' ? text.text : '').toBe(pieces.join(''));
+      expect(final.usage.output_tokens).toBe(16);
+    });
+
+    it('tools: the model asks for a tool, the caller sends the result, the model answers from it', async () => {
+      const messages: Anthropic.MessageParam[] = [{ role: 'user', content: 'Weather in Paris?' }];
+      const first = await claude.messages.create({
+        model,
+        max_tokens: 200,
+        tools: [WEATHER_TOOL],
+        messages,
+      });
+      expect(first.stop_reason).toBe('tool_use');
+      const call = first.content.find((b): b is Anthropic.ToolUseBlock => b.type === 'tool_use');
+      expect(call?.name).toBe('get_weather');
+      expect(call?.input).toEqual({ city: 'mock' });
+      const second = await claude.messages.create({
+        model,
+        max_tokens: 200,
+        tools: [WEATHER_TOOL],
+        messages: [
+          ...messages,
+          { role: 'assistant', content: first.content },
+          {
+            role: 'user',
+            content: [{ type: 'tool_result', tool_use_id: call?.id ?? '', content: 'Sunny and 21 C' }],
+          },
+        ],
+      });
+      expect(second.stop_reason).toBe('end_turn');
+      const text = second.content[0];
+      expect(text?.type === 'text' ? text.text : '').toBe(
+        'Mock reply using tool result: Sunny and 21 C — this is a deterministic mock completion.',
+      );
+
+      // Streamed, the tool call arrives as input_json deltas the SDK assembles.
+      const streamed = await claude.messages
+        .stream({ model, max_tokens: 200, tools: [WEATHER_TOOL], messages })
+        .finalMessage();
+      const streamedCall = streamed.content.find((b) => b.type === 'tool_use');
+      expect(streamedCall?.type === 'tool_use' ? streamedCall.input : null).toEqual({ city: 'mock' });
+      expect(streamed.stop_reason).toBe('tool_use');
+    });
+
+    it('usage: the row has the reported tokens, their cost, the surface and the upstream protocol', async () => {
+      const { data, response } = await claude.messages
+        .create({ model, max_tokens: 200, messages: [{ role: 'user', content: PROMPT }] })
+        .withResponse();
+      const row = await usageRow(response.headers.get('x-request-id') ?? '');
+      expect(row).toMatchObject({
+        keyId: stack.apiKeyId,
+        requestedModel: model,
+        status: 'success',
+        httpStatus: 200,
+        stream: false,
+        inputTokens: data.usage.input_tokens,
+        outputTokens: data.usage.output_tokens,
+        costEstimated: false,
+        surface: 'anthropic-messages',
+        upstreamProtocol: served,
+        servedProviderId: upstream === 'anthropic' ? anthropic.providerId : stack.providerId,
+      });
+      expect(row.inputTokens).toBe(9);
+      expect(row.costMicros).toBe(testCost(9, 16));
+
+      // A stream's usage too: input from message_start, output from message_delta.
+      const { data: stream, response: streamed } = await claude.messages
+        .create({ model, max_tokens: 200, messages: [{ role: 'user', content: PROMPT }], stream: true })
+        .withResponse();
+      await textDeltas(stream);
+      const streamRow = await usageRow(streamed.headers.get('x-request-id') ?? '');
+      expect(streamRow).toMatchObject({
+        stream: true,
+        status: 'success',
+        inputTokens: 9,
+        outputTokens: 16,
+        costEstimated: false,
+        surface: 'anthropic-messages',
+        upstreamProtocol: served,
+      });
+      expect(streamRow.costMicros).toBe(testCost(9, 16));
+    });
+  });
+}
+
+describe('anthropic-messages × anthropic', () => {
+  it('passthrough: cache_control, an unknown field and anthropic-beta reach the upstream untouched, the model replaced', async () => {
+    const body = {
+      model: ON_ANTHROPIC,
+      max_tokens: 50,
+      system: [{ type: 'text', text: 'Long cached preamble.', cache_control: { type: 'ephemeral' } }],
+      messages: [
+        {
+          role: 'user',
+          content: [{ type: 'text', text: 'Cache me', cache_control: { type: 'ephemeral', ttl: '1h' } }],
+        },
+      ],
+      switchyard_unknown_field: { nested: [1, 'two'] },
+    };
+    const { data, response } = await claude.messages
+      .create(body as unknown as Anthropic.MessageCreateParamsNonStreaming, {
+        headers: { 'anthropic-beta': 'switchyard-test-2026-01-01' },
+      })
+      .withResponse();
+    const sent = (await mockStats(stack)) as unknown as {
+      lastRequest: { path: string; headers: Record<string, string>; body: Record<string, unknown> };
+    };
+    expect(sent.lastRequest.path).toBe('/v1/messages');
+    expect(sent.lastRequest.body).toEqual({ ...body, model: CLAUDE_MODEL });
+    expect(sent.lastRequest.headers['anthropic-version']).toBe('2023-06-01');
+    // The caller's beta features go along with its body.
+    expect(sent.lastRequest.headers['anthropic-beta']).toBe('switchyard-test-2026-01-01');
+    expect(sent.lastRequest.headers['x-api-key']).toMatch(/^sk-ant-u/);
+    // The mock honoured the cache markers: the cache counts came back through the router as sent.
+    const row = await usageRow(response.headers.get('x-request-id') ?? '');
+    expect(row.cacheWriteTokens + row.cachedInputTokens).toBe(
+      (data.usage.cache_creation_input_tokens ?? 0) + (data.usage.cache_read_input_tokens ?? 0),
+    );
+    expect(row.cacheWriteTokens + row.cachedInputTokens).toBeGreaterThan(0);
+    expect(row.inputTokens).toBe(
+      data.usage.input_tokens +
+        (data.usage.cache_creation_input_tokens ?? 0) +
+        (data.usage.cache_read_input_tokens ?? 0),
+    );
+  });
+});
+
+describe('openai-chat × anthropic', () => {
+  it('non-stream: an OpenAI SDK call is answered by the Anthropic upstream as a chat completion', async () => {
+    const { data, response } = await openai.chat.completions
+      .create({
+        model: ON_ANTHROPIC,
+        messages: [
+          { role: 'system', content: 'You are terse.' },
+          { role: 'user', content: PROMPT },
+        ],
+      })
+      .withResponse();
+    expect(data.object).toBe('chat.completion');
+    expect(data.choices[0]?.message.content).toBe(
+      `Mock reply to: ${PROMPT} — this is a deterministic mock completion.`,
+    );
+    expect(data.choices[0]?.finish_reason).toBe('stop');
+    expect(data.usage).toMatchObject({ prompt_tokens: 15, completion_tokens: 16, total_tokens: 31 });
+    expect(response.headers.get('x-switchyard-provider')).toBe('mock-anthropic');
+    const sent = (await mockStats(stack)) as unknown as { lastRequest: { path: string; body: unknown } };
+    expect(sent.lastRequest.path).toBe('/v1/messages');
+    expect(sent.lastRequest.body).toMatchObject({ model: CLAUDE_MODEL, system: 'You are terse.' });
+  });
+
+  it('stream: chat chunks arrive one by one and add up to the answer, usage last when asked', async () => {
+    const stream = await openai.chat.completions.create({
+      model: ON_ANTHROPIC,
+      messages: [{ role: 'user', content: PROMPT }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const pieces: string[] = [];
+    let usage: OpenAI.CompletionUsage | null | undefined = null;
+    let finish: string | null = null;
+    for await (const chunk of stream) {
+      const choice = chunk.choices[0];
+      if (choice?.delta.content) pieces.push(choice.delta.content);
+      if (choice?.finish_reason) finish = choice.finish_reason;
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.join('')).toBe(`Mock reply to: ${PROMPT} — this is a deterministic mock completion.`);
+    expect(finish).toBe('stop');
+    expect(usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 16 });
+  });
+
+  it('tools: a tool call and its result go round through the Anthropic upstream', async () => {
+    const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in Paris?' }];
+    const first = await openai.chat.completions.create({
+      model: ON_ANTHROPIC,
+      messages,
+      tools: [OPENAI_WEATHER_TOOL],
+    });
+    const choice = first.choices[0];
+    expect(choice?.finish_reason).toBe('tool_calls');
+    const call = choice?.message.tool_calls?.[0];
+    expect(call?.type === 'function' ? call.function.name : '').toBe('get_weather');
+    expect(JSON.parse(call?.type === 'function' ? call.function.arguments : '{}')).toEqual({ city: 'mock' });
+    const second = await openai.chat.completions.create({
+      model: ON_ANTHROPIC,
+      tools: [OPENAI_WEATHER_TOOL],
+      messages: [
+        ...messages,
+        choice?.message as OpenAI.ChatCompletionMessageParam,
+        { role: 'tool', tool_call_id: call?.id ?? '', content: 'Sunny and 21 C' },
+      ],
+    });
+    expect(second.choices[0]?.message.content).toBe(
+      'Mock reply using tool result: Sunny and 21 C — this is a deterministic mock completion.',
+    );
+
+    // Streamed: the call's name first, its arguments in deltas.
+    const stream = await openai.chat.completions.create({
+      model: ON_ANTHROPIC,
+      messages,
+      tools: [OPENAI_WEATHER_TOOL],
+      stream: true,
+    });
+    let name = '';
+    let args = '';
+    for await (const chunk of stream) {
+      for (const delta of chunk.choices[0]?.delta.tool_calls ?? []) {
+        name += delta.function?.name ?? '';
+        args += delta.function?.arguments ?? '';
+      }
+    }
+    expect(name).toBe('get_weather');
+    expect(JSON.parse(args)).toEqual({ city: 'mock' });
+  });
+
+  it('usage: the row has the Anthropic-reported tokens and their cost, openai-chat in, anthropic-messages out', async () => {
+    const { data, response } = await openai.chat.completions
+      .create({ model: ON_ANTHROPIC, messages: [{ role: 'user', content: PROMPT }] })
+      .withResponse();
+    const row = await usageRow(response.headers.get('x-request-id') ?? '');
+    expect(row).toMatchObject({
+      status: 'success',
+      inputTokens: data.usage?.prompt_tokens,
+      outputTokens: data.usage?.completion_tokens,
+      costEstimated: false,
+      surface: 'openai-chat',
+      upstreamProtocol: 'anthropic-messages',
+      servedProviderId: anthropic.providerId,
+      servedModel: CLAUDE_MODEL,
+    });
+    expect(row.costMicros).toBe(testCost(9, 16));
+
+    const stream = await openai.chat.completions
+      .create({ model: ON_ANTHROPIC, messages: [{ role: 'user', content: PROMPT }], stream: true })
+      .withResponse();
+    for await (const _chunk of stream.data) {
+      // drain
+    }
+    const streamRow = await usageRow(stream.response.headers.get('x-request-id') ?? '');
+    expect(streamRow).toMatchObject({
+      stream: true,
+      inputTokens: 9,
+      outputTokens: 16,
+      costEstimated: false,
+      upstreamProtocol: 'anthropic-messages',
+    });
+  });
+});
+
+describe('anthropic-messages count_tokens', () => {
+  it('counts a Messages body with the router tokenizer, without calling an upstream or recording usage', async () => {
+    const before = (await mockStats(stack)).requests;
+    const rowsBefore = await stack.prisma.usageEvent.count();
+    const counted = await claude.messages.countTokens({
+      model: ON_ANTHROPIC,
+      system: 'You are terse.',
+      messages: [{ role: 'user', content: PROMPT }],
+      tools: [WEATHER_TOOL],
+    });
+    const bare = await claude.messages.countTokens({
+      model: ON_ANTHROPIC,
+      messages: [{ role: 'user', content: PROMPT }],
+    });
+    expect(bare.input_tokens).toBeGreaterThan(0);
+    // System prompt and tool definition add tokens.
+    expect(counted.input_tokens).toBeGreaterThan(bare.input_tokens + 5);
+    expect((await mockStats(stack)).requests).toBe(before);
+    expect(await stack.prisma.usageEvent.count()).toBe(rowsBefore);
+  });
+});
