@@ -44,7 +44,8 @@ export default async function KeysPage() {
     listRoutes(ctx, actor),
   ]);
   const writable = canWrite(actor);
-  const nameById = new Map(keys.items.map((key) => [key.id, key.name]));
+  // Rotated keys usually share a name; the prefix tells them apart.
+  const prefixById = new Map(keys.items.map((key) => [key.id, `${key.prefix}…`]));
 
   return (
     <div className="space-y-8">
@@ -95,7 +96,7 @@ export default async function KeysPage() {
                       <StatusBadge status={key.status} />
                       {key.rotatedTo && (
                         <span className="mt-1 block text-xs text-slate-500" data-testid="key-rotated-to">
-                          rotated to {nameById.get(key.rotatedTo) ?? key.rotatedTo}
+                          rotated to {prefixById.get(key.rotatedTo) ?? key.rotatedTo}
                           {key.status === 'active' && key.expiresAt && (
                             <>
                               ; <ExpiryCountdown at={key.expiresAt} />
@@ -105,7 +106,7 @@ export default async function KeysPage() {
                       )}
                       {key.rotatedFrom && (
                         <span className="mt-1 block text-xs text-slate-500" data-testid="key-rotated-from">
-                          replaces {nameById.get(key.rotatedFrom) ?? key.rotatedFrom}
+                          replaces {prefixById.get(key.rotatedFrom) ?? key.rotatedFrom}
                         </span>
                       )}
                     </td>

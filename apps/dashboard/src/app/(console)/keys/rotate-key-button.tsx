@@ -55,7 +55,7 @@ export function RotateKeyButton({ id, name, canRotate }: { id: string; name: str
           // Escape must not hide a secret that is shown only once without the operator confirming.
           if (rotated) event.preventDefault();
         }}
-        className="w-full max-w-lg rounded-xl p-6 text-left shadow-xl backdrop:bg-slate-900/40"
+        className="m-auto w-full max-w-lg rounded-xl p-6 text-left whitespace-normal shadow-xl backdrop:bg-slate-900/40"
       >
         <h2 id={`rotate-${id}-title`} className="text-base font-semibold">
           Rotate “{name}”
@@ -68,7 +68,7 @@ export function RotateKeyButton({ id, name, canRotate }: { id: string; name: str
             <div className="flex items-center gap-2">
               <code
                 data-testid="rotated-key-plaintext"
-                className="block flex-1 overflow-x-auto rounded-md bg-amber-50 px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-amber-200"
+                className="block flex-1 overflow-x-auto whitespace-nowrap rounded-md bg-amber-50 px-3 py-2 font-mono text-sm text-slate-900 ring-1 ring-amber-200"
               >
                 {rotated.plaintext}
               </code>
