@@ -10,6 +10,12 @@ const schema = z.object({
   SWITCHYARD_MASTER_KEY: z.string().min(1, 'is required to decrypt upstream credentials'),
   ROUTER_HOST: z.string().default('0.0.0.0'),
   ROUTER_PORT: port.default(8080),
+  /** A separate port for GET /metrics (bound to ROUTER_METRICS_HOST); unset: /metrics is served on ROUTER_PORT. */
+  ROUTER_METRICS_PORT: port.optional(),
+  /** Address the separate metrics port binds to; defaults to ROUTER_HOST. */
+  ROUTER_METRICS_HOST: z.string().min(1).optional(),
+  /** When set, GET /metrics requires `Authorization: Bearer <token>` (401 otherwise). */
+  ROUTER_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   ROUTER_MAX_BODY_BYTES: z.coerce
     .number()
     .int()

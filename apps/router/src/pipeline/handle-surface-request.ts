@@ -68,16 +68,16 @@ export async function handleSurfaceRequest(
     surface.sendError(res, requestId, error, headers);
     // A refused request may have been refused FOR its model (NUL, 6,000 characters): store a bounded, clean one.
     const model = storableText(requestedModel, STORED_TEXT_LIMITS.model);
-    ctx.usage.record(
-      buildUsageEvent(base, surface.protocol, null, model, routeId, false, [], startedAt, table, {
-        status: 'rejected',
-        httpStatus: error.status,
-        errorClass: error.code,
-        served: null,
-        usage: null,
-        ttftMs: null,
-      }),
-    );
+    const event = buildUsageEvent(base, surface.protocol, null, model, routeId, false, [], startedAt, table, {
+      status: 'rejected',
+      httpStatus: error.status,
+      errorClass: error.code,
+      served: null,
+      usage: null,
+      ttftMs: null,
+    });
+    ctx.metrics.request(surface, event, null, null);
+    ctx.usage.record(event);
   };
 
   // The key's RPM before its body is read: a flood from a limited key costs no body buffering or parsing.
@@ -204,6 +204,7 @@ export async function handleSurfaceRequest(
     table,
     settlement,
   );
+  ctx.metrics.request(surface, event, trafficClass.value, route.route.publicModel);
   settleRequest(ctx, event, billing, rateLimit, settlement.usage, settlement.served !== null);
 }
 
