@@ -49,13 +49,13 @@ export class CellHistogram {
         cumulative += cell.buckets[i] ?? 0;
         values.push({
           metricName: `${this.name}_bucket`,
-          labels: { ...labels, le: String(bound) },
+          labels: { le: String(bound), ...labels },
           value: cumulative,
         });
       });
       values.push({
         metricName: `${this.name}_bucket`,
-        labels: { ...labels, le: '+Inf' },
+        labels: { le: '+Inf', ...labels },
         value: cell.count,
       });
       values.push({ metricName: `${this.name}_sum`, labels, value: cell.sum });

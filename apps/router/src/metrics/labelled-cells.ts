@@ -11,6 +11,8 @@ type Node<C> = Map<LabelValue, Node<C> | C>;
 export class LabelledCells<C> {
   private readonly root: Node<C> = new Map();
   private readonly all: { values: readonly string[]; cell: C }[] = [];
+  /** Cells by their printed label values; read only when a label set is first seen. */
+  private readonly byText = new Map<string, C>();
 
   constructor(
     readonly labelNames: readonly string[],
@@ -34,9 +36,16 @@ export class LabelledCells<C> {
     const leaf = values[last] as LabelValue;
     let cell = node.get(leaf) as C | undefined;
     if (cell === undefined) {
-      cell = this.create();
+      // 503 and '503' are one series to Prometheus: the second spelling shares the first one's cell.
+      const printed = values.map(String);
+      const text = printed.join('\u0000');
+      cell = this.byText.get(text);
+      if (cell === undefined) {
+        cell = this.create();
+        this.byText.set(text, cell);
+        this.all.push({ values: printed, cell });
+      }
       node.set(leaf, cell);
-      this.all.push({ values: values.map(String), cell });
     }
     return cell;
   }
