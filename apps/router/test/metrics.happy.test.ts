@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { find, parsePrometheusText, type Scrape, value } from './prometheus-text';
 import {
@@ -163,6 +164,20 @@ describe('GET /metrics after chat traffic', () => {
     expect(Number.isInteger(version) && version > 0).toBe(true);
     expect(metrics.types.get('switchyard_budget_reserved_micros')).toBe('gauge');
     expect(value(metrics, 'process_resident_memory_bytes')).toBeGreaterThan(10 * 1024 * 1024);
+  });
+
+  it('exports every metric the docs table and the Grafana dashboard name', async () => {
+    const families = (text: string) => new Set(text.match(/switchyard_[a-z_]+/g) ?? []);
+    const base = (name: string) => name.replace(/_(bucket|sum|count)$/, '');
+    const exported = new Set(metrics.types.keys());
+    const docs = families(await readFile(new URL('../../../docs/observability.md', import.meta.url), 'utf8'));
+    const dashboard = families(
+      await readFile(new URL('../../../docs/grafana-switchyard.json', import.meta.url), 'utf8'),
+    );
+    expect(dashboard.size).toBeGreaterThan(5);
+    for (const name of [...docs, ...dashboard]) expect(exported, name).toContain(base(name));
+    // …and the docs name every family the router exports.
+    for (const name of exported) if (name.startsWith('switchyard_')) expect(docs, name).toContain(name);
   });
 });
 
