@@ -76,8 +76,8 @@ export async function handleSurfaceRequest(
       usage: null,
       ttftMs: null,
     });
-    ctx.metrics.request(surface, event, null, null);
     ctx.usage.record(event);
+    ctx.metrics.request(surface, event, null, null);
   };
 
   // The key's RPM before its body is read: a flood from a limited key costs no body buffering or parsing.
@@ -204,8 +204,8 @@ export async function handleSurfaceRequest(
     table,
     settlement,
   );
-  ctx.metrics.request(surface, event, trafficClass.value, route.route.publicModel);
   settleRequest(ctx, event, billing, rateLimit, settlement.usage, settlement.served !== null);
+  ctx.metrics.request(surface, event, trafficClass.value, route.route.publicModel);
 }
 
 /** A bug inside the ladder: answers if nothing was sent yet, so the request can still be settled. */

@@ -23,7 +23,6 @@ export function learnFromAttempt(
   const now = ctx.now();
   // Only sent attempts are learnt from, and a sent attempt's class is always an upstream one.
   const errorClass = (failure?.failure.errorClass ?? attempt.errorClass) as UpstreamErrorClass | null;
-  ctx.metrics.attempt(resolved, errorClass);
   const breaker = health.breaker(resolved);
   const verdict = breakerOutcome(errorClass);
   if (verdict === 'success') breaker.onSuccess(now);
@@ -36,4 +35,5 @@ export function learnFromAttempt(
   } else if (errorClass === 'upstream_auth' && health.markCredentialRejected(resolved.account, now)) {
     ctx.failover.onCredentialRejected(resolved.account, `upstream answered ${attempt.status}`);
   }
+  ctx.metrics.attempt(resolved, errorClass);
 }
