@@ -163,16 +163,18 @@ export class RouterMetrics {
     });
   }
 
+  /** A request refused before forwarding (its usage status `rejected`); no traffic class or model label. */
+  refused(surface: Surface, httpStatus: number, startedAt: number): void {
+    const family = surface.family;
+    const protocol = surface.protocol;
+    this.requests.inc([family, protocol, httpStatus, 'rejected', '', '']);
+    this.duration.observe([family, protocol, 'rejected'], (performance.now() - startedAt) / 1000);
+  }
+
   /**
-   * One settled request (served or refused). `trafficClass` and `publicModel` are null when it was refused
-   * before they were known; the model label is the route's public model, never the client's string.
+   * One admitted request, settled: the model label is the route's public model, never the client's string.
    */
-  request(
-    surface: Surface,
-    event: UsageEventRecord,
-    trafficClass: TrafficClass | null,
-    publicModel: string | null,
-  ): void {
+  request(surface: Surface, event: UsageEventRecord, trafficClass: TrafficClass, publicModel: string): void {
     const family = surface.family;
     const protocol = surface.protocol;
     this.requests.inc([

@@ -68,16 +68,17 @@ export async function handleSurfaceRequest(
     surface.sendError(res, requestId, error, headers);
     // A refused request may have been refused FOR its model (NUL, 6,000 characters): store a bounded, clean one.
     const model = storableText(requestedModel, STORED_TEXT_LIMITS.model);
-    const event = buildUsageEvent(base, surface.protocol, null, model, routeId, false, [], startedAt, table, {
-      status: 'rejected',
-      httpStatus: error.status,
-      errorClass: error.code,
-      served: null,
-      usage: null,
-      ttftMs: null,
-    });
-    ctx.usage.record(event);
-    ctx.metrics.request(surface, event, null, null);
+    ctx.usage.record(
+      buildUsageEvent(base, surface.protocol, null, model, routeId, false, [], startedAt, table, {
+        status: 'rejected',
+        httpStatus: error.status,
+        errorClass: error.code,
+        served: null,
+        usage: null,
+        ttftMs: null,
+      }),
+    );
+    ctx.metrics.refused(surface, error.status, startedAt);
   };
 
   // The key's RPM before its body is read: a flood from a limited key costs no body buffering or parsing.
