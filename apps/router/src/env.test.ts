@@ -31,6 +31,41 @@ describe('router configuration', () => {
     expect(env.ROUTER_MAX_CONNECTIONS).toBe(4_096);
   });
 
+  it('serves /metrics on the router port without a token unless told otherwise; blank means unset', () => {
+    const plain = loadRouterEnv(required);
+    expect([plain.ROUTER_METRICS_PORT, plain.ROUTER_METRICS_HOST, plain.ROUTER_METRICS_TOKEN]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    const blank = loadRouterEnv({
+      ...required,
+      ROUTER_METRICS_PORT: '',
+      ROUTER_METRICS_HOST: '',
+      ROUTER_METRICS_TOKEN: '',
+    });
+    expect([blank.ROUTER_METRICS_PORT, blank.ROUTER_METRICS_HOST, blank.ROUTER_METRICS_TOKEN]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    const own = loadRouterEnv({
+      ...required,
+      ROUTER_METRICS_PORT: '9464',
+      ROUTER_METRICS_HOST: '127.0.0.1',
+      ROUTER_METRICS_TOKEN: 'a-long-enough-token',
+    });
+    expect([own.ROUTER_METRICS_PORT, own.ROUTER_METRICS_HOST, own.ROUTER_METRICS_TOKEN]).toEqual([
+      9464,
+      '127.0.0.1',
+      'a-long-enough-token',
+    ]);
+    expect(() => loadRouterEnv({ ...required, ROUTER_METRICS_TOKEN: 'short' })).toThrow(
+      'ROUTER_METRICS_TOKEN: must be at least 16 characters',
+    );
+    expect(() => loadRouterEnv({ ...required, ROUTER_METRICS_PORT: '70000' })).toThrow('ROUTER_METRICS_PORT');
+  });
+
   it('refuses a headers timeout longer than the request timeout, and zero caps', () => {
     expect(() =>
       loadRouterEnv({ ...required, ROUTER_HEADERS_TIMEOUT_MS: '5000', ROUTER_REQUEST_TIMEOUT_MS: '1000' }),

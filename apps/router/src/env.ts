@@ -4,12 +4,21 @@ import { DEFAULT_WEBHOOK_MAX_ATTEMPTS, DEFAULT_WEBHOOK_RETRY_DELAYS_MS } from '.
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
+/** An optional setting where an empty value (compose's `${VAR:-}`) means unset, not port 0 or a bad token. */
+const unsetWhenBlank = <T extends z.ZodType>(inner: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), inner.optional());
 
 const schema = z.object({
   DATABASE_URL: z.string().url({ message: 'must be a postgres:// URL' }),
   SWITCHYARD_MASTER_KEY: z.string().min(1, 'is required to decrypt upstream credentials'),
   ROUTER_HOST: z.string().default('0.0.0.0'),
   ROUTER_PORT: port.default(8080),
+  /** A separate port for GET /metrics (bound to ROUTER_METRICS_HOST); unset: /metrics is served on ROUTER_PORT. */
+  ROUTER_METRICS_PORT: unsetWhenBlank(port),
+  /** Address the separate metrics port binds to; defaults to ROUTER_HOST. */
+  ROUTER_METRICS_HOST: unsetWhenBlank(z.string()),
+  /** When set, GET /metrics requires `Authorization: Bearer <token>` (401 otherwise). */
+  ROUTER_METRICS_TOKEN: unsetWhenBlank(z.string().min(16, 'must be at least 16 characters')),
   ROUTER_MAX_BODY_BYTES: z.coerce
     .number()
     .int()

@@ -32,6 +32,8 @@ import { MemoryRateLimitStore } from './limits/memory-rate-limit-store';
 import { RedisRateLimitStore } from './limits/redis-rate-limit-store';
 import { RequestRateLimits } from './limits/request-rate-limits';
 import { createLogger } from './logger';
+import { RouterMetrics } from './metrics/router-metrics';
+import { createMetricsServer, serveMetrics } from './metrics/serve-metrics';
 import { createRedisConnection } from './redis/redis-client';
 import type { FailoverState, RouterContext } from './router-context';
 import { createRouterServer } from './server';
@@ -143,7 +145,10 @@ async function main(): Promise<void> {
   });
   // Batches go to PostgreSQL from a worker thread: the payload and the driver's objects then live on another
   // heap, so the router's young GCs stay short (measured in bench/).
-  const usageWriter = startUsageWriterThread(env.DATABASE_URL, logger);
+  // Dead letters are counted once the metrics exist (a write only happens after they do).
+  const usageWriter = startUsageWriterThread(env.DATABASE_URL, logger, (events) =>
+    metrics.deadLettered(events),
+  );
   // Loads its code now, off this thread; the tokenizer itself is built only by the first usage estimate.
   startTokenCountThread();
   await usageWriter.ready;
@@ -241,6 +246,15 @@ async function main(): Promise<void> {
     onCredentialRejected: failover.onCredentialRejected,
     logger,
   });
+  const metrics = new RouterMetrics({
+    failover,
+    usage,
+    spillBytes: () => spill.bytes(),
+    budgetUsage: (now) => budgetStore.usage(now),
+    table: () => snapshots.current(),
+    configVersion: () => snapshots.configVersion(),
+    now: Date.now,
+  });
   const ctx: RouterContext = {
     snapshots,
     usage,
@@ -258,15 +272,29 @@ async function main(): Promise<void> {
       bodyIdleTimeoutMs: env.ROUTER_BODY_IDLE_TIMEOUT_MS,
     },
     logger,
+    metrics,
     digestKey: digestApiKey,
     now: Date.now,
     random: Math.random,
   };
 
+  const scrape = serveMetrics(metrics, env.ROUTER_METRICS_TOKEN ?? null, logger);
+  const metricsServer = env.ROUTER_METRICS_PORT === undefined ? null : createMetricsServer(scrape);
+  if (metricsServer !== null) {
+    const metricsHost = env.ROUTER_METRICS_HOST ?? env.ROUTER_HOST;
+    await new Promise<void>((resolve, reject) => {
+      metricsServer.once('error', reject);
+      metricsServer.listen(env.ROUTER_METRICS_PORT, metricsHost, resolve);
+    });
+    const bound = metricsServer.address();
+    const metricsPort = typeof bound === 'object' && bound ? bound.port : env.ROUTER_METRICS_PORT;
+    logger.info('metrics listening', { scrapeUrl: `http://${metricsHost}:${metricsPort}/metrics` });
+  }
   const server = createRouterServer(ctx, {
     headersTimeoutMs: env.ROUTER_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: env.ROUTER_REQUEST_TIMEOUT_MS,
     maxConnections: env.ROUTER_MAX_CONNECTIONS,
+    metrics: env.ROUTER_METRICS_PORT === undefined ? scrape : null,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -309,6 +337,7 @@ async function main(): Promise<void> {
       }, 10_000).unref();
     });
     // Answered requests whose usage is still being counted settle (and record) before the sink closes.
+    metricsServer?.close();
     await tokenCountsSettled();
     await usage.close(15_000);
     await journal.close();

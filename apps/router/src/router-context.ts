@@ -6,6 +6,7 @@ import type { LadderHealthView } from './failover/ladder-health-view';
 import type { MarkedAccount, UpstreamHealth } from './failover/upstream-health';
 import type { RequestRateLimits } from './limits/request-rate-limits';
 import type { Logger } from './logger';
+import type { RouterMetrics } from './metrics/router-metrics';
 import type { UsageSink } from './usage/usage-sink';
 
 /** Limits the request path applies, taken from the validated environment. */
@@ -53,6 +54,8 @@ export interface RouterContext {
   /** RPM/TPM limits of keys and teams. */
   rateLimits: RequestRateLimits;
   logger: Logger;
+  /** Prometheus counters the pipeline increments when a request settles and when an attempt is learnt from. */
+  metrics: RouterMetrics;
   /** Digest of a presented API key (sha256 hex). */
   digestKey: (plaintext: string) => string;
   now: () => number;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { gatewayError } from '@switchyard/core';
 import { capConnections } from './http/cap-connections';
-import { type RouteDefinition, RouteTable } from './http/route-table';
+import { type RouteDefinition, type RouteHandler, RouteTable } from './http/route-table';
 import { sendOpenAiError } from './http/send-openai-error';
 import type { RouterContext } from './router-context';
 import { healthz, readyz } from './routes/health';
@@ -16,7 +16,7 @@ export function newRequestId(): string {
 }
 
 /** Every route the router answers: the surfaces' (through the pipeline), then the gateway's own. */
-export function routerRoutes(ctx: RouterContext): RouteDefinition[] {
+export function routerRoutes(ctx: RouterContext, metrics: RouteHandler | null = null): RouteDefinition[] {
   return [
     ...SURFACES.flatMap((surface) => [...surfaceRoutes(ctx, surface), ...(surface.extraRoutes?.(ctx) ?? [])]),
     {
@@ -31,6 +31,7 @@ export function routerRoutes(ctx: RouterContext): RouteDefinition[] {
     },
     { method: 'GET', path: '/healthz', handler: (_req, res, requestId) => healthz(res, requestId) },
     { method: 'GET', path: '/readyz', handler: (_req, res, requestId) => readyz(ctx, res, requestId) },
+    ...(metrics === null ? [] : [{ method: 'GET', path: '/metrics', handler: metrics }]),
   ];
 }
 
@@ -42,6 +43,8 @@ export interface RouterServerOptions {
   requestTimeoutMs: number;
   /** Open connections at most; the next is refused with 503. */
   maxConnections: number;
+  /** GET /metrics on this server; null when it is served on a port of its own (ROUTER_METRICS_PORT). */
+  metrics?: RouteHandler | null;
 }
 
 /**
@@ -57,7 +60,7 @@ export function createRouterServer(ctx: RouterContext, options: RouterServerOpti
     requestTimeout: options.requestTimeoutMs,
     connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, options.headersTimeoutMs),
   };
-  const routes = new RouteTable(routerRoutes(ctx));
+  const routes = new RouteTable(routerRoutes(ctx, options.metrics ?? null));
   const server = createServer(serverOptions, (req: IncomingMessage, res: ServerResponse) => {
     const requestId = newRequestId();
     const url = req.url ?? '/';

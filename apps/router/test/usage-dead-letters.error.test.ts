@@ -16,11 +16,15 @@ let db: TestDatabase;
 let prisma: PrismaClient;
 let writer: UsageWriterThread;
 let spillDir: string;
+/** What the writer reported as dead-lettered (the router's switchyard_usage_dead_letters_total). */
+let deadLettered = 0;
 
 beforeAll(async () => {
   db = await createTestDatabase(inject('pgServerUrl'));
   prisma = createPrismaClient(db.databaseUrl, { maxConnections: 2 });
-  writer = startUsageWriterThread(db.databaseUrl, createLogger('error'));
+  writer = startUsageWriterThread(db.databaseUrl, createLogger('error'), (events) => {
+    deadLettered += events;
+  });
   await writer.ready;
   spillDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-dead-letters-'));
 });
@@ -89,6 +93,7 @@ describe('a batch PostgreSQL refuses for its data', () => {
       bad.get('req_live_huge'),
     ];
     await writer.write(`[${batch.join(',')}]`);
+    expect(deadLettered).toBe(3);
 
     const { rows, deadLetters } = await stored('req_live');
     expect(rows).toEqual([...good].sort());

@@ -3,7 +3,7 @@ import { createAccountInput, listAccountsQuery, updateAccountInput } from '../se
 import { listAuditLogQuery } from '../server/audit';
 import { createBudgetInput, updateBudgetInput } from '../server/budgets';
 import { costQuery } from '../server/cost';
-import { createKeyInput, listKeysQuery, updateKeyInput } from '../server/keys';
+import { createKeyInput, listKeysQuery, rotateKeyInput, updateKeyInput } from '../server/keys';
 import { createPriceInput, listPricesQuery } from '../server/prices';
 import { createProviderInput, updateProviderInput } from '../server/providers';
 import { createRouteInput, updateRouteInput, updateRouteTargetInput } from '../server/routes';
@@ -337,6 +337,17 @@ export const ADMIN_API_OPERATIONS: readonly AdminApiOperation[] = [
     summary: 'Revoke an API key',
     tag: 'keys',
     success: json('The key, revoked.'),
+    writes: true,
+  },
+  {
+    method: 'POST',
+    path: '/keys/{id}/rotate',
+    summary: 'Rotate an API key with a grace period',
+    tag: 'keys',
+    body: rotateKeyInput,
+    success: json(
+      "`{ key, plaintext, oldKey }`: a new key with the old one's settings (budgets copied), its plaintext shown this once; the old key stops at `oldKey.expiresAt` on every router.",
+    ),
     writes: true,
   },
 

@@ -67,12 +67,39 @@ export const updateKeyInput = nonEmptyChanges(
     tpmLimit: perMinuteLimit.optional(),
     /** Moves the key to a team (its RPM/TPM limits and budgets apply on top); null takes it out. */
     teamId: z.string().min(1).nullable().optional(),
+    /** Scheduled revocation: the key stops on every router at this time (must be in the future); null removes it. */
+    expiresAt: z.iso.datetime({ offset: true }).nullable().optional(),
   }),
 ).superRefine(defaultClassAllowed);
+
+/** The longest grace an old key may keep after rotation: 30 days. */
+export const maxRotationGraceSeconds = 30 * 24 * 3600;
+
+/** Exactly one of the two says when the old key stops; `graceSeconds: 0` stops it now. */
+export const rotateKeyInput = z
+  .object({
+    /** Name of the new key; absent: the old key's name. */
+    name: resourceName.optional(),
+    /** Seconds the old key keeps working (0 to 30 days). */
+    graceSeconds: z.number().int().min(0).max(maxRotationGraceSeconds).optional(),
+    /** When the old key stops; in the future and at most 30 days away. */
+    oldKeyExpiresAt: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if ((value.graceSeconds === undefined) === (value.oldKeyExpiresAt === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['graceSeconds'],
+        message: 'send exactly one of graceSeconds and oldKeyExpiresAt',
+      });
+    }
+  });
 
 export type ListKeysQuery = z.infer<typeof listKeysQuery>;
 export type CreateKeyInput = z.infer<typeof createKeyInput>;
 export type UpdateKeyInput = z.infer<typeof updateKeyInput>;
+export type RotateKeyInput = z.infer<typeof rotateKeyInput>;
 
 /** An API key as the admin API and the console show it. */
 export interface KeyView {
@@ -93,10 +120,15 @@ export interface KeyView {
   rpmLimit: number | null;
   /** Tokens (input + output) per minute; null = unlimited. */
   tpmLimit: number | null;
+  /** When the key stops working (an expiry, a scheduled revocation, or the end of a rotation's grace). */
   expiresAt: string | null;
   revokedAt: string | null;
   lastUsedAt: string | null;
   createdAt: string;
+  /** The key this one replaced by rotation. */
+  rotatedFrom: string | null;
+  /** The key that replaced this one by rotation; this key stops at `expiresAt`. */
+  rotatedTo: string | null;
 }
 
 export function toKeyView(key: AdminApiKey): KeyView {
@@ -118,6 +150,8 @@ export function toKeyView(key: AdminApiKey): KeyView {
     revokedAt: isoOrNull(key.revokedAt),
     lastUsedAt: isoOrNull(key.lastUsedAt),
     createdAt: iso(key.createdAt),
+    rotatedFrom: key.rotatedFromId,
+    rotatedTo: key.rotatedToId,
   };
 }
 
@@ -208,10 +242,19 @@ export async function updateKey(
       field,
     );
   }
+  const { expiresAt: expiresAtInput, ...rest } = changes;
+  let expiresAt: number | null | undefined;
+  if (expiresAtInput !== undefined) {
+    expiresAt = expiresAtInput === null ? null : Date.parse(expiresAtInput);
+    if (expiresAt !== null && expiresAt <= ctx.now().getTime()) {
+      throw new AdminError('invalid_request', 'expiresAt: must be in the future', 'expiresAt');
+    }
+  }
   const key = await ctx.repos.apiKeys.update(
     id,
     {
-      ...changes,
+      ...rest,
+      ...(expiresAt === undefined ? {} : { expiresAt }),
       ...(allowed === undefined ? {} : { allowedTrafficClasses: allowed }),
       ...(changes.allowedModels === undefined ? {} : { allowedModels: [...new Set(changes.allowedModels)] }),
       ...(changes.tags === undefined ? {} : { tags: [...new Set(changes.tags)] }),
@@ -227,4 +270,50 @@ export async function revokeKey(ctx: AdminContext, actor: Actor, id: string): Pr
   const key = await ctx.repos.apiKeys.revoke(id, auditActor(actor));
   if (!key) throw new AdminError('not_found', `No API key with id ${id}.`);
   return toKeyView(key);
+}
+
+/**
+ * Input is already parsed with `rotateKeyInput`. The new key's plaintext exists only in the return value: never
+ * stored or logged. The old key keeps working until `old.expiresAt`, then every router refuses it (401
+ * `expired_api_key`) because the snapshot carries the expiry and authorisation compares it with the clock.
+ */
+export async function rotateKey(
+  ctx: AdminContext,
+  actor: Actor,
+  id: string,
+  input: RotateKeyInput,
+): Promise<{ key: KeyView; plaintext: string; oldKey: KeyView }> {
+  requireWriter(actor);
+  const now = ctx.now().getTime();
+  let stopAt: number;
+  if (input.oldKeyExpiresAt !== undefined) {
+    stopAt = Date.parse(input.oldKeyExpiresAt);
+    if (stopAt <= now) {
+      throw new AdminError('invalid_request', 'oldKeyExpiresAt: must be in the future', 'oldKeyExpiresAt');
+    }
+    if (stopAt > now + maxRotationGraceSeconds * 1000) {
+      throw new AdminError(
+        'invalid_request',
+        'oldKeyExpiresAt: must be at most 30 days away',
+        'oldKeyExpiresAt',
+      );
+    }
+  } else {
+    stopAt = now + (input.graceSeconds ?? 0) * 1000;
+  }
+  const existing = await ctx.repos.apiKeys.findById(id);
+  if (!existing) throw new AdminError('not_found', `No API key with id ${id}.`);
+  const generated = generateApiKey();
+  const rotated = await ctx.repos.apiKeys.rotate(
+    id,
+    { name: input.name ?? existing.name, digest: generated.digest, prefix: generated.prefix },
+    stopAt,
+    auditActor(actor),
+  );
+  if (!rotated) throw new AdminError('not_found', `No API key with id ${id}.`);
+  return {
+    key: toKeyView(rotated.replacement),
+    plaintext: generated.plaintext,
+    oldKey: toKeyView(rotated.old),
+  };
 }

@@ -55,6 +55,11 @@ export class SnapshotStore {
     return this.table;
   }
 
+  /** The configuration version the current snapshot was read at; null before the first load or when unknown. */
+  configVersion(): string | null {
+    return this.snapshot?.configVersion ?? null;
+  }
+
   /** Reloads now; concurrent calls coalesce into at most one extra load. */
   reload(): Promise<void> {
     if (this.loading) {

@@ -78,6 +78,7 @@ export async function handleSurfaceRequest(
         ttftMs: null,
       }),
     );
+    ctx.metrics.refused(surface, error.status, startedAt);
   };
 
   // The key's RPM before its body is read: a flood from a limited key costs no body buffering or parsing.
@@ -209,6 +210,7 @@ export async function handleSurfaceRequest(
     settlement,
   );
   settleRequest(ctx, event, billing, rateLimit, settlement.usage, settlement.served !== null);
+  ctx.metrics.request(surface, event, trafficClass.value, route.route.publicModel);
 }
 
 /** A bug inside the ladder: answers if nothing was sent yet, so the request can still be settled. */

@@ -35,4 +35,5 @@ export function learnFromAttempt(
   } else if (errorClass === 'upstream_auth' && health.markCredentialRejected(resolved.account, now)) {
     ctx.failover.onCredentialRejected(resolved.account, `upstream answered ${attempt.status}`);
   }
+  ctx.metrics.attempt(resolved, errorClass);
 }

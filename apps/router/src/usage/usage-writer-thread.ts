@@ -32,7 +32,11 @@ export interface UsageWriterThread {
  * Starts the usage writer thread now, so it is ready before the first batch. If the thread dies, pending
  * writes fail (the batched sink keeps, spills and retries them) and the next write starts a new thread.
  */
-export function startUsageWriterThread(databaseUrl: string, logger: Logger): UsageWriterThread {
+export function startUsageWriterThread(
+  databaseUrl: string,
+  logger: Logger,
+  onDeadLettered: (events: number) => void = () => {},
+): UsageWriterThread {
   let worker: Worker | null = null;
   let nextId = 1;
   const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
@@ -70,6 +74,7 @@ export function startUsageWriterThread(databaseUrl: string, logger: Logger): Usa
         logger.error('usage events refused by PostgreSQL were set aside in usage_dead_letters', {
           events: reply.deadLettered,
         });
+        onDeadLettered(reply.deadLettered);
       }
       waiter.resolve();
     });

@@ -27,6 +27,10 @@ export type AdminApiKey = Omit<ApiKeyRecord, 'digest' | 'rateLimit' | 'teamRateL
   rpmLimit: number | null;
   /** Tokens (input + output) per minute; null = unlimited. */
   tpmLimit: number | null;
+  /** The key this one replaced by rotation, if any. */
+  rotatedFromId: string | null;
+  /** The key that replaced this one by rotation, if any. */
+  rotatedToId: string | null;
 };
 
 /** What the caller supplies to store a key; the plaintext never reaches this layer. */
@@ -62,6 +66,7 @@ export type ApiKeyChanges = Partial<
     | 'teamId'
     | 'rpmLimit'
     | 'tpmLimit'
+    | 'expiresAt'
   >
 >;
 

@@ -4,7 +4,16 @@ import { revalidatePath } from 'next/cache';
 import { actionFailure } from '@/server/action-failure';
 import { getAdminContext } from '@/server/admin-context';
 import { requireConsoleActor } from '@/server/console-session';
-import { createKey, createKeyInput, type KeyView, revokeKey, updateKey, updateKeyInput } from '@/server/keys';
+import {
+  createKey,
+  createKeyInput,
+  type KeyView,
+  revokeKey,
+  rotateKey,
+  rotateKeyInput,
+  updateKey,
+  updateKeyInput,
+} from '@/server/keys';
 
 export type CreateKeyState =
   | { status: 'idle' }
@@ -12,6 +21,11 @@ export type CreateKeyState =
   | { status: 'error'; message: string; field?: string };
 
 export type RevokeKeyState = { error: string | null };
+
+export type RotateKeyState =
+  | { status: 'idle' }
+  | { status: 'rotated'; plaintext: string; key: KeyView; oldKey: KeyView }
+  | { status: 'error'; message: string };
 
 export type KeyLimitsState = { error: string | null };
 
@@ -89,5 +103,23 @@ export async function updateKeyLimitsAction(
     return { error: null };
   } catch (error) {
     return { error: actionFailure(error).message };
+  }
+}
+
+/** The grace comes from a fixed choice in the form (seconds); the service checks its range. */
+export async function rotateKeyAction(_previous: RotateKeyState, form: FormData): Promise<RotateKeyState> {
+  const actor = await requireConsoleActor();
+  try {
+    const grace = text(form, 'graceSeconds');
+    const result = await rotateKey(
+      getAdminContext(),
+      actor,
+      text(form, 'id'),
+      rotateKeyInput.parse({ graceSeconds: grace === '' ? Number.NaN : Number(grace) }),
+    );
+    revalidatePath('/keys');
+    return { status: 'rotated', ...result };
+  } catch (error) {
+    return { status: 'error', message: actionFailure(error).message };
   }
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useState } from 'react';
+import { CopyButton } from '@/components/copy-button';
 import { type CreateKeyState, createKeyAction } from './actions';
 
 const inputClass =
@@ -195,25 +196,5 @@ export function CreateKeyForm({
         </div>
       )}
     </section>
-  );
-}
-
-function CopyButton({ text }: { text: string }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <button
-      type="button"
-      onClick={async () => {
-        try {
-          await navigator.clipboard.writeText(text);
-          setCopied(true);
-        } catch {
-          setCopied(false);
-        }
-      }}
-      className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
-    >
-      {copied ? 'Copied' : 'Copy'}
-    </button>
   );
 }

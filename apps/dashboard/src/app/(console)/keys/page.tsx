@@ -1,6 +1,7 @@
 import { TRAFFIC_CLASSES } from '@switchyard/core';
 import type { Metadata } from 'next';
 import { DestructiveActionButton } from '@/components/destructive-action-button';
+import { ExpiryCountdown } from '@/components/expiry-countdown';
 import { StatusBadge } from '@/components/status-badge';
 import { type TableColumn, TableHead } from '@/components/table-head';
 import { getEnv } from '@/env';
@@ -14,6 +15,7 @@ import { listRoutes } from '@/server/routes';
 import { revokeKeyAction } from './actions';
 import { CreateKeyForm } from './create-key-form';
 import { KeyLimitsForm } from './key-limits-form';
+import { RotateKeyButton } from './rotate-key-button';
 
 export const metadata: Metadata = { title: 'API keys' };
 
@@ -42,6 +44,8 @@ export default async function KeysPage() {
     listRoutes(ctx, actor),
   ]);
   const writable = canWrite(actor);
+  // Rotated keys usually share a name; the prefix tells them apart.
+  const prefixById = new Map(keys.items.map((key) => [key.id, `${key.prefix}…`]));
 
   return (
     <div className="space-y-8">
@@ -90,6 +94,21 @@ export default async function KeysPage() {
                     <td className="px-3 py-2">{key.environment}</td>
                     <td className="px-3 py-2" data-testid="key-status">
                       <StatusBadge status={key.status} />
+                      {key.rotatedTo && (
+                        <span className="mt-1 block text-xs text-slate-500" data-testid="key-rotated-to">
+                          rotated to {prefixById.get(key.rotatedTo) ?? key.rotatedTo}
+                          {key.status === 'active' && key.expiresAt && (
+                            <>
+                              ; <ExpiryCountdown at={key.expiresAt} />
+                            </>
+                          )}
+                        </span>
+                      )}
+                      {key.rotatedFrom && (
+                        <span className="mt-1 block text-xs text-slate-500" data-testid="key-rotated-from">
+                          replaces {prefixById.get(key.rotatedFrom) ?? key.rotatedFrom}
+                        </span>
+                      )}
                     </td>
                     <td className="px-3 py-2 text-slate-600">
                       {key.allowedModels.length === 0 ? 'all' : key.allowedModels.join(', ')}
@@ -125,7 +144,12 @@ export default async function KeysPage() {
                       {key.expiresAt ? formatUtc(key.expiresAt) : 'never'}
                     </td>
                     {writable && (
-                      <td className="px-6 py-2 text-right">
+                      <td className="px-6 py-2 text-right whitespace-nowrap">
+                        <RotateKeyButton
+                          id={key.id}
+                          name={key.name}
+                          canRotate={key.status === 'active' && key.rotatedTo === null}
+                        />
                         {key.status === 'active' && (
                           <DestructiveActionButton
                             action={revokeKeyAction}
