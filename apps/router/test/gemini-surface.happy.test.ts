@@ -331,3 +331,57 @@ describe('gemini adapter behind the openai-embeddings surface', () => {
     expect(row.inputTokens).toBeGreaterThan(0);
   });
 });
+
+describe('@google/genai (embedContent) × gemini', () => {
+  it('non-stream: embedContent (batchEmbedContents) passes through to Gemini, the batch models replaced', async () => {
+    await stack.addRoute({
+      publicModel: 'gem-embed-native',
+      targets: [{ accountId: routes.geminiAccountId, upstreamModel: 'mock-embedding' }],
+    });
+    const texts = ['first text to embed', 'second one'];
+    const response = await ai.models.embedContent({ model: 'gem-embed-native', contents: texts });
+    const upstream = await lastMockRequest();
+    expect(upstream.path).toBe('/v1beta/models/mock-embedding:batchEmbedContents');
+    expect(
+      (upstream.body?.requests as { model: string; content: unknown }[]).map((r) => [r.model, r.content]),
+    ).toEqual(texts.map((text) => ['models/mock-embedding', { parts: [{ text }], role: 'user' }]));
+    const direct = (await (
+      await fetch(`${stack.mockUrl}/embeddings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'x', input: texts, encoding_format: 'float' }),
+      })
+    ).json()) as { data: { embedding: number[] }[] };
+    expect(response.embeddings?.map((e) => e.values)).toEqual(direct.data.map((d) => d.embedding));
+  });
+});
+
+describe('@google/genai (embedContent) × openai-compatible', () => {
+  it('non-stream: embedContent is translated to /v1/embeddings and back, with a usage row', async () => {
+    await stack.addRoute({
+      publicModel: 'gem-embed-on-openai',
+      targets: [{ accountId: stack.accountId, upstreamModel: 'mock-text-embedding-3-small' }],
+    });
+    const texts = ['first text to embed', 'second one'];
+    const response = await ai.models.embedContent({ model: 'gem-embed-on-openai', contents: texts });
+    const upstream = await lastMockRequest();
+    expect(upstream.path).toBe('/v1/embeddings');
+    expect(upstream.body).toMatchObject({ model: 'mock-text-embedding-3-small', input: texts });
+    const direct = (await (
+      await fetch(`${stack.mockUrl}/embeddings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'x', input: texts, encoding_format: 'float' }),
+      })
+    ).json()) as { data: { embedding: number[] }[] };
+    expect(response.embeddings?.map((e) => e.values)).toEqual(direct.data.map((d) => d.embedding));
+    const row = await usageRow(response.sdkHttpResponse?.headers?.['x-request-id'] as string);
+    expect(row).toMatchObject({
+      surface: 'gemini-embed',
+      upstreamProtocol: 'openai-embeddings',
+      status: 'success',
+      inputTokens: 6,
+      outputTokens: 0,
+    });
+  });
+});

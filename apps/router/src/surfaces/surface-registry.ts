@@ -1,4 +1,5 @@
 import { anthropicMessagesSurface } from './anthropic-messages/anthropic-messages-surface';
+import { geminiBatchEmbedSurface, geminiEmbedContentSurface } from './gemini/gemini-embed-surface';
 import { geminiGenerateSurface, geminiStreamSurface } from './gemini/gemini-surface';
 import { openAiChatSurface } from './openai-chat/openai-chat-surface';
 import { openAiCompletionsSurface } from './openai-completions/openai-completions-surface';
@@ -16,5 +17,7 @@ export const SURFACES: readonly Surface[] = [
   openAiImagesSurface,
   geminiGenerateSurface,
   geminiStreamSurface,
+  geminiEmbedContentSurface,
+  geminiBatchEmbedSurface,
   anthropicMessagesSurface,
 ];

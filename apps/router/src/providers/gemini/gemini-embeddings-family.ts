@@ -18,6 +18,11 @@ function modelPath(upstreamModel: string): string {
   return name.split('/').map(encodeURIComponent).join('/');
 }
 
+/** `models/<name>` as a request body names it. */
+function modelName(upstreamModel: string): string {
+  return /^(models|tunedModels)\//.test(upstreamModel) ? upstreamModel : `models/${upstreamModel}`;
+}
+
 function call(url: string, credential: string, body: unknown) {
   return ok({
     url,
@@ -40,7 +45,18 @@ export const geminiEmbeddingsFamily: UnaryFamilyAdapter = {
     const origin = apiOrigin(baseUrl);
     if (form === 'native') {
       const method: GeminiEmbedMethod = Array.isArray(body.requests) ? 'batchEmbedContents' : 'embedContent';
-      return call(`${origin}/v1beta/${modelPath(upstreamModel)}:${method}`, credential, body);
+      // Each batch request names its model too (the caller's public one): it must be the URL's.
+      const native = Array.isArray(body.requests)
+        ? {
+            ...body,
+            requests: body.requests.map((r: unknown) =>
+              typeof r === 'object' && r !== null && 'model' in r
+                ? { ...r, model: modelName(upstreamModel) }
+                : r,
+            ),
+          }
+        : body;
+      return call(`${origin}/v1beta/${modelPath(upstreamModel)}:${method}`, credential, native);
     }
     const translated = embeddingsRequestToGemini(body, upstreamModel);
     if (!translated.ok) return translated;
