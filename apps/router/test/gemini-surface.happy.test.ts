@@ -342,9 +342,10 @@ describe('@google/genai (embedContent) × gemini', () => {
     const response = await ai.models.embedContent({ model: 'gem-embed-native', contents: texts });
     const upstream = await lastMockRequest();
     expect(upstream.path).toBe('/v1beta/models/mock-embedding:batchEmbedContents');
-    expect(
-      (upstream.body?.requests as { model: string; content: unknown }[]).map((r) => [r.model, r.content]),
-    ).toEqual(texts.map((text) => ['models/mock-embedding', { parts: [{ text }], role: 'user' }]));
+    const requests = (upstream.body?.requests ?? []) as { model: string; content: unknown }[];
+    expect(requests.map((r) => [r.model, r.content])).toEqual(
+      texts.map((text) => ['models/mock-embedding', { parts: [{ text }], role: 'user' }]),
+    );
     const direct = (await (
       await fetch(`${stack.mockUrl}/embeddings`, {
         method: 'POST',
