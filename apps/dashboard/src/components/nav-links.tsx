@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 
 const links = [
+  { href: '/overview', label: 'Overview' },
   { href: '/keys', label: 'Keys' },
   { href: '/routes', label: 'Routes' },
   { href: '/health', label: 'Health' },
