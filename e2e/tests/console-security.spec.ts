@@ -9,7 +9,16 @@ test('pages render and hydrate under the CSP, with the security headers', async 
     if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
   });
   await signIn(page, '/keys');
-  for (const path of ['/overview', '/keys', '/usage', '/cost', '/routes', '/health', '/budgets', '/pricing']) {
+  for (const path of [
+    '/overview',
+    '/keys',
+    '/usage',
+    '/cost',
+    '/routes',
+    '/health',
+    '/budgets',
+    '/pricing',
+  ]) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(200);
     const headers = response?.headers() ?? {};
