@@ -141,7 +141,9 @@ const schema = z.object({
    * OpenTelemetry: the OTLP/HTTP collector's base URL (spans go to `<url>/v1/traces`, JSON). Unset (default): no
    * tracing, and the OpenTelemetry SDK is never loaded.
    */
-  OTEL_EXPORTER_OTLP_ENDPOINT: unsetWhenBlank(z.string().url({ message: 'must be an http(s):// URL' })),
+  OTEL_EXPORTER_OTLP_ENDPOINT: unsetWhenBlank(
+    z.url({ protocol: /^https?$/, message: 'must be an http(s):// URL' }),
+  ),
   /** The `service.name` of this router's spans. */
   OTEL_SERVICE_NAME: z.string().min(1).default('switchyard-router'),
   /** Longest a finished span waits in the export batch (the SDK's OTEL_BSP_SCHEDULE_DELAY). */
