@@ -207,6 +207,39 @@ describe('OpenTelemetry traces', () => {
     expect(upstream.tracestate).toBe('vendor=abc');
   }, 30_000);
 
+  it('a stream: the request span ends with the stream, carrying its usage; its attempt span is the upstream’s parent', async () => {
+    const traceId = hex(16);
+    const parentSpanId = hex(8);
+    const { data: stream, response } = await client.chat.completions
+      .create(
+        { model: SEEDED_MODEL, messages, stream: true, stream_options: { include_usage: true } },
+        { headers: { traceparent: `00-${traceId}-${parentSpanId}-01` } },
+      )
+      .withResponse();
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text.length).toBeGreaterThan(0);
+    const requestId = response.headers.get('x-request-id') ?? '';
+    const upstream = await lastUpstreamHeaders();
+    const row = await awaitUsageRow(stack, requestId);
+    const { request, children } = await traceOf(requestId, 1);
+    expect(request.traceId).toBe(traceId);
+    expect(request.parentSpanId).toBe(parentSpanId);
+    expect(request.attributes).toMatchObject({
+      'switchyard.status': 'success',
+      'http.response.status_code': 200,
+      'gen_ai.usage.output_tokens': row.outputTokens,
+      'switchyard.cost_micros': Number(row.costMicros),
+    });
+    expect(row.outputTokens).toBeGreaterThan(0);
+    expect(children).toHaveLength(1);
+    expect(children[0]?.attributes).toMatchObject({
+      'switchyard.attempt.reason': 'primary',
+      'http.response.status_code': 200,
+    });
+    expect(upstream.traceparent).toBe(`00-${traceId}-${children[0]?.spanId}-01`);
+  }, 30_000);
+
   it('without a traceparent (or with a malformed one) the request starts a new trace', async () => {
     for (const traceparent of [undefined, '00-not-a-trace-01', `00-${'0'.repeat(32)}-${hex(8)}-01`]) {
       const { response } = await client.chat.completions
