@@ -5,6 +5,7 @@ import { usePathname } from 'next/navigation';
 
 const links = [
   { href: '/keys', label: 'Keys' },
+  { href: '/providers', label: 'Providers' },
   { href: '/routes', label: 'Routes' },
   { href: '/health', label: 'Health' },
   { href: '/usage', label: 'Usage' },
