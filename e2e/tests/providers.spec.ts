@@ -13,7 +13,9 @@ async function mockBaseUrl(request: import('@playwright/test').APIRequestContext
   return mock?.baseUrl ?? '';
 }
 
-test('add a provider and an account pointing at the mock, then test the connection', async ({ page }) => {
+test('add a provider and an account pointing at the mock, then test the connection', async ({
+  page,
+}, testInfo) => {
   await signIn(page, '/providers');
   const baseUrl = await mockBaseUrl(page.request);
   await expect(page.getByTestId('providers-table')).toContainText('mock');
@@ -34,6 +36,7 @@ test('add a provider and an account pointing at the mock, then test the connecti
   await expect(add.getByTestId('field-error')).toHaveAttribute('data-field', 'baseUrl');
   await expect(add.getByLabel('Name')).toHaveValue('e2e-mock');
   await expect(add.getByLabel('Base URL')).toHaveValue('http://169.254.169.254/v1');
+  await page.screenshot({ path: testInfo.outputPath('add-provider-error.png') });
 
   await add.getByLabel('Base URL').fill(baseUrl);
   await add.getByRole('button', { name: 'Add provider' }).click();
@@ -65,6 +68,8 @@ test('add a provider and an account pointing at the mock, then test the connecti
   await expect(result).toContainText('Connected · HTTP 200');
   await expect(result).toContainText(/\d+ ms/);
   await expect(row.getByTestId('connection-test-models')).toContainText('mock-gpt-4o-mini');
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.screenshot({ path: testInfo.outputPath('provider-page.png'), fullPage: true });
 
   // Disabling asks first.
   await row.getByRole('button', { name: 'Disable e2e-account' }).click();
@@ -73,4 +78,7 @@ test('add a provider and an account pointing at the mock, then test the connecti
   await confirm.getByRole('button', { name: 'Disable' }).click();
   await expect(row).toContainText('Disabled');
   await expect(row.getByRole('button', { name: 'Enable e2e-account' })).toBeVisible();
+
+  await page.goto('/providers');
+  await page.screenshot({ path: testInfo.outputPath('providers-list.png'), fullPage: true });
 });
