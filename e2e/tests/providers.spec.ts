@@ -71,6 +71,20 @@ test('add a provider and an account pointing at the mock, then test the connecti
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.screenshot({ path: testInfo.outputPath('provider-page.png'), fullPage: true });
 
+  // Moving the provider to another host asks for every account's credential again.
+  const movedUrl = baseUrl.replace('127.0.0.1', 'localhost');
+  await page.getByRole('button', { name: 'Edit provider' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit “e2e-mock”' });
+  await edit.getByLabel('Base URL').fill(movedUrl);
+  await expect(edit.getByRole('group', { name: 'Credentials for the new host' })).toBeVisible();
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(edit.getByTestId('field-error')).toContainText('Enter the credential of “e2e-account” again');
+  await expect(edit.getByLabel('Base URL')).toHaveValue(movedUrl);
+  await edit.getByLabel('e2e-account').fill(`${CREDENTIAL}-moved-M0vd`);
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('main')).toContainText(movedUrl);
+  await expect(row.getByTestId('credential-last4')).toHaveText('••••M0vd');
+
   // Disabling asks first.
   await row.getByRole('button', { name: 'Disable e2e-account' }).click();
   const confirm = page.getByRole('dialog', { name: 'Disable “e2e-account”?' });
