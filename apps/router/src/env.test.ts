@@ -66,6 +66,23 @@ describe('router configuration', () => {
     expect(() => loadRouterEnv({ ...required, ROUTER_METRICS_PORT: '70000' })).toThrow('ROUTER_METRICS_PORT');
   });
 
+  it('traces nothing unless an OTLP endpoint is set; blank means unset; a bad URL is refused', () => {
+    const plain = loadRouterEnv(required);
+    expect([
+      plain.OTEL_EXPORTER_OTLP_ENDPOINT,
+      plain.OTEL_SERVICE_NAME,
+      plain.OTEL_BSP_SCHEDULE_DELAY,
+    ]).toEqual([undefined, 'switchyard-router', 5_000]);
+    expect(loadRouterEnv({ ...required, OTEL_EXPORTER_OTLP_ENDPOINT: '' }).OTEL_EXPORTER_OTLP_ENDPOINT).toBe(
+      undefined,
+    );
+    const on = loadRouterEnv({ ...required, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318' });
+    expect(on.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector:4318');
+    expect(() =>
+      loadRouterEnv({ ...required, OTEL_EXPORTER_OTLP_ENDPOINT: 'otel-collector:4318/x y' }),
+    ).toThrow('OTEL_EXPORTER_OTLP_ENDPOINT: must be an http(s):// URL');
+  });
+
   it('refuses a headers timeout longer than the request timeout, and zero caps', () => {
     expect(() =>
       loadRouterEnv({ ...required, ROUTER_HEADERS_TIMEOUT_MS: '5000', ROUTER_REQUEST_TIMEOUT_MS: '1000' }),

@@ -137,6 +137,17 @@ const schema = z.object({
   BUDGET_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(DEFAULT_WEBHOOK_MAX_ATTEMPTS),
   /** How often each router looks for alerts due for webhook delivery (left by any instance). */
   BUDGET_WEBHOOK_POLL_MS: positiveMs.default(5_000),
+  /**
+   * OpenTelemetry: the OTLP/HTTP collector's base URL (spans go to `<url>/v1/traces`, JSON). Unset (default): no
+   * tracing, and the OpenTelemetry SDK is never loaded.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: unsetWhenBlank(
+    z.url({ protocol: /^https?$/, message: 'must be an http(s):// URL' }),
+  ),
+  /** The `service.name` of this router's spans. */
+  OTEL_SERVICE_NAME: z.string().min(1).default('switchyard-router'),
+  /** Longest a finished span waits in the export batch (the SDK's OTEL_BSP_SCHEDULE_DELAY). */
+  OTEL_BSP_SCHEDULE_DELAY: positiveMs.default(5_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

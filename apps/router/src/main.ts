@@ -37,6 +37,7 @@ import { createMetricsServer, serveMetrics } from './metrics/serve-metrics';
 import { createRedisConnection } from './redis/redis-client';
 import type { FailoverState, RouterContext } from './router-context';
 import { createRouterServer } from './server';
+import { loadTracing } from './tracing/load-tracing';
 import { BatchedUsageSink } from './usage/batched-usage-sink';
 import { replaySpillUntilStored } from './usage/replay-spill-until-stored';
 import { UsageJournal } from './usage/usage-journal';
@@ -255,6 +256,14 @@ async function main(): Promise<void> {
     configVersion: () => snapshots.configVersion(),
     now: Date.now,
   });
+  const tracing = await loadTracing(
+    {
+      endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: env.OTEL_SERVICE_NAME,
+      exportDelayMs: env.OTEL_BSP_SCHEDULE_DELAY,
+    },
+    logger,
+  );
   const ctx: RouterContext = {
     snapshots,
     usage,
@@ -273,6 +282,7 @@ async function main(): Promise<void> {
     },
     logger,
     metrics,
+    tracing,
     digestKey: digestApiKey,
     now: Date.now,
     random: Math.random,
@@ -356,6 +366,7 @@ async function main(): Promise<void> {
     await redis?.close();
     await Promise.all([...dispatchers.values()].map((agent) => agent.close()));
     await prisma.$disconnect();
+    await tracing?.shutdown();
     logger.info('stopped');
     process.exit(0);
   };

@@ -7,6 +7,7 @@ import type { MarkedAccount, UpstreamHealth } from './failover/upstream-health';
 import type { RequestRateLimits } from './limits/request-rate-limits';
 import type { Logger } from './logger';
 import type { RouterMetrics } from './metrics/router-metrics';
+import type { Tracing } from './tracing/tracing';
 import type { UsageSink } from './usage/usage-sink';
 
 /** Limits the request path applies, taken from the validated environment. */
@@ -56,6 +57,8 @@ export interface RouterContext {
   logger: Logger;
   /** Prometheus counters the pipeline increments when a request settles and when an attempt is learnt from. */
   metrics: RouterMetrics;
+  /** OpenTelemetry spans of requests and attempts; null when tracing is off (OTEL_EXPORTER_OTLP_ENDPOINT unset). */
+  tracing: Tracing | null;
   /** Digest of a presented API key (sha256 hex). */
   digestKey: (plaintext: string) => string;
   now: () => number;

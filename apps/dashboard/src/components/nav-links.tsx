@@ -4,7 +4,9 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 
 const links = [
+  { href: '/overview', label: 'Overview' },
   { href: '/keys', label: 'Keys' },
+  { href: '/providers', label: 'Providers' },
   { href: '/routes', label: 'Routes' },
   { href: '/health', label: 'Health' },
   { href: '/usage', label: 'Usage' },

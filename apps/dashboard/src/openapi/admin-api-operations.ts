@@ -134,6 +134,16 @@ export const ADMIN_API_OPERATIONS: readonly AdminApiOperation[] = [
     success: json('The account.'),
     writes: true,
   },
+  {
+    method: 'POST',
+    path: '/accounts/{id}/test',
+    summary: 'Test the connection: list models upstream with the stored credential',
+    tag: 'accounts',
+    success: json(
+      '`{ ok, status, latencyMs, url, models, modelCount, error }`; a failed upstream call is `ok: false` with a plain-words `error`, not an error status.',
+    ),
+    writes: true,
+  },
 
   {
     method: 'GET',

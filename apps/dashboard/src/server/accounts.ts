@@ -70,6 +70,11 @@ export interface AccountView {
   credentialError: string | null;
   /** Moves on with every reset or new credential (a 401 seen under an older epoch no longer counts). */
   credentialEpoch: number;
+  /**
+   * The stored credential's last four characters, so an operator can tell which key it is; null when it is
+   * shorter than {@link MIN_LENGTH_FOR_LAST4} (four characters would give most of it away) or cannot be decrypted.
+   */
+  credentialLast4: string | null;
   /** Active health checks as stored; null fields follow the routers' HEALTH_CHECK_INTERVAL_MS. */
   healthCheck: HealthCheckSetting;
   /** What the routers do for this account: checks on or off and their interval, each with its source. */
@@ -79,9 +84,31 @@ export interface AccountView {
   createdAt: string;
 }
 
-function toAccountView(account: AdminUpstreamAccount, routers: RouterReadback): AccountView {
+/** Credentials shorter than this show no characters at all. */
+export const MIN_LENGTH_FOR_LAST4 = 12;
+
+/** The last four characters of a credential long enough that they reveal little of it. */
+export function credentialLast4(plaintext: string | null): string | null {
+  if (plaintext === null || plaintext.length < MIN_LENGTH_FOR_LAST4) return null;
+  return plaintext.slice(-4);
+}
+
+/** Account id → the last four characters of its stored credential (decrypted here, never returned whole). */
+async function last4ByAccount(ctx: AdminContext, ids: string[]): Promise<Map<string, string | null>> {
+  const ciphertexts = await ctx.repos.upstreamAccounts.credentialCiphertexts(ids);
+  return new Map(
+    [...ciphertexts].map(([id, ciphertext]) => [id, credentialLast4(ctx.decryptCredential(ciphertext))]),
+  );
+}
+
+function toAccountView(
+  account: AdminUpstreamAccount,
+  routers: RouterReadback,
+  last4: Map<string, string | null>,
+): AccountView {
   return {
     ...account,
+    credentialLast4: last4.get(account.id) ?? null,
     credentialRejectedAt: isoOrNull(account.credentialRejectedAt),
     credentialEpoch: account.credentialEpoch ?? 0,
     effectiveHealthCheck: effectiveHealthCheck(account.healthCheck, routers.settings.healthCheck.intervalMs),
@@ -109,13 +136,17 @@ export async function listAccounts(
     ctx.repos.upstreamAccounts.list(query),
     routerReadback(ctx),
   ]);
-  return { items: accounts.map((account) => toAccountView(account, routers)) };
+  const last4 = await last4ByAccount(
+    ctx,
+    accounts.map((account) => account.id),
+  );
+  return { items: accounts.map((account) => toAccountView(account, routers, last4)) };
 }
 
 export async function getAccount(ctx: AdminContext, _actor: Actor, id: string): Promise<AccountView> {
   const account = await ctx.repos.upstreamAccounts.findById(id);
   if (!account) throw new AdminError('not_found', `No upstream account with id ${id}.`);
-  return toAccountView(account, await routerReadback(ctx));
+  return toAccountView(account, await routerReadback(ctx), await last4ByAccount(ctx, [account.id]));
 }
 
 export async function createAccount(
@@ -129,7 +160,7 @@ export async function createAccount(
     { ...fields, ...healthCheckColumns(check), credentialCiphertext: ctx.encryptCredential(plaintext) },
     auditActor(actor),
   );
-  return toAccountView(account, await routerReadback(ctx));
+  return toAccountView(account, await routerReadback(ctx), await last4ByAccount(ctx, [account.id]));
 }
 
 export async function updateAccount(
@@ -147,7 +178,7 @@ export async function updateAccount(
     auditActor(actor),
   );
   if (!account) throw new AdminError('not_found', `No upstream account with id ${id}.`);
-  return toAccountView(account, await routerReadback(ctx));
+  return toAccountView(account, await routerReadback(ctx), await last4ByAccount(ctx, [account.id]));
 }
 
 /**
@@ -163,5 +194,5 @@ export async function resetAccountCredential(
   requireWriter(actor);
   const account = await ctx.repos.upstreamAccounts.resetCredentialStatus(id, auditActor(actor));
   if (!account) throw new AdminError('not_found', `No upstream account with id ${id}.`);
-  return toAccountView(account, await routerReadback(ctx));
+  return toAccountView(account, await routerReadback(ctx), await last4ByAccount(ctx, [account.id]));
 }

@@ -22,6 +22,8 @@ export interface AdminContext {
   repos: AdminRepositories;
   /** Encrypts an upstream credential for storage; fails when no master key is configured. */
   encryptCredential(plaintext: string): string;
+  /** Decrypts a stored credential, or null when no master key is configured or it cannot be read with this one. */
+  decryptCredential(ciphertext: string): string | null;
   now(): Date;
   /** Failed console sign-ins and their backoff (in this process). */
   signInThrottle: SignInThrottle;
@@ -73,6 +75,14 @@ export function createAdminContext({
         );
       }
       return cipher.encrypt(plaintext);
+    },
+    decryptCredential(ciphertext) {
+      if (!cipher) return null;
+      try {
+        return cipher.decrypt(ciphertext);
+      } catch {
+        return null;
+      }
     },
     now,
     signInThrottle: createMemorySignInThrottle(now),

@@ -105,3 +105,9 @@ export async function updateProvider(
   if (!provider) throw new AdminError('not_found', `No provider with id ${id}.`);
   return toProviderView(provider);
 }
+
+export async function getProvider(ctx: AdminContext, _actor: Actor, id: string): Promise<ProviderView> {
+  const provider = await ctx.repos.providers.findById(id);
+  if (!provider) throw new AdminError('not_found', `No provider with id ${id}.`);
+  return toProviderView(provider);
+}

@@ -1,6 +1,7 @@
 import type { AttemptRecord, CompiledRoute, RoutePolicy, RoutingTable, TrafficClass } from '@switchyard/core';
 import type { BillingTicket } from '../billing/billing';
 import type { InboundRequest, Surface } from '../surfaces/surface';
+import type { RequestTrace } from '../tracing/tracing';
 
 /** One admitted client request on its way through the failover ladder. */
 export interface ForwardRequest {
@@ -21,4 +22,6 @@ export interface ForwardRequest {
   /** Filled with every upstream attempt, in order. */
   attempts: AttemptRecord[];
   startedAt: number;
+  /** This request's spans; null when tracing is off. */
+  trace: RequestTrace | null;
 }

@@ -199,13 +199,14 @@ export async function forward(
       const sentAt = performance.now();
       const outcome = await upstreamAttempt(ctx, {
         resolved,
-        call: built.value,
+        call: req.trace === null ? built.value : req.trace.attempt(resolved, built.value),
         stream: inbound.stream,
         cancel: abort,
         timeouts,
         reason,
       });
       attempts.push(outcome.attempt);
+      if (req.trace !== null) req.trace.record(outcome.attempt);
 
       if (outcome.kind === 'failure') {
         if (paidRetry) retryBudget.release();

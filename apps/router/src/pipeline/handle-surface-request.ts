@@ -174,6 +174,16 @@ export async function handleSurfaceRequest(
   const billing = admitted.value;
 
   const attempts: AttemptRecord[] = [];
+  const trace =
+    ctx.tracing === null
+      ? null
+      : ctx.tracing.request(
+          headerValue(req.headers.traceparent),
+          headerValue(req.headers.tracestate),
+          createdAt,
+          requestId,
+          surface.protocol,
+        );
   let settlement: Settlement;
   try {
     settlement = await forward(ctx, res, {
@@ -188,6 +198,7 @@ export async function handleSurfaceRequest(
       policy,
       attempts,
       startedAt,
+      trace,
     });
   } catch (error) {
     // try/catch rather than .catch(): no extra promise per request on the hot path.
@@ -210,6 +221,7 @@ export async function handleSurfaceRequest(
     settlement,
   );
   settleRequest(ctx, event, billing, rateLimit, settlement.usage, settlement.served !== null);
+  if (trace !== null) trace.end(event, trafficClass.value, route.route.publicModel);
   ctx.metrics.request(surface, event, trafficClass.value, route.route.publicModel);
 }
 

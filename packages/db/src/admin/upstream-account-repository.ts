@@ -29,6 +29,11 @@ export interface UpstreamAccountRepository {
    * without a stored mark writes no audit row. Null when the account does not exist.
    */
   resetCredentialStatus(id: string, actor: AuditActor): Promise<AdminUpstreamAccount | null>;
+  /**
+   * The stored (encrypted) credentials of the accounts among `ids`, by account id: for the console's last-four
+   * readback and its connection test, which decrypt them and never return them whole.
+   */
+  credentialCiphertexts(ids: string[]): Promise<Map<string, string>>;
 }
 
 /** Selecting columns explicitly keeps the ciphertext out of every read. */
@@ -115,6 +120,15 @@ export function createUpstreamAccountRepository(prisma: PrismaClient): UpstreamA
     async findById(id) {
       const row = await prisma.upstreamAccount.findUnique({ where: { id }, select: publicColumns });
       return row ? toAdminUpstreamAccount(row) : null;
+    },
+
+    async credentialCiphertexts(ids) {
+      if (ids.length === 0) return new Map();
+      const rows = await prisma.upstreamAccount.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, credentialCiphertext: true },
+      });
+      return new Map(rows.map((row) => [row.id, row.credentialCiphertext]));
     },
 
     async findManyByIds(ids) {

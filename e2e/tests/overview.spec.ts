@@ -1,0 +1,53 @@
+import { expect, type Page, test } from '@playwright/test';
+import OpenAI from 'openai';
+import { signIn } from './sign-in';
+
+async function requestsLast24h(page: Page): Promise<number> {
+  const text = (await page.getByTestId('overview-requests-24h').textContent()) ?? '';
+  return Number(text.replaceAll(',', ''));
+}
+
+test('the console lands on the overview, whose request count follows traffic and whose cards link to their pages', async ({
+  page,
+}) => {
+  await signIn(page, '/overview');
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/overview$/);
+  await expect(page.getByRole('heading', { name: 'Overview', level: 1 })).toBeVisible();
+  const before = await requestsLast24h(page);
+
+  await page.goto('/keys');
+  await page.getByLabel('Name').fill(`overview e2e ${Date.now()}`);
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const plaintext = (await page.getByTestId('new-key-plaintext').textContent())?.trim() ?? '';
+  expect(plaintext).toMatch(/^sk-sy-/);
+  const client = new OpenAI({
+    apiKey: plaintext,
+    baseURL: `${process.env.E2E_ROUTER_URL}/v1`,
+    maxRetries: 0,
+  });
+  // The router learns about the new key through LISTEN/NOTIFY; a fresh key may take a moment to arrive.
+  await expect(async () => {
+    await client.chat.completions.create({
+      model: process.env.E2E_MODEL ?? '',
+      messages: [{ role: 'user', content: 'hello from the overview spec' }],
+    });
+  }).toPass({ timeout: 5_000 });
+
+  // The router's usage sink flushes in batches; the rollup then counts the request.
+  await expect(async () => {
+    await page.goto('/overview');
+    expect(await requestsLast24h(page)).toBe(before + 1);
+  }).toPass({ timeout: 15_000 });
+
+  for (const [card, link, path] of [
+    ['overview-spend', 'Cost', '/cost'],
+    ['overview-requests', 'Usage', '/usage'],
+    ['overview-health', 'Health', '/health'],
+    ['overview-budgets', 'All budgets', '/budgets'],
+  ] as const) {
+    await page.goto('/overview');
+    await page.getByTestId(card).getByRole('link', { name: link }).click();
+    await expect(page).toHaveURL(new RegExp(`${path}$`));
+  }
+});
