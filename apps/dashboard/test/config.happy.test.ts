@@ -117,6 +117,8 @@ describe('upstream accounts', () => {
       credentialRejectedAt: null,
       credentialError: null,
       credentialEpoch: 0,
+      // Only the last four characters are ever shown, never the credential.
+      credentialLast4: secret.slice(-4),
       healthCheck: { enabled: null, intervalMs: null },
       effectiveHealthCheck: {
         enabled: { value: false, source: 'router_default' },

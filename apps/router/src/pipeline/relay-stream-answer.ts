@@ -87,6 +87,9 @@ export async function relayStreamAnswer(
     learnFromAttempt(ctx, resolved, outcome.attempt, null);
     // Nothing reached the client yet: this is an ordinary failed attempt, and the ladder may go on.
     if (relayed.firstByteAt === null) return failedWithout(resolved, outcome.attempt, errorClass, 200);
+    // Read before the last write: once it is on the socket the client may be done while this thread is still
+    // descheduled (a loaded machine), and the row must not claim a longer wait than the client had.
+    const endedAt = performance.now();
     res.end(
       surface.streamError(
         errorClass === 'timeout'
@@ -95,7 +98,6 @@ export async function relayStreamAnswer(
         req.requestId,
       ),
     );
-    const endedAt = performance.now();
     const usage = await known();
     return {
       status: 'interrupted',
@@ -109,8 +111,8 @@ export async function relayStreamAnswer(
     };
   }
   learnFromAttempt(ctx, resolved, outcome.attempt, null);
+  const endedAt = performance.now(); // before the last write, as above
   res.end();
-  const endedAt = performance.now();
   const usage = await known();
   return {
     status: 'success',
