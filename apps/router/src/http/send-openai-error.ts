@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { GatewayError } from '@switchyard/core';
+import type { GatewayError, NormalisedUpstreamError } from '@switchyard/core';
 
 const TYPE_BY_STATUS: Record<number, string> = {
   400: 'invalid_request_error',
@@ -73,4 +73,30 @@ export function writeOpenAiError(
   if (extraHeaders) Object.assign(headers, extraHeaders);
   res.writeHead(status, headers);
   res.end(body);
+}
+
+/**
+ * Answers an upstream's client error (already redacted and bounded) in OpenAI's shape with the upstream's status;
+ * the fields the upstream left out are worded from the status.
+ */
+export function sendOpenAiUpstreamError(
+  res: ServerResponse,
+  requestId: string,
+  status: number,
+  error: NormalisedUpstreamError,
+  headers?: Record<string, string>,
+): void {
+  writeOpenAiError(
+    res,
+    requestId,
+    status,
+    {
+      message: error.message ?? `The upstream provider rejected the request (HTTP ${status}).`,
+      type: error.type ?? openAiErrorType(status),
+      param: error.param,
+      code: error.code,
+    },
+    undefined,
+    headers,
+  );
 }

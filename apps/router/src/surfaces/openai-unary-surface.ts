@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { ChatRequest, Result, UnaryFamily, WireProtocol } from '@switchyard/core';
-import { openAiErrorType, sendOpenAiError, writeOpenAiError } from '../http/send-openai-error';
+import { openAiErrorType, sendOpenAiError, sendOpenAiUpstreamError } from '../http/send-openai-error';
+import { bodyModel } from './body-model';
 import { readBearerKey } from './openai-chat/read-bearer-key';
 import type { InboundRequest, Surface } from './surface';
 
@@ -42,28 +43,11 @@ export function openAiUnarySurface(spec: {
       return { ok: true, value: inbound };
     },
 
-    requestedModel(json) {
-      const model = (json as { model?: unknown } | null)?.model;
-      return typeof model === 'string' ? model : '';
-    },
+    requestedModel: bodyModel,
 
     sendError: sendOpenAiError,
 
-    sendUpstreamError(res, requestId, status, error, headers) {
-      writeOpenAiError(
-        res,
-        requestId,
-        status,
-        {
-          message: error.message ?? `The upstream provider rejected the request (HTTP ${status}).`,
-          type: error.type ?? openAiErrorType(status),
-          param: error.param,
-          code: error.code,
-        },
-        undefined,
-        headers,
-      );
-    },
+    sendUpstreamError: sendOpenAiUpstreamError,
 
     sendFamilyAnswer: writeJson,
 

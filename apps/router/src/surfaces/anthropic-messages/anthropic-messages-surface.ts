@@ -1,4 +1,5 @@
 import { anthropicErrorBody, chatResponseToAnthropic } from '@switchyard/core';
+import { bodyModel } from '../body-model';
 import type { Surface } from '../surface';
 import { anthropicStreamEncoder } from './anthropic-stream-encoder';
 import { countTokensRoute } from './count-tokens-route';
@@ -26,10 +27,7 @@ export const anthropicMessagesSurface: Surface = {
 
   parse: parseAnthropicRequest,
 
-  requestedModel(json) {
-    const model = (json as { model?: unknown } | null)?.model;
-    return typeof model === 'string' ? model : '';
-  },
+  requestedModel: bodyModel,
 
   sendError(res, requestId, error, headers) {
     writeAnthropicError(

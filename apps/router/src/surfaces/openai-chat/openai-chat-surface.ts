@@ -1,5 +1,6 @@
 import { validateChatRequest } from '@switchyard/core';
-import { openAiErrorType, sendOpenAiError, writeOpenAiError } from '../../http/send-openai-error';
+import { openAiErrorType, sendOpenAiError, sendOpenAiUpstreamError } from '../../http/send-openai-error';
+import { bodyModel } from '../body-model';
 import type { InboundRequest, Surface } from '../surface';
 import { openAiChatStreamEncoder } from './openai-chat-stream-encoder';
 import { readBearerKey } from './read-bearer-key';
@@ -31,28 +32,11 @@ export const openAiChatSurface: Surface = {
     return { ok: true, value: inbound };
   },
 
-  requestedModel(json) {
-    const model = (json as { model?: unknown } | null)?.model;
-    return typeof model === 'string' ? model : '';
-  },
+  requestedModel: bodyModel,
 
   sendError: sendOpenAiError,
 
-  sendUpstreamError(res, requestId, status, error, headers) {
-    writeOpenAiError(
-      res,
-      requestId,
-      status,
-      {
-        message: error.message ?? `The upstream provider rejected the request (HTTP ${status}).`,
-        type: error.type ?? openAiErrorType(status),
-        param: error.param,
-        code: error.code,
-      },
-      undefined,
-      headers,
-    );
-  },
+  sendUpstreamError: sendOpenAiUpstreamError,
 
   sendAnswer(res, headers, answer) {
     const body = JSON.stringify(answer);

@@ -5,7 +5,8 @@ import {
   formatSseFrames,
   ok,
 } from '@switchyard/core';
-import { openAiErrorType, sendOpenAiError, writeOpenAiError } from '../../http/send-openai-error';
+import { openAiErrorType, sendOpenAiError, sendOpenAiUpstreamError } from '../../http/send-openai-error';
+import { bodyModel } from '../body-model';
 import { readBearerKey } from '../openai-chat/read-bearer-key';
 import type { InboundRequest, Surface } from '../surface';
 
@@ -47,28 +48,11 @@ export const openAiCompletionsSurface: Surface = {
     return ok(inbound);
   },
 
-  requestedModel(json) {
-    const model = (json as { model?: unknown } | null)?.model;
-    return typeof model === 'string' ? model : '';
-  },
+  requestedModel: bodyModel,
 
   sendError: sendOpenAiError,
 
-  sendUpstreamError(res, requestId, status, error, headers) {
-    writeOpenAiError(
-      res,
-      requestId,
-      status,
-      {
-        message: error.message ?? `The upstream provider rejected the request (HTTP ${status}).`,
-        type: error.type ?? openAiErrorType(status),
-        param: error.param,
-        code: error.code,
-      },
-      undefined,
-      headers,
-    );
-  },
+  sendUpstreamError: sendOpenAiUpstreamError,
 
   sendAnswer(res, headers, answer, request) {
     const body = JSON.stringify(chatResponseToCompletions(answer, { model: request.model }));

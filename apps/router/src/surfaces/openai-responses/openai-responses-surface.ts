@@ -10,7 +10,8 @@ import {
   type Result,
   responsesToChatRequest,
 } from '@switchyard/core';
-import { openAiErrorType, sendOpenAiError, writeOpenAiError } from '../../http/send-openai-error';
+import { sendOpenAiError, sendOpenAiUpstreamError } from '../../http/send-openai-error';
+import { bodyModel } from '../body-model';
 import { readBearerKey } from '../openai-chat/read-bearer-key';
 import type { InboundRequest, ParseContext, PassthroughRewriter, Surface } from '../surface';
 import { ResponsesItemStore } from './responses-item-store';
@@ -110,28 +111,11 @@ export const openAiResponsesSurface: Surface = {
     return ok(inbound);
   },
 
-  requestedModel(json) {
-    const model = (json as { model?: unknown } | null)?.model;
-    return typeof model === 'string' ? model : '';
-  },
+  requestedModel: bodyModel,
 
   sendError: sendOpenAiError,
 
-  sendUpstreamError(res, requestId, status, error, headers) {
-    writeOpenAiError(
-      res,
-      requestId,
-      status,
-      {
-        message: error.message ?? `The upstream provider rejected the request (HTTP ${status}).`,
-        type: error.type ?? openAiErrorType(status),
-        param: error.param,
-        code: error.code,
-      },
-      undefined,
-      headers,
-    );
-  },
+  sendUpstreamError: sendOpenAiUpstreamError,
 
   sendAnswer(res, headers, answer, request) {
     const state = states.get(request);
