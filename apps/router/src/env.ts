@@ -148,7 +148,13 @@ const schema = z.object({
   OTEL_SERVICE_NAME: z.string().min(1).default('switchyard-router'),
   /** Longest a finished span waits in the export batch (the SDK's OTEL_BSP_SCHEDULE_DELAY). */
   OTEL_BSP_SCHEDULE_DELAY: positiveMs.default(5_000),
+  /**
+   * Lines below this level are not written. `debug` adds one line per request (method, URL, status, duration,
+   * headers with their secrets redacted) and per client-error attempt: for diagnosis, not for production load.
+   */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** `json` (default): one JSON object a line; `pretty`: one readable line each, for a terminal. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
 });
 
 /** Cross-field rules node:http and the request path rely on. */

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(1);
   }
-  const logger = createLogger(env.LOG_LEVEL);
+  const logger = createLogger(env.LOG_LEVEL, { format: env.LOG_FORMAT });
   let cipher: ReturnType<typeof createCredentialCipher>;
   try {
     cipher = createCredentialCipher(parseMasterKey(env.SWITCHYARD_MASTER_KEY));
@@ -305,6 +305,7 @@ async function main(): Promise<void> {
     requestTimeoutMs: env.ROUTER_REQUEST_TIMEOUT_MS,
     maxConnections: env.ROUTER_MAX_CONNECTIONS,
     metrics: env.ROUTER_METRICS_PORT === undefined ? scrape : null,
+    accessLog: env.LOG_LEVEL === 'debug',
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { gatewayError } from '@switchyard/core';
 import { capConnections } from './http/cap-connections';
+import { logRequest } from './http/log-request';
 import { type RouteDefinition, type RouteHandler, RouteTable } from './http/route-table';
 import { sendOpenAiError } from './http/send-openai-error';
 import type { RouterContext } from './router-context';
@@ -45,6 +46,8 @@ export interface RouterServerOptions {
   maxConnections: number;
   /** GET /metrics on this server; null when it is served on a port of its own (ROUTER_METRICS_PORT). */
   metrics?: RouteHandler | null;
+  /** One debug line per request (LOG_LEVEL=debug); off, the request path does not touch the logger. */
+  accessLog?: boolean;
 }
 
 /**
@@ -61,9 +64,11 @@ export function createRouterServer(ctx: RouterContext, options: RouterServerOpti
     connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, options.headersTimeoutMs),
   };
   const routes = new RouteTable(routerRoutes(ctx, options.metrics ?? null));
+  const accessLog = options.accessLog === true;
   const server = createServer(serverOptions, (req: IncomingMessage, res: ServerResponse) => {
     const requestId = newRequestId();
     const url = req.url ?? '/';
+    if (accessLog) logRequest(ctx.logger, req, res, requestId, url);
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     const method = req.method ?? 'GET';

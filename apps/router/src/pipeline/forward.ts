@@ -210,7 +210,7 @@ export async function forward(
 
       if (outcome.kind === 'failure') {
         if (paidRetry) retryBudget.release();
-        learnFromAttempt(ctx, resolved, outcome.attempt, outcome);
+        learnFromAttempt(ctx, req.requestId, resolved, outcome.attempt, outcome);
         if (outcome.failure.errorClass === 'client_cancelled') return cancelled(null, null, null);
         const widerModel = contextFallback(current, adapter, outcome, policy, modelsTried);
         const wider = widerModel === null ? undefined : req.table.route(widerModel);

@@ -69,7 +69,7 @@ export async function relayStreamAnswer(
   if ((cancel.aborted && cancel.reason !== DEADLINE_EXCEEDED) || res.destroyed) {
     outcome.response.body.destroy();
     outcome.attempt.errorClass = 'client_cancelled';
-    learnFromAttempt(ctx, resolved, outcome.attempt, null);
+    learnFromAttempt(ctx, req.requestId, resolved, outcome.attempt, null);
     const endedAt = performance.now();
     const usage = await known();
     return cancelled(resolved, usage.usage, ttftMs, usage.estimated, endedAt);
@@ -84,7 +84,7 @@ export async function relayStreamAnswer(
           ? 'timeout'
           : 'stream_interrupted';
     outcome.attempt.errorClass = errorClass;
-    learnFromAttempt(ctx, resolved, outcome.attempt, null);
+    learnFromAttempt(ctx, req.requestId, resolved, outcome.attempt, null);
     // Nothing reached the client yet: this is an ordinary failed attempt, and the ladder may go on.
     if (relayed.firstByteAt === null) return failedWithout(resolved, outcome.attempt, errorClass, 200);
     // Read before the last write: once it is on the socket the client may be done while this thread is still
@@ -110,7 +110,7 @@ export async function relayStreamAnswer(
       endedAt,
     };
   }
-  learnFromAttempt(ctx, resolved, outcome.attempt, null);
+  learnFromAttempt(ctx, req.requestId, resolved, outcome.attempt, null);
   const endedAt = performance.now(); // before the last write, as above
   res.end();
   const usage = await known();
