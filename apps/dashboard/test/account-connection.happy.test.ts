@@ -25,7 +25,7 @@ beforeAll(async () => {
   const started = await spawnTs(
     'packages/mock-provider/src/main.ts',
     { MOCK_PORT: '0', MOCK_HOST: '127.0.0.1' },
-    /listening on (http:\/\/\S+)/,
+    /listening on (http:\/\/[^\s"]+)/,
   );
   mock = started.proc;
   mockOrigin = new URL(started.match[1] as string).origin;

@@ -23,7 +23,7 @@ beforeAll(async () => {
   const { proc, match } = await spawnTs(
     'packages/mock-provider/src/main.ts',
     { MOCK_PORT: '0', MOCK_HOST: '127.0.0.1' },
-    /listening on (http:\/\/\S+)/,
+    /listening on (http:\/\/[^\s"]+)/,
   );
   secondMock = proc;
   const a = await addProvider(stack, {

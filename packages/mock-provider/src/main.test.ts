@@ -42,11 +42,23 @@ async function waitForOutput(run: Run, pattern: RegExp): Promise<RegExpMatchArra
 describe('mock provider CLI', () => {
   it('listens on MOCK_HOST:MOCK_PORT, serves, and stops on SIGTERM', async () => {
     const run = runCli({ MOCK_PORT: '0', MOCK_HOST: '127.0.0.1' });
-    const [, url] = await waitForOutput(run, /mock provider listening on (http:\/\/127\.0\.0\.1:\d+\/v1)\n/);
+    const [, url] = await waitForOutput(
+      run,
+      /"msg":"mock provider listening on (http:\/\/127\.0\.0\.1:\d+\/v1)"/,
+    );
+    // One JSON object a line, in the router's shape.
+    const first = JSON.parse(run.output().split('\n')[0] as string);
+    expect(first).toMatchObject({
+      level: 'info',
+      service: 'mock-provider',
+      url,
+      msg: `mock provider listening on ${url}`,
+    });
     const response = await fetch(`${url}/models`);
     expect(response.status).toBe(200);
     run.kill('SIGTERM');
     expect(await run.exited).toBe(0);
+    expect(run.output()).toContain('"signal":"SIGTERM","msg":"mock provider stopping"');
   });
 
   it('exits 1 with a clear message on a bad MOCK_PORT', async () => {

@@ -165,7 +165,7 @@ export async function startStack(
   const { proc: mock, match: mockMatch } = await spawnTs(
     'packages/mock-provider/src/main.ts',
     { MOCK_PORT: '0', MOCK_HOST: '127.0.0.1' },
-    /listening on (http:\/\/\S+)/,
+    /listening on (http:\/\/[^\s"]+)/,
   );
   const mockUrl = (mockMatch[1] as string).replace(/\/$/, '');
 
