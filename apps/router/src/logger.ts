@@ -1,7 +1,6 @@
-import { REDACTED } from '@switchyard/core';
+import { REDACTED, scrubSecrets } from '@switchyard/core';
 import pino, { type DestinationStream } from 'pino';
 import { prettyLogLine } from './logging/pretty-log-line';
-import { scrubSecrets } from './logging/scrub-secrets';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 /** `json`: one JSON object a line (production); `pretty`: one readable line each, for a terminal. */

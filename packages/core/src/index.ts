@@ -63,6 +63,7 @@ export * from './retry-tokens';
 export * from './route-policy';
 export * from './router-settings';
 export * from './routing-table';
+export * from './scrub-secrets';
 export * from './settle-usage';
 export * from './sse-event-splitter';
 export * from './storable-text';

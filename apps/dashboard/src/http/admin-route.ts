@@ -5,6 +5,7 @@ import { type AdminContext, getAdminContext } from '../server/admin-context';
 import { ADMIN_ERROR_STATUS, toAdminError } from '../server/admin-error';
 import { recordAuditEvent } from '../server/audit';
 import { clientAddress } from '../server/client-address';
+import { logServerEvent } from '../server/log-server-event';
 import { authenticateAdminRequest } from './authenticate-admin-request';
 
 export interface AdminRequest<P> {
@@ -75,16 +76,12 @@ export function adminRoute<P = Record<string, never>>(
         );
       }
       if (adminError.code === 'internal') {
-        console.error(
-          JSON.stringify({
-            level: 'error',
-            msg: 'admin api request failed',
-            requestId,
-            method: req.method,
-            path: req.nextUrl.pathname,
-            error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-          }),
-        );
+        logServerEvent('error', 'admin api request failed', {
+          requestId,
+          method: req.method,
+          path: req.nextUrl.pathname,
+          error,
+        });
       }
       const body = {
         error: {

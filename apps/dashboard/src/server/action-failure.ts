@@ -1,4 +1,5 @@
 import { toAdminError } from './admin-error';
+import { logServerEvent } from './log-server-event';
 
 /** What a console server action reports when a server function refused: the message and the field at fault. */
 export interface ActionFailure {
@@ -9,6 +10,6 @@ export interface ActionFailure {
 /** Maps anything a server function threw onto what the console shows; unexpected errors are logged. */
 export function actionFailure(error: unknown): ActionFailure {
   const adminError = toAdminError(error);
-  if (adminError.code === 'internal') console.error('console action failed', error);
+  if (adminError.code === 'internal') logServerEvent('error', 'console action failed', { error });
   return { message: adminError.message, field: adminError.field };
 }

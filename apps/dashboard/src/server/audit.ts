@@ -4,6 +4,7 @@ import type { Actor } from './actor';
 import type { AdminContext } from './admin-context';
 import { AdminError } from './admin-error';
 import { iso } from './iso-time';
+import { logServerEvent } from './log-server-event';
 import { maskSecrets } from './mask-secrets';
 import { pageQueryFields, parseCursor } from './pagination';
 
@@ -105,13 +106,9 @@ export async function recordAuditEvent(
       },
     });
   } catch (error) {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: 'audit event not recorded',
-        action: entry.action,
-        error: error instanceof Error ? error.message : String(error),
-      }),
-    );
+    logServerEvent('error', 'audit event not recorded', {
+      action: entry.action,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }

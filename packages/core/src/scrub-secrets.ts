@@ -1,10 +1,10 @@
-import { REDACTED } from '@switchyard/core';
+import { REDACTED } from './redact-secret';
 
 /**
  * `Bearer <token>` / `Basic <token>` anywhere in a line (a header echoed in an error message); the token is
  * whatever follows up to a space or the end of the JSON string, valid token characters or not.
  */
-const AUTH_SCHEME = /\b(Bearer|Basic)(\s+)[^\s"\\,;]+/gi;
+const AUTH_SCHEME = /\b(Bearer|Basic)(\s+)[^\s"'\\,;)]+/gi;
 /** A credential in a URL's query (`?key=` is how Gemini REST clients send theirs). */
 const QUERY_SECRET = /([?&](?:key|api[-_]?key|access_token|token|sig|signature)=)[^&\s"'#\\]+/gi;
 /** `scheme://user:password@host` (a database, Redis or collector URL in an error message). */
@@ -13,10 +13,10 @@ const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"]*:)[^/\s@"]+@/gi;
 const GATEWAY_KEY = /\bsk-sy-[A-Za-z0-9]{8,}/g;
 
 /**
- * The last guard of every log line, applied to the JSON text as written (pino's `streamWrite` hook): removes
- * secrets recognisable by their shape, whatever field or message they ended up in. Field paths (REDACT_PATHS)
- * catch the named ones first; a credential with no recognisable shape (an upstream key echoed in an error) is the
- * caller's to redact by value before logging it (core's redactSecret).
+ * The last guard of every log line (the router's and the dashboard's), applied to the JSON text as written:
+ * removes secrets recognisable by their shape, whatever field or message they ended up in. Loggers redact named
+ * fields first; a credential with no recognisable shape (an upstream key echoed in an error) is the caller's to
+ * redact by value before logging it (redactSecret).
  */
 export function scrubSecrets(line: string): string {
   return line
