@@ -1,6 +1,7 @@
 import { BENCH_PARTS } from './env';
 import type { LatencySummary } from './latency-summary';
 import type { ClosedLoopResult, PacedResult, StreamTtfbResult } from './load-task';
+import type { TracingLine } from './measure-tracing';
 
 /** One figure per process of the stack (CPU % of one core, or run-queue wait ms per second). */
 export interface CpuShare {
@@ -98,6 +99,8 @@ export interface BenchReport {
   translated: TranslatedLine | null;
   ttfb: Pair<StreamTtfbResult> | null;
   max: Pair<ClosedLoopResult> | null;
+  /** Tracing off and on against direct (BENCH_PARTS `tracing`); see {@link TracingLine}. */
+  tracing: TracingLine | null;
   router: { pid: number; rssAtStartMiB: number; rssPeakMiB: number; hwmMiB: number | null };
   /** Non-2xx and transport errors, every run including warm-up. */
   failures: { direct: number; router: number; details: string[] };
@@ -292,6 +295,7 @@ function tableRows(report: BenchReport): string[][] {
       }
     }
   }
+  rows.push(...tracingRows(report.tracing));
   const maxCheck = check('router max throughput');
   if (max) {
     rows.push([
@@ -407,6 +411,7 @@ function notes(report: BenchReport): string[] {
         `direct is the same completion asked of the mock in OpenAI's shape; router CPU ${num(report.translated.router.cpuUsPerRequest.router)} µs/request`,
     );
   }
+  lines.push(...tracingNotes(report.tracing));
   const { max } = report;
   if (max)
     lines.push(
@@ -438,6 +443,35 @@ function notes(report: BenchReport): string[] {
     `1-min load average before the run: ${report.machine.loadAvgAtStart.toFixed(2)} (idle ≈ 0; above ~0.5 other work shares the CPUs and inflates tails)`,
   );
   return lines;
+}
+
+/** The tracing line's rows: p50 and p99 of the router with tracing off and on, each against direct. */
+function tracingRows(line: TracingLine | null): string[][] {
+  if (!line) return [];
+  const rows: string[][] = [];
+  for (const q of ['p50', 'p99'] as const) {
+    const d = line.direct.latencyMs[q];
+    for (const side of ['off', 'on'] as const) {
+      const r = line[side].latencyMs[q];
+      rows.push([`${line.rate} req/s ${q}, tracing ${side} (ms)`, ms(d), ms(r), signedMs(r - d), '', '']);
+    }
+  }
+  return rows;
+}
+
+/** The tracing line's note: what each side is, what tracing on adds over off, and what was exported. */
+function tracingNotes(line: TracingLine | null): string[] {
+  if (!line) return [];
+  const delta = (q: 'p50' | 'p99') => line.on.latencyMs[q] - line.off.latencyMs[q];
+  const us = (v: number | null) => (v === null ? 'n/a' : v.toFixed(0));
+  return [
+    `tracing: off = the bench's router (OTEL_EXPORTER_OTLP_ENDPOINT unset, SDK not loaded); on = a second router on ` +
+      `the same database and mock exporting every span to a local OTLP/HTTP receiver that answers 200 ` +
+      `(${int(line.exported.spans)} spans in ${int(line.exported.requests)} exports); direct/off/on slices interleaved; ` +
+      `on − off: p50 ${signedMs(delta('p50'))} / p99 ${signedMs(delta('p99'))} ms; router CPU off ` +
+      `${us(line.cpuUsPerRequest.off)} / on ${us(line.cpuUsPerRequest.on)} µs/request; achieved ` +
+      `${line.off.achievedRate.toFixed(0)} / ${line.on.achievedRate.toFixed(0)} req/s`,
+  ];
 }
 
 function textTable(rows: string[][]): string {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 const seconds = z.coerce.number().positive();
 
 /** The measured runs of a bench, in the order they run (BENCH_PARTS). */
-export const BENCH_PARTS = ['rates', 'floor', 'tiered', 'translated', 'stream', 'max'] as const;
+export const BENCH_PARTS = ['rates', 'floor', 'tiered', 'translated', 'stream', 'max', 'tracing'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 const count = z.coerce.number().int().positive();
 const flag = z
@@ -65,7 +65,8 @@ const schema = z.object({
   BENCH_USAGE_JOURNAL: z.enum(['on', 'off']).default('on'),
   /**
    * Which measured runs to make, comma-separated (default all): `rates` (the fixed rates, with the budget lines),
-   * `floor` (the bare proxy), `tiered`, `translated` (Anthropic surface → OpenAI upstream), `stream`, `max`. For short experiments, e.g. `BENCH_PARTS=rates`; a run
+   * `floor` (the bare proxy), `tiered`, `translated` (Anthropic surface → OpenAI upstream), `stream`, `max`, `tracing` (the router
+   * with OpenTelemetry off and on, at 500 req/s). For short experiments, e.g. `BENCH_PARTS=rates`; a run
    * left out prints no line and judges no budget.
    */
   BENCH_PARTS: z

@@ -39,6 +39,7 @@ import type {
   StreamTtfbSlice,
 } from './load-task';
 import { LoadWorker } from './load-worker';
+import { measureTracing } from './measure-tracing';
 import { mergeClosedLoop, mergePaced, mergeStreamTtfb } from './merge-slices';
 import {
   findPostmaster,
@@ -398,6 +399,16 @@ async function main(): Promise<number> {
       wallS: number;
       rssPeakMiB: number;
     }
+    const countFailures = (label: string, target: 'direct' | 'router', slice: LoadSlice) => {
+      const bad = slice.non2xx + slice.errors;
+      if (bad > 0) {
+        failures[target] += bad;
+        failures.details.push(
+          `${label} → ${target}: ${slice.non2xx} non-2xx ${JSON.stringify(slice.statuses)}, ${slice.errors} errors${slice.firstError ? ` (first: ${slice.firstError})` : ''}`,
+        );
+        log(`  !! ${failures.details.at(-1)}`);
+      }
+    };
     const runSlice = async <S extends LoadSlice>(
       label: string,
       target: 'direct' | 'router',
@@ -415,14 +426,7 @@ async function main(): Promise<number> {
       addDelta(side.waitMs, waitBefore, perProcess(readRunQueueWaitMs));
       side.rssPeakMiB = Math.max(side.rssPeakMiB, rss.mark());
       side.slices.push(slice);
-      const bad = slice.non2xx + slice.errors;
-      if (bad > 0) {
-        failures[target] += bad;
-        failures.details.push(
-          `${label} → ${target}: ${slice.non2xx} non-2xx ${JSON.stringify(slice.statuses)}, ${slice.errors} errors${slice.firstError ? ` (first: ${slice.firstError})` : ''}`,
-        );
-        log(`  !! ${failures.details.at(-1)}`);
-      }
+      countFailures(label, target, slice);
       if (target === 'router') {
         routerSlices?.push([startedMs, Date.now()]);
         routerOk += slice.ok;
@@ -661,6 +665,30 @@ async function main(): Promise<number> {
           (s: ClosedLoopSlice[]) => mergeClosedLoop(s),
         );
 
+    const tracing = !env.BENCH_PARTS.has('tracing')
+      ? null
+      : await measureTracing({
+          stack,
+          worker,
+          routerEnv,
+          routerCpus: pins?.router ?? null,
+          rate: BUDGET.rate,
+          durationS: env.BENCH_DURATION_S,
+          warmupS: env.BENCH_WARMUP_S,
+          slices,
+          connections,
+          direct: targets.direct.chat,
+          routed: targets.router.chat,
+          afterSlice: async (label, target, slice) => {
+            countFailures(label, target, slice);
+            if (target === 'router') {
+              routerOk += slice.ok;
+              await settle();
+            }
+          },
+          log,
+        });
+
     const rows = await usageRows();
     const success = rows.success ?? 0;
     const cancelled = rows.client_cancelled ?? 0;
@@ -725,6 +753,7 @@ async function main(): Promise<number> {
       translated,
       ttfb,
       max,
+      tracing,
       router: { pid: routerPid, rssAtStartMiB, rssPeakMiB: memory.peakMiB, hwmMiB: memory.hwmMiB },
       failures,
       usage,
