@@ -21,6 +21,16 @@ describe('router configuration', () => {
     expect(env.SNAPSHOT_FULL_REFRESH_MS).toBe(600_000);
   });
 
+  it('logs JSON at info unless told otherwise, and names a bad LOG_LEVEL or LOG_FORMAT', () => {
+    const env = loadRouterEnv(required);
+    expect([env.LOG_LEVEL, env.LOG_FORMAT]).toEqual(['info', 'json']);
+    expect(loadRouterEnv({ ...required, LOG_LEVEL: 'debug', LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe(
+      'pretty',
+    );
+    expect(() => loadRouterEnv({ ...required, LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/);
+    expect(() => loadRouterEnv({ ...required, LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL/);
+  });
+
   it('defaults the caps on what the router reads and how long it waits for clients', () => {
     const env = loadRouterEnv(required);
     expect(env.UPSTREAM_MAX_RESPONSE_BYTES).toBe(32 * 1024 * 1024);
