@@ -1,9 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import { type Stack, spawnTs } from '@switchyard/testkit';
-import ROUTER_NODE_FLAGS from '../../apps/router/node-flags.json' with { type: 'json' };
+import { type ExtraRouter, type Stack, startExtraRouter } from '@switchyard/testkit';
 import type { HttpTarget, PacedResult, PacedSlice } from './load-task';
 import type { LoadWorker } from './load-worker';
 import { mergePaced } from './merge-slices';
@@ -52,32 +48,19 @@ type Side = 'direct' | 'off' | 'on';
 export async function measureTracing(options: MeasureTracingOptions): Promise<TracingLine> {
   const { stack, worker, rate, connections, log } = options;
   const receiver = await startOtlpReceiver();
-  const spillDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-bench-traced-'));
-  const { proc } = await spawnTs(
-    'apps/router/src/main.ts',
-    {
-      DATABASE_URL: stack.databaseUrl,
-      SWITCHYARD_MASTER_KEY: stack.masterKey,
-      ROUTER_HOST: '127.0.0.1',
-      ROUTER_PORT: '0',
-      USAGE_SPILL_DIR: spillDir,
+  let traced: ExtraRouter | null = null;
+  try {
+    traced = await startExtraRouter(stack, {
       ...options.routerEnv,
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-    },
-    /config snapshot ready/,
-    30_000,
-    ROUTER_NODE_FLAGS,
-  );
-  try {
-    const origin = proc.output().match(/"url":"(http:\/\/[^"]+)"/)?.[1];
-    if (!origin) throw new Error(`the traced router did not print its url:\n${proc.output()}`);
-    const tracedPid = workerProcess(proc.child.pid as number);
-    if (options.routerCpus !== null) pinProcessTree(proc.child.pid as number, options.routerCpus);
+    });
+    const tracedPid = workerProcess(traced.proc.child.pid as number);
+    if (options.routerCpus !== null) pinProcessTree(traced.proc.child.pid as number, options.routerCpus);
     const offPid = workerProcess(stack.router.child.pid as number);
     const targets: Record<Side, HttpTarget> = {
       direct: options.direct,
       off: options.routed,
-      on: { ...options.routed, url: `${origin}${new URL(options.routed.url).pathname}` },
+      on: { ...options.routed, url: `${traced.url}${new URL(options.routed.url).pathname}` },
     };
     const pids: Record<Side, number | null> = { direct: null, off: offPid, on: tracedPid };
     const run = async (label: string, side: Side, durationS: number) => {
@@ -131,9 +114,8 @@ export async function measureTracing(options: MeasureTracingOptions): Promise<Tr
       exported: { ...receiver.received },
     };
   } finally {
-    await proc.stop();
+    await traced?.stop();
     await receiver.close();
-    await rm(spillDir, { recursive: true, force: true });
   }
 }
 
