@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { generateApiKey, newId } from '@switchyard/db';
-import { type Stack, spawnTs, startStack as start, waitFor } from '@switchyard/testkit';
+import { type Stack, spawnPackage, startStack as start, waitFor } from '@switchyard/testkit';
 import OpenAI from 'openai';
 import { inject } from 'vitest';
 
@@ -101,8 +101,8 @@ export async function startExtraRouter(
   env: Record<string, string>,
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   const spillDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-spill-extra-'));
-  const { proc } = await spawnTs(
-    'apps/router/src/main.ts',
+  const { proc } = await spawnPackage(
+    'apps/router',
     {
       DATABASE_URL: stack.databaseUrl,
       SWITCHYARD_MASTER_KEY: stack.masterKey,

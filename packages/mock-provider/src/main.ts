@@ -1,4 +1,3 @@
-#!/usr/bin/env tsx
 import { parseMockEnv } from './env';
 import { startMockProvider } from './start-mock-provider';
 

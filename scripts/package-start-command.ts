@@ -1,0 +1,30 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** A package's `start` script as a command to spawn: `node`, then its flags and entry, in the package's folder. */
+export interface StartCommand {
+  command: string;
+  args: string[];
+  cwd: string;
+}
+
+/** What a `start` script may be: `node`, Node flags, a compiled entry. Anything needing a shell is refused. */
+const START_SCRIPT = /^node( [\w@%+=:,./-]+)+$/;
+
+/**
+ * The `start` script of the package in `packageDir`: the one launch line of that process, with its Node flags.
+ * `npm start`, the test kit and the bench all run it through here; compose writes the same words out (checked by
+ * scripts/production-commands.test.ts). It is spawned directly rather than through npm, because npm 11 exits on
+ * SIGTERM and SIGINT without passing them on, which would cut the router's final usage flush.
+ */
+export function packageStartCommand(packageDir: string): StartCommand {
+  const manifest = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as {
+    scripts?: { start?: string };
+  };
+  const script = manifest.scripts?.start;
+  if (script === undefined || !START_SCRIPT.test(script))
+    throw new Error(
+      `${path.join(packageDir, 'package.json')}: scripts.start must be "node [flags] <entry.js>", is ${JSON.stringify(script)}`,
+    );
+  return { command: process.execPath, args: script.split(' ').slice(1), cwd: packageDir };
+}
