@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { packageStartCommand } from './package-start-command';
+import { packageScriptCommand } from './package-script-command';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
@@ -79,7 +79,7 @@ describe('production commands', () => {
 
   it("compose runs each service by its package's start script, in the package's folder", () => {
     for (const [name, dir] of Object.entries(SERVICES)) {
-      const start = packageStartCommand(path.join(root, dir));
+      const start = packageScriptCommand(path.join(root, dir));
       expect(service(name).command, name).toEqual(['node', ...start.args]);
       expect(service(name).working_dir, name).toBe(`/app/${dir}`);
     }
@@ -150,33 +150,33 @@ describe('production commands', () => {
   });
 
   it('the compiled router has its worker entries beside it (the global setup compiled it)', () => {
-    const start = packageStartCommand(path.join(root, 'apps/router'));
+    const start = packageScriptCommand(path.join(root, 'apps/router'));
     const entry = path.join(start.cwd, start.args.at(-1) as string);
     for (const file of [entry, ...['usage-writer-worker', 'token-count-worker'].map((name) => `${name}.js`)])
       expect(existsSync(path.resolve(path.dirname(entry), file)), file).toBe(true);
   });
 });
 
-describe('packageStartCommand', () => {
+describe('packageScriptCommand', () => {
   it('refuses a start script that needs a shell or is not node', () => {
     const dir = path.join(root, 'apps/dashboard');
-    expect(packageStartCommand(dir).args).toEqual(['.next/standalone/apps/dashboard/server.js']);
+    expect(packageScriptCommand(dir).args).toEqual(['.next/standalone/apps/dashboard/server.js']);
     for (const script of [
       'NODE_ENV=production node a.js',
       'node a.js && rm -rf /',
       'tsx src/main.ts',
       'node',
     ])
-      expect(() => packageStartCommandOf(script)).toThrow(/scripts\.start must be/);
+      expect(() => packageScriptCommandOf(script)).toThrow(/scripts\.start must be/);
   });
 });
 
-/** packageStartCommand over a manifest with `start` = `script`, in a temporary folder. */
-function packageStartCommandOf(script: string) {
+/** packageScriptCommand over a manifest with `start` = `script`, in a temporary folder. */
+function packageScriptCommandOf(script: string) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'start-script-'));
   try {
     writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ scripts: { start: script } }));
-    return packageStartCommand(dir);
+    return packageScriptCommand(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,14 +6,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '@switchyard/db/testing';
-import { packageStartCommand } from './package-start-command';
+import { packageScriptCommand } from './package-script-command';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Entry files of the children (their packages' start scripts), as they appear on their command lines. */
 export const ENTRIES = {
-  router: packageStartCommand(path.join(repoRoot, 'apps', 'router')).args.at(-1) as string,
-  mock: packageStartCommand(path.join(repoRoot, 'packages', 'mock-provider')).args.at(-1) as string,
+  router: packageScriptCommand(path.join(repoRoot, 'apps', 'router')).args.at(-1) as string,
+  mock: packageScriptCommand(path.join(repoRoot, 'packages', 'mock-provider')).args.at(-1) as string,
 } as const;
 
 export interface StartScriptRun {
@@ -38,7 +38,7 @@ export interface StartScriptRun {
  * global setup compiled it) with `env` over the test's environment.
  */
 export function runStartScript(env: Record<string, string>): StartScriptRun {
-  const start = packageStartCommand(repoRoot);
+  const start = packageScriptCommand(repoRoot);
   const child = spawn(start.command, start.args, {
     cwd: start.cwd,
     env: { ...process.env, ...env },

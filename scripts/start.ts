@@ -21,7 +21,7 @@ import {
   seedIfEmpty,
 } from '@switchyard/db';
 import { exitOnEnvError, loadStartEnv, type StartEnv } from './env';
-import { packageStartCommand, type StartCommand } from './package-start-command';
+import { packageScriptCommand, type StartCommand } from './package-script-command';
 import { portProbe, type ReadinessProbe, readyzProbe } from './readiness-probe';
 import { spawnWithPrefix } from './spawn-with-prefix';
 import { SupervisedChild } from './supervised-child';
@@ -197,7 +197,7 @@ async function main(env: StartEnv): Promise<void> {
   };
 
   // The dashboard runs Next.js's standalone server, which `next build` writes (the image builds it in advance).
-  const dashboardStart = packageStartCommand(dashboardDir);
+  const dashboardStart = packageScriptCommand(dashboardDir);
   if (withDashboard && !existsSync(entryOf(dashboardStart))) {
     say('building the dashboard (first start only; takes a minute)');
     const code = await runToCompletion('npm', ['run', 'build', '-w', '@switchyard/dashboard'], {
@@ -209,8 +209,8 @@ async function main(env: StartEnv): Promise<void> {
 
   // Each child runs its package's `start` script (compiled JavaScript; `npm start` compiled it just before).
   const starts = {
-    mock: packageStartCommand(path.join(repoRoot, 'packages', 'mock-provider')),
-    router: packageStartCommand(path.join(repoRoot, 'apps', 'router')),
+    mock: packageScriptCommand(path.join(repoRoot, 'packages', 'mock-provider')),
+    router: packageScriptCommand(path.join(repoRoot, 'apps', 'router')),
   };
   for (const [name, start] of Object.entries(starts)) {
     const entry = entryOf(start);

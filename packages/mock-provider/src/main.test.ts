@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { packageStartCommand } from '../../../scripts/package-start-command';
+import { packageScriptCommand } from '../../../scripts/package-script-command';
 
 // The package's start script, compiled by the tests' global setup: what `npm start` and compose run.
-const START = packageStartCommand(fileURLToPath(new URL('..', import.meta.url)));
+const START = packageScriptCommand(fileURLToPath(new URL('..', import.meta.url)));
 
 interface Run {
   output: () => string;

@@ -13,7 +13,7 @@ import {
 } from '@switchyard/db';
 import { createTestDatabase, waitFor } from '@switchyard/db/testing';
 import OpenAI from 'openai';
-import { packageStartCommand } from '../../../scripts/package-start-command';
+import { packageScriptCommand } from '../../../scripts/package-script-command';
 
 /** Repository root, so entry points resolve wherever the caller runs from. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -40,7 +40,7 @@ export function buildRuntime(): void {
 
 /**
  * Spawns the package in `packageDir` (relative to the root, e.g. `apps/router`) by its `start` script, exactly
- * as compose and `npm start` run it (see scripts/package-start-command.ts), and resolves once a line of its
+ * as compose and `npm start` run it (see scripts/package-script-command.ts), and resolves once a line of its
  * output matches `ready`. Run `buildRuntime` first.
  */
 export function spawnPackage(
@@ -49,13 +49,13 @@ export function spawnPackage(
   ready: RegExp,
   timeoutMs = 30_000,
 ): Promise<{ proc: Proc; match: RegExpMatchArray }> {
-  const start = packageStartCommand(`${ROOT}${packageDir}`);
+  const start = packageScriptCommand(`${ROOT}${packageDir}`);
   return spawnProcess(start.command, start.args, { env, ready, timeoutMs, cwd: start.cwd, name: packageDir });
 }
 
 /** The router's Node flags (from its `start` script), for a process meant to run as the router does. */
 export function routerNodeFlags(): string[] {
-  return packageStartCommand(`${ROOT}apps/router`).args.slice(0, -1);
+  return packageScriptCommand(`${ROOT}apps/router`).args.slice(0, -1);
 }
 
 /**
