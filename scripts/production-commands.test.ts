@@ -144,6 +144,9 @@ describe('production commands', () => {
       expect(router.depends_on?.migrate?.condition).toBe('service_completed_successfully');
     }
     const dashboard = service('dashboard');
+    // Next's standalone server binds to $HOSTNAME, which Docker sets to the container's name: the health check on
+    // 127.0.0.1 would never reach it.
+    expect(dashboard.environment?.HOSTNAME).toBe('0.0.0.0');
     expect(dashboard.healthcheck?.test.join(' ')).toContain(
       `http://127.0.0.1:${dashboard.environment?.PORT}/`,
     );

@@ -240,7 +240,9 @@ async function main(env: StartEnv): Promise<void> {
   if (withDashboard) {
     started.push(
       superviseChild('dashboard', dashboardStart, {
-        env: { ...dashboardEnv, PORT: String(env.DASHBOARD_PORT) },
+        // The standalone server binds to $HOSTNAME, which a container exports as its own name: all interfaces,
+        // as `next start` did.
+        env: { ...dashboardEnv, PORT: String(env.DASHBOARD_PORT), HOSTNAME: '0.0.0.0' },
         probe: portProbe(env.DASHBOARD_PORT),
       }),
     );
