@@ -5,9 +5,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { digestApiKey, newId } from '@switchyard/db';
 import { startTestPostgres } from '@switchyard/db/testing';
-import { ROOT, type Stack, spawnTs, startStack, UPSTREAM_MODEL, waitFor } from '@switchyard/testkit';
+import {
+  buildRuntime,
+  ROOT,
+  routerNodeFlags,
+  type Stack,
+  spawnTs,
+  startStack,
+  UPSTREAM_MODEL,
+  waitFor,
+} from '@switchyard/testkit';
 import { request } from 'undici';
-import ROUTER_NODE_FLAGS from '../../apps/router/node-flags.json' with { type: 'json' };
 import {
   type BenchReport,
   BUDGET,
@@ -276,7 +284,8 @@ async function main(): Promise<number> {
     log('starting PostgreSQL (TEST_DATABASE_URL or embedded) …');
     const pg = await startTestPostgres();
     stops.push(() => pg.stop());
-    log('starting mock provider + router …');
+    log('compiling and starting mock provider + router …');
+    buildRuntime();
     const routerEnv: Record<string, string> = {
       USAGE_FLUSH_MS: '200', // the router's default, not testkit's 50 ms
       USAGE_JOURNAL: env.BENCH_USAGE_JOURNAL,
@@ -298,7 +307,7 @@ async function main(): Promise<number> {
       { UPSTREAM: stack.mockUrl, PORT: '0' },
       /listening on (http:\/\/\S+)/,
       30_000,
-      ROUTER_NODE_FLAGS,
+      routerNodeFlags(),
     );
     stops.push(() => bare.proc.stop());
     const bareOrigin = bare.match[1] as string;

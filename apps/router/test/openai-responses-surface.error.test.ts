@@ -1,5 +1,5 @@
 import { createOpenAI } from '@ai-sdk/openai';
-import { type Proc, spawnTs } from '@switchyard/testkit';
+import { type Proc, spawnPackage } from '@switchyard/testkit';
 import { APICallError, generateText } from 'ai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,8 +20,8 @@ const DROP_NATIVE = 'resp-drop-native';
 beforeAll(async () => {
   stack = await startStack();
   client = stack.client();
-  const { proc, match } = await spawnTs(
-    'packages/mock-provider/src/main.ts',
+  const { proc, match } = await spawnPackage(
+    'packages/mock-provider',
     { MOCK_PORT: '0', MOCK_HOST: '127.0.0.1' },
     /listening on (http:\/\/[^\s"]+)/,
   );

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { packageScriptCommand } from '../../../scripts/package-script-command';
 
-const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+// The package's start script, compiled by the tests' global setup: what `npm start` and compose run.
+const START = packageScriptCommand(fileURLToPath(new URL('..', import.meta.url)));
 
 interface Run {
   output: () => string;
@@ -11,7 +13,8 @@ interface Run {
 }
 
 function runCli(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(START.command, START.args, {
+    cwd: START.cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

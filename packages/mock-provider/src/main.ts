@@ -1,4 +1,3 @@
-#!/usr/bin/env tsx
 import { parseMockEnv } from './env';
 import { mockLogger } from './mock-logger';
 import { startMockProvider } from './start-mock-provider';

@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import ROUTER_NODE_FLAGS from '../../../apps/router/node-flags.json' with { type: 'json' };
-import { type Proc, type Stack, spawnTs } from './start-stack';
+import { type Proc, type Stack, spawnPackage } from './start-stack';
 
 /** A router started beside a stack's own. */
 export interface ExtraRouter {
@@ -17,8 +16,8 @@ export interface ExtraRouter {
  */
 export async function startExtraRouter(stack: Stack, env: Record<string, string>): Promise<ExtraRouter> {
   const spillDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-spill-extra-'));
-  const { proc } = await spawnTs(
-    'apps/router/src/main.ts',
+  const { proc } = await spawnPackage(
+    'apps/router',
     {
       DATABASE_URL: stack.databaseUrl,
       SWITCHYARD_MASTER_KEY: stack.masterKey,
@@ -29,8 +28,6 @@ export async function startExtraRouter(stack: Stack, env: Record<string, string>
       ...env,
     },
     /config snapshot ready/,
-    30_000,
-    ROUTER_NODE_FLAGS,
   );
   const url = proc.output().match(/"url":"(http:\/\/[^"]+)"/)?.[1];
   if (!url) {
