@@ -51,7 +51,11 @@ export function environmentVariables(routerUrl: string): EnvironmentVariable[] {
     { name: 'OPENAI_API_KEY', value: KEY_PLACEHOLDER, note: 'a Switchyard key from the Keys page' },
     { name: 'ANTHROPIC_BASE_URL', value: origin, note: 'Anthropic SDKs: the origin, they add /v1/messages' },
     { name: 'ANTHROPIC_API_KEY', value: KEY_PLACEHOLDER, note: 'the same Switchyard key' },
-    { name: 'GOOGLE_GEMINI_BASE_URL', value: origin, note: 'Google GenAI SDKs: the origin, they add /v1beta' },
+    {
+      name: 'GOOGLE_GEMINI_BASE_URL',
+      value: origin,
+      note: 'Google GenAI SDKs: the origin, they add /v1beta',
+    },
     { name: 'GEMINI_API_KEY', value: KEY_PLACEHOLDER, note: 'the same Switchyard key' },
   ];
 }
@@ -59,7 +63,9 @@ export function environmentVariables(routerUrl: string): EnvironmentVariable[] {
 /** `export NAME=value` lines for a shell. */
 export function environmentScript(routerUrl: string): string {
   return environmentVariables(routerUrl)
-    .map((variable) => `export ${variable.name}=${variable.value.includes('…') ? "'sk-sy-…'" : variable.value}`)
+    .map(
+      (variable) => `export ${variable.name}=${variable.value.includes('…') ? "'sk-sy-…'" : variable.value}`,
+    )
     .join('\n');
 }
 

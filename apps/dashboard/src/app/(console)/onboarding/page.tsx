@@ -18,7 +18,11 @@ import { listRoutes } from '@/server/routes';
 export const metadata: Metadata = { title: 'Onboarding' };
 
 const LANGUAGES: { id: SnippetLanguage; label: string; note: string }[] = [
-  { id: 'node', label: 'Node', note: 'npm install openai @anthropic-ai/sdk @google/genai — ES modules (.mjs)' },
+  {
+    id: 'node',
+    label: 'Node',
+    note: 'npm install openai @anthropic-ai/sdk @google/genai — ES modules (.mjs)',
+  },
   { id: 'python', label: 'Python', note: 'pip install openai anthropic google-genai' },
   { id: 'curl', label: 'curl', note: 'any shell with the variables above exported' },
 ];
@@ -59,7 +63,9 @@ export default async function OnboardingPage({
   const routes = (await listRoutes(getAdminContext(), actor)).items.filter((route) => route.enabled);
   const asked = typeof params.model === 'string' ? params.model : undefined;
   const model =
-    routes.find((route) => route.publicModel === asked)?.publicModel ?? routes[0]?.publicModel ?? 'your-model';
+    routes.find((route) => route.publicModel === asked)?.publicModel ??
+    routes[0]?.publicModel ??
+    'your-model';
   const snippets = onboardingSnippets({ routerUrl, model });
 
   return (
@@ -67,20 +73,34 @@ export default async function OnboardingPage({
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Onboarding</h1>
         <p className="mt-1 max-w-3xl text-sm text-slate-600">
-          Move an app onto Switchyard by changing two settings: its SDK&apos;s base URL (to this router) and its key
-          (to a Switchyard key from the <Link className="text-sky-700 hover:underline" href="/keys">Keys</Link>{' '}
-          page). Nothing else in the code changes, and rolling back is setting them back. Try a key and a model first
-          in the <Link className="text-sky-700 hover:underline" href="/playground">playground</Link>.
+          Move an app onto Switchyard by changing two settings: its SDK&apos;s base URL (to this router) and
+          its key (to a Switchyard key from the{' '}
+          <Link className="text-sky-700 hover:underline" href="/keys">
+            Keys
+          </Link>{' '}
+          page). Nothing else in the code changes, and rolling back is setting them back. Try a key and a
+          model first in the{' '}
+          <Link className="text-sky-700 hover:underline" href="/playground">
+            playground
+          </Link>
+          .
         </p>
       </div>
 
-      <section aria-labelledby="base-url" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+      <section
+        aria-labelledby="base-url"
+        className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm"
+      >
         <h2 id="base-url" className="text-lg font-semibold">
           1. Base URL and environment
         </h2>
         <p className="mt-1 text-sm text-slate-600">
-          Router base URL: <code data-testid="router-url" className="rounded bg-slate-100 px-1.5 py-0.5">{routerUrl}</code>{' '}
-          (set by <code>ROUTER_PUBLIC_URL</code>). Each SDK reads its own variables, so one key serves every family.
+          Router base URL:{' '}
+          <code data-testid="router-url" className="rounded bg-slate-100 px-1.5 py-0.5">
+            {routerUrl}
+          </code>{' '}
+          (set by <code>ROUTER_PUBLIC_URL</code>). Each SDK reads its own variables, so one key serves every
+          family.
         </p>
         <div className="mt-4 overflow-x-auto">
           <table className="w-full text-left text-sm">
@@ -103,11 +123,18 @@ export default async function OnboardingPage({
           </table>
         </div>
         <div className="mt-4">
-          <CodeBlock code={environmentScript(routerUrl)} testId="environment-script" copyLabel="Copy variables" />
+          <CodeBlock
+            code={environmentScript(routerUrl)}
+            testId="environment-script"
+            copyLabel="Copy variables"
+          />
         </div>
       </section>
 
-      <section aria-labelledby="snippets" className="space-y-4 rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+      <section
+        aria-labelledby="snippets"
+        className="space-y-4 rounded-xl border border-slate-200 bg-white p-5 shadow-sm"
+      >
         <div className="flex flex-wrap items-baseline justify-between gap-3">
           <h2 id="snippets" className="text-lg font-semibold">
             2. Snippets
@@ -129,16 +156,19 @@ export default async function OnboardingPage({
                   </option>
                 ))}
               </select>
-              <button type="submit" className="rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-50">
+              <button
+                type="submit"
+                className="rounded-md border border-slate-300 px-3 py-1 text-sm hover:bg-slate-50"
+              >
                 Show
               </button>
             </form>
           )}
         </div>
         <p className="text-sm text-slate-600">
-          For model <code className="rounded bg-slate-100 px-1.5 py-0.5">{model}</code>: chat, streaming and a tool
-          call round trip with the OpenAI SDKs, plus the Anthropic Messages and Google GenAI families. The Node and
-          curl snippets are run against a real router by the test suite.
+          For model <code className="rounded bg-slate-100 px-1.5 py-0.5">{model}</code>: chat, streaming and a
+          tool call round trip with the OpenAI SDKs, plus the Anthropic Messages and Google GenAI families.
+          The Node and curl snippets are run against a real router by the test suite.
         </p>
         {LANGUAGES.map((language) => (
           <div key={language.id} className="space-y-3">
@@ -156,13 +186,16 @@ export default async function OnboardingPage({
         ))}
       </section>
 
-      <section aria-labelledby="rollback" className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
+      <section
+        aria-labelledby="rollback"
+        className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm"
+      >
         <h2 id="rollback" className="text-lg font-semibold">
           3. Roll back
         </h2>
         <p className="mt-1 text-sm text-slate-600">
-          Point the base URL back at the provider and use the provider&apos;s key again; restart or redeploy the app.
-          Unsetting the variable does the same, since every SDK defaults to its provider:{' '}
+          Point the base URL back at the provider and use the provider&apos;s key again; restart or redeploy
+          the app. Unsetting the variable does the same, since every SDK defaults to its provider:{' '}
           {PROVIDER_BASE_URLS.map((entry, index) => (
             <span key={entry.name}>
               {index > 0 && ', '}
