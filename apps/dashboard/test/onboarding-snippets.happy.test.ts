@@ -46,7 +46,8 @@ function run(
     // Only PATH and HOME from the test's environment: the snippet gets what the page told the user to set.
     const child = spawn(command, args, {
       cwd: workDir,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...extraEnv },
+      // Next's types declare NODE_ENV required in every environment; a snippet's shell has none.
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...extraEnv } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
