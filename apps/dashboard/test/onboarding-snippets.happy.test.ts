@@ -46,8 +46,12 @@ function run(
     // Only PATH and HOME from the test's environment: the snippet gets what the page told the user to set.
     const child = spawn(command, args, {
       cwd: workDir,
-      // Next's types declare NODE_ENV required in every environment; a snippet's shell has none.
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...extraEnv } as NodeJS.ProcessEnv,
+      env: {
+        NODE_ENV: 'production',
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        ...extraEnv,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
