@@ -69,6 +69,8 @@ export async function POST(
         if (value !== null) relayed.set(name === 'x-request-id' ? 'x-router-request-id' : name, value);
       }
       relayed.set('x-router-status', String(res.status));
+      // no-transform: a compressing layer would buffer the chunks the page shows as they arrive.
+      relayed.set('cache-control', 'no-store, no-transform');
       relayed.set('content-type', res.headers.get('content-type') ?? 'text/event-stream');
       return new Response(res.body, { status: 200, headers: relayed });
     }
