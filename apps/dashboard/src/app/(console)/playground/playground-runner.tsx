@@ -5,7 +5,12 @@ import { useState } from 'react';
 import { LocalTime } from '@/components/local-time';
 import { StatusBadge } from '@/components/status-badge';
 import { formatInteger, formatMicrosUsd, formatMs } from '@/lib/format';
-import type { RouterCallMetadata, SmokeTest, SmokeTestResult } from '@/server/playground-smoke-tests';
+import {
+  metadataFromHeaders,
+  type RouterCallMetadata,
+  type SmokeTest,
+  type SmokeTestResult,
+} from '@/server/playground-smoke-tests';
 import {
   endPlaygroundAction,
   type PlaygroundUsage,
@@ -78,16 +83,8 @@ async function runStreamTest(
     body: JSON.stringify({ session, model }),
   });
   const routerStatus = Number(res.headers.get('x-router-status') ?? res.status);
-  const attempts = res.headers.get('x-switchyard-attempts');
   const meta: RouterCallMetadata = {
-    step: 'request',
-    status: routerStatus,
-    requestId: res.headers.get('x-router-request-id'),
-    route: res.headers.get('x-switchyard-route'),
-    servedProvider: res.headers.get('x-switchyard-provider'),
-    servedModel: res.headers.get('x-switchyard-model'),
-    attempts: attempts === null ? null : Number(attempts),
-    latencyMs: 0,
+    ...metadataFromHeaders('request', routerStatus, res.headers, 0),
     promptTokens: null,
     completionTokens: null,
   };
@@ -215,6 +212,38 @@ function CallTable({ calls, usage }: { calls: RouterCallMetadata[]; usage: Map<s
   );
 }
 
+function SelectField(props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  disabled: boolean;
+  options: { value: string; label: string }[];
+  hint?: string;
+}) {
+  return (
+    <div>
+      <label htmlFor={props.id} className="block text-sm font-medium text-slate-700">
+        {props.label}
+      </label>
+      <select
+        id={props.id}
+        value={props.value}
+        onChange={(event) => props.onChange(event.target.value)}
+        disabled={props.disabled}
+        className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
+      >
+        {props.options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+      {props.hint && <p className="mt-1 text-xs text-slate-500">{props.hint}</p>}
+    </div>
+  );
+}
+
 export function PlaygroundRunner({
   keys,
   models,
@@ -308,46 +337,26 @@ export function PlaygroundRunner({
     <div className="space-y-6">
       <section className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm">
         <div className="grid gap-4 md:grid-cols-3">
-          <div>
-            <label htmlFor="playground-key" className="block text-sm font-medium text-slate-700">
-              Test as key
-            </label>
-            <select
-              id="playground-key"
-              value={templateKeyId}
-              onChange={(event) => setTemplateKeyId(event.target.value)}
-              disabled={busy}
-              className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
-            >
-              <option value="">No template (every model)</option>
-              {keys.map((key) => (
-                <option key={key.id} value={key.id}>
-                  {key.name} ({key.prefix}…)
-                </option>
-              ))}
-            </select>
-            <p className="mt-1 text-xs text-slate-500">
-              The run&apos;s key copies this key&apos;s models, traffic classes and team.
-            </p>
-          </div>
-          <div>
-            <label htmlFor="playground-model" className="block text-sm font-medium text-slate-700">
-              Model
-            </label>
-            <select
-              id="playground-model"
-              value={model}
-              onChange={(event) => setModel(event.target.value)}
-              disabled={busy}
-              className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
-            >
-              {models.map((name) => (
-                <option key={name} value={name}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id="playground-key"
+            label="Test as key"
+            value={templateKeyId}
+            onChange={setTemplateKeyId}
+            disabled={busy}
+            options={[
+              { value: '', label: 'No template (every model)' },
+              ...keys.map((key) => ({ value: key.id, label: `${key.name} (${key.prefix}…)` })),
+            ]}
+            hint="The run's key copies this key's models, traffic classes and team."
+          />
+          <SelectField
+            id="playground-model"
+            label="Model"
+            value={model}
+            onChange={setModel}
+            disabled={busy}
+            options={models.map((name) => ({ value: name, label: name }))}
+          />
           <div className="flex items-end">
             <button
               type="button"

@@ -63,10 +63,11 @@ export async function POST(
         // The browser going away ends the upstream call too.
         req.signal,
       );
-      const relayed = new Headers(headers);
+      // The router's request id and readback headers, as the router sent them (the page shows and links them).
+      const relayed = new Headers();
       for (const name of RELAYED_HEADERS) {
         const value = res.headers.get(name);
-        if (value !== null) relayed.set(name === 'x-request-id' ? 'x-router-request-id' : name, value);
+        if (value !== null) relayed.set(name, value);
       }
       relayed.set('x-router-status', String(res.status));
       // no-transform: a compressing layer would buffer the chunks the page shows as they arrive.
