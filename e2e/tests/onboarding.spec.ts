@@ -13,6 +13,7 @@ test('onboarding shows the router URL and copies snippets and variables exactly'
   const routerUrl = process.env.E2E_ROUTER_URL ?? '';
   await signIn(page, '/onboarding');
   await expect(page.getByTestId('router-url')).toHaveText(routerUrl);
+  await page.screenshot({ path: test.info().outputPath('onboarding.png'), fullPage: true });
 
   const snippet = page.getByTestId('snippet-node-openai-chat');
   await expect(snippet).toContainText("model: 'chat-small'");

@@ -11,7 +11,7 @@ test('the playground runs chat, streaming, tools and a bad model, each with its 
   const model = process.env.E2E_MODEL ?? '';
   await signIn(page, '/playground');
   await expect(page.getByRole('link', { name: 'Playground' })).toHaveAttribute('aria-current', 'page');
-  await page.getByLabel('Model').selectOption(model);
+  await page.getByLabel('Model', { exact: true }).selectOption(model);
   await page.getByRole('button', { name: 'Run the four smoke tests' }).click();
 
   const status = page.getByTestId('playground-key-status');
@@ -19,7 +19,7 @@ test('the playground runs chat, streaming, tools and a bad model, each with its 
   await expect(status).toContainText('revoked');
 
   const chat = page.getByTestId('smoke-chat');
-  await expect(chat.getByTestId('smoke-verdict')).toHaveText('✅ passed');
+  await expect(chat.getByTestId('smoke-verdict')).toHaveText('passed');
   await expect(chat.getByTestId('smoke-output')).toContainText('Say hello to Switchyard from the playground');
   const chatCall = chat.getByTestId('playground-call');
   await expect(chatCall).toHaveCount(1);
@@ -35,7 +35,7 @@ test('the playground runs chat, streaming, tools and a bad model, each with its 
   await expect(link).toHaveAttribute('href', `/requests/${requestId}`);
 
   const stream = page.getByTestId('smoke-stream');
-  await expect(stream.getByTestId('smoke-verdict')).toHaveText('✅ passed');
+  await expect(stream.getByTestId('smoke-verdict')).toHaveText('passed');
   // The mock streams one word a chunk: the page shows each chunk it received.
   const chunks = Number(await stream.getByTestId('stream-chunk-count').textContent());
   expect(chunks).toBeGreaterThan(3);
@@ -46,17 +46,20 @@ test('the playground runs chat, streaming, tools and a bad model, each with its 
   await expect(stream.getByTestId('request-link')).toHaveAttribute('href', /^\/requests\/.+/);
 
   const tools = page.getByTestId('smoke-tools');
-  await expect(tools.getByTestId('smoke-verdict')).toHaveText('✅ passed');
+  await expect(tools.getByTestId('smoke-verdict')).toHaveText('passed');
   await expect(tools.getByTestId('smoke-output')).toContainText('get_weather(');
   await expect(tools.getByTestId('smoke-output')).toContainText('tool result: {"temperature_c":21');
   await expect(tools.getByTestId('playground-call')).toHaveCount(2);
   await expect(tools.getByTestId('call-status')).toHaveText(['200', '200']);
 
   const bad = page.getByTestId('smoke-bad-model');
-  await expect(bad.getByTestId('smoke-verdict')).toHaveText('✅ passed');
+  await expect(bad.getByTestId('smoke-verdict')).toHaveText('passed');
   await expect(bad.getByTestId('smoke-error')).toHaveText('HTTP 404 · model_not_found');
   await expect(bad.getByTestId('call-status')).toHaveText('404');
   await expect(bad.getByTestId('request-link')).toHaveAttribute('href', /^\/requests\/.+/);
+
+  // For the CI artifacts (not committed): the page after a run.
+  await page.screenshot({ path: test.info().outputPath('playground.png'), fullPage: true });
 
   // The run's key is revoked, and listed as such.
   await page.goto('/keys');

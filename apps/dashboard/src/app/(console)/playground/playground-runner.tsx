@@ -212,6 +212,25 @@ function CallTable({ calls, usage }: { calls: RouterCallMetadata[]; usage: Map<s
   );
 }
 
+const VERDICT_TONES = {
+  passed: 'bg-emerald-50 text-emerald-700 ring-emerald-600/20',
+  failed: 'bg-red-50 text-red-700 ring-red-600/20',
+  'running…': 'bg-sky-50 text-sky-800 ring-sky-600/20',
+} as const;
+
+function Verdict({ state }: { state: TestState | undefined }) {
+  if (state === undefined) return <span data-testid="smoke-verdict">—</span>;
+  const verdict = state.phase === 'running' ? 'running…' : state.passed ? 'passed' : 'failed';
+  return (
+    <span
+      data-testid="smoke-verdict"
+      className={`inline-flex rounded-md px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${VERDICT_TONES[verdict]}`}
+    >
+      {verdict}
+    </span>
+  );
+}
+
 function SelectField(props: {
   id: string;
   label: string;
@@ -413,7 +432,7 @@ export function PlaygroundRunner({
         </div>
       </section>
 
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="space-y-4">
         {TESTS.map((test) => {
           const state = results[test.id];
           return (
@@ -425,15 +444,7 @@ export function PlaygroundRunner({
             >
               <div className="flex items-baseline justify-between gap-3">
                 <h2 className="text-base font-semibold">{test.title}</h2>
-                <span data-testid="smoke-verdict" className="text-sm">
-                  {state === undefined
-                    ? '—'
-                    : state.phase === 'running'
-                      ? 'running…'
-                      : state.passed
-                        ? '✅ passed'
-                        : '❌ failed'}
-                </span>
+                <Verdict state={state} />
               </div>
               <p className="text-xs text-slate-500">Expects {test.expect}.</p>
               {state && (
