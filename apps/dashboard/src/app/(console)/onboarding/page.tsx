@@ -168,7 +168,7 @@ export default async function OnboardingPage({
         <p className="text-sm text-slate-600">
           For model <code className="rounded bg-slate-100 px-1.5 py-0.5">{model}</code>: chat, streaming and a
           tool call round trip with the OpenAI SDKs, plus the Anthropic Messages and Google GenAI families.
-          The Node and curl snippets are run against a real router by the test suite.
+          The Node, Python and curl snippets are run against a real router by the test suite.
         </p>
         {LANGUAGES.map((language) => (
           <div key={language.id} className="space-y-3">
