@@ -54,6 +54,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.E2E_ADMIN_EMAIL = ADMIN.email;
   process.env.E2E_ADMIN_PASSWORD = ADMIN.password;
   process.env.E2E_MODEL = 'chat-small';
+  process.env.E2E_MOCK_ORIGIN = stack.mockOrigin;
   process.env.E2E_OIDC_PORT = String(oidcPort);
   process.env.E2E_OIDC_CLIENT_ID = OIDC_CLIENT.id;
   process.env.E2E_OIDC_CLIENT_SECRET = OIDC_CLIENT.secret;

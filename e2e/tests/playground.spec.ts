@@ -66,3 +66,53 @@ test('the playground runs chat, streaming, tools and a bad model, each with its 
   const row = page.getByRole('row').filter({ hasText: 'playground ·' }).first();
   await expect(row).toContainText('revoked');
 });
+
+test('the playground route refuses callers without a session, forged sessions and cross-site posts', async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
+  const model = process.env.E2E_MODEL ?? '';
+  const anonymous = await playwright.request.newContext({ baseURL });
+  const unauthenticated = await anonymous.post('/api/playground/chat', { data: { session: 'x', model } });
+  expect(unauthenticated.status()).toBe(401);
+  await anonymous.dispose();
+
+  await signIn(page, '/playground');
+  const forged = await page.request.post('/api/playground/chat', { data: { session: 'forged', model } });
+  expect(forged.status()).toBe(400);
+  expect((await forged.json()).error).toMatchObject({ code: 'invalid_request', field: 'session' });
+
+  const unknown = await page.request.post('/api/playground/embeddings', { data: { session: 'x', model } });
+  expect(unknown.status()).toBe(404);
+
+  const crossSite = await page.request.post('/api/playground/chat', {
+    data: { session: 'x', model },
+    headers: { origin: 'http://evil.example' },
+  });
+  expect(crossSite.status()).toBe(403);
+});
+
+test('the stream reaches the page chunk by chunk, not at the end', async ({ page }) => {
+  const mock = process.env.E2E_MOCK_ORIGIN ?? '';
+  // The mock waits between chunks, so a relay that buffered the stream would show nothing until the end.
+  const set = await fetch(`${mock}/__mock/faults`, {
+    method: 'POST',
+    body: JSON.stringify({ chunkGapMs: 250 }),
+  });
+  expect(set.status).toBe(200);
+  try {
+    await signIn(page, '/playground');
+    await page.getByRole('button', { name: 'Run the four smoke tests' }).click();
+    const stream = page.getByTestId('smoke-stream');
+    await expect(stream.getByTestId('stream-chunk')).not.toHaveCount(0, { timeout: 30_000 });
+    // Chunks are on the page while the stream is still open.
+    await expect(stream.getByTestId('smoke-verdict')).toHaveText('running…');
+    await expect(stream.getByTestId('smoke-verdict')).toHaveText('passed', { timeout: 30_000 });
+    await expect(page.getByTestId('smoke-bad-model').getByTestId('smoke-verdict')).toHaveText('passed', {
+      timeout: 30_000,
+    });
+  } finally {
+    await fetch(`${mock}/__mock/faults`, { method: 'DELETE' });
+  }
+});
