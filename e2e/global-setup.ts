@@ -3,6 +3,7 @@ import { freePort, startTestPostgres } from '@switchyard/db/testing';
 import { buildRuntime, spawnPackage, startStack } from '@switchyard/testkit';
 
 export const ADMIN = { email: 'e2e-admin@switchyard.local', password: 'e2e-password-1234' };
+export const OIDC_CLIENT = { id: 'switchyard-e2e', secret: 'e2e-oidc-client-secret' };
 
 /**
  * The whole system for the browser tests: PostgreSQL, mock provider, router, and the built dashboard
@@ -22,6 +23,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   });
   const port = await freePort();
   const dashboardUrl = `http://127.0.0.1:${port}`;
+  // The OIDC spec starts its test issuer on this port; the dashboard reads the issuer's discovery at sign-in.
+  const oidcPort = await freePort();
   const { proc: dashboard } = await spawnPackage(
     'apps/dashboard',
     {
@@ -36,6 +39,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       ROUTER_PUBLIC_URL: stack.routerUrl,
       // The mock provider listens on loopback, which the egress policy refuses unless allowed.
       SWITCHYARD_EGRESS_ALLOW: '127.0.0.1,localhost',
+      OIDC_ISSUER: `http://127.0.0.1:${oidcPort}`,
+      OIDC_CLIENT_ID: OIDC_CLIENT.id,
+      OIDC_CLIENT_SECRET: OIDC_CLIENT.secret,
+      OIDC_NAME: 'Test IdP',
     },
     /Ready in|started server|Local:/i,
     60_000,
@@ -45,6 +52,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.E2E_ADMIN_EMAIL = ADMIN.email;
   process.env.E2E_ADMIN_PASSWORD = ADMIN.password;
   process.env.E2E_MODEL = 'chat-small';
+  process.env.E2E_MOCK_ORIGIN = stack.mockOrigin;
+  process.env.E2E_OIDC_PORT = String(oidcPort);
+  process.env.E2E_OIDC_CLIENT_ID = OIDC_CLIENT.id;
+  process.env.E2E_OIDC_CLIENT_SECRET = OIDC_CLIENT.secret;
   return async () => {
     await dashboard.stop();
     await stack.stop();

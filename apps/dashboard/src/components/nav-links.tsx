@@ -15,6 +15,8 @@ const links = [
   { href: '/budgets', label: 'Budgets' },
   { href: '/pricing', label: 'Pricing' },
   { href: '/audit', label: 'Audit log' },
+  { href: '/playground', label: 'Playground' },
+  { href: '/onboarding', label: 'Onboarding' },
 ] as const;
 
 export function NavLinks() {

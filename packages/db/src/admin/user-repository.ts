@@ -1,4 +1,5 @@
 import type { Prisma, PrismaClient } from '../client';
+import { newId } from '../ids';
 import type { AdminUser } from './admin-records';
 
 export interface UserRepository {
@@ -7,6 +8,16 @@ export interface UserRepository {
   findCredentialsByEmail(email: string): Promise<{ user: AdminUser; passwordHash: string } | null>;
   /** Replaces a stored hash after a successful sign-in (upgrading a legacy bcrypt hash to scrypt). */
   replacePasswordHash(id: string, previousHash: string, passwordHash: string): Promise<void>;
+  /**
+   * A user first seen through single sign-on (OIDC auto-provisioning). `passwordHash` is a hash of a random secret
+   * nobody knows, so the account has no usable password. An e-mail that exists already (any case) is returned as is.
+   */
+  provisionSsoUser(data: {
+    email: string;
+    name: string | null;
+    role: AdminUser['role'];
+    passwordHash: string;
+  }): Promise<AdminUser>;
 }
 
 function toAdminUser(row: Prisma.UserModel): AdminUser {
@@ -14,7 +25,7 @@ function toAdminUser(row: Prisma.UserModel): AdminUser {
 }
 
 export function createUserRepository(prisma: PrismaClient): UserRepository {
-  return {
+  const repository: UserRepository = {
     async findById(id) {
       const row = await prisma.user.findUnique({ where: { id } });
       return row ? toAdminUser(row) : null;
@@ -32,5 +43,19 @@ export function createUserRepository(prisma: PrismaClient): UserRepository {
       // Only over the hash that was verified: a password changed meanwhile is not overwritten.
       await prisma.user.updateMany({ where: { id, passwordHash: previousHash }, data: { passwordHash } });
     },
+
+    async provisionSsoUser(data) {
+      const existing = await repository.findCredentialsByEmail(data.email);
+      if (existing) return existing.user;
+      try {
+        return toAdminUser(await prisma.user.create({ data: { id: newId('usr'), ...data } }));
+      } catch (error) {
+        // Two first sign-ins at once: the other one created the row.
+        const raced = await repository.findCredentialsByEmail(data.email);
+        if (raced) return raced.user;
+        throw error;
+      }
+    },
   };
+  return repository;
 }
