@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { RetryBudget, RetryTokenRegistry } from '@switchyard/core';
@@ -22,6 +23,9 @@ import type { BudgetStore } from './billing/budget-store';
 import { MemoryBudgetStore } from './billing/memory-budget-store';
 import { RedisBudgetStore } from './billing/redis-budget-store';
 import { startTokenCountThread, tokenCountsSettled } from './billing/token-count-thread';
+import { workerMetrics } from './cluster/cluster-metrics';
+import { runPrimary } from './cluster/run-primary';
+import type { WorkerMessage } from './cluster/worker-messages';
 import { SnapshotStore } from './config/snapshot-store';
 import { loadRouterEnv, routerSettings } from './env';
 import { type ActiveHealthChecks, startActiveHealthChecks } from './failover/active-health-checks';
@@ -44,6 +48,7 @@ import { UsageJournal } from './usage/usage-journal';
 import { startUsageRetention } from './usage/usage-retention-job';
 import { UsageSpillFile } from './usage/usage-spill-file';
 import { startUsageWriterThread } from './usage/usage-writer-thread';
+import { adoptRetiredWorkerSpills, workerSpillDir } from './usage/worker-spill-dir';
 
 /** Composition root: validate env, wire the real stores, serve, and shut down without losing usage. */
 async function main(): Promise<void> {
@@ -55,6 +60,12 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger(env.LOG_LEVEL);
+  if (env.ROUTER_WORKERS > 1 && cluster.isPrimary) {
+    runPrimary(env, logger);
+    return;
+  }
+  // A worker of that primary (its slot names its spill directory and its instance), or the one router process.
+  const worker = cluster.isWorker ? (env.ROUTER_WORKER_SLOT ?? 0) : null;
   let cipher: ReturnType<typeof createCredentialCipher>;
   try {
     cipher = createCredentialCipher(parseMasterKey(env.SWITCHYARD_MASTER_KEY));
@@ -153,10 +164,21 @@ async function main(): Promise<void> {
   // Loads its code now, off this thread; the tokenizer itself is built only by the first usage estimate.
   startTokenCountThread();
   await usageWriter.ready;
-  const spill = new UsageSpillFile(path.resolve(env.USAGE_SPILL_DIR), env.USAGE_SPILL_MAX_BYTES, (file) =>
-    logger.error('usage spill held a partial line (a write cut off by a crash); skipped it', { file }),
+  const spillRoot = path.resolve(env.USAGE_SPILL_DIR);
+  const spill = new UsageSpillFile(
+    workerSpillDir(spillRoot, worker ?? 0),
+    env.USAGE_SPILL_MAX_BYTES,
+    (file) =>
+      logger.error('usage spill held a partial line (a write cut off by a crash); skipped it', { file }),
   );
   await spill.open();
+  if ((worker ?? 0) === 0) {
+    const adopted = await adoptRetiredWorkerSpills(spill, spillRoot, env.ROUTER_WORKERS);
+    if (adopted > 0)
+      logger.warn('usage left by workers of a run with more ROUTER_WORKERS is stored here', {
+        events: adopted,
+      });
+  }
   const journal = new UsageJournal(spill.dir, env.USAGE_JOURNAL_SEGMENT_BYTES, logger);
   // Even with the journal off now: what an earlier run journaled is still to be stored.
   const journaled = await journal.open(spill);
@@ -211,7 +233,12 @@ async function main(): Promise<void> {
       );
     },
   };
-  const instanceId = env.ROUTER_INSTANCE_ID ?? `${hostname()}:${process.pid}`;
+  const instanceId =
+    env.ROUTER_INSTANCE_ID === undefined
+      ? `${hostname()}:${process.pid}`
+      : worker === null
+        ? env.ROUTER_INSTANCE_ID
+        : `${env.ROUTER_INSTANCE_ID}/worker-${worker}`;
   const healthReporter = startHealthReporter({
     instanceId,
     health,
@@ -284,12 +311,19 @@ async function main(): Promise<void> {
     metrics,
     tracing,
     digestKey: digestApiKey,
+    worker,
     now: Date.now,
     random: Math.random,
   };
 
-  const scrape = serveMetrics(metrics, env.ROUTER_METRICS_TOKEN ?? null, logger);
-  const metricsServer = env.ROUTER_METRICS_PORT === undefined ? null : createMetricsServer(scrape);
+  // A worker's scrape is every worker's, aggregated by the primary, which also serves ROUTER_METRICS_PORT itself.
+  const scrape = serveMetrics(
+    worker === null ? metrics.registry : workerMetrics(metrics.registry),
+    env.ROUTER_METRICS_TOKEN ?? null,
+    logger,
+  );
+  const metricsServer =
+    env.ROUTER_METRICS_PORT === undefined || worker !== null ? null : createMetricsServer(scrape);
   if (metricsServer !== null) {
     const metricsHost = env.ROUTER_METRICS_HOST ?? env.ROUTER_HOST;
     await new Promise<void>((resolve, reject) => {
@@ -331,7 +365,13 @@ async function main(): Promise<void> {
   await snapshots.start();
   usage.resume();
   budgetAlerts.start();
-  logger.info('config snapshot ready');
+  if (worker === null) logger.info('config snapshot ready');
+  else {
+    // The primary says "config snapshot ready" once every worker has sent this.
+    logger.info('router worker ready', { worker });
+    const ready: WorkerMessage = { type: 'switchyard:ready' };
+    process.send?.(ready);
+  }
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -372,6 +412,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  // The primary is gone (killed): no one hands this worker connections any more, and no one would restart it.
+  if (worker !== null) {
+    process.on('disconnect', () => void shutdown('primary exited'));
+    if (!process.connected) void shutdown('primary exited');
+  }
 }
 
 void main();

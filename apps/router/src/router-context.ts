@@ -61,6 +61,8 @@ export interface RouterContext {
   tracing: Tracing | null;
   /** Digest of a presented API key (sha256 hex). */
   digestKey: (plaintext: string) => string;
+  /** This process's ROUTER_WORKERS slot (0-based); null when the router runs as one process. */
+  worker: number | null;
   now: () => number;
   random: () => number;
 }
