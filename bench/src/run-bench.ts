@@ -39,6 +39,7 @@ import type {
   StreamTtfbSlice,
 } from './load-task';
 import { LoadWorker } from './load-worker';
+import { measureWorkers } from './measure-workers';
 import { mergeClosedLoop, mergePaced, mergeStreamTtfb } from './merge-slices';
 import {
   findPostmaster,
@@ -660,6 +661,18 @@ async function main(): Promise<number> {
           }),
           (s: ClosedLoopSlice[]) => mergeClosedLoop(s),
         );
+    const workers = !env.BENCH_PARTS.has('workers')
+      ? null
+      : await measureWorkers({
+          pgServerUrl: pg.serverUrl,
+          redisUrl: env.REDIS_URL,
+          load: worker,
+          tool: maxTool,
+          connections: env.BENCH_MAX_CONNECTIONS,
+          durationS: maxSliceS * slices,
+          warmupS: env.BENCH_WARMUP_S,
+          log,
+        });
 
     const rows = await usageRows();
     const success = rows.success ?? 0;
@@ -725,6 +738,7 @@ async function main(): Promise<number> {
       translated,
       ttfb,
       max,
+      workers,
       router: { pid: routerPid, rssAtStartMiB, rssPeakMiB: memory.peakMiB, hwmMiB: memory.hwmMiB },
       failures,
       usage,
