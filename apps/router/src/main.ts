@@ -414,6 +414,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   // The primary is gone (killed): no one hands this worker connections any more, and no one would restart it.
   if (worker !== null) {
+    // node:cluster's own 'disconnect' listener makes a worker whose primary vanished exit at once (cutting answers
+    // mid-stream, leaving usage in the journal until the next start) unless the worker counts as one exiting
+    // after a disconnect: marked so, it drains like on SIGTERM instead.
+    if (cluster.worker) cluster.worker.exitedAfterDisconnect = true;
     process.on('disconnect', () => void shutdown('primary exited'));
     if (!process.connected) void shutdown('primary exited');
   }

@@ -2,7 +2,7 @@ import { generateApiKey, newId } from '@switchyard/db';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEEDED_MODEL, type Stack, startStack, waitFor } from './stack';
-import { laneToEachWorker, parentPid, type WorkerLane } from './worker-lanes';
+import { isRunning, laneToEachWorker, parentPid, type WorkerLane } from './worker-lanes';
 
 // ROUTER_WORKERS=2: one port, two router processes under a primary (node:cluster). Each test reaches both workers
 // through a connection pinned to each (see worker-lanes.ts) and checks what must hold across them: usage rows are
@@ -228,6 +228,31 @@ describe.skipIf(!process.env.REDIS_URL)(
       expect(rows.map((row) => row.requestId).sort()).toEqual(outcomes.map((o) => o.requestId).sort());
       for (const pid of workerPids) expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
       expect(stack.router.output()).toMatch(/"message":"stopped","workers":2/);
+    });
+
+    it('stops its workers, their usage stored, when the primary itself is killed', async () => {
+      await stack.restartRouter({ USAGE_FLUSH_MS: '600000' });
+      lanes = await laneToEachWorker(stack.routerUrl, 2);
+      const key = await keyOnEveryWorker();
+      const outcomes: Outcome[] = [];
+      for (let i = 0; i < 4; i++)
+        outcomes.push(await call((lanes[i % 2] as WorkerLane).client(key.plaintext)));
+      await expectLanesPinned();
+      const workerPids = lanes.map((lane) => lane.pid);
+      await Promise.all(lanes.map((lane) => lane.close()));
+      lanes = [];
+      await stack.router.stop('SIGKILL');
+      // Orphans would hold their pools and never be restarted: each sees its IPC channel close and shuts down.
+      await waitFor(
+        'the orphaned workers to exit',
+        async () => !(await Promise.all(workerPids.map(isRunning))).some(Boolean),
+        {
+          timeoutMs: 30_000,
+          intervalMs: 100,
+        },
+      );
+      const rows = await stack.prisma.usageEvent.findMany({ where: { keyId: key.id } });
+      expect(rows.map((row) => row.requestId).sort()).toEqual(outcomes.map((o) => o.requestId).sort());
     });
   },
 );

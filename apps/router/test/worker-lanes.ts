@@ -67,3 +67,13 @@ export async function parentPid(pid: number): Promise<number> {
   // Fields after the command name (in parentheses, which may hold spaces): state, then ppid.
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
+
+/** Whether `pid` is a live process (a zombie waiting to be reaped is not). */
+export async function isRunning(pid: number): Promise<boolean> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
