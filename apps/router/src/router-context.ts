@@ -42,7 +42,7 @@ export interface FailoverState {
   onCredentialRejected: (account: MarkedAccount, message: string) => void;
 }
 
-/** Everything a handler needs, wired once in main.ts. */
+/** Everything a handler needs, wired once in start-router.ts. */
 export interface RouterContext {
   snapshots: SnapshotStore;
   usage: UsageSink;
