@@ -55,6 +55,14 @@ describe.skipIf(!process.env.REDIS_URL)(
       return { plaintext: key.plaintext, id };
     }
 
+    /** `count` chat calls with `apiKey`, on the workers in turn; the lanes still reach their workers after. */
+    async function alternating(apiKey: string, count: number): Promise<Outcome[]> {
+      const outcomes: Outcome[] = [];
+      for (let i = 0; i < count; i++) outcomes.push(await call((lanes[i % 2] as WorkerLane).client(apiKey)));
+      await expectLanesPinned();
+      return outcomes;
+    }
+
     /** The lanes still reach the workers they reached when opened (a reconnect could have moved one). */
     async function expectLanesPinned() {
       for (const lane of lanes) expect((await lane.whoAnswers()).pid).toBe(lane.pid);
@@ -73,10 +81,7 @@ describe.skipIf(!process.env.REDIS_URL)(
 
     it('stores exactly one usage row per request answered by either worker', async () => {
       const key = await keyOnEveryWorker();
-      const outcomes: Outcome[] = [];
-      for (let i = 0; i < 10; i++)
-        outcomes.push(await call((lanes[i % 2] as WorkerLane).client(key.plaintext)));
-      await expectLanesPinned();
+      const outcomes = await alternating(key.plaintext, 10);
       expect(outcomes.map((o) => o.status)).toEqual(Array(10).fill(200));
       const requestIds = outcomes.map((o) => o.requestId as string).sort();
       expect(new Set(requestIds).size).toBe(10);
@@ -117,9 +122,7 @@ describe.skipIf(!process.env.REDIS_URL)(
       const key = await keyOnEveryWorker();
       const before = await Promise.all(lanes.map((lane) => requestsTotal(lane)));
       expect(before[0]).toBe(before[1]);
-      for (let i = 0; i < 6; i++)
-        expect((await call((lanes[i % 2] as WorkerLane).client(key.plaintext))).status).toBe(200);
-      await expectLanesPinned();
+      expect((await alternating(key.plaintext, 6)).map((o) => o.status)).toEqual(Array(6).fill(200));
       const after = await Promise.all(lanes.map((lane) => requestsTotal(lane)));
       expect(after).toEqual([(before[0] as number) + 6, (before[0] as number) + 6]);
     });
@@ -215,10 +218,7 @@ describe.skipIf(!process.env.REDIS_URL)(
     it('on SIGTERM stops every worker after storing their usage, and exits 0', async () => {
       // Still the long flush interval: the rows below are stored by the workers' shutdown, not by a timer.
       const key = await keyOnEveryWorker();
-      const outcomes: Outcome[] = [];
-      for (let i = 0; i < 4; i++)
-        outcomes.push(await call((lanes[i % 2] as WorkerLane).client(key.plaintext)));
-      await expectLanesPinned();
+      const outcomes = await alternating(key.plaintext, 4);
       expect(await stack.prisma.usageEvent.count({ where: { keyId: key.id } })).toBe(0);
       const workerPids = lanes.map((lane) => lane.pid);
       await Promise.all(lanes.map((lane) => lane.close()));
@@ -234,10 +234,7 @@ describe.skipIf(!process.env.REDIS_URL)(
       await stack.restartRouter({ USAGE_FLUSH_MS: '600000' });
       lanes = await laneToEachWorker(stack.routerUrl, 2);
       const key = await keyOnEveryWorker();
-      const outcomes: Outcome[] = [];
-      for (let i = 0; i < 4; i++)
-        outcomes.push(await call((lanes[i % 2] as WorkerLane).client(key.plaintext)));
-      await expectLanesPinned();
+      const outcomes = await alternating(key.plaintext, 4);
       const workerPids = lanes.map((lane) => lane.pid);
       await Promise.all(lanes.map((lane) => lane.close()));
       lanes = [];
@@ -253,7 +250,7 @@ describe.skipIf(!process.env.REDIS_URL)(
       );
       const rows = await stack.prisma.usageEvent.findMany({ where: { keyId: key.id } });
       expect(rows.map((row) => row.requestId).sort()).toEqual(outcomes.map((o) => o.requestId).sort());
-    });
+    }, 150_000);
   },
 );
 

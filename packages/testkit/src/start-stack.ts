@@ -231,11 +231,14 @@ export async function startStack(
     ...routerEnv,
   };
   const launch = async (extra: Record<string, string>) => {
+    const launchEnv: Record<string, string> = { ...env, ...extra };
+    // With ROUTER_WORKERS every worker starts a whole router, and on a busy machine they start one after another.
+    const workers = Math.max(1, Number(launchEnv.ROUTER_WORKERS ?? 1) || 1);
     const { proc, match } = await spawnTs(
       'apps/router/src/main.ts',
-      { ...env, ...extra },
+      launchEnv,
       /config snapshot ready/,
-      30_000,
+      30_000 * workers,
       ROUTER_NODE_FLAGS,
     );
     const url = proc.output().match(/"url":"(http:\/\/[^"]+)"/)?.[1];
