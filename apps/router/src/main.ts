@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { workerLogger } from './cluster/worker-logger';
 import { loadRouterEnv, type RouterEnv } from './env';
 import { createLogger } from './logger';
 
@@ -23,7 +24,9 @@ async function main(): Promise<void> {
     return;
   }
   const { startRouter } = await import('./start-router');
-  await startRouter(env, logger, cluster.isWorker ? (env.ROUTER_WORKER_SLOT ?? 0) : null);
+  if (!cluster.isWorker) return startRouter(env, logger, null);
+  const worker = env.ROUTER_WORKER_SLOT ?? 0;
+  await startRouter(env, workerLogger(logger, worker), worker);
 }
 
 void main();

@@ -357,7 +357,7 @@ export async function startRouter(env: RouterEnv, logger: Logger, worker: number
   if (worker === null) logger.info('config snapshot ready');
   else {
     // The primary says "config snapshot ready" once every worker has sent this.
-    logger.info('router worker ready', { worker });
+    logger.info('router worker ready');
     const ready: WorkerMessage = { type: 'switchyard:ready' };
     process.send?.(ready);
   }

@@ -90,8 +90,7 @@ export function runPrimary(env: RouterEnv, logger: Logger): void {
     const lived = Date.now() - (startedAt.get(slot) ?? 0);
     const quick = lived < STABLE_MS ? (quickExits.get(slot) ?? 0) + 1 : 0;
     quickExits.set(slot, quick);
-    const delayMs =
-      quick === 0 ? 0 : Math.min(MAX_RESTART_DELAY_MS, FIRST_RESTART_DELAY_MS * 2 ** (quick - 1));
+    const delayMs = restartDelayMs(quick);
     logger.error('router worker exited; starting a new one in its slot', {
       worker: slot,
       pid,
@@ -149,6 +148,16 @@ export function runPrimary(env: RouterEnv, logger: Logger): void {
       process.exit(1);
     },
   );
+}
+
+/**
+ * How long to wait before replacing a worker that died, given how many times in a row its slot's worker died
+ * within STABLE_MS of starting (0: it had run long enough, replace it at once): 0.25 s doubling up to 10 s.
+ */
+export function restartDelayMs(quickExits: number): number {
+  return quickExits === 0
+    ? 0
+    : Math.min(MAX_RESTART_DELAY_MS, FIRST_RESTART_DELAY_MS * 2 ** (quickExits - 1));
 }
 
 function answer(worker: Worker, message: PrimaryMessage): void {
