@@ -162,8 +162,7 @@ export class RouterMetrics {
       name: 'switchyard_budget_reserved_micros',
       help: 'Budget reservations held (worst-case cost of requests in flight), micro-USD, by budget id.',
       labelNames: ['budget'],
-      // Read from the shared store (Redis with more than one worker): every worker reports the same figure.
-      aggregator: 'first',
+      // The holds of this process's requests (Redis keeps the shared spend, each process its own holds): summed.
       registers: [registry],
       async collect() {
         let timer: NodeJS.Timeout | undefined;
