@@ -2,6 +2,7 @@ import { BENCH_PARTS } from './env';
 import type { LatencySummary } from './latency-summary';
 import type { ClosedLoopResult, PacedResult, StreamTtfbResult } from './load-task';
 import type { TracingLine } from './measure-tracing';
+import { renderWorkersLine, type WorkersLine } from './measure-workers';
 
 /** One figure per process of the stack (CPU % of one core, or run-queue wait ms per second). */
 export interface CpuShare {
@@ -101,6 +102,8 @@ export interface BenchReport {
   max: Pair<ClosedLoopResult> | null;
   /** Tracing off and on against direct (BENCH_PARTS `tracing`); see {@link TracingLine}. */
   tracing: TracingLine | null;
+  /** Max req/s with ROUTER_WORKERS 1 and 2 (issue 15); null when BENCH_PARTS left it out. */
+  workers: WorkersLine | null;
   router: { pid: number; rssAtStartMiB: number; rssPeakMiB: number; hwmMiB: number | null };
   /** Non-2xx and transport errors, every run including warm-up. */
   failures: { direct: number; router: number; details: string[] };
@@ -419,6 +422,7 @@ function notes(report: BenchReport): string[] {
         `(direct run: mock ${pct(max.direct.cpu.mock)}, load ${pct(max.direct.cpu.load)}); ${wait(max.router.runQueueWait)}; ` +
         `${max.router.result.tool} p50/p99 ${max.direct.result.p50Ms}/${max.direct.result.p99Ms} vs ${max.router.result.p50Ms}/${max.router.result.p99Ms} ms`,
     );
+  if (report.workers) lines.push(renderWorkersLine(report.workers));
   const { ttfb } = report;
   if (ttfb)
     lines.push(

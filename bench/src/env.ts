@@ -3,7 +3,7 @@ import { z } from 'zod';
 const seconds = z.coerce.number().positive();
 
 /** The measured runs of a bench, in the order they run (BENCH_PARTS). */
-export const BENCH_PARTS = ['rates', 'floor', 'tiered', 'translated', 'stream', 'max', 'tracing'] as const;
+export const BENCH_PARTS = ['rates', 'floor', 'tiered', 'translated', 'stream', 'max', 'tracing', 'workers'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 const count = z.coerce.number().int().positive();
 const flag = z
@@ -66,7 +66,8 @@ const schema = z.object({
   /**
    * Which measured runs to make, comma-separated (default all): `rates` (the fixed rates, with the budget lines),
    * `floor` (the bare proxy), `tiered`, `translated` (Anthropic surface → OpenAI upstream), `stream`, `max`, `tracing` (the router
-   * with OpenTelemetry off and on, at 500 req/s). For short experiments, e.g. `BENCH_PARTS=rates`; a run
+   * with OpenTelemetry off and on, at 500 req/s), `workers` (max req/s with ROUTER_WORKERS 1 and 2, on stacks of their own;
+   * needs REDIS_URL). For short experiments, e.g. `BENCH_PARTS=rates`; a run
    * left out prints no line and judges no budget.
    */
   BENCH_PARTS: z
@@ -91,6 +92,8 @@ const schema = z.object({
   BENCH_CPU_PROF: flag,
   /** Where JSON + markdown results go. */
   BENCH_RESULTS_DIR: z.string().optional(),
+  /** Redis for the `workers` part (ROUTER_WORKERS above 1 requires it); unset: that part is skipped, saying so. */
+  REDIS_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url().optional()),
 });
 
 export type BenchEnv = z.infer<typeof schema>;

@@ -48,6 +48,7 @@ import type {
 } from './load-task';
 import { LoadWorker } from './load-worker';
 import { measureTracing } from './measure-tracing';
+import { measureWorkers } from './measure-workers';
 import { mergeClosedLoop, mergePaced, mergeStreamTtfb } from './merge-slices';
 import {
   findPostmaster,
@@ -673,6 +674,18 @@ async function main(): Promise<number> {
           }),
           (s: ClosedLoopSlice[]) => mergeClosedLoop(s),
         );
+    const workers = !env.BENCH_PARTS.has('workers')
+      ? null
+      : await measureWorkers({
+          pgServerUrl: pg.serverUrl,
+          redisUrl: env.REDIS_URL,
+          load: worker,
+          tool: maxTool,
+          connections: env.BENCH_MAX_CONNECTIONS,
+          durationS: maxSliceS * slices,
+          warmupS: env.BENCH_WARMUP_S,
+          log,
+        });
 
     const tracing = !env.BENCH_PARTS.has('tracing')
       ? null
@@ -763,6 +776,7 @@ async function main(): Promise<number> {
       ttfb,
       max,
       tracing,
+      workers,
       router: { pid: routerPid, rssAtStartMiB, rssPeakMiB: memory.peakMiB, hwmMiB: memory.hwmMiB },
       failures,
       usage,

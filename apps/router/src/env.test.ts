@@ -193,3 +193,30 @@ describe('the settings a router publishes for the readback', () => {
     ]).toEqual([2, 9, 750]);
   });
 });
+
+describe('ROUTER_WORKERS', () => {
+  it('runs one process by default', () => {
+    const env = loadRouterEnv(required);
+    expect([env.ROUTER_WORKERS, env.ROUTER_WORKER_SLOT]).toEqual([1, undefined]);
+  });
+
+  it('refuses more than one worker without REDIS_URL, naming both settings', () => {
+    expect(() => loadRouterEnv({ ...required, ROUTER_WORKERS: '2' })).toThrow(
+      /ROUTER_WORKERS: more than one worker needs REDIS_URL/,
+    );
+    // A blank REDIS_URL (compose's `${REDIS_URL:-}`) is unset, not a URL.
+    expect(() => loadRouterEnv({ ...required, ROUTER_WORKERS: '2', REDIS_URL: '' })).toThrow(
+      /needs REDIS_URL/,
+    );
+    const env = loadRouterEnv({ ...required, ROUTER_WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(env.ROUTER_WORKERS).toBe(2);
+  });
+
+  it('takes a whole number from 1 to 64', () => {
+    for (const bad of ['0', '-1', '1.5', 'two', '65']) {
+      expect(() =>
+        loadRouterEnv({ ...required, ROUTER_WORKERS: bad, REDIS_URL: 'redis://127.0.0.1:6379' }),
+      ).toThrow(/ROUTER_WORKERS/);
+    }
+  });
+});

@@ -13,6 +13,13 @@ const schema = z.object({
   SWITCHYARD_MASTER_KEY: z.string().min(1, 'is required to decrypt upstream credentials'),
   ROUTER_HOST: z.string().default('0.0.0.0'),
   ROUTER_PORT: port.default(8080),
+  /**
+   * Router processes serving ROUTER_PORT (node:cluster: a primary forks this many workers and restarts one that
+   * dies). More than one needs REDIS_URL, so budgets and rate limits are shared instead of enforced per process.
+   */
+  ROUTER_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /** Not a setting: the primary gives each worker its slot (0-based), which names its spill directory. */
+  ROUTER_WORKER_SLOT: z.coerce.number().int().min(0).optional(),
   /** A separate port for GET /metrics (bound to ROUTER_METRICS_HOST); unset: /metrics is served on ROUTER_PORT. */
   ROUTER_METRICS_PORT: unsetWhenBlank(port),
   /** Address the separate metrics port binds to; defaults to ROUTER_HOST. */
@@ -104,7 +111,7 @@ const schema = z.object({
    * Redis shared by every router instance (budgets and rate limits); unset: each instance keeps its own
    * counters in memory.
    */
-  REDIS_URL: z.string().url({ message: 'must be a redis:// URL' }).optional(),
+  REDIS_URL: unsetWhenBlank(z.string().url({ message: 'must be a redis:// URL' })),
   /**
    * With REDIS_URL, what happens while Redis is unreachable: `closed` (default) refuses requests that a
    * budget or limit applies to with 503 `usage_unavailable`; `open` serves them, enforcing in memory only.
@@ -164,6 +171,15 @@ const checked = schema.superRefine((env, ctx) => {
       code: 'custom',
       path: ['ROUTER_HEADERS_TIMEOUT_MS'],
       message: 'must not exceed ROUTER_REQUEST_TIMEOUT_MS',
+    });
+  }
+  if (env.ROUTER_WORKERS > 1 && env.REDIS_URL === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ROUTER_WORKERS'],
+      message:
+        'more than one worker needs REDIS_URL: budgets and rate limits must be shared by every worker, ' +
+        'never enforced per process (set REDIS_URL, or ROUTER_WORKERS=1)',
     });
   }
 });

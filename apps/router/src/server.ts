@@ -30,7 +30,7 @@ export function routerRoutes(ctx: RouterContext, metrics: RouteHandler | null = 
       path: '/v1/models/{id}',
       handler: (req, res, requestId, _url, params) => v1Model(ctx, req, res, requestId, params.id ?? ''),
     },
-    { method: 'GET', path: '/healthz', handler: (_req, res, requestId) => healthz(res, requestId) },
+    { method: 'GET', path: '/healthz', handler: (_req, res, requestId) => healthz(ctx, res, requestId) },
     { method: 'GET', path: '/readyz', handler: (_req, res, requestId) => readyz(ctx, res, requestId) },
     ...(metrics === null ? [] : [{ method: 'GET', path: '/metrics', handler: metrics }]),
   ];

@@ -264,7 +264,10 @@ export async function startStack(
     ...routerEnv,
   };
   const launch = async (extra: Record<string, string>) => {
-    const { proc, match } = await spawnPackage('apps/router', { ...env, ...extra }, /config snapshot ready/);
+    const launchEnv: Record<string, string> = { ...env, ...extra };
+    // With ROUTER_WORKERS every worker starts a whole router, and on a busy machine they start one after another.
+    const workers = Math.max(1, Number(launchEnv.ROUTER_WORKERS ?? 1) || 1);
+    const { proc, match } = await spawnPackage('apps/router', launchEnv, /config snapshot ready/, 30_000 * workers);
     const url = proc.output().match(/"url":"(http:\/\/[^"]+)"/)?.[1];
     if (!url || !match) throw new Error(`router did not print its url:\n${proc.output()}`);
     return { proc, url };
