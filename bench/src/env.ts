@@ -3,7 +3,16 @@ import { z } from 'zod';
 const seconds = z.coerce.number().positive();
 
 /** The measured runs of a bench, in the order they run (BENCH_PARTS). */
-export const BENCH_PARTS = ['rates', 'floor', 'tiered', 'translated', 'stream', 'max', 'tracing', 'workers'] as const;
+export const BENCH_PARTS = [
+  'rates',
+  'floor',
+  'tiered',
+  'translated',
+  'stream',
+  'max',
+  'tracing',
+  'workers',
+] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 const count = z.coerce.number().int().positive();
 const flag = z

@@ -267,7 +267,12 @@ export async function startStack(
     const launchEnv: Record<string, string> = { ...env, ...extra };
     // With ROUTER_WORKERS every worker starts a whole router, and on a busy machine they start one after another.
     const workers = Math.max(1, Number(launchEnv.ROUTER_WORKERS ?? 1) || 1);
-    const { proc, match } = await spawnPackage('apps/router', launchEnv, /config snapshot ready/, 30_000 * workers);
+    const { proc, match } = await spawnPackage(
+      'apps/router',
+      launchEnv,
+      /config snapshot ready/,
+      30_000 * workers,
+    );
     const url = proc.output().match(/"url":"(http:\/\/[^"]+)"/)?.[1];
     if (!url || !match) throw new Error(`router did not print its url:\n${proc.output()}`);
     return { proc, url };
