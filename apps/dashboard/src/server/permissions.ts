@@ -49,6 +49,23 @@ export function authorize(actor: Actor, permission: Permission): void {
   if (!can(actor, permission)) throw new AdminError('forbidden', REFUSALS[permission]);
 }
 
+const WRITE_PERMISSIONS: readonly Permission[] = [
+  'config.write',
+  'keys.write',
+  'users.manage',
+  'tokens.manage',
+];
+
+/**
+ * For any write at all: refuses viewers and read tokens before a request body is even read, so every write route
+ * answers them 403 alike. The service then checks the specific permission (and a member's team).
+ */
+export function authorizeAnyWrite(actor: Actor): void {
+  if (!WRITE_PERMISSIONS.some((permission) => can(actor, permission))) {
+    throw new AdminError('forbidden', 'Viewers and read-only tokens cannot make changes.');
+  }
+}
+
 /**
  * The team whose keys alone the actor may see and manage, or null for every key. Members are scoped to their
  * team (no team: to none), and so is an admin API token created for a team.
