@@ -238,6 +238,12 @@ describe('scoped admin API tokens', () => {
       where: { action: 'api_key.create', targetId: keyId },
     });
     expect(audit).toMatchObject({ actorType: 'api_token', actorId: writer.id });
+    const log = await call('GET', `/audit?actorType=api_token&targetId=${keyId}`, {
+      cookie: await cookieOf(t.owner),
+    });
+    expect(log.body.items).toEqual([
+      expect.objectContaining({ action: 'api_key.create', actorId: writer.id, actorTokenName: 'deployer' }),
+    ]);
     const row = await t.prisma.adminToken.findUniqueOrThrow({ where: { id: writer.id } });
     expect(row.lastUsedAt).not.toBeNull();
   });

@@ -33,6 +33,8 @@ export interface AuditLogView {
   actorType: string;
   actorId: string | null;
   actorEmail: string | null;
+  /** The name of the admin API token that acted (`actorType: api_token`). */
+  actorTokenName: string | null;
   action: string;
   targetType: string;
   targetId: string | null;
