@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { type Proc, ROOT, spawnProcess } from '@switchyard/testkit';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_API_OPERATIONS } from '../src/openapi/admin-api-operations';
 import { type Actor, userActor } from '../src/server/actor';
@@ -267,6 +268,22 @@ describe('scoped admin API tokens', () => {
     expect(revoked.body.status).toBe('revoked');
     expect((await call('GET', '/keys', { token: token.plaintext })).status).toBe(401);
     expect((await call('GET', '/keys', { token: `sy-adm-${'A'.repeat(43)}` })).status).toBe(401);
+    // Whatever a caller makes up after the prefix (or in place of it) is refused, never a 500 or a pass.
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(fc.string({ maxLength: 60 }), fc.stringMatching(/^[0-9A-Za-z]{0,50}$/)),
+        fc.boolean(),
+        async (tail, prefixed) => {
+          const made = `${prefixed ? 'sy-adm-' : ''}${tail}`.replace(/\s/g, '');
+          if (made === '' || made === ADMIN_TOKEN) return;
+          const res = await fetch(`${baseUrl}/api/admin/v1/keys`, {
+            headers: { authorization: `Bearer ${made}` },
+          });
+          expect(res.status).toBe(401);
+        },
+      ),
+      { numRuns: 40 },
+    );
     // The bootstrap token still works for scripts that set up the first users.
     expect((await call('GET', '/keys', { token: ADMIN_TOKEN })).status).toBe(200);
   });
