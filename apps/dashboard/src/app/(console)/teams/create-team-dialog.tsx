@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useRef, useState, useTransition } from 'react';
+import { DialogActions } from '@/components/dialog-actions';
 import { Field, FormAlert, type FormError, inputClass, readInteger } from '../providers/form-bits';
 import { createTeamAction } from './actions';
 
@@ -84,22 +85,12 @@ export function CreateTeamDialog() {
             </Field>
           </div>
           <FormAlert error={error} fields={['name', 'rpmLimit', 'tpmLimit']} />
-          <div className="flex justify-end gap-2">
-            <button
-              type="button"
-              onClick={() => dialog.current?.close()}
-              className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
-            >
-              Cancel
-            </button>
-            <button
-              type="submit"
-              disabled={pending}
-              className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
-            >
-              {pending ? 'Creating…' : 'Create team'}
-            </button>
-          </div>
+          <DialogActions
+            onCancel={() => dialog.current?.close()}
+            pending={pending}
+            submitLabel="Create team"
+            pendingLabel="Creating…"
+          />
         </form>
       </dialog>
     </>

@@ -2,8 +2,10 @@
 
 import { useRouter } from 'next/navigation';
 import { useRef, useState, useTransition } from 'react';
-import { CopyButton } from '@/components/copy-button';
+import { DialogActions } from '@/components/dialog-actions';
+import { ShownOncePanel } from '@/components/shown-once-panel';
 import { Field, FormAlert, type FormError, inputClass } from '../providers/form-bits';
+import { type TeamOption, TeamSelect } from '../teams/team-select';
 import { type CreateTokenResult, createTokenAction } from './actions';
 
 /** "Create token": name, scope, optional team and expiry; the secret is shown in the dialog, once. */
@@ -11,7 +13,7 @@ export function CreateTokenDialog({
   teams,
   adminApiUrl,
 }: {
-  teams: readonly { id: string; name: string }[];
+  teams: readonly TeamOption[];
   adminApiUrl: string;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -60,34 +62,17 @@ export function CreateTokenDialog({
           Create admin API token
         </h2>
         {created ? (
-          <div
-            role="status"
-            data-testid="new-token-panel"
-            className="mt-4 rounded-lg border border-amber-300 bg-amber-50 p-4"
+          <ShownOncePanel
+            message={`Token “${created.token.name}” created. Copy it now: it will not be shown again.`}
+            secret={created.plaintext}
+            testId="new-token-panel"
+            secretTestId="new-token-plaintext"
+            onDone={() => dialog.current?.close()}
           >
-            <p className="text-sm font-semibold text-amber-900">
-              Token “{created.token.name}” created. Copy it now: it will not be shown again.
-            </p>
-            <div className="mt-3 flex items-center gap-2">
-              <code
-                data-testid="new-token-plaintext"
-                className="block flex-1 overflow-x-auto rounded-md bg-white px-3 py-2 font-mono text-xs text-slate-900 ring-1 ring-amber-200"
-              >
-                {created.plaintext}
-              </code>
-              <CopyButton text={created.plaintext} />
-            </div>
             <p className="mt-3 text-xs text-amber-900">
               <code className="font-mono">curl {adminApiUrl}/keys -H "Authorization: Bearer …"</code>
             </p>
-            <button
-              type="button"
-              onClick={() => dialog.current?.close()}
-              className="mt-3 text-sm font-medium text-amber-900 underline"
-            >
-              I have copied it
-            </button>
-          </div>
+          </ShownOncePanel>
         ) : (
           <form onSubmit={submit} noValidate className="mt-4 space-y-4">
             <Field
@@ -124,19 +109,14 @@ export function CreateTokenDialog({
               </select>
             </Field>
             <Field id="token-team" label="Team" field="teamId" error={error}>
-              <select
+              <TeamSelect
                 id="token-team"
                 value={teamId}
-                onChange={(event) => setTeamId(event.target.value)}
-                className={inputClass}
-              >
-                <option value="">Every team</option>
-                {teams.map((team) => (
-                  <option key={team.id} value={team.id}>
-                    {team.name} only
-                  </option>
-                ))}
-              </select>
+                onChange={setTeamId}
+                teams={teams}
+                noneLabel="Every team"
+                optionSuffix=" only"
+              />
             </Field>
             <Field id="token-expiry" label="Expires" field="expiresInDays" error={error}>
               <select
@@ -152,22 +132,12 @@ export function CreateTokenDialog({
               </select>
             </Field>
             <FormAlert error={error} fields={['name', 'scope', 'teamId', 'expiresInDays']} />
-            <div className="flex justify-end gap-2">
-              <button
-                type="button"
-                onClick={() => dialog.current?.close()}
-                className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
-              >
-                Cancel
-              </button>
-              <button
-                type="submit"
-                disabled={pending}
-                className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
-              >
-                {pending ? 'Creating…' : 'Create token'}
-              </button>
-            </div>
+            <DialogActions
+              onCancel={() => dialog.current?.close()}
+              pending={pending}
+              submitLabel="Create token"
+              pendingLabel="Creating…"
+            />
           </form>
         )}
       </dialog>

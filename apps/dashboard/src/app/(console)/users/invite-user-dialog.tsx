@@ -2,14 +2,11 @@
 
 import { useRouter } from 'next/navigation';
 import { useRef, useState, useTransition } from 'react';
+import { DialogActions } from '@/components/dialog-actions';
 import { Field, FormAlert, type FormError, inputClass } from '../providers/form-bits';
+import { type TeamOption, TeamSelect } from '../teams/team-select';
 import { type InviteResult, inviteNewUserAction } from './actions';
 import { InviteLinkPanel } from './invite-link-panel';
-
-export interface TeamOption {
-  id: string;
-  name: string;
-}
 
 /** "Invite user": e-mail, role and team; on success the one-time link is shown in the dialog, once. */
 export function InviteUserDialog({
@@ -119,38 +116,22 @@ export function InviteUserDialog({
               </select>
             </Field>
             <Field id="invite-team" label="Team" field="teamId" error={error}>
-              <select
+              <TeamSelect
                 id="invite-team"
                 value={teamId}
-                onChange={(event) => setTeamId(event.target.value)}
-                aria-invalid={error?.field === 'teamId'}
-                className={inputClass}
-              >
-                <option value="">No team</option>
-                {teams.map((team) => (
-                  <option key={team.id} value={team.id}>
-                    {team.name}
-                  </option>
-                ))}
-              </select>
+                onChange={setTeamId}
+                teams={teams}
+                noneLabel="No team"
+                invalid={error?.field === 'teamId'}
+              />
             </Field>
             <FormAlert error={error} fields={['email', 'name', 'role', 'teamId']} />
-            <div className="flex justify-end gap-2">
-              <button
-                type="button"
-                onClick={() => dialog.current?.close()}
-                className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
-              >
-                Cancel
-              </button>
-              <button
-                type="submit"
-                disabled={pending}
-                className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
-              >
-                {pending ? 'Inviting…' : 'Create invite link'}
-              </button>
-            </div>
+            <DialogActions
+              onCancel={() => dialog.current?.close()}
+              pending={pending}
+              submitLabel="Create invite link"
+              pendingLabel="Inviting…"
+            />
           </form>
         )}
       </dialog>

@@ -2,11 +2,12 @@
 
 import { useRouter } from 'next/navigation';
 import { useRef, useState, useTransition } from 'react';
+import { DialogActions } from '@/components/dialog-actions';
 import { ConfirmButton } from '../providers/[id]/confirm-button';
 import { Field, FormAlert, type FormError, inputClass } from '../providers/form-bits';
+import { type TeamOption, TeamSelect } from '../teams/team-select';
 import { type InviteResult, reinviteUserAction, updateUserAction } from './actions';
 import { InviteLinkPanel } from './invite-link-panel';
-import type { TeamOption } from './invite-user-dialog';
 
 export interface UserRow {
   id: string;
@@ -145,37 +146,21 @@ export function UserControls({
             </select>
           </Field>
           <Field id={`team-${user.id}`} label="Team" field="teamId" error={error}>
-            <select
+            <TeamSelect
               id={`team-${user.id}`}
               value={teamId}
-              onChange={(event) => setTeamId(event.target.value)}
-              className={inputClass}
-            >
-              <option value="">No team</option>
-              {teams.map((team) => (
-                <option key={team.id} value={team.id}>
-                  {team.name}
-                </option>
-              ))}
-            </select>
+              onChange={setTeamId}
+              teams={teams}
+              noneLabel="No team"
+            />
           </Field>
           <FormAlert error={error} fields={['role', 'teamId']} />
-          <div className="flex justify-end gap-2">
-            <button
-              type="button"
-              onClick={() => dialog.current?.close()}
-              className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
-            >
-              Cancel
-            </button>
-            <button
-              type="submit"
-              disabled={pending}
-              className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
-            >
-              {pending ? 'Saving…' : 'Save'}
-            </button>
-          </div>
+          <DialogActions
+            onCancel={() => dialog.current?.close()}
+            pending={pending}
+            submitLabel="Save"
+            pendingLabel="Saving…"
+          />
         </form>
       </dialog>
 
