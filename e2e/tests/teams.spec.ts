@@ -51,6 +51,7 @@ test('owner creates a team and invites a member, who accepts, signs in and manag
   await invite.getByRole('button', { name: 'I have copied it' }).click();
   const memberRow = page.getByTestId('user-row').filter({ hasText: memberEmail });
   await expect(memberRow.getByTestId('user-status')).toHaveText('invited');
+  await page.screenshot({ path: test.info().outputPath('users.png'), fullPage: true });
 
   // The invitee, in a browser of their own: accept, then sign in.
   const memberContext = await browser.newContext();
@@ -120,6 +121,7 @@ test('owner creates a team and invites a member, who accepts, signs in and manag
   expect(revoke.status()).toBe(404);
   await member.goto(`/teams/${teamId}`);
   await expect(member.getByTestId('team-key-row').filter({ hasText: keyName })).toBeVisible();
+  await member.screenshot({ path: test.info().outputPath('team-as-member.png'), fullPage: true });
 
   // The owner changes the member's role: their session ends at once.
   await page.goto('/users');
@@ -132,4 +134,47 @@ test('owner creates a team and invites a member, who accepts, signs in and manag
   await expect(member).toHaveURL(/\/login/);
   expect((await member.request.get('/api/admin/v1/keys')).status()).toBe(401);
   await memberContext.close();
+});
+
+test('owner creates a read-only admin API token (shown once), a script uses it, and revoking it stops it', async ({
+  page,
+}) => {
+  const name = `ci reader ${Date.now()}`;
+  await signIn(page, '/tokens');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create admin API token' });
+  // A blank name is refused next to the field, and what was chosen stays.
+  await dialog.getByLabel('Scope').selectOption('read');
+  await dialog.getByRole('button', { name: 'Create token' }).click();
+  await expect(dialog.getByTestId('field-error')).toHaveAttribute('data-field', 'name');
+  await expect(dialog.getByLabel('Scope')).toHaveValue('read');
+  await dialog.getByLabel('Name').fill(name);
+  await dialog.getByRole('button', { name: 'Create token' }).click();
+  const token = (await dialog.getByTestId('new-token-plaintext').textContent())?.trim() ?? '';
+  expect(token).toMatch(/^sy-adm-[0-9A-Za-z]{43}$/);
+  await dialog.getByRole('button', { name: 'I have copied it' }).click();
+  const row = page.getByTestId('token-row').filter({ hasText: name });
+  await expect(row.getByTestId('token-status')).toHaveText('active');
+  await expect(page.getByText(token)).toHaveCount(0);
+  await page.screenshot({ path: test.info().outputPath('tokens.png'), fullPage: true });
+
+  // A script: no cookies, just the token.
+  const api = async (method: 'GET' | 'POST') =>
+    fetch(`${process.env.E2E_DASHBOARD_URL}/api/admin/v1/keys`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: method === 'POST' ? JSON.stringify({ name: 'from a read token' }) : undefined,
+    });
+  expect((await api('GET')).status).toBe(200);
+  expect((await api('POST')).status).toBe(403);
+
+  // Revoke asks first; cancelling keeps the token.
+  await row.getByRole('button', { name: `Revoke ${name}` }).click();
+  const confirm = page.getByRole('dialog', { name: `Revoke ${name}?` });
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  expect((await api('GET')).status).toBe(200);
+  await row.getByRole('button', { name: `Revoke ${name}` }).click();
+  await confirm.getByRole('button', { name: 'Revoke token' }).click();
+  await expect(row.getByTestId('token-status')).toHaveText('revoked');
+  expect((await api('GET')).status).toBe(401);
 });

@@ -218,11 +218,11 @@ export async function acceptInvite(
   ctx: AdminContext,
   input: z.infer<typeof acceptInviteInput>,
 ): Promise<{ email: string }> {
-  const user = await ctx.repos.users.acceptInvite(
-    digestApiKey(input.token),
-    await hashPassword(input.password),
-    ctx.now(),
-  );
+  const digest = digestApiKey(input.token);
+  // A made-up or spent link is refused before the (deliberately slow) password hash is computed.
+  const user =
+    (await ctx.repos.users.inviteIsUsable(digest, ctx.now())) &&
+    (await ctx.repos.users.acceptInvite(digest, await hashPassword(input.password), ctx.now()));
   if (!user) {
     throw new AdminError(
       'invalid_request',

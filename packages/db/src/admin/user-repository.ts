@@ -52,6 +52,8 @@ export interface UserRepository {
   update(id: string, changes: UserChanges, now: Date, actor: AuditActor): Promise<AdminUserRecord | null>;
   /** Stores a new invite for the user (only its digest); earlier unused invites stop working. */
   createInvite(userId: string, digest: string, expiresAt: Date, actor: AuditActor): Promise<void>;
+  /** Whether the digest names an unused, unexpired invite of an enabled user (checked before hashing a password). */
+  inviteIsUsable(digest: string, now: Date): Promise<boolean>;
   /**
    * Uses an invite once: sets the user's password and marks the invite used. Null when the digest names no
    * unused, unexpired invite of an enabled user.
@@ -191,6 +193,13 @@ export function createUserRepository(prisma: PrismaClient): UserRepository {
           details: { expiresAt: expiresAt.toISOString() },
         });
       });
+    },
+
+    async inviteIsUsable(digest, now) {
+      const invite = await prisma.userInvite.findUnique({ where: { digest }, include: { user: true } });
+      return (
+        invite !== null && invite.usedAt === null && invite.expiresAt > now && invite.user.disabledAt === null
+      );
     },
 
     async acceptInvite(digest, passwordHash, now) {
