@@ -49,6 +49,8 @@ test('owner creates a team and invites a member, who accepts, signs in and manag
   const link = (await invite.getByTestId('invite-link').textContent())?.trim() ?? '';
   expect(link).toMatch(/\/invite#sy-inv-[0-9A-Za-z]{43}$/);
   await invite.getByRole('button', { name: 'I have copied it' }).click();
+  // Shown once: closing the dialog takes the link off the page.
+  await expect(page.getByText(link)).toHaveCount(0);
   const memberRow = page.getByTestId('user-row').filter({ hasText: memberEmail });
   await expect(memberRow.getByTestId('user-status')).toHaveText('invited');
   await page.screenshot({ path: test.info().outputPath('users.png'), fullPage: true });

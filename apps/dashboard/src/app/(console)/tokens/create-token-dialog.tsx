@@ -56,6 +56,8 @@ export function CreateTokenDialog({
       <dialog
         ref={dialog}
         aria-labelledby="create-token-title"
+        // The secret leaves the page with the dialog (closed by its button or Escape): shown once.
+        onClose={() => setCreated(null)}
         className="m-auto w-full max-w-lg rounded-xl p-6 text-left shadow-xl backdrop:bg-slate-900/40"
       >
         <h2 id="create-token-title" className="text-base font-semibold">

@@ -63,6 +63,8 @@ export function InviteUserDialog({
       <dialog
         ref={dialog}
         aria-labelledby="invite-user-title"
+        // The secret leaves the page with the dialog (closed by its button or Escape): shown once.
+        onClose={() => setInvited(null)}
         className="m-auto w-full max-w-lg rounded-xl p-6 text-left shadow-xl backdrop:bg-slate-900/40"
       >
         <h2 id="invite-user-title" className="text-base font-semibold">

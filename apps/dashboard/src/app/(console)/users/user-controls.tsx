@@ -167,6 +167,8 @@ export function UserControls({
       <dialog
         ref={inviteDialog}
         aria-label={`Invite link for ${user.email}`}
+        // The secret leaves the page with the dialog (closed by its button or Escape): shown once.
+        onClose={() => setInvite(null)}
         className="m-auto w-full max-w-lg rounded-xl p-6 text-left whitespace-normal shadow-xl backdrop:bg-slate-900/40"
       >
         {invite && (
