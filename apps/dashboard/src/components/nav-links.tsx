@@ -24,7 +24,7 @@ const links = [
 export function NavLinks({ hidden = [] }: { hidden?: readonly string[] }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Main" className="flex gap-1">
+    <nav aria-label="Main" className="flex flex-wrap gap-1">
       {links
         .filter((link) => !hidden.includes(link.href))
         .map((link) => {
@@ -34,7 +34,7 @@ export function NavLinks({ hidden = [] }: { hidden?: readonly string[] }) {
               key={link.href}
               href={link.href}
               aria-current={active ? 'page' : undefined}
-              className={`rounded-md px-3 py-1.5 text-sm font-medium ${
+              className={`rounded-md px-3 py-1.5 text-sm font-medium whitespace-nowrap ${
                 active ? 'bg-slate-900 text-white' : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900'
               }`}
             >
