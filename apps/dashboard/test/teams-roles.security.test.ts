@@ -376,6 +376,24 @@ describe('invites', () => {
     expect(again).toMatchObject({ code: 'invalid_request', field: 'token' });
   });
 
+  it('double as a password reset that ends the sessions opened with the old password', async () => {
+    const user = await userOf('forgetful@example.com', 'viewer', null);
+    if (user.kind !== 'user') throw new Error('expected a user');
+    const cookie = await cookieOf(user);
+    expect((await call('GET', '/keys', { cookie })).status).toBe(200);
+    const reset = await call('POST', `/users/${user.userId}/invite`, { cookie: await cookieOf(t.owner) }, {});
+    expect(reset.status).toBe(201);
+    const secret = (reset.body.invite as { url: string }).url.split('#')[1] ?? '';
+    // Issuing the link changes nothing yet; using it does.
+    expect((await call('GET', '/keys', { cookie })).status).toBe(200);
+    await acceptInvite(t.ctx, { token: secret, password: 'a brand new password' });
+    expect((await call('GET', '/keys', { cookie })).status).toBe(401);
+    expect(await verifyCredentials(t.ctx, 'forgetful@example.com', 'a long enough password')).toBeNull();
+    expect(await verifyCredentials(t.ctx, 'forgetful@example.com', 'a brand new password')).toMatchObject({
+      id: user.userId,
+    });
+  });
+
   it('expire, and a newer invite replaces an older one', async () => {
     const owner = { cookie: await cookieOf(t.owner) };
     const res = await call('POST', '/users', owner, { email: 'late@example.com', inviteExpiresInHours: 1 });

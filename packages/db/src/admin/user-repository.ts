@@ -55,7 +55,7 @@ export interface UserRepository {
   /** Whether the digest names an unused, unexpired invite of an enabled user (checked before hashing a password). */
   inviteIsUsable(digest: string, now: Date): Promise<boolean>;
   /**
-   * Uses an invite once: sets the user's password and marks the invite used. Null when the digest names no
+   * Uses an invite once: sets the user's password, marks the invite used and ends the user's live sessions. Null when the digest names no
    * unused, unexpired invite of an enabled user.
    */
   acceptInvite(digest: string, passwordHash: string, now: Date): Promise<AdminUser | null>;
@@ -215,6 +215,11 @@ export function createUserRepository(prisma: PrismaClient): UserRepository {
         });
         if (count === 0) return null;
         const user = await tx.user.update({ where: { id: invite.userId }, data: { passwordHash } });
+        // A new password (a reset link) ends every session opened with the old one.
+        await tx.consoleSession.updateMany({
+          where: { userId: user.id, revokedAt: null, expiresAt: { gt: now } },
+          data: { revokedAt: now },
+        });
         await appendAuditLog(
           tx,
           { type: 'user', id: user.id },
