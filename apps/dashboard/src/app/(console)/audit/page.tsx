@@ -32,6 +32,8 @@ function first(value: string | string[] | undefined): string | undefined {
 
 function actorLabel(item: AuditLogView): string {
   if (item.actorType === 'admin_token') return 'admin token';
+  if (item.actorType === 'api_token')
+    return `API token ${item.actorTokenName ?? item.actorId ?? '(deleted)'}`;
   if (item.actorType === 'user') return item.actorEmail ?? item.actorId ?? 'deleted user';
   return item.actorId ? `${item.actorId} (not signed in)` : 'not signed in';
 }

@@ -6,12 +6,13 @@ import { StatusBadge } from '@/components/status-badge';
 import { type TableColumn, TableHead } from '@/components/table-head';
 import { getEnv } from '@/env';
 import { formatUtc } from '@/lib/format';
-import { canWrite } from '@/server/actor';
 import { getAdminContext } from '@/server/admin-context';
 import { requireConsoleActor } from '@/server/console-session';
 import { listKeys } from '@/server/keys';
 import { MAX_PAGE_SIZE } from '@/server/pagination';
+import { can, keyTeamScope } from '@/server/permissions';
 import { listRoutes } from '@/server/routes';
+import { listTeams } from '@/server/teams';
 import { revokeKeyAction } from './actions';
 import { CreateKeyForm } from './create-key-form';
 import { KeyLimitsForm } from './key-limits-form';
@@ -23,6 +24,7 @@ const KEY_COLUMNS: readonly TableColumn[] = [
   { label: 'Name', gutter: true },
   ...[
     'Prefix',
+    'Team',
     'Environment',
     'Status',
     'Models',
@@ -36,14 +38,28 @@ const KEY_COLUMNS: readonly TableColumn[] = [
   })),
 ];
 
-export default async function KeysPage() {
+export default async function KeysPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requireConsoleActor();
   const ctx = getAdminContext();
-  const [keys, routes] = await Promise.all([
+  const [keys, routes, teams] = await Promise.all([
     listKeys(ctx, actor, { limit: MAX_PAGE_SIZE }),
     listRoutes(ctx, actor),
+    listTeams(ctx, actor),
   ]);
-  const writable = canWrite(actor);
+  // Members (and team tokens) manage only their own team's keys; the services enforce it, the form follows it.
+  const scope = keyTeamScope(actor);
+  const writable = can(actor, 'keys.write') && (scope === null || scope.teamId !== null);
+  const teamName = new Map(teams.items.map((team) => [team.id, team.name]));
+  const teamOptions = teams.items
+    .filter((team) => scope === null || team.id === scope.teamId)
+    .map((team) => ({ id: team.id, name: team.name }));
+  const requested = (await searchParams).team;
+  const defaultTeamId =
+    scope?.teamId ?? (typeof requested === 'string' && teamName.has(requested) ? requested : '');
   // Rotated keys usually share a name; the prefix tells them apart.
   const prefixById = new Map(keys.items.map((key) => [key.id, `${key.prefix}…`]));
 
@@ -62,7 +78,15 @@ export default async function KeysPage() {
           routerUrl={getEnv().ROUTER_PUBLIC_URL}
           knownModels={routes.items.map((route) => route.publicModel)}
           trafficClasses={TRAFFIC_CLASSES}
+          teams={teamOptions}
+          defaultTeamId={defaultTeamId}
+          teamFixed={scope !== null}
         />
+      )}
+      {scope !== null && scope.teamId === null && (
+        <p role="status" className="rounded-md bg-slate-100 px-4 py-3 text-sm text-slate-700">
+          You belong to no team, so you have no keys to manage. Ask an admin to add you to a team.
+        </p>
       )}
 
       <section
@@ -70,7 +94,7 @@ export default async function KeysPage() {
         className="rounded-xl border border-slate-200 bg-white shadow-sm"
       >
         <h2 id="keys-heading" className="px-6 pt-5 text-base font-semibold">
-          All keys{' '}
+          {scope === null ? 'All keys' : 'Your team’s keys'}{' '}
           <span className="text-sm font-normal text-slate-500">
             ({keys.items.length}
             {keys.nextCursor ? ' newest shown' : ''})
@@ -91,6 +115,9 @@ export default async function KeysPage() {
                   <tr key={key.id} data-testid="key-row" data-key-id={key.id}>
                     <td className="px-6 py-2 whitespace-nowrap font-medium">{key.name}</td>
                     <td className="px-3 py-2 whitespace-nowrap font-mono text-xs">{key.prefix}…</td>
+                    <td className="px-3 py-2 whitespace-nowrap text-slate-600" data-testid="key-team">
+                      {key.teamId ? (teamName.get(key.teamId) ?? key.teamId) : '—'}
+                    </td>
                     <td className="px-3 py-2">{key.environment}</td>
                     <td className="px-3 py-2" data-testid="key-status">
                       <StatusBadge status={key.status} />
