@@ -1,13 +1,14 @@
-import { TRAFFIC_CLASSES, type TrafficClass } from '@switchyard/core';
 import { z } from 'zod';
 import { usageSurfaces } from '../lib/usage-surfaces';
 import type { Actor } from './actor';
 import type { AdminContext } from './admin-context';
 import { AdminError } from './admin-error';
 import { pageQueryFields, parseCursor } from './pagination';
+import { storableString, trafficClass } from './schema-helpers';
 import { toUsageEventViews, type UsageEventView, usageStatuses } from './usage';
 
-const id = z.string().trim().min(1).max(200);
+// Storable text only: a NUL would otherwise reach PostgreSQL, which refuses it (a 500, not an empty page).
+const id = storableString(200);
 
 /** The request explorer's query: every filter an exact match, all ANDed; newest first, keyset paged. */
 export const listRequestsQuery = z.object({
@@ -27,7 +28,7 @@ export const listRequestsQuery = z.object({
   /** The provider that served the request. */
   providerId: id.optional(),
   status: z.enum(usageStatuses).optional(),
-  trafficClass: z.enum(TRAFFIC_CLASSES as [TrafficClass, ...TrafficClass[]]).optional(),
+  trafficClass: trafficClass.optional(),
   /** The request's error class (`upstream_5xx`, `budget_exceeded`, …). */
   errorClass: id.optional(),
   /** The protocol the caller spoke. */
