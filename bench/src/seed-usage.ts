@@ -8,7 +8,13 @@
 // its events and folds exactly those events into both rollup tables (data-modifying CTEs) with the router's own
 // fold (usageRollupUpsertSql). Keys, teams and providers exist as rows so the console shows their names.
 import { performance } from 'node:perf_hooks';
-import { applyMigrations, createPrismaClient, usageRollupUpsertSql } from '@switchyard/db';
+import {
+  applyMigrations,
+  createPrismaClient,
+  hashPassword,
+  newId,
+  usageRollupUpsertSql,
+} from '@switchyard/db';
 import { createTestDatabase } from '@switchyard/db/testing';
 import { loadSeedUsageEnv } from './env';
 
@@ -37,6 +43,7 @@ async function main(): Promise<void> {
   const prisma = createPrismaClient(databaseUrl, { maxConnections: 2 });
   try {
     await seedDimensions(prisma);
+    await seedConsoleUser(prisma);
     await seedEvents(prisma);
     const [counts] = await prisma.$queryRawUnsafe<{ events: bigint; hourly: bigint; daily: bigint }[]>(
       `SELECT (SELECT count(*) FROM usage_events) AS events,
@@ -79,6 +86,22 @@ async function seedDimensions(prisma: Prisma): Promise<void> {
       `seed-${vendor}`,
     );
   }
+}
+
+/** The console user measure-console signs in as, when BENCH_CONSOLE_EMAIL and BENCH_CONSOLE_PASSWORD are set. */
+async function seedConsoleUser(prisma: Prisma): Promise<void> {
+  if (env.BENCH_CONSOLE_EMAIL === undefined || env.BENCH_CONSOLE_PASSWORD === undefined) return;
+  await prisma.user.upsert({
+    where: { email: env.BENCH_CONSOLE_EMAIL },
+    create: {
+      id: newId('usr'),
+      email: env.BENCH_CONSOLE_EMAIL,
+      name: 'Bench',
+      passwordHash: await hashPassword(env.BENCH_CONSOLE_PASSWORD),
+      role: 'owner',
+    },
+    update: {},
+  });
 }
 
 /**
