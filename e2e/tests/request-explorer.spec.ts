@@ -1,23 +1,12 @@
-import { type APIRequestContext, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import OpenAI from 'openai';
+import { admin, mockAccount } from './admin-api';
 import { signIn } from './sign-in';
 
 const ROUTE = 'explorer-chat';
 const UPSTREAM_MODEL = 'mock-gpt-4o-mini';
 const PRIMARY = 'mock-primary';
 const DEAD = 'explorer-dead-account';
-
-/** The admin API through the browser's session cookie (page.request shares the context's cookies). */
-async function admin<T>(
-  api: APIRequestContext,
-  method: 'GET' | 'POST',
-  path: string,
-  data?: unknown,
-): Promise<T> {
-  const response = await api.fetch(`/api/admin/v1${path}`, { method, data });
-  expect(response.ok(), `${method} ${path}: ${await response.text()}`).toBe(true);
-  return (await response.json()) as T;
-}
 
 test('a request sent with the openai SDK is found by its id in the explorer, with both of its attempts', async ({
   page,
@@ -31,14 +20,7 @@ test('a request sent with the openai SDK is found by its id in the explorer, wit
   // A route whose first tier is an account on a provider nobody listens for (connection refused), and whose
   // second tier is the mock: every request fails over, so its usage row holds at least two attempts.
   const api = page.request;
-  const providers = await admin<{ items: { id: string; name: string }[] }>(api, 'GET', '/providers');
-  const mockId = providers.items.find((provider) => provider.name === 'mock')?.id ?? '';
-  const mockAccounts = await admin<{ items: { id: string; name: string }[] }>(
-    api,
-    'GET',
-    `/accounts?providerId=${mockId}`,
-  );
-  const primaryId = mockAccounts.items.find((account) => account.name === PRIMARY)?.id ?? '';
+  const { accountId: primaryId } = await mockAccount(api, PRIMARY);
   const dead = await admin<{ id: string }>(api, 'POST', '/providers', {
     name: 'explorer-dead',
     kind: 'openai_compatible',

@@ -6,14 +6,14 @@ import { useHydrated } from '@/components/use-hydrated';
 import { fromLocalInput, toLocalInput } from '@/lib/datetime-local';
 
 /** The filters as the page's URL carries them: times as ISO instants, the rest verbatim. */
-export interface AuditFilterValues {
+export type AuditFilterValues = {
   from?: string;
   to?: string;
   actor?: string;
   action?: string;
   targetType?: string;
   targetId?: string;
-}
+};
 
 const TEXT_FIELDS = [
   { name: 'actor', label: 'Actor', placeholder: 'e-mail or usr_…' },

@@ -1,15 +1,17 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { KeysetPager } from '@/components/keyset-pager';
 import { LocalTime } from '@/components/local-time';
 import { StatusBadge } from '@/components/status-badge';
 import { type TableColumn, TableHead } from '@/components/table-head';
 import { formatInteger, formatMicrosUsd, formatMs } from '@/lib/format';
+import { readListingParams, type SearchParams } from '@/lib/listing-search-params';
 import { getAdminContext } from '@/server/admin-context';
 import { toAdminError } from '@/server/admin-error';
 import { requireConsoleActor } from '@/server/console-session';
 import { listRequests, listRequestsQuery } from '@/server/requests';
-import { REQUEST_FILTER_NAMES, type RequestFilterValues } from './request-filter-names';
+import { REQUEST_FILTER_NAMES } from './request-filter-names';
 import { RequestFilters } from './request-filters';
 
 export const metadata: Metadata = { title: 'Requests' };
@@ -30,22 +32,10 @@ const COLUMNS: readonly TableColumn[] = [
   { label: 'Cost', align: 'right', gutter: true },
 ];
 
-type SearchParams = Record<string, string | string[] | undefined>;
-
-function first(value: string | string[] | undefined): string | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  return text === undefined || text === '' ? undefined : text;
-}
-
 export default async function RequestsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const actor = await requireConsoleActor();
   const params = await searchParams;
-  const filters: RequestFilterValues = {};
-  for (const name of REQUEST_FILTER_NAMES) {
-    const value = first(params[name]);
-    if (value !== undefined) filters[name] = value;
-  }
-  const cursor = first(params.cursor);
+  const { filters, cursor } = readListingParams(params, REQUEST_FILTER_NAMES);
 
   const parsed = listRequestsQuery.safeParse({ ...filters, cursor, limit: PAGE_SIZE });
   const page = parsed.success
@@ -66,8 +56,6 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
       </p>
     );
   } else {
-    const next = new URLSearchParams({ ...filters, ...(page.nextCursor ? { cursor: page.nextCursor } : {}) });
-    const newest = new URLSearchParams({ ...filters });
     content = (
       <>
         <div className="mt-3 overflow-x-auto">
@@ -127,21 +115,13 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
             </tbody>
           </table>
         </div>
-        <nav aria-label="Request pages" className="flex gap-4 px-6 py-4 text-sm">
-          {cursor ? (
-            <Link
-              href={`/requests${newest.size > 0 ? `?${newest}` : ''}`}
-              className="text-slate-700 underline"
-            >
-              ← Newest
-            </Link>
-          ) : null}
-          {page.nextCursor ? (
-            <Link href={`/requests?${next}`} className="text-slate-700 underline">
-              Older →
-            </Link>
-          ) : null}
-        </nav>
+        <KeysetPager
+          path="/requests"
+          label="Request pages"
+          filters={filters}
+          cursor={cursor}
+          nextCursor={page.nextCursor}
+        />
       </>
     );
   }
