@@ -1,8 +1,10 @@
+import { createUsageRepository } from '@switchyard/db/admin';
 import fc from 'fast-check';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { adminRoute, ok } from '../src/http/admin-route';
 import { parseQuery } from '../src/http/parse-request';
+import { AdminError } from '../src/server/admin-error';
 import { getRequest, listRequests, listRequestsQuery } from '../src/server/requests';
 import { type AdminTestContext, startAdminTestContext } from './admin-test-context';
 
@@ -91,5 +93,42 @@ describe('a request that does not exist', () => {
     const body = (await res.json()) as ErrorBody;
     expect(body.error?.code).toBe('not_found');
     expect(body.error?.message).toBe('No request with id req_missing.');
+  });
+});
+
+describe('a search PostgreSQL cannot finish within the search budget', () => {
+  it('is a 400 naming `from` that says to narrow the time range, not a connection held for minutes', async () => {
+    // 80,000 requests, two keys each on its own model: a search for one key on the other's model matches nothing
+    // but has to read through tens of thousands of rows whichever index PostgreSQL picks.
+    await t.prisma.$executeRawUnsafe(
+      `INSERT INTO usage_events (request_id, key_id, requested_model, served_model, status, http_status, latency_ms,
+         created_at)
+       SELECT 'req_budget_' || g, CASE WHEN g % 2 = 0 THEN 'key_budget' ELSE 'key_other' END, 'm1',
+              CASE WHEN g % 2 = 0 THEN 'm1' ELSE 'm2' END, 'success', 200, 10,
+              timestamptz '2030-01-01' + make_interval(secs => g)
+       FROM generate_series(1, 80000) g`,
+    );
+    await t.prisma.$executeRawUnsafe('ANALYZE usage_events');
+    const query = listRequestsQuery.parse({ keyId: 'key_budget', servedModel: 'm2' });
+
+    // With the default budget the search completes: nothing matches.
+    expect(await listRequests(t.ctx, t.viewer, query)).toEqual({ items: [], nextCursor: null });
+
+    const hurried = {
+      ...t.ctx,
+      repos: { ...t.ctx.repos, usage: createUsageRepository(t.prisma, { searchTimeoutMs: 1 }) },
+    };
+    const error = await listRequests(hurried, t.viewer, query).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(AdminError);
+    expect(error).toMatchObject({ code: 'invalid_request', field: 'from' });
+    expect((error as Error).message).toContain('narrow it with a time range');
+
+    // The connection it used is usable again (the cancelled transaction was rolled back).
+    const found = await listRequests(
+      hurried,
+      t.viewer,
+      listRequestsQuery.parse({ requestId: 'req_budget_8' }),
+    );
+    expect(found.items.map((item) => item.requestId)).toEqual(['req_budget_8']);
   });
 });

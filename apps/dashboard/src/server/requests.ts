@@ -75,6 +75,13 @@ export async function listRequests(
     limit: query.limit,
     cursor: parseCursor(query.cursor),
   });
+  if (page === 'timed_out') {
+    throw new AdminError(
+      'invalid_request',
+      'from: these filters match too few requests to search the whole history in time; narrow it with a time range (from/to)',
+      'from',
+    );
+  }
   return { items: await toUsageEventViews(ctx, page.items), nextCursor: page.nextCursor };
 }
 

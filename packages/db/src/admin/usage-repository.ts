@@ -47,8 +47,10 @@ export interface UsageRepository {
   /**
    * Newest first, by (createdAt, requestId) descending; the cursor continues after the last row of the previous
    * page (keyset paging: a deep page costs what the first does, and rows written meanwhile do not shift pages).
+   * `timed_out` when PostgreSQL gave up after the search budget: filters whose combination matches almost nothing
+   * make it walk the newest-first index through the whole window (docs/benchmarks.md); a time range bounds that.
    */
-  searchRequests(filter: RequestSearchFilter): Promise<Page<UsageEventRecord>>;
+  searchRequests(filter: RequestSearchFilter): Promise<Page<UsageEventRecord> | 'timed_out'>;
   /** One request by id, or null. */
   findEvent(requestId: string): Promise<UsageEventRecord | null>;
 }
@@ -116,7 +118,25 @@ const position = (row: Prisma.UsageEventModel): PageCursor => ({
   id: row.requestId,
 });
 
-export function createUsageRepository(prisma: PrismaClient): UsageRepository {
+export interface UsageRepositoryOptions {
+  /** How long one explorer search may run before PostgreSQL cancels it (statement_timeout, ms). */
+  searchTimeoutMs?: number;
+}
+
+/** A search that outlives this holds a database connection and a core for nothing an operator waits for. */
+const DEFAULT_SEARCH_TIMEOUT_MS = 5_000;
+
+/** PostgreSQL's SQLSTATE for a statement cancelled by statement_timeout, as Prisma's driver adapter reports it. */
+function isStatementTimeout(error: unknown): boolean {
+  const meta = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null)
+    ?.meta;
+  return meta?.driverAdapterError?.cause?.originalCode === '57014';
+}
+
+export function createUsageRepository(
+  prisma: PrismaClient,
+  { searchTimeoutMs = DEFAULT_SEARCH_TIMEOUT_MS }: UsageRepositoryOptions = {},
+): UsageRepository {
   return {
     async listEvents({ keyId, model, status, surface, limit, cursor }) {
       const where: Prisma.UsageEventWhereInput[] = [];
@@ -152,12 +172,19 @@ export function createUsageRepository(prisma: PrismaClient): UsageRepository {
         },
       ];
       if (filter.cursor) where.push(afterCursor(filter.cursor));
-      const rows = await prisma.usageEvent.findMany({
-        where: { AND: where },
-        orderBy: newestFirst,
-        take: filter.limit + 1,
-      });
-      return toPage(rows, filter.limit, position, toUsageEventRecord);
+      const query = { where: { AND: where }, orderBy: newestFirst, take: filter.limit + 1 };
+      try {
+        const rows = await prisma.$transaction(async (tx) => {
+          await tx.$executeRawUnsafe(
+            `SET LOCAL statement_timeout = ${Math.max(1, Math.round(searchTimeoutMs))}`,
+          );
+          return tx.usageEvent.findMany(query);
+        });
+        return toPage(rows, filter.limit, position, toUsageEventRecord);
+      } catch (error) {
+        if (isStatementTimeout(error)) return 'timed_out';
+        throw error;
+      }
     },
     async findEvent(requestId) {
       const row = await prisma.usageEvent.findUnique({ where: { requestId } });
