@@ -38,9 +38,9 @@ test('a request sent with the openai SDK is found by its id in the explorer, wit
       { accountId: primaryId, upstreamModel: UPSTREAM_MODEL, tier: 1 },
     ],
   });
-  const { plaintext } = await admin<{ plaintext: string }>(api, 'POST', '/keys', { name: 'explorer e2e' });
+  const key = await admin<{ id: string; plaintext: string }>(api, 'POST', '/keys', { name: 'explorer e2e' });
   const client = new OpenAI({
-    apiKey: plaintext,
+    apiKey: key.plaintext,
     baseURL: `${process.env.E2E_ROUTER_URL}/v1`,
     maxRetries: 0,
   });
@@ -73,6 +73,13 @@ test('a request sent with the openai SDK is found by its id in the explorer, wit
     await expect(row).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 15_000 });
   await expect(page.getByTestId('request-row')).toHaveCount(1);
+
+  // The key filter offers keys by name; picking this key lists its requests, this one the newest.
+  await page.goto('/requests');
+  await page.getByLabel('Key', { exact: true }).selectOption(key.id);
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(new RegExp(`keyId=${key.id}`));
+  await expect(page.getByTestId('request-row').first()).toHaveAttribute('data-request-id', requestId);
 
   await row.getByRole('link', { name: requestId }).click();
   await expect(page).toHaveURL(new RegExp(`/requests/${requestId}$`));

@@ -10,9 +10,13 @@ import { readListingParams, type SearchParams } from '@/lib/listing-search-param
 import { getAdminContext } from '@/server/admin-context';
 import { toAdminError } from '@/server/admin-error';
 import { requireConsoleActor } from '@/server/console-session';
+import { listKeys } from '@/server/keys';
+import { MAX_PAGE_SIZE } from '@/server/pagination';
+import { listProviders } from '@/server/providers';
 import { listRequests, listRequestsQuery } from '@/server/requests';
+import { listTeams } from '@/server/teams';
 import { REQUEST_FILTER_NAMES } from './request-filter-names';
-import { RequestFilters } from './request-filters';
+import { type RequestFilterChoices, RequestFilters } from './request-filters';
 
 export const metadata: Metadata = { title: 'Requests' };
 
@@ -37,10 +41,21 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
   const params = await searchParams;
   const { filters, cursor } = readListingParams(params, REQUEST_FILTER_NAMES);
 
+  const ctx = getAdminContext();
   const parsed = listRequestsQuery.safeParse({ ...filters, cursor, limit: PAGE_SIZE });
-  const page = parsed.success
-    ? await listRequests(getAdminContext(), actor, parsed.data).catch((error: unknown) => toAdminError(error))
-    : toAdminError(parsed.error);
+  const [page, keys, teams, providers] = await Promise.all([
+    parsed.success
+      ? listRequests(ctx, actor, parsed.data).catch((error: unknown) => toAdminError(error))
+      : toAdminError(parsed.error),
+    listKeys(ctx, actor, { limit: MAX_PAGE_SIZE }),
+    listTeams(ctx, actor),
+    listProviders(ctx, actor),
+  ]);
+  const choices: RequestFilterChoices = {
+    keys: keys.items.map((key) => ({ value: key.id, label: `${key.name} (${key.prefix}…)` })),
+    teams: teams.items.map((team) => ({ value: team.id, label: team.name })),
+    providers: providers.items.map((provider) => ({ value: provider.id, label: provider.name })),
+  };
 
   let content: ReactNode;
   if (page instanceof Error) {
@@ -137,7 +152,7 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
         </p>
       </div>
       <section className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
-        <RequestFilters initial={filters} />
+        <RequestFilters initial={filters} choices={choices} />
       </section>
       <section
         aria-labelledby="requests-heading"

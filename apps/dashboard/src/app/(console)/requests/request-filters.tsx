@@ -12,25 +12,53 @@ const STATUSES = ['success', 'error', 'interrupted', 'client_cancelled', 'reject
 
 const TEXT_FIELDS = [
   { name: 'requestId', label: 'Request id', placeholder: 'req_…' },
-  { name: 'keyId', label: 'Key id', placeholder: 'key_…' },
-  { name: 'teamId', label: 'Team id', placeholder: 'team_…' },
   { name: 'requestedModel', label: 'Requested model', placeholder: 'gpt-4o' },
   { name: 'servedModel', label: 'Served model', placeholder: 'gpt-4o-2024-08-06' },
-  { name: 'providerId', label: 'Provider id', placeholder: 'prv_…' },
   { name: 'errorClass', label: 'Error class', placeholder: 'upstream_5xx' },
 ] as const;
 
-const SELECT_FIELDS = [
-  { name: 'status', label: 'Status', options: STATUSES },
-  { name: 'trafficClass', label: 'Traffic class', options: TRAFFIC_CLASSES },
-  { name: 'surface', label: 'Protocol', options: usageSurfaces },
-] as const;
+/** One option of a select: the id the API filters by and the name an operator knows it by. */
+export interface FilterChoice {
+  value: string;
+  label: string;
+}
+
+/** The keys, teams and providers that exist, so an operator picks by name rather than typing an id. */
+export interface RequestFilterChoices {
+  keys: FilterChoice[];
+  teams: FilterChoice[];
+  providers: FilterChoice[];
+}
+
+const verbatim = (values: readonly string[]): FilterChoice[] =>
+  values.map((value) => ({ value, label: value }));
+
+/** The options, plus the current value when it is not among them (a deleted key still has requests). */
+function withCurrent(choices: FilterChoice[], current: string | undefined): FilterChoice[] {
+  return current && !choices.some((choice) => choice.value === current)
+    ? [...choices, { value: current, label: current }]
+    : choices;
+}
 
 const input =
   'mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm disabled:bg-slate-50 dark:border-slate-600 dark:bg-slate-900';
 
 /** The explorer's filters; applying one navigates, so every filtered view is a link that can be shared. */
-export function RequestFilters({ initial }: { initial: RequestFilterValues }) {
+export function RequestFilters({
+  initial,
+  choices,
+}: {
+  initial: RequestFilterValues;
+  choices: RequestFilterChoices;
+}) {
+  const selects = [
+    { name: 'keyId', label: 'Key', options: choices.keys },
+    { name: 'teamId', label: 'Team', options: choices.teams },
+    { name: 'providerId', label: 'Served by provider', options: choices.providers },
+    { name: 'status', label: 'Status', options: verbatim(STATUSES) },
+    { name: 'trafficClass', label: 'Traffic class', options: verbatim(TRAFFIC_CLASSES) },
+    { name: 'surface', label: 'Protocol', options: verbatim(usageSurfaces) },
+  ] as const;
   const router = useRouter();
   const hydrated = useHydrated();
   const [values, setValues] = useState<RequestFilterValues>({
@@ -80,7 +108,7 @@ export function RequestFilters({ initial }: { initial: RequestFilterValues }) {
           />
         </label>
       ))}
-      {SELECT_FIELDS.map((field) => (
+      {selects.map((field) => (
         <label key={field.name} className="text-sm text-slate-700">
           {field.label}
           <select
@@ -91,9 +119,9 @@ export function RequestFilters({ initial }: { initial: RequestFilterValues }) {
             className={input}
           >
             <option value="">any</option>
-            {field.options.map((option) => (
-              <option key={option} value={option}>
-                {option}
+            {withCurrent(field.options, initial[field.name]).map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
               </option>
             ))}
           </select>
