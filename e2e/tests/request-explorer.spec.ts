@@ -38,9 +38,11 @@ test('a request sent with the openai SDK is found by its id in the explorer, wit
       { accountId: primaryId, upstreamModel: UPSTREAM_MODEL, tier: 1 },
     ],
   });
-  const key = await admin<{ id: string; plaintext: string }>(api, 'POST', '/keys', { name: 'explorer e2e' });
+  const { key, plaintext } = await admin<{ key: { id: string }; plaintext: string }>(api, 'POST', '/keys', {
+    name: 'explorer e2e',
+  });
   const client = new OpenAI({
-    apiKey: key.plaintext,
+    apiKey: plaintext,
     baseURL: `${process.env.E2E_ROUTER_URL}/v1`,
     maxRetries: 0,
   });
@@ -76,7 +78,7 @@ test('a request sent with the openai SDK is found by its id in the explorer, wit
 
   // The key filter offers keys by name; picking this key lists its requests, this one the newest.
   await page.goto('/requests');
-  await page.getByLabel('Key', { exact: true }).selectOption(key.id);
+  await page.getByRole('combobox', { name: 'Key', exact: true }).selectOption(key.id);
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page).toHaveURL(new RegExp(`keyId=${key.id}`));
   await expect(page.getByTestId('request-row').first()).toHaveAttribute('data-request-id', requestId);
