@@ -134,6 +134,9 @@ const seedUsageSchema = z.object({
   SEED_CHUNK: count.default(250_000),
   SEED_KEYS: count.default(100),
   SEED_TEAMS: count.default(10),
+  /** With both, an owner with this e-mail and password is created (once) for measure-console's page timings. */
+  BENCH_CONSOLE_EMAIL: z.email().optional(),
+  BENCH_CONSOLE_PASSWORD: z.string().min(12).optional(),
 });
 
 export type SeedUsageEnv = z.infer<typeof seedUsageSchema>;
@@ -150,6 +153,9 @@ const measureConsoleSchema = z.object({
   /** Timed calls per endpoint (after MEASURE_WARMUP untimed ones). */
   MEASURE_CALLS: count.default(50),
   MEASURE_WARMUP: z.coerce.number().int().min(0).default(3),
+  /** A console user to sign in as; without both, only the admin API is timed, not the pages. */
+  BENCH_CONSOLE_EMAIL: z.email().optional(),
+  BENCH_CONSOLE_PASSWORD: z.string().min(1).optional(),
 });
 
 export type MeasureConsoleEnv = z.infer<typeof measureConsoleSchema>;

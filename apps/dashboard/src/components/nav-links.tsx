@@ -11,6 +11,7 @@ const links = [
   { href: '/routes', label: 'Routes' },
   { href: '/health', label: 'Health' },
   { href: '/usage', label: 'Usage' },
+  { href: '/requests', label: 'Requests' },
   { href: '/dead-letters', label: 'Dead letters' },
   { href: '/cost', label: 'Cost' },
   { href: '/budgets', label: 'Budgets' },

@@ -7,6 +7,7 @@ import { costQuery } from '../server/cost';
 import { createKeyInput, listKeysQuery, rotateKeyInput, updateKeyInput } from '../server/keys';
 import { createPriceInput, listPricesQuery } from '../server/prices';
 import { createProviderInput, updateProviderInput } from '../server/providers';
+import { listRequestsQuery } from '../server/requests';
 import { createRouteInput, updateRouteInput, updateRouteTargetInput } from '../server/routes';
 import { createTeamInput, updateTeamInput } from '../server/teams';
 import { hourlyUsageQuery, listUsageEventsQuery } from '../server/usage';
@@ -518,6 +519,25 @@ export const ADMIN_API_OPERATIONS: readonly AdminApiOperation[] = [
     tag: 'usage',
     query: listUsageDeadLettersQuery,
     success: json('`{ items, nextCursor }`'),
+  },
+  {
+    method: 'GET',
+    path: '/requests',
+    summary: 'The request explorer: requests newest first, filtered, keyset-paged',
+    tag: 'usage',
+    query: listRequestsQuery,
+    success: json(
+      '`{ items: UsageEvent[], nextCursor }`; pass `nextCursor` back as `cursor` for the next page (null on the last).',
+    ),
+  },
+  {
+    method: 'GET',
+    path: '/requests/{id}',
+    summary: 'One request: attempts, tokens, cost and its flags, attribution',
+    tag: 'usage',
+    success: json(
+      'A UsageEvent with `teamName` and `servedProviderName`; 404 `not_found` for an unknown id.',
+    ),
   },
   {
     method: 'GET',

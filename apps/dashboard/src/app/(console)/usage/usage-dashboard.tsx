@@ -2,13 +2,14 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
+import { AttemptsTable } from '@/components/attempts-table';
 import { StatusBadge } from '@/components/status-badge';
 import { type TableColumn, TableHead } from '@/components/table-head';
 import { fetchAdmin } from '@/lib/fetch-admin';
 import { formatInteger, formatMicrosUsd, formatMs, formatUtc } from '@/lib/format';
 import { formatProtocols } from '@/lib/format-protocols';
 import { usageSurfaces } from '@/lib/usage-surfaces';
-import type { AttemptView, HourlyUsageView, UsageEventView } from '@/server/usage';
+import type { HourlyUsageView, UsageEventView } from '@/server/usage';
 import { HourlyChart } from './hourly-chart';
 import { EVENTS_PAGE_SIZE, HOURLY_WINDOW_HOURS } from './usage-settings';
 
@@ -29,17 +30,6 @@ interface HourlySeries {
 
 const inputClass =
   'mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
-
-const ATTEMPT_COLUMNS: readonly TableColumn[] = [
-  { label: '#' },
-  { label: 'Why' },
-  { label: 'Account' },
-  { label: 'Upstream model' },
-  { label: 'HTTP', align: 'right' },
-  { label: 'Error' },
-  { label: 'Latency', align: 'right' },
-  { label: 'TTFT', align: 'right' },
-];
 
 const USAGE_COLUMNS: readonly TableColumn[] = [
   { label: 'Time', gutter: true },
@@ -277,31 +267,5 @@ export function UsageDashboard({
         </div>
       </section>
     </>
-  );
-}
-
-/** Every upstream attempt of one request, in order: where it went, how it ended and why the router sent it. */
-function AttemptsTable({ attempts }: { attempts: AttemptView[] }) {
-  return (
-    <table className="text-xs">
-      <TableHead columns={ATTEMPT_COLUMNS} />
-      <tbody className="divide-y divide-slate-200">
-        {attempts.map((attempt, index) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: an event's attempts are an append-only log; position is identity.
-          <tr key={index} data-testid="usage-attempt">
-            <td className="px-3 py-1 tabular-nums">{index + 1}</td>
-            <td className="px-3 py-1 font-mono">{attempt.reason ?? '—'}</td>
-            <td className="px-3 py-1 whitespace-nowrap" title={attempt.accountId}>
-              {attempt.accountName ?? attempt.accountId}
-            </td>
-            <td className="px-3 py-1 font-mono">{attempt.model}</td>
-            <td className="px-3 py-1 text-right tabular-nums">{attempt.status ?? '—'}</td>
-            <td className="px-3 py-1">{attempt.errorClass ?? '—'}</td>
-            <td className="px-3 py-1 text-right tabular-nums">{formatMs(attempt.latencyMs)}</td>
-            <td className="px-3 py-1 text-right tabular-nums">{formatMs(attempt.ttftMs)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }
