@@ -74,6 +74,16 @@ describe('renderMatrix', () => {
     expect(text).toContain('- openai-chat, openai SDK × azure-openai: failover: 503 then 200');
   });
 
+  it('lists the clients that could not run, with the reason', () => {
+    const text = renderMatrix(buildMatrix(REPORT), { date: 'd', commit: 'c' }, [
+      { client: 'openai (Python)', reason: 'not run here (no Python SDK installable)' },
+    ]);
+    expect(text).toContain(
+      '## Not run\n\n- openai (Python) × every upstream: not run here (no Python SDK installable).\n',
+    );
+    expect(renderMatrix([], { date: 'd', commit: 'c' })).not.toContain('## Not run');
+  });
+
   it('says so when no conformance test ran', () => {
     expect(renderMatrix([], { date: 'd', commit: 'c' })).toContain('No conformance test ran.');
   });

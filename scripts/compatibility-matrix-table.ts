@@ -80,8 +80,21 @@ export function buildMatrix(report: VitestJsonReport): MatrixRow[] {
 
 const MARK: Record<CellResult, string> = { pass: '✅', fail: '❌', none: '—' };
 
-/** docs/compatibility.md: the matrix, when and at which commit it was run, and what failed. */
-export function renderMatrix(rows: readonly MatrixRow[], run: { date: string; commit: string }): string {
+/** A client the issue's matrix names that this run could not test, and why (shown under the table). */
+export interface NotRunClient {
+  client: string;
+  reason: string;
+}
+
+/**
+ * docs/compatibility.md: the matrix, when and at which commit it was run, the clients it could not run, and what
+ * failed.
+ */
+export function renderMatrix(
+  rows: readonly MatrixRow[],
+  run: { date: string; commit: string },
+  notRun: readonly NotRunClient[] = [],
+): string {
   const lines = [
     '# Compatibility matrix',
     '',
@@ -111,6 +124,10 @@ export function renderMatrix(rows: readonly MatrixRow[], run: { date: string; co
     '404, with the request id; **failover** the primary target answers 503 and another serves (the caller gets 200);',
     '**passthrough** a field the gateway does not know reaches a same-protocol upstream unchanged.',
   );
+  if (notRun.length > 0) {
+    lines.push('', '## Not run', '');
+    for (const { client, reason } of notRun) lines.push(`- ${client} × every upstream: ${reason}.`);
+  }
   const failed = rows.filter((row) => row.failures.length > 0);
   if (failed.length > 0) {
     lines.push('', '## Failed in this run', '');
