@@ -1,9 +1,9 @@
 import { createOpenAI } from '@ai-sdk/openai';
-import { APICallError, generateText, stepCountIs, streamText, tool } from 'ai';
+import { APICallError, generateText, stepCountIs, streamText } from 'ai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { addProvider } from './add-provider';
+import { readResponsesStream, vercelWeatherTools, weatherTool } from './responses-conformance';
 import { apiError, mockStats, type Stack, setMockFaults, startStack, waitFor } from './stack';
 
 /**
@@ -132,14 +132,6 @@ const REPLY = `Mock reply to: ${PROMPT} — this is a deterministic mock complet
 const PROMPT_TOKENS = 3 + PROMPT.split(' ').length;
 const REPLY_TOKENS = REPLY.split(' ').length;
 
-const weatherTool = {
-  type: 'function' as const,
-  name: 'get_weather',
-  description: 'Weather for a city',
-  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-  strict: false,
-};
-
 /**
  * How a text tool result reads to the upstream: as sent for Anthropic; Gemini's `functionResponse.response` is an
  * object, so text that is not a JSON object goes as `{"result": text}` (the mock's reply quotes it as JSON).
@@ -186,18 +178,7 @@ function openAiSdkCells(kind: keyof typeof upstreams) {
     const { data: stream, response } = await client.responses
       .create({ model: upstream.model, input: PROMPT, stream: true })
       .withResponse();
-    let text = '';
-    let deltas = 0;
-    const types: string[] = [];
-    let completed: OpenAI.Responses.Response | null = null;
-    for await (const event of stream) {
-      types.push(event.type);
-      if (event.type === 'response.output_text.delta') {
-        deltas++;
-        text += event.delta;
-      }
-      if (event.type === 'response.completed') completed = event.response;
-    }
+    const { text, deltas, types, completed } = await readResponsesStream(stream);
     expect(deltas).toBeGreaterThan(3);
     expect(text).toBe(REPLY);
     expect(types[0]).toBe('response.created');
@@ -416,13 +397,7 @@ function vercelCells(kind: keyof typeof upstreams) {
   });
 
   it('tools: the SDK runs the tool over steps and the model answers from its result', async () => {
-    const tools = {
-      get_weather: tool({
-        description: 'Weather for a city',
-        inputSchema: z.object({ city: z.string() }),
-        execute: async ({ city }) => `rainy in ${city}`,
-      }),
-    };
+    const tools = vercelWeatherTools;
     const result = await generateText({
       model: provider()(upstream.model),
       prompt: 'Weather in Rome?',
