@@ -2,9 +2,21 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { APICallError, generateText, stepCountIs, streamText } from 'ai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addProvider } from './add-provider';
+import {
+  addCrossFamilyUpstreams,
+  expectedCost,
+  lastMockRequest as lastMockRequestOf,
+  OTHER as other,
+  PROMPT,
+  PROMPT_TOKENS,
+  REPLY,
+  REPLY_TOKENS,
+  toolResultSeen,
+  type UpstreamKind,
+  type UpstreamUnderTest,
+} from './cross-family-stack';
 import { readResponsesStream, vercelWeatherTools, weatherTool } from './responses-conformance';
-import { apiError, mockStats, type Stack, setMockFaults, startStack, waitFor } from './stack';
+import { apiError, type Stack, startStack, waitFor } from './stack';
 
 /**
  * The openai-responses surface's cells (issue 13) toward upstreams of another family: the openai SDK's
@@ -15,94 +27,12 @@ import { apiError, mockStats, type Stack, setMockFaults, startStack, waitFor } f
 
 let stack: Stack;
 let client: OpenAI;
-
-/** micro-USD per million tokens of every upstream model here: costs are exact integers. */
-const PRICE = { input: 3_000_000n, output: 15_000_000n };
-
-interface UpstreamUnderTest {
-  kind: 'anthropic' | 'gemini';
-  /** The usage row's `upstreamProtocol` for it. */
-  protocol: string;
-  /** The public model routed to it, and the upstream model its target names. */
-  model: string;
-  upstreamModel: string;
-  /** A route whose target on it the mock answers 404 (the upstream does not know the model). */
-  missingModel: string;
-  /** A route whose primary, on this upstream, answers 503; the backup tier is the other family's. */
-  failoverModel: string;
-  /** The path the mock saw for a call to it. */
-  mockPath: RegExp;
-  providerName: string;
-  providerId: string;
-}
-
-const upstreams: Record<'anthropic' | 'gemini', UpstreamUnderTest> = {
-  anthropic: {
-    kind: 'anthropic',
-    protocol: 'anthropic-messages',
-    model: 'resp-claude',
-    upstreamModel: 'mock-claude',
-    missingModel: 'resp-claude-missing',
-    failoverModel: 'resp-claude-failover',
-    mockPath: /^\/v1\/messages$/,
-    providerName: 'resp-anthropic',
-    providerId: '',
-  },
-  gemini: {
-    kind: 'gemini',
-    protocol: 'gemini-generate',
-    model: 'resp-gemini',
-    upstreamModel: 'mock-gemini-flash',
-    missingModel: 'resp-gemini-missing',
-    failoverModel: 'resp-gemini-failover',
-    mockPath: /^\/v1beta\/models\/mock-gemini-flash:(generateContent|streamGenerateContent\?alt=sse)$/,
-    providerName: 'resp-gemini',
-    providerId: '',
-  },
-};
-const other = { anthropic: 'gemini', gemini: 'anthropic' } as const;
+let upstreams: Record<UpstreamKind, UpstreamUnderTest>;
 
 beforeAll(async () => {
   stack = await startStack();
   client = stack.client();
-  const accounts: Record<string, string> = {};
-  for (const upstream of Object.values(upstreams)) {
-    const added = await addProvider(stack, {
-      name: upstream.providerName,
-      kind: upstream.kind,
-      // Anthropic's and Google's base URLs are origins (https://api.anthropic.com): the mock's.
-      baseUrl: stack.mockOrigin,
-      models: [upstream.upstreamModel, `${upstream.upstreamModel}-busy`, `${upstream.upstreamModel}-gone`],
-      price: PRICE,
-    });
-    upstream.providerId = added.providerId;
-    accounts[upstream.kind] = added.accountId;
-  }
-  for (const upstream of Object.values(upstreams)) {
-    const accountId = accounts[upstream.kind] as string;
-    await stack.addRoute({
-      publicModel: upstream.model,
-      targets: [{ accountId, upstreamModel: upstream.upstreamModel }],
-    });
-    await stack.addRoute({
-      publicModel: upstream.missingModel,
-      targets: [{ accountId, upstreamModel: `${upstream.upstreamModel}-gone` }],
-    });
-    const backup = upstreams[other[upstream.kind]];
-    await stack.addRoute({
-      publicModel: upstream.failoverModel,
-      targets: [
-        { accountId, upstreamModel: `${upstream.upstreamModel}-busy`, tier: 0 },
-        { accountId: accounts[backup.kind] as string, upstreamModel: backup.upstreamModel, tier: 1 },
-      ],
-    });
-  }
-  const faults: Record<string, { status: number }> = {};
-  for (const upstream of Object.values(upstreams)) {
-    faults[`${upstream.upstreamModel}-busy`] = { status: 503 };
-    faults[`${upstream.upstreamModel}-gone`] = { status: 404 };
-  }
-  await setMockFaults(stack, { byModel: faults });
+  upstreams = await addCrossFamilyUpstreams(stack);
 }, 90_000);
 afterAll(async () => {
   await stack?.stop();
@@ -114,34 +44,14 @@ function usageRow(requestId: string) {
   );
 }
 
-function expectedCost(input: number, output: number): bigint {
-  return (BigInt(input) * PRICE.input + BigInt(output) * PRICE.output + 500_000n) / 1_000_000n;
-}
+const lastMockRequest = () => lastMockRequestOf(stack);
 
-async function lastMockRequest(): Promise<{ path: string; body: Record<string, unknown> }> {
-  const stats = (await mockStats(stack)) as unknown as {
-    lastRequest: { path: string; body: Record<string, unknown> } | null;
-  };
-  if (stats.lastRequest === null) throw new Error('the mock saw no request');
-  return stats.lastRequest;
-}
-
-const PROMPT = 'Say hello to the gateway';
-const REPLY = `Mock reply to: ${PROMPT} — this is a deterministic mock completion.`;
-/** The mock's counts, the same in every protocol: 3 + words per message in, one token per reply word out. */
-const PROMPT_TOKENS = 3 + PROMPT.split(' ').length;
-const REPLY_TOKENS = REPLY.split(' ').length;
-
-/**
- * How a text tool result reads to the upstream: as sent for Anthropic; Gemini's `functionResponse.response` is an
- * object, so text that is not a JSON object goes as `{"result": text}` (the mock's reply quotes it as JSON).
- */
-function toolResultSeen(kind: keyof typeof upstreams, text: string): string {
-  return kind === 'anthropic' ? text : JSON.stringify({ result: text });
-}
-
-function openAiSdkCells(kind: keyof typeof upstreams) {
-  const upstream = upstreams[kind];
+function openAiSdkCells(kind: UpstreamKind) {
+  // Read when a test runs: the routes are added in beforeAll.
+  let upstream: UpstreamUnderTest;
+  beforeAll(() => {
+    upstream = upstreams[kind];
+  });
 
   it('non-stream: a Response built from the upstream answer, instructions and usage included', async () => {
     const { data, response } = await client.responses
@@ -373,8 +283,11 @@ function completedText(response: OpenAI.Responses.Response | null): string {
   return text;
 }
 
-function vercelCells(kind: keyof typeof upstreams) {
-  const upstream = upstreams[kind];
+function vercelCells(kind: UpstreamKind) {
+  let upstream: UpstreamUnderTest;
+  beforeAll(() => {
+    upstream = upstreams[kind];
+  });
   const provider = () => createOpenAI({ apiKey: stack.apiKey, baseURL: `${stack.routerUrl}/v1` });
 
   it('non-stream: generateText with the default openai(model), over /v1/responses', async () => {
