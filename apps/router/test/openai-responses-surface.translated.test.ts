@@ -16,7 +16,7 @@ import {
   type UpstreamUnderTest,
 } from './cross-family-stack';
 import { readResponsesStream, vercelWeatherTools, weatherTool } from './responses-conformance';
-import { apiError, type Stack, startStack, waitFor } from './stack';
+import { apiError, mockStats, type Stack, startStack, waitFor } from './stack';
 
 /**
  * The openai-responses surface's cells (issue 13) toward upstreams of another family: the openai SDK's
@@ -220,6 +220,40 @@ function openAiSdkCells(kind: UpstreamKind) {
     });
     const calls = forced.output.filter((item) => item.type === 'function_call');
     expect(calls.map((item) => (item.type === 'function_call' ? item.name : ''))).toEqual(['get_time']);
+  });
+
+  it('a feature the upstream cannot honour is a 400 unsupported_feature naming the Responses field, no upstream call', async () => {
+    const refusals: [Record<string, unknown>, string][] =
+      kind === 'anthropic'
+        ? [[{ text: { format: { type: 'json_object' } } }, 'text.format.type']]
+        : [
+            [{ reasoning: { effort: 'low' } }, 'reasoning.effort'],
+            [{ parallel_tool_calls: false, tools: [weatherTool] }, 'parallel_tool_calls'],
+            [
+              {
+                input: [
+                  {
+                    role: 'user',
+                    content: [
+                      { type: 'input_text', text: 'What is this?' },
+                      { type: 'input_image', image_url: 'https://example.com/cat.png', detail: 'auto' },
+                    ],
+                  },
+                ],
+              },
+              'input',
+            ],
+          ];
+    for (const [extra, param] of refusals) {
+      const before = (await mockStats(stack)).requests;
+      const error = await apiError(
+        client.responses.create({ model: upstream.model, input: PROMPT, ...extra } as never),
+      );
+      expect(error.status).toBe(400);
+      expect(error.code).toBe('unsupported_feature');
+      expect(error.param).toBe(param);
+      expect((await mockStats(stack)).requests).toBe(before);
+    }
   });
 
   it("usage: one row with the upstream's tokens, the cost at the price in force, both protocols", async () => {

@@ -46,6 +46,7 @@ export * from './protocols/openai-responses/read-responses-text';
 export * from './protocols/openai-responses/read-responses-usage';
 export * from './protocols/openai-responses/responses-error-body';
 export * from './protocols/openai-responses/responses-ids';
+export * from './protocols/openai-responses/responses-param-of-chat-param';
 export * from './protocols/openai-responses/responses-request-echo';
 export * from './protocols/openai-responses/responses-response-to-chat';
 export * from './protocols/openai-responses/responses-to-chat-request';
