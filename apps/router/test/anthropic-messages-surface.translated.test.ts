@@ -154,6 +154,24 @@ describe('@anthropic-ai/sdk × gemini', () => {
     expect(streamedCall?.type === 'tool_use' ? streamedCall.input : null).toEqual({ city: 'mock' });
   });
 
+  it('a setting Gemini cannot honour is a 400 naming the Anthropic field, never sent upstream', async () => {
+    const error = await claude.messages
+      .create({
+        model: gemini.model,
+        max_tokens: 200,
+        tools: [WEATHER_TOOL],
+        tool_choice: { type: 'auto', disable_parallel_tool_use: true },
+        messages: [{ role: 'user', content: PROMPT }],
+      })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Anthropic.BadRequestError);
+    const body = (error as InstanceType<typeof Anthropic.BadRequestError>).error as {
+      error: { message: string; details?: { error_code?: string; param?: string } };
+    };
+    expect(body.error.details?.error_code).toBe('unsupported_feature');
+    expect(JSON.stringify(body)).toContain('tool_choice.disable_parallel_tool_use');
+  });
+
   it("usage: one row with Gemini's tokens, priced, anthropic-messages in and gemini-generate out", async () => {
     const { response } = await claude.messages
       .create({ model: gemini.model, max_tokens: 200, messages: [{ role: 'user', content: PROMPT }] })

@@ -135,6 +135,22 @@ describe('@google/genai × anthropic', () => {
     });
   });
 
+  it('a setting Anthropic cannot honour is a 400 naming the Gemini field, never sent upstream', async () => {
+    const res = await fetch(`${stack.routerUrl}/v1beta/models/${anthropic.model}:generateContent`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': stack.apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        contents: [{ role: 'user', parts: [{ text: PROMPT }] }],
+        generationConfig: { candidateCount: 2 },
+      }),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { status: string; message: string; details?: unknown[] } };
+    expect(body.error.status).toBe('INVALID_ARGUMENT');
+    expect(JSON.stringify(body.error.details)).toContain('generationConfig.candidateCount');
+    expect(JSON.stringify(body.error.details)).not.toContain('"field":"n"');
+  });
+
   it('usage: the row says gemini-generate in, anthropic-messages out, with the tokens and their cost', async () => {
     const response = await ai.models.generateContent({ model: anthropic.model, contents: PROMPT });
     const row = await usageRow(response.sdkHttpResponse?.headers?.['x-request-id'] ?? '');
