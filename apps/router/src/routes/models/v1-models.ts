@@ -96,8 +96,8 @@ const anthropic: ModelsDialect = {
 };
 
 /**
- * An Anthropic client: `@anthropic-ai/sdk` (and Anthropic's API) always send `anthropic-version`, and its key in
- * `x-api-key`; an OpenAI client sends neither.
+ * An Anthropic client: `@anthropic-ai/sdk` always sends `anthropic-version` (its key as a bearer token in 1.x),
+ * curl and the Python SDK send the key in `x-api-key` as Anthropic documents; an OpenAI client sends neither.
  */
 function isAnthropicCaller(req: IncomingMessage): boolean {
   return req.headers['anthropic-version'] !== undefined || req.headers['x-api-key'] !== undefined;
