@@ -1,6 +1,6 @@
 import { newId } from '@switchyard/db';
 import { countEmbeddingInputTokens, mockEmbedding } from '@switchyard/mock-provider';
-import type OpenAI from 'openai';
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addProvider } from './add-provider';
 import { mockStats, type Stack, setMockFaults, startStack, waitFor } from './stack';
@@ -41,19 +41,25 @@ beforeAll(async () => {
       { accountId: stack.accountId, upstreamModel: UPSTREAM_EMBED, tier: 1 },
     ],
   });
-  await setMockFaults(stack, { byModel: { 'mock-embed-down': { status: 503 } } });
+  await setMockFaults(stack, {
+    byModel: { 'mock-embed-down': { status: 503 }, 'embed-deployment-gone': { status: 404 } },
+  });
   // Azure's base URL is the resource endpoint: the mock's origin, no /v1.
   const azure = await addProvider(stack, {
     name: 'embed-azure',
     kind: 'azure_openai',
     baseUrl: stack.mockOrigin,
-    models: [AZURE_DEPLOYMENT],
+    models: [AZURE_DEPLOYMENT, 'embed-deployment-gone'],
     price: { input: EMBED_INPUT_PRICE * 1000n, output: 0n },
   });
   azureProviderId = azure.providerId;
   await stack.addRoute({
     publicModel: AZURE_EMBED,
     targets: [{ accountId: azure.accountId, upstreamModel: AZURE_DEPLOYMENT }],
+  });
+  await stack.addRoute({
+    publicModel: 'embed-azure-gone',
+    targets: [{ accountId: azure.accountId, upstreamModel: 'embed-deployment-gone' }],
   });
   await stack.addRoute({
     publicModel: 'embed-azure-failover',
@@ -223,6 +229,16 @@ describe('openai SDK × azure-openai', () => {
     });
     expect(row.costMicros).toBe((BigInt(expectedTokens) * EMBED_INPUT_PRICE * 1000n + 500_000n) / 1_000_000n);
     expect(row.costMicros).toBeGreaterThan(0n);
+  });
+
+  it("bad-model: Azure's 404 for a deployment is the SDK's NotFoundError, with the request id, not retried", async () => {
+    const before = (await mockStats(stack)).byModel['embed-deployment-gone'] ?? 0;
+    const error = await client.embeddings
+      .create({ model: 'embed-azure-gone', input: 'hello' })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((error as InstanceType<typeof OpenAI.NotFoundError>).requestID).toMatch(/^req_[0-9a-f]{32}$/);
+    expect((await mockStats(stack)).byModel['embed-deployment-gone']).toBe(before + 1);
   });
 
   it('failover: the OpenAI-compatible primary answers 503, the Azure deployment serves', async () => {
