@@ -13,8 +13,9 @@ import {
   toolResultSeen,
   type UpstreamKind,
   type UpstreamUnderTest,
+  usageRowOf,
 } from './cross-family-stack';
-import { type Stack, startStack, waitFor } from './stack';
+import { type Stack, startStack } from './stack';
 
 /**
  * The anthropic-messages surface's cells (issue 13) toward a Gemini upstream: `@anthropic-ai/sdk` as the client,
@@ -37,11 +38,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function usageRow(requestId: string) {
-  return waitFor(`usage row ${requestId}`, () =>
-    stack.prisma.usageEvent.findUnique({ where: { requestId } }),
-  );
-}
+const usageRow = (requestId: string) => usageRowOf(stack, requestId);
 
 const WEATHER_TOOL: Anthropic.Tool = {
   name: 'get_weather',

@@ -11,9 +11,10 @@ import {
   REPLY_TOKENS,
   type UpstreamKind,
   type UpstreamUnderTest,
+  usageRowOf,
 } from './cross-family-stack';
 import { genai } from './gemini-stack';
-import { type Stack, startStack, waitFor } from './stack';
+import { type Stack, startStack } from './stack';
 
 /**
  * The gemini surface's cells (issue 13) toward an Anthropic upstream: `@google/genai` as the client, the mock
@@ -36,11 +37,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function usageRow(requestId: string) {
-  return waitFor(`usage row ${requestId}`, () =>
-    stack.prisma.usageEvent.findUnique({ where: { requestId } }),
-  );
-}
+const usageRow = (requestId: string) => usageRowOf(stack, requestId);
 
 const WEATHER_TOOL: Tool = {
   functionDeclarations: [

@@ -14,9 +14,10 @@ import {
   toolResultSeen,
   type UpstreamKind,
   type UpstreamUnderTest,
+  usageRowOf,
 } from './cross-family-stack';
 import { readResponsesStream, vercelWeatherTools, weatherTool } from './responses-conformance';
-import { apiError, mockStats, type Stack, startStack, waitFor } from './stack';
+import { apiError, mockStats, type Stack, startStack } from './stack';
 
 /**
  * The openai-responses surface's cells (issue 13) toward upstreams of another family: the openai SDK's
@@ -38,11 +39,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function usageRow(requestId: string) {
-  return waitFor(`usage row ${requestId}`, () =>
-    stack.prisma.usageEvent.findUnique({ where: { requestId } }),
-  );
-}
+const usageRow = (requestId: string) => usageRowOf(stack, requestId);
 
 const lastMockRequest = () => lastMockRequestOf(stack);
 
