@@ -67,7 +67,7 @@ export class EnvError extends Error {
   override name = 'EnvError';
 }
 
-export function loadStartEnv(source: NodeJS.ProcessEnv = process.env): StartEnv {
+export function loadStartEnv(source: Record<string, string | undefined> = process.env): StartEnv {
   return parse(startSchema, source);
 }
 

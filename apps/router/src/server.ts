@@ -7,8 +7,9 @@ import { type RouteDefinition, type RouteHandler, RouteTable } from './http/rout
 import { sendOpenAiError } from './http/send-openai-error';
 import type { RouterContext } from './router-context';
 import { healthz, readyz } from './routes/health';
+import { v1Model, v1Models } from './routes/models/v1-models';
+import { v1betaModel, v1betaModels } from './routes/models/v1beta-models';
 import { surfaceRoutes } from './routes/surface-routes';
-import { v1Model, v1Models } from './routes/v1-models';
 import { SURFACES } from './surfaces/surface-registry';
 
 /** Request ids: `req_` + 32 hex chars; randomUUID draws from a cached entropy pool, so this is cheap. */
@@ -29,6 +30,18 @@ export function routerRoutes(ctx: RouterContext, metrics: RouteHandler | null = 
       method: 'GET',
       path: '/v1/models/{id}',
       handler: (req, res, requestId, _url, params) => v1Model(ctx, req, res, requestId, params.id ?? ''),
+    },
+    {
+      method: 'GET',
+      path: '/v1beta/models',
+      handler: (req, res, requestId, url) => v1betaModels(ctx, req, res, requestId, url),
+    },
+    {
+      // After the surfaces' `/v1beta/models/{model}:method` routes, which are tried first.
+      method: 'GET',
+      path: '/v1beta/models/{model}',
+      handler: (req, res, requestId, url, params) =>
+        v1betaModel(ctx, req, res, requestId, url, params.model ?? ''),
     },
     { method: 'GET', path: '/healthz', handler: (_req, res, requestId) => healthz(ctx, res, requestId) },
     { method: 'GET', path: '/readyz', handler: (_req, res, requestId) => readyz(ctx, res, requestId) },

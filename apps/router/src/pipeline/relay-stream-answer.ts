@@ -27,7 +27,8 @@ export interface StreamTiming {
 /**
  * Relays a 2xx stream to the caller (bytes on the fast path, else translated event by event) and settles it. A
  * stream that broke before its first event reached the caller is returned as the failure the ladder goes on from
- * (`LastFailure`); once a byte is out, a break ends the stream with the surface's error event.
+ * (`LastFailure`); once a byte is out, a break ends the stream with the surface's error event, unless the
+ * upstream's own error event (same protocol, relayed as sent) already did.
  */
 export async function relayStreamAnswer(
   ctx: RouterContext,
@@ -90,14 +91,18 @@ export async function relayStreamAnswer(
     // Read before the last write: once it is on the socket the client may be done while this thread is still
     // descheduled (a loaded machine), and the row must not claim a longer wait than the client had.
     const endedAt = performance.now();
-    res.end(
-      surface.streamError(
-        errorClass === 'timeout'
-          ? gatewayError('upstream_timeout', 'The upstream stream stalled past its time limit.')
-          : gatewayError('upstream_error', 'The upstream stream was interrupted.'),
-        req.requestId,
-      ),
-    );
+    // The upstream's own error event, relayed as sent, already ended the caller's stream in its protocol: a
+    // second error event would be one error reported twice.
+    if (relayed.upstreamErrorRelayed) res.end();
+    else
+      res.end(
+        surface.streamError(
+          errorClass === 'timeout'
+            ? gatewayError('upstream_timeout', 'The upstream stream stalled past its time limit.')
+            : gatewayError('upstream_error', 'The upstream stream was interrupted.'),
+          req.requestId,
+        ),
+      );
     const usage = await known();
     return {
       status: 'interrupted',
