@@ -338,6 +338,9 @@ async function main(): Promise<number> {
               : `none (${layout} asked, but taskset is missing or < 2 CPUs): the OS schedules everything`,
         };
       if (!pins && layout !== 'default') throw new Error(`BENCH_LAYOUTS=${layout} needs taskset and 2+ CPUs`);
+      // Without taskset nothing was ever pinned: nothing to undo.
+      if (!pins && !tasksetAvailable())
+        return { pins, pinning: 'default: nothing pinned (no taskset), PostgreSQL where it was' };
       const all = `0-${MACHINE_CPUS - 1}`;
       pinProcessTree(stack.router.child.pid as number, pins?.router ?? all);
       pinProcessTree(bare.proc.child.pid as number, pins?.router ?? all);
