@@ -1,9 +1,9 @@
-import { type Stack, startExtraRouter } from '@switchyard/testkit';
+import { startExtraRouter } from '@switchyard/testkit';
 import type { HttpTarget, PacedResult, PacedSlice } from './load-task';
-import type { LoadWorker } from './load-worker';
 import { mergePaced } from './merge-slices';
 import { pinProcessTree, workerProcess } from './process-tree';
 import { RssSampler, readProcessCpuSeconds, readProcessMemory } from './process-usage';
+import type { SideRouterContext } from './side-router-context';
 
 /**
  * The young-generation trade-off (issue 15, BENCH_SEMI_SPACES): per `--max-semi-space-size` value, a router started
@@ -25,25 +25,9 @@ export interface SemiSpaceLine {
   }[];
 }
 
-export interface MeasureSemiSpacesOptions {
-  stack: Stack;
-  worker: LoadWorker;
-  /** The bench router's extra environment (usage flush, journal), given to each of these routers too. */
-  routerEnv: Record<string, string>;
-  /** CPUs of the bench router (taskset), or null when nothing is pinned. */
-  routerCpus: string | null;
+export interface MeasureSemiSpacesOptions extends SideRouterContext {
   semiSpacesMiB: number[];
   rates: number[];
-  durationS: number;
-  warmupS: number;
-  slices: number;
-  connections: number;
-  direct: HttpTarget;
-  /** The request through the bench's router; each of these routers gets the same one at its own origin. */
-  routed: HttpTarget;
-  /** Called after every measured or warm-up slice (failure accounting; a routed slice's usage rows settle). */
-  afterSlice: (label: string, side: 'direct' | 'router', slice: PacedSlice) => Promise<void>;
-  log: (line: string) => void;
 }
 
 /** How long a started router is left alone before its start RSS is read (lazy start-up work settles). */

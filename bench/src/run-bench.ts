@@ -62,6 +62,7 @@ import {
   workerProcess,
 } from './process-tree';
 import { RssSampler, readProcessCpuSeconds, readProcessMemory, readRunQueueWaitMs } from './process-usage';
+import type { SideRouterContext } from './side-router-context';
 import { formatProfileSummary, summarizeCpuProfile } from './summarize-cpu-profile';
 import { summarizeRouterDiagnostics } from './summarize-router-diagnostics';
 
@@ -657,19 +658,30 @@ async function main(): Promise<number> {
       );
 
     const roundTrips = await measureRoundTrips();
-    const rates: BenchReport['rates'] = [];
+    /** The fixed rates (`rates`), direct and router interleaved; `prefix` marks a further layout's labels. */
+    const measureRates = async (prefix: string): Promise<BenchReport['rates']> => {
+      const measured: BenchReport['rates'] = [];
+      for (const rate of env.BENCH_PARTS.has('rates') ? env.BENCH_RATES : []) {
+        const pair = await interleave(
+          `${prefix}fixed ${rate} req/s, ${env.BENCH_DURATION_S} s`,
+          slices,
+          'chat',
+          (target) => ({
+            kind: 'paced',
+            target,
+            rate,
+            durationS: env.BENCH_DURATION_S / slices,
+            connections,
+          }),
+          (s: PacedSlice[]) => mergePaced(s, rate, env.BENCH_DURATION_S),
+        );
+        measured.push({ rate, ...pair });
+      }
+      return measured;
+    };
     // Epoch ms of the router's fixed-rate slices: where the router's diagnostics tell its event-loop stalls apart.
     routerSlices = [];
-    for (const rate of env.BENCH_PARTS.has('rates') ? env.BENCH_RATES : []) {
-      const measured = await interleave(
-        `fixed ${rate} req/s, ${env.BENCH_DURATION_S} s`,
-        slices,
-        'chat',
-        (target) => ({ kind: 'paced', target, rate, durationS: env.BENCH_DURATION_S / slices, connections }),
-        (s: PacedSlice[]) => mergePaced(s, rate, env.BENCH_DURATION_S),
-      );
-      rates.push({ rate, ...measured });
-    }
+    const rates = await measureRates('');
     const rateSlices = routerSlices;
     routerSlices = null;
     const floor = env.BENCH_PARTS.has('floor') ? await measureFloor() : null;
@@ -736,47 +748,31 @@ async function main(): Promise<number> {
       }
     };
 
+    /** What a part that starts routers of its own beside the bench's needs (tracing, young generation). */
+    const sideRouters: SideRouterContext = {
+      stack,
+      worker,
+      routerEnv,
+      routerCpus: pins?.router ?? null,
+      durationS: env.BENCH_DURATION_S,
+      warmupS: env.BENCH_WARMUP_S,
+      slices,
+      connections,
+      direct: targets.direct.chat,
+      routed: targets.router.chat,
+      afterSlice,
+      log,
+    };
     const tracing = !env.BENCH_PARTS.has('tracing')
       ? null
-      : await measureTracing({
-          stack,
-          worker,
-          routerEnv,
-          routerCpus: pins?.router ?? null,
-          rate: BUDGET.rate,
-          durationS: env.BENCH_DURATION_S,
-          warmupS: env.BENCH_WARMUP_S,
-          slices,
-          connections,
-          direct: targets.direct.chat,
-          routed: targets.router.chat,
-          afterSlice,
-          log,
-        });
+      : await measureTracing({ ...sideRouters, rate: BUDGET.rate });
 
     // The further layouts (BENCH_LAYOUTS after the first): the fixed rates again, processes placed anew each time.
     const layouts: LayoutRates[] = [];
     for (const extra of env.BENCH_PARTS.has('rates') ? extraLayouts : []) {
       const placed = placeProcesses(extra, false);
       log(`layout ${placed.pinning}`);
-      const extraRates: LayoutRates['rates'] = [];
-      for (const rate of env.BENCH_RATES) {
-        const measured = await interleave(
-          `${extra}: fixed ${rate} req/s, ${env.BENCH_DURATION_S} s`,
-          slices,
-          'chat',
-          (target) => ({
-            kind: 'paced',
-            target,
-            rate,
-            durationS: env.BENCH_DURATION_S / slices,
-            connections,
-          }),
-          (s: PacedSlice[]) => mergePaced(s, rate, env.BENCH_DURATION_S),
-        );
-        extraRates.push({ rate, ...measured });
-      }
-      layouts.push({ layout: extra, pinning: placed.pinning, rates: extraRates });
+      layouts.push({ layout: extra, pinning: placed.pinning, rates: await measureRates(`${extra}: `) });
     }
     if (layouts.length > 0 && env.BENCH_SEMI_SPACES.length > 0) placeProcesses(layout, false);
 
@@ -784,20 +780,9 @@ async function main(): Promise<number> {
       env.BENCH_SEMI_SPACES.length === 0
         ? null
         : await measureSemiSpaces({
-            stack,
-            worker,
-            routerEnv,
-            routerCpus: pins?.router ?? null,
+            ...sideRouters,
             semiSpacesMiB: env.BENCH_SEMI_SPACES,
             rates: env.BENCH_RATES,
-            durationS: env.BENCH_DURATION_S,
-            warmupS: env.BENCH_WARMUP_S,
-            slices,
-            connections,
-            direct: targets.direct.chat,
-            routed: targets.router.chat,
-            afterSlice,
-            log,
           });
 
     const rows = await usageRows();
