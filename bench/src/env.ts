@@ -14,6 +14,9 @@ export const BENCH_PARTS = [
   'workers',
 ] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
+/** Where the bench's processes run (BENCH_LAYOUTS); see docs/benchmarks.md "What runs". */
+export const BENCH_LAYOUTS = ['default', 'client-alone', 'router-alone'] as const;
+export type BenchLayout = (typeof BENCH_LAYOUTS)[number];
 const count = z.coerce.number().int().positive();
 const flag = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
@@ -56,12 +59,47 @@ const schema = z.object({
   BENCH_TTFB_RATE: count.default(50),
   BENCH_TTFB_DURATION_S: seconds.default(10),
   /**
-   * Where processes run (taskset; `auto` = `client-alone` when possible): `client-alone` gives the load generator
-   * (with this process and PostgreSQL) CPUs of its own and puts the router and the mock on CPU 0, so direct and
-   * routed requests cross between the cores alike; `router-alone` gives the router CPU 0 alone and puts the mock
-   * with the load generator; `off` leaves placement to the OS.
+   * Where processes run, comma-separated; the first is the layout every part runs in, each further one runs the
+   * `rates` part again and adds its lines. `default` = what a user's machine runs (`npm start`): nothing pinned,
+   * PostgreSQL on the same host at normal priority — issue 15's goals are judged in it. `client-alone` (taskset)
+   * gives the load generator (with this process and PostgreSQL, at idle priority) CPUs of its own and puts the
+   * router and the mock on CPU 0; `router-alone` gives the router CPU 0 alone and the mock the client's CPUs.
    */
-  BENCH_PIN: z.enum(['auto', 'client-alone', 'router-alone', 'off']).default('auto'),
+  BENCH_LAYOUTS: z
+    .string()
+    .default('default')
+    .transform((value, ctx) => {
+      const layouts = value.split(',').map((part) => part.trim());
+      const unknown = layouts.filter((layout) => !(BENCH_LAYOUTS as readonly string[]).includes(layout));
+      if (unknown.length > 0 || new Set(layouts).size !== layouts.length) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected distinct layouts out of ${BENCH_LAYOUTS.join(',')}, e.g. default,client-alone`,
+        });
+        return z.NEVER;
+      }
+      return layouts as BenchLayout[];
+    }),
+  /**
+   * The young-generation trade-off: for each `--max-semi-space-size` (MiB, comma-separated, e.g. 1,4,16,64) a
+   * router started with that value in place of its start script's runs the `rates` part once; one table of RSS
+   * (start, peak) against Δp50/Δp99 per value. Empty (the default): not run.
+   */
+  BENCH_SEMI_SPACES: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      if (value.trim() === '') return [];
+      const sizes = value.split(',').map((part) => Number(part.trim()));
+      if (sizes.some((size) => !Number.isInteger(size) || size <= 0)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'expected MiB as positive integers separated by commas, e.g. 1,4,16,64',
+        });
+        return z.NEVER;
+      }
+      return sizes;
+    }),
   /**
    * `on`: the bench key has generous RPM/TPM limits and hard budgets (key, team, global) that never refuse, so
    * every routed request pays for its rate-limit and budget checks (worst-case cost, reservation, settlement).

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
-import { type ExtraRouter, type Stack, startExtraRouter } from '@switchyard/testkit';
+import { type ExtraRouter, startExtraRouter } from '@switchyard/testkit';
 import type { HttpTarget, PacedResult, PacedSlice } from './load-task';
-import type { LoadWorker } from './load-worker';
 import { mergePaced } from './merge-slices';
 import { pinProcessTree, workerProcess } from './process-tree';
 import { readProcessCpuSeconds } from './process-usage';
+import type { SideRouterContext } from './side-router-context';
 
 /**
  * The tracing line (issue 15: "no cost on the hot path when off, show it in the bench"): one fixed rate, three
@@ -23,24 +23,8 @@ export interface TracingLine {
   exported: { requests: number; spans: number; bytes: number };
 }
 
-export interface MeasureTracingOptions {
-  stack: Stack;
-  worker: LoadWorker;
-  /** The bench router's extra environment (usage flush, journal), given to the traced router too. */
-  routerEnv: Record<string, string>;
-  /** CPUs of the bench router (taskset), or null when nothing is pinned. */
-  routerCpus: string | null;
+export interface MeasureTracingOptions extends SideRouterContext {
   rate: number;
-  durationS: number;
-  warmupS: number;
-  slices: number;
-  connections: number;
-  direct: HttpTarget;
-  /** The request through the bench's router; the traced router gets the same one at its own origin. */
-  routed: HttpTarget;
-  /** Called after every measured or warm-up slice (failure accounting; a routed slice's usage rows settle). */
-  afterSlice: (label: string, side: 'direct' | 'router', slice: PacedSlice) => Promise<void>;
-  log: (line: string) => void;
 }
 
 type Side = 'direct' | 'off' | 'on';

@@ -70,8 +70,8 @@ describe('ROUTER_WORKERS', () => {
         ROUTER_PORT: String(port),
       });
       expect(output).toMatch(/exited with 1 before it was ready/);
-      expect(output).toMatch(/"message":"starting router workers","workers":2/);
-      expect(output).toMatch(/"message":"a router worker exited before every worker had started; stopping"/);
+      expect(output).toMatch(/"workers":2,"msg":"starting router workers"/);
+      expect(output).toMatch(/"msg":"a router worker exited before every worker had started; stopping"/);
       expect(output).toMatch(/EADDRINUSE/);
       expect(output).not.toMatch(/starting a new one in its slot/);
     });

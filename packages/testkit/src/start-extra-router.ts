@@ -12,9 +12,14 @@ export interface ExtraRouter {
 
 /**
  * Another router instance on the stack's database and master key, with its own spill directory and `env` on top
- * (e.g. Redis shared with the stack's router, or tracing on for the bench); launched as the stack's router is.
+ * (e.g. Redis shared with the stack's router, or tracing on for the bench); launched as the stack's router is, with
+ * `nodeFlags` in place of its start script's flags of the same name (see spawnPackage).
  */
-export async function startExtraRouter(stack: Stack, env: Record<string, string>): Promise<ExtraRouter> {
+export async function startExtraRouter(
+  stack: Stack,
+  env: Record<string, string>,
+  nodeFlags: readonly string[] = [],
+): Promise<ExtraRouter> {
   const spillDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-spill-extra-'));
   const { proc } = await spawnPackage(
     'apps/router',
@@ -28,6 +33,8 @@ export async function startExtraRouter(stack: Stack, env: Record<string, string>
       ...env,
     },
     /config snapshot ready/,
+    30_000,
+    nodeFlags,
   );
   const url = proc.output().match(/"url":"(http:\/\/[^"]+)"/)?.[1];
   if (!url) {

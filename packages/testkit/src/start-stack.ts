@@ -41,15 +41,17 @@ export function buildRuntime(): void {
 /**
  * Spawns the package in `packageDir` (relative to the root, e.g. `apps/router`) by its `start` script, exactly
  * as compose and `npm start` run it (see scripts/package-script-command.ts), and resolves once a line of its
- * output matches `ready`. Run `buildRuntime` first.
+ * output matches `ready`. Run `buildRuntime` first. `nodeFlags` replace the script's flags of the same name (or are
+ * added), e.g. the bench's `--max-semi-space-size` per run.
  */
 export function spawnPackage(
   packageDir: string,
   env: Record<string, string>,
   ready: RegExp,
   timeoutMs = 30_000,
+  nodeFlags: readonly string[] = [],
 ): Promise<{ proc: Proc; match: RegExpMatchArray }> {
-  const start = packageScriptCommand(`${ROOT}${packageDir}`);
+  const start = packageScriptCommand(`${ROOT}${packageDir}`, 'start', nodeFlags);
   return spawnProcess(start.command, start.args, { env, ready, timeoutMs, cwd: start.cwd, name: packageDir });
 }
 
