@@ -26,7 +26,6 @@ export function KeyFilters({
     <form
       method="get"
       action="/keys"
-      role="search"
       aria-label="Key filters"
       className="grid gap-3 sm:grid-cols-2 lg:grid-cols-6"
     >
