@@ -30,7 +30,7 @@ export function KeyFilters({
       className="grid gap-3 sm:grid-cols-2 lg:grid-cols-6"
     >
       <label className="text-sm text-slate-700 lg:col-span-2">
-        Search
+        Search keys
         <input
           type="search"
           name="q"
@@ -41,7 +41,7 @@ export function KeyFilters({
       </label>
       {teams.length > 0 && (
         <label className="text-sm text-slate-700">
-          Team
+          In team
           <select name="team" defaultValue={initial.team ?? ''} className={input}>
             <option value="">Any team</option>
             {teams.map((team) => (
@@ -53,7 +53,7 @@ export function KeyFilters({
         </label>
       )}
       <label className="text-sm text-slate-700">
-        Environment
+        In environment
         <select name="environment" defaultValue={initial.environment ?? ''} className={input}>
           <option value="">Any</option>
           {keyEnvironments.map((environment) => (
@@ -64,11 +64,11 @@ export function KeyFilters({
         </select>
       </label>
       <label className="text-sm text-slate-700">
-        Tag
+        With tag
         <input type="text" name="tag" defaultValue={initial.tag ?? ''} className={input} />
       </label>
       <label className="text-sm text-slate-700">
-        Status
+        Key status
         <select name="status" defaultValue={initial.status ?? ''} className={input}>
           {STATUS_OPTIONS.map((option) => (
             <option key={option.value} value={option.value}>
