@@ -211,8 +211,8 @@ export default async function KeyPage({
           </nav>
         </div>
         <p className="mt-2 text-sm text-slate-600" data-testid="key-usage-totals">
-          {formatInteger(totals.requests)} requests, {formatInteger(totals.errors)} failed,{' '}
-          {formatMicrosUsd(totals.costMicros)}
+          {formatInteger(totals.requests)} request{totals.requests === 1 ? '' : 's'},{' '}
+          {formatInteger(totals.errors)} failed, {formatMicrosUsd(totals.costMicros)}
         </p>
         <HourlyChart buckets={activity.hourly} />
       </section>
