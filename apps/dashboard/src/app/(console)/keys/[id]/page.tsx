@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import type { ReactNode } from 'react';
 import { ExpiryCountdown } from '@/components/expiry-countdown';
+import { Fact } from '@/components/fact';
 import { LocalTime } from '@/components/local-time';
 import { StatusBadge } from '@/components/status-badge';
 import { type TableColumn, TableHead } from '@/components/table-head';
@@ -30,17 +30,6 @@ const REQUEST_COLUMNS: readonly TableColumn[] = [
   { label: 'Tokens' },
   { label: 'Cost', gutter: true },
 ];
-
-function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
-  return (
-    <div>
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
-      <dd className="mt-0.5 text-sm" data-testid={testId}>
-        {children}
-      </dd>
-    </div>
-  );
-}
 
 const section = 'rounded-xl border border-slate-200 bg-white p-6 shadow-sm';
 
