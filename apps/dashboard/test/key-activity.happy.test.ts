@@ -3,6 +3,7 @@ import { buildUsageEvent } from '@switchyard/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getKeyActivity, keyActivityQuery } from '../src/server/key-activity';
 import { createKey, createKeyInput } from '../src/server/keys';
+import { createTeam, createTeamInput } from '../src/server/teams';
 import { type AdminTestContext, startAdminTestContext, thrown } from './admin-test-context';
 
 // A key's page reads only that key's usage: its hourly series from the rollups the usage writer keeps, its
@@ -16,7 +17,9 @@ const at = (text: string) => Date.parse(text);
 
 beforeAll(async () => {
   t = await startAdminTestContext(); // the clock reads 2030-01-15T10:30Z
-  keyId = (await createKey(t.ctx, t.owner, createKeyInput.parse({ name: 'page key' }))).key.id;
+  const team = await createTeam(t.ctx, t.owner, createTeamInput.parse({ name: 'payments' }));
+  keyId = (await createKey(t.ctx, t.owner, createKeyInput.parse({ name: 'page key', teamId: team.id }))).key
+    .id;
   otherKeyId = (await createKey(t.ctx, t.owner, createKeyInput.parse({ name: 'other key' }))).key.id;
   const mine = { keyId };
   await insertUsageEvents(t.prisma, [
@@ -68,6 +71,7 @@ describe("a key's page", () => {
   it("shows the last day of the key's own usage, every hour present", async () => {
     const activity = await getKeyActivity(t.ctx, t.viewer, keyId, 24);
     expect(activity.key.name).toBe('page key');
+    expect(activity.teamName).toBe('payments');
     expect(activity.from).toBe('2030-01-14T11:00:00.000Z');
     expect(activity.to).toBe('2030-01-15T11:00:00.000Z');
     expect(activity.hourly).toHaveLength(24);

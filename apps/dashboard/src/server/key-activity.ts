@@ -25,6 +25,8 @@ export const keyActivityQuery = z.object({
 /** What a key's own page shows besides its settings. */
 export interface KeyActivityView {
   key: KeyView;
+  /** The key's team's name at read time; null when none or it is gone. */
+  teamName: string | null;
   from: string;
   to: string;
   /** Requests, failures and cost per UTC hour of the window, every hour present (empty ones as zeros). */
@@ -48,13 +50,15 @@ export async function getKeyActivity(
   const key = await getKey(ctx, actor, id);
   const to = Math.floor(ctx.now().getTime() / HOUR_MS) * HOUR_MS + HOUR_MS;
   const from = to - hours * HOUR_MS;
-  const [series, errorClasses, recent] = await Promise.all([
+  const [series, errorClasses, recent, team] = await Promise.all([
     costSeries(ctx, actor, { from: iso(from), to: iso(to), granularity: 'hour' }, { keyId: id }),
     ctx.repos.usage.keyErrorClasses(id, from, to),
     listRequests(ctx, actor, { keyId: id, limit: RECENT_KEY_REQUESTS }),
+    key.teamId === null ? null : ctx.repos.teams.findById(key.teamId),
   ]);
   return {
     key,
+    teamName: team?.name ?? null,
     from: iso(from),
     to: iso(to),
     hourly: series.items.map((point) => ({

@@ -158,8 +158,8 @@ export default async function KeyPage({
           <Fact label="Environment">{key.environment}</Fact>
           <Fact label="Team">
             {key.teamId ? (
-              <Link href={`/teams/${key.teamId}`} className="underline">
-                {key.teamId}
+              <Link href={`/teams/${key.teamId}`} className="underline" data-testid="key-team">
+                {activity.teamName ?? key.teamId}
               </Link>
             ) : (
               '—'
