@@ -47,6 +47,8 @@ const ENDPOINTS = [
 const PAGES = [
   ['/overview', '/overview'],
   ['/keys', '/keys'],
+  ['/keys (search + team)', '/keys?q=seed%20key%201&team=team_seed_3'],
+  ['/keys/{key} (7 d)', '/keys/key_seed_0?hours=168'],
   ['/providers', '/providers'],
   ['/routes', '/routes'],
   ['/health', '/health'],

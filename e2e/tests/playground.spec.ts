@@ -61,8 +61,8 @@ test('the playground runs chat, streaming, tools and a bad model, each with its 
   // For the CI artifacts (not committed): the page after a run.
   await page.screenshot({ path: test.info().outputPath('playground.png'), fullPage: true });
 
-  // The run's key is revoked, and listed as such.
-  await page.goto('/keys');
+  // The run's key is revoked, and listed as such (the list hides revoked keys unless asked).
+  await page.goto('/keys?status=revoked');
   const row = page.getByRole('row').filter({ hasText: 'playground ·' }).first();
   await expect(row).toContainText('revoked');
 });

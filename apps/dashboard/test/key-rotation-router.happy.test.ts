@@ -4,7 +4,15 @@ import { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN_ACTOR } from '../src/server/actor';
 import { type AdminContext, createAdminContext } from '../src/server/admin-context';
-import { createKey, createKeyInput, getKey, rotateKey, rotateKeyInput } from '../src/server/keys';
+import {
+  createKey,
+  createKeyInput,
+  getKey,
+  rotateKey,
+  rotateKeyInput,
+  updateKey,
+  updateKeyInput,
+} from '../src/server/keys';
 
 // A rotation made by the dashboard's own service function must be what a real router enforces: the old key keeps
 // serving through its grace, then gets 401 expired_api_key; the new key serves throughout. Real router, mock
@@ -108,5 +116,43 @@ describe('rotating a key with a grace period', () => {
       status: 'active',
       rotatedFrom: created.key.id,
     });
+  }, 60_000);
+});
+
+describe('scheduling a revocation', () => {
+  it('keeps the key working until the chosen time, then every request is refused', async () => {
+    const created = await createKey(
+      ctx,
+      ADMIN_TOKEN_ACTOR,
+      createKeyInput.parse({ name: 'scheduled', allowedModels: [SEEDED_MODEL] }),
+    );
+    await waitFor('the router to know the key', async () => (await chat(created.plaintext)).status === 200);
+
+    // What PATCH /api/admin/v1/keys/{id} with { expiresAt } runs: the console's "Revoke at" sends the same.
+    const revokeAt = new Date(Date.now() + 2_000).toISOString();
+    const scheduled = await updateKey(
+      ctx,
+      ADMIN_TOKEN_ACTOR,
+      created.key.id,
+      updateKeyInput.parse({ expiresAt: revokeAt }),
+    );
+    expect(scheduled).toMatchObject({ status: 'active', expiresAt: revokeAt, revokedAt: null });
+    const stopAt = Date.parse(revokeAt);
+
+    const before = await chat(created.plaintext);
+    expect(Date.now()).toBeLessThan(stopAt);
+    expect(before.status).toBe(200);
+
+    const refused = await waitFor(
+      'the key to be refused',
+      async () => {
+        const result = await chat(created.plaintext);
+        return result.status === 200 ? null : { ...result, at: Date.now() };
+      },
+      { timeoutMs: 8_000, intervalMs: 100 },
+    );
+    expect(refused).toMatchObject({ status: 401, code: 'expired_api_key' });
+    expect(refused.at).toBeGreaterThanOrEqual(stopAt);
+    expect(await getKey(ctx, ADMIN_TOKEN_ACTOR, created.key.id)).toMatchObject({ status: 'expired' });
   }, 60_000);
 });

@@ -153,8 +153,10 @@ export async function costSeries(
   ctx: AdminContext,
   _actor: Actor,
   input: CostQueryInput,
+  /** A key's page: only that key's requests (its caller checks the actor may read the key). */
+  only: { keyId?: string } = {},
 ): Promise<CostSeriesView> {
-  const query = resolveCostQuery(input, ctx.now().getTime());
+  const query = { ...resolveCostQuery(input, ctx.now().getTime()), ...only };
   const rows = await ctx.repos.cost.series(query);
   if (query.groupBy === null) {
     const unit = query.granularity === 'hour' ? HOUR_MS : DAY_MS;

@@ -12,11 +12,20 @@ import { perMinuteLimit } from './teams';
 
 export const keyEnvironments = ['production', 'staging', 'development'] as const;
 export const keyStatuses = ['active', 'revoked', 'expired'] as const;
+/** Filter values: a status, or `expiring` (active with a stop time set: expiry, scheduled revocation, rotation grace). */
+export const keyListStatuses = ['active', 'expiring', 'expired', 'revoked'] as const;
 
 export const listKeysQuery = z.object({
-  status: z.enum(keyStatuses).optional(),
+  status: z.enum(keyListStatuses).optional(),
+  /** Without `status`: `false` leaves revoked keys out (the console's default); absent or `true` lists them. */
+  includeRevoked: z.enum(['true', 'false']).optional(),
   /** Only this team's keys (members and team tokens always see only their own team's). */
   teamId: z.string().trim().min(1).max(200).optional(),
+  environment: z.enum(keyEnvironments).optional(),
+  /** Keys carrying this tag. */
+  tag: storableString(50).optional(),
+  /** Case-insensitive: the name contains it, or the prefix or id starts with it. */
+  q: storableString(200).optional(),
   ...pageQueryFields(100),
 });
 
@@ -172,7 +181,11 @@ export async function listKeys(
   }
   const page = await ctx.repos.apiKeys.list({
     status: query.status,
+    excludeRevoked: query.includeRevoked === 'false',
     teamId: scope?.teamId ?? query.teamId,
+    environment: query.environment,
+    tag: query.tag,
+    search: query.q,
     limit: query.limit,
     cursor: parseCursor(query.cursor),
   });

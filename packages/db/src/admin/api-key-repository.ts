@@ -7,10 +7,20 @@ import { appendAuditLog } from './append-audit-log';
 import { type PageCursor, toPage } from './page-cursor';
 import { prismaErrorCode } from './prisma-error-code';
 
+/** `expiring`: active now with a stop time set (an expiry, a scheduled revocation or a rotation's grace). */
+export type ApiKeyListStatus = ApiKeyStatus | 'expiring';
+
 export interface ApiKeyListFilter {
-  status?: ApiKeyStatus;
+  status?: ApiKeyListStatus;
+  /** Leave revoked keys out (ignored when `status` is given). */
+  excludeRevoked?: boolean;
   /** Only this team's keys. */
   teamId?: string;
+  environment?: AdminApiKey['environment'];
+  /** Keys carrying this tag. */
+  tag?: string;
+  /** Case-insensitive: the name contains it, or the prefix or id starts with it. */
+  search?: string;
   limit: number;
   cursor: PageCursor | null;
 }
@@ -38,6 +48,18 @@ export interface ApiKeyRepository {
     oldKeyExpiresAt: number,
     actor: AuditActor,
   ): Promise<{ old: AdminApiKey; replacement: AdminApiKey } | null>;
+}
+
+function searchWhere(search: string): Prisma.ApiKeyWhereInput {
+  // Prisma passes contains/startsWith to LIKE unescaped: a typed `%` or `_` would match anything.
+  const literal = search.replace(/[\\%_]/g, '\\$&');
+  return {
+    OR: [
+      { name: { contains: literal, mode: 'insensitive' } },
+      { prefix: { startsWith: literal, mode: 'insensitive' } },
+      { id: { startsWith: literal } },
+    ],
+  };
 }
 
 /** Every read names the successor so the readback can show `rotatedTo`. */
@@ -71,11 +93,13 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
     };
   };
 
-  const statusWhere = (status: ApiKeyStatus | undefined): Prisma.ApiKeyWhereInput => {
+  const statusWhere = (status: ApiKeyListStatus | undefined): Prisma.ApiKeyWhereInput => {
     const at = now();
     switch (status) {
       case undefined:
         return {};
+      case 'expiring':
+        return { revokedAt: null, expiresAt: { gt: at } };
       case 'revoked':
         return { revokedAt: { not: null } };
       case 'expired':
@@ -86,7 +110,7 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
   };
 
   return {
-    async list({ status, teamId, limit, cursor }) {
+    async list({ status, excludeRevoked, teamId, environment, tag, search, limit, cursor }) {
       const after: Prisma.ApiKeyWhereInput = cursor
         ? {
             OR: [
@@ -96,7 +120,17 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
           }
         : {};
       const rows = await prisma.apiKey.findMany({
-        where: { AND: [statusWhere(status), after, teamId === undefined ? {} : { teamId }] },
+        where: {
+          AND: [
+            statusWhere(status),
+            status === undefined && excludeRevoked ? { revokedAt: null } : {},
+            after,
+            teamId === undefined ? {} : { teamId },
+            environment === undefined ? {} : { environment },
+            tag === undefined ? {} : { tags: { has: tag } },
+            search === undefined ? {} : searchWhere(search),
+          ],
+        },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: limit + 1,
         include: withSuccessor,

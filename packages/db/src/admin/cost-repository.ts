@@ -15,6 +15,8 @@ export interface CostQuery {
   to: number;
   granularity: CostGranularity;
   groupBy: CostGroupBy | null;
+  /** Only this key's requests. */
+  keyId?: string;
 }
 
 /** Totals of a set of usage events. Token and cost sums are bigint: they outgrow 2^53 on a busy gateway. */
@@ -114,18 +116,19 @@ function source(query: CostQuery): {
 } {
   const from = new Date(query.from);
   const to = new Date(query.to);
+  const ofKey = query.keyId === undefined ? Prisma.empty : Prisma.sql` AND key_id = ${query.keyId}`;
   if (query.groupBy === 'tag') {
     // An event with several tags counts under each of them; an untagged event under ''.
     return {
       from: Prisma.sql`usage_events LEFT JOIN LATERAL unnest(tags) AS t(tag) ON true
-        WHERE created_at >= ${from} AND created_at < ${to}`,
+        WHERE created_at >= ${from} AND created_at < ${to}${ofKey}`,
       sums: EVENT_SUMS,
       group: Prisma.sql`coalesce(t.tag, '')`,
       time: Prisma.sql`date_trunc(${query.granularity}, created_at, 'UTC')`,
     };
   }
   return {
-    from: Prisma.sql`${ROLLUP_TABLE[query.granularity]} WHERE bucket_start >= ${from} AND bucket_start < ${to}`,
+    from: Prisma.sql`${ROLLUP_TABLE[query.granularity]} WHERE bucket_start >= ${from} AND bucket_start < ${to}${ofKey}`,
     sums: ROLLUP_SUMS,
     group: query.groupBy === null ? Prisma.sql`''` : DIMENSION_COLUMN[query.groupBy],
     time: Prisma.sql`bucket_start`,

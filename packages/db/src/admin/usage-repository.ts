@@ -53,6 +53,17 @@ export interface UsageRepository {
   searchRequests(filter: RequestSearchFilter): Promise<Page<UsageEventRecord> | 'timed_out'>;
   /** One request by id, or null. */
   findEvent(requestId: string): Promise<UsageEventRecord | null>;
+  /**
+   * Failed requests (status not `success`) of one key in [from, to) per error class, most frequent first; a
+   * failure without a class counts under `status`. Reads raw events through the (key_id, created_at) index.
+   */
+  keyErrorClasses(keyId: string, from: number, to: number): Promise<ErrorClassCount[]>;
+}
+
+export interface ErrorClassCount {
+  /** The event's error class, or its status when the router recorded none. */
+  errorClass: string;
+  requests: number;
 }
 
 /**
@@ -189,6 +200,16 @@ export function createUsageRepository(
     async findEvent(requestId) {
       const row = await prisma.usageEvent.findUnique({ where: { requestId } });
       return row === null ? null : toUsageEventRecord(row);
+    },
+    async keyErrorClasses(keyId, from, to) {
+      const rows = await prisma.$queryRaw<{ error_class: string; requests: bigint }[]>`
+        SELECT coalesce(error_class, status::text) AS error_class, count(*)::bigint AS requests
+        FROM usage_events
+        WHERE key_id = ${keyId} AND created_at >= ${new Date(from)} AND created_at < ${new Date(to)}
+          AND status <> 'success'
+        GROUP BY 1
+        ORDER BY 2 DESC, 1`;
+      return rows.map((row) => ({ errorClass: row.error_class, requests: Number(row.requests) }));
     },
   };
 }

@@ -20,8 +20,6 @@ export type CreateKeyState =
   | { status: 'created'; plaintext: string; key: KeyView }
   | { status: 'error'; message: string; field?: string };
 
-export type RevokeKeyState = { error: string | null };
-
 export type RotateKeyState =
   | { status: 'idle' }
   | { status: 'rotated'; plaintext: string; key: KeyView; oldKey: KeyView }
@@ -79,15 +77,50 @@ export async function createKeyAction(_previous: CreateKeyState, form: FormData)
   }
 }
 
-export async function revokeKeyAction(_previous: RevokeKeyState, form: FormData): Promise<RevokeKeyState> {
-  const actor = await requireConsoleActor();
+/** What the confirm dialogs of a key's actions answer (the shape `ConfirmButton` takes). */
+export type KeySaveResult = { ok: true; id: string } | { ok: false; message: string; field?: string };
+
+async function saveKey(id: string, run: () => Promise<unknown>): Promise<KeySaveResult> {
   try {
-    await revokeKey(getAdminContext(), actor, text(form, 'id'));
+    await run();
     revalidatePath('/keys');
-    return { error: null };
+    revalidatePath(`/keys/${id}`);
+    return { ok: true, id };
   } catch (error) {
-    return { error: failure(error).message };
+    return { ok: false, ...actionFailure(error) };
   }
+}
+
+/** Bound to a key's id by the revoke button; runs only after its confirmation dialog. */
+export async function revokeKeyAction(id: string): Promise<KeySaveResult> {
+  const actor = await requireConsoleActor();
+  return saveKey(id, () => revokeKey(getAdminContext(), actor, id));
+}
+
+/** Scheduled revocation: the key stops on every router at `revokeAt` (an ISO instant); null cancels it. */
+export async function scheduleKeyRevocationAction(
+  id: string,
+  revokeAt: string | null,
+): Promise<KeySaveResult> {
+  const actor = await requireConsoleActor();
+  return saveKey(id, () =>
+    updateKey(getAdminContext(), actor, id, updateKeyInput.parse({ expiresAt: revokeAt })),
+  );
+}
+
+/** The settings dialog of a key's page; the service checks every field. */
+export async function updateKeySettingsAction(
+  id: string,
+  settings: {
+    name: string;
+    allowedModels: string[];
+    tags: string[];
+    rpmLimit: number | null;
+    tpmLimit: number | null;
+  },
+): Promise<KeySaveResult> {
+  const actor = await requireConsoleActor();
+  return saveKey(id, () => updateKey(getAdminContext(), actor, id, updateKeyInput.parse(settings)));
 }
 
 export async function updateKeyLimitsAction(

@@ -1,24 +1,30 @@
 import { TRAFFIC_CLASSES } from '@switchyard/core';
 import type { Metadata } from 'next';
-import { DestructiveActionButton } from '@/components/destructive-action-button';
+import Link from 'next/link';
 import { ExpiryCountdown } from '@/components/expiry-countdown';
+import { KeysetPager } from '@/components/keyset-pager';
 import { StatusBadge } from '@/components/status-badge';
 import { type TableColumn, TableHead } from '@/components/table-head';
 import { getEnv } from '@/env';
 import { formatUtc } from '@/lib/format';
+import type { SearchParams } from '@/lib/listing-search-params';
 import { getAdminContext } from '@/server/admin-context';
+import { toAdminError } from '@/server/admin-error';
 import { requireConsoleActor } from '@/server/console-session';
-import { listKeys } from '@/server/keys';
-import { MAX_PAGE_SIZE } from '@/server/pagination';
+import { listKeys, listKeysQuery } from '@/server/keys';
 import { can, keyTeamScope } from '@/server/permissions';
 import { listRoutes } from '@/server/routes';
 import { listTeams } from '@/server/teams';
-import { revokeKeyAction } from './actions';
 import { CreateKeyForm } from './create-key-form';
+import { KeyFilters } from './key-filters';
 import { KeyLimitsForm } from './key-limits-form';
+import { keyListQuery } from './key-list-filters';
+import { RevokeKeyButton } from './revoke-key-button';
 import { RotateKeyButton } from './rotate-key-button';
 
 export const metadata: Metadata = { title: 'API keys' };
+
+const PAGE_SIZE = 50;
 
 const KEY_COLUMNS: readonly TableColumn[] = [
   { label: 'Name', gutter: true },
@@ -38,18 +44,19 @@ const KEY_COLUMNS: readonly TableColumn[] = [
   })),
 ];
 
-export default async function KeysPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
+export default async function KeysPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const actor = await requireConsoleActor();
   const ctx = getAdminContext();
-  const [keys, routes, teams] = await Promise.all([
-    listKeys(ctx, actor, { limit: MAX_PAGE_SIZE }),
+  const { filters, cursor, query } = keyListQuery(await searchParams);
+  const parsed = listKeysQuery.safeParse({ ...query, limit: PAGE_SIZE });
+  const [listed, routes, teams] = await Promise.all([
+    parsed.success
+      ? listKeys(ctx, actor, parsed.data).catch((error: unknown) => toAdminError(error))
+      : toAdminError(parsed.error),
     listRoutes(ctx, actor),
     listTeams(ctx, actor),
   ]);
+  const keys = listed instanceof Error ? { items: [], nextCursor: null } : listed;
   // Members (and team tokens) manage only their own team's keys; the services enforce it, the form follows it.
   const scope = keyTeamScope(actor);
   const writable = can(actor, 'keys.write') && (scope === null || scope.teamId !== null);
@@ -57,9 +64,9 @@ export default async function KeysPage({
   const teamOptions = teams.items
     .filter((team) => scope === null || team.id === scope.teamId)
     .map((team) => ({ id: team.id, name: team.name }));
-  const requested = (await searchParams).team;
+  const requested = filters.team;
   const defaultTeamId =
-    scope?.teamId ?? (typeof requested === 'string' && teamName.has(requested) ? requested : '');
+    scope?.teamId ?? (requested !== undefined && teamName.has(requested) ? requested : '');
   // Rotated keys usually share a name; the prefix tells them apart.
   const prefixById = new Map(keys.items.map((key) => [key.id, `${key.prefix}…`]));
 
@@ -89,6 +96,10 @@ export default async function KeysPage({
         </p>
       )}
 
+      <section className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
+        <KeyFilters initial={filters} teams={scope === null ? teamOptions : []} />
+      </section>
+
       <section
         aria-labelledby="keys-heading"
         className="rounded-xl border border-slate-200 bg-white shadow-sm"
@@ -100,8 +111,20 @@ export default async function KeysPage({
             {keys.nextCursor ? ' newest shown' : ''})
           </span>
         </h2>
-        {keys.items.length === 0 ? (
-          <p className="px-6 py-8 text-sm text-slate-500">No keys yet.</p>
+        {listed instanceof Error ? (
+          <p role="alert" className="px-6 py-8 text-sm text-red-700">
+            {listed.code === 'internal'
+              ? 'The keys could not be read.'
+              : `Check the filters: ${listed.message}`}
+          </p>
+        ) : keys.items.length === 0 ? (
+          <p className="px-6 py-8 text-sm text-slate-500">
+            {cursor
+              ? 'No older keys.'
+              : Object.keys(filters).length > 0
+                ? 'No keys match these filters.'
+                : 'No keys yet (revoked keys are hidden; choose a status to see them).'}
+          </p>
         ) : (
           <div className="mt-3 overflow-x-auto">
             <table className="min-w-full divide-y divide-slate-200 text-sm">
@@ -113,7 +136,11 @@ export default async function KeysPage({
               <tbody className="divide-y divide-slate-100">
                 {keys.items.map((key) => (
                   <tr key={key.id} data-testid="key-row" data-key-id={key.id}>
-                    <td className="px-6 py-2 whitespace-nowrap font-medium">{key.name}</td>
+                    <td className="px-6 py-2 whitespace-nowrap font-medium">
+                      <Link href={`/keys/${key.id}`} className="underline-offset-2 hover:underline">
+                        {key.name}
+                      </Link>
+                    </td>
                     <td className="px-3 py-2 whitespace-nowrap font-mono text-xs">{key.prefix}…</td>
                     <td className="px-3 py-2 whitespace-nowrap text-slate-600" data-testid="key-team">
                       {key.teamId ? (teamName.get(key.teamId) ?? key.teamId) : '—'}
@@ -177,15 +204,7 @@ export default async function KeysPage({
                           name={key.name}
                           canRotate={key.status === 'active' && key.rotatedTo === null}
                         />
-                        {key.status === 'active' && (
-                          <DestructiveActionButton
-                            action={revokeKeyAction}
-                            id={key.id}
-                            label="Revoke"
-                            pendingLabel="Revoking…"
-                            ariaLabel={`Revoke ${key.name}`}
-                          />
-                        )}
+                        {key.status === 'active' && <RevokeKeyButton id={key.id} name={key.name} />}
                       </td>
                     )}
                   </tr>
@@ -194,6 +213,13 @@ export default async function KeysPage({
             </table>
           </div>
         )}
+        <KeysetPager
+          path="/keys"
+          label="Key pages"
+          filters={filters}
+          cursor={cursor}
+          nextCursor={keys.nextCursor}
+        />
       </section>
     </div>
   );

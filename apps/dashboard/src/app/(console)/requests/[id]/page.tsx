@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import type { ReactNode } from 'react';
 import { AttemptsTable } from '@/components/attempts-table';
+import { Fact } from '@/components/fact';
 import { LocalTime } from '@/components/local-time';
 import { StatusBadge } from '@/components/status-badge';
 import { formatInteger, formatMicrosUsd, formatMs } from '@/lib/format';
@@ -13,17 +13,6 @@ import { requireConsoleActor } from '@/server/console-session';
 import { getRequest } from '@/server/requests';
 
 export const metadata: Metadata = { title: 'Request' };
-
-function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
-  return (
-    <div>
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
-      <dd className="mt-0.5 text-sm" data-testid={testId}>
-        {children}
-      </dd>
-    </div>
-  );
-}
 
 const none = <span className="text-slate-400">—</span>;
 
