@@ -1,10 +1,8 @@
-import { newId } from '@switchyard/db';
-import { Tiktoken } from 'js-tiktoken/lite';
-import o200kBase from 'js-tiktoken/ranks/o200k_base';
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addNoUsageRoute, estimatedRow, NO_USAGE_MODEL } from './no-usage-route';
 import { rssBytes, watchRss } from './router-vitals';
-import { awaitUsageRow, type Stack, setMockFaults, startStack, waitFor } from './stack';
+import { awaitUsageRow, type Stack, startStack, waitFor } from './stack';
 
 /**
  * Issue 15, footprint: the token-count thread's encoder holds ~150 MiB of RSS once an upstream omits usage. The
@@ -16,7 +14,6 @@ const MIB = 1024 * 1024;
 
 let stack: Stack;
 let client: OpenAI;
-const tokenizer = new Tiktoken(o200kBase);
 
 interface Answer {
   id: string;
@@ -38,7 +35,7 @@ async function usageCounter(): Promise<UsageCounter> {
 async function ask(prompt: string, stream = false): Promise<Answer> {
   if (!stream) {
     const { data, response } = await client.chat.completions
-      .create({ model: 'no-usage', messages: [{ role: 'user', content: prompt }] })
+      .create({ model: NO_USAGE_MODEL, messages: [{ role: 'user', content: prompt }] })
       .withResponse();
     expect(data.usage).toBeUndefined();
     return {
@@ -50,7 +47,7 @@ async function ask(prompt: string, stream = false): Promise<Answer> {
   }
   const { data, response } = await client.chat.completions
     .create({
-      model: 'no-usage',
+      model: NO_USAGE_MODEL,
       messages: [{ role: 'user', content: prompt }],
       stream: true,
       stream_options: { include_usage: true },
@@ -64,20 +61,11 @@ async function ask(prompt: string, stream = false): Promise<Answer> {
   return { id: response.headers.get('x-request-id') ?? '', prompt, reply, stream };
 }
 
-/** The answer's usage row carries the o200k_base counts (OpenAI's chat recipe for the prompt), flagged estimated. */
+/** The answer's usage row carries the o200k_base counts, flagged estimated. */
 async function expectEstimatedRow(answer: Answer): Promise<void> {
-  const inputTokens = 3 + 3 + tokenizer.encode(answer.prompt).length;
-  const outputTokens = tokenizer.encode(answer.reply).length;
-  expect(outputTokens).toBeGreaterThan(0);
-  const row = await awaitUsageRow(stack, answer.id);
-  expect(row).toMatchObject({
-    stream: answer.stream,
-    status: 'success',
-    inputTokens,
-    outputTokens,
-    costMicros: BigInt(inputTokens + 2 * outputTokens),
-    costEstimated: true,
-  });
+  const expected = estimatedRow(answer);
+  expect(expected.outputTokens).toBeGreaterThan(0);
+  expect(await awaitUsageRow(stack, answer.id)).toMatchObject(expected);
 }
 
 const stopped = () =>
@@ -88,21 +76,7 @@ const stopped = () =>
 beforeAll(async () => {
   stack = await startStack({ TOKEN_COUNT_IDLE_MS: String(IDLE_MS) });
   client = stack.client();
-  await stack.prisma.price.create({
-    data: {
-      id: newId('price'),
-      providerId: stack.providerId,
-      model: 'no-usage-upstream',
-      inputMicrosPerMillion: 1_000_000n,
-      outputMicrosPerMillion: 2_000_000n,
-      effectiveFrom: new Date(Date.now() - 3_600_000),
-    },
-  });
-  await stack.addRoute({
-    publicModel: 'no-usage',
-    targets: [{ accountId: stack.accountId, upstreamModel: 'no-usage-upstream' }],
-  });
-  await setMockFaults(stack, { byModel: { 'no-usage-upstream': { omitUsage: true } } });
+  await addNoUsageRoute(stack);
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
