@@ -107,6 +107,14 @@ describe('router configuration', () => {
     }
   });
 
+  it('ends an idle token-count thread after 60 s by default, 0 keeps it; a negative or fractional value is refused', () => {
+    expect(loadRouterEnv(required).TOKEN_COUNT_IDLE_MS).toBe(60_000);
+    expect(loadRouterEnv({ ...required, TOKEN_COUNT_IDLE_MS: '0' }).TOKEN_COUNT_IDLE_MS).toBe(0);
+    expect(loadRouterEnv({ ...required, TOKEN_COUNT_IDLE_MS: '5000' }).TOKEN_COUNT_IDLE_MS).toBe(5_000);
+    for (const bad of ['-1', '1.5', 'soon'])
+      expect(() => loadRouterEnv({ ...required, TOKEN_COUNT_IDLE_MS: bad })).toThrow('TOKEN_COUNT_IDLE_MS');
+  });
+
   it('reads the webhook retry delays as a list of milliseconds', () => {
     expect(
       loadRouterEnv({ ...required, BUDGET_WEBHOOK_RETRY_MS: '50, 200' }).BUDGET_WEBHOOK_RETRY_MS,

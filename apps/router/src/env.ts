@@ -1,5 +1,6 @@
 import type { RouterSettings } from '@switchyard/core';
 import { z } from 'zod';
+import { DEFAULT_TOKEN_COUNT_IDLE_MS } from './billing/token-count-thread';
 import { DEFAULT_WEBHOOK_MAX_ATTEMPTS, DEFAULT_WEBHOOK_RETRY_DELAYS_MS } from './billing/webhook-retry-delay';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -64,6 +65,11 @@ const schema = z.object({
   /** A full snapshot load at least this often, even when the configuration version says nothing changed. */
   SNAPSHOT_FULL_REFRESH_MS: positiveMs.default(600_000),
   USAGE_FLUSH_MS: positiveMs.default(200),
+  /**
+   * How long the token-count thread (usage estimates for upstreams that report none) lives with nothing to count;
+   * ending it gives its encoder's ~150 MiB back to the OS. 0: it is kept for good once started.
+   */
+  TOKEN_COUNT_IDLE_MS: z.coerce.number().int().min(0).default(DEFAULT_TOKEN_COUNT_IDLE_MS),
   /** Where usage events go while PostgreSQL is away (synced NDJSON, replayed when it is back). */
   USAGE_SPILL_DIR: z.string().min(1).default('.data/usage-spill'),
   /** Spill size at which paid requests are refused with 503 rather than risk losing usage records. */

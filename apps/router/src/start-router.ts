@@ -150,8 +150,9 @@ export async function startRouter(env: RouterEnv, logger: Logger, worker: number
   const usageWriter = startUsageWriterThread(env.DATABASE_URL, logger, (events) =>
     metrics.deadLettered(events),
   );
-  // Loads its code now, off this thread; the tokenizer itself is built only by the first usage estimate.
-  startTokenCountThread();
+  // Loads its code now, off this thread; the tokenizer itself is built only by the first usage estimate, and the
+  // thread ends (giving the encoder's memory back) after TOKEN_COUNT_IDLE_MS without one.
+  startTokenCountThread(env.TOKEN_COUNT_IDLE_MS);
   await usageWriter.ready;
   const spillRoot = path.resolve(env.USAGE_SPILL_DIR);
   const spill = new UsageSpillFile(

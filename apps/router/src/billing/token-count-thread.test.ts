@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   countTokensOffThread,
+  startTokenCountThread,
   stopTokenCountThread,
   tokenCountsPending,
   tokenCountsSettled,
+  tokenCountThreadState,
 } from './token-count-thread';
 import { countTextTokens } from './token-estimator';
 
@@ -63,4 +65,39 @@ describe('countTokensOffThread', () => {
     expect(await second).toBe(2);
     expect(tokenCountsPending()).toBe(0);
   }, 60_000);
+
+  it('ends the thread after its idle period, and counts arriving around the stop are counted, not bounded', async () => {
+    const idleMs = 300;
+    await stopTokenCountThread();
+    startTokenCountThread(idleMs);
+    const stopped = async () => {
+      while (tokenCountThreadState().running) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    try {
+      // 'hello world': 2 tokens, 11 bytes — a count that fell back to the byte bound would show.
+      expect(await countTokensOffThread(['hello world'])).toBe(2);
+      await stopped();
+      const { starts } = tokenCountThreadState();
+      const text = words(5_000, 4);
+      const expected = countTextTokens(text);
+      // The idle timer starts when this count is answered; the next ones arrive before, at and after it fires.
+      expect(await countTokensOffThread(['hello world'])).toBe(2);
+      const counts = await Promise.all(
+        [0, idleMs - 50, idleMs - 10, idleMs, idleMs + 1, idleMs + 10, idleMs + 50, 3 * idleMs].map(
+          (delay) =>
+            new Promise<number>((resolve) =>
+              setTimeout(() => resolve(countTokensOffThread([text, 'hello world'])), delay),
+            ),
+        ),
+      );
+      expect(counts).toEqual(counts.map(() => expected + 2));
+      await tokenCountsSettled();
+      expect(tokenCountsPending()).toBe(0);
+      await stopped();
+      expect(tokenCountThreadState().starts).toBeGreaterThan(starts);
+    } finally {
+      await stopTokenCountThread();
+      startTokenCountThread();
+    }
+  }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { workerScript } from '../worker-script';
+import { IdleStoppedThread } from './idle-stopped-thread';
 import type { CountReply, CountRequest } from './token-count-worker';
 
 const WORKER_SCRIPT = workerScript(import.meta.url, 'token-count-worker');
@@ -20,8 +21,16 @@ const COUNT_TIMEOUT_MS = 20_000;
  */
 const MAX_QUEUED_CHARS = 4 * 1024 * 1024;
 
-let worker: Worker | null = null;
+/**
+ * How long the thread lives with nothing to count, by default (`TOKEN_COUNT_IDLE_MS`). Its encoder holds
+ * ~150 MiB of resident memory (measured in docs/benchmarks.md) that only ending the thread gives back to the OS,
+ * so a router whose upstreams omit usage now and then does not keep it for good.
+ */
+export const DEFAULT_TOKEN_COUNT_IDLE_MS = 60_000;
+
+let threads = idleStoppedThreads(DEFAULT_TOKEN_COUNT_IDLE_MS);
 let queuedChars = 0;
+let threadStarts = 0;
 let nextId = 1;
 /** Counts waiting for an answer, with the thread they were sent to. */
 const pending = new Map<
@@ -41,15 +50,16 @@ export function countTokensOffThread(texts: string[]): Promise<number> {
   if (chars === 0) return Promise.resolve(0);
   if (queuedChars + chars > MAX_QUEUED_CHARS) return Promise.resolve(sum(texts.map(byteBound)));
   queuedChars += chars;
-  worker ??= spawnWorker();
-  const w = worker;
+  // Held until this count is answered: the thread is not stopped for idling while it owes an answer.
+  const pool = threads;
+  const w = pool.acquire();
   const id = nextId++;
   let settle: (counts: number[] | null) => void = () => {};
   const done = new Promise<number>((resolve) => {
     const timer = setTimeout(() => {
       // Hung or starved: replace it, so later counts do not queue behind whatever it is stuck on.
-      if (worker === w) {
-        worker = null;
+      if (pool.running() === w) {
+        pool.forget(w);
         void w.terminate();
       }
       settle(null);
@@ -58,6 +68,7 @@ export function countTokensOffThread(texts: string[]): Promise<number> {
       if (!pending.delete(id)) return;
       queuedChars -= chars;
       clearTimeout(timer);
+      pool.release(w);
       resolve(sum(counts ?? texts.map(byteBound)));
     };
   });
@@ -67,13 +78,23 @@ export function countTokensOffThread(texts: string[]): Promise<number> {
 }
 
 /**
- * Starts the thread now (the router does at start-up), without building the encoder: loading the thread's code
- * through tsx takes a second or more of its own CPU on a loaded machine, which the first estimate then does not
- * wait for, while the ~100 MB of ranks are still only built by the first count (a router whose upstreams always
- * report usage never holds them).
+ * Sets how long the thread lives with nothing to count (`idleMs`; 0: for good) and starts it now (the router does
+ * at start-up), without building the encoder: the thread's code loads off the first estimate's path, while the
+ * encoder's ranks are still only built by the first count (a router whose upstreams always report usage never
+ * holds them). Past `idleMs` without a count the thread ends and its memory goes back to the OS; the next count
+ * starts a new one (paying the thread's start and the encoder's build again).
  */
-export function startTokenCountThread(): void {
-  worker ??= spawnWorker();
+export function startTokenCountThread(idleMs = DEFAULT_TOKEN_COUNT_IDLE_MS): void {
+  if (threads.running() === null) threads = idleStoppedThreads(idleMs);
+  threads.warm();
+}
+
+/**
+ * Whether the thread (and so its encoder, once built) is alive — false after an idle stop — and how many threads
+ * this process has started: /readyz reports both (`usageCounter`).
+ */
+export function tokenCountThreadState(): { running: boolean; starts: number } {
+  return { running: threads.running() !== null, starts: threadStarts };
 }
 
 /**
@@ -98,13 +119,18 @@ export async function tokenCountsSettled(): Promise<void> {
 
 /** Ends the thread now; counts waiting on it fall back to the byte bound. The next count starts a new one. */
 export async function stopTokenCountThread(): Promise<void> {
-  const w = worker;
+  const w = threads.running();
   if (!w) return;
-  worker = null;
+  threads.forget(w);
   await w.terminate();
 }
 
+function idleStoppedThreads(idleMs: number): IdleStoppedThread<Worker> {
+  return new IdleStoppedThread(spawnWorker, (w) => void w.terminate(), idleMs);
+}
+
 function spawnWorker(): Worker {
+  threadStarts++;
   const w = new Worker(WORKER_SCRIPT.filename, {
     eval: WORKER_SCRIPT.eval,
     execArgv: [],
@@ -117,7 +143,7 @@ function spawnWorker(): Worker {
   // which would otherwise keep it referenced.
   w.unref();
   w.on('exit', () => {
-    if (worker === w) worker = null;
+    threads.forget(w);
     for (const waiter of [...pending.values()]) if (waiter.thread === w) waiter.settle(null);
   });
   return w;

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { tokenCountsPending } from '../billing/token-count-thread';
+import { tokenCountsPending, tokenCountThreadState } from '../billing/token-count-thread';
 import type { RouterContext } from '../router-context';
 
 function json(res: ServerResponse, status: number, requestId: string, payload: unknown): void {
@@ -25,5 +25,7 @@ export function readyz(ctx: RouterContext, res: ServerResponse, requestId: strin
     usagePending: ctx.usage.pending(),
     usageSpilled: ctx.usage.spilled(),
     usageAccepting: ctx.usage.accepting(),
+    // The token-count thread: alive (holding its encoder once built) or stopped after TOKEN_COUNT_IDLE_MS.
+    usageCounter: tokenCountThreadState(),
   });
 }
