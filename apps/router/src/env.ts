@@ -190,7 +190,7 @@ export const ROUTER_ENV_NAMES = Object.keys(schema.shape) as (keyof RouterEnv)[]
  * Validates the environment once at start-up; the only reader of process.env in the router. A blank value
  * (compose's `${VAR:-}`, an empty line in an env file) means the setting is unset: its default, or "off".
  */
-export function loadRouterEnv(source: NodeJS.ProcessEnv = process.env): RouterEnv {
+export function loadRouterEnv(source: Record<string, string | undefined> = process.env): RouterEnv {
   const given = Object.fromEntries(
     Object.entries(source).filter(([, value]) => value === undefined || value.trim() !== ''),
   );
