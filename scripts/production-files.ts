@@ -9,6 +9,8 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 export interface DockerStage {
   name: string;
+  /** The image or earlier stage it starts from. */
+  from: string;
   /** Instructions in order, continuation lines joined, comments dropped. */
   instructions: string[];
 }
@@ -22,8 +24,9 @@ export function dockerStages(text = readFileSync(path.join(repoRoot, 'Dockerfile
     .filter((line) => line !== '' && !line.startsWith('#'));
   const stages: DockerStage[] = [];
   for (const instruction of instructions) {
-    const from = instruction.match(/^FROM\s+\S+(?:\s+AS\s+(\S+))?/i);
-    if (from) stages.push({ name: from[1] ?? `stage${stages.length}`, instructions: [] });
+    const from = instruction.match(/^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i);
+    if (from)
+      stages.push({ name: from[2] ?? `stage${stages.length}`, from: from[1] as string, instructions: [] });
     else stages.at(-1)?.instructions.push(instruction);
   }
   return stages;
