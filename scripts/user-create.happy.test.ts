@@ -6,11 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { createPrismaClient, type PrismaClient, verifyPassword } from '@switchyard/db';
 import { createTestDatabase, type TestDatabase } from '@switchyard/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { packageScriptCommand } from './package-script-command';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const manifest = (await import('../package.json', { with: { type: 'json' } })).default as {
-  scripts: Record<string, string>;
-};
 
 /** Runs a root package script's command (`node scripts/dist/….js`) with `args`, `env` and `stdin`. */
 function runScript(
@@ -19,10 +17,10 @@ function runScript(
   env: Record<string, string>,
   stdin = '',
 ): Promise<{ code: number | null; output: string }> {
-  const [command, ...scriptArgs] = manifest.scripts[script]?.split(' ') ?? [];
+  const start = packageScriptCommand(root, script);
   const { SWITCHYARD_USER_PASSWORD: _, ...inherited } = process.env;
-  const child = spawn(command as string, [...scriptArgs, ...args], {
-    cwd: root,
+  const child = spawn(start.command, [...start.args, ...args], {
+    cwd: start.cwd,
     env: { ...inherited, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -33,28 +31,47 @@ function runScript(
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
 }
 
-describe('npm run user:create', () => {
-  let db: TestDatabase;
-  let prisma: PrismaClient;
+/** A migrated database of its own for the describe block that calls this. */
+function freshDatabase(): { readonly url: string; readonly prisma: PrismaClient } {
+  let db: TestDatabase | undefined;
+  let prisma: PrismaClient | undefined;
   beforeAll(async () => {
     db = await createTestDatabase(inject('pgServerUrl'));
     prisma = createPrismaClient(db.databaseUrl);
   });
   afterAll(async () => {
-    await prisma.$disconnect();
-    await db.drop();
+    await prisma?.$disconnect();
+    await db?.drop();
   });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the database is not set up yet');
+    return value;
+  };
+  return {
+    get url() {
+      return ready(db).databaseUrl;
+    },
+    get prisma() {
+      return ready(prisma);
+    },
+  };
+}
+
+describe('npm run user:create', () => {
+  const database = freshDatabase();
 
   it('creates a user who can sign in, with the password from standard input, and records it in the audit log', async () => {
     const run = await runScript(
       'user:create',
       ['--email', 'First.Owner@Example.com', '--role', 'owner', '--name', 'First Owner'],
-      { DATABASE_URL: db.databaseUrl },
+      { DATABASE_URL: database.url },
       'correct horse battery staple\nignored second line\n',
     );
     expect(run.output).toMatch(/created owner first\.owner@example\.com/);
     expect(run.code).toBe(0);
-    const user = await prisma.user.findUniqueOrThrow({ where: { email: 'first.owner@example.com' } });
+    const user = await database.prisma.user.findUniqueOrThrow({
+      where: { email: 'first.owner@example.com' },
+    });
     expect([user.role, user.name, user.teamId, user.disabledAt]).toEqual([
       'owner',
       'First Owner',
@@ -62,7 +79,7 @@ describe('npm run user:create', () => {
       null,
     ]);
     expect(await verifyPassword('correct horse battery staple', user.passwordHash ?? '')).toBe(true);
-    const audit = await prisma.auditLog.findMany({ where: { targetId: user.id } });
+    const audit = await database.prisma.auditLog.findMany({ where: { targetId: user.id } });
     expect(audit.map((row) => [row.action, row.actorType, row.actorId])).toEqual([
       ['user.create', 'anonymous', 'npm run user:create'],
     ]);
@@ -72,31 +89,31 @@ describe('npm run user:create', () => {
 
   it('takes the password from SWITCHYARD_USER_PASSWORD; the role defaults to owner', async () => {
     const run = await runScript('user:create', ['--email', 'env@example.com'], {
-      DATABASE_URL: db.databaseUrl,
+      DATABASE_URL: database.url,
       SWITCHYARD_USER_PASSWORD: 'from the environment',
     });
     expect(run.code).toBe(0);
-    const user = await prisma.user.findUniqueOrThrow({ where: { email: 'env@example.com' } });
+    const user = await database.prisma.user.findUniqueOrThrow({ where: { email: 'env@example.com' } });
     expect(user.role).toBe('owner');
     expect(await verifyPassword('from the environment', user.passwordHash ?? '')).toBe(true);
   });
 
   it('refuses a taken e-mail (any case), naming it, and changes nothing', async () => {
-    const before = await prisma.user.count();
+    const before = await database.prisma.user.count();
     const run = await runScript(
       'user:create',
       ['--email', 'FIRST.owner@example.com', '--role', 'viewer'],
-      { DATABASE_URL: db.databaseUrl },
+      { DATABASE_URL: database.url },
       'another long password\n',
     );
     expect(run.code).toBe(1);
     expect(run.output).toMatch(/first\.owner@example\.com: A user with this e-mail already exists/);
-    expect(await prisma.user.count()).toBe(before);
+    expect(await database.prisma.user.count()).toBe(before);
   });
 
   it('refuses a password on the command line, a short password, a bad role or e-mail, with exit 2 and no user', async () => {
-    const before = await prisma.user.count();
-    const env = { DATABASE_URL: db.databaseUrl };
+    const before = await database.prisma.user.count();
+    const env = { DATABASE_URL: database.url };
     const cases: [string[], string, RegExp][] = [
       [['--email', 'a@example.com', '--password', 'long enough password'], '', /--password is refused/],
       [['--email', 'a@example.com'], 'short\n', /password must be at least 12 characters/],
@@ -114,7 +131,7 @@ describe('npm run user:create', () => {
       expect(run.output, args.join(' ')).toMatch(message);
       expect(run.code, args.join(' ')).toBe(2);
     }
-    expect(await prisma.user.count()).toBe(before);
+    expect(await database.prisma.user.count()).toBe(before);
   });
 
   it('names DATABASE_URL when it is missing', async () => {
@@ -125,41 +142,37 @@ describe('npm run user:create', () => {
 });
 
 describe('db:migrate with SWITCHYARD_BOOTSTRAP_EMAIL and SWITCHYARD_BOOTSTRAP_PASSWORD', () => {
-  let db: TestDatabase;
-  let prisma: PrismaClient;
-  beforeAll(async () => {
-    db = await createTestDatabase(inject('pgServerUrl'));
-    prisma = createPrismaClient(db.databaseUrl);
-  });
-  afterAll(async () => {
-    await prisma.$disconnect();
-    await db.drop();
-  });
+  const database = freshDatabase();
 
   it('creates the first owner (and nothing else) once; later runs, with other values, leave the users alone', async () => {
     const bootstrap = (email: string, password: string) =>
       runScript('db:migrate', [], {
-        DATABASE_URL: db.databaseUrl,
+        DATABASE_URL: database.url,
         SWITCHYARD_BOOTSTRAP_EMAIL: email,
         SWITCHYARD_BOOTSTRAP_PASSWORD: password,
       });
     const first = await bootstrap('Ops@Example.com', 'first owner password');
     expect(first.output).toMatch(/created the first owner, ops@example\.com/);
     expect(first.code).toBe(0);
-    const owner = await prisma.user.findUniqueOrThrow({ where: { email: 'ops@example.com' } });
+    const owner = await database.prisma.user.findUniqueOrThrow({ where: { email: 'ops@example.com' } });
     expect(owner.role).toBe('owner');
     expect(await verifyPassword('first owner password', owner.passwordHash ?? '')).toBe(true);
     // Only the owner: no demo provider, route or key in a production database.
-    expect([await prisma.provider.count(), await prisma.route.count(), await prisma.apiKey.count()]).toEqual([
-      0, 0, 0,
-    ]);
+    expect([
+      await database.prisma.provider.count(),
+      await database.prisma.route.count(),
+      await database.prisma.apiKey.count(),
+    ]).toEqual([0, 0, 0]);
 
     const again = await bootstrap('someone-else@example.com', 'another password!');
     expect(again.code).toBe(0);
     expect(again.output).toMatch(/console users exist already/);
-    expect((await prisma.user.findMany()).map((user) => user.email)).toEqual(['ops@example.com']);
+    expect((await database.prisma.user.findMany()).map((user) => user.email)).toEqual(['ops@example.com']);
     expect(
-      await verifyPassword('first owner password', (await prisma.user.findFirstOrThrow()).passwordHash ?? ''),
+      await verifyPassword(
+        'first owner password',
+        (await database.prisma.user.findFirstOrThrow()).passwordHash ?? '',
+      ),
     ).toBe(true);
   });
 
@@ -176,7 +189,7 @@ describe('db:migrate with SWITCHYARD_BOOTSTRAP_EMAIL and SWITCHYARD_BOOTSTRAP_PA
       ],
     ];
     for (const [env, message] of cases) {
-      const run = await runScript('db:migrate', [], { DATABASE_URL: db.databaseUrl, ...env });
+      const run = await runScript('db:migrate', [], { DATABASE_URL: database.url, ...env });
       expect(run.output).toMatch(message);
       expect(run.code).toBe(1);
     }
@@ -184,7 +197,7 @@ describe('db:migrate with SWITCHYARD_BOOTSTRAP_EMAIL and SWITCHYARD_BOOTSTRAP_PA
 
   it('blank values (compose passes unset ones through as empty strings) mean no bootstrap', async () => {
     const run = await runScript('db:migrate', [], {
-      DATABASE_URL: db.databaseUrl,
+      DATABASE_URL: database.url,
       SWITCHYARD_BOOTSTRAP_EMAIL: '',
       SWITCHYARD_BOOTSTRAP_PASSWORD: '',
     });

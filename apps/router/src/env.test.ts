@@ -1,4 +1,5 @@
 import { DEFAULT_ROUTER_SETTINGS } from '@switchyard/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadRouterEnv, ROUTER_ENV_NAMES, routerSettings } from './env';
 
@@ -207,6 +208,18 @@ describe('blank settings (compose passes an unset VAR:- through as an empty stri
     for (const name of ['ROUTER_WORKERS', 'LOG_LEVEL', 'ROUTER_METRICS_PORT', 'OTEL_EXPORTER_OTLP_ENDPOINT'])
       expect(loadRouterEnv({ ...required, [name]: '' })).toEqual(defaults);
     expect([defaults.ROUTER_WORKERS, defaults.LOG_LEVEL]).toEqual([1, 'info']);
+  });
+
+  it('property: any whitespace-only value, on any subset of the settings, gives the defaults', () => {
+    const defaults = loadRouterEnv(required);
+    const optional = ROUTER_ENV_NAMES.filter((name) => !(name in required));
+    fc.assert(
+      fc.property(fc.subarray(optional), fc.stringMatching(/^[ \t\r\n]*$/), (names, blank) => {
+        const blanks = Object.fromEntries(names.map((name) => [name, blank]));
+        expect(loadRouterEnv({ ...required, ...blanks })).toEqual(defaults);
+      }),
+      { numRuns: 50 },
+    );
   });
 
   it('a blank required setting is refused by name, as a missing one is', () => {
