@@ -1,5 +1,5 @@
 // Compiles what runs in production to JavaScript: the router (and its worker threads), the mock provider and the
-// root scripts (`npm start`, `db:migrate`, `config`). Plain JavaScript itself, so it needs no TypeScript loader.
+// root scripts (`npm start`, `db:migrate`, `config`, `user:create`). Plain JavaScript itself, so it needs no TypeScript loader.
 //
 // Each entry is bundled with esbuild (already installed: tsx is built on it): our workspace packages
 // (`@switchyard/core`, `@switchyard/db`, which export TypeScript source) are compiled into the bundle; every other
@@ -34,6 +34,7 @@ export const TARGETS = {
       start: 'scripts/start.ts',
       'db-migrate': 'scripts/db-migrate.ts',
       config: 'scripts/config/main.ts',
+      'user-create': 'scripts/user-create.ts',
     },
   },
 };

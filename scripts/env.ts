@@ -1,5 +1,6 @@
-// The environment of the root scripts (`npm start`, `npm run db:migrate`), validated once. Nothing else in
+// The environment of the root scripts (`npm start`, `npm run db:migrate`, `npm run user:create`), validated once. Nothing else in
 // scripts/ reads process.env.
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@switchyard/db';
 import { z } from 'zod';
 
 const PORT_MESSAGE = 'must be a port number between 1 and 65535';
@@ -50,18 +51,53 @@ const startSchema = z.object({
 
 export type StartEnv = z.infer<typeof startSchema>;
 
-const migrateSchema = z.object({
-  DATABASE_URL: z
-    .string({
-      error:
-        'is not set; point it at the database to migrate, e.g. postgresql://user:pass@localhost:5432/switchyard',
-    })
-    .trim()
-    .min(1, 'is empty')
-    .pipe(postgresUrl),
-});
+const requiredPostgresUrl = z
+  .string({
+    error: 'is not set; point it at the database, e.g. postgresql://user:pass@localhost:5432/switchyard',
+  })
+  .trim()
+  .min(1, 'is empty')
+  .pipe(postgresUrl);
+/** A console password, by the console's own rule. */
+export const consolePassword = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
+
+const migrateSchema = z
+  .object({
+    DATABASE_URL: requiredPostgresUrl,
+    /** With SWITCHYARD_BOOTSTRAP_PASSWORD: the console's first owner, created only while the database has no user. */
+    SWITCHYARD_BOOTSTRAP_EMAIL: optionalText.pipe(z.email('must be an email address').optional()),
+    SWITCHYARD_BOOTSTRAP_PASSWORD: optionalText.pipe(consolePassword.optional()),
+  })
+  .superRefine((env, ctx) => {
+    if ((env.SWITCHYARD_BOOTSTRAP_EMAIL === undefined) !== (env.SWITCHYARD_BOOTSTRAP_PASSWORD === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: [
+          env.SWITCHYARD_BOOTSTRAP_EMAIL === undefined
+            ? 'SWITCHYARD_BOOTSTRAP_EMAIL'
+            : 'SWITCHYARD_BOOTSTRAP_PASSWORD',
+        ],
+        message:
+          'is needed as well: the first owner takes both SWITCHYARD_BOOTSTRAP_EMAIL and SWITCHYARD_BOOTSTRAP_PASSWORD',
+      });
+  });
 
 export type MigrateEnv = z.infer<typeof migrateSchema>;
+
+const userCreateSchema = z.object({
+  DATABASE_URL: requiredPostgresUrl,
+  /** The new user's password; absent: read from standard input. Never a command-line argument. */
+  SWITCHYARD_USER_PASSWORD: optionalText.pipe(consolePassword.optional()),
+});
+
+export type UserCreateEnv = z.infer<typeof userCreateSchema>;
+
+export function loadUserCreateEnv(source: Record<string, string | undefined> = process.env): UserCreateEnv {
+  return parse(userCreateSchema, source);
+}
 
 export class EnvError extends Error {
   override name = 'EnvError';

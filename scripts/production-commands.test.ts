@@ -1,15 +1,17 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: compose variable references, written as compose writes them
 // What production runs, read from the files that define it: every package's `start` script, the Dockerfile and
 // docker-compose.yml (Docker is not needed: the files are parsed). The compiled processes themselves are started
 // by the integration tests, through the same start scripts (packages/testkit).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { loadRouterEnv, ROUTER_ENV_NAMES } from '../apps/router/src/env';
+import { loadMigrateEnv } from './env';
 import { packageScriptCommand } from './package-script-command';
+import { type ComposeService, dockerStages, interpolate, readCompose, repoRoot } from './production-files';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = repoRoot;
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 const manifest = (dir: string) =>
   JSON.parse(read(path.join(dir, 'package.json'))) as { scripts?: Record<string, string> };
@@ -21,39 +23,13 @@ const SERVICES = {
   dashboard: 'apps/dashboard',
 } as const;
 
-interface ComposeService {
-  command?: string[];
-  working_dir?: string;
-  environment?: Record<string, string>;
-  volumes?: string[];
-  healthcheck?: { test: string[] };
-  depends_on?: Record<string, { condition: string }>;
-}
-const compose = parse(read('docker-compose.yml'), { merge: true }) as {
-  services: Record<string, ComposeService>;
-  volumes: Record<string, unknown>;
-};
+const compose = readCompose();
 const service = (name: string): ComposeService => {
   const found = compose.services[name];
   if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
   return found;
 };
 
-/** The Dockerfile's stages: `FROM … AS name` and the instructions under it (continuation lines joined). */
-function dockerStages(text: string): { name: string; instructions: string[] }[] {
-  const instructions = text
-    .replace(/\\\n/g, ' ')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
-  const stages: { name: string; instructions: string[] }[] = [];
-  for (const instruction of instructions) {
-    const from = instruction.match(/^FROM\s+\S+(?:\s+AS\s+(\S+))?/i);
-    if (from) stages.push({ name: from[1] ?? `stage${stages.length}`, instructions: [] });
-    else stages.at(-1)?.instructions.push(instruction);
-  }
-  return stages;
-}
 const dockerfile = read('Dockerfile');
 const stages = dockerStages(dockerfile);
 const runtime = stages.at(-1) as { name: string; instructions: string[] };
@@ -152,11 +128,67 @@ describe('production commands', () => {
     );
   });
 
+  it('passes the optional settings through, empty when unset, which the apps read as their defaults', () => {
+    const required = { POSTGRES_PASSWORD: 'pw', SWITCHYARD_MASTER_KEY: 'k'.repeat(64) };
+    const resolved = (name: string, variables: Record<string, string> = {}) =>
+      Object.fromEntries(
+        Object.entries(service(name).environment ?? {}).map(([key, value]) => [
+          key,
+          interpolate(String(value), { ...required, ...variables }),
+        ]),
+      );
+    const passedThrough = [
+      'ROUTER_WORKERS',
+      'LOG_LEVEL',
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'ROUTER_METRICS_PORT',
+      'ROUTER_METRICS_HOST',
+      'ROUTER_METRICS_TOKEN',
+    ];
+    for (const name of ['router', 'router-2']) {
+      const environment = service(name).environment ?? {};
+      // Every variable a router is given is one it reads (a misspelt one would be silently ignored).
+      for (const variable of Object.keys(environment)) expect(ROUTER_ENV_NAMES, name).toContain(variable);
+      for (const variable of passedThrough) expect(environment[variable], variable).toBe(`\${${variable}:-}`);
+      const unset = loadRouterEnv(resolved(name));
+      expect([unset.ROUTER_WORKERS, unset.LOG_LEVEL, unset.OTEL_EXPORTER_OTLP_ENDPOINT]).toEqual([
+        1,
+        'info',
+        undefined,
+      ]);
+      expect([unset.ROUTER_METRICS_PORT, unset.ROUTER_METRICS_TOKEN]).toEqual([undefined, undefined]);
+      const set = loadRouterEnv(
+        resolved(name, { ROUTER_WORKERS: '2', LOG_LEVEL: 'warn', ROUTER_METRICS_PORT: '9464' }),
+      );
+      expect([set.ROUTER_WORKERS, set.LOG_LEVEL, set.ROUTER_METRICS_PORT]).toEqual([2, 'warn', 9464]);
+      // Only the API port is published; a separate metrics port stays on the compose network.
+      expect(service(name).ports?.map((port) => port.split(':').at(-1))).toEqual(['8080']);
+    }
+    const migrate = service('migrate').environment ?? {};
+    for (const variable of ['SWITCHYARD_BOOTSTRAP_EMAIL', 'SWITCHYARD_BOOTSTRAP_PASSWORD'])
+      expect(migrate[variable], variable).toBe(`\${${variable}:-}`);
+    const unset = loadMigrateEnv(resolved('migrate'));
+    expect([unset.SWITCHYARD_BOOTSTRAP_EMAIL, unset.SWITCHYARD_BOOTSTRAP_PASSWORD]).toEqual([
+      undefined,
+      undefined,
+    ]);
+  });
+
   it('the compiled router has its worker entries beside it (the global setup compiled it)', () => {
     const start = packageScriptCommand(path.join(root, 'apps/router'));
     const entry = path.join(start.cwd, start.args.at(-1) as string);
     for (const file of [entry, ...['usage-writer-worker', 'token-count-worker'].map((name) => `${name}.js`)])
       expect(existsSync(path.resolve(path.dirname(entry), file)), file).toBe(true);
+  });
+});
+
+describe('interpolate (compose variable references)', () => {
+  it('resolves default, empty-default and required references as docker compose does', () => {
+    expect(interpolate('${A:-x}-${B-y}-${C}', {})).toBe('x-y-');
+    expect(interpolate('${A:-x}-${B-y}', { A: '', B: '' })).toBe('x-');
+    expect(interpolate('a${A:-}b', { A: 'v' })).toBe('avb');
+    expect(() => interpolate('${A:?set A}', { A: '' })).toThrow('A: set A');
+    expect(interpolate('${A:?set A}', { A: 'v' })).toBe('v');
   });
 });
 

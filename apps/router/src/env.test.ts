@@ -1,6 +1,7 @@
 import { DEFAULT_ROUTER_SETTINGS } from '@switchyard/core';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadRouterEnv, routerSettings } from './env';
+import { loadRouterEnv, ROUTER_ENV_NAMES, routerSettings } from './env';
 
 const required = { DATABASE_URL: 'postgresql://localhost/db', SWITCHYARD_MASTER_KEY: 'k' };
 
@@ -199,6 +200,39 @@ describe('the settings a router publishes for the readback', () => {
       settings.breaker.consecutiveFailures,
       settings.healthCheck.intervalMs,
     ]).toEqual([2, 9, 750]);
+  });
+});
+
+describe('blank settings (compose passes an unset VAR:- through as an empty string)', () => {
+  it('a blank or whitespace-only value of any setting means its default', () => {
+    const defaults = loadRouterEnv(required);
+    for (const blank of ['', '  ']) {
+      const allBlank = Object.fromEntries(
+        ROUTER_ENV_NAMES.filter((name) => !(name in required)).map((name) => [name, blank]),
+      );
+      expect(loadRouterEnv({ ...required, ...allBlank })).toEqual(defaults);
+    }
+    // The ones compose passes through, one at a time.
+    for (const name of ['ROUTER_WORKERS', 'LOG_LEVEL', 'ROUTER_METRICS_PORT', 'OTEL_EXPORTER_OTLP_ENDPOINT'])
+      expect(loadRouterEnv({ ...required, [name]: '' })).toEqual(defaults);
+    expect([defaults.ROUTER_WORKERS, defaults.LOG_LEVEL]).toEqual([1, 'info']);
+  });
+
+  it('property: any whitespace-only value, on any subset of the settings, gives the defaults', () => {
+    const defaults = loadRouterEnv(required);
+    const optional = ROUTER_ENV_NAMES.filter((name) => !(name in required));
+    fc.assert(
+      fc.property(fc.subarray(optional), fc.stringMatching(/^[ \t\r\n]*$/), (names, blank) => {
+        const blanks = Object.fromEntries(names.map((name) => [name, blank]));
+        expect(loadRouterEnv({ ...required, ...blanks })).toEqual(defaults);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('a blank required setting is refused by name, as a missing one is', () => {
+    expect(() => loadRouterEnv({ ...required, DATABASE_URL: '' })).toThrow(/DATABASE_URL/);
+    expect(() => loadRouterEnv({ ...required, SWITCHYARD_MASTER_KEY: ' ' })).toThrow(/SWITCHYARD_MASTER_KEY/);
   });
 });
 

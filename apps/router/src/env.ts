@@ -5,9 +5,6 @@ import { DEFAULT_WEBHOOK_MAX_ATTEMPTS, DEFAULT_WEBHOOK_RETRY_DELAYS_MS } from '.
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveMs = z.coerce.number().int().positive();
-/** An optional setting where an empty value (compose's `${VAR:-}`) means unset, not port 0 or a bad token. */
-const unsetWhenBlank = <T extends z.ZodType>(inner: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), inner.optional());
 
 const schema = z.object({
   DATABASE_URL: z.string().url({ message: 'must be a postgres:// URL' }),
@@ -22,11 +19,11 @@ const schema = z.object({
   /** Not a setting: the primary gives each worker its slot (0-based), which names its spill directory. */
   ROUTER_WORKER_SLOT: z.coerce.number().int().min(0).optional(),
   /** A separate port for GET /metrics (bound to ROUTER_METRICS_HOST); unset: /metrics is served on ROUTER_PORT. */
-  ROUTER_METRICS_PORT: unsetWhenBlank(port),
+  ROUTER_METRICS_PORT: port.optional(),
   /** Address the separate metrics port binds to; defaults to ROUTER_HOST. */
-  ROUTER_METRICS_HOST: unsetWhenBlank(z.string()),
+  ROUTER_METRICS_HOST: z.string().optional(),
   /** When set, GET /metrics requires `Authorization: Bearer <token>` (401 otherwise). */
-  ROUTER_METRICS_TOKEN: unsetWhenBlank(z.string().min(16, 'must be at least 16 characters')),
+  ROUTER_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   ROUTER_MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -117,7 +114,7 @@ const schema = z.object({
    * Redis shared by every router instance (budgets and rate limits); unset: each instance keeps its own
    * counters in memory.
    */
-  REDIS_URL: unsetWhenBlank(z.string().url({ message: 'must be a redis:// URL' })),
+  REDIS_URL: z.string().url({ message: 'must be a redis:// URL' }).optional(),
   /**
    * With REDIS_URL, what happens while Redis is unreachable: `closed` (default) refuses requests that a
    * budget or limit applies to with 503 `usage_unavailable`; `open` serves them, enforcing in memory only.
@@ -154,9 +151,9 @@ const schema = z.object({
    * OpenTelemetry: the OTLP/HTTP collector's base URL (spans go to `<url>/v1/traces`, JSON). Unset (default): no
    * tracing, and the OpenTelemetry SDK is never loaded.
    */
-  OTEL_EXPORTER_OTLP_ENDPOINT: unsetWhenBlank(
-    z.url({ protocol: /^https?$/, message: 'must be an http(s):// URL' }),
-  ),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({ protocol: /^https?$/, message: 'must be an http(s):// URL' })
+    .optional(),
   /** The `service.name` of this router's spans. */
   OTEL_SERVICE_NAME: z.string().min(1).default('switchyard-router'),
   /** Longest a finished span waits in the export batch (the SDK's OTEL_BSP_SCHEDULE_DELAY). */
@@ -192,9 +189,18 @@ const checked = schema.superRefine((env, ctx) => {
 
 export type RouterEnv = z.infer<typeof schema>;
 
-/** Validates the environment once at start-up; the only reader of process.env in the router. */
-export function loadRouterEnv(source: NodeJS.ProcessEnv = process.env): RouterEnv {
-  const parsed = checked.safeParse(source);
+/** Every setting the router reads. */
+export const ROUTER_ENV_NAMES = Object.keys(schema.shape) as (keyof RouterEnv)[];
+
+/**
+ * Validates the environment once at start-up; the only reader of process.env in the router. A blank value
+ * (compose's `${VAR:-}`, an empty line in an env file) means the setting is unset: its default, or "off".
+ */
+export function loadRouterEnv(source: Record<string, string | undefined> = process.env): RouterEnv {
+  const given = Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value === undefined || value.trim() !== ''),
+  );
+  const parsed = checked.safeParse(given);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid router configuration:\n${lines.join('\n')}`);

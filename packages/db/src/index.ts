@@ -40,10 +40,17 @@ export {
   applyMigrations,
   DatabaseUnreachableError,
 } from './migrate';
-export { hashPassword, passwordNeedsRehash, verifyPassword } from './password';
+export {
+  hashPassword,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  passwordNeedsRehash,
+  verifyPassword,
+} from './password';
 export { redactDatabaseUrl } from './redact-database-url';
 export { repositoryRoot } from './repository-root';
 export {
+  createFirstOwner,
   DEMO_PUBLIC_MODEL,
   MOCK_UPSTREAM_MODEL,
   type SeedOptions,

@@ -23,6 +23,10 @@ function derive(
   });
 }
 
+/** A console password's length bounds (the console and `npm run user:create` both enforce them). */
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 200;
+
 /** Hashes a console user's password for the users table: `scrypt$N$r$p$<salt>$<key>` (base64url parts). */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(SALT_LENGTH);

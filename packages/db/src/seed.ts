@@ -1,7 +1,8 @@
 import { CATALOG_SOURCE_DATE, seedPriceCatalog } from '@switchyard/core';
+import { appendAuditLog } from './admin/append-audit-log';
 import { importPriceEntries } from './admin/price-rows';
 import { generateApiKey } from './api-key';
-import type { PrismaClient } from './client';
+import type { Prisma, PrismaClient } from './client';
 import type { CredentialCipher } from './credential-cipher';
 import { newId } from './ids';
 import { hashPassword } from './password';
@@ -35,6 +36,34 @@ export type SeedResult =
       priceCatalog: { created: number; sourceDate: string };
     };
 
+/** Who created the first owner, for the audit log. */
+const BOOTSTRAP_ACTOR = { type: 'anonymous', id: 'SWITCHYARD_BOOTSTRAP_EMAIL' } as const;
+
+/**
+ * The console's first owner and nothing else (no demo provider or key: a production deployment's first start),
+ * created only while the database has no user at all. Safe to run on every deploy and from several processes at
+ * once: the first-start lock of `seedIfEmpty` serialises them. Null when a user exists already.
+ */
+export async function createFirstOwner(
+  prisma: PrismaClient,
+  owner: { email: string; password: string },
+): Promise<{ id: string; email: string } | null> {
+  if ((await prisma.user.count()) > 0) return null;
+  const passwordHash = await hashPassword(owner.password);
+  return whileNoUser(prisma, async (tx) => {
+    const id = newId('usr');
+    const email = owner.email.trim().toLowerCase();
+    await tx.user.create({ data: { id, email, name: 'Owner', passwordHash, role: 'owner' } });
+    await appendAuditLog(tx, BOOTSTRAP_ACTOR, {
+      action: 'user.create',
+      targetType: 'user',
+      targetId: id,
+      details: { email, role: 'owner', teamId: null, invited: false },
+    });
+    return { id, email };
+  });
+}
+
 /**
  * First-start data, written only when the database has no user at all: an owner, the mock provider with one
  * account, a `demo-chat` route to it, a price for its model, the seeded price catalog (catalog rows: no
@@ -61,10 +90,7 @@ export async function seedIfEmpty(
     key: newId('key'),
   };
 
-  return prisma.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK_KEY}::bigint)`;
-    if ((await tx.user.count()) > 0) return { seeded: false } as const;
-
+  const seeded = await whileNoUser(prisma, async (tx) => {
     const admin = await tx.user.create({
       data: { id: ids.user, email: options.adminEmail, name: 'Owner', passwordHash, role: 'owner' },
     });
@@ -135,5 +161,21 @@ export async function seedIfEmpty(
       route: { id: route.id, publicModel: route.publicModel },
       priceCatalog: { created: catalog.value.created, sourceDate: CATALOG_SOURCE_DATE },
     } as const;
+  });
+  return seeded ?? { seeded: false };
+}
+
+/**
+ * Runs `write` in a transaction holding the first-start lock, unless the database has a user by then (null):
+ * concurrent first starts serialise on the lock and only the first one writes.
+ */
+function whileNoUser<T>(
+  prisma: PrismaClient,
+  write: (tx: Prisma.TransactionClient) => Promise<T>,
+): Promise<T | null> {
+  return prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEED_LOCK_KEY}::bigint)`;
+    if ((await tx.user.count()) > 0) return null;
+    return write(tx);
   });
 }

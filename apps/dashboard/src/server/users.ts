@@ -4,6 +4,8 @@ import {
   generateSecret,
   hashPassword,
   INVITE_SECRET_PREFIX,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
   USER_ROLES,
 } from '@switchyard/db/admin';
 import { z } from 'zod';
@@ -21,8 +23,8 @@ export const DEFAULT_INVITE_HOURS = 72;
 /** A console password: long enough to resist guessing; the hash is scrypt. */
 export const newPassword = z
   .string()
-  .min(12, 'must be at least 12 characters')
-  .max(200, 'must be at most 200 characters');
+  .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
 
 const userRole = z.enum(USER_ROLES);
 const teamId = z.string().trim().min(1).max(200).nullable();

@@ -11,7 +11,13 @@ export {
 export { createPrismaClient, type PrismaClient } from '../client';
 export { type CredentialCipher, createCredentialCipher, parseMasterKey } from '../credential-cipher';
 export { newId } from '../ids';
-export { hashPassword, passwordNeedsRehash, verifyPassword } from '../password';
+export {
+  hashPassword,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  passwordNeedsRehash,
+  verifyPassword,
+} from '../password';
 export * from './admin-records';
 export * from './admin-repositories';
 export * from './admin-repository-error';
