@@ -65,6 +65,7 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
       createdAt: row.createdAt.getTime(),
       rpmLimit: row.rpmLimit,
       tpmLimit: row.tpmLimit,
+      capturePayloads: row.capturePayloads,
       rotatedFromId: row.rotatedFromId,
       rotatedToId: row.rotatedTo?.id ?? null,
       status: apiKeyStatus({ expiresAt, revokedAt }, now().getTime()),
@@ -135,6 +136,7 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
               teamId: input.teamId,
               rpmLimit: input.rpmLimit,
               tpmLimit: input.tpmLimit,
+              capturePayloads: input.capturePayloads ?? false,
               createdAt: now(),
             },
             include: withSuccessor,
@@ -153,6 +155,7 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
               expiresAt: input.expiresAt,
               rpmLimit: input.rpmLimit,
               tpmLimit: input.tpmLimit,
+              capturePayloads: input.capturePayloads ?? false,
             },
           });
           return created;
@@ -252,6 +255,8 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
             teamId: old.teamId,
             rpmLimit: old.rpmLimit,
             tpmLimit: old.tpmLimit,
+            // The replacement serves the same callers: it keeps capturing if the old key did.
+            capturePayloads: old.capturePayloads,
             rotatedFromId: id,
             createdAt: at,
           },

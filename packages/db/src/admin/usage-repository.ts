@@ -1,5 +1,6 @@
 import type {
   AttemptRecord,
+  CapturedPayload,
   TrafficClass,
   UsageEventRecord,
   UsageStatus,
@@ -53,6 +54,13 @@ export interface UsageRepository {
   searchRequests(filter: RequestSearchFilter): Promise<Page<UsageEventRecord> | 'timed_out'>;
   /** One request by id, or null. */
   findEvent(requestId: string): Promise<UsageEventRecord | null>;
+  /** The bodies captured for a request (its key or route opted in), or null: not captured, or past retention. */
+  findPayload(requestId: string): Promise<StoredPayload | null>;
+}
+
+/** A captured payload as stored: the bodies and when the request arrived (epoch ms). */
+export interface StoredPayload extends CapturedPayload {
+  createdAt: number;
 }
 
 /**
@@ -189,6 +197,18 @@ export function createUsageRepository(
     async findEvent(requestId) {
       const row = await prisma.usageEvent.findUnique({ where: { requestId } });
       return row === null ? null : toUsageEventRecord(row);
+    },
+    async findPayload(requestId) {
+      const row = await prisma.requestPayload.findUnique({ where: { requestId } });
+      return row === null
+        ? null
+        : {
+            request: row.requestBody,
+            requestTruncated: row.requestTruncated,
+            response: row.responseBody,
+            responseTruncated: row.responseTruncated,
+            createdAt: row.createdAt.getTime(),
+          };
     },
   };
 }
