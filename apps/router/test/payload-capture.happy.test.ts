@@ -124,6 +124,22 @@ describe('payload capture', () => {
     expect(await stack.prisma.usageEvent.count({ where: { keyId: capturing.id } })).toBe(3);
   });
 
+  it('starts capturing when an existing key is switched on (every router reloads)', async () => {
+    const key = await keyWith(false);
+    await stack.prisma.apiKey.update({ where: { id: key.id }, data: { capturePayloads: true } });
+    const row = await waitFor('a captured request of the switched key', async () => {
+      const { response } = await stack
+        .client(key.plaintext)
+        .chat.completions.create({
+          model: SEEDED_MODEL,
+          messages: [{ role: 'user', content: 'switched on' }],
+        })
+        .withResponse();
+      return payloadOf(response.headers.get('x-request-id') as string);
+    });
+    expect(row.responseBody).toContain('switched on');
+  });
+
   it("stores the bodies of every key's requests to a route that opted in", async () => {
     const route = await stack.addRoute({
       publicModel: 'captured-chat',

@@ -109,6 +109,26 @@ export async function updateKeyLimitsAction(
   }
 }
 
+/** Turns payload capture on or off for one key (the form sends the value it asks for). */
+export async function setKeyCapturePayloadsAction(
+  _previous: KeyLimitsState,
+  form: FormData,
+): Promise<KeyLimitsState> {
+  const actor = await requireConsoleActor();
+  try {
+    await updateKey(
+      getAdminContext(),
+      actor,
+      text(form, 'id'),
+      updateKeyInput.parse({ capturePayloads: text(form, 'capturePayloads') === 'true' }),
+    );
+    revalidatePath('/keys');
+    return { error: null };
+  } catch (error) {
+    return { error: actionFailure(error).message };
+  }
+}
+
 /** The grace comes from a fixed choice in the form (seconds); the service checks its range. */
 export async function rotateKeyAction(_previous: RotateKeyState, form: FormData): Promise<RotateKeyState> {
   const actor = await requireConsoleActor();

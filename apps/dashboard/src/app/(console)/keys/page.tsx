@@ -15,6 +15,7 @@ import { listRoutes } from '@/server/routes';
 import { listTeams } from '@/server/teams';
 import { revokeKeyAction } from './actions';
 import { CreateKeyForm } from './create-key-form';
+import { KeyCapturePayloadsForm } from './key-capture-payloads-form';
 import { KeyLimitsForm } from './key-limits-form';
 import { RotateKeyButton } from './rotate-key-button';
 
@@ -30,6 +31,7 @@ const KEY_COLUMNS: readonly TableColumn[] = [
     'Models',
     'Traffic',
     'RPM / TPM',
+    'Payloads',
     'Last used',
     'Created',
     'Expires',
@@ -161,6 +163,15 @@ export default async function KeysPage({
                         />
                       ) : (
                         `${key.rpmLimit ?? '∞'} / ${key.tpmLimit ?? '∞'}`
+                      )}
+                    </td>
+                    <td className="px-3 py-2 whitespace-nowrap text-slate-600" data-testid="key-payloads">
+                      {writable ? (
+                        <KeyCapturePayloadsForm id={key.id} name={key.name} capturing={key.capturePayloads} />
+                      ) : key.capturePayloads ? (
+                        'captured'
+                      ) : (
+                        'off'
                       )}
                     </td>
                     <td className="px-3 py-2 whitespace-nowrap text-slate-600">
