@@ -23,15 +23,18 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** A key stored with `capturePayloads` as given, once the router knows it. */
-async function keyWith(capturePayloads: boolean): Promise<{ plaintext: string; id: string }> {
+/** A key stored with `capturePayloads` as given, once the router at `routerUrl` knows it. */
+async function keyWith(
+  capturePayloads: boolean,
+  routerUrl = stack.routerUrl,
+): Promise<{ plaintext: string; id: string }> {
   const key = generateApiKey();
   const id = newId('key');
   await stack.prisma.apiKey.create({
     data: { id, name: `capture ${capturePayloads}`, digest: key.digest, prefix: key.prefix, capturePayloads },
   });
   await waitFor('the router to know the key', async () => {
-    const res = await fetch(`${stack.routerUrl}/v1/models`, {
+    const res = await fetch(`${routerUrl}/v1/models`, {
       headers: { authorization: `Bearer ${key.plaintext}` },
     });
     return res.status === 200;
@@ -168,7 +171,8 @@ describe('payload capture cap', () => {
 
   beforeAll(async () => {
     router = await startExtraRouter(stack, { PAYLOAD_CAPTURE_MAX_BYTES: '1024' });
-    key = await keyWith(true);
+    // Each router learns of the key on its own (LISTEN/NOTIFY): wait for the one under test.
+    key = await keyWith(true, router.url);
   });
   afterAll(async () => {
     await router?.stop();
