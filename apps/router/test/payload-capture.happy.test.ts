@@ -12,6 +12,9 @@ import {
   waitFor,
 } from './stack';
 
+/** Under the routers' 30 s periodic refresh: a pass means LISTEN/NOTIFY carried the change. */
+const RELOAD = { timeoutMs: 15_000 };
+
 type ExtraRouter = Awaited<ReturnType<typeof startExtraRouter>>;
 
 let stack: Stack;
@@ -130,16 +133,20 @@ describe('payload capture', () => {
   it('starts capturing when an existing key is switched on (every router reloads)', async () => {
     const key = await keyWith(false);
     await stack.prisma.apiKey.update({ where: { id: key.id }, data: { capturePayloads: true } });
-    const row = await waitFor('a captured request of the switched key', async () => {
-      const { response } = await stack
-        .client(key.plaintext)
-        .chat.completions.create({
-          model: SEEDED_MODEL,
-          messages: [{ role: 'user', content: 'switched on' }],
-        })
-        .withResponse();
-      return payloadOf(response.headers.get('x-request-id') as string);
-    });
+    const row = await waitFor(
+      'a captured request of the switched key',
+      async () => {
+        const { response } = await stack
+          .client(key.plaintext)
+          .chat.completions.create({
+            model: SEEDED_MODEL,
+            messages: [{ role: 'user', content: 'switched on' }],
+          })
+          .withResponse();
+        return payloadOf(response.headers.get('x-request-id') as string);
+      },
+      RELOAD,
+    );
     expect(row.responseBody).toContain('switched on');
   });
 
@@ -150,16 +157,20 @@ describe('payload capture', () => {
     });
     await stack.prisma.route.update({ where: { id: route.id }, data: { capturePayloads: true } });
     // The router reloads on the change (LISTEN/NOTIFY); until then its requests are not captured.
-    const row = await waitFor('a captured request to the route', async () => {
-      const { response } = await stack
-        .client(plain.plaintext)
-        .chat.completions.create({
-          model: 'captured-chat',
-          messages: [{ role: 'user', content: 'by route' }],
-        })
-        .withResponse();
-      return payloadOf(response.headers.get('x-request-id') as string);
-    });
+    const row = await waitFor(
+      'a captured request to the route',
+      async () => {
+        const { response } = await stack
+          .client(plain.plaintext)
+          .chat.completions.create({
+            model: 'captured-chat',
+            messages: [{ role: 'user', content: 'by route' }],
+          })
+          .withResponse();
+        return payloadOf(response.headers.get('x-request-id') as string);
+      },
+      RELOAD,
+    );
     expect(JSON.parse(row.requestBody)).toMatchObject({ model: 'captured-chat' });
     expect(row.responseBody).toContain('by route');
   });
