@@ -51,6 +51,24 @@ async function payloadOf(requestId: string, routerUrl?: string) {
   return stack.prisma.requestPayload.findUnique({ where: { requestId } });
 }
 
+/**
+ * Sends requests until one is captured, and answers its payload row: a configuration change reaches the router
+ * by LISTEN/NOTIFY, and until then its requests are not captured.
+ */
+function firstCaptured(plaintext: string, model: string, content: string) {
+  return waitFor(
+    `a captured request (${content})`,
+    async () => {
+      const { response } = await stack
+        .client(plaintext)
+        .chat.completions.create({ model, messages: [{ role: 'user', content }] })
+        .withResponse();
+      return payloadOf(response.headers.get('x-request-id') as string);
+    },
+    RELOAD,
+  );
+}
+
 /** The text of a chat completions stream's raw server-sent events, deltas joined. */
 function streamedText(sse: string): string {
   let text = '';
@@ -133,20 +151,7 @@ describe('payload capture', () => {
   it('starts capturing when an existing key is switched on (every router reloads)', async () => {
     const key = await keyWith(false);
     await stack.prisma.apiKey.update({ where: { id: key.id }, data: { capturePayloads: true } });
-    const row = await waitFor(
-      'a captured request of the switched key',
-      async () => {
-        const { response } = await stack
-          .client(key.plaintext)
-          .chat.completions.create({
-            model: SEEDED_MODEL,
-            messages: [{ role: 'user', content: 'switched on' }],
-          })
-          .withResponse();
-        return payloadOf(response.headers.get('x-request-id') as string);
-      },
-      RELOAD,
-    );
+    const row = await firstCaptured(key.plaintext, SEEDED_MODEL, 'switched on');
     expect(row.responseBody).toContain('switched on');
   });
 
@@ -156,21 +161,7 @@ describe('payload capture', () => {
       targets: [{ accountId: stack.accountId, upstreamModel: UPSTREAM_MODEL }],
     });
     await stack.prisma.route.update({ where: { id: route.id }, data: { capturePayloads: true } });
-    // The router reloads on the change (LISTEN/NOTIFY); until then its requests are not captured.
-    const row = await waitFor(
-      'a captured request to the route',
-      async () => {
-        const { response } = await stack
-          .client(plain.plaintext)
-          .chat.completions.create({
-            model: 'captured-chat',
-            messages: [{ role: 'user', content: 'by route' }],
-          })
-          .withResponse();
-        return payloadOf(response.headers.get('x-request-id') as string);
-      },
-      RELOAD,
-    );
+    const row = await firstCaptured(plain.plaintext, 'captured-chat', 'by route');
     expect(JSON.parse(row.requestBody)).toMatchObject({ model: 'captured-chat' });
     expect(row.responseBody).toContain('by route');
   });
