@@ -55,13 +55,13 @@ describe('PayloadCapture', () => {
 
   it('keeps the first maxBytes of each body and flags the cut; the client still gets everything', async () => {
     const request = Buffer.from(`{"content":"${'x'.repeat(3000)}"}`);
-    const chunk = 'data: ' + 'é'.repeat(100) + '\n\n'; // 208 bytes, 108 UTF-16 units
+    const chunk = `data: ${'é'.repeat(100)}\n\n`; // 208 bytes, 108 UTF-16 units
     const { received, captured } = await exchange(request, 1024, (res) => {
       res.writeHead(200);
       for (let i = 0; i < 10; i++) res.write(chunk);
       res.end('tail');
     });
-    expect(received).toBe(chunk.repeat(10) + 'tail');
+    expect(received).toBe(`${chunk.repeat(10)}tail`);
     expect(captured.requestTruncated).toBe(true);
     expect(captured.request).toBe(request.subarray(0, 1024).toString('utf8'));
     expect(captured.responseTruncated).toBe(true);
