@@ -23,6 +23,8 @@ function schemaFor(production: boolean) {
       /** Needed only to store upstream credentials; checked (64 hex chars or base64 of 32 bytes) when set. */
       SWITCHYARD_MASTER_KEY: z.string().min(1).optional(),
       ROUTER_PUBLIC_URL: z.string().url().default('http://localhost:8080'),
+      /** The routers' PAYLOAD_RETENTION_DAYS (same variable), shown beside captured payloads. */
+      PAYLOAD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
       /** OIDC sign-in (any issuer with a discovery document): all three of issuer, client id and secret, or none. */
       OIDC_ISSUER: z.string().url().optional(),
       OIDC_CLIENT_ID: z.string().min(1).optional(),

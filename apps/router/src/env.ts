@@ -89,6 +89,15 @@ const schema = z.object({
   USAGE_BATCH_SIZE: z.coerce.number().int().positive().default(500),
   /** Raw usage events older than this many days are deleted (hourly, in small batches); rollups are kept. 0 keeps them forever. */
   USAGE_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
+  /** Captured request/response bodies (keys or routes with capturePayloads) are deleted after this many days. */
+  PAYLOAD_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+  /** Bytes kept of each captured body (request, response); the rest is cut and the row flagged truncated. */
+  PAYLOAD_CAPTURE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024)
+    .default(64 * 1024),
   /** Circuit breaker per (account, upstream model): consecutive failures that open it. */
   BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
   /** …or this failure rate (0–1] over BREAKER_WINDOW_MS with at least BREAKER_MIN_REQUESTS outcomes. */

@@ -22,6 +22,8 @@ export interface RouterLimits {
   maxSseEventBytes: number;
   /** Longest pause while a client sends its body (ROUTER_BODY_IDLE_TIMEOUT_MS). */
   bodyIdleTimeoutMs: number;
+  /** Bytes kept of each captured body when a key or route opts in (PAYLOAD_CAPTURE_MAX_BYTES). */
+  payloadCaptureBytes: number;
 }
 
 /** Process-wide state of the failover ladder; in-memory, read and updated synchronously by the request path. */

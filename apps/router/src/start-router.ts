@@ -255,6 +255,16 @@ export async function startRouter(env: RouterEnv, logger: Logger, worker: number
           random: Math.random,
         })
       : null;
+  // Always on: captured bodies must expire even where raw usage is kept forever.
+  const payloadRetention = startUsageRetention({
+    databaseUrl: env.DATABASE_URL,
+    table: 'request_payloads',
+    retentionDays: env.PAYLOAD_RETENTION_DAYS,
+    intervalMs: 3_600_000,
+    logger,
+    now: Date.now,
+    random: Math.random,
+  });
   activeChecks = startActiveHealthChecks({
     defaultIntervalMs: env.HEALTH_CHECK_INTERVAL_MS,
     timeoutMs: env.HEALTH_CHECK_TIMEOUT_MS,
@@ -296,6 +306,7 @@ export async function startRouter(env: RouterEnv, logger: Logger, worker: number
       maxResponseBytes: env.UPSTREAM_MAX_RESPONSE_BYTES,
       maxSseEventBytes: env.UPSTREAM_MAX_SSE_EVENT_BYTES,
       bodyIdleTimeoutMs: env.ROUTER_BODY_IDLE_TIMEOUT_MS,
+      payloadCaptureBytes: env.PAYLOAD_CAPTURE_MAX_BYTES,
     },
     logger,
     metrics,
@@ -386,6 +397,7 @@ export async function startRouter(env: RouterEnv, logger: Logger, worker: number
     await usageWriter.close();
     clearInterval(rateLimitPrune);
     await retention?.stop();
+    await payloadRetention.stop();
     await snapshots.stop();
     await activeChecks?.stop();
     await healthReporter.stop();

@@ -45,6 +45,8 @@ export interface ApiKeyRecord {
   rateLimit: RateLimitRule;
   /** The key's team's limits, shared by every key of the team; null when the key has no team. */
   teamRateLimit: RateLimitRule | null;
+  /** Store the bodies of this key's requests and answers (request_payloads). Absent: false. */
+  capturePayloads?: boolean;
 }
 
 export interface ProviderRecord {
@@ -110,6 +112,8 @@ export interface RouteRecord {
   allowCostlierFallback: boolean;
   /** Circuit breaker thresholds of this route's targets; absent or null fields follow the router's environment. */
   breaker?: BreakerOverrides;
+  /** Store the bodies of every request to this route and its answers (request_payloads). Absent: false. */
+  capturePayloads?: boolean;
 }
 
 /**

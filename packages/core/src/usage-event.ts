@@ -108,4 +108,21 @@ export interface UsageEventRecord {
   trafficClass?: TrafficClass | null;
   /** Epoch ms when the request arrived. */
   createdAt: number;
+  /**
+   * The request's and answer's bodies, when its key or route opted in to payload capture; null (or absent, on
+   * rows from before capture existed) otherwise. Written beside the usage row, never inside it.
+   */
+  payload?: CapturedPayload | null;
+}
+
+/** Bodies of one request as captured by the router, each cut at the capture cap. Never any header. */
+export interface CapturedPayload {
+  /** The request body as the client sent it, decoded as UTF-8. */
+  request: string;
+  /** True when `request` was cut at the cap. */
+  requestTruncated: boolean;
+  /** What the client received: the JSON answer (or error), or the raw SSE of a stream. */
+  response: string;
+  /** True when `response` was cut at the cap. */
+  responseTruncated: boolean;
 }

@@ -73,8 +73,12 @@ export {
   usageRollupUpsertSql,
 } from './usage-repository';
 export {
+  PAYLOAD_RETENTION_LOCK,
   type PruneUsageEventsOptions,
   type PruneUsageEventsResult,
+  pruneOlderThan,
+  pruneRequestPayloads,
   pruneUsageEvents,
+  type RetainedTable,
   USAGE_RETENTION_LOCK,
 } from './usage-retention';

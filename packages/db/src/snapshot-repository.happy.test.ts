@@ -62,6 +62,7 @@ describe('loadConfigSnapshot', () => {
         id: 'rt_chat',
         publicModel: 'chat',
         aliases: ['gpt-4o', 'default'],
+        capturePayloads: true,
         targets: {
           create: [
             { id: 'tgt_2', accountId: 'acc_b1', upstreamModel: 'claude-sonnet', tier: 1, weight: 1 },
@@ -174,6 +175,7 @@ describe('loadConfigSnapshot', () => {
           allowedModels: ['chat'],
           rpmLimit: 60,
           tpmLimit: 10_000,
+          capturePayloads: true,
         },
         {
           id: 'key_revoked',
@@ -219,6 +221,7 @@ describe('loadConfigSnapshot', () => {
           ownerId: null,
           rateLimit: { requestsPerMinute: null, tokensPerMinute: null },
           teamRateLimit: null,
+          capturePayloads: false,
         },
         {
           id: 'key_live',
@@ -236,6 +239,7 @@ describe('loadConfigSnapshot', () => {
           ownerId: null,
           rateLimit: { requestsPerMinute: 60, tokensPerMinute: 10_000 },
           teamRateLimit: { requestsPerMinute: 600, tokensPerMinute: null },
+          capturePayloads: true,
         },
         {
           id: 'key_revoked',
@@ -253,6 +257,7 @@ describe('loadConfigSnapshot', () => {
           ownerId: null,
           rateLimit: { requestsPerMinute: null, tokensPerMinute: null },
           teamRateLimit: null,
+          capturePayloads: false,
         },
       ],
       providers: [
@@ -309,6 +314,7 @@ describe('loadConfigSnapshot', () => {
           missingPricePolicy: 'allow',
           allowCostlierFallback: true,
           breaker: NO_BREAKER_OVERRIDES,
+          capturePayloads: true,
           targets: [
             { id: 'tgt_1', accountId: 'acc_a1', upstreamModel: 'gpt-4o', tier: 0, weight: 5, enabled: false },
             {
@@ -458,6 +464,7 @@ describe('loadConfigSnapshot', () => {
           missingPricePolicy: 'allow',
           allowCostlierFallback: true,
           breaker: NO_BREAKER_OVERRIDES,
+          capturePayloads: false,
           targets: [
             expect.objectContaining({
               accountId: seeded.account.id,

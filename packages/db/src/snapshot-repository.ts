@@ -60,6 +60,7 @@ export async function loadConfigSnapshot(
           ownerId: true,
           rpmLimit: true,
           tpmLimit: true,
+          capturePayloads: true,
           team: { select: { rpmLimit: true, tpmLimit: true } },
         },
         orderBy: { id: 'asc' },
@@ -95,6 +96,7 @@ export async function loadConfigSnapshot(
       teamRateLimit: key.team
         ? { requestsPerMinute: key.team.rpmLimit, tokensPerMinute: key.team.tpmLimit }
         : null,
+      capturePayloads: key.capturePayloads,
     })),
     providers: providers.map((provider) => ({
       id: provider.id,
@@ -138,6 +140,7 @@ export async function loadConfigSnapshot(
       missingPricePolicy: route.missingPricePolicy,
       allowCostlierFallback: route.allowCostlierFallback,
       breaker: routeBreakerFromRow(route),
+      capturePayloads: route.capturePayloads,
       targets: route.targets.map((target) => ({
         id: target.id,
         accountId: target.accountId,

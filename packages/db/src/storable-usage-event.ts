@@ -100,5 +100,14 @@ export function storableUsageEvent(event: UsageEventRecord): UsageEventRecord {
         errorClass: textOrNull(a.errorClass, identifier) as AttemptErrorClass | null,
       }),
     ),
+    // Bodies are already cut to the capture cap; only what jsonb refuses is cleaned here.
+    payload:
+      event.payload == null
+        ? null
+        : {
+            ...event.payload,
+            request: text(event.payload.request, event.payload.request.length),
+            response: text(event.payload.response, event.payload.response.length),
+          },
   };
 }

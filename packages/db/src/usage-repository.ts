@@ -47,6 +47,8 @@ function toRow(e: UsageEventRecord): Record<string, unknown> {
     upstream_protocol: e.upstreamProtocol,
     traffic_class: e.trafficClass ?? null,
     created_at_ms: e.createdAt,
+    // Bodies of an opted-in request (request_payloads); null for every other row.
+    payload: e.payload ?? null,
   };
 }
 
@@ -91,7 +93,8 @@ export function usageRollupUpsertSql(table: string, unit: 'hour' | 'day'): strin
 
 /**
  * One statement, one round trip: insert the batch (skipping request ids already stored), fold exactly the
- * rows that were new into the hourly and daily rollups, and move keys' `last_used_at` forward. A replayed or
+ * rows that were new into the hourly and daily rollups, store the bodies of opted-in requests (request_payloads,
+ * also skipped when already stored), and move keys' `last_used_at` forward. A replayed or
  * retried batch inserts nothing, so it adds nothing to the rollups either. The outer SELECT reads the CTEs in
  * a fixed order (hourly before daily), which fixes the order in which the statement takes rollup row locks.
  */
@@ -103,7 +106,7 @@ const INSERT_USAGE_SQL = `
         output_tokens int4, cached_input_tokens int4, cost_micros int8, reasoning_tokens int4,
         cache_write_tokens int4, cost_estimated bool, unpriced bool, owner_id text, tags text[], end_user text,
         metadata jsonb, stream bool, attempts jsonb, surface text, upstream_protocol text, traffic_class text,
-        created_at_ms int8)
+        created_at_ms int8, payload jsonb)
     ),
     inserted AS (
       INSERT INTO usage_events (request_id, key_id, team_id, environment, requested_model, route_id,
@@ -121,6 +124,14 @@ const INSERT_USAGE_SQL = `
       ON CONFLICT (request_id) DO NOTHING
       RETURNING key_id, team_id, environment, requested_model, served_model, served_provider_id, status, stream,
         input_tokens, output_tokens, cached_input_tokens, cost_micros, latency_ms, ttft_ms, created_at
+    ),
+    payloads AS (
+      INSERT INTO request_payloads (request_id, request_body, request_truncated, response_body, response_truncated,
+        created_at)
+      SELECT request_id, payload->>'request', (payload->>'requestTruncated')::bool, payload->>'response',
+        (payload->>'responseTruncated')::bool, to_timestamp(created_at_ms / 1000.0)
+      FROM input WHERE payload IS NOT NULL AND jsonb_typeof(payload) = 'object'
+      ON CONFLICT (request_id) DO NOTHING
     ),
     hourly AS (${usageRollupUpsertSql('usage_rollups_hourly', 'hour')}),
     daily AS (${usageRollupUpsertSql('usage_rollups_daily', 'day')}),

@@ -541,6 +541,15 @@ export const ADMIN_API_OPERATIONS: readonly AdminApiOperation[] = [
   },
   {
     method: 'GET',
+    path: '/requests/{id}/payload',
+    summary: "One request's captured bodies (when its key or route has capturePayloads)",
+    tag: 'usage',
+    success: json(
+      "`{ requestId, retentionDays, payload: { request, requestTruncated, response, responseTruncated, expiresAt } | null }`; `payload` is null when not captured or past retention (PAYLOAD_RETENTION_DAYS); 404 `not_found` for an unknown id (or, for a member, another team's request).",
+    ),
+  },
+  {
+    method: 'GET',
     path: '/audit',
     summary: 'The audit log: changes, sign-ins, failed sign-ins and refused actions, newest first',
     tag: 'audit',

@@ -29,6 +29,8 @@ export interface AdminContext {
   signInThrottle: SignInThrottle;
   /** Which hosts provider base URLs and webhooks may name. */
   egress: EgressPolicy;
+  /** PAYLOAD_RETENTION_DAYS: how long the routers keep captured payloads (shown beside them). */
+  payloadRetentionDays: number;
 }
 
 export interface AdminContextOptions {
@@ -39,6 +41,8 @@ export interface AdminContextOptions {
   /** SWITCHYARD_EGRESS_ALLOW, parsed; without it loopback, metadata and private addresses are refused. */
   egressAllow?: readonly EgressAllowEntry[];
   resolveHost?: ResolveHost;
+  /** PAYLOAD_RETENTION_DAYS; default 7, the routers' default. */
+  payloadRetentionDays?: number;
 }
 
 const RESOLVE_TIMEOUT_MS = 3_000;
@@ -63,6 +67,7 @@ export function createAdminContext({
   now = () => new Date(),
   egressAllow = [],
   resolveHost = resolveWithSystem,
+  payloadRetentionDays = 7,
 }: AdminContextOptions): AdminContext {
   const cipher = masterKey === undefined ? null : createCredentialCipher(parseMasterKey(masterKey));
   return {
@@ -87,6 +92,7 @@ export function createAdminContext({
     now,
     signInThrottle: createMemorySignInThrottle(now),
     egress: createEgressPolicy(egressAllow, resolveHost),
+    payloadRetentionDays,
   };
 }
 
@@ -107,6 +113,7 @@ export function getAdminContext(): AdminContext {
       prisma: shared.switchyardPrisma,
       masterKey: env.SWITCHYARD_MASTER_KEY,
       egressAllow: env.SWITCHYARD_EGRESS_ALLOW,
+      payloadRetentionDays: env.PAYLOAD_RETENTION_DAYS,
     });
   }
   return context;

@@ -67,6 +67,8 @@ export const createKeyInput = z
     rpmLimit: perMinuteLimit.default(null),
     /** Tokens (input + output) per minute; null = unlimited. */
     tpmLimit: perMinuteLimit.default(null),
+    /** Store the request and response bodies of this key's requests (kept PAYLOAD_RETENTION_DAYS). */
+    capturePayloads: z.boolean().default(false),
   })
   .superRefine(defaultClassAllowed);
 
@@ -79,6 +81,8 @@ export const updateKeyInput = nonEmptyChanges(
     allowedTrafficClasses: allowedTrafficClasses.optional(),
     rpmLimit: perMinuteLimit.optional(),
     tpmLimit: perMinuteLimit.optional(),
+    /** Store the request and response bodies of this key's requests (kept PAYLOAD_RETENTION_DAYS). */
+    capturePayloads: z.boolean().optional(),
     /** Moves the key to a team (its RPM/TPM limits and budgets apply on top); null takes it out. */
     teamId: z.string().min(1).nullable().optional(),
     /** Scheduled revocation: the key stops on every router at this time (must be in the future); null removes it. */
@@ -134,6 +138,8 @@ export interface KeyView {
   rpmLimit: number | null;
   /** Tokens (input + output) per minute; null = unlimited. */
   tpmLimit: number | null;
+  /** The routers store the bodies of this key's requests (request explorer; kept PAYLOAD_RETENTION_DAYS). */
+  capturePayloads: boolean;
   /** When the key stops working (an expiry, a scheduled revocation, or the end of a rotation's grace). */
   expiresAt: string | null;
   revokedAt: string | null;
@@ -160,6 +166,7 @@ export function toKeyView(key: AdminApiKey): KeyView {
     ownerId: key.ownerId,
     rpmLimit: key.rpmLimit,
     tpmLimit: key.tpmLimit,
+    capturePayloads: key.capturePayloads === true,
     expiresAt: isoOrNull(key.expiresAt),
     revokedAt: isoOrNull(key.revokedAt),
     lastUsedAt: isoOrNull(key.lastUsedAt),
@@ -249,6 +256,7 @@ export async function createKey(
       teamId,
       rpmLimit: input.rpmLimit,
       tpmLimit: input.tpmLimit,
+      capturePayloads: input.capturePayloads,
     },
     auditActor(actor),
   );

@@ -4,6 +4,7 @@ import type { Actor } from './actor';
 import type { AdminContext } from './admin-context';
 import { AdminError } from './admin-error';
 import { pageQueryFields, parseCursor } from './pagination';
+import { authorize, keyTeamScope } from './permissions';
 import { storableString, trafficClass } from './schema-helpers';
 import { toUsageEventViews, type UsageEventView, usageStatuses } from './usage';
 
@@ -99,4 +100,56 @@ export async function getRequest(
   ]);
   if (!view) throw new AdminError('internal', `Request ${requestId} could not be read.`);
   return { ...view, teamName: team?.name ?? null, servedProviderName: provider?.name ?? null };
+}
+
+/** A request's captured bodies as the admin API and the explorer show them. */
+export interface RequestPayloadView {
+  requestId: string;
+  /** How long captured payloads are kept (PAYLOAD_RETENTION_DAYS). */
+  retentionDays: number;
+  /** Null: not captured (neither its key nor its route opted in), or deleted after the retention. */
+  payload: {
+    /** The request body as the client sent it (UTF-8), cut at the routers' PAYLOAD_CAPTURE_MAX_BYTES. */
+    request: string;
+    requestTruncated: boolean;
+    /** What the client received: the JSON answer or error, or a stream's raw server-sent events. */
+    response: string;
+    responseTruncated: boolean;
+    /** When it is deleted: the request's time plus the retention. */
+    expiresAt: string;
+  } | null;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The bodies captured for one request. Bodies are what callers sent and received, so a member (or a team's
+ * token) reads only its own team's, and any other request answers as unknown (404), as keys do.
+ */
+export async function getRequestPayload(
+  ctx: AdminContext,
+  actor: Actor,
+  requestId: string,
+): Promise<RequestPayloadView> {
+  authorize(actor, 'read');
+  const event = await ctx.repos.usage.findEvent(requestId);
+  const scope = keyTeamScope(actor);
+  if (!event || (scope !== null && event.teamId !== scope.teamId)) {
+    throw new AdminError('not_found', `No request with id ${requestId}.`);
+  }
+  const stored = await ctx.repos.usage.findPayload(requestId);
+  return {
+    requestId,
+    retentionDays: ctx.payloadRetentionDays,
+    payload:
+      stored === null
+        ? null
+        : {
+            request: stored.request,
+            requestTruncated: stored.requestTruncated,
+            response: stored.response,
+            responseTruncated: stored.responseTruncated,
+            expiresAt: new Date(stored.createdAt + ctx.payloadRetentionDays * DAY_MS).toISOString(),
+          },
+  };
 }

@@ -148,6 +148,8 @@ export const createRouteInput = z
     targets,
     missingPricePolicy: missingPricePolicy.default('allow'),
     allowCostlierFallback: z.boolean().default(true),
+    /** Store the request and response bodies of every request to this route (kept PAYLOAD_RETENTION_DAYS). */
+    capturePayloads: z.boolean().default(false),
     breaker: breaker.default({}),
   })
   .superRefine(distinctNames);
@@ -167,6 +169,8 @@ export const updateRouteInput = nonEmptyChanges(
     targets: updateTargets.optional(),
     missingPricePolicy: missingPricePolicy.optional(),
     allowCostlierFallback: z.boolean().optional(),
+    /** Store the request and response bodies of every request to this route (kept PAYLOAD_RETENTION_DAYS). */
+    capturePayloads: z.boolean().optional(),
     /** Replaces every breaker threshold; fields left out follow the router's defaults. */
     breaker: breaker.optional(),
   }),
@@ -226,6 +230,8 @@ export interface RouteView {
   missingPricePolicy: AdminRoute['missingPricePolicy'];
   /** false: a fallback never goes to a target priced higher than the primary. */
   allowCostlierFallback: boolean;
+  /** The routers store the bodies of this route's requests (request explorer; kept PAYLOAD_RETENTION_DAYS). */
+  capturePayloads: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -307,6 +313,7 @@ function toRouteView(route: AdminRoute, { routers, thresholdsByPair }: Readback)
     targets: route.targets,
     missingPricePolicy: route.missingPricePolicy,
     allowCostlierFallback: route.allowCostlierFallback,
+    capturePayloads: route.capturePayloads === true,
     createdAt: iso(route.createdAt),
     updatedAt: iso(route.updatedAt),
   };

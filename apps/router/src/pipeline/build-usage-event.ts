@@ -1,5 +1,6 @@
 import type {
   AttemptRecord,
+  CapturedPayload,
   RoutingTable,
   TrafficClass,
   UsageEventRecord,
@@ -17,7 +18,7 @@ export type UsageBase = Pick<
 /**
  * The one usage event of a request: what it asked for, every attempt, and how it settled, priced. `surface` is the
  * caller's protocol; `upstreamProtocol` the serving upstream's (null when nothing served); `trafficClass` null when
- * the request was refused before its class was read.
+ * the request was refused before its class was read. `payload`: the captured bodies when the key or route opted in.
  */
 export function buildUsageEvent(
   base: UsageBase,
@@ -31,6 +32,7 @@ export function buildUsageEvent(
   startedAt: number,
   table: RoutingTable,
   settlement: Settlement,
+  payload: CapturedPayload | null = null,
 ): UsageEventRecord {
   const served = settlement.served;
   const usage = settlement.usage;
@@ -71,5 +73,6 @@ export function buildUsageEvent(
     surface,
     upstreamProtocol,
     trafficClass,
+    payload,
   };
 }

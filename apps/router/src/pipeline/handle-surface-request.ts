@@ -21,6 +21,7 @@ import { settleRequest } from '../usage/settle-request';
 import { buildUsageEvent, type UsageBase } from './build-usage-event';
 import { effectivePolicy } from './effective-policy';
 import { forward } from './forward';
+import { PayloadCapture } from './payload-capture';
 import type { Settlement } from './settlement';
 
 const CLOSE: Record<string, string> = Object.freeze({ connection: 'close' }) as Record<string, string>;
@@ -200,6 +201,11 @@ export async function handleSurfaceRequest(
           requestId,
           surface.protocol,
         );
+  // Opt-in per key or route; everyone else pays one branch here.
+  const capture =
+    key.capturePayloads === true || route.route.capturePayloads === true
+      ? PayloadCapture.attach(res, raw.value, ctx.limits.payloadCaptureBytes)
+      : null;
   let settlement: Settlement;
   try {
     settlement = await forward(ctx, res, {
@@ -236,6 +242,7 @@ export async function handleSurfaceRequest(
     startedAt,
     table,
     settlement,
+    capture === null ? null : capture.payload(),
   );
   settleRequest(ctx, event, billing, rateLimit, settlement.usage, settlement.served !== null);
   if (trace !== null) trace.end(event, trafficClass.value, route.route.publicModel);

@@ -1,26 +1,31 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pruneUsageEvents } from '@switchyard/db';
+import { pruneOlderThan, type RetainedTable } from '@switchyard/db';
 import type { Logger } from '../logger';
 
 const DAY_MS = 86_400_000;
 
 export interface UsageRetentionJobOptions {
   databaseUrl: string;
-  /** Raw events older than this are deleted; rollups stay. */
+  /** What is pruned: raw usage events (rollups stay) or captured payloads. Default: usage_events. */
+  table?: RetainedTable;
+  /** Rows older than this are deleted. */
   retentionDays: number;
   /** Between runs; each run waits a random extra of up to a quarter of it so instances do not line up. */
   intervalMs: number;
+  /** Before the first run; default one minute (not in the start-up rush). */
+  firstRunMs?: number;
   logger: Logger;
   now: () => number;
   random: () => number;
 }
 
 /**
- * Prunes raw usage events on an interval, off the request path. Every instance schedules it; the advisory
- * lock inside `pruneUsageEvents` lets one run at a time and the others skip. Deletes go 5,000 rows per
- * statement with a short pause between, so no statement holds locks for long.
+ * Prunes a table by age on an interval, off the request path. Every instance schedules it; the advisory lock
+ * inside `pruneOlderThan` lets one run at a time and the others skip. Deletes go 5,000 rows per statement with a
+ * short pause between, so no statement holds locks for long.
  */
 export function startUsageRetention(options: UsageRetentionJobOptions): { stop: () => Promise<void> } {
+  const table = options.table ?? 'usage_events';
   const abort = new AbortController();
   let running: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -31,21 +36,23 @@ export function startUsageRetention(options: UsageRetentionJobOptions): { stop: 
   const run = () => {
     running = (async () => {
       try {
-        const result = await pruneUsageEvents(options.databaseUrl, {
+        const result = await pruneOlderThan(options.databaseUrl, table, {
           olderThan: new Date(options.now() - options.retentionDays * DAY_MS),
           batchSize: 5_000,
           pause: () => sleep(200, undefined, { signal: abort.signal }).catch(() => {}),
           signal: abort.signal,
         });
         if (result.deleted > 0) {
-          options.logger.info('usage retention: deleted raw events past the horizon', {
+          options.logger.info('retention: deleted rows past the horizon', {
+            table,
             deleted: result.deleted,
             batches: result.batches,
             retentionDays: options.retentionDays,
           });
         }
       } catch (error) {
-        options.logger.warn('usage retention run failed; retrying next interval', {
+        options.logger.warn('retention run failed; retrying next interval', {
+          table,
           error: error instanceof Error ? error.message : String(error),
         });
       } finally {
@@ -54,8 +61,7 @@ export function startUsageRetention(options: UsageRetentionJobOptions): { stop: 
       }
     })();
   };
-  // The first run soon after start (not in the start-up rush), then on the interval.
-  schedule(60_000);
+  schedule(options.firstRunMs ?? 60_000);
   return {
     stop: async () => {
       abort.abort();

@@ -52,6 +52,8 @@ export interface NewApiKey {
   rpmLimit: number | null;
   /** Tokens (input + output) per minute; null = unlimited. */
   tpmLimit: number | null;
+  /** Store the bodies of this key's requests (request_payloads). Absent: false. */
+  capturePayloads?: boolean;
 }
 
 /** What an update may change on a key; its secret, owner and environment are fixed at creation. */
@@ -66,6 +68,7 @@ export type ApiKeyChanges = Partial<
     | 'teamId'
     | 'rpmLimit'
     | 'tpmLimit'
+    | 'capturePayloads'
     | 'expiresAt'
   >
 >;
@@ -140,6 +143,8 @@ export interface NewRoute {
   targets: NewRouteTarget[];
   missingPricePolicy: 'block' | 'allow';
   allowCostlierFallback: boolean;
+  /** Store the bodies of every request to this route (request_payloads). Absent: false on create. */
+  capturePayloads?: boolean;
   /** Breaker thresholds of the route's targets; absent or null fields follow the router's BREAKER_* settings. */
   breaker?: BreakerOverrides;
 }

@@ -87,6 +87,7 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
       createdAt: row.createdAt.getTime(),
       rpmLimit: row.rpmLimit,
       tpmLimit: row.tpmLimit,
+      capturePayloads: row.capturePayloads,
       rotatedFromId: row.rotatedFromId,
       rotatedToId: row.rotatedTo?.id ?? null,
       status: apiKeyStatus({ expiresAt, revokedAt }, now().getTime()),
@@ -169,6 +170,7 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
               teamId: input.teamId,
               rpmLimit: input.rpmLimit,
               tpmLimit: input.tpmLimit,
+              capturePayloads: input.capturePayloads ?? false,
               createdAt: now(),
             },
             include: withSuccessor,
@@ -187,6 +189,7 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
               expiresAt: input.expiresAt,
               rpmLimit: input.rpmLimit,
               tpmLimit: input.tpmLimit,
+              capturePayloads: input.capturePayloads ?? false,
             },
           });
           return created;
@@ -286,6 +289,8 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
             teamId: old.teamId,
             rpmLimit: old.rpmLimit,
             tpmLimit: old.tpmLimit,
+            // The replacement serves the same callers: it keeps capturing if the old key did.
+            capturePayloads: old.capturePayloads,
             rotatedFromId: id,
             createdAt: at,
           },

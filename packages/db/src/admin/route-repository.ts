@@ -57,6 +57,7 @@ function toAdminRoute(row: Prisma.RouteModel & { targets: Prisma.RouteTargetMode
     policies: routePoliciesFromRow(row.policies),
     missingPricePolicy: row.missingPricePolicy,
     allowCostlierFallback: row.allowCostlierFallback,
+    capturePayloads: row.capturePayloads,
     breaker: routeBreakerFromRow(row),
     createdAt: row.createdAt.getTime(),
     updatedAt: row.updatedAt.getTime(),

@@ -1,5 +1,6 @@
 import type {
   AttemptRecord,
+  CapturedPayload,
   TrafficClass,
   UsageEventRecord,
   UsageStatus,
@@ -58,6 +59,13 @@ export interface UsageRepository {
    * failure without a class counts under `status`. Reads raw events through the (key_id, created_at) index.
    */
   keyErrorClasses(keyId: string, from: number, to: number): Promise<ErrorClassCount[]>;
+  /** The bodies captured for a request (its key or route opted in), or null: not captured, or past retention. */
+  findPayload(requestId: string): Promise<StoredPayload | null>;
+}
+
+/** A captured payload as stored: the bodies and when the request arrived (epoch ms). */
+export interface StoredPayload extends CapturedPayload {
+  createdAt: number;
 }
 
 export interface ErrorClassCount {
@@ -210,6 +218,19 @@ export function createUsageRepository(
         GROUP BY 1
         ORDER BY 2 DESC, 1`;
       return rows.map((row) => ({ errorClass: row.error_class, requests: Number(row.requests) }));
+    },
+
+    async findPayload(requestId) {
+      const row = await prisma.requestPayload.findUnique({ where: { requestId } });
+      return row === null
+        ? null
+        : {
+            request: row.requestBody,
+            requestTruncated: row.requestTruncated,
+            response: row.responseBody,
+            responseTruncated: row.responseTruncated,
+            createdAt: row.createdAt.getTime(),
+          };
     },
   };
 }

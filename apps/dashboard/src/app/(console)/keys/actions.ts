@@ -123,23 +123,31 @@ export async function updateKeySettingsAction(
   return saveKey(id, () => updateKey(getAdminContext(), actor, id, updateKeyInput.parse(settings)));
 }
 
-export async function updateKeyLimitsAction(
-  _previous: KeyLimitsState,
-  form: FormData,
-): Promise<KeyLimitsState> {
+/** One in-place change to the key the form names; the service validates it with the admin API's schema. */
+async function changeKey(form: FormData, changes: Record<string, unknown>): Promise<KeyLimitsState> {
   const actor = await requireConsoleActor();
   try {
-    await updateKey(
-      getAdminContext(),
-      actor,
-      text(form, 'id'),
-      updateKeyInput.parse({ rpmLimit: limit(form, 'rpmLimit'), tpmLimit: limit(form, 'tpmLimit') }),
-    );
+    await updateKey(getAdminContext(), actor, text(form, 'id'), updateKeyInput.parse(changes));
     revalidatePath('/keys');
     return { error: null };
   } catch (error) {
     return { error: actionFailure(error).message };
   }
+}
+
+export async function updateKeyLimitsAction(
+  _previous: KeyLimitsState,
+  form: FormData,
+): Promise<KeyLimitsState> {
+  return changeKey(form, { rpmLimit: limit(form, 'rpmLimit'), tpmLimit: limit(form, 'tpmLimit') });
+}
+
+/** Turns payload capture on or off for one key (the form sends the value it asks for). */
+export async function setKeyCapturePayloadsAction(
+  _previous: KeyLimitsState,
+  form: FormData,
+): Promise<KeyLimitsState> {
+  return changeKey(form, { capturePayloads: text(form, 'capturePayloads') === 'true' });
 }
 
 /** The grace comes from a fixed choice in the form (seconds); the service checks its range. */

@@ -16,6 +16,7 @@ import { can, keyTeamScope } from '@/server/permissions';
 import { listRoutes } from '@/server/routes';
 import { listTeams } from '@/server/teams';
 import { CreateKeyForm } from './create-key-form';
+import { KeyCapturePayloadsForm } from './key-capture-payloads-form';
 import { KeyFilters } from './key-filters';
 import { KeyLimitsForm } from './key-limits-form';
 import { keyListQuery } from './key-list-filters';
@@ -36,6 +37,7 @@ const KEY_COLUMNS: readonly TableColumn[] = [
     'Models',
     'Traffic',
     'RPM / TPM',
+    'Payloads',
     'Last used',
     'Created',
     'Expires',
@@ -188,6 +190,15 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
                         />
                       ) : (
                         `${key.rpmLimit ?? '∞'} / ${key.tpmLimit ?? '∞'}`
+                      )}
+                    </td>
+                    <td className="px-3 py-2 whitespace-nowrap text-slate-600" data-testid="key-payloads">
+                      {writable ? (
+                        <KeyCapturePayloadsForm id={key.id} name={key.name} capturing={key.capturePayloads} />
+                      ) : key.capturePayloads ? (
+                        'captured'
+                      ) : (
+                        'off'
                       )}
                     </td>
                     <td className="px-3 py-2 whitespace-nowrap text-slate-600">

@@ -86,6 +86,11 @@ export default async function RoutesPage() {
                         <span className="block text-slate-500">
                           costlier fallback: {route.allowCostlierFallback ? 'yes' : 'no'}
                         </span>
+                        {route.capturePayloads && (
+                          <span className="block text-amber-700" data-testid="route-captures-payloads">
+                            captures payloads
+                          </span>
+                        )}
                       </td>
                       <td className="px-3 py-2 whitespace-nowrap text-slate-600">
                         {formatUtc(route.updatedAt)}

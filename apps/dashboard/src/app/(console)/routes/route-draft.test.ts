@@ -9,7 +9,10 @@ import {
 import { bodyFrom, draftFrom } from './route-draft';
 
 /** A saved route as the server answers it, with one target so its draft's body passes the schemas. */
-function savedRoute(billing: Pick<RouteView, 'missingPricePolicy' | 'allowCostlierFallback'>): RouteView {
+function savedRoute(
+  billing: Pick<RouteView, 'missingPricePolicy' | 'allowCostlierFallback'> &
+    Partial<Pick<RouteView, 'capturePayloads'>>,
+): RouteView {
   return {
     id: 'rt_saved',
     publicModel: 'saved-chat',
@@ -46,6 +49,7 @@ function savedRoute(billing: Pick<RouteView, 'missingPricePolicy' | 'allowCostli
         enabled: true,
       },
     ],
+    capturePayloads: false,
     ...billing,
     createdAt: '2030-01-15T10:30:00.000Z',
     updatedAt: '2030-01-15T10:30:00.000Z',
@@ -78,6 +82,21 @@ describe('route draft billing policies', () => {
 
     const edited = { ...draft, missingPricePolicy: 'allow' as const, allowCostlierFallback: true };
     expect(billingOf(updateRouteInput.parse(bodyFrom(edited)))).toEqual(['allow', true]);
+  });
+});
+
+describe('route draft payload capture', () => {
+  it("starts off for a new route, shows a saved route's setting and sends the edited one", () => {
+    expect(bodyFrom(draftFrom(null, DEFAULT_ROUTE_POLICIES)).capturePayloads).toBe(false);
+    const draft = draftFrom(
+      savedRoute({ missingPricePolicy: 'allow', allowCostlierFallback: true, capturePayloads: true }),
+      DEFAULT_ROUTE_POLICIES,
+    );
+    expect(draft.capturePayloads).toBe(true);
+    expect(updateRouteInput.parse(bodyFrom(draft)).capturePayloads).toBe(true);
+    expect(updateRouteInput.parse(bodyFrom({ ...draft, capturePayloads: false })).capturePayloads).toBe(
+      false,
+    );
   });
 });
 

@@ -76,6 +76,8 @@ export interface RouteDraft {
   policies: Record<TrafficClass, PolicyDraft>;
   missingPricePolicy: MissingPricePolicy;
   allowCostlierFallback: boolean;
+  /** Store request and response bodies of this route's requests (PAYLOAD_RETENTION_DAYS). */
+  capturePayloads: boolean;
   /** Typed text per threshold; blank = the routers' default. */
   breaker: Record<keyof BreakerThresholds, string>;
 }
@@ -131,6 +133,7 @@ export function draftFrom(route: RouteView | null, defaults: Record<TrafficClass
     ) as Record<TrafficClass, PolicyDraft>,
     missingPricePolicy: route?.missingPricePolicy ?? 'allow',
     allowCostlierFallback: route?.allowCostlierFallback ?? true,
+    capturePayloads: route?.capturePayloads ?? false,
     breaker: Object.fromEntries(
       BREAKER_FIELDS.map(({ name }) => {
         const value = route?.breaker[name];
@@ -190,6 +193,7 @@ export function bodyFrom(draft: RouteDraft) {
     ),
     missingPricePolicy: draft.missingPricePolicy,
     allowCostlierFallback: draft.allowCostlierFallback,
+    capturePayloads: draft.capturePayloads,
     // Blank: the default (null). Anything else goes as a number; text that is none (NaN) is refused by the
     // schema naming the field.
     breaker: Object.fromEntries(

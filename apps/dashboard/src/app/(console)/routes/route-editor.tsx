@@ -414,6 +414,24 @@ export function RouteEditor({
               </p>
               <FieldError field="allowCostlierFallback" error={error} />
             </div>
+            <div className="self-end">
+              <label className="flex items-center gap-2 text-sm">
+                <input
+                  type="checkbox"
+                  name="capturePayloads"
+                  checked={draft.capturePayloads}
+                  aria-describedby="route-capture-payloads-help"
+                  onChange={(event) => update({ capturePayloads: event.target.checked })}
+                />
+                Capture payloads
+              </label>
+              <p id="route-capture-payloads-help" className="mt-1 text-xs text-slate-500">
+                Stores each request's body and the answer (a stream's events) for the request explorer, cut at
+                PAYLOAD_CAPTURE_MAX_BYTES each (64 KiB by default) and deleted after PAYLOAD_RETENTION_DAYS (7
+                by default). Request headers are never stored.
+              </p>
+              <FieldError field="capturePayloads" error={error} />
+            </div>
           </div>
         </section>
       </fieldset>

@@ -10,7 +10,8 @@ import { formatProtocols } from '@/lib/format-protocols';
 import { getAdminContext } from '@/server/admin-context';
 import { AdminError } from '@/server/admin-error';
 import { requireConsoleActor } from '@/server/console-session';
-import { getRequest } from '@/server/requests';
+import { getRequest, getRequestPayload } from '@/server/requests';
+import { PayloadSection } from './payload-section';
 
 export const metadata: Metadata = { title: 'Request' };
 
@@ -22,6 +23,13 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
   const request = await getRequest(getAdminContext(), actor, decodeURIComponent(id)).catch(
     (error: unknown) => {
       if (error instanceof AdminError && error.code === 'not_found') notFound();
+      throw error;
+    },
+  );
+  const payload = await getRequestPayload(getAdminContext(), actor, request.requestId).catch(
+    (error: unknown) => {
+      // Another team's request for a member: its bodies are not theirs to read.
+      if (error instanceof AdminError && error.code === 'not_found') return null;
       throw error;
     },
   );
@@ -156,6 +164,8 @@ export default async function RequestPage({ params }: { params: Promise<{ id: st
           <p className="mt-2 text-sm text-slate-500">None sent (the x-switchyard-metadata header).</p>
         )}
       </section>
+
+      <PayloadSection payload={payload} className={section} />
     </div>
   );
 }
