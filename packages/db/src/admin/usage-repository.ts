@@ -16,6 +16,8 @@ export interface UsageEventFilter {
   status?: UsageStatus;
   /** The protocol the caller spoke (the router's inbound surface). */
   surface?: WireProtocol;
+  /** Only these teams' requests; absent for every team (an empty list matches nothing). */
+  teamIds?: readonly string[];
   limit: number;
   cursor: PageCursor | null;
 }
@@ -37,6 +39,8 @@ export interface RequestSearchFilter {
   trafficClass?: TrafficClass;
   errorClass?: string;
   surface?: WireProtocol;
+  /** Only these teams' requests; absent for every team (an empty list matches nothing). */
+  teamIds?: readonly string[];
   limit: number;
   cursor: PageCursor | null;
 }
@@ -138,8 +142,9 @@ export function createUsageRepository(
   { searchTimeoutMs = DEFAULT_SEARCH_TIMEOUT_MS }: UsageRepositoryOptions = {},
 ): UsageRepository {
   return {
-    async listEvents({ keyId, model, status, surface, limit, cursor }) {
+    async listEvents({ keyId, model, status, surface, teamIds, limit, cursor }) {
       const where: Prisma.UsageEventWhereInput[] = [];
+      if (teamIds !== undefined) where.push({ teamId: { in: [...teamIds] } });
       if (keyId !== undefined) where.push({ keyId });
       if (model !== undefined) where.push({ OR: [{ requestedModel: model }, { servedModel: model }] });
       if (status !== undefined) where.push({ status });
@@ -171,6 +176,7 @@ export function createUsageRepository(
           surface: filter.surface,
         },
       ];
+      if (filter.teamIds !== undefined) where.push({ teamId: { in: [...filter.teamIds] } });
       if (filter.cursor) where.push(afterCursor(filter.cursor));
       const query = { where: { AND: where }, orderBy: newestFirst, take: filter.limit + 1 };
       try {
