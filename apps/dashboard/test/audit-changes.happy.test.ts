@@ -2,14 +2,14 @@
 // before and after, secrets masked: over HTTP against the real route modules (test/serve-admin-api.ts) and a real
 // database, read back from the table and through GET /audit.
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { MASK } from '@switchyard/core';
-import { type Proc, ROOT, spawnProcess } from '@switchyard/testkit';
+import type { Proc } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditLogView } from '../src/server/audit';
 import { createKey, createKeyInput } from '../src/server/keys';
 import { type AdminTestContext, signedInCookie, startAdminTestContext } from './admin-test-context';
 import { providerWithAccounts, simpleRoute } from './routing-fixtures';
+import { startAdminApi } from './start-admin-api';
 
 const ADMIN_TOKEN = 'audit-changes-admin-token-0123456789';
 const SESSION_SECRET = randomBytes(32).toString('hex');
@@ -43,25 +43,10 @@ async function auditRow(action: string, targetId: string) {
 beforeAll(async () => {
   t = await startAdminTestContext();
   t.clock.set(new Date());
-  const { match, proc } = await spawnProcess(
-    process.execPath,
-    ['--import', 'tsx', 'test/serve-admin-api.ts'],
-    {
-      cwd: path.join(ROOT, 'apps/dashboard'),
-      env: {
-        NODE_ENV: 'production',
-        DATABASE_URL: t.databaseUrl,
-        NEXTAUTH_SECRET: SESSION_SECRET,
-        SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN,
-        SWITCHYARD_MASTER_KEY: t.masterKey,
-      },
-      ready: /admin api listening on (http:\/\/\S+)/,
-      timeoutMs: 90_000,
-      name: 'serve-admin-api',
-    },
-  );
-  api = proc;
-  baseUrl = match[1] as string;
+  ({ proc: api, baseUrl } = await startAdminApi(t, {
+    adminToken: ADMIN_TOKEN,
+    sessionSecret: SESSION_SECRET,
+  }));
   cookie = await signedInCookie(t.ctx, t.owner, SESSION_SECRET);
 }, 180_000);
 

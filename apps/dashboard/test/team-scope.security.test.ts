@@ -2,10 +2,9 @@
 // files, so a new route is covered) and receive nothing that belongs to team B: not its keys, names, requests,
 // budgets or spend. Real route modules in their own process (test/serve-admin-api.ts), a real database.
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { insertUsageEvents } from '@switchyard/db';
 import { buildUsageEvent } from '@switchyard/db/testing';
-import { type Proc, ROOT, spawnProcess } from '@switchyard/testkit';
+import type { Proc } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_API_OPERATIONS } from '../src/openapi/admin-api-operations';
 import { type Actor, userActor } from '../src/server/actor';
@@ -16,6 +15,7 @@ import { createTeam, createTeamInput } from '../src/server/teams';
 import { createUser, createUserInput } from '../src/server/users';
 import { listAdminRouteFiles } from './admin-route-files';
 import { type AdminTestContext, signedInCookie, startAdminTestContext } from './admin-test-context';
+import { startAdminApi } from './start-admin-api';
 
 const ADMIN_TOKEN = 'team-scope-test-admin-token-0123456789';
 const SESSION_SECRET = randomBytes(32).toString('hex');
@@ -57,25 +57,10 @@ async function memberOf(email: string, teamId: string): Promise<Actor> {
 beforeAll(async () => {
   t = await startAdminTestContext();
   t.clock.set(new Date());
-  const { match, proc } = await spawnProcess(
-    process.execPath,
-    ['--import', 'tsx', 'test/serve-admin-api.ts'],
-    {
-      cwd: path.join(ROOT, 'apps/dashboard'),
-      env: {
-        NODE_ENV: 'production',
-        DATABASE_URL: t.databaseUrl,
-        NEXTAUTH_SECRET: SESSION_SECRET,
-        SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN,
-        SWITCHYARD_MASTER_KEY: t.masterKey,
-      },
-      ready: /admin api listening on (http:\/\/\S+)/,
-      timeoutMs: 90_000,
-      name: 'serve-admin-api',
-    },
-  );
-  api = proc;
-  baseUrl = match[1] as string;
+  ({ proc: api, baseUrl } = await startAdminApi(t, {
+    adminToken: ADMIN_TOKEN,
+    sessionSecret: SESSION_SECRET,
+  }));
 
   teamAId = (await createTeam(t.ctx, t.owner, createTeamInput.parse({ name: 'alpha-squad' }))).id;
   const b = await createTeam(t.ctx, t.owner, createTeamInput.parse({ name: 'bravo-squad-secret' }));
