@@ -1,8 +1,7 @@
 // Roles, team scoping, scoped admin API tokens and session ending, exercised over HTTP against the admin API's
 // real route modules (test/serve-admin-api.ts in its own process) and a real database.
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { type Proc, ROOT, spawnProcess } from '@switchyard/testkit';
+import type { Proc } from '@switchyard/testkit';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_API_OPERATIONS } from '../src/openapi/admin-api-operations';
@@ -13,6 +12,7 @@ import { acceptInvite, createUser, createUserInput } from '../src/server/users';
 import { verifyCredentials } from '../src/server/verify-credentials';
 import { listAdminRouteFiles } from './admin-route-files';
 import { type AdminTestContext, signedInCookie, startAdminTestContext, thrown } from './admin-test-context';
+import { startAdminApi } from './start-admin-api';
 
 const ADMIN_TOKEN = 'teams-test-admin-token-0123456789';
 const SESSION_SECRET = randomBytes(32).toString('hex');
@@ -74,25 +74,10 @@ beforeAll(async () => {
   t = await startAdminTestContext();
   // The API process runs on the real clock; invites it issues are checked here with the context's clock.
   t.clock.set(new Date());
-  const { match, proc } = await spawnProcess(
-    process.execPath,
-    ['--import', 'tsx', 'test/serve-admin-api.ts'],
-    {
-      cwd: path.join(ROOT, 'apps/dashboard'),
-      env: {
-        NODE_ENV: 'production',
-        DATABASE_URL: t.databaseUrl,
-        NEXTAUTH_SECRET: SESSION_SECRET,
-        SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN,
-        SWITCHYARD_MASTER_KEY: t.masterKey,
-      },
-      ready: /admin api listening on (http:\/\/\S+)/,
-      timeoutMs: 90_000,
-      name: 'serve-admin-api',
-    },
-  );
-  api = proc;
-  baseUrl = match[1] as string;
+  ({ proc: api, baseUrl } = await startAdminApi(t, {
+    adminToken: ADMIN_TOKEN,
+    sessionSecret: SESSION_SECRET,
+  }));
   teamA = (await createTeam(t.ctx, t.owner, createTeamInput.parse({ name: 'team-a' }))).id;
   teamB = (await createTeam(t.ctx, t.owner, createTeamInput.parse({ name: 'team-b' }))).id;
   memberA = await userOf('member-a@example.com', 'member', teamA);

@@ -16,6 +16,7 @@ export * from './gateway-error';
 export * from './health-check-setting';
 export * from './is-sse-event';
 export * from './is-type-error-event';
+export * from './mask-secrets';
 export * from './normalise-upstream-error';
 export * from './period-window';
 export * from './plan-attempts';

@@ -1,10 +1,9 @@
 import { newId } from '@switchyard/db/admin';
 import { type NextRequest, NextResponse } from 'next/server';
-import { type Actor, auditActor } from '../server/actor';
+import { type Actor, auditActor, clientOf } from '../server/actor';
 import { type AdminContext, getAdminContext } from '../server/admin-context';
 import { ADMIN_ERROR_STATUS, toAdminError } from '../server/admin-error';
 import { recordAuditEvent } from '../server/audit';
-import { clientAddress } from '../server/client-address';
 import { logServerEvent } from '../server/log-server-event';
 import { authorize, authorizeAnyWrite } from '../server/permissions';
 import { authenticateAdminRequest } from './authenticate-admin-request';
@@ -80,7 +79,7 @@ export function adminRoute<P = Record<string, never>>(
             targetId: `${req.method} ${req.nextUrl.pathname}`.slice(0, 500),
             details: { requestId, reason: adminError.message },
           },
-          { ip: clientAddress(req.headers), userAgent: req.headers.get('user-agent') },
+          clientOf(req.headers),
         );
       }
       if (adminError.code === 'internal') {

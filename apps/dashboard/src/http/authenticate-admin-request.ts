@@ -2,7 +2,7 @@ import { ADMIN_TOKEN_PREFIX, digestApiKey } from '@switchyard/db/admin';
 import type { NextRequest } from 'next/server';
 import { getToken } from 'next-auth/jwt';
 import { getEnv } from '../env';
-import { type Actor, ADMIN_TOKEN_ACTOR, tokenActor, userActor } from '../server/actor';
+import { type Actor, ADMIN_TOKEN_ACTOR, clientOf, tokenActor, userActor, withClient } from '../server/actor';
 import type { AdminContext } from '../server/admin-context';
 import { AdminError } from '../server/admin-error';
 import { sessionUser } from '../server/session-user';
@@ -16,6 +16,10 @@ import { crossSiteWriteRefusal } from './cross-site-write';
  * sent by the browser whoever asks, so a cookie-authenticated write must also come from the console's own origin.
  */
 export async function authenticateAdminRequest(req: NextRequest, ctx: AdminContext): Promise<Actor> {
+  return withClient(await authenticate(req, ctx), clientOf(req.headers));
+}
+
+async function authenticate(req: NextRequest, ctx: AdminContext): Promise<Actor> {
   const env = getEnv();
   const authorization = req.headers.get('authorization');
   if (authorization !== null) {

@@ -1,11 +1,12 @@
+import { maskSecrets } from '@switchyard/core';
 import type { AuditActor, AuditEntry } from '@switchyard/db/admin';
 import { z } from 'zod';
-import type { Actor } from './actor';
+import type { Actor, ActorClient } from './actor';
 import type { AdminContext } from './admin-context';
 import { AdminError } from './admin-error';
 import { iso } from './iso-time';
 import { logServerEvent } from './log-server-event';
-import { maskSecrets } from './mask-secrets';
+
 import { pageQueryFields, parseCursor } from './pagination';
 import { authorize } from './permissions';
 
@@ -39,8 +40,14 @@ export interface AuditLogView {
   action: string;
   targetType: string;
   targetId: string | null;
-  /** What changed (or, for sign-ins and refusals, the client's address, user agent and reason). */
+  /** What changed (or, for sign-ins and refusals, the e-mail tried and the reason). */
   details: unknown;
+  /** The client's address and user agent; null for rows written before they were recorded or with no request. */
+  ip: string | null;
+  userAgent: string | null;
+  /** An update's changed fields before and after, secrets masked; null for other rows. */
+  before: unknown;
+  after: unknown;
   createdAt: string;
 }
 
@@ -70,16 +77,12 @@ export async function listAuditLog(
     items: page.items.map((row) => ({
       ...row,
       details: maskSecrets(row.details),
+      before: maskSecrets(row.before),
+      after: maskSecrets(row.after),
       createdAt: iso(row.createdAt),
     })),
     nextCursor: page.nextCursor,
   };
-}
-
-/** Where a request came from, as recorded with sign-ins and refusals. */
-export interface AuditClient {
-  ip: string | null;
-  userAgent: string | null;
 }
 
 /**
@@ -90,17 +93,10 @@ export async function recordAuditEvent(
   ctx: AdminContext,
   actor: AuditActor,
   entry: AuditEntry,
-  client: AuditClient,
+  client: ActorClient,
 ): Promise<void> {
   try {
-    await ctx.repos.auditLog.append(actor, {
-      ...entry,
-      details: {
-        ...entry.details,
-        ip: client.ip,
-        userAgent: client.userAgent === null ? null : client.userAgent.slice(0, 300),
-      },
-    });
+    await ctx.repos.auditLog.append({ ...actor, ip: client.ip, userAgent: client.userAgent }, entry);
   } catch (error) {
     logServerEvent('error', 'audit event not recorded', {
       action: entry.action,

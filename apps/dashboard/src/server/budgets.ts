@@ -13,6 +13,7 @@ import { type Actor, auditActor, requireWriter } from './actor';
 import type { AdminContext } from './admin-context';
 import { AdminError } from './admin-error';
 import { iso, isoOrNull } from './iso-time';
+import { inReadScope, readableTeamIds } from './permissions';
 import { requireAllowedEgress } from './require-allowed-egress';
 import { nonEmptyChanges, resourceName } from './schema-helpers';
 
@@ -211,8 +212,30 @@ async function toBudgetViews(ctx: AdminContext, budgets: AdminBudget[]): Promise
   });
 }
 
-export async function listBudgets(ctx: AdminContext, _actor: Actor): Promise<{ items: BudgetView[] }> {
-  return { items: await toBudgetViews(ctx, await ctx.repos.budgets.list()) };
+/**
+ * The budgets an actor may read: everything for unscoped callers; for a member (or a team token) their team's
+ * budgets and those of their team's keys. Global budgets are left out for them: their spend is every team's.
+ */
+async function readableBudgets(
+  ctx: AdminContext,
+  actor: Actor,
+  budgets: AdminBudget[],
+): Promise<AdminBudget[]> {
+  if (readableTeamIds(actor) === undefined) return budgets;
+  const keyIds = budgets.flatMap((b) => (b.scope === 'key' && b.scopeId ? [b.scopeId] : []));
+  const keyTeams = new Map(
+    (await ctx.repos.apiKeys.findManyByIds(keyIds)).map((key) => [key.id, key.teamId]),
+  );
+  return budgets.filter((budget) => {
+    if (budget.scopeId === null) return false;
+    if (budget.scope === 'team') return inReadScope(actor, budget.scopeId);
+    return budget.scope === 'key' && inReadScope(actor, keyTeams.get(budget.scopeId) ?? null);
+  });
+}
+
+export async function listBudgets(ctx: AdminContext, actor: Actor): Promise<{ items: BudgetView[] }> {
+  const budgets = await readableBudgets(ctx, actor, await ctx.repos.budgets.list());
+  return { items: await toBudgetViews(ctx, budgets) };
 }
 
 async function toBudgetView(ctx: AdminContext, budget: AdminBudget): Promise<BudgetView> {
@@ -221,8 +244,9 @@ async function toBudgetView(ctx: AdminContext, budget: AdminBudget): Promise<Bud
   return view;
 }
 
-export async function getBudget(ctx: AdminContext, _actor: Actor, id: string): Promise<BudgetView> {
-  const budget = await ctx.repos.budgets.findById(id);
+export async function getBudget(ctx: AdminContext, actor: Actor, id: string): Promise<BudgetView> {
+  const found = await ctx.repos.budgets.findById(id);
+  const [budget] = found ? await readableBudgets(ctx, actor, [found]) : [];
   if (!budget) throw new AdminError('not_found', `No budget with id ${id}.`);
   return toBudgetView(ctx, budget);
 }

@@ -3,7 +3,7 @@ import { redirect } from 'next/navigation';
 import { connection, NextRequest } from 'next/server';
 import { getToken } from 'next-auth/jwt';
 import { getEnv } from '../env';
-import { type Actor, userActor } from './actor';
+import { type Actor, clientOf, userActor, withClient } from './actor';
 import { getAdminContext } from './admin-context';
 import { can, type Permission } from './permissions';
 import { sessionUser } from './session-user';
@@ -21,7 +21,8 @@ export async function getConsoleActor(): Promise<Actor | null> {
     getAdminContext(),
     await getToken({ req, secret: getEnv().NEXTAUTH_SECRET }),
   );
-  return user ? userActor(user) : null;
+  // Server actions act through this request: their audit rows carry its address and user agent.
+  return user ? withClient(userActor(user), clientOf(req.headers)) : null;
 }
 
 /** For console pages and server actions: the actor, or a redirect to the sign-in page. */

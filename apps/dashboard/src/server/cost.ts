@@ -6,6 +6,7 @@ import type { Actor } from './actor';
 import type { AdminContext } from './admin-context';
 import { AdminError } from './admin-error';
 import { iso } from './iso-time';
+import { readableTeamIds } from './permissions';
 
 export const costGroupBys = ['team', 'key', 'model', 'provider', 'environment', 'status', 'tag'] as const;
 export const costGranularities = ['hour', 'day'] as const;
@@ -129,6 +130,12 @@ export function resolveCostQuery(query: CostQueryInput, now: number): CostQuery 
   return { from, to, granularity: query.granularity, groupBy };
 }
 
+/** The query narrowed to the teams the actor may read (a member: their own team's usage only). */
+function scopedCostQuery(actor: Actor, query: CostQuery): CostQuery {
+  const teamIds = readableTeamIds(actor);
+  return teamIds === undefined ? query : { ...query, teamIds };
+}
+
 function windowView(query: CostQuery): CostWindowView {
   return { from: iso(query.from), to: iso(query.to), granularity: query.granularity, groupBy: query.groupBy };
 }
@@ -151,12 +158,12 @@ async function groupLabels(
 /** Cost and tokens over time from the rollup tables (never raw events, except for `groupBy=tag`). */
 export async function costSeries(
   ctx: AdminContext,
-  _actor: Actor,
+  actor: Actor,
   input: CostQueryInput,
   /** A key's page: only that key's requests (its caller checks the actor may read the key). */
   only: { keyId?: string } = {},
 ): Promise<CostSeriesView> {
-  const query = { ...resolveCostQuery(input, ctx.now().getTime()), ...only };
+  const query = { ...scopedCostQuery(actor, resolveCostQuery(input, ctx.now().getTime())), ...only };
   const rows = await ctx.repos.cost.series(query);
   if (query.groupBy === null) {
     const unit = query.granularity === 'hour' ? HOUR_MS : DAY_MS;
@@ -190,10 +197,10 @@ export async function costSeries(
 
 export async function costBreakdown(
   ctx: AdminContext,
-  _actor: Actor,
+  actor: Actor,
   input: CostQueryInput,
 ): Promise<CostBreakdownView> {
-  const query = resolveCostQuery(input, ctx.now().getTime());
+  const query = scopedCostQuery(actor, resolveCostQuery(input, ctx.now().getTime()));
   const labelled = async (groupBy: CostGroupBy, limit: number): Promise<CostGroupView[]> => {
     const rows = await ctx.repos.cost.totals({ ...query, groupBy }, limit);
     const labels = await groupLabels(

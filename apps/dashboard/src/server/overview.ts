@@ -3,6 +3,7 @@ import type { AdminContext } from './admin-context';
 import { type BudgetView, listBudgets } from './budgets';
 import { getHealth, type TargetAvailability } from './health';
 import { iso } from './iso-time';
+import { readableTeamIds } from './permissions';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -99,7 +100,11 @@ export async function getOverview(ctx: AdminContext, actor: Actor): Promise<Over
   const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
   const [hours, budgets, health] = await Promise.all([
     // From the hourly rollups: cheap with millions of usage events. Today is within the 24 h window.
-    ctx.repos.cost.hourlyUsage(Math.min(windowStart, dayStart), currentHour + HOUR_MS),
+    ctx.repos.cost.hourlyUsage(
+      Math.min(windowStart, dayStart),
+      currentHour + HOUR_MS,
+      readableTeamIds(actor),
+    ),
     listBudgets(ctx, actor),
     getHealth(ctx, actor),
   ]);

@@ -77,6 +77,23 @@ export function keyTeamScope(actor: Actor): { teamId: string | null } | null {
 }
 
 /**
+ * The teams whose usage, cost, requests, budgets and keys the actor may read: undefined for every team, else the
+ * list (empty for a member without a team, who sees none). Every read server function narrows its queries by
+ * this, so a member or a team token never receives another team's rows, names or figures.
+ */
+export function readableTeamIds(actor: Actor): readonly string[] | undefined {
+  const scope = keyTeamScope(actor);
+  if (scope === null) return undefined;
+  return scope.teamId === null ? [] : [scope.teamId];
+}
+
+/** Whether a row owned by `teamId` (null: no team) is inside the actor's read scope. */
+export function inReadScope(actor: Actor, teamId: string | null): boolean {
+  const teams = readableTeamIds(actor);
+  return teams === undefined || (teamId !== null && teams.includes(teamId));
+}
+
+/**
  * A key outside the actor's scope answers exactly as a key that does not exist (404), so a member learns
  * nothing about other teams' keys, not even that an id is taken.
  */

@@ -4,7 +4,7 @@ import type { Actor } from './actor';
 import type { AdminContext } from './admin-context';
 import { AdminError } from './admin-error';
 import { pageQueryFields, parseCursor } from './pagination';
-import { authorize, keyTeamScope } from './permissions';
+import { authorize, inReadScope, keyTeamScope, readableTeamIds } from './permissions';
 import { storableString, trafficClass } from './schema-helpers';
 import { toUsageEventViews, type UsageEventView, usageStatuses } from './usage';
 
@@ -52,7 +52,7 @@ function epochMs(text: string | undefined): number | undefined {
 
 export async function listRequests(
   ctx: AdminContext,
-  _actor: Actor,
+  actor: Actor,
   query: ListRequestsQuery,
 ): Promise<{ items: UsageEventView[]; nextCursor: string | null }> {
   const from = epochMs(query.from);
@@ -73,6 +73,7 @@ export async function listRequests(
     trafficClass: query.trafficClass,
     errorClass: query.errorClass,
     surface: query.surface,
+    teamIds: readableTeamIds(actor),
     limit: query.limit,
     cursor: parseCursor(query.cursor),
   });
@@ -88,11 +89,13 @@ export async function listRequests(
 
 export async function getRequest(
   ctx: AdminContext,
-  _actor: Actor,
+  actor: Actor,
   requestId: string,
 ): Promise<RequestDetailView> {
   const event = await ctx.repos.usage.findEvent(requestId);
-  if (!event) throw new AdminError('not_found', `No request with id ${requestId}.`);
+  // Another team's request answers as one that does not exist: a member learns nothing, not even that it ran.
+  if (!event || !inReadScope(actor, event.teamId))
+    throw new AdminError('not_found', `No request with id ${requestId}.`);
   const [[view], team, provider] = await Promise.all([
     toUsageEventViews(ctx, [event]),
     event.teamId === null ? null : ctx.repos.teams.findById(event.teamId),

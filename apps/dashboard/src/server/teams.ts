@@ -4,6 +4,7 @@ import { type Actor, auditActor, requireWriter } from './actor';
 import type { AdminContext } from './admin-context';
 import { AdminError } from './admin-error';
 import { iso } from './iso-time';
+import { inReadScope } from './permissions';
 import { nonEmptyChanges, resourceName } from './schema-helpers';
 
 /** A per-minute limit: a positive whole number, or null for unlimited. */
@@ -41,13 +42,15 @@ function toTeamView(team: AdminTeam): TeamView {
   return { ...team, createdAt: iso(team.createdAt) };
 }
 
-export async function listTeams(ctx: AdminContext, _actor: Actor): Promise<{ items: TeamView[] }> {
-  return { items: (await ctx.repos.teams.list()).map(toTeamView) };
+/** A member (or a team token) sees their own team only. */
+export async function listTeams(ctx: AdminContext, actor: Actor): Promise<{ items: TeamView[] }> {
+  const teams = await ctx.repos.teams.list();
+  return { items: teams.filter((team) => inReadScope(actor, team.id)).map(toTeamView) };
 }
 
-export async function getTeam(ctx: AdminContext, _actor: Actor, id: string): Promise<TeamView> {
+export async function getTeam(ctx: AdminContext, actor: Actor, id: string): Promise<TeamView> {
   const team = await ctx.repos.teams.findById(id);
-  if (!team) throw new AdminError('not_found', `No team with id ${id}.`);
+  if (!team || !inReadScope(actor, team.id)) throw new AdminError('not_found', `No team with id ${id}.`);
   return toTeamView(team);
 }
 

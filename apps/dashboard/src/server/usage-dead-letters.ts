@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { Actor } from './actor';
 import type { AdminContext } from './admin-context';
+import { AdminError } from './admin-error';
 import { iso } from './iso-time';
 import { pageQueryFields, parseCursor } from './pagination';
+import { readableTeamIds } from './permissions';
 
 export const listUsageDeadLettersQuery = z.object({ ...pageQueryFields(50) });
 
@@ -29,9 +31,13 @@ export interface UsageDeadLetterView {
 /** Dead-lettered usage events, newest first, and how many there are in all. */
 export async function listUsageDeadLetters(
   ctx: AdminContext,
-  _actor: Actor,
+  actor: Actor,
   query: ListUsageDeadLettersQuery,
 ): Promise<{ items: UsageDeadLetterView[]; nextCursor: string | null; total: number }> {
+  // A parked event is raw JSON of any team's request: only callers who may read every team's usage see them.
+  if (readableTeamIds(actor) !== undefined) {
+    throw new AdminError('forbidden', 'Parked usage events belong to every team; members cannot read them.');
+  }
   const [page, total] = await Promise.all([
     ctx.repos.usageDeadLetters.list({ limit: query.limit, cursor: parseCursor(query.cursor) }),
     ctx.repos.usageDeadLetters.count(),

@@ -5,6 +5,7 @@ import type { Actor } from './actor';
 import type { AdminContext } from './admin-context';
 import { iso } from './iso-time';
 import { pageQueryFields, parseCursor } from './pagination';
+import { readableTeamIds } from './permissions';
 
 export const usageStatuses = ['success', 'error', 'interrupted', 'client_cancelled', 'rejected'] as const;
 
@@ -104,10 +105,11 @@ function toAttemptView(attempt: AttemptRecord, accountNames: Map<string, string>
 
 export async function listUsageEvents(
   ctx: AdminContext,
-  _actor: Actor,
+  actor: Actor,
   query: ListUsageEventsQuery,
 ): Promise<{ items: UsageEventView[]; nextCursor: string | null }> {
   const page = await ctx.repos.usage.listEvents({
+    teamIds: readableTeamIds(actor),
     keyId: query.keyId,
     model: query.model,
     status: query.status,
@@ -156,7 +158,7 @@ export async function toUsageEventViews(
 
 export async function hourlyUsage(
   ctx: AdminContext,
-  _actor: Actor,
+  actor: Actor,
   query: HourlyUsageQuery,
 ): Promise<{ hours: number; items: HourlyUsageView[] }> {
   // From the hourly rollups, never raw events: the chart stays fast with millions of rows.
@@ -164,6 +166,7 @@ export async function hourlyUsage(
   const buckets = await ctx.repos.cost.hourlyUsage(
     currentHour - (query.hours - 1) * HOUR_MS,
     currentHour + HOUR_MS,
+    readableTeamIds(actor),
   );
   return {
     hours: query.hours,

@@ -182,6 +182,9 @@ export interface HourlyUsageBucket {
 export interface AuditActor {
   type: 'user' | 'admin_token' | 'api_token' | 'anonymous';
   id: string | null;
+  /** Where the request that acted came from; absent when no request was behind it (start-up, a script). */
+  ip?: string | null;
+  userAgent?: string | null;
 }
 
 /** A user as authentication needs it. */

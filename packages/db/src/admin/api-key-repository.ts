@@ -4,6 +4,7 @@ import type { AdminApiKey, ApiKeyChanges, ApiKeyStatus, AuditActor, NewApiKey, P
 import { AdminRepositoryError } from './admin-repository-error';
 import { apiKeyStatus } from './api-key-status';
 import { appendAuditLog } from './append-audit-log';
+import { auditChanges } from './audit-changes';
 import { type PageCursor, toPage } from './page-cursor';
 import { prismaErrorCode } from './prisma-error-code';
 
@@ -213,8 +214,11 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
               ? {}
               : { expiresAt: expiresAt === null ? null : new Date(expiresAt) }),
           };
-          const { count } = await tx.apiKey.updateMany({ where: { id }, data });
-          if (count === 0) return null;
+          const previous = await tx.apiKey.findUnique({ where: { id } });
+          if (!previous) return null;
+          await tx.apiKey.update({ where: { id }, data });
+          const updated = await tx.apiKey.findUnique({ where: { id }, include: withSuccessor });
+          if (!updated) return null;
           await appendAuditLog(tx, actor, {
             action: 'api_key.update',
             targetType: 'api_key',
@@ -225,8 +229,9 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
                 ? {}
                 : { expiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString() }),
             },
+            ...auditChanges(previous, updated, Object.keys(data)),
           });
-          return tx.apiKey.findUnique({ where: { id }, include: withSuccessor });
+          return updated;
         })
         .catch((error: unknown) => {
           if (prismaErrorCode(error) === 'P2003') {

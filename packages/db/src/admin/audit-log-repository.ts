@@ -16,6 +16,11 @@ export interface AuditLogRecord {
   targetType: string;
   targetId: string | null;
   details: Prisma.JsonValue;
+  ip: string | null;
+  userAgent: string | null;
+  /** An update's changed fields before and after; null for other rows. */
+  before: Prisma.JsonValue;
+  after: Prisma.JsonValue;
   /** Epoch ms. */
   createdAt: number;
 }
@@ -110,6 +115,10 @@ export function createAuditLogRepository(prisma: PrismaClient): AuditLogReposito
           targetType: row.targetType,
           targetId: row.targetId,
           details: row.details,
+          ip: row.ip,
+          userAgent: row.userAgent,
+          before: row.before,
+          after: row.after,
           createdAt: row.createdAt.getTime(),
         }),
       );

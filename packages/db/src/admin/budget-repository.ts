@@ -5,6 +5,7 @@ import { newId } from '../ids';
 import type { AuditActor } from './admin-records';
 import { AdminRepositoryError } from './admin-repository-error';
 import { appendAuditLog } from './append-audit-log';
+import { auditChanges } from './audit-changes';
 import { budgetDefinitionFromRow } from './budget-rows';
 
 /** A budget as the control plane stores it. Times are epoch ms. */
@@ -131,19 +132,21 @@ export function createBudgetRepository(prisma: PrismaClient): BudgetRepository {
     async update(id, changes, actor) {
       const row = await prisma.$transaction(async (tx) => {
         const { alertThresholds, ...fields } = changes;
-        const { count } = await tx.budget.updateMany({
+        const previous = await tx.budget.findUnique({ where: { id } });
+        if (!previous) return null;
+        const updated = await tx.budget.update({
           where: { id },
           data: {
             ...fields,
             ...(alertThresholds === undefined ? {} : { alertThresholds: [...alertThresholds] }),
           },
         });
-        if (count === 0) return null;
         await appendAuditLog(tx, actor, {
           action: 'budget.update',
           targetType: 'budget',
           targetId: id,
           details: auditDetails(changes),
+          ...auditChanges(previous, updated, Object.keys(changes)),
         });
         return tx.budget.findUnique({ where: { id } });
       });

@@ -17,6 +17,8 @@ export interface CostQuery {
   groupBy: CostGroupBy | null;
   /** Only this key's requests. */
   keyId?: string;
+  /** Only usage of these teams; absent for every team (an empty list matches nothing). */
+  teamIds?: readonly string[];
 }
 
 /** Totals of a set of usage events. Token and cost sums are bigint: they outgrow 2^53 on a busy gateway. */
@@ -47,8 +49,11 @@ export interface CostRepository {
   series(query: CostQuery): Promise<CostSeriesRow[]>;
   /** Totals per group over the window, most expensive first; with `groupBy` null, one row with group ''. */
   totals(query: CostQuery, limit: number): Promise<CostGroupTotals[]>;
-  /** Requests, errors and cost per UTC hour for [from, to), every hour present (gaps as zeros), from rollups. */
-  hourlyUsage(from: number, to: number): Promise<HourlyUsageBucket[]>;
+  /**
+   * Requests, errors and cost per UTC hour for [from, to), every hour present (gaps as zeros), from rollups;
+   * with `teamIds`, only those teams' usage.
+   */
+  hourlyUsage(from: number, to: number, teamIds?: readonly string[]): Promise<HourlyUsageBucket[]>;
 }
 
 const DIMENSION_COLUMN: Record<CostDimension, Prisma.Sql> = {
@@ -95,6 +100,11 @@ const EVENT_SUMS = Prisma.sql`
   sum(cached_input_tokens)::bigint AS cached_input_tokens,
   sum(cost_micros)::bigint AS cost_micros`;
 
+/** `AND team_id = ANY(…)` for a team-scoped read, nothing for an unscoped one. */
+function teamCondition(teamIds: readonly string[] | undefined): Prisma.Sql {
+  return teamIds === undefined ? Prisma.empty : Prisma.sql` AND team_id = ANY(${[...teamIds]}::text[])`;
+}
+
 function toTotals(row: TotalsRow): CostTotals {
   return {
     requests: Number(row.requests ?? 0),
@@ -121,14 +131,15 @@ function source(query: CostQuery): {
     // An event with several tags counts under each of them; an untagged event under ''.
     return {
       from: Prisma.sql`usage_events LEFT JOIN LATERAL unnest(tags) AS t(tag) ON true
-        WHERE created_at >= ${from} AND created_at < ${to}${ofKey}`,
+        WHERE created_at >= ${from} AND created_at < ${to}${ofKey}${teamCondition(query.teamIds)}`,
       sums: EVENT_SUMS,
       group: Prisma.sql`coalesce(t.tag, '')`,
       time: Prisma.sql`date_trunc(${query.granularity}, created_at, 'UTC')`,
     };
   }
   return {
-    from: Prisma.sql`${ROLLUP_TABLE[query.granularity]} WHERE bucket_start >= ${from} AND bucket_start < ${to}${ofKey}`,
+    from: Prisma.sql`${ROLLUP_TABLE[query.granularity]}
+      WHERE bucket_start >= ${from} AND bucket_start < ${to}${ofKey}${teamCondition(query.teamIds)}`,
     sums: ROLLUP_SUMS,
     group: query.groupBy === null ? Prisma.sql`''` : DIMENSION_COLUMN[query.groupBy],
     time: Prisma.sql`bucket_start`,
@@ -162,7 +173,7 @@ export function createCostRepository(prisma: PrismaClient): CostRepository {
       return rows.map((row) => ({ group: row.grp, ...toTotals(row) }));
     },
 
-    async hourlyUsage(fromMs, toMs) {
+    async hourlyUsage(fromMs, toMs, teamIds) {
       const from = new Date(fromMs);
       const last = new Date(toMs - 3_600_000);
       const rows = await prisma.$queryRaw<
@@ -176,7 +187,7 @@ export function createCostRepository(prisma: PrismaClient): CostRepository {
                  sum(requests) FILTER (WHERE status <> 'success') AS errors,
                  sum(cost_micros) AS cost_micros
           FROM usage_rollups_hourly
-          WHERE bucket_start >= ${from}::timestamptz AND bucket_start <= ${last}::timestamptz
+          WHERE bucket_start >= ${from}::timestamptz AND bucket_start <= ${last}::timestamptz${teamCondition(teamIds)}
           GROUP BY 1
         )
         SELECT b.hour,

@@ -3,6 +3,7 @@ import { newId } from '../ids';
 import type { AdminProvider, AuditActor, NewProvider, ProviderChanges } from './admin-records';
 import { AdminRepositoryError } from './admin-repository-error';
 import { appendAuditLog } from './append-audit-log';
+import { auditChanges } from './audit-changes';
 import { prismaErrorCode } from './prisma-error-code';
 
 export interface ProviderRepository {
@@ -73,8 +74,9 @@ export function createProviderRepository(prisma: PrismaClient): ProviderReposito
     async update(id, changes, actor, accountCredentials) {
       const row = await prisma
         .$transaction(async (tx) => {
-          const { count } = await tx.provider.updateMany({ where: { id }, data: changes });
-          if (count === 0) return null;
+          const previous = await tx.provider.findUnique({ where: { id } });
+          if (!previous) return null;
+          const updated = await tx.provider.update({ where: { id }, data: changes });
           const replaced: string[] = [];
           if (accountCredentials !== undefined) {
             const accounts = await tx.upstreamAccount.findMany({
@@ -120,6 +122,7 @@ export function createProviderRepository(prisma: PrismaClient): ProviderReposito
               ...changes,
               ...(accountCredentials === undefined ? {} : { credentialsReplaced: replaced }),
             },
+            ...auditChanges(previous, updated, Object.keys(changes)),
           });
           return tx.provider.findUnique({ where: { id } });
         })

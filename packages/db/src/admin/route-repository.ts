@@ -12,6 +12,7 @@ import type {
 } from './admin-records';
 import { AdminRepositoryError } from './admin-repository-error';
 import { appendAuditLog } from './append-audit-log';
+import { auditChanges } from './audit-changes';
 import { checkFallbackModels, type FallbackGraphRoute } from './check-fallback-models';
 import { prismaErrorCode } from './prisma-error-code';
 import { routeBreakerColumns, routeBreakerFromRow } from './route-breaker-columns';
@@ -255,7 +256,7 @@ export function createRouteRepository(prisma: PrismaClient): RouteRepository {
       const row = await prisma
         .$transaction(async (tx) => {
           await lockRouteGraph(tx);
-          const existing = await tx.route.findUnique({ where: { id } });
+          const existing = await tx.route.findUnique({ where: { id }, include: withTargets });
           if (!existing) return null;
           const {
             targets,
@@ -311,6 +312,7 @@ export function createRouteRepository(prisma: PrismaClient): RouteRepository {
             targetType: 'route',
             targetId: id,
             details: auditDetails({ ...changes, ...fallbacks }),
+            ...auditChanges(toAdminRoute(existing), toAdminRoute(updated), Object.keys(changes)),
           });
           return updated;
         })
@@ -320,16 +322,15 @@ export function createRouteRepository(prisma: PrismaClient): RouteRepository {
 
     async updateTarget(routeId, targetId, changes, actor) {
       const row = await prisma.$transaction(async (tx) => {
-        const { count } = await tx.routeTarget.updateMany({
-          where: { id: targetId, routeId },
-          data: changes,
-        });
-        if (count === 0) return null;
+        const previous = await tx.routeTarget.findFirst({ where: { id: targetId, routeId } });
+        if (!previous) return null;
+        const updated = await tx.routeTarget.update({ where: { id: targetId }, data: changes });
         await appendAuditLog(tx, actor, {
           action: 'route_target.update',
           targetType: 'route_target',
           targetId,
           details: { routeId, ...changes },
+          ...auditChanges(previous, updated, Object.keys(changes)),
         });
         return tx.route.update({
           where: { id: routeId },

@@ -3,6 +3,7 @@ import { newId } from '../ids';
 import type { AuditActor } from './admin-records';
 import { AdminRepositoryError } from './admin-repository-error';
 import { appendAuditLog } from './append-audit-log';
+import { auditChanges } from './audit-changes';
 import { prismaErrorCode } from './prisma-error-code';
 
 /** A team: a group of keys sharing RPM/TPM limits and budgets. Times are epoch ms. */
@@ -107,13 +108,15 @@ export function createTeamRepository(prisma: PrismaClient): TeamRepository {
     async update(id, changes, actor) {
       const row = await prisma
         .$transaction(async (tx) => {
-          const { count } = await tx.team.updateMany({ where: { id }, data: changes });
-          if (count === 0) return null;
+          const previous = await tx.team.findUnique({ where: { id } });
+          if (!previous) return null;
+          const updated = await tx.team.update({ where: { id }, data: changes });
           await appendAuditLog(tx, actor, {
             action: 'team.update',
             targetType: 'team',
             targetId: id,
             details: { ...changes },
+            ...auditChanges(previous, updated, Object.keys(changes)),
           });
           return tx.team.findUnique({ where: { id }, include: withKeyCount });
         })

@@ -8,6 +8,7 @@ import type {
 } from './admin-records';
 import { AdminRepositoryError } from './admin-repository-error';
 import { appendAuditLog } from './append-audit-log';
+import { auditChanges } from './audit-changes';
 import { prismaErrorCode } from './prisma-error-code';
 
 export interface UpstreamAccountRepository {
@@ -160,16 +161,17 @@ export function createUpstreamAccountRepository(prisma: PrismaClient): UpstreamA
     async update(id, changes, actor) {
       const row = await prisma
         .$transaction(async (tx) => {
-          const { count } = await tx.upstreamAccount.updateMany({
-            where: { id },
-            data: withCredentialReset(changes),
-          });
-          if (count === 0) return null;
+          const previous = await tx.upstreamAccount.findUnique({ where: { id } });
+          if (!previous) return null;
+          const data = withCredentialReset(changes);
+          // The ciphertext is read only to say it changed: auditChanges masks credential fields.
+          const updated = await tx.upstreamAccount.update({ where: { id }, data });
           await appendAuditLog(tx, actor, {
             action: 'upstream_account.update',
             targetType: 'upstream_account',
             targetId: id,
             details: auditDetails(changes),
+            ...auditChanges(previous, updated, Object.keys(data)),
           });
           return tx.upstreamAccount.findUnique({ where: { id }, select: publicColumns });
         })

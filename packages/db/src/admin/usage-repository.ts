@@ -17,6 +17,8 @@ export interface UsageEventFilter {
   status?: UsageStatus;
   /** The protocol the caller spoke (the router's inbound surface). */
   surface?: WireProtocol;
+  /** Only these teams' requests; absent for every team (an empty list matches nothing). */
+  teamIds?: readonly string[];
   limit: number;
   cursor: PageCursor | null;
 }
@@ -38,6 +40,8 @@ export interface RequestSearchFilter {
   trafficClass?: TrafficClass;
   errorClass?: string;
   surface?: WireProtocol;
+  /** Only these teams' requests; absent for every team (an empty list matches nothing). */
+  teamIds?: readonly string[];
   limit: number;
   cursor: PageCursor | null;
 }
@@ -157,8 +161,9 @@ export function createUsageRepository(
   { searchTimeoutMs = DEFAULT_SEARCH_TIMEOUT_MS }: UsageRepositoryOptions = {},
 ): UsageRepository {
   return {
-    async listEvents({ keyId, model, status, surface, limit, cursor }) {
+    async listEvents({ keyId, model, status, surface, teamIds, limit, cursor }) {
       const where: Prisma.UsageEventWhereInput[] = [];
+      if (teamIds !== undefined) where.push({ teamId: { in: [...teamIds] } });
       if (keyId !== undefined) where.push({ keyId });
       if (model !== undefined) where.push({ OR: [{ requestedModel: model }, { servedModel: model }] });
       if (status !== undefined) where.push({ status });
@@ -190,6 +195,7 @@ export function createUsageRepository(
           surface: filter.surface,
         },
       ];
+      if (filter.teamIds !== undefined) where.push({ teamId: { in: [...filter.teamIds] } });
       if (filter.cursor) where.push(afterCursor(filter.cursor));
       const query = { where: { AND: where }, orderBy: newestFirst, take: filter.limit + 1 };
       try {

@@ -3,6 +3,7 @@ import { newId } from '../ids';
 import type { AdminUser, AuditActor, UserRoleName } from './admin-records';
 import { AdminRepositoryError } from './admin-repository-error';
 import { appendAuditLog } from './append-audit-log';
+import { auditChanges } from './audit-changes';
 import { prismaErrorCode } from './prisma-error-code';
 
 /** A console user as the Users page shows it. Times are epoch ms. */
@@ -198,6 +199,7 @@ export function createUserRepository(prisma: PrismaClient): UserRepository {
               changes: { ...changes },
               sessionsEnded,
             },
+            ...auditChanges(before, after, Object.keys(data)),
           });
           return after;
         })

@@ -32,17 +32,46 @@ function actorLabel(item: AuditLogView): string {
   return item.actorId ? `${item.actorId} (not signed in)` : 'not signed in';
 }
 
-function Details({ details }: { details: unknown }) {
-  const entries = details && typeof details === 'object' ? Object.keys(details).length : 0;
-  if (entries === 0) return <span className="text-slate-400">—</span>;
+function fieldCount(value: unknown): number {
+  return value && typeof value === 'object' ? Object.keys(value).length : 0;
+}
+
+function Json({ label, value }: { label: string; value: unknown }) {
+  if (fieldCount(value) === 0) return null;
+  return (
+    <div>
+      <div className="mt-2 text-xs font-medium text-slate-500">{label}</div>
+      <pre className="mt-1 max-h-64 max-w-xl overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 font-mono text-xs dark:bg-slate-900">
+        {JSON.stringify(value, null, 2)}
+      </pre>
+    </div>
+  );
+}
+
+/** The row's client, what changed (before → after) and its details, behind one disclosure. */
+function Details({ item }: { item: AuditLogView }) {
+  const changed = fieldCount(item.after);
+  const summary =
+    changed > 0
+      ? `${changed} field${changed === 1 ? '' : 's'} changed`
+      : fieldCount(item.details) > 0
+        ? 'details'
+        : 'client';
+  if (item.ip === null && item.userAgent === null && changed === 0 && fieldCount(item.details) === 0) {
+    return <span className="text-slate-400">—</span>;
+  }
   return (
     <details>
-      <summary className="cursor-pointer text-slate-600">
-        {entries} field{entries === 1 ? '' : 's'}
-      </summary>
-      <pre className="mt-2 max-h-64 max-w-xl overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 font-mono text-xs dark:bg-slate-900">
-        {JSON.stringify(details, null, 2)}
-      </pre>
+      <summary className="cursor-pointer text-slate-600">{summary}</summary>
+      <dl className="mt-2 grid max-w-xl grid-cols-[auto_1fr] gap-x-3 text-xs">
+        <dt className="text-slate-500">IP</dt>
+        <dd className="font-mono">{item.ip ?? '—'}</dd>
+        <dt className="text-slate-500">User agent</dt>
+        <dd className="break-all">{item.userAgent ?? '—'}</dd>
+      </dl>
+      <Json label="Before" value={item.before} />
+      <Json label="After" value={item.after} />
+      <Json label="Details" value={item.details} />
     </details>
   );
 }
@@ -99,7 +128,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                       <span className="font-mono">{item.targetId ?? ''}</span>
                     </td>
                     <td className="px-6 py-3">
-                      <Details details={item.details} />
+                      <Details item={item} />
                     </td>
                   </tr>
                 ))}
