@@ -1,8 +1,16 @@
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { getTestPostgresServerUrl } from '@switchyard/db/testing';
-import { pythonTestTitle, ROOT, SEEDED_MODEL, type Stack, startStack, testPython } from '@switchyard/testkit';
+import {
+  type ProcessResult,
+  pythonTestTitle,
+  ROOT,
+  runProcess,
+  SEEDED_MODEL,
+  type Stack,
+  startStack,
+  testPython,
+} from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   environmentVariables,
@@ -37,33 +45,11 @@ afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
-function run(
-  command: string,
-  args: string[],
-  extraEnv: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // Only PATH and HOME from the test's environment: the snippet gets what the page told the user to set.
-    const child = spawn(command, args, {
-      cwd: workDir,
-      env: {
-        NODE_ENV: 'production',
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        ...extraEnv,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+function run(command: string, args: string[], extraEnv: Record<string, string>): Promise<ProcessResult> {
+  // Only PATH and HOME from the test's environment: the snippet gets what the page told the user to set.
+  return runProcess(command, args, {
+    cwd: workDir,
+    env: { NODE_ENV: 'production', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...extraEnv },
   });
 }
 

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { pythonTestTitle, testPython } from '@switchyard/testkit';
+import { pythonTestTitle, runProcess, testPython } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addProvider } from './add-provider';
 import {
@@ -109,41 +108,24 @@ afterAll(async () => {
 });
 
 /** Runs one call of the Python script against the router; its printed JSON, or an error with what it wrote. */
-function callPython(call: string, model: string, extraBody?: object): Promise<Record<string, unknown>> {
+async function callPython(call: string, model: string, extraBody?: object): Promise<Record<string, unknown>> {
   if (!python.ok) throw new Error(python.reason);
   const args = [SCRIPT, call, model, PROMPT, ...(extraBody ? [JSON.stringify(extraBody)] : [])];
-  return new Promise((resolve, reject) => {
-    // Only what an app would have: PATH, HOME and the two variables the SDK reads.
-    const child = spawn(python.command, args, {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        OPENAI_BASE_URL: `${stack.routerUrl}/v1`,
-        OPENAI_API_KEY: stack.apiKey,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code !== 0) {
-        reject(new Error(`python ${call} ${model} exited ${code}:\n${stderr}${stdout}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(stdout) as Record<string, unknown>);
-      } catch {
-        reject(new Error(`python ${call} ${model} printed no JSON:\n${stdout}${stderr}`));
-      }
-    });
+  // Only what an app would have: PATH, HOME and the two variables the SDK reads.
+  const { code, stdout, stderr } = await runProcess(python.command, args, {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      OPENAI_BASE_URL: `${stack.routerUrl}/v1`,
+      OPENAI_API_KEY: stack.apiKey,
+    },
   });
+  if (code !== 0) throw new Error(`python ${call} ${model} exited ${code}:\n${stderr}${stdout}`);
+  try {
+    return JSON.parse(stdout) as Record<string, unknown>;
+  } catch {
+    throw new Error(`python ${call} ${model} printed no JSON:\n${stdout}${stderr}`);
+  }
 }
 
 interface ChatResult {
