@@ -15,7 +15,7 @@ import {
   toolResultSeen,
   usageRowOf,
 } from './cross-family-stack';
-import { type Stack, setMockFaults, startStack } from './stack';
+import { addMockModelFaults, type Stack, startStack } from './stack';
 
 /**
  * The Python row of the conformance matrix (issue 13; `npm run compat` turns these names into
@@ -94,14 +94,7 @@ beforeAll(async () => {
       { accountId: claude.id, upstreamModel: upstreams.anthropic.upstreamModel, tier: 1 },
     ],
   });
-  // Added to the cross-family faults, which this replaces.
-  const faults = (await (await fetch(`${stack.mockOrigin}/__mock/faults`)).json()) as {
-    byModel?: Record<string, unknown>;
-  };
-  await setMockFaults(stack, {
-    ...faults,
-    byModel: { ...faults.byModel, 'py-oc-busy': { status: 503 }, 'py-oc-gone': { status: 404 } },
-  });
+  await addMockModelFaults(stack, { 'py-oc-busy': { status: 503 }, 'py-oc-gone': { status: 404 } });
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();
