@@ -110,14 +110,46 @@ describe('renderMatrix', () => {
     expect(text).toContain('- openai-chat, openai SDK × azure-openai: failover: 503 then 200');
   });
 
-  it('lists the clients that could not run, with the reason', () => {
-    const text = renderMatrix(buildMatrix(REPORT), { date: 'd', commit: 'c' }, [
-      { client: 'openai (Python)', reason: 'not run here (no Python SDK installable)' },
-    ]);
+  it('shows a row whose client could not run as not run, with the reason from its skipped tests', () => {
+    const reason = 'no Python with openai: SWITCHYARD_TEST_PYTHON is unset';
+    const rows = buildMatrix({
+      testResults: [
+        {
+          name: '/repo/apps/router/test/openai-chat-surface.python.test.ts',
+          status: 'skipped',
+          assertionResults: [
+            test('openai (Python) × gemini', `non-stream: whole — not run (${reason})`, 'skipped'),
+            test('openai (Python) × gemini', `usage: a row — not run (${reason})`, 'skipped'),
+          ],
+        },
+      ],
+    });
+    expect(rows[0]?.notRun).toBe(reason);
+    expect(rows[0]?.cells['non-stream']).toBe('not-run');
+    expect(rows[0]?.cells.tools).toBe('none');
+    const text = renderMatrix(rows, { date: 'd', commit: 'c' });
     expect(text).toContain(
-      '## Not run\n\n- openai (Python) × every upstream: not run here (no Python SDK installable).\n',
+      '| openai-chat | openai (Python) × gemini (not run) | ⏭ | — | — | ⏭ | — | — | — |',
     );
-    expect(renderMatrix([], { date: 'd', commit: 'c' })).not.toContain('## Not run');
+    expect(text).toContain(`## Not run\n\n- openai-chat, openai (Python) × gemini: not run (${reason}).\n`);
+    expect(renderMatrix(buildMatrix(REPORT), { date: 'd', commit: 'c' })).not.toContain('## Not run');
+  });
+
+  it('does not call a row not run when some of its tests ran', () => {
+    const rows = buildMatrix({
+      testResults: [
+        {
+          name: '/repo/apps/router/test/openai-chat-surface.python.test.ts',
+          status: 'passed',
+          assertionResults: [
+            test('openai (Python) × gemini', 'non-stream: whole'),
+            test('openai (Python) × gemini', 'usage: a row — not run (no Python with openai)', 'skipped'),
+          ],
+        },
+      ],
+    });
+    expect(rows[0]?.notRun).toBeUndefined();
+    expect(rows[0]?.cells).toMatchObject({ 'non-stream': 'pass', usage: 'none' });
   });
 
   it('says so when no conformance test ran', () => {

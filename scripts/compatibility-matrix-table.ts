@@ -15,8 +15,11 @@ export const MATRIX_CELLS = [
 
 export type MatrixCell = (typeof MATRIX_CELLS)[number];
 
-/** What a cell shows: every test of it passed, one failed, or there is none (or none that ran). */
-export type CellResult = 'pass' | 'fail' | 'none';
+/**
+ * What a cell shows: every test of it passed, one failed, its tests were skipped because the row's client could
+ * not run here (`not-run`), or there is none (or none that ran).
+ */
+export type CellResult = 'pass' | 'fail' | 'not-run' | 'none';
 
 /** The part of vitest's `--reporter=json` output read here. */
 export interface VitestJsonReport {
@@ -38,15 +41,24 @@ export interface MatrixRow {
   cells: Record<MatrixCell, CellResult>;
   /** Titles of this row's failed tests, for the list under the table. */
   failures: string[];
+  /**
+   * Why the row's client could not run, when every test of the row was skipped saying so in its title
+   * (`… — not run (no Python with openai: …)`); such a row shows as not run, never as passed or as never written.
+   */
+  notRun?: string;
 }
 
 const SURFACE_FILE = /(?:^|\/)([a-z0-9-]+)-surface\.[a-z]+\.test\.ts$/;
 const CELL_TITLE = new RegExp(`^(${MATRIX_CELLS.join('|')}):`);
 const PAIR = /^(.+?)\s+×\s+(.+)$/;
+/** How a test skipped because its client cannot run here names the reason at the end of its title. */
+const NOT_RUN_TITLE = /\bnot run \((.+)\)$/;
+const SKIPPED = new Set(['skipped', 'pending', 'todo']);
 
 /** The rows a report's conformance tests make, ordered by surface, client, upstream. Other tests are ignored. */
 export function buildMatrix(report: VitestJsonReport): MatrixRow[] {
   const rows = new Map<string, MatrixRow>();
+  const notRunReasons = new Map<MatrixRow, string>();
   for (const file of report.testResults) {
     const surface = SURFACE_FILE.exec(file.name.replaceAll('\\', '/'))?.[1];
     if (surface === undefined) continue;
@@ -72,8 +84,21 @@ export function buildMatrix(report: VitestJsonReport): MatrixRow[] {
       if (test.status === 'failed' || (fileFailed && test.status !== 'passed')) {
         row.cells[cell] = 'fail';
         row.failures.push(test.status === 'failed' ? test.title : `${test.title} (not run: its file failed)`);
-      } else if (test.status === 'passed' && row.cells[cell] === 'none') row.cells[cell] = 'pass';
+      } else if (test.status === 'passed' && row.cells[cell] !== 'fail') row.cells[cell] = 'pass';
+      else if (SKIPPED.has(test.status)) {
+        const reason = NOT_RUN_TITLE.exec(test.title)?.[1];
+        if (reason !== undefined && row.cells[cell] === 'none') {
+          row.cells[cell] = 'not-run';
+          notRunReasons.set(row, reason);
+        }
+      }
     }
+  }
+  for (const [row, reason] of notRunReasons) {
+    // Only a row none of whose tests ran is not run as a whole; otherwise its skipped cells read as no test.
+    if (Object.values(row.cells).every((result) => result === 'not-run' || result === 'none'))
+      row.notRun = reason;
+    else for (const cell of MATRIX_CELLS) if (row.cells[cell] === 'not-run') row.cells[cell] = 'none';
   }
   return [...rows.values()].sort(
     (a, b) =>
@@ -83,23 +108,13 @@ export function buildMatrix(report: VitestJsonReport): MatrixRow[] {
   );
 }
 
-const MARK: Record<CellResult, string> = { pass: '✅', fail: '❌', none: '—' };
-
-/** A client the issue's matrix names that this run could not test, and why (shown under the table). */
-export interface NotRunClient {
-  client: string;
-  reason: string;
-}
+const MARK: Record<CellResult, string> = { pass: '✅', fail: '❌', 'not-run': '⏭', none: '—' };
 
 /**
- * docs/compatibility.md: the matrix, when and at which commit it was run, the clients it could not run, and what
- * failed.
+ * docs/compatibility.md: the matrix, when and at which commit it was run, the rows it could not run and why, and
+ * what failed.
  */
-export function renderMatrix(
-  rows: readonly MatrixRow[],
-  run: { date: string; commit: string },
-  notRun: readonly NotRunClient[] = [],
-): string {
+export function renderMatrix(rows: readonly MatrixRow[], run: { date: string; commit: string }): string {
   const lines = [
     '# Compatibility matrix',
     '',
@@ -115,13 +130,14 @@ export function renderMatrix(
   ];
   for (const row of rows) {
     const marks = MATRIX_CELLS.map((cell) => MARK[row.cells[cell]]);
-    lines.push(`| ${row.surface} | ${row.client} × ${row.upstream} | ${marks.join(' | ')} |`);
+    const pair = `${row.client} × ${row.upstream}${row.notRun === undefined ? '' : ' (not run)'}`;
+    lines.push(`| ${row.surface} | ${pair} | ${marks.join(' | ')} |`);
   }
   if (rows.length === 0) lines.push('', 'No conformance test ran.');
   lines.push(
     '',
-    '✅ every test of the cell passed · ❌ a test of the cell failed · — no test of the cell (not applicable, or not',
-    'written yet).',
+    '✅ every test of the cell passed · ❌ a test of the cell failed · ⏭ not run here (the client is missing; see',
+    '"Not run") · — no test of the cell (not applicable, or not written yet).',
     '',
     'Cells: **non-stream** the answer comes back whole; **stream** text arrives in several chunks and adds up to the',
     'answer; **tools** a tool call and its result round-trip; **usage** one usage row with the reported tokens, the',
@@ -129,9 +145,11 @@ export function renderMatrix(
     '404, with the request id; **failover** the primary target answers 503 and another serves (the caller gets 200);',
     '**passthrough** a field the gateway does not know reaches a same-protocol upstream unchanged.',
   );
+  const notRun = rows.filter((row) => row.notRun !== undefined);
   if (notRun.length > 0) {
     lines.push('', '## Not run', '');
-    for (const { client, reason } of notRun) lines.push(`- ${client} × every upstream: ${reason}.`);
+    for (const row of notRun)
+      lines.push(`- ${row.surface}, ${row.client} × ${row.upstream}: not run (${row.notRun}).`);
   }
   const failed = rows.filter((row) => row.failures.length > 0);
   if (failed.length > 0) {

@@ -1,8 +1,16 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { getTestPostgresServerUrl } from '@switchyard/db/testing';
-import { ROOT, SEEDED_MODEL, type Stack, startStack } from '@switchyard/testkit';
+import {
+  type ProcessResult,
+  pythonTestTitle,
+  ROOT,
+  runProcess,
+  SEEDED_MODEL,
+  type Stack,
+  startStack,
+  testPython,
+} from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   environmentVariables,
@@ -37,33 +45,11 @@ afterAll(async () => {
   if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
-function run(
-  command: string,
-  args: string[],
-  extraEnv: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // Only PATH and HOME from the test's environment: the snippet gets what the page told the user to set.
-    const child = spawn(command, args, {
-      cwd: workDir,
-      env: {
-        NODE_ENV: 'production',
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        ...extraEnv,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+function run(command: string, args: string[], extraEnv: Record<string, string>): Promise<ProcessResult> {
+  // Only PATH and HOME from the test's environment: the snippet gets what the page told the user to set.
+  return runProcess(command, args, {
+    cwd: workDir,
+    env: { NODE_ENV: 'production', PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...extraEnv },
   });
 }
 
@@ -76,7 +62,8 @@ async function runSnippet(snippet: Snippet) {
   if (snippet.language === 'python') {
     const file = path.join(workDir, `${snippet.id}.py`);
     await writeFile(file, snippet.code);
-    return run(PYTHON, [file], env);
+    if (!python.ok) throw new Error(python.reason);
+    return run(python.command, [file], env);
   }
   return run('bash', ['-euo', 'pipefail', '-c', snippet.code], env);
 }
@@ -90,13 +77,14 @@ const EXPECTED: Record<Snippet['task'], RegExp[]> = {
 
 const snippets = onboardingSnippets({ routerUrl: 'http://placeholder.invalid', model: SEEDED_MODEL });
 /**
- * The Python snippets need the `openai`, `anthropic` and `google-genai` packages: SNIPPET_PYTHON names a Python
- * that has them (e.g. a virtualenv's). Without one they are reported as skipped, by name, never passed.
+ * The Python snippets need the `openai`, `anthropic` and `google-genai` packages: SWITCHYARD_TEST_PYTHON names a
+ * Python that has them (e.g. a virtualenv's; .ci/run makes one). Without one they are reported as skipped, the
+ * reason in their names, never passed.
  */
-const PYTHON = process.env.SNIPPET_PYTHON ?? 'python3';
-const pythonReady =
-  spawnSync(PYTHON, ['-c', 'import openai, anthropic\nfrom google import genai'], { stdio: 'ignore' })
-    .status === 0;
+const python = testPython(
+  'import openai, anthropic\nfrom google import genai',
+  'openai, anthropic and google-genai',
+);
 const tested: SnippetLanguage[] = ['node', 'curl'];
 
 describe('onboarding snippets run against a real router', () => {
@@ -122,23 +110,27 @@ describe('onboarding snippets run against a real router', () => {
   });
 
   for (const snippet of snippets) {
-    const runnable = tested.includes(snippet.language) || (snippet.language === 'python' && pythonReady);
-    it.skipIf(!runnable)(`${snippet.id} exits 0 and prints the reply`, async () => {
-      const result = await runSnippet(snippet);
-      expect(result.stderr).not.toMatch(/Error/);
-      expect(result.code).toBe(0);
-      // curl shows the raw event stream: one word a chunk, then the end marker.
-      const expected =
-        snippet.id === 'curl-openai-stream'
-          ? [/"content":" Switchyard"/, /data: \[DONE\]/]
-          : EXPECTED[snippet.task];
-      for (const pattern of expected) expect(result.stdout).toMatch(pattern);
-      if (snippet.id.endsWith('-openai-tools') && snippet.language !== 'curl') {
-        // The round trip's second half: the model's answer uses the tool's result.
-        expect(result.stdout).toMatch(/tool result: \{"temperature_c": ?21, ?"conditions": ?"sunny"\}/);
-      }
-      if (snippet.id === 'node-openai-chat') expect(result.stdout).toMatch(/request id: \S+/);
-    });
+    const isPython = snippet.language === 'python';
+    const title = `${snippet.id} exits 0 and prints the reply`;
+    it.skipIf(isPython ? !python.ok : !tested.includes(snippet.language))(
+      isPython ? pythonTestTitle(python, title) : title,
+      async () => {
+        const result = await runSnippet(snippet);
+        expect(result.stderr).not.toMatch(/Error/);
+        expect(result.code).toBe(0);
+        // curl shows the raw event stream: one word a chunk, then the end marker.
+        const expected =
+          snippet.id === 'curl-openai-stream'
+            ? [/"content":" Switchyard"/, /data: \[DONE\]/]
+            : EXPECTED[snippet.task];
+        for (const pattern of expected) expect(result.stdout).toMatch(pattern);
+        if (snippet.id.endsWith('-openai-tools') && snippet.language !== 'curl') {
+          // The round trip's second half: the model's answer uses the tool's result.
+          expect(result.stdout).toMatch(/tool result: \{"temperature_c": ?21, ?"conditions": ?"sunny"\}/);
+        }
+        if (snippet.id === 'node-openai-chat') expect(result.stdout).toMatch(/request id: \S+/);
+      },
+    );
   }
 
   it('a snippet for a model the router does not serve fails loudly (the test can fail)', async () => {

@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as gemini from './gemini-stack';
-import { apiError, type Stack, setMockFaults, startStack, waitFor } from './stack';
+import { addMockModelFaults, apiError, type Stack, setMockFaults, startStack, waitFor } from './stack';
 
 /**
  * The openai-chat surface's cells of the conformance matrix (issue 13; `npm run compat` turns these names into
@@ -402,13 +402,7 @@ describe('openai SDK × gemini', () => {
   let geminiRoutes: gemini.GeminiRoutes;
   beforeAll(async () => {
     geminiRoutes = await gemini.addGeminiRoutes(stack);
-    const faults = (await (await fetch(`${stack.mockOrigin}/__mock/faults`)).json()) as {
-      byModel?: Record<string, unknown>;
-    };
-    await setMockFaults(stack, {
-      ...faults,
-      byModel: { ...faults.byModel, [gemini.BUSY_GEMINI_MODEL]: { status: 503 } },
-    });
+    await addMockModelFaults(stack, { [gemini.BUSY_GEMINI_MODEL]: { status: 503 } });
   });
   it('non-stream: a chat completion is translated to generateContent and back', async () => {
     const { data, response } = await client.chat.completions

@@ -89,6 +89,17 @@ export async function setMockFaults(stack: Stack, faults: Record<string, unknown
     throw new Error(`mock refused faults ${JSON.stringify(faults)}: ${await res.text()}`);
 }
 
+/** Adds `byModel` faults to the mock's instance faults in force (which {@link setMockFaults} would replace). */
+export async function addMockModelFaults(
+  stack: Stack,
+  byModel: Record<string, Record<string, unknown>>,
+): Promise<void> {
+  const faults = (await (await fetch(`${stack.mockOrigin}/__mock/faults`)).json()) as {
+    byModel?: Record<string, unknown>;
+  };
+  await setMockFaults(stack, { ...faults, byModel: { ...faults.byModel, ...byModel } });
+}
+
 export async function mockStats(stack: Stack): Promise<MockStats> {
   return (await (await fetch(`${stack.mockOrigin}/__mock/stats`)).json()) as MockStats;
 }
