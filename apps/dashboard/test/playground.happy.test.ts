@@ -20,7 +20,13 @@ import { runSmokeTest } from '../src/server/playground-smoke-tests';
 const SECRET = 'playground-test-secret-at-least-32-characters';
 let stack: Stack;
 let ctx: AdminContext;
-const someoneElse: Actor = { kind: 'user', userId: 'usr_other', email: 'other@example.com', role: 'owner' };
+const someoneElse: Actor = {
+  kind: 'user',
+  userId: 'usr_other',
+  email: 'other@example.com',
+  role: 'owner',
+  teamId: null,
+};
 
 beforeAll(async () => {
   stack = await startStack(await getTestPostgresServerUrl());
@@ -128,7 +134,13 @@ describe('a playground run', () => {
   });
 
   it('viewers cannot mint a playground key', async () => {
-    const viewer: Actor = { kind: 'user', userId: 'usr_viewer', email: 'v@example.com', role: 'viewer' };
+    const viewer: Actor = {
+      kind: 'user',
+      userId: 'usr_viewer',
+      email: 'v@example.com',
+      role: 'viewer',
+      teamId: null,
+    };
     await expect(
       startPlaygroundSession(ctx, viewer, {
         templateKeyId: null,
