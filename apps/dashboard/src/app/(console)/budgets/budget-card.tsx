@@ -131,8 +131,10 @@ export function BudgetCard({
             action={deleteBudgetAction}
             id={budget.id}
             label="Delete"
-            pendingLabel="Deleting…"
             ariaLabel={`Delete ${budget.name}`}
+            title={`Delete budget “${budget.name}”?`}
+            description="Its limit stops applying at once and its alerts stop; spend already recorded stays in usage and cost. This cannot be undone."
+            done={`Budget “${budget.name}” deleted.`}
           />
         </div>
       )}

@@ -2,7 +2,8 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { type TableColumn, TableHead } from '@/components/table-head';
+import { filterInputClass as inputClass } from '@/components/ui/styles';
+import { Table, type TableColumn } from '@/components/ui/table';
 import { fetchAdmin } from '@/lib/fetch-admin';
 import { formatInteger, formatMicrosUsd } from '@/lib/format';
 import type { CostBreakdownView, CostGroupView, CostSeriesView } from '@/server/cost';
@@ -16,9 +17,6 @@ import {
 } from './cost-settings';
 
 const REFRESH_MS = 60_000;
-
-const inputClass =
-  'mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
 
 const GROUP_COLUMNS: readonly TableColumn[] = [
   { label: 'Name', gutter: true },
@@ -178,25 +176,20 @@ function GroupTable({ title, rows, testId }: { title: string; rows: CostGroupVie
       {rows.length === 0 ? (
         <p className="px-6 py-6 text-sm text-slate-500">No usage in this window.</p>
       ) : (
-        <div className="mt-3 overflow-x-auto">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <TableHead columns={GROUP_COLUMNS} />
-            <tbody className="divide-y divide-slate-100">
-              {rows.map((row) => (
-                <tr key={row.group}>
-                  <td className="px-6 py-2 whitespace-nowrap" title={row.group}>
-                    {row.label}
-                  </td>
-                  <td className="px-3 py-2 text-right tabular-nums">{formatInteger(row.requests)}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{formatInteger(row.errors)}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{formatInteger(row.inputTokens)}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{formatInteger(row.outputTokens)}</td>
-                  <td className="px-6 py-2 text-right tabular-nums">{formatMicrosUsd(row.costMicros)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={GROUP_COLUMNS}>
+          {rows.map((row) => (
+            <tr key={row.group}>
+              <td className="px-6 py-2 whitespace-nowrap" title={row.group}>
+                {row.label}
+              </td>
+              <td className="px-3 py-2 text-right tabular-nums">{formatInteger(row.requests)}</td>
+              <td className="px-3 py-2 text-right tabular-nums">{formatInteger(row.errors)}</td>
+              <td className="px-3 py-2 text-right tabular-nums">{formatInteger(row.inputTokens)}</td>
+              <td className="px-3 py-2 text-right tabular-nums">{formatInteger(row.outputTokens)}</td>
+              <td className="px-6 py-2 text-right tabular-nums">{formatMicrosUsd(row.costMicros)}</td>
+            </tr>
+          ))}
+        </Table>
       )}
     </section>
   );

@@ -2,12 +2,10 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { FieldError } from '@/components/field-error';
+import { FieldError } from '@/components/ui/field';
+import { cellInputClass } from '@/components/ui/styles';
 import type { AccountView } from '@/server/accounts';
 import { setAccountHealthCheckAction } from './actions';
-
-const inputClass =
-  'block w-28 rounded-md border border-slate-300 px-2 py-1 text-sm tabular-nums shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500 disabled:bg-slate-50';
 
 type EnabledChoice = 'default' | 'on' | 'off';
 
@@ -76,7 +74,7 @@ function AccountRow({ account, writable }: { account: AccountView; writable: boo
           value={enabled}
           disabled={!writable || pending}
           onChange={(event) => setEnabled(event.target.value as EnabledChoice)}
-          className={inputClass}
+          className={`${cellInputClass} w-28 tabular-nums`}
         >
           <option value="default">Routers' default</option>
           <option value="on">On</option>
@@ -91,7 +89,7 @@ function AccountRow({ account, writable }: { account: AccountView; writable: boo
           placeholder="default"
           disabled={!writable || pending}
           onChange={(event) => setIntervalText(event.target.value)}
-          className={inputClass}
+          className={`${cellInputClass} w-28 tabular-nums`}
         />
         <FieldError field="healthCheck.intervalMs" error={error} />
       </td>

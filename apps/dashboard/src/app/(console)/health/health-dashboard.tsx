@@ -2,8 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { StatusBadge } from '@/components/status-badge';
-import { type TableColumn, TableHead } from '@/components/table-head';
+import { StatusBadge } from '@/components/ui/badge';
+import { Table, type TableColumn } from '@/components/ui/table';
 import { fetchAdmin } from '@/lib/fetch-admin';
 import { formatDuration, formatInteger, formatPercent, formatUtc } from '@/lib/format';
 import type { HealthReport, HealthRouteView, HealthTargetView } from '@/server/health';
@@ -89,22 +89,11 @@ function RouteHealth({ route, now, writable }: { route: HealthRouteView; now: nu
         <span className="font-mono">{route.publicModel}</span>
         {!route.enabled && <StatusBadge status="disabled" />}
       </h2>
-      <div className="mt-3 overflow-x-auto">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <TableHead columns={columns} />
-          <tbody className="divide-y divide-slate-100">
-            {route.targets.map((target) => (
-              <TargetRow
-                key={target.targetId}
-                routeId={route.id}
-                target={target}
-                now={now}
-                writable={writable}
-              />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table columns={columns}>
+        {route.targets.map((target) => (
+          <TargetRow key={target.targetId} routeId={route.id} target={target} now={now} writable={writable} />
+        ))}
+      </Table>
     </section>
   );
 }

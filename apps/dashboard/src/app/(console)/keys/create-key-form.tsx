@@ -2,10 +2,8 @@
 
 import { useActionState, useState } from 'react';
 import { CopyButton } from '@/components/copy-button';
+import { inputClass } from '@/components/ui/styles';
 import { type CreateKeyState, createKeyAction } from './actions';
-
-const inputClass =
-  'mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
 
 export function CreateKeyForm({
   routerUrl,

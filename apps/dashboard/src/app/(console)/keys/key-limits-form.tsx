@@ -1,9 +1,8 @@
 'use client';
 
 import { useActionState } from 'react';
+import { cellInputClass } from '@/components/ui/styles';
 import { type KeyLimitsState, updateKeyLimitsAction } from './actions';
-
-const inputClass = 'w-20 rounded-md border border-slate-300 px-2 py-1 text-xs shadow-sm';
 
 /** The key's requests- and tokens-per-minute limits, editable in place; empty means unlimited. */
 export function KeyLimitsForm({
@@ -29,7 +28,7 @@ export function KeyLimitsForm({
         defaultValue={rpmLimit ?? ''}
         placeholder="∞ rpm"
         inputMode="numeric"
-        className={inputClass}
+        className={`${cellInputClass} w-20 text-xs`}
       />
       <input
         name="tpmLimit"
@@ -37,7 +36,7 @@ export function KeyLimitsForm({
         defaultValue={tpmLimit ?? ''}
         placeholder="∞ tpm"
         inputMode="numeric"
-        className={inputClass}
+        className={`${cellInputClass} w-20 text-xs`}
       />
       <button
         type="submit"

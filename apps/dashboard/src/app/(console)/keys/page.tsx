@@ -2,8 +2,8 @@ import { TRAFFIC_CLASSES } from '@switchyard/core';
 import type { Metadata } from 'next';
 import { DestructiveActionButton } from '@/components/destructive-action-button';
 import { ExpiryCountdown } from '@/components/expiry-countdown';
-import { StatusBadge } from '@/components/status-badge';
-import { type TableColumn, TableHead } from '@/components/table-head';
+import { StatusBadge } from '@/components/ui/badge';
+import { Table, type TableColumn } from '@/components/ui/table';
 import { getEnv } from '@/env';
 import { formatUtc } from '@/lib/format';
 import { canWrite } from '@/server/actor';
@@ -79,93 +79,86 @@ export default async function KeysPage() {
         {keys.items.length === 0 ? (
           <p className="px-6 py-8 text-sm text-slate-500">No keys yet.</p>
         ) : (
-          <div className="mt-3 overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <TableHead
-                columns={
-                  writable ? [...KEY_COLUMNS, { label: 'Actions', srOnly: true, gutter: true }] : KEY_COLUMNS
-                }
-              />
-              <tbody className="divide-y divide-slate-100">
-                {keys.items.map((key) => (
-                  <tr key={key.id} data-testid="key-row" data-key-id={key.id}>
-                    <td className="px-6 py-2 whitespace-nowrap font-medium">{key.name}</td>
-                    <td className="px-3 py-2 whitespace-nowrap font-mono text-xs">{key.prefix}…</td>
-                    <td className="px-3 py-2">{key.environment}</td>
-                    <td className="px-3 py-2" data-testid="key-status">
-                      <StatusBadge status={key.status} />
-                      {key.rotatedTo && (
-                        <span className="mt-1 block text-xs text-slate-500" data-testid="key-rotated-to">
-                          rotated to {prefixById.get(key.rotatedTo) ?? key.rotatedTo}
-                          {key.status === 'active' && key.expiresAt && (
-                            <>
-                              ; <ExpiryCountdown at={key.expiresAt} />
-                            </>
-                          )}
-                        </span>
+          <Table
+            columns={
+              writable ? [...KEY_COLUMNS, { label: 'Actions', srOnly: true, gutter: true }] : KEY_COLUMNS
+            }
+          >
+            {keys.items.map((key) => (
+              <tr key={key.id} data-testid="key-row" data-key-id={key.id}>
+                <td className="px-6 py-2 whitespace-nowrap font-medium">{key.name}</td>
+                <td className="px-3 py-2 whitespace-nowrap font-mono text-xs">{key.prefix}…</td>
+                <td className="px-3 py-2">{key.environment}</td>
+                <td className="px-3 py-2" data-testid="key-status">
+                  <StatusBadge status={key.status} />
+                  {key.rotatedTo && (
+                    <span className="mt-1 block text-xs text-slate-500" data-testid="key-rotated-to">
+                      rotated to {prefixById.get(key.rotatedTo) ?? key.rotatedTo}
+                      {key.status === 'active' && key.expiresAt && (
+                        <>
+                          ; <ExpiryCountdown at={key.expiresAt} />
+                        </>
                       )}
-                      {key.rotatedFrom && (
-                        <span className="mt-1 block text-xs text-slate-500" data-testid="key-rotated-from">
-                          replaces {prefixById.get(key.rotatedFrom) ?? key.rotatedFrom}
-                        </span>
-                      )}
-                    </td>
-                    <td className="px-3 py-2 text-slate-600">
-                      {key.allowedModels.length === 0 ? 'all' : key.allowedModels.join(', ')}
-                    </td>
-                    <td className="px-3 py-2 text-slate-600" data-testid="key-traffic">
-                      {key.defaultTrafficClass}
-                      <span className="text-xs text-slate-400">
-                        {' '}
-                        (
-                        {key.allowedTrafficClasses.length === 0
-                          ? 'any'
-                          : key.allowedTrafficClasses.join(', ')}
-                        )
-                      </span>
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap text-slate-600" data-testid="key-limits">
-                      {writable ? (
-                        <KeyLimitsForm
-                          id={key.id}
-                          name={key.name}
-                          rpmLimit={key.rpmLimit}
-                          tpmLimit={key.tpmLimit}
-                        />
-                      ) : (
-                        `${key.rpmLimit ?? '∞'} / ${key.tpmLimit ?? '∞'}`
-                      )}
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap text-slate-600">
-                      {key.lastUsedAt ? formatUtc(key.lastUsedAt) : 'never'}
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap text-slate-600">{formatUtc(key.createdAt)}</td>
-                    <td className="px-3 py-2 whitespace-nowrap text-slate-600">
-                      {key.expiresAt ? formatUtc(key.expiresAt) : 'never'}
-                    </td>
-                    {writable && (
-                      <td className="px-6 py-2 text-right whitespace-nowrap">
-                        <RotateKeyButton
-                          id={key.id}
-                          name={key.name}
-                          canRotate={key.status === 'active' && key.rotatedTo === null}
-                        />
-                        {key.status === 'active' && (
-                          <DestructiveActionButton
-                            action={revokeKeyAction}
-                            id={key.id}
-                            label="Revoke"
-                            pendingLabel="Revoking…"
-                            ariaLabel={`Revoke ${key.name}`}
-                          />
-                        )}
-                      </td>
+                    </span>
+                  )}
+                  {key.rotatedFrom && (
+                    <span className="mt-1 block text-xs text-slate-500" data-testid="key-rotated-from">
+                      replaces {prefixById.get(key.rotatedFrom) ?? key.rotatedFrom}
+                    </span>
+                  )}
+                </td>
+                <td className="px-3 py-2 text-slate-600">
+                  {key.allowedModels.length === 0 ? 'all' : key.allowedModels.join(', ')}
+                </td>
+                <td className="px-3 py-2 text-slate-600" data-testid="key-traffic">
+                  {key.defaultTrafficClass}
+                  <span className="text-xs text-slate-400">
+                    {' '}
+                    ({key.allowedTrafficClasses.length === 0 ? 'any' : key.allowedTrafficClasses.join(', ')})
+                  </span>
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap text-slate-600" data-testid="key-limits">
+                  {writable ? (
+                    <KeyLimitsForm
+                      id={key.id}
+                      name={key.name}
+                      rpmLimit={key.rpmLimit}
+                      tpmLimit={key.tpmLimit}
+                    />
+                  ) : (
+                    `${key.rpmLimit ?? '∞'} / ${key.tpmLimit ?? '∞'}`
+                  )}
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap text-slate-600">
+                  {key.lastUsedAt ? formatUtc(key.lastUsedAt) : 'never'}
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap text-slate-600">{formatUtc(key.createdAt)}</td>
+                <td className="px-3 py-2 whitespace-nowrap text-slate-600">
+                  {key.expiresAt ? formatUtc(key.expiresAt) : 'never'}
+                </td>
+                {writable && (
+                  <td className="px-6 py-2 text-right whitespace-nowrap">
+                    <RotateKeyButton
+                      id={key.id}
+                      name={key.name}
+                      canRotate={key.status === 'active' && key.rotatedTo === null}
+                    />
+                    {key.status === 'active' && (
+                      <DestructiveActionButton
+                        action={revokeKeyAction}
+                        id={key.id}
+                        label="Revoke"
+                        ariaLabel={`Revoke ${key.name}`}
+                        title={`Revoke “${key.name}”?`}
+                        description={`Every router refuses ${key.prefix}… from now on. This cannot be undone; an application still using it gets 401.`}
+                        done={`Key “${key.name}” revoked.`}
+                      />
                     )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </Table>
         )}
       </section>
     </div>

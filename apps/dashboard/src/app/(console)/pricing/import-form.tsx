@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useState } from 'react';
+import { inputClass } from '@/components/ui/styles';
 import { type ImportState, importPricesAction } from './actions';
 
 /** Paste or pick a catalog file (the export format); all or nothing, every issue listed with its JSON path. */
@@ -37,7 +38,7 @@ export function ImportForm() {
           value={catalog}
           onChange={(event) => setCatalog(event.target.value)}
           placeholder='[{ "provider": "openai", "model": "gpt-4o", "effectiveFrom": "2026-01-01", "input": "2.50", "output": "10.00" }]'
-          className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-xs shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500"
+          className={`${inputClass} font-mono text-xs`}
         />
       </div>
       <button

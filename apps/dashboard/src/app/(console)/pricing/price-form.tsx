@@ -1,11 +1,9 @@
 'use client';
 
 import { useActionState, useState } from 'react';
-import { FieldError } from '@/components/field-error';
+import { FieldError } from '@/components/ui/field';
+import { inputClass } from '@/components/ui/styles';
 import { createPriceAction, type PriceFormState } from './actions';
-
-const inputClass =
-  'mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
 
 const AMOUNT_FIELDS = [
   { name: 'input', label: 'Input / 1M tokens' },

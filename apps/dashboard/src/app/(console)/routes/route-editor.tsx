@@ -3,7 +3,8 @@
 import type { MissingPricePolicy, RoutePolicy, TrafficClass } from '@switchyard/core';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { FieldError } from '@/components/field-error';
+import { FieldError } from '@/components/ui/field';
+import { cellInputClass, inputClass } from '@/components/ui/styles';
 import { useHydrated } from '@/components/use-hydrated';
 import type { RouterReadback } from '@/server/router-readback';
 import type { RouteView } from '@/server/routes';
@@ -29,10 +30,6 @@ export interface AccountOption {
 
 type SaveError = { field?: string; message: string };
 
-const inputClass =
-  'mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500 disabled:bg-slate-50';
-const cellInputClass =
-  'block w-full rounded-md border border-slate-300 px-2 py-1 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500 disabled:bg-slate-50';
 const sectionClass = 'rounded-xl border border-slate-200 bg-white p-6 shadow-sm';
 
 /**
@@ -200,7 +197,7 @@ export function RouteEditor({
                         aria-label={`Target ${index + 1} account`}
                         value={target.accountId}
                         onChange={(event) => updateTarget(target.key, { accountId: event.target.value })}
-                        className={cellInputClass}
+                        className={`${cellInputClass} w-full`}
                       >
                         <option value="">Choose an account…</option>
                         {accounts.map((account) => (
@@ -217,7 +214,7 @@ export function RouteEditor({
                         aria-label={`Target ${index + 1} upstream model`}
                         value={target.upstreamModel}
                         onChange={(event) => updateTarget(target.key, { upstreamModel: event.target.value })}
-                        className={`${cellInputClass} font-mono`}
+                        className={`${cellInputClass} w-full font-mono`}
                       />
                       <FieldError field={`targets[${index}].upstreamModel`} error={error} />
                     </td>
@@ -227,7 +224,7 @@ export function RouteEditor({
                         inputMode="numeric"
                         value={target.tier}
                         onChange={(event) => updateTarget(target.key, { tier: event.target.value })}
-                        className={`${cellInputClass} tabular-nums`}
+                        className={`${cellInputClass} w-full tabular-nums`}
                       />
                       <FieldError field={`targets[${index}].tier`} error={error} />
                     </td>
@@ -237,7 +234,7 @@ export function RouteEditor({
                         inputMode="numeric"
                         value={target.weight}
                         onChange={(event) => updateTarget(target.key, { weight: event.target.value })}
-                        className={`${cellInputClass} tabular-nums`}
+                        className={`${cellInputClass} w-full tabular-nums`}
                       />
                       <FieldError field={`targets[${index}].weight`} error={error} />
                     </td>

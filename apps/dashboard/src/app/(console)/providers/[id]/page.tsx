@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { LocalTime } from '@/components/local-time';
+import { ConfirmButton } from '@/components/ui/confirm-button';
 import { listAccounts } from '@/server/accounts';
 import { canWrite } from '@/server/actor';
 import { getAdminContext } from '@/server/admin-context';
@@ -11,7 +12,6 @@ import { getProvider, type ProviderView } from '@/server/providers';
 import { updateAccountAction, updateProviderAction } from '../actions';
 import { PROVIDER_KIND_DEFAULTS } from '../provider-kind-defaults';
 import { AccountDialog } from './account-dialog';
-import { ConfirmButton } from './confirm-button';
 import { EditProviderDialog } from './edit-provider-dialog';
 import { TestConnectionButton } from './test-connection-button';
 

@@ -1,10 +1,19 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useRef, useState, useTransition } from 'react';
-import type { SaveResult } from '../actions';
+import { useState, useTransition } from 'react';
+import { Dialog, useDialog } from './dialog';
+import { buttonClass } from './styles';
+import { useToast } from './toast';
 
-/** A button that asks first (in a dialog saying what will happen), then runs `run` and refreshes the page. */
+/** What a confirmed action answers: done, or the reason it was refused. */
+export type ConfirmResult = { ok: true } | { ok: false; message: string };
+
+/**
+ * A button that asks first, in a dialog saying what will happen, then runs `run`, refreshes the page and confirms
+ * in a toast. A refusal stays in the dialog. Every destructive action in the console goes through here or through
+ * {@link ConfirmFormButton}.
+ */
 export function ConfirmButton({
   label,
   title,
@@ -13,17 +22,23 @@ export function ConfirmButton({
   destructive,
   run,
   ariaLabel,
+  done,
+  size = 'sm',
 }: {
   label: string;
   title: string;
   description: string;
   confirmLabel: string;
   destructive: boolean;
-  run: () => Promise<SaveResult>;
+  run: () => Promise<ConfirmResult>;
   ariaLabel: string;
+  /** The toast after success, e.g. "Account disabled." */
+  done?: string;
+  size?: 'sm' | 'xs';
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useDialog();
   const router = useRouter();
+  const toast = useToast();
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const confirm = () =>
@@ -31,7 +46,8 @@ export function ConfirmButton({
       const result = await run();
       if (!result.ok) return setError(result.message);
       setError(null);
-      dialog.current?.close();
+      dialog.close();
+      if (done) toast(done);
       router.refresh();
     });
   return (
@@ -39,17 +55,12 @@ export function ConfirmButton({
       <button
         type="button"
         aria-label={ariaLabel}
-        onClick={() => dialog.current?.showModal()}
-        className={`rounded-md border px-2.5 py-1 text-xs font-medium ${destructive ? 'border-red-200 text-red-700 hover:bg-red-50' : 'border-slate-300 text-slate-700 hover:bg-slate-50'}`}
+        onClick={dialog.open}
+        className={buttonClass(destructive ? 'danger-outline' : 'secondary', size)}
       >
         {label}
       </button>
-      <dialog
-        ref={dialog}
-        aria-label={title}
-        className="m-auto w-full max-w-md rounded-xl p-6 text-left whitespace-normal shadow-xl backdrop:bg-slate-900/40"
-      >
-        <h2 className="text-base font-semibold">{title}</h2>
+      <Dialog dialogRef={dialog.ref} title={title}>
         <p className="mt-2 text-sm text-slate-600">{description}</p>
         {error && (
           <p role="alert" className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
@@ -57,23 +68,19 @@ export function ConfirmButton({
           </p>
         )}
         <div className="mt-4 flex justify-end gap-2">
-          <button
-            type="button"
-            onClick={() => dialog.current?.close()}
-            className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
-          >
+          <button type="button" onClick={dialog.close} className={buttonClass('secondary')}>
             Cancel
           </button>
           <button
             type="button"
             disabled={pending}
             onClick={confirm}
-            className={`rounded-md px-4 py-2 text-sm font-medium text-white disabled:opacity-60 ${destructive ? 'bg-red-600 hover:bg-red-500' : 'bg-indigo-600 hover:bg-indigo-500'}`}
+            className={buttonClass(destructive ? 'danger' : 'primary')}
           >
             {pending ? 'Working…' : confirmLabel}
           </button>
         </div>
-      </dialog>
+      </Dialog>
     </>
   );
 }
