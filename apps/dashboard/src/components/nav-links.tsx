@@ -17,25 +17,35 @@ const links = [
   { href: '/audit', label: 'Audit log' },
 ] as const;
 
-export function NavLinks() {
+/** Every console page, in the order the sidebar and the mobile menu list them. */
+export const NAV_LINKS: readonly { href: string; label: string }[] = links;
+
+/** The console's page list, one link a line; `onNavigate` lets the mobile menu close itself. */
+export function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Main" className="flex gap-1">
-      {links.map((link) => {
-        const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
-        return (
-          <Link
-            key={link.href}
-            href={link.href}
-            aria-current={active ? 'page' : undefined}
-            className={`rounded-md px-3 py-1.5 text-sm font-medium ${
-              active ? 'bg-slate-900 text-white' : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900'
-            }`}
-          >
-            {link.label}
-          </Link>
-        );
-      })}
+    <nav aria-label="Main">
+      <ul className="space-y-0.5">
+        {NAV_LINKS.map((link) => {
+          const active = pathname === link.href || pathname.startsWith(`${link.href}/`);
+          return (
+            <li key={link.href}>
+              <Link
+                href={link.href}
+                onClick={onNavigate}
+                aria-current={active ? 'page' : undefined}
+                className={`block rounded-md px-3 py-2 text-sm font-medium md:py-1.5 ${
+                  active
+                    ? 'bg-slate-900 text-white'
+                    : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900'
+                }`}
+              >
+                {link.label}
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
     </nav>
   );
 }

@@ -148,6 +148,8 @@ export function CostDashboard({
         {series.data && (
           <CostChart
             items={series.data.items}
+            from={series.data.from}
+            to={series.data.to}
             granularity={series.data.granularity}
             grouped={series.data.groupBy !== null}
           />
