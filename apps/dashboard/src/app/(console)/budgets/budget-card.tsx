@@ -2,7 +2,8 @@
 
 import { useState } from 'react';
 import { DestructiveActionButton } from '@/components/destructive-action-button';
-import { formatMicrosUsd, formatUtc } from '@/lib/format';
+import { LocalTime } from '@/components/local-time';
+import { formatMicrosUsd } from '@/lib/format';
 import type { BudgetAlertView, BudgetView } from '@/server/budgets';
 import { deleteBudgetAction } from './actions';
 import { BudgetForm, type ScopeOption } from './budget-form';
@@ -96,9 +97,16 @@ export function BudgetCard({
       </div>
       <SpendBar budget={budget} />
       <p className="mt-2 text-xs text-slate-500">
-        Period from {formatUtc(budget.periodStart)}
-        {budget.periodEnd ? ` to ${formatUtc(budget.periodEnd)}` : ' (never resets)'} · alerts at{' '}
-        {budget.alertThresholds.join('/')}%
+        Period from <LocalTime iso={budget.periodStart} />
+        {budget.periodEnd ? (
+          <>
+            {' '}
+            to <LocalTime iso={budget.periodEnd} />
+          </>
+        ) : (
+          ' (never resets)'
+        )}{' '}
+        · alerts at {budget.alertThresholds.join('/')}%
       </p>
 
       {budget.alerts.length > 0 && (
@@ -109,8 +117,9 @@ export function BudgetCard({
           <ul className="mt-2 space-y-1 text-xs text-slate-600" data-testid="budget-alerts">
             {budget.alerts.map((alert) => (
               <li key={alert.id}>
-                {formatUtc(alert.createdAt)}: crossed {alert.threshold}% ({formatMicrosUsd(alert.spendMicros)}{' '}
-                of {formatMicrosUsd(alert.limitMicros)}){webhookStatus(alert)}
+                <LocalTime iso={alert.createdAt} />: crossed {alert.threshold}% (
+                {formatMicrosUsd(alert.spendMicros)} of {formatMicrosUsd(alert.limitMicros)})
+                {webhookStatus(alert)}
               </li>
             ))}
           </ul>

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
+import { LocalTime } from '@/components/local-time';
 import { Table, type TableColumn } from '@/components/ui/table';
-import { formatUtc } from '@/lib/format';
 import { getAdminContext } from '@/server/admin-context';
 import { requireConsoleActor } from '@/server/console-session';
 import { MAX_PAGE_SIZE } from '@/server/pagination';
@@ -46,7 +46,9 @@ export default async function DeadLettersPage() {
           <Table columns={COLUMNS}>
             {letters.items.map((letter) => (
               <tr key={letter.id} className="align-top">
-                <td className="whitespace-nowrap px-6 py-3 text-slate-600">{formatUtc(letter.createdAt)}</td>
+                <td className="whitespace-nowrap px-6 py-3 text-slate-600">
+                  <LocalTime iso={letter.createdAt} />
+                </td>
                 <td className="whitespace-nowrap px-3 py-3 font-mono text-xs">{letter.requestId ?? '—'}</td>
                 <td className="px-3 py-3 font-mono text-xs">{letter.sqlState ?? '—'}</td>
                 <td className="max-w-md px-3 py-3 text-slate-700">{letter.error}</td>

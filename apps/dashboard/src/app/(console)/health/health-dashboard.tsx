@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { LocalTime } from '@/components/local-time';
 import { StatusBadge } from '@/components/ui/badge';
 import { Table, type TableColumn } from '@/components/ui/table';
 import { fetchAdmin } from '@/lib/fetch-admin';
@@ -237,7 +238,7 @@ function CredentialRejected({
   return (
     <div className="mt-1 flex items-center gap-2" data-testid="credential-rejected">
       <span className="text-xs text-red-700" title={error ?? undefined}>
-        Credential rejected {formatUtc(rejectedAt)}
+        Credential rejected <LocalTime iso={rejectedAt} />
         {error ? `: ${error}` : ''}
       </span>
       {writable && (

@@ -2,10 +2,10 @@ import { TRAFFIC_CLASSES } from '@switchyard/core';
 import type { Metadata } from 'next';
 import { DestructiveActionButton } from '@/components/destructive-action-button';
 import { ExpiryCountdown } from '@/components/expiry-countdown';
+import { LocalTime } from '@/components/local-time';
 import { StatusBadge } from '@/components/ui/badge';
 import { Table, type TableColumn } from '@/components/ui/table';
 import { getEnv } from '@/env';
-import { formatUtc } from '@/lib/format';
 import { canWrite } from '@/server/actor';
 import { getAdminContext } from '@/server/admin-context';
 import { requireConsoleActor } from '@/server/console-session';
@@ -130,11 +130,13 @@ export default async function KeysPage() {
                   )}
                 </td>
                 <td className="px-3 py-2 whitespace-nowrap text-slate-600">
-                  {key.lastUsedAt ? formatUtc(key.lastUsedAt) : 'never'}
+                  {key.lastUsedAt ? <LocalTime iso={key.lastUsedAt} /> : 'never'}
                 </td>
-                <td className="px-3 py-2 whitespace-nowrap text-slate-600">{formatUtc(key.createdAt)}</td>
                 <td className="px-3 py-2 whitespace-nowrap text-slate-600">
-                  {key.expiresAt ? formatUtc(key.expiresAt) : 'never'}
+                  <LocalTime iso={key.createdAt} />
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap text-slate-600">
+                  {key.expiresAt ? <LocalTime iso={key.expiresAt} /> : 'never'}
                 </td>
                 {writable && (
                   <td className="px-6 py-2 text-right whitespace-nowrap">

@@ -1,8 +1,9 @@
 import type { Metadata } from 'next';
 import { DestructiveActionButton } from '@/components/destructive-action-button';
+import { LocalTime } from '@/components/local-time';
 import { StatusBadge } from '@/components/ui/badge';
 import { Table, type TableColumn } from '@/components/ui/table';
-import { formatUtc } from '@/lib/format';
+import { formatDecimalUsd, formatUtc } from '@/lib/format';
 import { canWrite } from '@/server/actor';
 import { getAdminContext } from '@/server/admin-context';
 import { requireConsoleActor } from '@/server/console-session';
@@ -27,22 +28,22 @@ const PRICE_COLUMNS: readonly TableColumn[] = [
 ];
 
 function usd(value: string | null | undefined): string {
-  return value === undefined || value === null ? '—' : `$${value}`;
+  return value === undefined || value === null ? '—' : formatDecimalUsd(value);
 }
 
 /** Images, video, per-request fees and the long-context band, in one short line. */
 function extras(price: PriceView): string {
   const parts: string[] = [];
-  if (price.cacheWrite) parts.push(`cache write $${price.cacheWrite}`);
-  if (price.reasoning) parts.push(`reasoning $${price.reasoning}`);
+  if (price.cacheWrite) parts.push(`cache write ${usd(price.cacheWrite)}`);
+  if (price.reasoning) parts.push(`reasoning ${usd(price.reasoning)}`);
   if (price.longContext)
     parts.push(
-      `>${price.longContext.aboveInputTokens.toLocaleString('en-US')} tok: $${price.longContext.input ?? '—'}/$${price.longContext.output ?? '—'}`,
+      `>${price.longContext.aboveInputTokens.toLocaleString('en-US')} tok: ${usd(price.longContext.input)}/${usd(price.longContext.output)}`,
     );
   if (price.images?.length) parts.push(`${price.images.length} image sizes`);
-  if (price.perImage) parts.push(`$${price.perImage}/image`);
-  if (price.videoPerSecond) parts.push(`video $${price.videoPerSecond}/s`);
-  if (price.perRequest) parts.push(`$${price.perRequest}/request`);
+  if (price.perImage) parts.push(`${usd(price.perImage)}/image`);
+  if (price.videoPerSecond) parts.push(`video ${usd(price.videoPerSecond)}/s`);
+  if (price.perRequest) parts.push(`${usd(price.perRequest)}/request`);
   return parts.join(' · ') || '—';
 }
 
@@ -140,7 +141,7 @@ export default async function PricingPage() {
                   </td>
                   <td className="px-3 py-2 text-xs text-slate-600">{extras(price)}</td>
                   <td className="px-3 py-2 whitespace-nowrap text-slate-600">
-                    {formatUtc(price.effectiveFrom)}
+                    <LocalTime iso={price.effectiveFrom} />
                   </td>
                   <td className="px-3 py-2" data-testid="price-status">
                     <StatusBadge status={price.status} />
@@ -153,7 +154,7 @@ export default async function PricingPage() {
                       <ul className="mt-1 space-y-1 text-xs text-slate-600" data-testid="price-history">
                         {rows.map((row) => (
                           <li key={row.id} className="whitespace-nowrap">
-                            {formatUtc(row.effectiveFrom)}: in {usd(row.input)} / out {usd(row.output)}{' '}
+                            <LocalTime iso={row.effectiveFrom} />: in {usd(row.input)} / out {usd(row.output)}{' '}
                             <StatusBadge status={row.status} />
                             {writable && row.status === 'scheduled' && (
                               <span className="ml-2">

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useState } from 'react';
+import { LocalTime } from '@/components/local-time';
 import { FieldError } from '@/components/ui/field';
 import { inputClass } from '@/components/ui/styles';
 import { createPriceAction, type PriceFormState } from './actions';
@@ -123,8 +124,8 @@ export function PriceForm({ providers, now }: { providers: { id: string; name: s
           role="status"
           className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 sm:col-span-2 lg:col-span-4"
         >
-          Added {state.price.provider}/{state.price.model} from {state.price.effectiveFrom} (
-          {state.price.status}).
+          Added {state.price.provider}/{state.price.model} from <LocalTime iso={state.price.effectiveFrom} />{' '}
+          ({state.price.status}).
         </p>
       )}
       {error && (

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { LocalTime } from '@/components/local-time';
 import { StatusBadge } from '@/components/ui/badge';
 import { Table, type TableColumn } from '@/components/ui/table';
-import { formatUtc } from '@/lib/format';
 import { canWrite } from '@/server/actor';
 import { getAdminContext } from '@/server/admin-context';
 import { requireConsoleActor } from '@/server/console-session';
@@ -84,7 +84,9 @@ export default async function RoutesPage() {
                       costlier fallback: {route.allowCostlierFallback ? 'yes' : 'no'}
                     </span>
                   </td>
-                  <td className="px-3 py-2 whitespace-nowrap text-slate-600">{formatUtc(route.updatedAt)}</td>
+                  <td className="px-3 py-2 whitespace-nowrap text-slate-600">
+                    <LocalTime iso={route.updatedAt} />
+                  </td>
                   <td className="px-6 py-2 text-right">
                     <Link
                       href={`/routes/${route.id}`}

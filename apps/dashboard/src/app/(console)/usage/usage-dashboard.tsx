@@ -2,11 +2,12 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
+import { LocalTime } from '@/components/local-time';
 import { StatusBadge } from '@/components/ui/badge';
 import { filterInputClass as inputClass } from '@/components/ui/styles';
 import { Table, type TableColumn, TableHead } from '@/components/ui/table';
 import { fetchAdmin } from '@/lib/fetch-admin';
-import { formatInteger, formatMicrosUsd, formatMs, formatUtc } from '@/lib/format';
+import { formatInteger, formatMicrosUsd, formatMs } from '@/lib/format';
 import { formatProtocols } from '@/lib/format-protocols';
 import { usageSurfaces } from '@/lib/usage-surfaces';
 import type { AttemptView, HourlyUsageView, UsageEventView } from '@/server/usage';
@@ -191,7 +192,7 @@ export function UsageDashboard({
             <Fragment key={event.requestId}>
               <tr data-testid="usage-row" data-request-id={event.requestId}>
                 <td className="px-6 py-2 whitespace-nowrap text-slate-600" title={event.requestId}>
-                  {formatUtc(event.createdAt)}
+                  <LocalTime iso={event.createdAt} />
                 </td>
                 <td className="px-3 py-2 whitespace-nowrap">
                   {event.keyName ?? <span className="text-slate-400">{event.keyId ?? '—'}</span>}
