@@ -1,9 +1,24 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useState } from 'react';
 import { CopyButton } from '@/components/copy-button';
+import { errorIs, FieldError, FormAlert } from '@/components/ui/field';
 import { inputClass } from '@/components/ui/styles';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { type CreateKeyState, createKeyAction } from './actions';
+
+/** The fields that show their own error; any other error shows once under the form. */
+const FIELDS = [
+  'name',
+  'environment',
+  'allowedModels',
+  'defaultTrafficClass',
+  'rpmLimit',
+  'tpmLimit',
+  'allowedTrafficClasses',
+];
+
+const INITIAL: CreateKeyState = { status: 'idle' };
 
 export function CreateKeyForm({
   routerUrl,
@@ -14,10 +29,13 @@ export function CreateKeyForm({
   knownModels: string[];
   trafficClasses: readonly string[];
 }) {
-  const [state, formAction, pending] = useActionState<CreateKeyState, FormData>(createKeyAction, {
-    status: 'idle',
-  });
+  const { state, pending, formProps } = useActionForm<CreateKeyState>(
+    createKeyAction,
+    INITIAL,
+    (next) => next.status === 'created',
+  );
   const [dismissed, setDismissed] = useState<string | null>(null);
+  const error = state.status === 'error' ? state : null;
   const created = state.status === 'created' && dismissed !== state.key.id ? state : null;
 
   return (
@@ -28,7 +46,7 @@ export function CreateKeyForm({
       <h2 id="create-key-heading" className="text-base font-semibold">
         Create a key
       </h2>
-      <form action={formAction} className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+      <form {...formProps} className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <div>
           <label htmlFor="key-name" className="block text-sm font-medium text-slate-700">
             Name
@@ -39,8 +57,10 @@ export function CreateKeyForm({
             required
             maxLength={100}
             placeholder="checkout-service"
+            aria-invalid={errorIs(error, 'name')}
             className={inputClass}
           />
+          <FieldError field="name" error={error} />
         </div>
         <div>
           <label htmlFor="key-environment" className="block text-sm font-medium text-slate-700">
@@ -61,8 +81,10 @@ export function CreateKeyForm({
             name="allowedModels"
             placeholder={knownModels.length > 0 ? knownModels.slice(0, 3).join(', ') : 'all models'}
             aria-describedby="key-models-hint"
+            aria-invalid={errorIs(error, 'allowedModels')}
             className={inputClass}
           />
+          <FieldError field="allowedModels" error={error} />
           <p id="key-models-hint" className="mt-1 text-xs text-slate-500">
             Comma-separated. Empty allows every model.
           </p>
@@ -91,9 +113,7 @@ export function CreateKeyForm({
               </option>
             ))}
           </select>
-          {state.status === 'error' && state.field === 'defaultTrafficClass' && (
-            <p className="mt-1 text-xs text-red-700">{state.message}</p>
-          )}
+          <FieldError field="defaultTrafficClass" error={error} />
         </div>
         <div className="grid grid-cols-2 gap-2">
           <div>
@@ -104,12 +124,11 @@ export function CreateKeyForm({
               id="key-rpm"
               name="rpmLimit"
               inputMode="numeric"
+              aria-invalid={errorIs(error, 'rpmLimit')}
               placeholder="unlimited"
               className={inputClass}
             />
-            {state.status === 'error' && state.field === 'rpmLimit' && (
-              <p className="mt-1 text-xs text-red-700">{state.message}</p>
-            )}
+            <FieldError field="rpmLimit" error={error} />
           </div>
           <div>
             <label htmlFor="key-tpm" className="block text-sm font-medium text-slate-700">
@@ -119,12 +138,11 @@ export function CreateKeyForm({
               id="key-tpm"
               name="tpmLimit"
               inputMode="numeric"
+              aria-invalid={errorIs(error, 'tpmLimit')}
               placeholder="unlimited"
               className={inputClass}
             />
-            {state.status === 'error' && state.field === 'tpmLimit' && (
-              <p className="mt-1 text-xs text-red-700">{state.message}</p>
-            )}
+            <FieldError field="tpmLimit" error={error} />
           </div>
         </div>
         <fieldset className="sm:col-span-2 lg:col-span-2" aria-describedby="key-classes-hint">
@@ -141,6 +159,7 @@ export function CreateKeyForm({
             What a request may ask for with the x-switchyard-traffic-class header. None checked allows every
             class.
           </p>
+          <FieldError field="allowedTrafficClasses" error={error} />
         </fieldset>
         <div className="sm:col-span-2 lg:col-span-4">
           <button
@@ -154,11 +173,7 @@ export function CreateKeyForm({
         </div>
       </form>
 
-      {state.status === 'error' && (
-        <p role="alert" className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-          {state.message}
-        </p>
-      )}
+      <FormAlert error={error} fields={FIELDS} className="mt-4" />
 
       {created && (
         <div

@@ -1,8 +1,10 @@
 'use client';
 
-import { useActionState } from 'react';
 import { cellInputClass } from '@/components/ui/styles';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { type KeyLimitsState, updateKeyLimitsAction } from './actions';
+
+const INITIAL: KeyLimitsState = { error: null };
 
 /** The key's requests- and tokens-per-minute limits, editable in place; empty means unlimited. */
 export function KeyLimitsForm({
@@ -16,11 +18,9 @@ export function KeyLimitsForm({
   rpmLimit: number | null;
   tpmLimit: number | null;
 }) {
-  const [state, formAction, pending] = useActionState<KeyLimitsState, FormData>(updateKeyLimitsAction, {
-    error: null,
-  });
+  const { state, pending, formProps } = useActionForm<KeyLimitsState>(updateKeyLimitsAction, INITIAL);
   return (
-    <form action={formAction} className="flex items-center gap-1">
+    <form {...formProps} className="flex items-center gap-1">
       <input type="hidden" name="id" value={id} />
       <input
         name="rpmLimit"

@@ -1,17 +1,18 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useState } from 'react';
 import { inputClass } from '@/components/ui/styles';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { type ImportState, importPricesAction } from './actions';
+
+const INITIAL: ImportState = { status: 'idle' };
 
 /** Paste or pick a catalog file (the export format); all or nothing, every issue listed with its JSON path. */
 export function ImportForm() {
-  const [state, formAction, pending] = useActionState<ImportState, FormData>(importPricesAction, {
-    status: 'idle',
-  });
+  const { state, pending, formProps } = useActionForm<ImportState>(importPricesAction, INITIAL);
   const [catalog, setCatalog] = useState('');
   return (
-    <form action={formAction} className="space-y-3" data-testid="import-form">
+    <form {...formProps} className="space-y-3" data-testid="import-form">
       <div>
         <label htmlFor="catalog-file" className="block text-sm font-medium text-slate-700">
           Catalog file (JSON)

@@ -1,9 +1,10 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useState } from 'react';
 import { LocalTime } from '@/components/local-time';
-import { FieldError } from '@/components/ui/field';
+import { FieldError, FormAlert } from '@/components/ui/field';
 import { inputClass } from '@/components/ui/styles';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { createPriceAction, type PriceFormState } from './actions';
 
 const AMOUNT_FIELDS = [
@@ -21,14 +22,18 @@ function utcInputValue(date: Date): string {
   return date.toISOString().slice(0, 16);
 }
 
+const INITIAL: PriceFormState = { status: 'idle' };
+
 export function PriceForm({ providers, now }: { providers: { id: string; name: string }[]; now: string }) {
-  const [state, formAction, pending] = useActionState<PriceFormState, FormData>(createPriceAction, {
-    status: 'idle',
-  });
+  const { state, pending, formProps } = useActionForm<PriceFormState>(
+    createPriceAction,
+    INITIAL,
+    (next) => next.status === 'saved',
+  );
   const [target, setTarget] = useState('vendor');
   const error = state.status === 'error' ? state : null;
   return (
-    <form action={formAction} className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="price-form">
+    <form {...formProps} className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="price-form">
       <div>
         <label htmlFor="price-target" className="block text-sm font-medium text-slate-700">
           Applies to
@@ -128,14 +133,18 @@ export function PriceForm({ providers, now }: { providers: { id: string; name: s
           ({state.price.status}).
         </p>
       )}
-      {error && (
-        <p
-          role="alert"
-          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 sm:col-span-2 lg:col-span-4"
-        >
-          {error.message}
-        </p>
-      )}
+      <FormAlert
+        error={error}
+        fields={[
+          'providerId',
+          'vendor',
+          'model',
+          'effectiveFrom',
+          'maxOutputTokens',
+          ...AMOUNT_FIELDS.map((field) => field.name),
+        ]}
+        className="sm:col-span-2 lg:col-span-4"
+      />
     </form>
   );
 }
