@@ -23,7 +23,9 @@ export function ConfirmButton({
   run,
   ariaLabel,
   done,
+  afterSuccess,
   size = 'sm',
+  className = '',
 }: {
   label: string;
   title: string;
@@ -34,7 +36,11 @@ export function ConfirmButton({
   ariaLabel: string;
   /** The toast after success, e.g. "Account disabled." */
   done?: string;
-  size?: 'sm' | 'xs';
+  /** What to do once it succeeded, instead of refreshing the page (e.g. leave a deleted item's page). */
+  afterSuccess?: () => void;
+  size?: 'md' | 'sm' | 'xs';
+  /** Extra classes for the trigger button (placement). */
+  className?: string;
 }) {
   const dialog = useDialog();
   const router = useRouter();
@@ -48,7 +54,8 @@ export function ConfirmButton({
       setError(null);
       dialog.close();
       if (done) toast(done);
-      router.refresh();
+      if (afterSuccess) afterSuccess();
+      else router.refresh();
     });
   return (
     <>
@@ -56,7 +63,7 @@ export function ConfirmButton({
         type="button"
         aria-label={ariaLabel}
         onClick={dialog.open}
-        className={buttonClass(destructive ? 'danger-outline' : 'secondary', size)}
+        className={`${buttonClass(destructive ? 'danger-outline' : 'secondary', size)} ${className}`}
       >
         {label}
       </button>

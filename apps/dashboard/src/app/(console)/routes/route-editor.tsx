@@ -3,6 +3,7 @@
 import type { MissingPricePolicy, RoutePolicy, TrafficClass } from '@switchyard/core';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
+import { ConfirmButton } from '@/components/ui/confirm-button';
 import { FieldError } from '@/components/ui/field';
 import { cellInputClass, inputClass } from '@/components/ui/styles';
 import { useHydrated } from '@/components/use-hydrated';
@@ -93,15 +94,6 @@ export function RouteEditor({
       setSaved(true);
       router.refresh();
     });
-
-  const remove = () => {
-    if (route === null || !window.confirm(`Delete route ${route.publicModel}?`)) return;
-    startTransition(async () => {
-      const result = await deleteRouteAction(route.id);
-      if (result.error) setError({ message: result.error });
-      else router.push('/routes');
-    });
-  };
 
   return (
     <form
@@ -440,14 +432,22 @@ export function RouteEditor({
             </span>
           )}
           {route !== null && (
-            <button
-              type="button"
-              onClick={remove}
-              disabled={!hydrated || pending}
-              className="ml-auto rounded-md border border-red-200 px-3 py-2 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-60"
-            >
-              Delete route
-            </button>
+            <ConfirmButton
+              label="Delete route"
+              ariaLabel={`Delete route ${route.publicModel}`}
+              title={`Delete route “${route.publicModel}”?`}
+              description="Every router stops answering to this model name within about a second; requests for it fail with 404. Usage already recorded stays. This cannot be undone."
+              confirmLabel="Delete route"
+              destructive
+              size="md"
+              className="ml-auto"
+              done={`Route “${route.publicModel}” deleted.`}
+              run={async () => {
+                const result = await deleteRouteAction(route.id);
+                return result.error ? { ok: false, message: result.error } : { ok: true };
+              }}
+              afterSuccess={() => router.push('/routes')}
+            />
           )}
         </div>
       )}
