@@ -39,7 +39,7 @@ export function ThemeSelect() {
       onChange={(event) => choose(event.target.value as ThemeChoice)}
       className="rounded-md border border-slate-300 bg-white py-1 pr-7 pl-2 text-sm text-slate-700"
     >
-      <option value="system">System theme</option>
+      <option value="system">System</option>
       <option value="light">Light</option>
       <option value="dark">Dark</option>
     </select>

@@ -29,7 +29,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
               <div className="flex items-center justify-between gap-3 px-4 py-2.5 sm:px-6">
                 <div className="flex min-w-0 items-center gap-2">
                   <MobileNav />
-                  <span className="text-base font-semibold tracking-tight md:hidden">Switchyard</span>
+                  <span className="hidden text-base font-semibold tracking-tight sm:inline md:hidden">
+                    Switchyard
+                  </span>
                 </div>
                 <div className="flex min-w-0 items-center gap-2 text-sm text-slate-600 sm:gap-3">
                   {actor.kind === 'user' && (

@@ -8,7 +8,7 @@ export interface TableColumn {
   /** Page-edge column: wider padding, matching the body cells beneath it. */
   gutter?: boolean;
   /** Hidden below this width, for columns a phone can do without (the row keeps its essentials). */
-  hideBelow?: 'sm' | 'md' | 'lg' | 'xl';
+  hideBelow?: 'sm' | 'md' | 'lg' | 'xl' | '2xl';
 }
 
 /**
@@ -20,6 +20,7 @@ export const HIDE_BELOW: Record<NonNullable<TableColumn['hideBelow']>, string> =
   md: 'hidden md:table-cell',
   lg: 'hidden lg:table-cell',
   xl: 'hidden xl:table-cell',
+  '2xl': 'hidden 2xl:table-cell',
 };
 
 /** The console's table header row. */
@@ -49,7 +50,9 @@ export function TableHead({ columns }: { columns: readonly TableColumn[] }): Rea
 
 /**
  * A table that scrolls sideways inside its card rather than pushing the page wider: the card keeps the page's
- * width at any screen size, and a wide table shows a scrollbar of its own.
+ * width at any screen size, and a wide table shows a scrollbar of its own. `relative` keeps absolutely placed
+ * cells' content (the `sr-only` header of an actions column) inside the scroller; without it that 1-px span sits
+ * at the table's far edge and widens the whole document.
  */
 export function Table({
   columns,
@@ -63,7 +66,7 @@ export function Table({
   testId?: string;
 }) {
   return (
-    <div className={`max-w-full overflow-x-auto ${className}`} data-testid={testId}>
+    <div className={`relative max-w-full overflow-x-auto ${className}`} data-testid={testId}>
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <TableHead columns={columns} />
         <tbody className="divide-y divide-slate-100">{children}</tbody>

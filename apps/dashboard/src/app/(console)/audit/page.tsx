@@ -44,7 +44,7 @@ function Details({ details }: { details: unknown }) {
       <summary className="cursor-pointer text-slate-600">
         {entries} field{entries === 1 ? '' : 's'}
       </summary>
-      <pre className="mt-2 max-h-64 max-w-xl overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 font-mono text-xs dark:bg-slate-900">
+      <pre className="mt-2 max-h-64 max-w-xl overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 font-mono text-xs">
         {JSON.stringify(details, null, 2)}
       </pre>
     </details>

@@ -24,22 +24,24 @@ export function AccountHealthChecks({ accounts, writable }: { accounts: AccountV
         failing account opens its breakers before a client request pays for it, and a recovered one closes
         them.
       </p>
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <thead>
-          <tr className="text-left text-xs font-medium text-slate-500">
-            <th className="py-2 pr-4">Account</th>
-            <th className="py-2 pr-4">Checks</th>
-            <th className="py-2 pr-4">Interval (ms)</th>
-            <th className="py-2 pr-4">Routers apply</th>
-            <th className="py-2" />
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {accounts.map((account) => (
-            <AccountRow key={account.id} account={account} writable={writable} />
-          ))}
-        </tbody>
-      </table>
+      <div className="relative overflow-x-auto">
+        <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <thead>
+            <tr className="text-left text-xs font-medium text-slate-500">
+              <th className="py-2 pr-4">Account</th>
+              <th className="py-2 pr-4">Checks</th>
+              <th className="py-2 pr-4">Interval (ms)</th>
+              <th className="py-2 pr-4">Routers apply</th>
+              <th className="py-2" />
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {accounts.map((account) => (
+              <AccountRow key={account.id} account={account} writable={writable} />
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
@@ -74,7 +76,7 @@ function AccountRow({ account, writable }: { account: AccountView; writable: boo
           value={enabled}
           disabled={!writable || pending}
           onChange={(event) => setEnabled(event.target.value as EnabledChoice)}
-          className={`${cellInputClass} w-28 tabular-nums`}
+          className={`${cellInputClass} w-40`}
         >
           <option value="default">Routers' default</option>
           <option value="on">On</option>

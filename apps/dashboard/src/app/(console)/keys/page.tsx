@@ -4,7 +4,7 @@ import { DestructiveActionButton } from '@/components/destructive-action-button'
 import { ExpiryCountdown } from '@/components/expiry-countdown';
 import { LocalTime } from '@/components/local-time';
 import { StatusBadge } from '@/components/ui/badge';
-import { Table, type TableColumn } from '@/components/ui/table';
+import { HIDE_BELOW, Table, type TableColumn, Truncate } from '@/components/ui/table';
 import { getEnv } from '@/env';
 import { canWrite } from '@/server/actor';
 import { getAdminContext } from '@/server/admin-context';
@@ -19,21 +19,18 @@ import { RotateKeyButton } from './rotate-key-button';
 
 export const metadata: Metadata = { title: 'API keys' };
 
+/** Phones and narrow windows drop the columns an operator reads least; name, status, limits and actions stay. */
 const KEY_COLUMNS: readonly TableColumn[] = [
   { label: 'Name', gutter: true },
-  ...[
-    'Prefix',
-    'Environment',
-    'Status',
-    'Models',
-    'Traffic',
-    'RPM / TPM',
-    'Last used',
-    'Created',
-    'Expires',
-  ].map((label) => ({
-    label,
-  })),
+  { label: 'Prefix', hideBelow: 'sm' },
+  { label: 'Environment', hideBelow: '2xl' },
+  { label: 'Status' },
+  { label: 'Models', hideBelow: 'lg' },
+  { label: 'Traffic', hideBelow: '2xl' },
+  { label: 'RPM / TPM' },
+  { label: 'Last used', hideBelow: 'md' },
+  { label: 'Created', hideBelow: '2xl' },
+  { label: 'Expires', hideBelow: 'lg' },
 ];
 
 export default async function KeysPage() {
@@ -87,8 +84,10 @@ export default async function KeysPage() {
             {keys.items.map((key) => (
               <tr key={key.id} data-testid="key-row" data-key-id={key.id}>
                 <td className="px-6 py-2 whitespace-nowrap font-medium">{key.name}</td>
-                <td className="px-3 py-2 whitespace-nowrap font-mono text-xs">{key.prefix}…</td>
-                <td className="px-3 py-2">{key.environment}</td>
+                <td className={`px-3 py-2 whitespace-nowrap font-mono text-xs ${HIDE_BELOW.sm}`}>
+                  {key.prefix}…
+                </td>
+                <td className={`px-3 py-2 ${HIDE_BELOW['2xl']}`}>{key.environment}</td>
                 <td className="px-3 py-2" data-testid="key-status">
                   <StatusBadge status={key.status} />
                   {key.rotatedTo && (
@@ -107,10 +106,10 @@ export default async function KeysPage() {
                     </span>
                   )}
                 </td>
-                <td className="px-3 py-2 text-slate-600">
-                  {key.allowedModels.length === 0 ? 'all' : key.allowedModels.join(', ')}
+                <td className={`px-3 py-2 text-slate-600 ${HIDE_BELOW.lg}`}>
+                  <Truncate text={key.allowedModels.length === 0 ? 'all' : key.allowedModels.join(', ')} />
                 </td>
-                <td className="px-3 py-2 text-slate-600" data-testid="key-traffic">
+                <td className={`px-3 py-2 text-slate-600 ${HIDE_BELOW['2xl']}`} data-testid="key-traffic">
                   {key.defaultTrafficClass}
                   <span className="text-xs text-slate-400">
                     {' '}
@@ -129,13 +128,13 @@ export default async function KeysPage() {
                     `${key.rpmLimit ?? '∞'} / ${key.tpmLimit ?? '∞'}`
                   )}
                 </td>
-                <td className="px-3 py-2 whitespace-nowrap text-slate-600">
+                <td className={`px-3 py-2 whitespace-nowrap text-slate-600 ${HIDE_BELOW.md}`}>
                   {key.lastUsedAt ? <LocalTime iso={key.lastUsedAt} /> : 'never'}
                 </td>
-                <td className="px-3 py-2 whitespace-nowrap text-slate-600">
+                <td className={`px-3 py-2 whitespace-nowrap text-slate-600 ${HIDE_BELOW['2xl']}`}>
                   <LocalTime iso={key.createdAt} />
                 </td>
-                <td className="px-3 py-2 whitespace-nowrap text-slate-600">
+                <td className={`px-3 py-2 whitespace-nowrap text-slate-600 ${HIDE_BELOW.lg}`}>
                   {key.expiresAt ? <LocalTime iso={key.expiresAt} /> : 'never'}
                 </td>
                 {writable && (

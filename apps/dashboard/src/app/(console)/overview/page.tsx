@@ -220,7 +220,7 @@ export default async function OverviewPage() {
         {overview.recentAlerts.length === 0 ? (
           <p className="text-sm text-slate-500">No budget has crossed an alert threshold.</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="w-full text-left text-sm">
               <thead className="text-xs text-slate-500">
                 <tr>

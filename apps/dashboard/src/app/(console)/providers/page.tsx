@@ -39,7 +39,7 @@ export default async function ProvidersPage() {
           No providers yet. {canWrite(actor) ? 'Add one to start routing requests.' : ''}
         </p>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+        <div className="relative overflow-x-auto rounded-xl border border-slate-200 bg-white">
           <table className="min-w-full text-sm" data-testid="providers-table">
             <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
               <tr>

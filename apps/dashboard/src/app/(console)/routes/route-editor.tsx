@@ -167,7 +167,7 @@ export function RouteEditor({
             Inside a tier, traffic is split by weight (0 drains a target).
           </p>
           <FieldError field="targets" error={error?.field === 'targets' ? error : null} />
-          <div className="mt-3 overflow-x-auto">
+          <div className="relative mt-3 overflow-x-auto">
             <table className="min-w-full text-sm">
               <thead className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
                 <tr>

@@ -90,7 +90,7 @@ export default async function ProviderPage({ params }: { params: Promise<{ id: s
             No accounts yet: add one with a credential from {kind.label} to send it traffic.
           </p>
         ) : (
-          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
+          <div className="relative overflow-x-auto rounded-xl border border-slate-200 bg-white">
             <table className="min-w-full text-sm" data-testid="accounts-table">
               <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
                 <tr>
