@@ -28,7 +28,7 @@ const variants: Record<ButtonVariant, string> = {
 export function buttonClass(variant: ButtonVariant, size: 'md' | 'sm' | 'xs' = 'md'): string {
   const padding =
     size === 'md' ? 'px-4 py-2 text-sm' : size === 'sm' ? 'px-2.5 py-1 text-xs' : 'px-2 py-0.5 text-xs';
-  return `inline-flex items-center justify-center rounded-md font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:opacity-60 ${padding} ${variants[variant]}`;
+  return `inline-flex shrink-0 items-center justify-center whitespace-nowrap rounded-md font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:opacity-60 ${padding} ${variants[variant]}`;
 }
 
 /** A white card on the page background. */

@@ -9,7 +9,12 @@ export interface TableColumn {
   gutter?: boolean;
   /** Hidden below this width, for columns a phone can do without (the row keeps its essentials). */
   hideBelow?: 'sm' | 'md' | 'lg' | 'xl' | '2xl';
+  /** Stays at the right edge while the rest scrolls: the row's actions are always in reach. */
+  stickyEnd?: boolean;
 }
+
+/** The body cell class of a `stickyEnd` column (opaque, so scrolled cells pass beneath it). */
+export const STICKY_END_CELL = 'sticky right-0 bg-white';
 
 /**
  * Tailwind needs literal class names. Shared by the header and the body cells so a hidden column hides whole.
@@ -34,6 +39,7 @@ export function TableHead({ columns }: { columns: readonly TableColumn[] }): Rea
             'py-2 whitespace-nowrap',
             column.align === 'right' ? 'text-right' : '',
             column.hideBelow ? HIDE_BELOW[column.hideBelow] : '',
+            column.stickyEnd ? 'sticky right-0 bg-slate-50' : '',
           ]
             .filter(Boolean)
             .join(' ');

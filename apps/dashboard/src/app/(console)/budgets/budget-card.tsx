@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { DestructiveActionButton } from '@/components/destructive-action-button';
 import { LocalTime } from '@/components/local-time';
+import { buttonClass } from '@/components/ui/styles';
 import { formatMicrosUsd } from '@/lib/format';
 import type { BudgetAlertView, BudgetView } from '@/server/budgets';
 import { deleteBudgetAction } from './actions';
@@ -132,7 +133,7 @@ export function BudgetCard({
             type="button"
             onClick={() => setEditing((value) => !value)}
             aria-expanded={editing}
-            className="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50"
+            className={buttonClass('secondary', 'sm')}
           >
             {editing ? 'Close' : 'Edit'}
           </button>

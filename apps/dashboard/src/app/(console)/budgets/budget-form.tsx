@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import { FieldError } from '@/components/ui/field';
-import { inputClass } from '@/components/ui/styles';
+import { buttonClass, inputClass } from '@/components/ui/styles';
 import { useActionForm } from '@/components/ui/use-action-form';
 import type { BudgetView } from '@/server/budgets';
 import { type BudgetFormState, saveBudgetAction } from './actions';
@@ -190,11 +190,7 @@ export function BudgetForm({
         <FieldError field="webhookUrl" error={error} />
       </div>
       <div className="flex items-end gap-3">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
-        >
+        <button type="submit" disabled={pending} className={buttonClass('primary')}>
           {budget ? 'Save budget' : 'Create budget'}
         </button>
         {pending && <span className="text-sm text-slate-500">Saving…</span>}

@@ -2,7 +2,7 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { filterInputClass as inputClass } from '@/components/ui/styles';
+import { buttonClass, filterInputClass as inputClass } from '@/components/ui/styles';
 import { Table, type TableColumn } from '@/components/ui/table';
 import { fetchAdmin } from '@/lib/fetch-admin';
 import { formatInteger, formatMicrosUsd } from '@/lib/format';
@@ -134,7 +134,7 @@ export function CostDashboard({
               href={`/api/admin/v1/cost/export.csv?${params}`}
               download="switchyard-cost.csv"
               data-testid="cost-csv"
-              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
+              className={buttonClass('secondary')}
             >
               Export CSV
             </a>
@@ -156,7 +156,7 @@ export function CostDashboard({
         )}
       </section>
 
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid gap-6 *:min-w-0 lg:grid-cols-2">
         {breakdown.data && breakdown.data.groupBy !== null && (
           <GroupTable
             title={`By ${breakdown.data.groupBy}`}

@@ -3,7 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { FieldError } from '@/components/ui/field';
-import { cellInputClass } from '@/components/ui/styles';
+import { buttonClass, cellInputClass } from '@/components/ui/styles';
 import type { AccountView } from '@/server/accounts';
 import { setAccountHealthCheckAction } from './actions';
 
@@ -101,12 +101,7 @@ function AccountRow({ account, writable }: { account: AccountView; writable: boo
       </td>
       <td className="py-2">
         {writable && (
-          <button
-            type="button"
-            onClick={save}
-            disabled={pending}
-            className="rounded-md border border-slate-300 px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60"
-          >
+          <button type="button" onClick={save} disabled={pending} className={buttonClass('secondary', 'xs')}>
             Save
           </button>
         )}

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { CopyButton } from '@/components/copy-button';
 import { errorIs, FieldError, FormAlert } from '@/components/ui/field';
-import { inputClass } from '@/components/ui/styles';
+import { buttonClass, inputClass } from '@/components/ui/styles';
 import { useActionForm } from '@/components/ui/use-action-form';
 import { type CreateKeyState, createKeyAction } from './actions';
 
@@ -162,11 +162,7 @@ export function CreateKeyForm({
           <FieldError field="allowedTrafficClasses" error={error} />
         </fieldset>
         <div className="sm:col-span-2 lg:col-span-4">
-          <button
-            type="submit"
-            disabled={pending}
-            className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
-          >
+          <button type="submit" disabled={pending} className={buttonClass('primary')}>
             Create key
           </button>
           {pending && <span className="ml-3 text-sm text-slate-500">Creating…</span>}

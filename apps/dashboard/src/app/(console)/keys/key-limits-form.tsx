@@ -1,6 +1,6 @@
 'use client';
 
-import { cellInputClass } from '@/components/ui/styles';
+import { buttonClass, cellInputClass } from '@/components/ui/styles';
 import { useActionForm } from '@/components/ui/use-action-form';
 import { type KeyLimitsState, updateKeyLimitsAction } from './actions';
 
@@ -42,7 +42,7 @@ export function KeyLimitsForm({
         type="submit"
         disabled={pending}
         aria-label={`Save limits of ${name}`}
-        className="rounded-md border border-slate-300 px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60"
+        className={buttonClass('secondary', 'xs')}
       >
         Save
       </button>

@@ -4,7 +4,7 @@ import { DestructiveActionButton } from '@/components/destructive-action-button'
 import { ExpiryCountdown } from '@/components/expiry-countdown';
 import { LocalTime } from '@/components/local-time';
 import { StatusBadge } from '@/components/ui/badge';
-import { HIDE_BELOW, Table, type TableColumn, Truncate } from '@/components/ui/table';
+import { HIDE_BELOW, STICKY_END_CELL, Table, type TableColumn, Truncate } from '@/components/ui/table';
 import { getEnv } from '@/env';
 import { canWrite } from '@/server/actor';
 import { getAdminContext } from '@/server/admin-context';
@@ -30,7 +30,7 @@ const KEY_COLUMNS: readonly TableColumn[] = [
   { label: 'RPM / TPM' },
   { label: 'Last used', hideBelow: 'md' },
   { label: 'Created', hideBelow: '2xl' },
-  { label: 'Expires', hideBelow: 'lg' },
+  { label: 'Expires', hideBelow: '2xl' },
 ];
 
 export default async function KeysPage() {
@@ -78,12 +78,16 @@ export default async function KeysPage() {
         ) : (
           <Table
             columns={
-              writable ? [...KEY_COLUMNS, { label: 'Actions', srOnly: true, gutter: true }] : KEY_COLUMNS
+              writable
+                ? [...KEY_COLUMNS, { label: 'Actions', srOnly: true, gutter: true, stickyEnd: true }]
+                : KEY_COLUMNS
             }
           >
             {keys.items.map((key) => (
               <tr key={key.id} data-testid="key-row" data-key-id={key.id}>
-                <td className="px-6 py-2 whitespace-nowrap font-medium">{key.name}</td>
+                <td className="px-6 py-2 whitespace-nowrap font-medium">
+                  <Truncate text={key.name} className="max-w-[16rem]" />
+                </td>
                 <td className={`px-3 py-2 whitespace-nowrap font-mono text-xs ${HIDE_BELOW.sm}`}>
                   {key.prefix}…
                 </td>
@@ -134,11 +138,11 @@ export default async function KeysPage() {
                 <td className={`px-3 py-2 whitespace-nowrap text-slate-600 ${HIDE_BELOW['2xl']}`}>
                   <LocalTime iso={key.createdAt} />
                 </td>
-                <td className={`px-3 py-2 whitespace-nowrap text-slate-600 ${HIDE_BELOW.lg}`}>
+                <td className={`px-3 py-2 whitespace-nowrap text-slate-600 ${HIDE_BELOW['2xl']}`}>
                   {key.expiresAt ? <LocalTime iso={key.expiresAt} /> : 'never'}
                 </td>
                 {writable && (
-                  <td className="px-6 py-2 text-right whitespace-nowrap">
+                  <td className={`px-6 py-2 text-right whitespace-nowrap ${STICKY_END_CELL}`}>
                     <RotateKeyButton
                       id={key.id}
                       name={key.name}

@@ -106,7 +106,7 @@ export default async function OverviewPage() {
         </p>
       </div>
 
-      <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+      <div className="grid gap-4 *:min-w-0 sm:grid-cols-2 lg:grid-cols-4">
         <Card title="Spend" href="/cost" linkLabel="Cost" testId="overview-spend">
           <div className="space-y-3">
             <Figure
@@ -180,7 +180,7 @@ export default async function OverviewPage() {
         </Card>
       </div>
 
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid gap-4 *:min-w-0 lg:grid-cols-2">
         <Card title="Budgets this period" href="/budgets" linkLabel="All budgets" testId="overview-budgets">
           {overview.budgets.length === 0 ? (
             <p className="text-sm text-slate-500">No enabled budgets. Spend is not capped.</p>

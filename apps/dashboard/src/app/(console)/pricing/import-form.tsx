@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { inputClass } from '@/components/ui/styles';
+import { buttonClass, inputClass } from '@/components/ui/styles';
 import { useActionForm } from '@/components/ui/use-action-form';
 import { type ImportState, importPricesAction } from './actions';
 
@@ -42,11 +42,7 @@ export function ImportForm() {
           className={`${inputClass} font-mono text-xs`}
         />
       </div>
-      <button
-        type="submit"
-        disabled={pending || catalog.trim() === ''}
-        className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
-      >
+      <button type="submit" disabled={pending || catalog.trim() === ''} className={buttonClass('primary')}>
         {pending ? 'Importing…' : 'Import'}
       </button>
       {state.status === 'imported' && (

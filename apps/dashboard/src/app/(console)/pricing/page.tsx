@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { DestructiveActionButton } from '@/components/destructive-action-button';
 import { LocalTime } from '@/components/local-time';
 import { StatusBadge } from '@/components/ui/badge';
+import { buttonClass } from '@/components/ui/styles';
 import { Table, type TableColumn } from '@/components/ui/table';
 import { formatDecimalUsd, formatUtc } from '@/lib/format';
 import { canWrite } from '@/server/actor';
@@ -84,7 +85,7 @@ export default async function PricingPage() {
         <a
           href="/api/admin/v1/prices/export"
           download="switchyard-prices.json"
-          className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
+          className={buttonClass('secondary')}
           data-testid="prices-export"
         >
           Export JSON

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { LocalTime } from '@/components/local-time';
 import { FieldError, FormAlert } from '@/components/ui/field';
-import { inputClass } from '@/components/ui/styles';
+import { buttonClass, inputClass } from '@/components/ui/styles';
 import { useActionForm } from '@/components/ui/use-action-form';
 import { createPriceAction, type PriceFormState } from './actions';
 
@@ -112,11 +112,7 @@ export function PriceForm({ providers, now }: { providers: { id: string; name: s
         <input id="price-notes" name="notes" placeholder="source, contract, caveats" className={inputClass} />
       </div>
       <div className="flex items-end gap-3 sm:col-span-2 lg:col-span-4">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
-        >
+        <button type="submit" disabled={pending} className={buttonClass('primary')}>
           Add price
         </button>
         <p className="text-xs text-slate-500">

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { LocalTime } from '@/components/local-time';
 import { StatusBadge } from '@/components/ui/badge';
+import { buttonClass } from '@/components/ui/styles';
 import { Table, type TableColumn } from '@/components/ui/table';
 import { canWrite } from '@/server/actor';
 import { getAdminContext } from '@/server/admin-context';
@@ -37,10 +38,7 @@ export default async function RoutesPage() {
           </p>
         </div>
         {canWrite(actor) && (
-          <Link
-            href="/routes/new"
-            className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500"
-          >
+          <Link href="/routes/new" className={buttonClass('primary')}>
             New route
           </Link>
         )}

@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
 import { ConfirmButton } from '@/components/ui/confirm-button';
 import { FieldError } from '@/components/ui/field';
-import { cellInputClass, inputClass } from '@/components/ui/styles';
+import { buttonClass, cellInputClass, inputClass } from '@/components/ui/styles';
 import { useHydrated } from '@/components/use-hydrated';
 import type { RouterReadback } from '@/server/router-readback';
 import type { RouteView } from '@/server/routes';
@@ -418,11 +418,7 @@ export function RouteEditor({
       )}
       {writable && (
         <div className="flex items-center gap-3">
-          <button
-            type="submit"
-            disabled={!hydrated || pending}
-            className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
-          >
+          <button type="submit" disabled={!hydrated || pending} className={buttonClass('primary')}>
             {route === null ? 'Create route' : 'Save route'}
           </button>
           {pending && <span className="text-sm text-slate-500">Saving…</span>}
