@@ -24,8 +24,9 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   return (
     <ToastContext.Provider value={value}>
       {children}
-      <div
-        role="status"
+      {/* A labelled live region, not role="status": pages have their own status lines ("Saved."). */}
+      <section
+        aria-label="Notifications"
         aria-live="polite"
         data-testid="toasts"
         className="pointer-events-none fixed inset-x-4 bottom-4 z-50 flex flex-col items-end gap-2 sm:left-auto"
@@ -43,7 +44,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
             {toast.message}
           </p>
         ))}
-      </div>
+      </section>
     </ToastContext.Provider>
   );
 }
