@@ -54,6 +54,34 @@ async function overflow(page: Page): Promise<number> {
   });
 }
 
+/**
+ * The contrast ratio (WCAG, 1 to 21) of an element's text against its own background, both resolved by the browser
+ * (Tailwind's colours are oklch; a canvas turns any CSS colour into sRGB bytes).
+ */
+async function contrastOf(page: Page, selector: string): Promise<number> {
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((element) => {
+      const style = getComputedStyle(element);
+      const context = document.createElement('canvas').getContext('2d');
+      if (!context) throw new Error('no canvas');
+      const luminance = (color: string) => {
+        context.clearRect(0, 0, 1, 1);
+        context.fillStyle = color;
+        context.fillRect(0, 0, 1, 1);
+        const [r = 0, g = 0, b = 0] = context.getImageData(0, 0, 1, 1).data;
+        const channel = (value: number) => {
+          const c = value / 255;
+          return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        };
+        return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+      };
+      const [light, dark] = [luminance(style.color), luminance(style.backgroundColor)].sort((a, b) => b - a);
+      return ((light ?? 0) + 0.05) / ((dark ?? 0) + 0.05);
+    });
+}
+
 async function isDark(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.classList.contains('dark'));
 }
@@ -189,6 +217,15 @@ for (const theme of ['light', 'dark'] as const) {
       for (const path of PAGES) {
         await open(page, path);
         expect(await isDark(page), `${path} ${theme}`).toBe(theme === 'dark');
+        if (device === 'desktop') {
+          // The current page's link stays readable in both themes.
+          expect
+            .soft(
+              await contrastOf(page, 'nav[aria-label="Main"] a[aria-current="page"]'),
+              `${path} nav ${theme}`,
+            )
+            .toBeGreaterThanOrEqual(4.5);
+        }
         expect
           .soft(await overflow(page), `${path} runs off-screen at ${viewport.width} px`)
           .toBeLessThanOrEqual(0);

@@ -36,7 +36,7 @@ export function NavLinks({ onNavigate }: { onNavigate?: () => void }) {
                 aria-current={active ? 'page' : undefined}
                 className={`block rounded-md px-3 py-2 text-sm font-medium md:py-1.5 ${
                   active
-                    ? 'bg-slate-900 text-white'
+                    ? 'bg-slate-900 text-white dark:bg-indigo-600'
                     : 'text-slate-600 hover:bg-slate-100 hover:text-slate-900'
                 }`}
               >
