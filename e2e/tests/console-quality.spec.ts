@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, type Page, test } from '@playwright/test';
-import OpenAI from 'openai';
+import { routerClientFor } from './router-client';
 import { signIn } from './sign-in';
 
 /** Full-page screenshots of every console page land here (gitignored; CI keeps them as artifacts). */
@@ -113,17 +113,7 @@ test('a form keeps its input after a server error and says in plain words what t
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('');
 
   // Some traffic, so the usage and cost pages have rows and bars in the screenshots.
-  const client = new OpenAI({
-    apiKey: plaintext,
-    baseURL: `${process.env.E2E_ROUTER_URL}/v1`,
-    maxRetries: 0,
-  });
-  await expect(async () => {
-    await client.chat.completions.create({
-      model: process.env.E2E_MODEL ?? '',
-      messages: [{ role: 'user', content: 'console quality' }],
-    });
-  }).toPass({ timeout: 5_000 });
+  const client = await routerClientFor(plaintext, 'console quality');
   for (let index = 0; index < 3; index += 1) {
     await client.chat.completions.create({
       model: process.env.E2E_MODEL ?? '',
