@@ -116,11 +116,7 @@ describe('billing policies', () => {
         'missingPricePolicy',
         'missingPricePolicy: Choose one of: block, allow.',
       ],
-      [
-        { allowCostlierFallback: 'no' },
-        'allowCostlierFallback',
-        'allowCostlierFallback: Choose yes or no.',
-      ],
+      [{ allowCostlierFallback: 'no' }, 'allowCostlierFallback', 'allowCostlierFallback: Choose yes or no.'],
     ];
     for (const [change, field, message] of cases) {
       const error = await thrown(() => saveRoute(t.ctx, t.owner, saved.id, { ...body, ...change }));
