@@ -198,6 +198,21 @@ for (const theme of ['light', 'dark'] as const) {
     test.setTimeout(240_000);
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.emulateMedia({ colorScheme: theme });
+    // The sign-in page, before signing in.
+    for (const [device, viewport] of [
+      ['desktop', DESKTOP],
+      ['mobile', MOBILE],
+    ] as const) {
+      await page.setViewportSize(viewport);
+      await page.goto('/login');
+      await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+      expect(await isDark(page), `/login ${theme}`).toBe(theme === 'dark');
+      expect
+        .soft(await overflow(page), `/login runs off-screen at ${viewport.width} px`)
+        .toBeLessThanOrEqual(0);
+      await page.screenshot({ path: join(SCREENSHOTS, `${device}-${theme}-login.png`), fullPage: true });
+    }
+    await page.setViewportSize(DESKTOP);
     await signIn(page, '/overview');
     for (const [device, viewport] of [
       ['desktop', DESKTOP],
