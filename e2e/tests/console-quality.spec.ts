@@ -237,6 +237,21 @@ for (const theme of ['light', 'dark'] as const) {
         const name = path.slice(1).replaceAll('/', '-');
         await page.screenshot({ path: join(SCREENSHOTS, `${device}-${theme}-${name}.png`), fullPage: true });
       }
+      // The grouped cost chart: every hour of the window on the axis, a colour per model.
+      await open(page, '/cost');
+      await page.getByLabel('Group by').selectOption('model');
+      await expect(page.getByTestId('cost-chart')).toHaveAttribute(
+        'aria-label',
+        'Cost per group over time (UTC)',
+      );
+      await page.waitForLoadState('networkidle');
+      expect
+        .soft(await overflow(page), `grouped /cost runs off-screen at ${viewport.width} px`)
+        .toBeLessThanOrEqual(0);
+      await page.screenshot({
+        path: join(SCREENSHOTS, `${device}-${theme}-cost-grouped.png`),
+        fullPage: true,
+      });
     }
   });
 }
