@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { buttonClass, filterInputClass as inputClass } from '@/components/ui/styles';
-import { Table, type TableColumn } from '@/components/ui/table';
+import { HIDE_BELOW, Table, type TableColumn } from '@/components/ui/table';
 import { fetchAdmin } from '@/lib/fetch-admin';
 import { formatInteger, formatMicrosUsd } from '@/lib/format';
 import type { CostBreakdownView, CostGroupView, CostSeriesView } from '@/server/cost';
@@ -21,8 +21,9 @@ const REFRESH_MS = 60_000;
 const GROUP_COLUMNS: readonly TableColumn[] = [
   { label: 'Name', gutter: true },
   { label: 'Requests', align: 'right' },
-  { label: 'Errors', align: 'right' },
-  { label: 'Tokens in', align: 'right' },
+  // In a half-width card below 1536 px these two give way, so Cost stays on screen.
+  { label: 'Errors', align: 'right', hideBelow: '2xl' },
+  { label: 'Tokens in', align: 'right', hideBelow: '2xl' },
   { label: 'Tokens out', align: 'right' },
   { label: 'Cost', align: 'right', gutter: true },
 ];
@@ -182,11 +183,15 @@ function GroupTable({ title, rows, testId }: { title: string; rows: CostGroupVie
           {rows.map((row) => (
             <tr key={row.group}>
               <td className="px-6 py-2 whitespace-nowrap" title={row.group}>
-                {row.label}
+                <span className="block max-w-[14rem] truncate">{row.label}</span>
               </td>
               <td className="px-3 py-2 text-right tabular-nums">{formatInteger(row.requests)}</td>
-              <td className="px-3 py-2 text-right tabular-nums">{formatInteger(row.errors)}</td>
-              <td className="px-3 py-2 text-right tabular-nums">{formatInteger(row.inputTokens)}</td>
+              <td className={`px-3 py-2 text-right tabular-nums ${HIDE_BELOW['2xl']}`}>
+                {formatInteger(row.errors)}
+              </td>
+              <td className={`px-3 py-2 text-right tabular-nums ${HIDE_BELOW['2xl']}`}>
+                {formatInteger(row.inputTokens)}
+              </td>
               <td className="px-3 py-2 text-right tabular-nums">{formatInteger(row.outputTokens)}</td>
               <td className="px-6 py-2 text-right tabular-nums">{formatMicrosUsd(row.costMicros)}</td>
             </tr>
