@@ -1,14 +1,16 @@
 import { hashPassword } from '@switchyard/db';
 import { freePort, startTestPostgres } from '@switchyard/db/testing';
-import { ROOT, spawnProcess, startStack } from '@switchyard/testkit';
+import { buildRuntime, spawnPackage, startStack } from '@switchyard/testkit';
 
 export const ADMIN = { email: 'e2e-admin@switchyard.local', password: 'e2e-password-1234' };
+export const OIDC_CLIENT = { id: 'switchyard-e2e', secret: 'e2e-oidc-client-secret' };
 
 /**
  * The whole system for the browser tests: PostgreSQL, mock provider, router, and the built dashboard
- * (`next start`), with an admin user. URLs reach the tests through process.env.
+ * (its standalone server, by the dashboard's `start` script as in the image), with an admin user. URLs reach the tests through process.env.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  buildRuntime();
   const pg = await startTestPostgres();
   const stack = await startStack(pg.serverUrl);
   await stack.prisma.user.create({
@@ -21,32 +23,39 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   });
   const port = await freePort();
   const dashboardUrl = `http://127.0.0.1:${port}`;
-  const { proc: dashboard } = await spawnProcess(
-    `${ROOT}node_modules/.bin/next`,
-    ['start', '-p', String(port), '-H', '127.0.0.1'],
+  // The OIDC spec starts its test issuer on this port; the dashboard reads the issuer's discovery at sign-in.
+  const oidcPort = await freePort();
+  const { proc: dashboard } = await spawnPackage(
+    'apps/dashboard',
     {
-      cwd: `${ROOT}apps/dashboard`,
-      env: {
-        NODE_ENV: 'production',
-        NEXT_TELEMETRY_DISABLED: '1',
-        DATABASE_URL: stack.databaseUrl,
-        NEXTAUTH_SECRET: 'e2e-session-secret-not-for-production',
-        NEXTAUTH_URL: dashboardUrl,
-        SWITCHYARD_MASTER_KEY: stack.masterKey,
-        ROUTER_PUBLIC_URL: stack.routerUrl,
-        // The mock provider listens on loopback, which the egress policy refuses unless allowed.
-        SWITCHYARD_EGRESS_ALLOW: '127.0.0.1,localhost',
-      },
-      ready: /Ready in|started server|Local:/i,
-      timeoutMs: 60_000,
-      name: 'dashboard',
+      PORT: String(port),
+      HOSTNAME: '127.0.0.1',
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      DATABASE_URL: stack.databaseUrl,
+      NEXTAUTH_SECRET: 'e2e-session-secret-not-for-production',
+      NEXTAUTH_URL: dashboardUrl,
+      SWITCHYARD_MASTER_KEY: stack.masterKey,
+      ROUTER_PUBLIC_URL: stack.routerUrl,
+      // The mock provider listens on loopback, which the egress policy refuses unless allowed.
+      SWITCHYARD_EGRESS_ALLOW: '127.0.0.1,localhost',
+      OIDC_ISSUER: `http://127.0.0.1:${oidcPort}`,
+      OIDC_CLIENT_ID: OIDC_CLIENT.id,
+      OIDC_CLIENT_SECRET: OIDC_CLIENT.secret,
+      OIDC_NAME: 'Test IdP',
     },
+    /Ready in|started server|Local:/i,
+    60_000,
   );
   process.env.E2E_DASHBOARD_URL = dashboardUrl;
   process.env.E2E_ROUTER_URL = stack.routerUrl;
   process.env.E2E_ADMIN_EMAIL = ADMIN.email;
   process.env.E2E_ADMIN_PASSWORD = ADMIN.password;
   process.env.E2E_MODEL = 'chat-small';
+  process.env.E2E_MOCK_ORIGIN = stack.mockOrigin;
+  process.env.E2E_OIDC_PORT = String(oidcPort);
+  process.env.E2E_OIDC_CLIENT_ID = OIDC_CLIENT.id;
+  process.env.E2E_OIDC_CLIENT_SECRET = OIDC_CLIENT.secret;
   return async () => {
     await dashboard.stop();
     await stack.stop();

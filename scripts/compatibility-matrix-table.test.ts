@@ -62,6 +62,42 @@ describe('buildMatrix', () => {
   });
 });
 
+describe('buildMatrix of a file that failed outside its tests', () => {
+  it('fails the cells of the tests it skipped, naming why', () => {
+    const rows = buildMatrix({
+      testResults: [
+        {
+          name: '/repo/apps/router/test/gemini-surface.translated.test.ts',
+          status: 'failed',
+          assertionResults: [
+            test('@google/genai × anthropic', 'non-stream: answered', 'skipped'),
+            test('@google/genai × anthropic', 'usage: a row', 'pending'),
+          ],
+        },
+      ],
+    });
+    expect(rows[0]?.cells['non-stream']).toBe('fail');
+    expect(rows[0]?.cells.usage).toBe('fail');
+    expect(rows[0]?.failures).toEqual([
+      'non-stream: answered (not run: its file failed)',
+      'usage: a row (not run: its file failed)',
+    ]);
+  });
+
+  it('leaves a skipped test of a passing file as no test', () => {
+    const rows = buildMatrix({
+      testResults: [
+        {
+          name: '/repo/apps/router/test/gemini-surface.happy.test.ts',
+          status: 'passed',
+          assertionResults: [test('@google/genai × gemini', 'tools: skipped here', 'skipped')],
+        },
+      ],
+    });
+    expect(rows[0]?.cells.tools).toBe('none');
+  });
+});
+
 describe('renderMatrix', () => {
   it('writes the table with the run date and commit, and lists what failed', () => {
     const text = renderMatrix(buildMatrix(REPORT), { date: '2026-12-06', commit: 'abc1234' });
@@ -72,6 +108,16 @@ describe('renderMatrix', () => {
     expect(text).toContain('| openai-chat | openai SDK × openai-compatible | ✅ | ❌ | — | ✅ | — | — | — |');
     expect(text).toContain('| openai-chat | openai SDK × azure-openai | — | — | — | — | — | ❌ | — |');
     expect(text).toContain('- openai-chat, openai SDK × azure-openai: failover: 503 then 200');
+  });
+
+  it('lists the clients that could not run, with the reason', () => {
+    const text = renderMatrix(buildMatrix(REPORT), { date: 'd', commit: 'c' }, [
+      { client: 'openai (Python)', reason: 'not run here (no Python SDK installable)' },
+    ]);
+    expect(text).toContain(
+      '## Not run\n\n- openai (Python) × every upstream: not run here (no Python SDK installable).\n',
+    );
+    expect(renderMatrix([], { date: 'd', commit: 'c' })).not.toContain('## Not run');
   });
 
   it('says so when no conformance test ran', () => {

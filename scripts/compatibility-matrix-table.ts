@@ -24,6 +24,8 @@ export interface VitestJsonReport {
   testResults: {
     /** Absolute path of the test file. */
     name: string;
+    /** `failed` when a test or the file itself failed (a `beforeAll` that threw leaves its tests skipped). */
+    status?: string;
     assertionResults: { ancestorTitles: string[]; title: string; status: string }[];
   }[];
 }
@@ -48,6 +50,9 @@ export function buildMatrix(report: VitestJsonReport): MatrixRow[] {
   for (const file of report.testResults) {
     const surface = SURFACE_FILE.exec(file.name.replaceAll('\\', '/'))?.[1];
     if (surface === undefined) continue;
+    // A file that failed outside its tests (its stack did not start) skipped them: they did not pass, so their
+    // cells fail rather than read as never written.
+    const fileFailed = file.status === 'failed';
     for (const test of file.assertionResults) {
       const cell = CELL_TITLE.exec(test.title)?.[1] as MatrixCell | undefined;
       const pair = test.ancestorTitles.map((title) => PAIR.exec(title)).find((match) => match !== null);
@@ -64,9 +69,9 @@ export function buildMatrix(report: VitestJsonReport): MatrixRow[] {
         row = { surface, client, upstream, cells, failures: [] };
         rows.set(key, row);
       }
-      if (test.status === 'failed') {
+      if (test.status === 'failed' || (fileFailed && test.status !== 'passed')) {
         row.cells[cell] = 'fail';
-        row.failures.push(test.title);
+        row.failures.push(test.status === 'failed' ? test.title : `${test.title} (not run: its file failed)`);
       } else if (test.status === 'passed' && row.cells[cell] === 'none') row.cells[cell] = 'pass';
     }
   }
@@ -80,8 +85,21 @@ export function buildMatrix(report: VitestJsonReport): MatrixRow[] {
 
 const MARK: Record<CellResult, string> = { pass: '✅', fail: '❌', none: '—' };
 
-/** docs/compatibility.md: the matrix, when and at which commit it was run, and what failed. */
-export function renderMatrix(rows: readonly MatrixRow[], run: { date: string; commit: string }): string {
+/** A client the issue's matrix names that this run could not test, and why (shown under the table). */
+export interface NotRunClient {
+  client: string;
+  reason: string;
+}
+
+/**
+ * docs/compatibility.md: the matrix, when and at which commit it was run, the clients it could not run, and what
+ * failed.
+ */
+export function renderMatrix(
+  rows: readonly MatrixRow[],
+  run: { date: string; commit: string },
+  notRun: readonly NotRunClient[] = [],
+): string {
   const lines = [
     '# Compatibility matrix',
     '',
@@ -111,6 +129,10 @@ export function renderMatrix(rows: readonly MatrixRow[], run: { date: string; co
     '404, with the request id; **failover** the primary target answers 503 and another serves (the caller gets 200);',
     '**passthrough** a field the gateway does not know reaches a same-protocol upstream unchanged.',
   );
+  if (notRun.length > 0) {
+    lines.push('', '## Not run', '');
+    for (const { client, reason } of notRun) lines.push(`- ${client} × every upstream: ${reason}.`);
+  }
   const failed = rows.filter((row) => row.failures.length > 0);
   if (failed.length > 0) {
     lines.push('', '## Failed in this run', '');

@@ -67,15 +67,15 @@ export class EnvError extends Error {
   override name = 'EnvError';
 }
 
-export function loadStartEnv(source: NodeJS.ProcessEnv = process.env): StartEnv {
+export function loadStartEnv(source: Record<string, string | undefined> = process.env): StartEnv {
   return parse(startSchema, source);
 }
 
-export function loadMigrateEnv(source: NodeJS.ProcessEnv = process.env): MigrateEnv {
+export function loadMigrateEnv(source: Record<string, string | undefined> = process.env): MigrateEnv {
   return parse(migrateSchema, source);
 }
 
-function parse<T>(schema: z.ZodType<T>, source: NodeJS.ProcessEnv): T {
+function parse<T>(schema: z.ZodType<T>, source: Record<string, string | undefined>): T {
   const result = schema.safeParse(source);
   if (result.success) return result.data;
   const lines = result.error.issues.map(

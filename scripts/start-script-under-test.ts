@@ -6,13 +6,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '@switchyard/db/testing';
+import { packageScriptCommand } from './package-script-command';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Entry files of the children, as they appear on their command lines. */
+/** Entry files of the children (their packages' start scripts), as they appear on their command lines. */
 export const ENTRIES = {
-  router: path.join('apps', 'router', 'src', 'main.ts'),
-  mock: path.join('packages', 'mock-provider', 'src', 'main.ts'),
+  router: packageScriptCommand(path.join(repoRoot, 'apps', 'router')).args.at(-1) as string,
+  mock: packageScriptCommand(path.join(repoRoot, 'packages', 'mock-provider')).args.at(-1) as string,
 } as const;
 
 export interface StartScriptRun {
@@ -32,10 +33,14 @@ export interface StartScriptRun {
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
 }
 
-/** Starts `node --import tsx scripts/start.ts` (what `npm start` runs) with `env` over the test's environment. */
+/**
+ * Starts the root `start` script (`node scripts/dist/start.js`, what `npm start` runs after compiling; the tests'
+ * global setup compiled it) with `env` over the test's environment.
+ */
 export function runStartScript(env: Record<string, string>): StartScriptRun {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'scripts', 'start.ts')], {
-    cwd: repoRoot,
+  const start = packageScriptCommand(repoRoot);
+  const child = spawn(start.command, start.args, {
+    cwd: start.cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

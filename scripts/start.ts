@@ -9,27 +9,26 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   applyMigrations,
   createCredentialCipher,
   createPrismaClient,
   DatabaseUnreachableError,
   parseMasterKey,
+  repositoryRoot,
   type SeedResult,
   seedIfEmpty,
 } from '@switchyard/db';
-import ROUTER_NODE_FLAGS from '../apps/router/node-flags.json' with { type: 'json' };
 import { exitOnEnvError, loadStartEnv, type StartEnv } from './env';
+import { packageScriptCommand, type StartCommand } from './package-script-command';
 import { portProbe, type ReadinessProbe, readyzProbe } from './readiness-probe';
 import { spawnWithPrefix } from './spawn-with-prefix';
 import { SupervisedChild } from './supervised-child';
 import { SupervisedDatabase } from './supervised-database';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
+// Compiled to scripts/dist/start.js; the root is found, not counted.
+const repoRoot = repositoryRoot(import.meta.url);
 const CHILD_STOP_GRACE_MS = 10_000;
 const READY_TIMEOUT_MS = 120_000;
 const PREFIX_COLORS: Record<string, number> = { mock: 35, router: 36, dashboard: 33, build: 34 };
@@ -197,7 +196,9 @@ async function main(env: StartEnv): Promise<void> {
     NEXT_TELEMETRY_DISABLED: '1',
   };
 
-  if (withDashboard && !existsSync(path.join(dashboardDir, '.next', 'BUILD_ID'))) {
+  // The dashboard runs Next.js's standalone server, which `next build` writes (the image builds it in advance).
+  const dashboardStart = packageScriptCommand(dashboardDir);
+  if (withDashboard && !existsSync(entryOf(dashboardStart))) {
     say('building the dashboard (first start only; takes a minute)');
     const code = await runToCompletion('npm', ['run', 'build', '-w', '@switchyard/dashboard'], {
       cwd: repoRoot,
@@ -206,25 +207,27 @@ async function main(env: StartEnv): Promise<void> {
     if (code !== 0) await shutdown(code, `dashboard build failed (exit ${code})`);
   }
 
-  const entries = {
-    mock: path.join(repoRoot, 'packages', 'mock-provider', 'src', 'main.ts'),
-    router: path.join(repoRoot, 'apps', 'router', 'src', 'main.ts'),
+  // Each child runs its package's `start` script (compiled JavaScript; `npm start` compiled it just before).
+  const starts = {
+    mock: packageScriptCommand(path.join(repoRoot, 'packages', 'mock-provider')),
+    router: packageScriptCommand(path.join(repoRoot, 'apps', 'router')),
   };
-  for (const [name, file] of Object.entries(entries)) {
-    if (!existsSync(file))
-      throw new Error(`cannot start the ${name}: ${path.relative(repoRoot, file)} does not exist`);
+  for (const [name, start] of Object.entries(starts)) {
+    const entry = entryOf(start);
+    if (!existsSync(entry))
+      throw new Error(
+        `cannot start the ${name}: ${path.relative(repoRoot, entry)} does not exist (run \`npm run build\`)`,
+      );
   }
 
   const started = [
-    superviseChild('mock', process.execPath, ['--import', 'tsx', entries.mock], {
-      cwd: repoRoot,
+    superviseChild('mock', starts.mock, {
       env: { MOCK_PORT: String(env.MOCK_PORT) },
       probe: portProbe(env.MOCK_PORT),
     }),
     // Ready means /readyz, not an open port: the router listens before its config snapshot is loaded and answers
     // 503 until then, so a banner printed at the open port sends the first requests into errors.
-    superviseChild('router', process.execPath, [...ROUTER_NODE_FLAGS, '--import', 'tsx', entries.router], {
-      cwd: repoRoot,
+    superviseChild('router', starts.router, {
       env: {
         DATABASE_URL: databaseUrl,
         ROUTER_PORT: String(env.ROUTER_PORT),
@@ -236,12 +239,12 @@ async function main(env: StartEnv): Promise<void> {
   ];
   if (withDashboard) {
     started.push(
-      superviseChild(
-        'dashboard',
-        process.execPath,
-        [require.resolve('next/dist/bin/next'), 'start', '-p', String(env.DASHBOARD_PORT)],
-        { cwd: dashboardDir, env: dashboardEnv, probe: portProbe(env.DASHBOARD_PORT) },
-      ),
+      superviseChild('dashboard', dashboardStart, {
+        // The standalone server binds to $HOSTNAME, which a container exports as its own name: all interfaces,
+        // as `next start` did.
+        env: { ...dashboardEnv, PORT: String(env.DASHBOARD_PORT), HOSTNAME: '0.0.0.0' },
+        probe: portProbe(env.DASHBOARD_PORT),
+      }),
     );
   }
 
@@ -351,17 +354,23 @@ async function assertPortsFree(ports: Record<string, number>): Promise<void> {
   }
 }
 
-/** Starts `name` under supervision (see supervised-child.ts); its death after it served is not fatal. */
+/** The file a start command runs (its last word), as an absolute path. */
+function entryOf(start: StartCommand): string {
+  return path.resolve(start.cwd, start.args.at(-1) ?? '');
+}
+
+/**
+ * Starts `name` by its package's start command, under supervision (see supervised-child.ts); its death after it
+ * served is not fatal.
+ */
 function superviseChild(
   name: string,
-  command: string,
-  args: string[],
-  options: { cwd: string; env: Record<string, string>; probe: ReadinessProbe },
+  start: StartCommand,
+  options: { env: Record<string, string>; probe: ReadinessProbe },
 ): SupervisedChild {
   const child = new SupervisedChild({
     name,
-    command,
-    args,
+    ...start,
     ...options,
     prefix: prefixOf(name),
     slowStartMs: READY_TIMEOUT_MS,

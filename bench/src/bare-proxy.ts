@@ -1,5 +1,6 @@
 // The bench's floor: the least a Node proxy on the router's stack can do. node:http in, undici's dispatcher
-// out, the answer buffered and sent back — no auth, routing, limits or usage. Run on the router's core, it
+// out, the answer's status and content type sent on as soon as they arrive and each chunk as it comes (so a stream's
+// first event is relayed at once: the stream TTFB floor) — no auth, routing, limits or usage. Run on the router's core, it
 // shows what one more loopback hop through a Node process costs on this machine, today: whatever the router
 // adds beyond it is the router's own work. Usage: UPSTREAM=http://host:port PORT=0 node --import tsx bare-proxy.ts
 import { createServer } from 'node:http';
@@ -13,8 +14,6 @@ const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
-    const answer: Buffer[] = [];
-    let status = 502;
     agent.dispatch(
       {
         origin: upstream.origin,
@@ -28,22 +27,27 @@ const server = createServer((req, res) => {
       },
       {
         onConnect() {},
-        onHeaders(statusCode: number) {
-          status = statusCode;
+        onHeaders(statusCode: number, rawHeaders: Buffer[]) {
+          const headers: Record<string, string> = {};
+          for (let i = 0; i < rawHeaders.length; i += 2) {
+            const name = String(rawHeaders[i]).toLowerCase();
+            if (name === 'content-type' || name === 'content-length')
+              headers[name] = String(rawHeaders[i + 1]);
+          }
+          // Sent with the first chunk (one write), as the router does.
+          res.writeHead(statusCode, headers);
           return true;
         },
         onData(chunk: Buffer) {
-          answer.push(chunk);
+          res.write(chunk);
           return true;
         },
         onComplete() {
-          const body = Buffer.concat(answer);
-          res.writeHead(status, { 'content-type': 'application/json', 'content-length': body.length });
-          res.end(body);
+          res.end();
         },
         onError(error: Error) {
-          res.writeHead(502, { 'content-type': 'text/plain' });
-          res.end(error.message);
+          if (res.headersSent) res.destroy(error);
+          else res.writeHead(502, { 'content-type': 'text/plain' }).end(error.message);
         },
       },
     );

@@ -1,6 +1,9 @@
-import { BENCH_PARTS } from './env';
+import { BENCH_PARTS, type BenchLayout } from './env';
 import type { LatencySummary } from './latency-summary';
 import type { ClosedLoopResult, PacedResult, StreamTtfbResult } from './load-task';
+import type { SemiSpaceLine } from './measure-semi-spaces';
+import type { TracingLine } from './measure-tracing';
+import { renderWorkersLine, type WorkersLine } from './measure-workers';
 
 /** One figure per process of the stack (CPU % of one core, or run-queue wait ms per second). */
 export interface CpuShare {
@@ -56,8 +59,23 @@ export interface Floor {
   bare: PacedResult;
 }
 
+/** The fixed rates again in a further layout (BENCH_LAYOUTS after the first). */
+export interface LayoutRates {
+  layout: BenchLayout;
+  /** Where each process ran, as the notes print it. */
+  pinning: string;
+  rates: (Pair<PacedResult> & { rate: number })[];
+}
+
+/** The stream TTFB line's floor: the same streamed completions through the bare proxy against direct. */
+export interface StreamFloor {
+  rate: number;
+  direct: StreamTtfbResult;
+  bare: StreamTtfbResult;
+}
+
 /**
- * How the bench pins processes (BENCH_PIN): `client-alone` = the load generator on its own CPUs, router and mock
+ * How the bench pins processes (BENCH_LAYOUTS): `client-alone` = the load generator on its own CPUs, router and mock
  * sharing CPU 0; `router-alone` = the router alone on CPU 0, mock and load generator on the rest.
  */
 export type PinLayout = 'client-alone' | 'router-alone';
@@ -87,9 +105,17 @@ export interface BenchReport {
     loadAvgAtStart: number;
   };
   options: Record<string, unknown>;
+  /** The layout every part ran in (the first of BENCH_LAYOUTS); issue 15's goals are judged only in `default`. */
+  layout: BenchLayout;
   rates: (Pair<PacedResult> & { rate: number })[];
+  /** The fixed rates in each further layout of BENCH_LAYOUTS. */
+  layouts: LayoutRates[];
+  /** The young-generation trade-off (BENCH_SEMI_SPACES), null when not asked for. */
+  semiSpaces: SemiSpaceLine[] | null;
   /** Null (as `tiered`, `ttfb` and `max`) when BENCH_PARTS left the run out. */
   floor: Floor | null;
+  /** The stream TTFB floor (the bare proxy streaming); null when `stream` was left out. */
+  streamFloor: StreamFloor | null;
   /** Null when nothing is pinned (the two placements cannot be told apart). */
   roundTrips: RoundTrips | null;
   /** The same fixed rate through a route with 3 tiers × 6 healthy targets (issue 3's routing bench case). */
@@ -98,6 +124,10 @@ export interface BenchReport {
   translated: TranslatedLine | null;
   ttfb: Pair<StreamTtfbResult> | null;
   max: Pair<ClosedLoopResult> | null;
+  /** Tracing off and on against direct (BENCH_PARTS `tracing`); see {@link TracingLine}. */
+  tracing: TracingLine | null;
+  /** Max req/s with ROUTER_WORKERS 1 and 2 (issue 15); null when BENCH_PARTS left it out. */
+  workers: WorkersLine | null;
   router: { pid: number; rssAtStartMiB: number; rssPeakMiB: number; hwmMiB: number | null };
   /** Non-2xx and transport errors, every run including warm-up. */
   failures: { direct: number; router: number; details: string[] };
@@ -124,6 +154,19 @@ export const BUDGET = {
   /** Anthropic surface → OpenAI upstream: translation both ways may add this much over direct (issue 13). */
   translatedDeltaP50Ms: 0.7,
   minRouterReqPerSec: 3_000,
+} as const;
+
+/**
+ * Issue 15's footprint and tail goals, judged in the `default` layout (nothing pinned, PostgreSQL co-located) in
+ * the same run: the router's Δp99 at most this multiple of the bare proxy's (the floor), stream TTFB (p50 first
+ * chunk) at most the bare proxy's plus this, peak RSS at the higher rate and RSS before any request at most these.
+ */
+export const GOALS = {
+  deltaP99VsFloor: 1.5,
+  streamTtfbOverFloorMs: 0.2,
+  peakRssRate: 1_000,
+  peakRssMiB: 150,
+  idleRssMiB: 100,
 } as const;
 
 /** The name of the translated line's budget check. */
@@ -201,6 +244,7 @@ export function evaluateChecks(report: Omit<BenchReport, 'checks' | 'pass'>): Ch
       pass: max >= BUDGET.minRouterReqPerSec,
     });
   }
+  checks.push(...goalChecks(report));
   const failures = report.failures.direct + report.failures.router;
   checks.push({
     name: 'errors + non-2xx (all runs)',
@@ -214,6 +258,84 @@ export function evaluateChecks(report: Omit<BenchReport, 'checks' | 'pass'>): Ch
     limit: 'equal',
     pass: report.usage.pass,
   });
+  return checks;
+}
+
+/** Issue 15's goals (GOALS), each PASS/FAIL in the default layout, unjudged (with the reason) otherwise. */
+export function goalChecks(report: Omit<BenchReport, 'checks' | 'pass'>): Check[] {
+  const unjudged = (name: string, limit: string, why: string): Check => ({
+    name,
+    measured: why,
+    limit,
+    pass: null,
+  });
+  // Judged in the default layout only (docs/benchmarks.md, "Issue 15's goals").
+  const elsewhere = report.layout !== 'default' ? `not judged (layout ${report.layout})` : null;
+  const checks: Check[] = [];
+
+  const p99Name = `goal: Δp99 ≤ ${GOALS.deltaP99VsFloor}× bare proxy's`;
+  const p99Limit = `≤ ${GOALS.deltaP99VsFloor}× floor`;
+  const { floor } = report;
+  const atFloorRate = floor && report.rates.find((r) => r.rate === floor.rate);
+  if (elsewhere) checks.push(unjudged(p99Name, p99Limit, elsewhere));
+  else if (!floor || !atFloorRate)
+    checks.push(unjudged(p99Name, p99Limit, 'not run (needs rates and floor)'));
+  else {
+    const router = atFloorRate.router.result.latencyMs.p99 - atFloorRate.direct.result.latencyMs.p99;
+    const bare = floor.bare.latencyMs.p99 - floor.direct.latencyMs.p99;
+    const limit = GOALS.deltaP99VsFloor * Math.max(0, bare);
+    checks.push({
+      name: `${p99Name} @ ${floor.rate} req/s`,
+      measured: `${signedMs(router)} ms vs floor ${signedMs(bare)} ms`,
+      limit: `≤ ${ms(limit)} ms`,
+      pass: router <= limit,
+    });
+  }
+
+  const ttfbName = `goal: stream TTFB ≤ bare proxy's + ${GOALS.streamTtfbOverFloorMs} ms`;
+  const ttfbLimit = `Δ ≤ floor + ${GOALS.streamTtfbOverFloorMs} ms`;
+  const { ttfb, streamFloor } = report;
+  if (elsewhere) checks.push(unjudged(ttfbName, ttfbLimit, elsewhere));
+  else if (!ttfb || !streamFloor) checks.push(unjudged(ttfbName, ttfbLimit, 'not run (needs stream)'));
+  else {
+    const router = ttfb.router.result.firstChunkMs.p50 - ttfb.direct.result.firstChunkMs.p50;
+    const bare = streamFloor.bare.firstChunkMs.p50 - streamFloor.direct.firstChunkMs.p50;
+    const limit = bare + GOALS.streamTtfbOverFloorMs;
+    checks.push({
+      name: `${ttfbName} (p50)`,
+      measured: `${signedMs(router)} ms vs floor ${signedMs(bare)} ms`,
+      limit: `≤ ${signedMs(limit)} ms`,
+      pass: router <= limit,
+    });
+  }
+
+  const peakName = `goal: router peak RSS @ ${int(GOALS.peakRssRate)} req/s`;
+  const peakLimit = `≤ ${GOALS.peakRssMiB} MiB`;
+  const atPeakRate = report.rates.find((r) => r.rate === GOALS.peakRssRate);
+  if (elsewhere) checks.push(unjudged(peakName, peakLimit, elsewhere));
+  else if (!atPeakRate)
+    checks.push(unjudged(peakName, peakLimit, `not run (BENCH_RATES without ${GOALS.peakRssRate})`));
+  else {
+    const peak = atPeakRate.router.routerRssPeakMiB;
+    checks.push({
+      name: peakName,
+      measured: `${peak.toFixed(1)} MiB`,
+      limit: peakLimit,
+      pass: peak <= GOALS.peakRssMiB,
+    });
+  }
+
+  const idleName = 'goal: router RSS idle (started, before any request)';
+  const idleLimit = `≤ ${GOALS.idleRssMiB} MiB`;
+  const idle = report.router.rssAtStartMiB;
+  if (elsewhere) checks.push(unjudged(idleName, idleLimit, elsewhere));
+  else
+    checks.push({
+      name: idleName,
+      measured: `${idle.toFixed(1)} MiB`,
+      limit: idleLimit,
+      pass: Number.isFinite(idle) && idle <= GOALS.idleRssMiB,
+    });
   return checks;
 }
 
@@ -234,6 +356,15 @@ function tableRows(report: BenchReport): string[][] {
         c?.limit ? `Δ ${c.limit}` : '',
         mark(c?.pass ?? null),
       ]);
+    }
+  }
+  for (const { layout, rates } of report.layouts) {
+    for (const { rate, direct, router } of rates) {
+      for (const q of ['p50', 'p99'] as const) {
+        const d = direct.result.latencyMs[q];
+        const r = router.result.latencyMs[q];
+        rows.push([`${rate} req/s ${q}, layout ${layout} (ms)`, ms(d), ms(r), signedMs(r - d), '', '']);
+      }
     }
   }
   const { floor, tiered, max, ttfb } = report;
@@ -292,6 +423,7 @@ function tableRows(report: BenchReport): string[][] {
       }
     }
   }
+  rows.push(...tracingRows(report.tracing));
   const maxCheck = check('router max throughput');
   if (max) {
     rows.push([
@@ -325,6 +457,21 @@ function tableRows(report: BenchReport): string[][] {
       ]);
     }
   }
+  const { streamFloor } = report;
+  if (streamFloor) {
+    for (const q of ['p50', 'p99'] as const) {
+      const d = streamFloor.direct.firstChunkMs[q];
+      const b = streamFloor.bare.firstChunkMs[q];
+      rows.push([
+        `stream TTFB ${q}, bare Node proxy: floor (ms, ${streamFloor.rate} req/s)`,
+        ms(d),
+        ms(b),
+        signedMs(b - d),
+        '',
+        '',
+      ]);
+    }
+  }
   rows.push([
     'router RSS (MiB)',
     '',
@@ -333,6 +480,9 @@ function tableRows(report: BenchReport): string[][] {
     '',
     '',
   ]);
+  for (const goal of report.checks.filter((c) => c.name.startsWith('goal: '))) {
+    rows.push([goal.name.slice('goal: '.length), '', '', goal.measured, goal.limit, mark(goal.pass)]);
+  }
   const failures = check('errors + non-2xx (all runs)');
   rows.push([
     'errors + non-2xx',
@@ -372,6 +522,12 @@ function notes(report: BenchReport): string[] {
         `${wait(router.runQueueWait)}; generator lag p99 ${ms(direct.result.lagMs.p99)} / ${ms(router.result.lagMs.p99)} ms`,
     );
   }
+  for (const { layout, pinning, rates } of report.layouts) {
+    for (const { rate, router } of rates)
+      lines.push(
+        `layout ${layout} (${pinning}), ${rate} req/s: router CPU ${num(router.cpuUsPerRequest.router)} µs/request; ${wait(router.runQueueWait)}`,
+      );
+  }
   const { floor } = report;
   const measured = floor && report.rates.find((r) => r.rate === floor.rate);
   if (floor && measured) {
@@ -382,7 +538,7 @@ function notes(report: BenchReport): string[] {
     const p50 = delta('p50');
     const p99 = delta('p99');
     lines.push(
-      `floor: a bare node:http + undici passthrough on the router's core adds Δp50 ${signedMs(p50.bare)} / Δp99 ${signedMs(p99.bare)} ms at ${floor.rate} req/s; ` +
+      `floor: a bare node:http + undici passthrough placed as the router is adds Δp50 ${signedMs(p50.bare)} / Δp99 ${signedMs(p99.bare)} ms at ${floor.rate} req/s; ` +
         `the router adds ${signedMs(p50.router - p50.bare)} / ${signedMs(p99.router - p99.bare)} ms beyond that (its own work)`,
     );
   }
@@ -407,6 +563,7 @@ function notes(report: BenchReport): string[] {
         `direct is the same completion asked of the mock in OpenAI's shape; router CPU ${num(report.translated.router.cpuUsPerRequest.router)} µs/request`,
     );
   }
+  lines.push(...tracingNotes(report.tracing));
   const { max } = report;
   if (max)
     lines.push(
@@ -414,6 +571,7 @@ function notes(report: BenchReport): string[] {
         `(direct run: mock ${pct(max.direct.cpu.mock)}, load ${pct(max.direct.cpu.load)}); ${wait(max.router.runQueueWait)}; ` +
         `${max.router.result.tool} p50/p99 ${max.direct.result.p50Ms}/${max.direct.result.p99Ms} vs ${max.router.result.p50Ms}/${max.router.result.p99Ms} ms`,
     );
+  if (report.workers) lines.push(renderWorkersLine(report.workers));
   const { ttfb } = report;
   if (ttfb)
     lines.push(
@@ -439,6 +597,60 @@ function notes(report: BenchReport): string[] {
   );
   return lines;
 }
+
+/** The tracing line's rows: p50 and p99 of the router with tracing off and on, each against direct. */
+function tracingRows(line: TracingLine | null): string[][] {
+  if (!line) return [];
+  const rows: string[][] = [];
+  for (const q of ['p50', 'p99'] as const) {
+    const d = line.direct.latencyMs[q];
+    for (const side of ['off', 'on'] as const) {
+      const r = line[side].latencyMs[q];
+      rows.push([`${line.rate} req/s ${q}, tracing ${side} (ms)`, ms(d), ms(r), signedMs(r - d), '', '']);
+    }
+  }
+  return rows;
+}
+
+/** The tracing line's note: what each side is, what tracing on adds over off, and what was exported. */
+function tracingNotes(line: TracingLine | null): string[] {
+  if (!line) return [];
+  const delta = (q: 'p50' | 'p99') => line.on.latencyMs[q] - line.off.latencyMs[q];
+  const us = (v: number | null) => (v === null ? 'n/a' : v.toFixed(0));
+  return [
+    `tracing: off = the bench's router (OTEL_EXPORTER_OTLP_ENDPOINT unset, SDK not loaded); on = a second router on ` +
+      `the same database and mock exporting every span to a local OTLP/HTTP receiver that answers 200 ` +
+      `(${int(line.exported.spans)} spans in ${int(line.exported.requests)} exports); direct/off/on slices interleaved; ` +
+      `on − off: p50 ${signedMs(delta('p50'))} / p99 ${signedMs(delta('p99'))} ms; router CPU off ` +
+      `${us(line.cpuUsPerRequest.off)} / on ${us(line.cpuUsPerRequest.on)} µs/request; achieved ` +
+      `${line.off.achievedRate.toFixed(0)} / ${line.on.achievedRate.toFixed(0)} req/s`,
+  ];
+}
+
+/** The young-generation trade-off (BENCH_SEMI_SPACES): one row per value and rate. */
+function semiSpaceRows(lines: SemiSpaceLine[] | null): string[][] {
+  if (!lines || lines.length === 0) return [];
+  const rows: string[][] = [
+    ['--max-semi-space-size', 'rate', 'RSS start', 'RSS peak', 'Δp50', 'Δp99', 'router µs/req'],
+  ];
+  for (const line of lines) {
+    for (const r of line.rates) {
+      rows.push([
+        `${line.semiSpaceMiB} MiB`,
+        `${r.rate} req/s`,
+        `${line.rssStartMiB.toFixed(1)} MiB`,
+        `${r.rssPeakMiB.toFixed(1)} MiB`,
+        `${signedMs(r.router.latencyMs.p50 - r.direct.latencyMs.p50)} ms`,
+        `${signedMs(r.router.latencyMs.p99 - r.direct.latencyMs.p99)} ms`,
+        r.cpuUsPerRequest === null ? 'n/a' : r.cpuUsPerRequest.toFixed(0),
+      ]);
+    }
+  }
+  return rows;
+}
+
+const SEMI_SPACE_NOTE =
+  'young generation: one router per value (the start script with only --max-semi-space-size changed), each warmed up, fixed rates against direct interleaved; the bench’s own router idles meanwhile';
 
 function textTable(rows: string[][]): string {
   const widths = (rows[0] as string[]).map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
@@ -481,14 +693,32 @@ export function renderText(report: BenchReport): string {
     textTable(tableRows(report)),
     '',
     ...notes(report).map((n) => `· ${n}`),
+    ...(report.semiSpaces ? ['', textTable(semiSpaceRows(report.semiSpaces)), `· ${SEMI_SPACE_NOTE}`] : []),
     '',
     `overall: ${verdict}${partial(report)}`,
   ].join('\n');
 }
 
+const md = (row: string[]) => `| ${row.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
+
+function markdownSemiSpaces(lines: SemiSpaceLine[] | null): string[] {
+  const rows = semiSpaceRows(lines);
+  if (rows.length === 0) return [];
+  const [head, ...body] = rows as [string[], ...string[][]];
+  return [
+    '',
+    '## Young generation',
+    '',
+    md(head),
+    `|${head.map(() => ' ---: ').join('|')}|`,
+    ...body.map(md),
+    '',
+    SEMI_SPACE_NOTE,
+  ];
+}
+
 export function renderMarkdown(report: BenchReport): string {
   const rows = tableRows(report);
-  const md = (row: string[]) => `| ${row.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
   const parts = [
     `# ${heading(report)}`,
     '',
@@ -497,6 +727,7 @@ export function renderMarkdown(report: BenchReport): string {
     ...rows.slice(1).map(md),
     '',
     ...notes(report).map((n) => `- ${n}`),
+    ...markdownSemiSpaces(report.semiSpaces),
     '',
     `**Overall: ${report.pass ? 'PASS' : 'FAIL'}**${partial(report)}`,
   ];

@@ -3,8 +3,20 @@ import { z } from 'zod';
 const seconds = z.coerce.number().positive();
 
 /** The measured runs of a bench, in the order they run (BENCH_PARTS). */
-export const BENCH_PARTS = ['rates', 'floor', 'tiered', 'translated', 'stream', 'max'] as const;
+export const BENCH_PARTS = [
+  'rates',
+  'floor',
+  'tiered',
+  'translated',
+  'stream',
+  'max',
+  'tracing',
+  'workers',
+] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
+/** Where the bench's processes run (BENCH_LAYOUTS); see docs/benchmarks.md "What runs". */
+export const BENCH_LAYOUTS = ['default', 'client-alone', 'router-alone'] as const;
+export type BenchLayout = (typeof BENCH_LAYOUTS)[number];
 const count = z.coerce.number().int().positive();
 const flag = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
@@ -47,12 +59,47 @@ const schema = z.object({
   BENCH_TTFB_RATE: count.default(50),
   BENCH_TTFB_DURATION_S: seconds.default(10),
   /**
-   * Where processes run (taskset; `auto` = `client-alone` when possible): `client-alone` gives the load generator
-   * (with this process and PostgreSQL) CPUs of its own and puts the router and the mock on CPU 0, so direct and
-   * routed requests cross between the cores alike; `router-alone` gives the router CPU 0 alone and puts the mock
-   * with the load generator; `off` leaves placement to the OS.
+   * Where processes run, comma-separated; the first is the layout every part runs in, each further one runs the
+   * `rates` part again and adds its lines. `default` = what a user's machine runs (`npm start`): nothing pinned,
+   * PostgreSQL on the same host at normal priority — issue 15's goals are judged in it. `client-alone` (taskset)
+   * gives the load generator (with this process and PostgreSQL, at idle priority) CPUs of its own and puts the
+   * router and the mock on CPU 0; `router-alone` gives the router CPU 0 alone and the mock the client's CPUs.
    */
-  BENCH_PIN: z.enum(['auto', 'client-alone', 'router-alone', 'off']).default('auto'),
+  BENCH_LAYOUTS: z
+    .string()
+    .default('default')
+    .transform((value, ctx) => {
+      const layouts = value.split(',').map((part) => part.trim());
+      const unknown = layouts.filter((layout) => !(BENCH_LAYOUTS as readonly string[]).includes(layout));
+      if (unknown.length > 0 || new Set(layouts).size !== layouts.length) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected distinct layouts out of ${BENCH_LAYOUTS.join(',')}, e.g. default,client-alone`,
+        });
+        return z.NEVER;
+      }
+      return layouts as BenchLayout[];
+    }),
+  /**
+   * The young-generation trade-off: for each `--max-semi-space-size` (MiB, comma-separated, e.g. 1,4,16,64) a
+   * router started with that value in place of its start script's runs the `rates` part once; one table of RSS
+   * (start, peak) against Δp50/Δp99 per value. Empty (the default): not run.
+   */
+  BENCH_SEMI_SPACES: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      if (value.trim() === '') return [];
+      const sizes = value.split(',').map((part) => Number(part.trim()));
+      if (sizes.some((size) => !Number.isInteger(size) || size <= 0)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'expected MiB as positive integers separated by commas, e.g. 1,4,16,64',
+        });
+        return z.NEVER;
+      }
+      return sizes;
+    }),
   /**
    * `on`: the bench key has generous RPM/TPM limits and hard budgets (key, team, global) that never refuse, so
    * every routed request pays for its rate-limit and budget checks (worst-case cost, reservation, settlement).
@@ -65,7 +112,9 @@ const schema = z.object({
   BENCH_USAGE_JOURNAL: z.enum(['on', 'off']).default('on'),
   /**
    * Which measured runs to make, comma-separated (default all): `rates` (the fixed rates, with the budget lines),
-   * `floor` (the bare proxy), `tiered`, `translated` (Anthropic surface → OpenAI upstream), `stream`, `max`. For short experiments, e.g. `BENCH_PARTS=rates`; a run
+   * `floor` (the bare proxy), `tiered`, `translated` (Anthropic surface → OpenAI upstream), `stream`, `max`, `tracing` (the router
+   * with OpenTelemetry off and on, at 500 req/s), `workers` (max req/s with ROUTER_WORKERS 1 and 2, on stacks of their own;
+   * needs REDIS_URL). For short experiments, e.g. `BENCH_PARTS=rates`; a run
    * left out prints no line and judges no budget.
    */
   BENCH_PARTS: z
@@ -90,6 +139,8 @@ const schema = z.object({
   BENCH_CPU_PROF: flag,
   /** Where JSON + markdown results go. */
   BENCH_RESULTS_DIR: z.string().optional(),
+  /** Redis for the `workers` part (ROUTER_WORKERS above 1 requires it); unset: that part is skipped, saying so. */
+  REDIS_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url().optional()),
 });
 
 export type BenchEnv = z.infer<typeof schema>;
@@ -121,6 +172,9 @@ const seedUsageSchema = z.object({
   SEED_CHUNK: count.default(250_000),
   SEED_KEYS: count.default(100),
   SEED_TEAMS: count.default(10),
+  /** With both, an owner with this e-mail and password is created (once) for measure-console's page timings. */
+  BENCH_CONSOLE_EMAIL: z.email().optional(),
+  BENCH_CONSOLE_PASSWORD: z.string().min(12).optional(),
 });
 
 export type SeedUsageEnv = z.infer<typeof seedUsageSchema>;
@@ -137,6 +191,9 @@ const measureConsoleSchema = z.object({
   /** Timed calls per endpoint (after MEASURE_WARMUP untimed ones). */
   MEASURE_CALLS: count.default(50),
   MEASURE_WARMUP: z.coerce.number().int().min(0).default(3),
+  /** A console user to sign in as; without both, only the admin API is timed, not the pages. */
+  BENCH_CONSOLE_EMAIL: z.email().optional(),
+  BENCH_CONSOLE_PASSWORD: z.string().min(1).optional(),
 });
 
 export type MeasureConsoleEnv = z.infer<typeof measureConsoleSchema>;

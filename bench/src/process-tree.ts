@@ -77,6 +77,13 @@ export function idleProcessTree(pid: number): boolean {
   );
 }
 
+/** Puts `pid`, every thread of it and every descendant back under SCHED_OTHER (undoes idleProcessTree). */
+export function normalPriorityTree(pid: number): boolean {
+  return processTree(pid).every(
+    (member) => spawnSync('chrt', ['-a', '-o', '-p', '0', String(member)], { stdio: 'ignore' }).status === 0,
+  );
+}
+
 /**
  * The PostgreSQL postmaster listening on `port`, when its command line says so (the embedded server does; a
  * system server configured in postgresql.conf does not, and is left alone).

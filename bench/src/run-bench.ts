@@ -5,15 +5,24 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { digestApiKey, newId } from '@switchyard/db';
 import { startTestPostgres } from '@switchyard/db/testing';
-import { ROOT, type Stack, spawnTs, startStack, UPSTREAM_MODEL, waitFor } from '@switchyard/testkit';
+import {
+  buildRuntime,
+  ROOT,
+  routerNodeFlags,
+  type Stack,
+  spawnTs,
+  startStack,
+  UPSTREAM_MODEL,
+  waitFor,
+} from '@switchyard/testkit';
 import { request } from 'undici';
-import ROUTER_NODE_FLAGS from '../../apps/router/node-flags.json' with { type: 'json' };
 import {
   type BenchReport,
   BUDGET,
   type CpuShare,
   evaluateChecks,
   type Floor,
+  type LayoutRates,
   type Pair,
   type PinLayout,
   type RoundTrips,
@@ -21,11 +30,12 @@ import {
   renderMarkdown,
   renderText,
   renderTranslatedLine,
+  type StreamFloor,
   type TranslatedLine,
   translatedCheck,
   type UsageCheck,
 } from './bench-report';
-import { type BenchEnv, loadBenchEnv } from './env';
+import { type BenchEnv, type BenchLayout, loadBenchEnv } from './env';
 import { latencySummary } from './latency-summary';
 import type {
   ClosedLoopSlice,
@@ -39,16 +49,21 @@ import type {
   StreamTtfbSlice,
 } from './load-task';
 import { LoadWorker } from './load-worker';
+import { measureSemiSpaces } from './measure-semi-spaces';
+import { measureTracing } from './measure-tracing';
+import { measureWorkers } from './measure-workers';
 import { mergeClosedLoop, mergePaced, mergeStreamTtfb } from './merge-slices';
 import {
   findPostmaster,
   idleProcessTree,
+  normalPriorityTree,
   pinProcess,
   pinProcessTree,
   tasksetAvailable,
   workerProcess,
 } from './process-tree';
 import { RssSampler, readProcessCpuSeconds, readProcessMemory, readRunQueueWaitMs } from './process-usage';
+import type { SideRouterContext } from './side-router-context';
 import { formatProfileSummary, summarizeCpuProfile } from './summarize-cpu-profile';
 import { summarizeRouterDiagnostics } from './summarize-router-diagnostics';
 
@@ -223,7 +238,7 @@ async function sanityCheck(targets: Targets): Promise<void> {
 /** The machine's CPUs, read before the bench pins itself to a subset of them. */
 const MACHINE_CPUS = os.availableParallelism();
 
-/** Taskset CPU lists per process; see BENCH_PIN and docs/benchmarks.md "What runs". */
+/** Taskset CPU lists per process; see BENCH_LAYOUTS and docs/benchmarks.md "What runs". */
 interface Pins {
   layout: PinLayout;
   router: string;
@@ -232,11 +247,11 @@ interface Pins {
   client: string;
 }
 
-function choosePinning(env: BenchEnv): Pins | null {
+/** The CPUs of a pinned layout; null for `default` (nothing pinned) or where taskset or a second CPU is missing. */
+function choosePinning(layout: BenchLayout): Pins | null {
   const cpus = MACHINE_CPUS;
-  if (env.BENCH_PIN === 'off' || cpus < 2 || !tasksetAvailable()) return null;
+  if (layout === 'default' || cpus < 2 || !tasksetAvailable()) return null;
   const rest = cpus === 2 ? '1' : `1-${cpus - 1}`;
-  const layout: PinLayout = env.BENCH_PIN === 'router-alone' ? 'router-alone' : 'client-alone';
   return { layout, router: '0', mock: layout === 'client-alone' ? '0' : rest, client: rest };
 }
 
@@ -275,7 +290,8 @@ async function main(): Promise<number> {
     log('starting PostgreSQL (TEST_DATABASE_URL or embedded) …');
     const pg = await startTestPostgres();
     stops.push(() => pg.stop());
-    log('starting mock provider + router …');
+    log('compiling and starting mock provider + router …');
+    buildRuntime();
     const routerEnv: Record<string, string> = {
       USAGE_FLUSH_MS: '200', // the router's default, not testkit's 50 ms
       USAGE_JOURNAL: env.BENCH_USAGE_JOURNAL,
@@ -297,43 +313,69 @@ async function main(): Promise<number> {
       { UPSTREAM: stack.mockUrl, PORT: '0' },
       /listening on (http:\/\/\S+)/,
       30_000,
-      ROUTER_NODE_FLAGS,
+      routerNodeFlags(),
     );
     stops.push(() => bare.proc.stop());
     const bareOrigin = bare.match[1] as string;
     const echo = await spawnTs('bench/src/echo-server.ts', { PORT: '0' }, /listening on 127\.0\.0\.1:(\d+)/);
     stops.push(() => echo.proc.stop());
 
-    const pins = choosePinning(env);
-    if (pins) {
-      pinProcessTree(stack.router.child.pid as number, pins.router);
-      pinProcessTree(bare.proc.child.pid as number, pins.router);
-      pinProcessTree(stack.mock.child.pid as number, pins.mock);
-      pinProcessTree(worker.pid, pins.client);
-      pinProcess(process.pid, pins.client); // only itself: the router and mock are its children
-    }
-    // PostgreSQL stands in for a database on another machine: it shares the load generator's CPUs (new backends
-    // fork from the postmaster and inherit its CPU set) at idle priority, so a usage insert never holds the
-    // generator off its core while a response waits to be read (seen in `perf sched` before this: a few of every
-    // 30 slow routed requests). The router still pays for writing usage on its own core.
-    const postmaster = pins ? findPostmaster(Number(new URL(pg.serverUrl).port || 5432)) : null;
-    let pgPlacement = 'PostgreSQL unpinned (not ours to move)';
-    if (pins && postmaster !== null) {
-      pinProcessTree(postmaster, pins.client);
-      pgPlacement = idleProcessTree(postmaster) ? 'PostgreSQL (idle priority)' : 'PostgreSQL';
-    }
-    const onClient = `load generator + this process${postmaster !== null ? ` + ${pgPlacement}` : ''} → CPU ${pins?.client}`;
-    const pinning = !pins
-      ? `none (${env.BENCH_PIN === 'off' ? 'BENCH_PIN=off' : 'taskset missing or < 2 CPUs'}): the OS schedules everything`
-      : `${pins.layout}, taskset: ${
+    const postmaster = findPostmaster(Number(new URL(pg.serverUrl).port || 5432));
+    /**
+     * Puts every process where `layout` says (BENCH_LAYOUTS) and describes it. `default` is what a user's machine
+     * runs: nothing pinned, PostgreSQL co-located at normal priority (undoing a pinned layout placed before it).
+     * In a pinned layout PostgreSQL stands in for a database on another machine: it shares the load generator's
+     * CPUs (new backends fork from the postmaster and inherit its CPU set) at idle priority, so a usage insert never
+     * holds the generator off its core while a response waits to be read (seen in `perf sched`: a few of every 30
+     * slow routed requests). The router still pays for writing usage on its own core.
+     */
+    const placeProcesses = (layout: BenchLayout, first: boolean): { pins: Pins | null; pinning: string } => {
+      const pins = choosePinning(layout);
+      if (!pins && first)
+        return {
+          pins,
+          pinning:
+            layout === 'default'
+              ? 'default: nothing pinned, PostgreSQL co-located at normal priority (as `npm start` runs)'
+              : `none (${layout} asked, but taskset is missing or < 2 CPUs): the OS schedules everything`,
+        };
+      if (!pins && layout !== 'default') throw new Error(`BENCH_LAYOUTS=${layout} needs taskset and 2+ CPUs`);
+      // Without taskset nothing was ever pinned: nothing to undo.
+      if (!pins && !tasksetAvailable())
+        return { pins, pinning: 'default: nothing pinned (no taskset), PostgreSQL where it was' };
+      const all = `0-${MACHINE_CPUS - 1}`;
+      pinProcessTree(stack.router.child.pid as number, pins?.router ?? all);
+      pinProcessTree(bare.proc.child.pid as number, pins?.router ?? all);
+      pinProcessTree(stack.mock.child.pid as number, pins?.mock ?? all);
+      pinProcessTree(worker.pid, pins?.client ?? all);
+      pinProcess(process.pid, pins?.client ?? all); // only itself: the router and mock are its children
+      let pgPlacement = 'PostgreSQL unpinned (not ours to move)';
+      if (postmaster !== null) {
+        pinProcessTree(postmaster, pins?.client ?? all);
+        pgPlacement = pins
+          ? idleProcessTree(postmaster)
+            ? 'PostgreSQL (idle priority)'
+            : 'PostgreSQL'
+          : 'PostgreSQL co-located at normal priority';
+        if (!pins) normalPriorityTree(postmaster);
+      }
+      if (!pins) return { pins, pinning: `default: nothing pinned, ${pgPlacement}` };
+      const onClient = `load generator + this process${postmaster !== null ? ` + ${pgPlacement}` : ''} → CPU ${pins.client}`;
+      return {
+        pins,
+        pinning: `${pins.layout}, taskset: ${
           pins.layout === 'client-alone'
             ? `router + mock → CPU ${pins.router}; ${onClient}`
             : `router → CPU ${pins.router}; mock + ${onClient}`
-        }${postmaster === null ? `; ${pgPlacement}` : ''}`;
-    log(
-      `router pid ${routerPid}, mock pid ${mockPid}, load generator pid ${worker.pid}; pinning: ${pinning}`,
-    );
+        }${postmaster === null ? `; ${pgPlacement}` : ''}`,
+      };
+    };
+    const [layout = 'default', ...extraLayouts] = env.BENCH_LAYOUTS;
+    const { pins, pinning } = placeProcesses(layout, true);
+    log(`router pid ${routerPid}, mock pid ${mockPid}, load generator pid ${worker.pid}; layout ${pinning}`);
 
+    // Idle: started, placed, no request yet (issue 15's idle goal).
+    const rssAtStartMiB = readProcessMemory(routerPid)?.rssMiB ?? Number.NaN;
     await addTieredRoute(stack);
     const limitProbes = env.BENCH_LIMITS === 'on' ? await enableBudgetsAndLimits(stack) : 0;
     const targets = targetsFor(stack);
@@ -342,7 +384,6 @@ async function main(): Promise<number> {
     let inFlightAtStop = 0;
     const failures = { direct: 0, router: 0, details: [] as string[] };
     const rss = new RssSampler(routerPid);
-    const rssAtStartMiB = readProcessMemory(routerPid)?.rssMiB ?? Number.NaN;
 
     const usageRows = async (): Promise<Record<string, number>> => {
       const groups = await stack.prisma.usageEvent.groupBy({ by: ['status'], _count: { _all: true } });
@@ -398,6 +439,16 @@ async function main(): Promise<number> {
       wallS: number;
       rssPeakMiB: number;
     }
+    const countFailures = (label: string, target: 'direct' | 'router', slice: LoadSlice) => {
+      const bad = slice.non2xx + slice.errors;
+      if (bad > 0) {
+        failures[target] += bad;
+        failures.details.push(
+          `${label} → ${target}: ${slice.non2xx} non-2xx ${JSON.stringify(slice.statuses)}, ${slice.errors} errors${slice.firstError ? ` (first: ${slice.firstError})` : ''}`,
+        );
+        log(`  !! ${failures.details.at(-1)}`);
+      }
+    };
     const runSlice = async <S extends LoadSlice>(
       label: string,
       target: 'direct' | 'router',
@@ -415,14 +466,7 @@ async function main(): Promise<number> {
       addDelta(side.waitMs, waitBefore, perProcess(readRunQueueWaitMs));
       side.rssPeakMiB = Math.max(side.rssPeakMiB, rss.mark());
       side.slices.push(slice);
-      const bad = slice.non2xx + slice.errors;
-      if (bad > 0) {
-        failures[target] += bad;
-        failures.details.push(
-          `${label} → ${target}: ${slice.non2xx} non-2xx ${JSON.stringify(slice.statuses)}, ${slice.errors} errors${slice.firstError ? ` (first: ${slice.firstError})` : ''}`,
-        );
-        log(`  !! ${failures.details.at(-1)}`);
-      }
+      countFailures(label, target, slice);
       if (target === 'router') {
         routerSlices?.push([startedMs, Date.now()]);
         routerOk += slice.ok;
@@ -476,15 +520,20 @@ async function main(): Promise<number> {
     const slices = env.BENCH_SLICES;
 
     /**
-     * The bare proxy against direct, interleaved like every run, at the first fixed rate: what one more hop
-     * through a Node process costs here today, so the router's own share of its Δ can be read off.
+     * The bare proxy against direct, interleaved like every run: what one more hop through a Node process costs
+     * here today, so the router's own share of its Δ can be read off. `kind` is the request both sides repeat.
      */
-    const measureFloor = async (): Promise<Floor> => {
-      const rate = env.BENCH_RATES[0] as number;
-      const direct = targets.direct.chat;
+    const barePair = async <S extends LoadSlice, R>(
+      label: string,
+      kind: 'chat' | 'stream',
+      task: (target: HttpTarget, durationS: number) => LoadTask,
+      durationS: number,
+      merge: (slices: S[]) => R,
+    ): Promise<{ direct: R; bare: R }> => {
+      const direct = targets.direct[kind];
       const viaBare: HttpTarget = { ...direct, url: `${bareOrigin}${new URL(direct.url).pathname}` };
-      const paced = async (target: HttpTarget, durationS: number): Promise<PacedSlice> => {
-        const slice = await worker.run<PacedSlice>({ kind: 'paced', target, rate, durationS, connections });
+      const run = async (target: HttpTarget, seconds: number): Promise<S> => {
+        const slice = await worker.run<S>(task(target, seconds) as LoadTask & { kind: S['kind'] });
         if (slice.non2xx + slice.errors > 0) {
           throw new Error(
             `the bare proxy run failed: ${slice.non2xx} non-2xx ${JSON.stringify(slice.statuses)}, ${slice.errors} errors (${slice.firstError ?? ''})`,
@@ -492,23 +541,41 @@ async function main(): Promise<number> {
         }
         return slice;
       };
-      log(`floor: warm-up of the bare proxy, ${env.BENCH_WARMUP_S} s`);
-      await paced(viaBare, env.BENCH_WARMUP_S);
-      const sides = { direct: [] as PacedSlice[], bare: [] as PacedSlice[] };
+      log(`${label}: warm-up of the bare proxy, ${env.BENCH_WARMUP_S} s`);
+      await run(viaBare, env.BENCH_WARMUP_S);
+      const sides = { direct: [] as S[], bare: [] as S[] };
       for (let i = 0; i < slices; i++) {
         const order = i % 2 === 0 ? (['direct', 'bare'] as const) : (['bare', 'direct'] as const);
-        log(
-          `floor: bare proxy vs direct ${rate} req/s, ${env.BENCH_DURATION_S} s: slice ${i + 1}/${slices} (${order.join(', ')})`,
-        );
+        log(`${label}, ${durationS} s: slice ${i + 1}/${slices} (${order.join(', ')})`);
         for (const side of order) {
-          sides[side].push(await paced(side === 'direct' ? direct : viaBare, env.BENCH_DURATION_S / slices));
+          sides[side].push(await run(side === 'direct' ? direct : viaBare, durationS / slices));
         }
       }
-      return {
-        rate,
-        direct: mergePaced(sides.direct, rate, env.BENCH_DURATION_S),
-        bare: mergePaced(sides.bare, rate, env.BENCH_DURATION_S),
-      };
+      return { direct: merge(sides.direct), bare: merge(sides.bare) };
+    };
+    /** The floor of the fixed rates: the bare proxy at the first rate. */
+    const measureFloor = async (): Promise<Floor> => {
+      const rate = env.BENCH_RATES[0] as number;
+      const pair = await barePair(
+        `floor: bare proxy vs direct ${rate} req/s`,
+        'chat',
+        (target, durationS) => ({ kind: 'paced', target, rate, durationS, connections }),
+        env.BENCH_DURATION_S,
+        (s: PacedSlice[]) => mergePaced(s, rate, env.BENCH_DURATION_S),
+      );
+      return { rate, ...pair };
+    };
+    /** The floor of the stream TTFB line: the same streamed completions through the bare proxy (issue 15's goal). */
+    const measureStreamFloor = async (): Promise<StreamFloor> => {
+      const rate = env.BENCH_TTFB_RATE;
+      const pair = await barePair(
+        `stream floor: bare proxy vs direct, stream TTFB ${rate} req/s`,
+        'stream',
+        (target, durationS) => ({ kind: 'stream-ttfb', target, rate, durationS, connections }),
+        env.BENCH_TTFB_DURATION_S,
+        (s: StreamTtfbSlice[]) => mergeStreamTtfb(s, rate, env.BENCH_TTFB_DURATION_S),
+      );
+      return { rate, ...pair };
     };
     /** The probe behind the table's floor: what crossing between the two cores costs, with nothing else running. */
     const measureRoundTrips = async (): Promise<RoundTrips | null> => {
@@ -592,19 +659,30 @@ async function main(): Promise<number> {
       );
 
     const roundTrips = await measureRoundTrips();
-    const rates: BenchReport['rates'] = [];
+    /** The fixed rates (`rates`), direct and router interleaved; `prefix` marks a further layout's labels. */
+    const measureRates = async (prefix: string): Promise<BenchReport['rates']> => {
+      const measured: BenchReport['rates'] = [];
+      for (const rate of env.BENCH_PARTS.has('rates') ? env.BENCH_RATES : []) {
+        const pair = await interleave(
+          `${prefix}fixed ${rate} req/s, ${env.BENCH_DURATION_S} s`,
+          slices,
+          'chat',
+          (target) => ({
+            kind: 'paced',
+            target,
+            rate,
+            durationS: env.BENCH_DURATION_S / slices,
+            connections,
+          }),
+          (s: PacedSlice[]) => mergePaced(s, rate, env.BENCH_DURATION_S),
+        );
+        measured.push({ rate, ...pair });
+      }
+      return measured;
+    };
     // Epoch ms of the router's fixed-rate slices: where the router's diagnostics tell its event-loop stalls apart.
     routerSlices = [];
-    for (const rate of env.BENCH_PARTS.has('rates') ? env.BENCH_RATES : []) {
-      const measured = await interleave(
-        `fixed ${rate} req/s, ${env.BENCH_DURATION_S} s`,
-        slices,
-        'chat',
-        (target) => ({ kind: 'paced', target, rate, durationS: env.BENCH_DURATION_S / slices, connections }),
-        (s: PacedSlice[]) => mergePaced(s, rate, env.BENCH_DURATION_S),
-      );
-      rates.push({ rate, ...measured });
-    }
+    const rates = await measureRates('');
     const rateSlices = routerSlices;
     routerSlices = null;
     const floor = env.BENCH_PARTS.has('floor') ? await measureFloor() : null;
@@ -643,6 +721,7 @@ async function main(): Promise<number> {
           }),
           (s: StreamTtfbSlice[]) => mergeStreamTtfb(s, env.BENCH_TTFB_RATE, env.BENCH_TTFB_DURATION_S),
         );
+    const streamFloor = env.BENCH_PARTS.has('stream') ? await measureStreamFloor() : null;
     // wrk takes whole seconds; keep every closed-loop slice at least 2 s so connection set-up is noise.
     const maxSliceS = Math.max(2, Math.round(env.BENCH_MAX_DURATION_S / slices));
     const max = !env.BENCH_PARTS.has('max')
@@ -660,6 +739,64 @@ async function main(): Promise<number> {
           }),
           (s: ClosedLoopSlice[]) => mergeClosedLoop(s),
         );
+    const workers = !env.BENCH_PARTS.has('workers')
+      ? null
+      : await measureWorkers({
+          pgServerUrl: pg.serverUrl,
+          redisUrl: env.REDIS_URL,
+          load: worker,
+          tool: maxTool,
+          connections: env.BENCH_MAX_CONNECTIONS,
+          durationS: maxSliceS * slices,
+          warmupS: env.BENCH_WARMUP_S,
+          log,
+        });
+
+    /** After every slice of a part that runs its own routers: failures counted, a routed slice's rows settled. */
+    const afterSlice = async (label: string, target: 'direct' | 'router', slice: LoadSlice) => {
+      countFailures(label, target, slice);
+      if (target === 'router') {
+        routerOk += slice.ok;
+        await settle();
+      }
+    };
+
+    /** What a part that starts routers of its own beside the bench's needs (tracing, young generation). */
+    const sideRouters: SideRouterContext = {
+      stack,
+      worker,
+      routerEnv,
+      routerCpus: pins?.router ?? null,
+      durationS: env.BENCH_DURATION_S,
+      warmupS: env.BENCH_WARMUP_S,
+      slices,
+      connections,
+      direct: targets.direct.chat,
+      routed: targets.router.chat,
+      afterSlice,
+      log,
+    };
+    const tracing = !env.BENCH_PARTS.has('tracing')
+      ? null
+      : await measureTracing({ ...sideRouters, rate: BUDGET.rate });
+
+    // The further layouts (BENCH_LAYOUTS after the first): the fixed rates again, processes placed anew each time.
+    const layouts: LayoutRates[] = [];
+    for (const extra of env.BENCH_PARTS.has('rates') ? extraLayouts : []) {
+      const placed = placeProcesses(extra, false);
+      log(`layout ${placed.pinning}`);
+      layouts.push({ layout: extra, pinning: placed.pinning, rates: await measureRates(`${extra}: `) });
+    }
+    if (layouts.length > 0 && env.BENCH_SEMI_SPACES.length > 0) placeProcesses(layout, false);
+
+    const semiSpaces =
+      env.BENCH_SEMI_SPACES.length === 0
+        ? null
+        : await measureSemiSpaces({
+            ...sideRouters,
+            semiSpacesMiB: env.BENCH_SEMI_SPACES,
+            rates: env.BENCH_RATES,
+          });
 
     const rows = await usageRows();
     const success = rows.success ?? 0;
@@ -718,13 +855,19 @@ async function main(): Promise<number> {
         loadAvgAtStart,
       },
       options: { ...env, BENCH_PARTS: [...env.BENCH_PARTS], maxTool },
+      layout,
       rates,
+      layouts,
+      semiSpaces,
       floor,
+      streamFloor,
       roundTrips,
       tiered,
       translated,
       ttfb,
       max,
+      tracing,
+      workers,
       router: { pid: routerPid, rssAtStartMiB, rssPeakMiB: memory.peakMiB, hwmMiB: memory.hwmMiB },
       failures,
       usage,

@@ -8,7 +8,13 @@
 // its events and folds exactly those events into both rollup tables (data-modifying CTEs) with the router's own
 // fold (usageRollupUpsertSql). Keys, teams and providers exist as rows so the console shows their names.
 import { performance } from 'node:perf_hooks';
-import { applyMigrations, createPrismaClient, usageRollupUpsertSql } from '@switchyard/db';
+import {
+  applyMigrations,
+  createPrismaClient,
+  hashPassword,
+  newId,
+  usageRollupUpsertSql,
+} from '@switchyard/db';
 import { createTestDatabase } from '@switchyard/db/testing';
 import { loadSeedUsageEnv } from './env';
 
@@ -37,6 +43,7 @@ async function main(): Promise<void> {
   const prisma = createPrismaClient(databaseUrl, { maxConnections: 2 });
   try {
     await seedDimensions(prisma);
+    await seedConsoleUser(prisma);
     await seedEvents(prisma);
     const [counts] = await prisma.$queryRawUnsafe<{ events: bigint; hourly: bigint; daily: bigint }[]>(
       `SELECT (SELECT count(*) FROM usage_events) AS events,
@@ -81,10 +88,27 @@ async function seedDimensions(prisma: Prisma): Promise<void> {
   }
 }
 
+/** The console user measure-console signs in as, when BENCH_CONSOLE_EMAIL and BENCH_CONSOLE_PASSWORD are set. */
+async function seedConsoleUser(prisma: Prisma): Promise<void> {
+  if (env.BENCH_CONSOLE_EMAIL === undefined || env.BENCH_CONSOLE_PASSWORD === undefined) return;
+  await prisma.user.upsert({
+    where: { email: env.BENCH_CONSOLE_EMAIL },
+    create: {
+      id: newId('usr'),
+      email: env.BENCH_CONSOLE_EMAIL,
+      name: 'Bench',
+      passwordHash: await hashPassword(env.BENCH_CONSOLE_PASSWORD),
+      role: 'owner',
+    },
+    update: {},
+  });
+}
+
 /**
  * One chunk: events [first, last] of N, created_at spread evenly over the window. Traffic is skewed as a real
  * gateway's is: key k = floor(keys · u³) for a uniform u, so a few keys carry most requests; each key uses two
- * models; 2% errors, 1% rejected; every fourth request streams.
+ * models; 2% errors, 1% rejected (no traffic class: refused before it was read); every fourth request streams;
+ * every tenth speaks the Anthropic surface; keys are 70% interactive, 20% background, 10% evaluation.
  */
 const CHUNK_SQL = `
 WITH params AS (
@@ -106,7 +130,8 @@ WITH params AS (
 ), inserted AS (
   INSERT INTO usage_events (request_id, key_id, team_id, environment, requested_model, served_provider_id,
     served_account_id, served_model, status, error_class, http_status, latency_ms, ttft_ms, input_tokens,
-    output_tokens, cached_input_tokens, cost_micros, stream, tags, created_at)
+    output_tokens, cached_input_tokens, cost_micros, stream, tags, surface, upstream_protocol, traffic_class,
+    created_at)
   SELECT 'req_seed_' || g, 'key_seed_' || k, 'team_seed_' || (k % teams), envs[1 + k % 3], models[m],
          'prv_seed_' || vendors[m], 'acc_seed_' || vendors[m], models[m],
          (CASE WHEN roll < 2 THEN 'error' WHEN roll = 2 THEN 'rejected' ELSE 'success' END)::"UsageStatus",
@@ -121,6 +146,10 @@ WITH params AS (
               ELSE 0 END,
          g % 4 = 0,
          CASE WHEN k % 3 = 0 THEN ARRAY['web'] WHEN k % 3 = 1 THEN ARRAY['batch', 'eval'] ELSE ARRAY[]::text[] END,
+         CASE WHEN g % 10 = 0 THEN 'anthropic-messages' ELSE 'openai-chat' END,
+         CASE WHEN roll < 3 THEN NULL WHEN vendors[m] = 'anthropic' THEN 'anthropic-messages' ELSE 'openai-chat' END,
+         CASE WHEN roll = 2 THEN NULL WHEN k % 10 < 7 THEN 'interactive' WHEN k % 10 < 9 THEN 'background'
+              ELSE 'evaluation' END,
          start_at + make_interval(secs => window_s * g / total)
   FROM rows
   RETURNING *

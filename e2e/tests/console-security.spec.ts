@@ -77,7 +77,7 @@ test('after sign-in the console never leaves its own origin', async ({ page }) =
   await page.goto('/login?callbackUrl=/%09/evil.example/');
   await page.getByLabel('Email').fill(process.env.E2E_ADMIN_EMAIL ?? '');
   await page.getByLabel('Password').fill(process.env.E2E_ADMIN_PASSWORD ?? '');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   // A refused callback falls back to `/`, which lands on the overview.
   await expect(page).toHaveURL(/\/overview$/);
   expect(new URL(page.url()).origin).toBe(new URL(process.env.E2E_DASHBOARD_URL ?? '').origin);

@@ -1,5 +1,6 @@
 import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
 import OpenAI from 'openai';
+import { admin, mockAccount } from './admin-api';
 import { signIn } from './sign-in';
 
 const ROUTE = 'drill-chat';
@@ -12,18 +13,6 @@ const REQUESTS_PER_PHASE = 24;
 interface Served {
   requestId: string;
   account: string;
-}
-
-/** The admin API through the browser's session cookie (page.request shares the context's cookies). */
-async function admin<T>(
-  api: APIRequestContext,
-  method: 'GET' | 'POST',
-  path: string,
-  data?: unknown,
-): Promise<T> {
-  const response = await api.fetch(`/api/admin/v1${path}`, { method, data });
-  expect(response.ok(), `${method} ${path}: ${await response.text()}`).toBe(true);
-  return (await response.json()) as T;
 }
 
 /** Sends `count` chat completions and reads which account served each one from the router's readback headers. */
@@ -95,14 +84,7 @@ test('failover drill: disable a target on the health page, traffic moves to the 
 
   // A route with two targets on two accounts of the mock provider, made through the admin API.
   const api = page.request;
-  const providers = await admin<{ items: { id: string; name: string }[] }>(api, 'GET', '/providers');
-  const providerId = providers.items.find((provider) => provider.name === 'mock')?.id ?? '';
-  const accounts = await admin<{ items: { id: string; name: string }[] }>(
-    api,
-    'GET',
-    `/accounts?providerId=${providerId}`,
-  );
-  const primaryId = accounts.items.find((account) => account.name === PRIMARY)?.id ?? '';
+  const { providerId, accountId: primaryId } = await mockAccount(api, PRIMARY);
   const secondary = await admin<{ id: string }>(api, 'POST', '/accounts', {
     providerId,
     name: SECONDARY,

@@ -9,7 +9,7 @@ export async function signIn(page: Page, path: string): Promise<void> {
   await expect(page).toHaveURL(/\/login/);
   await page.getByLabel('Email').fill(process.env.E2E_ADMIN_EMAIL ?? '');
   await page.getByLabel('Password').fill(process.env.E2E_ADMIN_PASSWORD ?? '');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   // Checking a password is deliberately slow (scrypt); on a cold server the first page render adds to it.
   await expect(page).toHaveURL(new RegExp(`${path.replaceAll('/', '\\/')}$`), { timeout: 15_000 });
 }

@@ -15,6 +15,7 @@ import {
 import { type Proc, ROOT, spawnProcess } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { packageScriptCommand } from '../package-script-command';
 import { type AdminClient, createAdminClient } from './admin-client';
 
 const ADMIN_TOKEN = 'config-test-admin-token-0123456789';
@@ -57,14 +58,18 @@ async function startGateway(): Promise<Gateway> {
   return { url, database, proc, client: createAdminClient({ baseUrl: url, token: ADMIN_TOKEN }) };
 }
 
-/** Runs `npm run config -- …` as an operator would (the same entry, its own process). */
+/**
+ * Runs `npm run config -- …` as an operator would: the root `config` script (compiled JavaScript; the global setup
+ * compiled it), its own process.
+ */
+const CONFIG_SCRIPT = packageScriptCommand(ROOT, 'config');
 async function config(gateway: Gateway, args: string[], env: Record<string, string> = {}) {
   try {
     const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/config/main.ts', ...args],
+      CONFIG_SCRIPT.command,
+      [...CONFIG_SCRIPT.args, ...args],
       {
-        cwd: ROOT,
+        cwd: CONFIG_SCRIPT.cwd,
         env: { ...process.env, SWITCHYARD_URL: gateway.url, SWITCHYARD_ADMIN_TOKEN: ADMIN_TOKEN, ...env },
       },
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDashboardEnv } from './env';
+import { oidcSettings, parseDashboardEnv } from './env';
 
 const base = { DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/switchyard' };
 
@@ -39,5 +39,28 @@ describe('parseDashboardEnv', () => {
     expect(
       parseDashboardEnv({ ...base, NODE_ENV: 'production', NEXTAUTH_SECRET: secret }).NEXTAUTH_SECRET,
     ).toBe(secret);
+  });
+
+  it('turns OIDC on only with issuer, client id and secret together, naming the missing ones', () => {
+    expect(oidcSettings(parseDashboardEnv(base))).toBeNull();
+    expect(() => parseDashboardEnv({ ...base, OIDC_ISSUER: 'https://id.example.com' })).toThrow(
+      /OIDC_CLIENT_ID: is required when any OIDC_\* setting is set[\s\S]*OIDC_CLIENT_SECRET/,
+    );
+    const settings = oidcSettings(
+      parseDashboardEnv({
+        ...base,
+        OIDC_ISSUER: 'https://id.example.com/realms/ops',
+        OIDC_CLIENT_ID: 'switchyard',
+        OIDC_CLIENT_SECRET: 'secret',
+      }),
+    );
+    expect(settings).toEqual({
+      issuer: 'https://id.example.com/realms/ops',
+      clientId: 'switchyard',
+      clientSecret: 'secret',
+      name: 'single sign-on',
+      autoProvisionViewers: false,
+    });
+    expect(() => parseDashboardEnv({ ...base, OIDC_AUTO_PROVISION: 'yes' })).toThrow(/OIDC_AUTO_PROVISION/);
   });
 });

@@ -5,8 +5,8 @@ import { crossSiteWriteRefusal } from './http/cross-site-write';
 import { declaresBodyOver, UNAUTHENTICATED_BODY_LIMIT_BYTES } from './http/read-body-capped';
 import { applySecurityHeaders } from './http/security-headers';
 
-/** Paths that are not console pages: they authenticate themselves or need no session. */
-const NOT_A_PAGE = /^\/(api\/|_next\/|login(\/|$)|favicon\.ico$|icon\.svg$)/;
+/** Paths that are not console pages: they authenticate themselves or need no session (an invite link). */
+const NOT_A_PAGE = /^\/(api\/|_next\/|login(\/|$)|invite$|favicon\.ico$|icon\.svg$)/;
 
 function problem(status: number, code: string, message: string): NextResponse {
   return NextResponse.json(

@@ -1,6 +1,6 @@
 // "Test connection" and the credential readback against the real mock provider (a child process, as the router's
 // stack starts it) and a real database: the credential goes out only in the kind's header and never comes back.
-import { type Proc, spawnTs } from '@switchyard/testkit';
+import { type Proc, spawnPackage } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createAccount,
@@ -22,10 +22,10 @@ let mockOrigin: string;
 
 beforeAll(async () => {
   t = await startAdminTestContext();
-  const started = await spawnTs(
-    'packages/mock-provider/src/main.ts',
+  const started = await spawnPackage(
+    'packages/mock-provider',
     { MOCK_PORT: '0', MOCK_HOST: '127.0.0.1' },
-    /listening on (http:\/\/\S+)/,
+    /listening on (http:\/\/[^\s"]+)/,
   );
   mock = started.proc;
   mockOrigin = new URL(started.match[1] as string).origin;

@@ -187,6 +187,7 @@ describe('the audit log API', () => {
         actorType: 'anonymous',
         actorId: 'owner@example.com',
         actorEmail: null,
+        actorTokenName: null,
         action: 'auth.sign_in_failed',
         targetType: 'user',
         targetId: null,

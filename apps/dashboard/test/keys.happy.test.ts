@@ -69,7 +69,7 @@ describe('creating a key', () => {
   it('records the admin token as actor when the token made the change', async () => {
     const { key } = await createKey(
       t.ctx,
-      { kind: 'admin_token', role: 'owner' },
+      { kind: 'admin_token', role: 'owner', teamId: null },
       input({ name: 'by-token' }),
     );
     expect(key.ownerId).toBeNull();

@@ -54,7 +54,7 @@ const PREFIX = '/api/admin/v1/';
 
 const server = http.createServer(async (req, res) => {
   try {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     const parts = url.pathname.startsWith(PREFIX)
       ? url.pathname.slice(PREFIX.length).split('/').filter(Boolean)
       : null;

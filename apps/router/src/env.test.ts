@@ -21,6 +21,16 @@ describe('router configuration', () => {
     expect(env.SNAPSHOT_FULL_REFRESH_MS).toBe(600_000);
   });
 
+  it('logs JSON at info unless told otherwise, and names a bad LOG_LEVEL or LOG_FORMAT', () => {
+    const env = loadRouterEnv(required);
+    expect([env.LOG_LEVEL, env.LOG_FORMAT]).toEqual(['info', 'json']);
+    expect(loadRouterEnv({ ...required, LOG_LEVEL: 'debug', LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe(
+      'pretty',
+    );
+    expect(() => loadRouterEnv({ ...required, LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT/);
+    expect(() => loadRouterEnv({ ...required, LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL/);
+  });
+
   it('defaults the caps on what the router reads and how long it waits for clients', () => {
     const env = loadRouterEnv(required);
     expect(env.UPSTREAM_MAX_RESPONSE_BYTES).toBe(32 * 1024 * 1024);
@@ -181,5 +191,32 @@ describe('the settings a router publishes for the readback', () => {
       settings.breaker.consecutiveFailures,
       settings.healthCheck.intervalMs,
     ]).toEqual([2, 9, 750]);
+  });
+});
+
+describe('ROUTER_WORKERS', () => {
+  it('runs one process by default', () => {
+    const env = loadRouterEnv(required);
+    expect([env.ROUTER_WORKERS, env.ROUTER_WORKER_SLOT]).toEqual([1, undefined]);
+  });
+
+  it('refuses more than one worker without REDIS_URL, naming both settings', () => {
+    expect(() => loadRouterEnv({ ...required, ROUTER_WORKERS: '2' })).toThrow(
+      /ROUTER_WORKERS: more than one worker needs REDIS_URL/,
+    );
+    // A blank REDIS_URL (compose's `${REDIS_URL:-}`) is unset, not a URL.
+    expect(() => loadRouterEnv({ ...required, ROUTER_WORKERS: '2', REDIS_URL: '' })).toThrow(
+      /needs REDIS_URL/,
+    );
+    const env = loadRouterEnv({ ...required, ROUTER_WORKERS: '2', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(env.ROUTER_WORKERS).toBe(2);
+  });
+
+  it('takes a whole number from 1 to 64', () => {
+    for (const bad of ['0', '-1', '1.5', 'two', '65']) {
+      expect(() =>
+        loadRouterEnv({ ...required, ROUTER_WORKERS: bad, REDIS_URL: 'redis://127.0.0.1:6379' }),
+      ).toThrow(/ROUTER_WORKERS/);
+    }
   });
 });

@@ -13,6 +13,13 @@ const schema = z.object({
   SWITCHYARD_MASTER_KEY: z.string().min(1, 'is required to decrypt upstream credentials'),
   ROUTER_HOST: z.string().default('0.0.0.0'),
   ROUTER_PORT: port.default(8080),
+  /**
+   * Router processes serving ROUTER_PORT (node:cluster: a primary forks this many workers and restarts one that
+   * dies). More than one needs REDIS_URL, so budgets and rate limits are shared instead of enforced per process.
+   */
+  ROUTER_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /** Not a setting: the primary gives each worker its slot (0-based), which names its spill directory. */
+  ROUTER_WORKER_SLOT: z.coerce.number().int().min(0).optional(),
   /** A separate port for GET /metrics (bound to ROUTER_METRICS_HOST); unset: /metrics is served on ROUTER_PORT. */
   ROUTER_METRICS_PORT: unsetWhenBlank(port),
   /** Address the separate metrics port binds to; defaults to ROUTER_HOST. */
@@ -104,7 +111,7 @@ const schema = z.object({
    * Redis shared by every router instance (budgets and rate limits); unset: each instance keeps its own
    * counters in memory.
    */
-  REDIS_URL: z.string().url({ message: 'must be a redis:// URL' }).optional(),
+  REDIS_URL: unsetWhenBlank(z.string().url({ message: 'must be a redis:// URL' })),
   /**
    * With REDIS_URL, what happens while Redis is unreachable: `closed` (default) refuses requests that a
    * budget or limit applies to with 503 `usage_unavailable`; `open` serves them, enforcing in memory only.
@@ -148,7 +155,13 @@ const schema = z.object({
   OTEL_SERVICE_NAME: z.string().min(1).default('switchyard-router'),
   /** Longest a finished span waits in the export batch (the SDK's OTEL_BSP_SCHEDULE_DELAY). */
   OTEL_BSP_SCHEDULE_DELAY: positiveMs.default(5_000),
+  /**
+   * Lines below this level are not written. `debug` adds one line per request (method, URL, status, duration,
+   * headers with their secrets redacted) and per client-error attempt: for diagnosis, not for production load.
+   */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** `json` (default): one JSON object a line; `pretty`: one readable line each, for a terminal. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
 });
 
 /** Cross-field rules node:http and the request path rely on. */
@@ -158,6 +171,15 @@ const checked = schema.superRefine((env, ctx) => {
       code: 'custom',
       path: ['ROUTER_HEADERS_TIMEOUT_MS'],
       message: 'must not exceed ROUTER_REQUEST_TIMEOUT_MS',
+    });
+  }
+  if (env.ROUTER_WORKERS > 1 && env.REDIS_URL === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['ROUTER_WORKERS'],
+      message:
+        'more than one worker needs REDIS_URL: budgets and rate limits must be shared by every worker, ' +
+        'never enforced per process (set REDIS_URL, or ROUTER_WORKERS=1)',
     });
   }
 });

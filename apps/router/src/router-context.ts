@@ -42,7 +42,7 @@ export interface FailoverState {
   onCredentialRejected: (account: MarkedAccount, message: string) => void;
 }
 
-/** Everything a handler needs, wired once in main.ts. */
+/** Everything a handler needs, wired once in start-router.ts. */
 export interface RouterContext {
   snapshots: SnapshotStore;
   usage: UsageSink;
@@ -61,6 +61,8 @@ export interface RouterContext {
   tracing: Tracing | null;
   /** Digest of a presented API key (sha256 hex). */
   digestKey: (plaintext: string) => string;
+  /** This process's ROUTER_WORKERS slot (0-based); null when the router runs as one process. */
+  worker: number | null;
   now: () => number;
   random: () => number;
 }

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { gatewayError } from '@switchyard/core';
 import { capConnections } from './http/cap-connections';
+import { logRequest } from './http/log-request';
 import { type RouteDefinition, type RouteHandler, RouteTable } from './http/route-table';
 import { sendOpenAiError } from './http/send-openai-error';
 import type { RouterContext } from './router-context';
 import { healthz, readyz } from './routes/health';
+import { v1Model, v1Models } from './routes/models/v1-models';
+import { v1betaModel, v1betaModels } from './routes/models/v1beta-models';
 import { surfaceRoutes } from './routes/surface-routes';
-import { v1Model, v1Models } from './routes/v1-models';
 import { SURFACES } from './surfaces/surface-registry';
 
 /** Request ids: `req_` + 32 hex chars; randomUUID draws from a cached entropy pool, so this is cheap. */
@@ -29,7 +31,19 @@ export function routerRoutes(ctx: RouterContext, metrics: RouteHandler | null = 
       path: '/v1/models/{id}',
       handler: (req, res, requestId, _url, params) => v1Model(ctx, req, res, requestId, params.id ?? ''),
     },
-    { method: 'GET', path: '/healthz', handler: (_req, res, requestId) => healthz(res, requestId) },
+    {
+      method: 'GET',
+      path: '/v1beta/models',
+      handler: (req, res, requestId, url) => v1betaModels(ctx, req, res, requestId, url),
+    },
+    {
+      // After the surfaces' `/v1beta/models/{model}:method` routes, which are tried first.
+      method: 'GET',
+      path: '/v1beta/models/{model}',
+      handler: (req, res, requestId, url, params) =>
+        v1betaModel(ctx, req, res, requestId, url, params.model ?? ''),
+    },
+    { method: 'GET', path: '/healthz', handler: (_req, res, requestId) => healthz(ctx, res, requestId) },
     { method: 'GET', path: '/readyz', handler: (_req, res, requestId) => readyz(ctx, res, requestId) },
     ...(metrics === null ? [] : [{ method: 'GET', path: '/metrics', handler: metrics }]),
   ];
@@ -45,6 +59,8 @@ export interface RouterServerOptions {
   maxConnections: number;
   /** GET /metrics on this server; null when it is served on a port of its own (ROUTER_METRICS_PORT). */
   metrics?: RouteHandler | null;
+  /** One debug line per request (LOG_LEVEL=debug); off, the request path does not touch the logger. */
+  accessLog?: boolean;
 }
 
 /**
@@ -61,9 +77,11 @@ export function createRouterServer(ctx: RouterContext, options: RouterServerOpti
     connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_INTERVAL_MS, options.headersTimeoutMs),
   };
   const routes = new RouteTable(routerRoutes(ctx, options.metrics ?? null));
+  const accessLog = options.accessLog === true;
   const server = createServer(serverOptions, (req: IncomingMessage, res: ServerResponse) => {
     const requestId = newRequestId();
     const url = req.url ?? '/';
+    if (accessLog) logRequest(ctx.logger, req, res, requestId, url);
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     const method = req.method ?? 'GET';

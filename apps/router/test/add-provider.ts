@@ -10,7 +10,7 @@ export async function addProvider(
   stack: Stack,
   options: {
     name: string;
-    kind: 'openai' | 'openai_compatible' | 'anthropic' | 'gemini';
+    kind: 'openai' | 'openai_compatible' | 'azure_openai' | 'anthropic' | 'gemini';
     baseUrl: string;
     models: string[];
     price?: { input: bigint; output: bigint };

@@ -18,6 +18,8 @@ const CLAUDE_DOWN = 'mock-claude-down';
 const CLAUDE_MISSING = 'mock-claude-missing';
 const GPT_DOWN = 'mock-gpt-down';
 const CLAUDE_DROP = 'mock-claude-drop';
+/** Its streams end with Anthropic's own `event: error` (overloaded) after a few events. */
+const CLAUDE_ERROR_EVENT = 'mock-claude-error-event';
 const GPT_DROP = 'mock-gpt-drop';
 
 const ON_ANTHROPIC = 'claude-route';
@@ -26,6 +28,7 @@ const ANTHROPIC_THEN_OPENAI = 'anthropic-down-then-openai';
 const OPENAI_THEN_ANTHROPIC = 'openai-down-then-anthropic';
 const ANTHROPIC_MISSING = 'anthropic-missing-model';
 const DROPS_ON_ANTHROPIC = 'claude-drops';
+const ERROR_EVENT_ON_ANTHROPIC = 'claude-error-event';
 const DROPS_ON_OPENAI = 'claude-drops-on-openai';
 const UNREADABLE_THEN_OPENAI = 'unreadable-anthropic-then-openai';
 
@@ -42,7 +45,7 @@ beforeAll(async () => {
   openai = stack.client();
   anthropic = await addAnthropicProvider(
     stack,
-    [CLAUDE_MODEL, CLAUDE_DOWN, CLAUDE_MISSING, CLAUDE_DROP],
+    [CLAUDE_MODEL, CLAUDE_DOWN, CLAUDE_MISSING, CLAUDE_DROP, CLAUDE_ERROR_EVENT],
     [UPSTREAM_MODEL, GPT_DOWN, GPT_DROP],
   );
   await setMockFaults(stack, {
@@ -51,6 +54,7 @@ beforeAll(async () => {
       [GPT_DOWN]: { status: 503 },
       [CLAUDE_MISSING]: { status: 404 },
       [CLAUDE_DROP]: { dropAfterChunks: 5 },
+      [CLAUDE_ERROR_EVENT]: { errorEventAfterChunks: 5 },
       [GPT_DROP]: { dropAfterChunks: 5 },
     },
   });
@@ -72,6 +76,7 @@ beforeAll(async () => {
     targets: [onOpenAi(GPT_DOWN), onAnthropic(CLAUDE_MODEL, 1)],
   });
   await stack.addRoute({ publicModel: DROPS_ON_ANTHROPIC, targets: [onAnthropic(CLAUDE_DROP)] });
+  await stack.addRoute({ publicModel: ERROR_EVENT_ON_ANTHROPIC, targets: [onAnthropic(CLAUDE_ERROR_EVENT)] });
   unreadable = createServer((req, res) => {
     req.resume();
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -206,13 +211,57 @@ describe('anthropic-messages × anthropic', () => {
   it('a stream relayed as bytes and broken after its first byte ends with Anthropic’s error event', async () => {
     await expectBrokenStream(DROPS_ON_ANTHROPIC);
   });
+
+  it("the upstream's own error event mid-stream reaches the caller once, as sent, and no second error follows", async () => {
+    const { events, requestId } = await streamEvents(ERROR_EVENT_ON_ANTHROPIC);
+    expect(events[0]?.startsWith('event: message_start\n')).toBe(true);
+    expect(events.some((event) => event.includes('message_stop'))).toBe(false);
+    const errors = events.filter((event) => event.startsWith('event: error\n'));
+    expect(errors).toEqual([
+      'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}',
+    ]);
+    expect(events.at(-1)).toBe(errors[0]);
+    // The SDK throws the upstream's error, as it would talking to Anthropic.
+    const failure = await claude.messages
+      .stream({
+        model: ERROR_EVENT_ON_ANTHROPIC,
+        max_tokens: 200,
+        messages: [{ role: 'user', content: PROMPT }],
+      })
+      .finalMessage()
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(Anthropic.APIError);
+    expect((failure as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({
+      error: { type: 'overloaded_error', message: 'Overloaded' },
+    });
+    const row = await usageRow(requestId);
+    expect(row).toMatchObject({
+      status: 'interrupted',
+      stream: true,
+      upstreamProtocol: 'anthropic-messages',
+    });
+  });
+
+  it("the upstream's error event toward an OpenAI caller is one OpenAI error, not the Anthropic event", async () => {
+    const res = await fetch(`${stack.routerUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: ERROR_EVENT_ON_ANTHROPIC,
+        stream: true,
+        messages: [{ role: 'user', content: PROMPT }],
+      }),
+    });
+    const events = (await res.text()).split('\n\n').filter((event) => event !== '');
+    const errors = events.filter((event) => event.includes('"error"'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).not.toContain('overloaded_error');
+    expect(events.at(-1)).toBe(errors[0]);
+  });
 });
 
-/**
- * Streams `model` (whose upstream drops the connection after a few events) from /v1/messages and checks the
- * caller got the first events and then Anthropic's `event: error`, carrying the request id, and no message_stop.
- */
-async function expectBrokenStream(model: string): Promise<void> {
+/** The SSE events (blank-line separated) of a /v1/messages stream of `model`, and its request id. */
+async function streamEvents(model: string): Promise<{ events: string[]; requestId: string }> {
   const res = await fetch(`${stack.routerUrl}/v1/messages`, {
     method: 'POST',
     headers: {
@@ -228,8 +277,16 @@ async function expectBrokenStream(model: string): Promise<void> {
     }),
   });
   expect(res.status).toBe(200);
-  const requestId = res.headers.get('x-request-id');
   const events = (await res.text()).split('\n\n').filter((event) => event !== '');
+  return { events, requestId: res.headers.get('x-request-id') ?? '' };
+}
+
+/**
+ * Streams `model` (whose upstream drops the connection after a few events) from /v1/messages and checks the
+ * caller got the first events and then Anthropic's `event: error`, carrying the request id, and no message_stop.
+ */
+async function expectBrokenStream(model: string): Promise<void> {
+  const { events, requestId } = await streamEvents(model);
   expect(events[0]?.startsWith('event: message_start\n')).toBe(true);
   expect(events.some((event) => event.includes('"text_delta"'))).toBe(true);
   expect(events.some((event) => event.includes('message_stop'))).toBe(false);

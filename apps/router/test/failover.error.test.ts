@@ -339,6 +339,8 @@ describe('routing', () => {
       [model, 'retry_same'],
       ['mock-gpt-4o-mini', 'backup_model'],
     ]);
+    // The class is recorded with the request, so the request explorer can filter by it.
+    expect(row.trafficClass).toBe('interactive');
 
     const before = await mockStats(stack);
     const evaluation = await chat('fo-eval-route', {
@@ -349,6 +351,7 @@ describe('routing', () => {
     const after = await mockStats(stack);
     expect(modelDelta(before, after, 'mock-gpt-4o-mini')).toBe(0);
     expect(modelDelta(before, after, model)).toBe(2);
+    expect((await usageRow(evaluation.headers.get('x-request-id') ?? '')).trafficClass).toBe('evaluation');
   }, 30_000);
 
   it('a prompt too long for the model moves to the context fallback model, except for evaluation', async () => {
@@ -397,6 +400,8 @@ describe('routing', () => {
     expect(body.error.param).toBe('x-switchyard-traffic-class');
     expect(body.error.message).toContain("'urgent' is not a traffic class");
     expect((await mockStats(stack)).requests).toBe(before.requests);
+    // Refused before its class was read: none is recorded.
+    expect((await usageRow(unknown.headers.get('x-request-id') ?? '')).trafficClass).toBeNull();
 
     const key = await stack.createKey();
     await stack.prisma.apiKey.update({

@@ -1,7 +1,8 @@
 import { newId } from '@switchyard/db';
 import { countEmbeddingInputTokens, mockEmbedding } from '@switchyard/mock-provider';
-import type OpenAI from 'openai';
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addProvider } from './add-provider';
 import { mockStats, type Stack, setMockFaults, startStack, waitFor } from './stack';
 
 let stack: Stack;
@@ -11,6 +12,10 @@ let client: OpenAI;
 const EMBED_INPUT_PRICE = 20_000n;
 const EMBED_MODEL = 'embed-small';
 const UPSTREAM_EMBED = 'mock-text-embedding-3-small';
+/** A route to an Azure OpenAI embeddings deployment on the mock, and one failing over to it. */
+const AZURE_EMBED = 'embed-azure';
+const AZURE_DEPLOYMENT = 'embed-deployment';
+let azureProviderId = '';
 
 beforeAll(async () => {
   stack = await startStack();
@@ -36,7 +41,33 @@ beforeAll(async () => {
       { accountId: stack.accountId, upstreamModel: UPSTREAM_EMBED, tier: 1 },
     ],
   });
-  await setMockFaults(stack, { byModel: { 'mock-embed-down': { status: 503 } } });
+  await setMockFaults(stack, {
+    byModel: { 'mock-embed-down': { status: 503 }, 'embed-deployment-gone': { status: 404 } },
+  });
+  // Azure's base URL is the resource endpoint: the mock's origin, no /v1.
+  const azure = await addProvider(stack, {
+    name: 'embed-azure',
+    kind: 'azure_openai',
+    baseUrl: stack.mockOrigin,
+    models: [AZURE_DEPLOYMENT, 'embed-deployment-gone'],
+    price: { input: EMBED_INPUT_PRICE * 1000n, output: 0n },
+  });
+  azureProviderId = azure.providerId;
+  await stack.addRoute({
+    publicModel: AZURE_EMBED,
+    targets: [{ accountId: azure.accountId, upstreamModel: AZURE_DEPLOYMENT }],
+  });
+  await stack.addRoute({
+    publicModel: 'embed-azure-gone',
+    targets: [{ accountId: azure.accountId, upstreamModel: 'embed-deployment-gone' }],
+  });
+  await stack.addRoute({
+    publicModel: 'embed-azure-failover',
+    targets: [
+      { accountId: stack.accountId, upstreamModel: 'mock-embed-down', tier: 0 },
+      { accountId: azure.accountId, upstreamModel: AZURE_DEPLOYMENT, tier: 1 },
+    ],
+  });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -156,5 +187,69 @@ describe('openai SDK × openai-compatible', () => {
     const recorded = row.attempts as { model: string; status: number | null }[];
     expect(recorded[0]).toMatchObject({ model: 'mock-embed-down', status: 503 });
     expect(recorded.at(-1)).toMatchObject({ model: UPSTREAM_EMBED, status: 200 });
+  });
+});
+
+describe('openai SDK × azure-openai', () => {
+  it('non-stream: embeddings go to the deployment URL with api-key and api-version, vectors come back as sent', async () => {
+    const { data, response } = await client.embeddings
+      .create({ model: AZURE_EMBED, input: INPUTS, encoding_format: 'float' })
+      .withResponse();
+    expect(response.headers.get('x-switchyard-provider')).toBe('embed-azure');
+    expect(data.data.map((d) => d.embedding)).toEqual(INPUTS.map((text) => mockEmbedding(text)));
+    const { lastRequest } = (await mockStats(stack)) as unknown as {
+      lastRequest: { path: string; headers: Record<string, string>; body: Record<string, unknown> };
+    };
+    expect(lastRequest.path).toBe(
+      `/openai/deployments/${AZURE_DEPLOYMENT}/embeddings?api-version=2024-10-21`,
+    );
+    // The mock's stats keep a credential's first 8 characters only.
+    expect(lastRequest.headers['api-key']).toBe('sk-upstr…');
+    expect((await mockStats(stack)).byKey['sk-upstream-embed-azure']).toBeGreaterThanOrEqual(1);
+    expect(lastRequest.headers.authorization).toBeUndefined();
+    expect(lastRequest.body).toMatchObject({ model: AZURE_DEPLOYMENT, input: INPUTS });
+  });
+
+  it('usage: a row with the input tokens, priced at the Azure deployment', async () => {
+    const { data, response } = await client.embeddings
+      .create({ model: AZURE_EMBED, input: INPUTS, encoding_format: 'float' })
+      .withResponse();
+    const expectedTokens = INPUTS.reduce((sum, text) => sum + countEmbeddingInputTokens(text), 0);
+    expect(data.usage.prompt_tokens).toBe(expectedTokens);
+    const row = await usageRow(response.headers.get('x-request-id') ?? '');
+    expect(row).toMatchObject({
+      servedProviderId: azureProviderId,
+      servedModel: AZURE_DEPLOYMENT,
+      status: 'success',
+      inputTokens: expectedTokens,
+      outputTokens: 0,
+      costEstimated: false,
+      surface: 'openai-embeddings',
+      upstreamProtocol: 'openai-embeddings',
+    });
+    expect(row.costMicros).toBe((BigInt(expectedTokens) * EMBED_INPUT_PRICE * 1000n + 500_000n) / 1_000_000n);
+    expect(row.costMicros).toBeGreaterThan(0n);
+  });
+
+  it("bad-model: Azure's 404 for a deployment is the SDK's NotFoundError, with the request id, not retried", async () => {
+    const before = (await mockStats(stack)).byModel['embed-deployment-gone'] ?? 0;
+    const error = await client.embeddings
+      .create({ model: 'embed-azure-gone', input: 'hello' })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+    expect((error as InstanceType<typeof OpenAI.NotFoundError>).requestID).toMatch(/^req_[0-9a-f]{32}$/);
+    expect((await mockStats(stack)).byModel['embed-deployment-gone']).toBe(before + 1);
+  });
+
+  it('failover: the OpenAI-compatible primary answers 503, the Azure deployment serves', async () => {
+    const { data, response } = await client.embeddings
+      .create({ model: 'embed-azure-failover', input: INPUTS[0] as string, encoding_format: 'float' })
+      .withResponse();
+    expect(data.data[0]?.embedding).toEqual(mockEmbedding(INPUTS[0] as string));
+    expect(response.headers.get('x-switchyard-provider')).toBe('embed-azure');
+    const row = await usageRow(response.headers.get('x-request-id') ?? '');
+    const attempts = row.attempts as { status: number | null; providerId: string }[];
+    expect(attempts.at(-1)).toMatchObject({ status: 200, providerId: azureProviderId });
+    expect(attempts.slice(0, -1).every((attempt) => attempt.status === 503)).toBe(true);
   });
 });

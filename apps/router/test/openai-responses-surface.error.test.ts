@@ -1,5 +1,5 @@
 import { createOpenAI } from '@ai-sdk/openai';
-import { type Proc, spawnTs } from '@switchyard/testkit';
+import { type Proc, spawnPackage } from '@switchyard/testkit';
 import { APICallError, generateText } from 'ai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,14 +16,16 @@ const targetByProvider = new Map<string, string>();
 /** Streams of this upstream model break after a few events (the mock's dropAfterChunks). */
 const DROP_TRANSLATED = 'resp-drop-translated';
 const DROP_NATIVE = 'resp-drop-native';
+/** Streams of this upstream model end with the Responses `error` event after a few events. */
+const ERROR_EVENT_NATIVE = 'resp-error-event-native';
 
 beforeAll(async () => {
   stack = await startStack();
   client = stack.client();
-  const { proc, match } = await spawnTs(
-    'packages/mock-provider/src/main.ts',
+  const { proc, match } = await spawnPackage(
+    'packages/mock-provider',
     { MOCK_PORT: '0', MOCK_HOST: '127.0.0.1' },
-    /listening on (http:\/\/\S+)/,
+    /listening on (http:\/\/[^\s"]+)/,
   );
   secondMock = proc;
   const a = await addProvider(stack, {
@@ -59,7 +61,13 @@ beforeAll(async () => {
     publicModel: DROP_NATIVE,
     targets: [{ accountId: a.accountId, upstreamModel: 'mock-drop' }],
   });
-  await setMockFaults(stack, { byModel: { 'mock-drop': { dropAfterChunks: 6 } } });
+  await stack.addRoute({
+    publicModel: ERROR_EVENT_NATIVE,
+    targets: [{ accountId: a.accountId, upstreamModel: 'mock-error-event' }],
+  });
+  await setMockFaults(stack, {
+    byModel: { 'mock-drop': { dropAfterChunks: 6 }, 'mock-error-event': { errorEventAfterChunks: 4 } },
+  });
 });
 afterAll(async () => {
   await secondMock?.stop();
@@ -245,6 +253,16 @@ describe('openai-responses stream broken after its first event', () => {
     expect(types).not.toContain('response.completed');
     expect(types.at(-1)).toBe('error');
     expect(error?.code).toBe('upstream_error');
+    const row = await usageRowAfterEstimate(requestId);
+    expect(row).toMatchObject({ status: 'interrupted', upstreamProtocol: 'openai-responses' });
+  });
+
+  it("native: the upstream's own error event reaches the caller once, and no second error follows", async () => {
+    const { types, error, requestId } = await brokenStream(ERROR_EVENT_NATIVE);
+    expect(types).toHaveLength(5);
+    expect(types.filter((type) => type === 'error')).toEqual(['error']);
+    expect(types.at(-1)).toBe('error');
+    expect(error).toMatchObject({ code: 'server_error', sequence_number: 4 });
     const row = await usageRowAfterEstimate(requestId);
     expect(row).toMatchObject({ status: 'interrupted', upstreamProtocol: 'openai-responses' });
   });

@@ -1,9 +1,9 @@
 import { createOpenAI } from '@ai-sdk/openai';
-import { generateText, stepCountIs, streamText, tool } from 'ai';
+import { generateText, stepCountIs, streamText } from 'ai';
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { addProvider } from './add-provider';
+import { readResponsesStream, vercelWeatherTools, weatherTool } from './responses-conformance';
 import {
   mockStats,
   SEEDED_MODEL,
@@ -74,14 +74,6 @@ async function usageRow(requestId: string) {
   );
 }
 
-const weatherTool = {
-  type: 'function' as const,
-  name: 'get_weather',
-  description: 'Weather for a city',
-  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-  strict: false,
-};
-
 describe('openai SDK × openai-compatible', () => {
   it('non-stream: a Response translated from the chat upstream, output_text from its reply', async () => {
     const { data, response } = await client.responses
@@ -112,18 +104,7 @@ describe('openai SDK × openai-compatible', () => {
     const { data: stream, response } = await client.responses
       .create({ model: SEEDED_MODEL, input: 'Stream to me please', stream: true })
       .withResponse();
-    let text = '';
-    let deltas = 0;
-    const types: string[] = [];
-    let completed: OpenAI.Responses.Response | null = null;
-    for await (const event of stream) {
-      types.push(event.type);
-      if (event.type === 'response.output_text.delta') {
-        deltas++;
-        text += event.delta;
-      }
-      if (event.type === 'response.completed') completed = event.response;
-    }
+    const { text, deltas, types, completed } = await readResponsesStream(stream);
     expect(deltas).toBeGreaterThan(3);
     expect(text).toBe(whole.output_text);
     expect(types[0]).toBe('response.created');
@@ -358,13 +339,7 @@ describe('Vercel AI SDK (openai) × openai-compatible', () => {
   });
 
   it('tools: a tool round-trip over steps, then a follow-up whose item_reference the router resolves', async () => {
-    const tools = {
-      get_weather: tool({
-        description: 'Weather for a city',
-        inputSchema: z.object({ city: z.string() }),
-        execute: async ({ city }) => `rainy in ${city}`,
-      }),
-    };
+    const tools = vercelWeatherTools;
     const first = await generateText({
       model: provider()(SEEDED_MODEL),
       prompt: 'Weather in Rome?',

@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { generateApiKey, newId } from '@switchyard/db';
-import { type Stack, spawnTs, startStack as start, waitFor } from '@switchyard/testkit';
+import { type Stack, startStack as start, waitFor } from '@switchyard/testkit';
 import OpenAI from 'openai';
 import { inject } from 'vitest';
 
@@ -11,6 +8,7 @@ export {
   SEEDED_MODEL,
   SEEDED_PRICE,
   type Stack,
+  startExtraRouter,
   startTcpProxy,
   type TcpProxy,
   UPSTREAM_MODEL,
@@ -93,36 +91,6 @@ export async function setMockFaults(stack: Stack, faults: Record<string, unknown
 
 export async function mockStats(stack: Stack): Promise<MockStats> {
   return (await (await fetch(`${stack.mockOrigin}/__mock/stats`)).json()) as MockStats;
-}
-
-/** Another router instance on the stack's database (e.g. to share Redis with the stack's own). */
-export async function startExtraRouter(
-  stack: Stack,
-  env: Record<string, string>,
-): Promise<{ url: string; stop: () => Promise<void> }> {
-  const spillDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-spill-extra-'));
-  const { proc } = await spawnTs(
-    'apps/router/src/main.ts',
-    {
-      DATABASE_URL: stack.databaseUrl,
-      SWITCHYARD_MASTER_KEY: stack.masterKey,
-      ROUTER_HOST: '127.0.0.1',
-      ROUTER_PORT: '0',
-      USAGE_FLUSH_MS: '50',
-      USAGE_SPILL_DIR: spillDir,
-      ...env,
-    },
-    /config snapshot ready/,
-  );
-  const url = proc.output().match(/"url":"(http:\/\/[^"]+)"/)?.[1];
-  if (!url) throw new Error(`the extra router did not print its url:\n${proc.output()}`);
-  return {
-    url,
-    stop: async () => {
-      await proc.stop();
-      await rm(spillDir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** The API error a call to the router fails with (an `openai` SDK error); throws if the call succeeds. */

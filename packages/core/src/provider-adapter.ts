@@ -21,6 +21,12 @@ export interface StreamEventInfo {
   usageOnly: boolean;
   /** The event is the end-of-stream sentinel. */
   done: boolean;
+  /**
+   * The event is the upstream's own in-stream error (Anthropic's `event: error`): the stream ends after it. Relayed
+   * as bytes it already tells the caller, in the caller's protocol, so the router adds no error event of its own.
+   * Absent: not one (adapters whose protocol has none leave it out).
+   */
+  error?: boolean;
 }
 
 /**

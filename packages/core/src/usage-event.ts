@@ -1,6 +1,7 @@
 import type { UpstreamErrorClass } from './classify-upstream-failure';
 import type { WireProtocol } from './protocols/wire-protocol';
 import type { TargetUnavailableReason } from './target-health';
+import type { TrafficClass } from './traffic-class';
 
 /**
  * Why an attempt did not serve the request: how the upstream failed (`UpstreamErrorClass`), why the ladder passed
@@ -100,6 +101,11 @@ export interface UsageEventRecord {
    * translated; null when no target served the request (and on rows written before it was recorded).
    */
   upstreamProtocol: WireProtocol | null;
+  /**
+   * The traffic class the request ran under; null when it was refused before its class was read. Optional so rows
+   * and fixtures from before it was recorded still type-check; the router always sets it.
+   */
+  trafficClass?: TrafficClass | null;
   /** Epoch ms when the request arrived. */
   createdAt: number;
 }

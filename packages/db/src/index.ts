@@ -42,6 +42,7 @@ export {
 } from './migrate';
 export { hashPassword, passwordNeedsRehash, verifyPassword } from './password';
 export { redactDatabaseUrl } from './redact-database-url';
+export { repositoryRoot } from './repository-root';
 export {
   DEMO_PUBLIC_MODEL,
   MOCK_UPSTREAM_MODEL,

@@ -1,9 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { MigrationList } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import { repositoryRoot } from './repository-root';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const repoRoot = repositoryRoot(import.meta.url);
 
 /** `prisma/migrations` of this repository. */
 export const defaultMigrationsDir = path.join(repoRoot, 'prisma', 'migrations');

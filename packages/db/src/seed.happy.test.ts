@@ -44,7 +44,7 @@ describe('seedIfEmpty', () => {
     expect(await prisma.user.count()).toBe(1);
     const user = await prisma.user.findUniqueOrThrow({ where: { email: 'owner@example.test' } });
     expect(user.role).toBe('owner');
-    expect(await verifyPassword(result.admin.password, user.passwordHash)).toBe(true);
+    expect(await verifyPassword(result.admin.password, user.passwordHash ?? '')).toBe(true);
 
     const key = await prisma.apiKey.findUniqueOrThrow({ where: { id: result.demoApiKey.id } });
     expect(key.digest).toBe(digestApiKey(result.demoApiKey.plaintext));
@@ -113,7 +113,7 @@ describe('seedIfEmpty with a given password', () => {
       if (!result.seeded) throw new Error('expected a seed');
       expect(result.admin).toMatchObject({ password: 'correct horse battery', passwordGenerated: false });
       const user = await prisma.user.findFirstOrThrow();
-      expect(await verifyPassword('correct horse battery', user.passwordHash)).toBe(true);
+      expect(await verifyPassword('correct horse battery', user.passwordHash ?? '')).toBe(true);
     } finally {
       await prisma.$disconnect();
       await db.drop();

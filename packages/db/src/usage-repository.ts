@@ -45,6 +45,7 @@ function toRow(e: UsageEventRecord): Record<string, unknown> {
     attempts: e.attempts,
     surface: e.surface,
     upstream_protocol: e.upstreamProtocol,
+    traffic_class: e.trafficClass ?? null,
     created_at_ms: e.createdAt,
   };
 }
@@ -101,19 +102,20 @@ const INSERT_USAGE_SQL = `
         status text, error_class text, http_status int4, latency_ms int4, ttft_ms int4, input_tokens int4,
         output_tokens int4, cached_input_tokens int4, cost_micros int8, reasoning_tokens int4,
         cache_write_tokens int4, cost_estimated bool, unpriced bool, owner_id text, tags text[], end_user text,
-        metadata jsonb, stream bool, attempts jsonb, surface text, upstream_protocol text, created_at_ms int8)
+        metadata jsonb, stream bool, attempts jsonb, surface text, upstream_protocol text, traffic_class text,
+        created_at_ms int8)
     ),
     inserted AS (
       INSERT INTO usage_events (request_id, key_id, team_id, environment, requested_model, route_id,
         served_provider_id, served_account_id, served_model, status, error_class, http_status, latency_ms, ttft_ms,
         input_tokens, output_tokens, cached_input_tokens, cost_micros, reasoning_tokens, cache_write_tokens,
         cost_estimated, unpriced, owner_id, tags, end_user, metadata, stream, attempts, surface, upstream_protocol,
-        created_at)
+        traffic_class, created_at)
       SELECT request_id, key_id, team_id, environment, requested_model, route_id, served_provider_id,
         served_account_id, served_model, status::"UsageStatus", error_class, http_status, latency_ms, ttft_ms,
         input_tokens, output_tokens, cached_input_tokens, cost_micros, coalesce(reasoning_tokens, 0),
         coalesce(cache_write_tokens, 0), coalesce(cost_estimated, false), coalesce(unpriced, false), owner_id,
-        coalesce(tags, '{}'), end_user, metadata, stream, attempts, surface, upstream_protocol,
+        coalesce(tags, '{}'), end_user, metadata, stream, attempts, surface, upstream_protocol, traffic_class,
         to_timestamp(created_at_ms / 1000.0)
       FROM input
       ON CONFLICT (request_id) DO NOTHING

@@ -1,5 +1,6 @@
 import { AzureOpenAI } from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mockEmbedding } from './embeddings';
 import { type MockProvider, startMockProvider } from './start-mock-provider';
 
 let mock: MockProvider;
@@ -37,6 +38,18 @@ async function post(path: string, headers: Record<string, string>) {
 }
 
 describe('Azure OpenAI routes of the mock', () => {
+  it("answers AzureOpenAI's embeddings on the deployment URL, the deployment as the model, key by api-key", async () => {
+    const result = await azure('embed-dep', { apiKey: 'azure-embed-key' }).embeddings.create({
+      model: 'ignored-by-azure',
+      input: ['hello azure'],
+      encoding_format: 'float',
+    });
+    expect(result.model).toBe('embed-dep');
+    expect(result.data[0]?.embedding).toEqual(mockEmbedding('hello azure'));
+    expect(mock.stats().byModel['embed-dep']).toBe(1);
+    expect(mock.stats().byKey['azure-embed-key']).toBe(1);
+  });
+
   it("answers the openai SDK's AzureOpenAI client on the deployment URL; the deployment is the model", async () => {
     const completion = await azure('gpt4o-prod').chat.completions.create({
       model: 'ignored-by-azure',

@@ -73,6 +73,32 @@ describe('Anthropic faults and errors', () => {
     expect(mock.stats().aborted).toBe(0);
   });
 
+  it("ends a Messages stream with Anthropic's error event after N events, which the SDK throws", async () => {
+    const response = await fetch(`${mock.origin}/v1/messages`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-api-key': 'sk-ant-faults',
+        'anthropic-version': '2023-06-01',
+        'x-mock-error-event-after-chunks': '4',
+      },
+      body: JSON.stringify({ ...MESSAGES, stream: true }),
+    });
+    const events = (await response.text()).split('\n\n').filter((event) => event !== '');
+    expect(events).toHaveLength(5);
+    expect(events[4]).toBe(
+      'event: error\ndata: {"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}',
+    );
+    const failure = await anthropic.messages
+      .stream(MESSAGES, { headers: { 'x-mock-error-event-after-chunks': '4' } })
+      .finalMessage()
+      .catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(Anthropic.APIError);
+    expect((failure as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({
+      error: { type: 'overloaded_error' },
+    });
+  });
+
   it('requires anthropic-version and a key, answering in Anthropic error shape', async () => {
     const noVersion = await post('/v1/messages', MESSAGES, { 'x-api-key': 'k' });
     expect(noVersion).toMatchObject({
@@ -210,6 +236,21 @@ describe('OpenAI Responses, images and completions faults', () => {
     expect(failure).toBeInstanceOf(Error);
     expect(types).toHaveLength(5);
     expect(types.at(-1)).toBe('response.output_text.delta');
+  });
+
+  it('ends a Responses stream with its error event after N events, which the SDK throws', async () => {
+    mock.setFaults({ byModel: { 'm-error': { errorEventAfterChunks: 3 } } });
+    const stream = openai.responses.stream({ model: 'm-error', input: 'Say hello to the mock' });
+    const types: string[] = [];
+    stream.on('event', (event) => types.push(event.type));
+    // The SDK rejects with the error event itself.
+    const failure = await stream.finalResponse().catch((e: unknown) => e);
+    expect(failure).toMatchObject({ type: 'error', code: 'server_error', sequence_number: 3 });
+    expect(types.slice(0, 3)).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+    ]);
   });
 
   it('applies status faults to images and completions', async () => {

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { packageScriptCommand } from '../../../scripts/package-script-command';
 
-const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+// The package's start script, compiled by the tests' global setup: what `npm start` and compose run.
+const START = packageScriptCommand(fileURLToPath(new URL('..', import.meta.url)));
 
 interface Run {
   output: () => string;
@@ -11,7 +13,8 @@ interface Run {
 }
 
 function runCli(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+  const child = spawn(START.command, START.args, {
+    cwd: START.cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -42,11 +45,23 @@ async function waitForOutput(run: Run, pattern: RegExp): Promise<RegExpMatchArra
 describe('mock provider CLI', () => {
   it('listens on MOCK_HOST:MOCK_PORT, serves, and stops on SIGTERM', async () => {
     const run = runCli({ MOCK_PORT: '0', MOCK_HOST: '127.0.0.1' });
-    const [, url] = await waitForOutput(run, /mock provider listening on (http:\/\/127\.0\.0\.1:\d+\/v1)\n/);
+    const [, url] = await waitForOutput(
+      run,
+      /"msg":"mock provider listening on (http:\/\/127\.0\.0\.1:\d+\/v1)"/,
+    );
+    // One JSON object a line, in the router's shape.
+    const first = JSON.parse(run.output().split('\n')[0] as string);
+    expect(first).toMatchObject({
+      level: 'info',
+      service: 'mock-provider',
+      url,
+      msg: `mock provider listening on ${url}`,
+    });
     const response = await fetch(`${url}/models`);
     expect(response.status).toBe(200);
     run.kill('SIGTERM');
     expect(await run.exited).toBe(0);
+    expect(run.output()).toContain('"signal":"SIGTERM","msg":"mock provider stopping"');
   });
 
   it('exits 1 with a clear message on a bad MOCK_PORT', async () => {

@@ -18,6 +18,12 @@ export interface MockFaultSettings extends AnswerFaultSettings {
    * Non-streaming requests: destroy the socket without answering.
    */
   dropAfterChunks?: number;
+  /**
+   * Anthropic Messages and Responses streams: after this many events, the protocol's own in-stream error event
+   * (Anthropic `event: error` with an `overloaded_error`, Responses `event: error` with `server_error`) and the
+   * end of the stream, as those APIs report a failure once the 200 is sent. Other streams ignore it.
+   */
+  errorEventAfterChunks?: number;
   /** Accept the request and never answer. */
   hang?: boolean;
   /**
@@ -134,6 +140,7 @@ export const SETTING_CHECKS: Record<SettingKey, Check> = {
   retryAfter: nonNegativeInteger(86_400),
   dropAfterChunks: nonNegativeInteger(1_000_000),
   hang: (value) => (typeof value === 'boolean' ? undefined : 'expected a boolean'),
+  errorEventAfterChunks: nonNegativeInteger(1_000_000),
   maxContextTokens: nonNegativeInteger(100_000_000),
   failRate: (value) =>
     typeof value === 'number' && value >= 0 && value <= 1 ? undefined : 'expected a number between 0 and 1',

@@ -9,6 +9,7 @@ export const MOCK_FAULT_HEADERS = {
   'x-mock-status': 'status',
   'x-mock-retry-after': 'retryAfter',
   'x-mock-drop-after-chunks': 'dropAfterChunks',
+  'x-mock-error-event-after-chunks': 'errorEventAfterChunks',
   'x-mock-hang': 'hang',
   'x-mock-max-context-tokens': 'maxContextTokens',
   'x-mock-fail-rate': 'failRate',

@@ -8,7 +8,7 @@ import { MockContext } from './mock-context';
 import type { MockFaults } from './mock-faults';
 import type { MockStats } from './mock-stats';
 import { invalidRequest } from './openai-error';
-import { AZURE_PREFIX, azureChatCompletions, azureModels } from './routes/azure-openai';
+import { AZURE_PREFIX, azureDeploymentCall, azureModels } from './routes/azure-openai';
 import { deleteMockFaults, getMockFaults, postMockFaults } from './routes/mock-faults-admin';
 import { getMockStats, resetMockStats } from './routes/mock-stats-admin';
 import { v1ChatCompletions } from './routes/v1-chat-completions';
@@ -140,7 +140,7 @@ function route(ctx: MockContext, req: IncomingMessage, res: ServerResponse): voi
   if (method === 'POST' && path === '/v1/chat/completions') withBody(ctx, req, res, v1ChatCompletions);
   else if (method === 'POST' && POST_ENDPOINTS.has(path)) withBody(ctx, req, res, POST_ENDPOINTS.get(path)!);
   else if (method === 'POST' && isGeminiPath(path)) routeGemini(ctx, req, res, path);
-  else if (method === 'POST' && path.startsWith(AZURE_PREFIX)) withBody(ctx, req, res, azureChatCompletions);
+  else if (method === 'POST' && path.startsWith(AZURE_PREFIX)) withBody(ctx, req, res, azureDeploymentCall);
   else if (method === 'GET' && path === '/openai/models') {
     res.on('close', ctx.onResponseClose);
     azureModels(ctx, req, res);

@@ -6,7 +6,8 @@ import { writeSseStream } from './sse-stream';
 /**
  * Sends the SSE headers and writes `events` with the stream faults (`ttftMs`, `chunkGapMs`,
  * `dropAfterChunks`) applied, then `terminator` (`''` for protocols without a `[DONE]`). Shared by the
- * streaming routes other than chat completions, which keeps its own hand-tuned path.
+ * streaming routes other than chat completions, which keeps its own hand-tuned path. `errorEvent`: the
+ * protocol's in-stream error event, sent in place of the rest of the stream under `errorEventAfterChunks`.
  */
 export function writeEventStream(
   ctx: MockContext,
@@ -16,7 +17,13 @@ export function writeEventStream(
   faults: MockFaultSettings,
   terminator: string,
   headers?: OutgoingHttpHeaders,
+  errorEvent?: string,
 ): void {
+  const errorAfter = errorEvent === undefined ? undefined : faults.errorEventAfterChunks;
+  if (errorAfter !== undefined) {
+    events = [...events.slice(0, errorAfter), errorEvent as string];
+    terminator = '';
+  }
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,7 +13,7 @@ import {
 } from '@switchyard/db';
 import { createTestDatabase, waitFor } from '@switchyard/db/testing';
 import OpenAI from 'openai';
-import ROUTER_NODE_FLAGS from '../../../apps/router/node-flags.json' with { type: 'json' };
+import { packageScriptCommand } from '../../../scripts/package-script-command';
 
 /** Repository root, so entry points resolve wherever the caller runs from. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -23,6 +23,41 @@ export interface Proc {
   child: ChildProcess;
   output: () => string;
   stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+}
+
+/**
+ * Compiles the router, the mock provider and the root scripts (scripts/build-runtime.mjs), as `npm start` and the
+ * image do. Global setups call it once per run: the processes the test kit starts run that compiled JavaScript.
+ */
+export function buildRuntime(): void {
+  const result = spawnSync(process.execPath, [`${ROOT}scripts/build-runtime.mjs`], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0)
+    throw new Error(`scripts/build-runtime.mjs failed (${result.status}):\n${result.stdout}${result.stderr}`);
+}
+
+/**
+ * Spawns the package in `packageDir` (relative to the root, e.g. `apps/router`) by its `start` script, exactly
+ * as compose and `npm start` run it (see scripts/package-script-command.ts), and resolves once a line of its
+ * output matches `ready`. Run `buildRuntime` first. `nodeFlags` replace the script's flags of the same name (or are
+ * added), e.g. the bench's `--max-semi-space-size` per run.
+ */
+export function spawnPackage(
+  packageDir: string,
+  env: Record<string, string>,
+  ready: RegExp,
+  timeoutMs = 30_000,
+  nodeFlags: readonly string[] = [],
+): Promise<{ proc: Proc; match: RegExpMatchArray }> {
+  const start = packageScriptCommand(`${ROOT}${packageDir}`, 'start', nodeFlags);
+  return spawnProcess(start.command, start.args, { env, ready, timeoutMs, cwd: start.cwd, name: packageDir });
+}
+
+/** The router's Node flags (from its `start` script), for a process meant to run as the router does. */
+export function routerNodeFlags(): string[] {
+  return packageScriptCommand(`${ROOT}apps/router`).args.slice(0, -1);
 }
 
 /**
@@ -162,10 +197,10 @@ export async function startStack(
   const masterKey = randomBytes(32).toString('hex');
   const cipher = createCredentialCipher(Buffer.from(masterKey, 'hex'));
 
-  const { proc: mock, match: mockMatch } = await spawnTs(
-    'packages/mock-provider/src/main.ts',
+  const { proc: mock, match: mockMatch } = await spawnPackage(
+    'packages/mock-provider',
     { MOCK_PORT: '0', MOCK_HOST: '127.0.0.1' },
-    /listening on (http:\/\/\S+)/,
+    /listening on (http:\/\/[^\s"]+)/,
   );
   const mockUrl = (mockMatch[1] as string).replace(/\/$/, '');
 
@@ -231,12 +266,14 @@ export async function startStack(
     ...routerEnv,
   };
   const launch = async (extra: Record<string, string>) => {
-    const { proc, match } = await spawnTs(
-      'apps/router/src/main.ts',
-      { ...env, ...extra },
+    const launchEnv: Record<string, string> = { ...env, ...extra };
+    // With ROUTER_WORKERS every worker starts a whole router, and on a busy machine they start one after another.
+    const workers = Math.max(1, Number(launchEnv.ROUTER_WORKERS ?? 1) || 1);
+    const { proc, match } = await spawnPackage(
+      'apps/router',
+      launchEnv,
       /config snapshot ready/,
-      30_000,
-      ROUTER_NODE_FLAGS,
+      30_000 * workers,
     );
     const url = proc.output().match(/"url":"(http:\/\/[^"]+)"/)?.[1];
     if (!url || !match) throw new Error(`router did not print its url:\n${proc.output()}`);

@@ -8,7 +8,7 @@ import { NavLinks } from './nav-links';
  * Below the `md` breakpoint (768 px) the sidebar is hidden and this button opens the page list as a panel under
  * the header. It closes on navigation, on Escape and on a second press.
  */
-export function MobileNav() {
+export function MobileNav({ hidden = [] }: { hidden?: readonly string[] }) {
   const [open, setOpen] = useState(false);
   const pathname = usePathname();
 
@@ -48,7 +48,7 @@ export function MobileNav() {
           id="mobile-nav"
           className="absolute inset-x-0 top-full z-40 max-h-[calc(100dvh-4rem)] overflow-y-auto border-b border-slate-200 bg-white px-4 py-3 shadow-lg"
         >
-          <NavLinks onNavigate={() => setOpen(false)} />
+          <NavLinks hidden={hidden} onNavigate={() => setOpen(false)} />
         </div>
       )}
     </div>

@@ -5,6 +5,8 @@ import { type AdminContext, getAdminContext } from '../server/admin-context';
 import { ADMIN_ERROR_STATUS, toAdminError } from '../server/admin-error';
 import { recordAuditEvent } from '../server/audit';
 import { clientAddress } from '../server/client-address';
+import { logServerEvent } from '../server/log-server-event';
+import { authorize, authorizeAnyWrite } from '../server/permissions';
 import { authenticateAdminRequest } from './authenticate-admin-request';
 
 export interface AdminRequest<P> {
@@ -30,9 +32,14 @@ export const download = (filename: string, contentType: string, text: string): A
   file: { contentType, filename, text },
 });
 
+/** Methods that change nothing. */
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /**
- * Wraps one admin API handler: request id, authentication, and the one error shape
- * `{ error: { code, message, requestId } }`. Authorisation (viewer vs writer) lives in the server functions.
+ * Wraps one admin API handler: request id, authentication, the first authorisation gate (a caller who may not
+ * write anything gets 403 on every write, before its body is read), and the one error shape
+ * `{ error: { code, message, requestId } }`. The specific permission (config, keys of which team, users, tokens)
+ * is checked by the server function, which the console's server actions call too.
  */
 export function adminRoute<P = Record<string, never>>(
   handler: (request: AdminRequest<P>) => Promise<AdminResult>,
@@ -45,6 +52,8 @@ export function adminRoute<P = Record<string, never>>(
     try {
       ctx = getAdminContext();
       actor = await authenticateAdminRequest(req, ctx);
+      if (READ_METHODS.has(req.method)) authorize(actor, 'read');
+      else authorizeAnyWrite(actor);
       const result = await handler({ req, ctx, actor, params: await context.params });
       if (result.status === 204) return new Response(null, { status: 204, headers });
       if (result.file) {
@@ -75,16 +84,12 @@ export function adminRoute<P = Record<string, never>>(
         );
       }
       if (adminError.code === 'internal') {
-        console.error(
-          JSON.stringify({
-            level: 'error',
-            msg: 'admin api request failed',
-            requestId,
-            method: req.method,
-            path: req.nextUrl.pathname,
-            error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-          }),
-        );
+        logServerEvent('error', 'admin api request failed', {
+          requestId,
+          method: req.method,
+          path: req.nextUrl.pathname,
+          error,
+        });
       }
       const body = {
         error: {

@@ -1,15 +1,18 @@
 import type { z } from 'zod';
 import { createAccountInput, listAccountsQuery, updateAccountInput } from '../server/accounts';
+import { createAdminTokenInput } from '../server/admin-tokens';
 import { listAuditLogQuery } from '../server/audit';
 import { createBudgetInput, updateBudgetInput } from '../server/budgets';
 import { costQuery } from '../server/cost';
 import { createKeyInput, listKeysQuery, rotateKeyInput, updateKeyInput } from '../server/keys';
 import { createPriceInput, listPricesQuery } from '../server/prices';
 import { createProviderInput, updateProviderInput } from '../server/providers';
+import { listRequestsQuery } from '../server/requests';
 import { createRouteInput, updateRouteInput, updateRouteTargetInput } from '../server/routes';
 import { createTeamInput, updateTeamInput } from '../server/teams';
 import { hourlyUsageQuery, listUsageEventsQuery } from '../server/usage';
 import { listUsageDeadLettersQuery } from '../server/usage-dead-letters';
+import { createUserInput, inviteUserInput, listUsersQuery, updateUserInput } from '../server/users';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -40,7 +43,19 @@ export interface AdminApiOperation {
   writes?: boolean;
   /** Only owners and admins may call it, though it only reads. */
   adminOnly?: boolean;
+  /** Who may call it, when that is not simply "writers" or "owners and admins". */
+  access?: string;
 }
+
+/** API keys are the one resource members manage, within their own team. */
+const KEY_WRITE_ACCESS =
+  '`owner` and `admin`: any key. `member` (and a write token limited to a team): only keys of their own team; ' +
+  "another team's key answers 404 as if it did not exist. `viewer` and read tokens get 403.";
+
+/** Users and admin tokens are managed by people, not by scripts. */
+const PEOPLE_ACCESS =
+  'Only a signed-in `owner` or `admin`, or the bootstrap SWITCHYARD_ADMIN_TOKEN; admin API tokens get 403. ' +
+  'Only an owner may create, change or disable owners.';
 
 const json = (description: string, status: 200 | 201 = 200): SuccessResponse => ({
   status,
@@ -316,6 +331,97 @@ export const ADMIN_API_OPERATIONS: readonly AdminApiOperation[] = [
 
   {
     method: 'GET',
+    path: '/users',
+    summary: 'List console users',
+    tag: 'users',
+    query: listUsersQuery,
+    success: json('`{ items: User[] }`; status is `active`, `invited` or `disabled`.'),
+    adminOnly: true,
+    access: PEOPLE_ACCESS,
+  },
+  {
+    method: 'POST',
+    path: '/users',
+    summary: 'Create a user, or invite one (no password)',
+    tag: 'users',
+    body: createUserInput,
+    success: json(
+      '`{ user, invite }`: without a password, `invite.url` is a one-time link (shown this once) with which the user sets one.',
+      201,
+    ),
+    writes: true,
+    access: PEOPLE_ACCESS,
+  },
+  {
+    method: 'GET',
+    path: '/users/{id}',
+    summary: 'Read a user',
+    tag: 'users',
+    success: json('The user.'),
+    adminOnly: true,
+    access: PEOPLE_ACCESS,
+  },
+  {
+    method: 'PATCH',
+    path: '/users/{id}',
+    summary: "Change a user's name, role or team, or disable them",
+    tag: 'users',
+    body: updateUserInput,
+    success: json('The user. A role change or disabling ends their sessions at once.'),
+    writes: true,
+    access: PEOPLE_ACCESS,
+  },
+  {
+    method: 'POST',
+    path: '/users/{id}/invite',
+    summary: 'Issue a new one-time invite link (earlier links stop working)',
+    tag: 'users',
+    body: inviteUserInput,
+    success: json('`{ user, invite }`: `invite.url` is shown this once.', 201),
+    writes: true,
+    access: PEOPLE_ACCESS,
+  },
+
+  {
+    method: 'GET',
+    path: '/tokens',
+    summary: 'List admin API tokens',
+    tag: 'tokens',
+    success: json('`{ items: AdminToken[] }`: prefix, scope, team, last use; never the secret.'),
+    adminOnly: true,
+    access: PEOPLE_ACCESS,
+  },
+  {
+    method: 'POST',
+    path: '/tokens',
+    summary: 'Create a scoped admin API token',
+    tag: 'tokens',
+    body: createAdminTokenInput,
+    success: json('`{ token, plaintext }`: the `sy-adm-…` plaintext is shown this once.', 201),
+    writes: true,
+    access: PEOPLE_ACCESS,
+  },
+  {
+    method: 'GET',
+    path: '/tokens/{id}',
+    summary: 'Read an admin API token',
+    tag: 'tokens',
+    success: json('The token.'),
+    adminOnly: true,
+    access: PEOPLE_ACCESS,
+  },
+  {
+    method: 'POST',
+    path: '/tokens/{id}/revoke',
+    summary: 'Revoke an admin API token (its next call gets 401)',
+    tag: 'tokens',
+    success: json('The token, revoked.'),
+    writes: true,
+    access: PEOPLE_ACCESS,
+  },
+
+  {
+    method: 'GET',
     path: '/keys',
     summary: 'List API keys',
     tag: 'keys',
@@ -330,6 +436,7 @@ export const ADMIN_API_OPERATIONS: readonly AdminApiOperation[] = [
     body: createKeyInput,
     success: json('`{ key, plaintext }`: the plaintext is shown this once.', 201),
     writes: true,
+    access: KEY_WRITE_ACCESS,
   },
   { method: 'GET', path: '/keys/{id}', summary: 'Read an API key', tag: 'keys', success: json('The key.') },
   {
@@ -340,6 +447,7 @@ export const ADMIN_API_OPERATIONS: readonly AdminApiOperation[] = [
     body: updateKeyInput,
     success: json('The key.'),
     writes: true,
+    access: KEY_WRITE_ACCESS,
   },
   {
     method: 'POST',
@@ -348,6 +456,7 @@ export const ADMIN_API_OPERATIONS: readonly AdminApiOperation[] = [
     tag: 'keys',
     success: json('The key, revoked.'),
     writes: true,
+    access: KEY_WRITE_ACCESS,
   },
   {
     method: 'POST',
@@ -359,6 +468,7 @@ export const ADMIN_API_OPERATIONS: readonly AdminApiOperation[] = [
       "`{ key, plaintext, oldKey }`: a new key with the old one's settings (budgets copied), its plaintext shown this once; the old key stops at `oldKey.expiresAt` on every router.",
     ),
     writes: true,
+    access: KEY_WRITE_ACCESS,
   },
 
   {
@@ -409,6 +519,25 @@ export const ADMIN_API_OPERATIONS: readonly AdminApiOperation[] = [
     tag: 'usage',
     query: listUsageDeadLettersQuery,
     success: json('`{ items, nextCursor }`'),
+  },
+  {
+    method: 'GET',
+    path: '/requests',
+    summary: 'The request explorer: requests newest first, filtered, keyset-paged',
+    tag: 'usage',
+    query: listRequestsQuery,
+    success: json(
+      '`{ items: UsageEvent[], nextCursor }`; pass `nextCursor` back as `cursor` for the next page (null on the last).',
+    ),
+  },
+  {
+    method: 'GET',
+    path: '/requests/{id}',
+    summary: 'One request: attempts, tokens, cost and its flags, attribution',
+    tag: 'usage',
+    success: json(
+      'A UsageEvent with `teamName` and `servedProviderName`; 404 `not_found` for an unknown id.',
+    ),
   },
   {
     method: 'GET',

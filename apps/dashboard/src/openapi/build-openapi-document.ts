@@ -85,8 +85,8 @@ function responses(operation: AdminApiOperation): Record<string, unknown> {
   if (operation.authenticated !== false) {
     out[401] = errorResponse('`unauthorized`: no credential, a wrong admin token, or an invalid session.');
   }
-  if (operation.writes) out[403] = errorResponse('`forbidden`: a viewer tried to write.');
-  if (operation.adminOnly) out[403] = errorResponse('`forbidden`: a viewer may not read it.');
+  if (operation.writes) out[403] = errorResponse('`forbidden`: the caller may not make this change.');
+  if (operation.adminOnly) out[403] = errorResponse('`forbidden`: the caller may not read it.');
   if (operation.path.includes('{')) out[404] = errorResponse('`not_found`: no such resource.');
   if (operation.writes)
     out[409] = errorResponse('`conflict`: a unique name is taken or the change conflicts.');
@@ -115,9 +115,14 @@ function describeOperation(operation: AdminApiOperation): JsonSchema {
     operationId: operationId(operation),
     summary: operation.summary,
     tags: [operation.tag],
-    ...(operation.writes || operation.adminOnly
-      ? { description: 'Only `owner` and `admin` may call it; `viewer` gets 403.' }
-      : {}),
+    ...(operation.access !== undefined
+      ? { description: operation.access }
+      : operation.writes || operation.adminOnly
+        ? {
+            description:
+              'Only `owner` and `admin` (or a write token) may call it; `member` and `viewer` get 403.',
+          }
+        : {}),
     ...(operation.authenticated === false ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(body ? { requestBody: body } : {}),
@@ -144,9 +149,10 @@ export function buildOpenApiDocument(
       title: 'Switchyard admin API',
       version: '1',
       description:
-        'The control plane of Switchyard, served by the dashboard. Every call needs the admin token ' +
-        '(`Authorization: Bearer $SWITCHYARD_ADMIN_TOKEN`, acts as owner) or a console session cookie ' +
-        '(the caller’s role), except this document. Money is integer micro-USD as decimal strings; times are ' +
+        'The control plane of Switchyard, served by the dashboard. Every call needs an admin API token ' +
+        '(`Authorization: Bearer sy-adm-…`, created under /tokens with a read or write scope and optionally a ' +
+        'team), the bootstrap token (`Authorization: Bearer $SWITCHYARD_ADMIN_TOKEN`, acts as owner) or a ' +
+        'console session cookie (the caller’s role), except this document. Money is integer micro-USD as decimal strings; times are ' +
         'ISO-8601 UTC. Errors answer `{ error: { code, message, requestId, field? } }`. See docs/admin-api.md.',
     },
     servers: [{ url: ADMIN_API_BASE_PATH }],
@@ -157,7 +163,9 @@ export function buildOpenApiDocument(
         adminToken: {
           type: 'http',
           scheme: 'bearer',
-          description: 'SWITCHYARD_ADMIN_TOKEN, as configured on the dashboard; acts as owner.',
+          description:
+            'A scoped admin API token (`sy-adm-…`; read → viewer, write → admin, write with a team → member of ' +
+            'that team), or the bootstrap SWITCHYARD_ADMIN_TOKEN, which acts as owner.',
         },
         session: {
           type: 'apiKey',

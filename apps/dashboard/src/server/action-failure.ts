@@ -1,5 +1,6 @@
 import { ZodError } from 'zod';
 import { toAdminError } from './admin-error';
+import { logServerEvent } from './log-server-event';
 import { plainValidationMessage } from './plain-validation-message';
 
 /** What a console server action reports when a server function refused: the message and the field at fault. */
@@ -18,6 +19,6 @@ export function actionFailure(error: unknown): ActionFailure {
   if (issue && adminError.field) {
     return { message: `${adminError.field}: ${plainValidationMessage(issue)}`, field: adminError.field };
   }
-  if (adminError.code === 'internal') console.error('console action failed', error);
+  if (adminError.code === 'internal') logServerEvent('error', 'console action failed', { error });
   return { message: adminError.message, field: adminError.field };
 }

@@ -4,8 +4,10 @@ import type { Actor } from './actor';
 import type { AdminContext } from './admin-context';
 import { AdminError } from './admin-error';
 import { iso } from './iso-time';
+import { logServerEvent } from './log-server-event';
 import { maskSecrets } from './mask-secrets';
 import { pageQueryFields, parseCursor } from './pagination';
+import { authorize } from './permissions';
 
 const id = z.string().trim().min(1).max(200);
 
@@ -17,7 +19,7 @@ export const listAuditLogQuery = z.object({
   to: z.iso.datetime({ offset: true }).optional(),
   /** A user id, a user's e-mail, or the e-mail a failed sign-in tried. */
   actor: id.optional(),
-  actorType: z.enum(['user', 'admin_token', 'anonymous']).optional(),
+  actorType: z.enum(['user', 'admin_token', 'api_token', 'anonymous']).optional(),
   /** An exact action (`api_key.revoke`) or a prefix ending in a dot (`api_key.`). */
   action: id.optional(),
   targetType: id.optional(),
@@ -32,6 +34,8 @@ export interface AuditLogView {
   actorType: string;
   actorId: string | null;
   actorEmail: string | null;
+  /** The name of the admin API token that acted (`actorType: api_token`). */
+  actorTokenName: string | null;
   action: string;
   targetType: string;
   targetId: string | null;
@@ -40,19 +44,12 @@ export interface AuditLogView {
   createdAt: string;
 }
 
-/** The audit log tells who holds which role and who failed to sign in: owners and admins only. */
-export function requireAdmin(actor: Actor): void {
-  if (actor.role !== 'owner' && actor.role !== 'admin') {
-    throw new AdminError('forbidden', 'Only owners and admins may read the audit log.');
-  }
-}
-
 export async function listAuditLog(
   ctx: AdminContext,
   actor: Actor,
   query: ListAuditLogQuery,
 ): Promise<{ items: AuditLogView[]; nextCursor: string | null }> {
-  requireAdmin(actor);
+  authorize(actor, 'audit.read');
   const from = query.from === undefined ? undefined : Date.parse(query.from);
   const to = query.to === undefined ? undefined : Date.parse(query.to);
   if (from !== undefined && to !== undefined && from >= to) {
@@ -105,13 +102,9 @@ export async function recordAuditEvent(
       },
     });
   } catch (error) {
-    console.error(
-      JSON.stringify({
-        level: 'error',
-        msg: 'audit event not recorded',
-        action: entry.action,
-        error: error instanceof Error ? error.message : String(error),
-      }),
-    );
+    logServerEvent('error', 'audit event not recorded', {
+      action: entry.action,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }

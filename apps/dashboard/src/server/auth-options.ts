@@ -1,9 +1,10 @@
 import type { AuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
-import { getEnv } from '../env';
+import { getEnv, oidcSettings } from '../env';
 import { safeCallbackUrl } from '../lib/safe-callback-url';
 import { getAdminContext } from './admin-context';
 import { clientAddress } from './client-address';
+import { OIDC_PROVIDER_ID, oidcProvider, resolveOidcUser } from './oidc-sign-in';
 import { attemptSignIn } from './sign-in';
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
@@ -21,6 +22,7 @@ function userAgentOf(headers: Record<string, string | string[] | undefined>): st
  * server, and re-reads the user, so a demotion takes effect at once.
  */
 export function getAuthOptions(): AuthOptions {
+  const oidc = oidcSettings(getEnv());
   cached ??= {
     secret: getEnv().NEXTAUTH_SECRET,
     session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
@@ -47,14 +49,35 @@ export function getAuthOptions(): AuthOptions {
           return { id: outcome.user.id, email: outcome.user.email, name: outcome.user.name };
         },
       }),
+      // OIDC_* set: sign-in through the issuer too, mapped onto users by e-mail (see oidc-sign-in.ts).
+      ...(oidc ? [oidcProvider(oidc)] : []),
     ],
     callbacks: {
-      async jwt({ token, user }) {
+      async signIn({ account, profile }) {
+        if (account?.provider !== OIDC_PROVIDER_ID || !oidc) return true;
+        const claims = profile as { sub?: string; email?: string; email_verified?: boolean; name?: string };
+        const outcome = await resolveOidcUser(
+          getAdminContext(),
+          { ...claims, sub: claims.sub ?? '' },
+          oidc.autoProvisionViewers,
+        );
+        // Refused: next-auth sends the browser to /login?error=AccessDenied.
+        return outcome.kind === 'signed_in';
+      },
+      async jwt({ token, user, account }) {
         // `user` is present once, at sign-in: that is when the server-side session is opened.
         if (user) {
           const ctx = getAdminContext();
+          // An OIDC user is the issuer's subject until mapped: the session names the console user of that e-mail
+          // (signIn above found or provisioned it).
+          const userId =
+            account?.provider === OIDC_PROVIDER_ID
+              ? (await ctx.repos.users.findCredentialsByEmail(user.email ?? ''))?.user.id
+              : user.id;
+          if (!userId) throw new Error('AccessDenied');
+          token.sub = userId;
           const expiresAt = new Date(ctx.now().getTime() + SESSION_MAX_AGE_SECONDS * 1000);
-          token.sid = (await ctx.repos.consoleSessions.create(user.id, expiresAt)).id;
+          token.sid = (await ctx.repos.consoleSessions.create(userId, expiresAt)).id;
         }
         return token;
       },

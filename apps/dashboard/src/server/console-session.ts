@@ -5,6 +5,7 @@ import { getToken } from 'next-auth/jwt';
 import { getEnv } from '../env';
 import { type Actor, userActor } from './actor';
 import { getAdminContext } from './admin-context';
+import { can, type Permission } from './permissions';
 import { sessionUser } from './session-user';
 
 /**
@@ -28,4 +29,13 @@ export async function requireConsoleActor(): Promise<Actor> {
   const actor = await getConsoleActor();
   if (!actor) redirect('/login');
   return actor;
+}
+
+/**
+ * For console pages: the actor and whether the permission table lets them use this page. The services the page
+ * calls check the same table again; this only decides between rendering the page and a "not allowed" notice.
+ */
+export async function consolePageAccess(permission: Permission): Promise<{ actor: Actor; allowed: boolean }> {
+  const actor = await requireConsoleActor();
+  return { actor, allowed: can(actor, permission) };
 }

@@ -1,11 +1,12 @@
 import { TRAFFIC_CLASSES, type TrafficClass } from '@switchyard/core';
 import { type AdminApiKey, generateApiKey } from '@switchyard/db/admin';
 import { z } from 'zod';
-import { type Actor, auditActor, requireWriter } from './actor';
+import { type Actor, auditActor } from './actor';
 import type { AdminContext } from './admin-context';
 import { AdminError } from './admin-error';
 import { iso, isoOrNull } from './iso-time';
 import { pageQueryFields, parseCursor } from './pagination';
+import { authorize, keyTeamScope, requireKeyInScope } from './permissions';
 import { modelName, nonEmptyChanges, resourceName, storableString, trafficClass } from './schema-helpers';
 import { perMinuteLimit } from './teams';
 
@@ -14,6 +15,8 @@ export const keyStatuses = ['active', 'revoked', 'expired'] as const;
 
 export const listKeysQuery = z.object({
   status: z.enum(keyStatuses).optional(),
+  /** Only this team's keys (members and team tokens always see only their own team's). */
+  teamId: z.string().trim().min(1).max(200).optional(),
   ...pageQueryFields(100),
 });
 
@@ -41,6 +44,8 @@ function defaultClassAllowed(
 export const createKeyInput = z
   .object({
     name: resourceName,
+    /** The team the key belongs to (its limits and budgets apply); members may only name their own, the default. */
+    teamId: z.string().min(1).max(200).nullable().optional(),
     environment: z.enum(keyEnvironments).default('production'),
     /** Empty means every model. */
     allowedModels: allowedModels.default([]),
@@ -157,21 +162,48 @@ export function toKeyView(key: AdminApiKey): KeyView {
 
 export async function listKeys(
   ctx: AdminContext,
-  _actor: Actor,
+  actor: Actor,
   query: ListKeysQuery,
 ): Promise<{ items: KeyView[]; nextCursor: string | null }> {
+  authorize(actor, 'read');
+  const scope = keyTeamScope(actor);
+  if (scope !== null && (scope.teamId === null || (query.teamId ?? scope.teamId) !== scope.teamId)) {
+    return { items: [], nextCursor: null };
+  }
   const page = await ctx.repos.apiKeys.list({
     status: query.status,
+    teamId: scope?.teamId ?? query.teamId,
     limit: query.limit,
     cursor: parseCursor(query.cursor),
   });
   return { items: page.items.map(toKeyView), nextCursor: page.nextCursor };
 }
 
-export async function getKey(ctx: AdminContext, _actor: Actor, id: string): Promise<KeyView> {
+export async function getKey(ctx: AdminContext, actor: Actor, id: string): Promise<KeyView> {
+  authorize(actor, 'read');
+  return toKeyView(await findKeyInScope(ctx, actor, id));
+}
+
+/** The key, or 404 when it does not exist or lies outside the actor's team scope. */
+async function findKeyInScope(ctx: AdminContext, actor: Actor, id: string): Promise<AdminApiKey> {
   const key = await ctx.repos.apiKeys.findById(id);
   if (!key) throw new AdminError('not_found', `No API key with id ${id}.`);
-  return toKeyView(key);
+  requireKeyInScope(actor, key);
+  return key;
+}
+
+/** A scoped actor (a member, a team token) may put keys only in its own team. */
+function requireTeamInScope(actor: Actor, teamId: string | null): void {
+  const scope = keyTeamScope(actor);
+  if (scope !== null && (scope.teamId === null || teamId !== scope.teamId)) {
+    throw new AdminError(
+      'forbidden',
+      scope.teamId === null
+        ? 'You belong to no team, so you cannot manage keys; ask an admin to add you to one.'
+        : `teamId: you may only manage keys of your own team (${scope.teamId}).`,
+      'teamId',
+    );
+  }
 }
 
 /** Input is already parsed with `createKeyInput`. The plaintext exists only in the return value: never stored or logged. */
@@ -180,7 +212,9 @@ export async function createKey(
   actor: Actor,
   input: CreateKeyInput,
 ): Promise<{ key: KeyView; plaintext: string }> {
-  requireWriter(actor);
+  authorize(actor, 'keys.write');
+  const teamId = input.teamId === undefined ? (keyTeamScope(actor)?.teamId ?? null) : input.teamId;
+  requireTeamInScope(actor, teamId);
   const expiresAt = input.expiresAt === null ? null : Date.parse(input.expiresAt);
   if (expiresAt !== null && expiresAt <= ctx.now().getTime()) {
     throw new AdminError('invalid_request', 'expiresAt: must be in the future', 'expiresAt');
@@ -199,7 +233,7 @@ export async function createKey(
       defaultTrafficClass: input.defaultTrafficClass ?? defaultClassFor(allowedClasses),
       allowedTrafficClasses: allowedClasses,
       ownerId: actor.kind === 'user' ? actor.userId : null,
-      teamId: null,
+      teamId,
       rpmLimit: input.rpmLimit,
       tpmLimit: input.tpmLimit,
     },
@@ -225,9 +259,9 @@ export async function updateKey(
   id: string,
   changes: UpdateKeyInput,
 ): Promise<KeyView> {
-  requireWriter(actor);
-  const existing = await ctx.repos.apiKeys.findById(id);
-  if (!existing) throw new AdminError('not_found', `No API key with id ${id}.`);
+  authorize(actor, 'keys.write');
+  const existing = await findKeyInScope(ctx, actor, id);
+  if (changes.teamId !== undefined) requireTeamInScope(actor, changes.teamId);
   const allowed =
     changes.allowedTrafficClasses === undefined ? undefined : [...new Set(changes.allowedTrafficClasses)];
   const defaultClass = changes.defaultTrafficClass ?? existing.defaultTrafficClass;
@@ -266,7 +300,8 @@ export async function updateKey(
 }
 
 export async function revokeKey(ctx: AdminContext, actor: Actor, id: string): Promise<KeyView> {
-  requireWriter(actor);
+  authorize(actor, 'keys.write');
+  await findKeyInScope(ctx, actor, id);
   const key = await ctx.repos.apiKeys.revoke(id, auditActor(actor));
   if (!key) throw new AdminError('not_found', `No API key with id ${id}.`);
   return toKeyView(key);
@@ -283,7 +318,7 @@ export async function rotateKey(
   id: string,
   input: RotateKeyInput,
 ): Promise<{ key: KeyView; plaintext: string; oldKey: KeyView }> {
-  requireWriter(actor);
+  authorize(actor, 'keys.write');
   const now = ctx.now().getTime();
   let stopAt: number;
   if (input.oldKeyExpiresAt !== undefined) {
@@ -301,8 +336,7 @@ export async function rotateKey(
   } else {
     stopAt = now + (input.graceSeconds ?? 0) * 1000;
   }
-  const existing = await ctx.repos.apiKeys.findById(id);
-  if (!existing) throw new AdminError('not_found', `No API key with id ${id}.`);
+  const existing = await findKeyInScope(ctx, actor, id);
   const generated = generateApiKey();
   const rotated = await ctx.repos.apiKeys.rotate(
     id,

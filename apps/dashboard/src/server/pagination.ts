@@ -1,3 +1,4 @@
+import { storableTextIssue } from '@switchyard/core';
 import { decodePageCursor, type PageCursor } from '@switchyard/db/admin';
 import { z } from 'zod';
 import { AdminError } from './admin-error';
@@ -15,6 +16,8 @@ export function pageQueryFields(defaultLimit: number) {
 export function parseCursor(text: string | undefined): PageCursor | null {
   if (text === undefined) return null;
   const cursor = decodePageCursor(text);
-  if (!cursor) throw new AdminError('invalid_request', 'cursor: is not a cursor this API returned', 'cursor');
+  // A forged cursor can carry any bytes; one PostgreSQL would refuse (a NUL) is as invalid as garbage.
+  if (!cursor || storableTextIssue(cursor.id, 1_000) !== null)
+    throw new AdminError('invalid_request', 'cursor: is not a cursor this API returned', 'cursor');
   return cursor;
 }

@@ -32,6 +32,8 @@ export interface TeamView {
   rpmLimit: number | null;
   tpmLimit: number | null;
   keyCount: number;
+  /** Console users in the team. */
+  memberCount: number;
   createdAt: string;
 }
 

@@ -1,4 +1,4 @@
-import type { AttemptRecord, UsageEventRecord, WireProtocol } from '@switchyard/core';
+import type { AttemptRecord, TrafficClass, UsageEventRecord, WireProtocol } from '@switchyard/core';
 import { z } from 'zod';
 import { usageSurfaces } from '../lib/usage-surfaces';
 import type { Actor } from './actor';
@@ -68,6 +68,8 @@ export interface UsageEventView {
   surface: WireProtocol | null;
   /** The protocol the serving attempt was sent in; null when nothing was served (or on older events). */
   upstreamProtocol: WireProtocol | null;
+  /** The traffic class the request ran under; null when refused before it was read (or on older events). */
+  trafficClass: TrafficClass | null;
   /** Name of the account that served the request, at read time; null when none did or it is gone. */
   servedAccountName: string | null;
   /** Every upstream attempt, in order. */
@@ -113,10 +115,18 @@ export async function listUsageEvents(
     limit: query.limit,
     cursor: parseCursor(query.cursor),
   });
-  const keyIds = [...new Set(page.items.flatMap((event) => (event.keyId === null ? [] : [event.keyId])))];
+  return { items: await toUsageEventViews(ctx, page.items), nextCursor: page.nextCursor };
+}
+
+/** Events as the API shows them, with key and account names read in two queries for the whole page. */
+export async function toUsageEventViews(
+  ctx: AdminContext,
+  events: readonly UsageEventRecord[],
+): Promise<UsageEventView[]> {
+  const keyIds = [...new Set(events.flatMap((event) => (event.keyId === null ? [] : [event.keyId])))];
   const accountIds = [
     ...new Set(
-      page.items.flatMap((event) => [
+      events.flatMap((event) => [
         ...(event.servedAccountId === null ? [] : [event.servedAccountId]),
         ...event.attempts.map((attempt) => attempt.accountId),
       ]),
@@ -128,12 +138,13 @@ export async function listUsageEvents(
   ]);
   const keys = new Map(keyRows.map((key) => [key.id, key]));
   const accountNames = new Map(accountRows.map((account) => [account.id, account.name]));
-  const items = page.items.map(({ costMicros, createdAt, attempts, ...event }): UsageEventView => {
+  return events.map(({ costMicros, createdAt, attempts, trafficClass, ...event }): UsageEventView => {
     const key = event.keyId === null ? undefined : keys.get(event.keyId);
     return {
       ...event,
       createdAt: iso(createdAt),
       costMicros: costMicros.toString(),
+      trafficClass: trafficClass ?? null,
       keyName: key?.name ?? null,
       keyPrefix: key?.prefix ?? null,
       servedAccountName:
@@ -141,7 +152,6 @@ export async function listUsageEvents(
       attempts: attempts.map((attempt) => toAttemptView(attempt, accountNames)),
     };
   });
-  return { items, nextCursor: page.nextCursor };
 }
 
 export async function hourlyUsage(

@@ -1,13 +1,8 @@
 import { Worker } from 'node:worker_threads';
+import { workerScript } from '../worker-script';
 import type { CountReply, CountRequest } from './token-count-worker';
 
-// Node 20 does not apply the main thread's `--import tsx` loader hooks inside worker threads, so the worker
-// loads its TypeScript entry through tsx's own tsImport (as the usage writer thread does).
-const WORKER_ENTRY = new URL('./token-count-worker.ts', import.meta.url).href;
-const WORKER_BOOTSTRAP = `
-  import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
-    .then(({ tsImport }) => tsImport(${JSON.stringify(WORKER_ENTRY)}, ${JSON.stringify(WORKER_ENTRY)}));
-`;
+const WORKER_SCRIPT = workerScript(import.meta.url, 'token-count-worker');
 
 /** Counting is bookkeeping after the answer was sent: requests on the main thread win a shared core. */
 const COUNTER_NICE = 10;
@@ -110,7 +105,11 @@ export async function stopTokenCountThread(): Promise<void> {
 }
 
 function spawnWorker(): Worker {
-  const w = new Worker(WORKER_BOOTSTRAP, { eval: true, execArgv: [], workerData: { nice: COUNTER_NICE } });
+  const w = new Worker(WORKER_SCRIPT.filename, {
+    eval: WORKER_SCRIPT.eval,
+    execArgv: [],
+    workerData: { nice: COUNTER_NICE },
+  });
   w.on('message', (reply: CountReply) => pending.get(reply.id)?.settle(reply.counts));
   // An 'exit' follows; the waiters are answered there.
   w.on('error', () => {});

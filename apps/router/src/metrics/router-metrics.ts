@@ -6,7 +6,7 @@ import type {
   UpstreamErrorClass,
   UsageEventRecord,
 } from '@switchyard/core';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { type Aggregator, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { BudgetUsageRow } from '../billing/budget-store';
 import type { FailoverState } from '../router-context';
 import type { Surface } from '../surfaces/surface';
@@ -89,10 +89,13 @@ export class RouterMetrics {
       registry.registerMetric(metric as unknown as Gauge);
     }
     if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
-    const gauge = (name: string, help: string, read: () => number) =>
+    // With ROUTER_WORKERS the primary merges the workers' registries by each metric's aggregator: counts of
+    // things each worker holds add up, while ages and versions take the worst worker (see docs/observability.md).
+    const gauge = (name: string, help: string, read: () => number, aggregator: Aggregator = 'sum') =>
       new Gauge({
         name,
         help,
+        aggregator,
         registers: [registry],
         collect() {
           this.set(read());
@@ -123,18 +126,30 @@ export class RouterMetrics {
       'Bytes of the local usage spill awaiting replay.',
       sources.spillBytes,
     );
-    gauge('switchyard_config_snapshot_age_seconds', 'Age of the configuration snapshot being served.', () => {
-      const table = sources.table();
-      return table === null ? Number.NaN : Math.max(0, (sources.now() - table.loadedAt) / 1000);
-    });
-    gauge('switchyard_config_version', 'Configuration version the snapshot being served was read at.', () => {
-      const version = sources.configVersion();
-      return version === null ? Number.NaN : Number(version);
-    });
+    gauge(
+      'switchyard_config_snapshot_age_seconds',
+      'Age of the configuration snapshot being served.',
+      () => {
+        const table = sources.table();
+        return table === null ? Number.NaN : Math.max(0, (sources.now() - table.loadedAt) / 1000);
+      },
+      'max',
+    );
+    gauge(
+      'switchyard_config_version',
+      'Configuration version the snapshot being served was read at.',
+      () => {
+        const version = sources.configVersion();
+        return version === null ? Number.NaN : Number(version);
+      },
+      'min',
+    );
     new Gauge({
       name: 'switchyard_breaker_state',
       help: 'Circuit breaker per target (account id, upstream model): 0 closed, 1 half-open, 2 open.',
       labelNames: ['account', 'model'],
+      // Each worker has its own breakers: the most open one is the state to alert on.
+      aggregator: 'max',
       registers: [registry],
       collect() {
         this.reset();
@@ -147,6 +162,7 @@ export class RouterMetrics {
       name: 'switchyard_budget_reserved_micros',
       help: 'Budget reservations held (worst-case cost of requests in flight), micro-USD, by budget id.',
       labelNames: ['budget'],
+      // The holds of this process's requests (Redis keeps the shared spend, each process its own holds): summed.
       registers: [registry],
       async collect() {
         let timer: NodeJS.Timeout | undefined;

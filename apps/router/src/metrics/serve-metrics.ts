@@ -1,7 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
-import type { RouterMetrics } from './router-metrics';
 
 /** Where and how /metrics is served (ROUTER_METRICS_* settings). */
 export interface MetricsEndpointOptions {
@@ -12,9 +11,18 @@ export interface MetricsEndpointOptions {
   token: string | null;
 }
 
+/**
+ * Where a scrape's text comes from: this process's registry, or with ROUTER_WORKERS every worker's, aggregated by
+ * the primary (cluster/cluster-metrics.ts).
+ */
+export interface MetricsText {
+  metrics(): Promise<string>;
+  readonly contentType: string;
+}
+
 /** Answers GET /metrics: the registry as Prometheus text, behind the bearer token when one is configured. */
 export function serveMetrics(
-  metrics: RouterMetrics,
+  source: MetricsText,
   token: string | null,
   logger: Logger,
 ): (req: IncomingMessage, res: ServerResponse) => void {
@@ -26,9 +34,9 @@ export function serveMetrics(
       res.end('A metrics token is required.\n');
       return;
     }
-    metrics.registry.metrics().then(
+    source.metrics().then(
       (text) => {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.writeHead(200, { 'content-type': source.contentType });
         res.end(text);
       },
       (error: unknown) => {

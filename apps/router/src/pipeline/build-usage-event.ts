@@ -1,4 +1,10 @@
-import type { AttemptRecord, RoutingTable, UsageEventRecord, WireProtocol } from '@switchyard/core';
+import type {
+  AttemptRecord,
+  RoutingTable,
+  TrafficClass,
+  UsageEventRecord,
+  WireProtocol,
+} from '@switchyard/core';
 import { priceUsage } from '../billing/price-usage';
 import type { Settlement } from './settlement';
 
@@ -10,12 +16,14 @@ export type UsageBase = Pick<
 
 /**
  * The one usage event of a request: what it asked for, every attempt, and how it settled, priced. `surface` is the
- * caller's protocol; `upstreamProtocol` the serving upstream's (null when nothing served).
+ * caller's protocol; `upstreamProtocol` the serving upstream's (null when nothing served); `trafficClass` null when
+ * the request was refused before its class was read.
  */
 export function buildUsageEvent(
   base: UsageBase,
   surface: WireProtocol,
   upstreamProtocol: WireProtocol | null,
+  trafficClass: TrafficClass | null,
   requestedModel: string,
   routeId: string | null,
   stream: boolean,
@@ -62,5 +70,6 @@ export function buildUsageEvent(
     attempts,
     surface,
     upstreamProtocol,
+    trafficClass,
   };
 }

@@ -168,7 +168,16 @@ export async function forward(
               });
       if (!built.ok) {
         attempts.push(notSentAttempt(resolved, reason, 'unsupported_feature'));
-        surface.sendError(res, req.requestId, built.error, {
+        // The adapter named a field of the canonical body; the caller knows it by its own protocol's name.
+        const { param } = built.error;
+        const error =
+          passthrough ||
+          inbound.canonicalRefusal !== undefined ||
+          param === null ||
+          surface.callerParam === undefined
+            ? built.error
+            : { ...built.error, param: surface.callerParam(param) };
+        surface.sendError(res, req.requestId, error, {
           'x-switchyard-attempts': String(attempts.length),
           'x-switchyard-traffic-class': req.trafficClass,
         });
@@ -210,7 +219,7 @@ export async function forward(
 
       if (outcome.kind === 'failure') {
         if (paidRetry) retryBudget.release();
-        learnFromAttempt(ctx, resolved, outcome.attempt, outcome);
+        learnFromAttempt(ctx, req.requestId, resolved, outcome.attempt, outcome);
         if (outcome.failure.errorClass === 'client_cancelled') return cancelled(null, null, null);
         const widerModel = contextFallback(current, adapter, outcome, policy, modelsTried);
         const wider = widerModel === null ? undefined : req.table.route(widerModel);

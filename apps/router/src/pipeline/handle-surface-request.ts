@@ -8,6 +8,7 @@ import {
   STORED_TEXT_LIMITS,
   storableText,
   TRAFFIC_CLASS_HEADER,
+  type TrafficClass,
 } from '@switchyard/core';
 import { authenticate } from '../http/authenticate';
 import { readAttribution } from '../http/read-attribution';
@@ -59,6 +60,8 @@ export async function handleSurfaceRequest(
     endUser: null,
     metadata: null,
   };
+  // Set once the class is read, so a refusal after that point (limits, budget) is recorded under it.
+  let admittedClass: TrafficClass | null = null;
   const reject = (
     error: GatewayError,
     requestedModel: string,
@@ -69,14 +72,26 @@ export async function handleSurfaceRequest(
     // A refused request may have been refused FOR its model (NUL, 6,000 characters): store a bounded, clean one.
     const model = storableText(requestedModel, STORED_TEXT_LIMITS.model);
     ctx.usage.record(
-      buildUsageEvent(base, surface.protocol, null, model, routeId, false, [], startedAt, table, {
-        status: 'rejected',
-        httpStatus: error.status,
-        errorClass: error.code,
-        served: null,
-        usage: null,
-        ttftMs: null,
-      }),
+      buildUsageEvent(
+        base,
+        surface.protocol,
+        null,
+        admittedClass,
+        model,
+        routeId,
+        false,
+        [],
+        startedAt,
+        table,
+        {
+          status: 'rejected',
+          httpStatus: error.status,
+          errorClass: error.code,
+          served: null,
+          usage: null,
+          ttftMs: null,
+        },
+      ),
     );
     ctx.metrics.refused(surface, error.status, startedAt);
   };
@@ -137,6 +152,7 @@ export async function handleSurfaceRequest(
     key.defaultTrafficClass,
   );
   if (!trafficClass.ok) return reject(trafficClass.error, inbound.model, route.route.id);
+  admittedClass = trafficClass.value;
 
   if (!ctx.usage.accepting()) {
     return reject(
@@ -212,6 +228,7 @@ export async function handleSurfaceRequest(
     base,
     surface.protocol,
     upstreamProtocol,
+    trafficClass.value,
     inbound.model,
     route.route.id,
     inbound.stream,

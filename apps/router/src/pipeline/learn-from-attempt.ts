@@ -7,14 +7,17 @@ import {
 } from '@switchyard/core';
 import type { AttemptOutcome } from '../proxy/upstream-attempt';
 import type { RouterContext } from '../router-context';
+import { logAttemptFailure } from './log-attempt-failure';
 
 /**
  * Teaches the health state what one attempt showed: its breaker outcome (2xx and upstream 4xx are successes;
  * connection errors, timeouts, 5xx and broken streams are failures; 429, 401/403 and cancels are neutral), a
- * cool-down after 429, a rejected credential after 401/403, and its latency for the health page.
+ * cool-down after 429, a rejected credential after 401/403, and its latency for the health page. A failed
+ * attempt is also logged, with the request's id.
  */
 export function learnFromAttempt(
   ctx: RouterContext,
+  requestId: string,
   resolved: ResolvedTarget,
   attempt: AttemptRecord,
   failure: Extract<AttemptOutcome, { kind: 'failure' }> | null,
@@ -36,4 +39,5 @@ export function learnFromAttempt(
     ctx.failover.onCredentialRejected(resolved.account, `upstream answered ${attempt.status}`);
   }
   ctx.metrics.attempt(resolved, errorClass);
+  if (errorClass !== null) logAttemptFailure(ctx, requestId, resolved, attempt, errorClass, failure);
 }

@@ -30,10 +30,10 @@ export async function relayAnswer(
   if (canonical !== null && !canonical.ok) {
     outcome.attempt.errorClass = 'invalid_response';
     const failed = failedWithout(resolved, outcome.attempt, 'invalid_response', 200);
-    learnFromAttempt(ctx, resolved, outcome.attempt, failed.outcome);
+    learnFromAttempt(ctx, req.requestId, resolved, outcome.attempt, failed.outcome);
     return failed;
   }
-  learnFromAttempt(ctx, resolved, outcome.attempt, null);
+  learnFromAttempt(ctx, req.requestId, resolved, outcome.attempt, null);
   if (canonical === null) {
     const rewriter = req.surface.passthroughRewriter?.(req.inbound, served.resolved.target.id) ?? null;
     const body = rewriter === null ? outcome.body : rewriter.answer(outcome.body);

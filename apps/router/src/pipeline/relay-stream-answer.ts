@@ -27,7 +27,8 @@ export interface StreamTiming {
 /**
  * Relays a 2xx stream to the caller (bytes on the fast path, else translated event by event) and settles it. A
  * stream that broke before its first event reached the caller is returned as the failure the ladder goes on from
- * (`LastFailure`); once a byte is out, a break ends the stream with the surface's error event.
+ * (`LastFailure`); once a byte is out, a break ends the stream with the surface's error event, unless the
+ * upstream's own error event (same protocol, relayed as sent) already did.
  */
 export async function relayStreamAnswer(
   ctx: RouterContext,
@@ -69,7 +70,7 @@ export async function relayStreamAnswer(
   if ((cancel.aborted && cancel.reason !== DEADLINE_EXCEEDED) || res.destroyed) {
     outcome.response.body.destroy();
     outcome.attempt.errorClass = 'client_cancelled';
-    learnFromAttempt(ctx, resolved, outcome.attempt, null);
+    learnFromAttempt(ctx, req.requestId, resolved, outcome.attempt, null);
     const endedAt = performance.now();
     const usage = await known();
     return cancelled(resolved, usage.usage, ttftMs, usage.estimated, endedAt);
@@ -84,20 +85,24 @@ export async function relayStreamAnswer(
           ? 'timeout'
           : 'stream_interrupted';
     outcome.attempt.errorClass = errorClass;
-    learnFromAttempt(ctx, resolved, outcome.attempt, null);
+    learnFromAttempt(ctx, req.requestId, resolved, outcome.attempt, null);
     // Nothing reached the client yet: this is an ordinary failed attempt, and the ladder may go on.
     if (relayed.firstByteAt === null) return failedWithout(resolved, outcome.attempt, errorClass, 200);
     // Read before the last write: once it is on the socket the client may be done while this thread is still
     // descheduled (a loaded machine), and the row must not claim a longer wait than the client had.
     const endedAt = performance.now();
-    res.end(
-      surface.streamError(
-        errorClass === 'timeout'
-          ? gatewayError('upstream_timeout', 'The upstream stream stalled past its time limit.')
-          : gatewayError('upstream_error', 'The upstream stream was interrupted.'),
-        req.requestId,
-      ),
-    );
+    // The upstream's own error event, relayed as sent, already ended the caller's stream in its protocol: a
+    // second error event would be one error reported twice.
+    if (relayed.upstreamErrorRelayed) res.end();
+    else
+      res.end(
+        surface.streamError(
+          errorClass === 'timeout'
+            ? gatewayError('upstream_timeout', 'The upstream stream stalled past its time limit.')
+            : gatewayError('upstream_error', 'The upstream stream was interrupted.'),
+          req.requestId,
+        ),
+      );
     const usage = await known();
     return {
       status: 'interrupted',
@@ -110,7 +115,7 @@ export async function relayStreamAnswer(
       endedAt,
     };
   }
-  learnFromAttempt(ctx, resolved, outcome.attempt, null);
+  learnFromAttempt(ctx, req.requestId, resolved, outcome.attempt, null);
   const endedAt = performance.now(); // before the last write, as above
   res.end();
   const usage = await known();

@@ -29,10 +29,10 @@ export async function relayUnaryAnswer(
   if (answer !== null && !answer.ok) {
     outcome.attempt.errorClass = 'invalid_response';
     const failed = failedWithout(resolved, outcome.attempt, 'invalid_response', 200);
-    learnFromAttempt(ctx, resolved, outcome.attempt, failed.outcome);
+    learnFromAttempt(ctx, req.requestId, resolved, outcome.attempt, failed.outcome);
     return failed;
   }
-  learnFromAttempt(ctx, resolved, outcome.attempt, null);
+  learnFromAttempt(ctx, req.requestId, resolved, outcome.attempt, null);
   if (answer === null) {
     const body = outcome.body;
     headers['content-type'] = 'application/json';

@@ -36,6 +36,8 @@ export interface RelayResult {
   notSse: boolean;
   /** The break was one SSE event outgrowing UPSTREAM_MAX_SSE_EVENT_BYTES. */
   tooLarge: boolean;
+  /** The upstream's own in-stream error event went to the caller as sent (fast path): it has its error. */
+  upstreamErrorRelayed: boolean;
 }
 
 /**
@@ -101,6 +103,7 @@ export async function relayStream(
     timedOut: false,
     notSse: false,
     tooLarge: false,
+    upstreamErrorRelayed: false,
   };
   let firstByteTimer: NodeJS.Timeout | null = setTimeout(() => {
     result.timedOut = true;
@@ -160,6 +163,7 @@ export async function relayStream(
             continue;
           }
           if (info.usageOnly && !forwardUsageChunk) continue;
+          if (info.error === true) result.upstreamErrorRelayed = true;
         } else if (translator !== null) continue; // comments and bare `event:` lines are the upstream's framing
         out += rewrite === null ? event : rewrite.event(event);
       }

@@ -8,9 +8,9 @@ function json(res: ServerResponse, status: number, requestId: string, payload: u
   res.end(body);
 }
 
-/** GET /healthz — the process is up. */
-export function healthz(res: ServerResponse, requestId: string): void {
-  json(res, 200, requestId, { status: 'ok' });
+/** GET /healthz — the process is up; which process (and ROUTER_WORKERS slot) answered. */
+export function healthz(ctx: RouterContext, res: ServerResponse, requestId: string): void {
+  json(res, 200, requestId, { status: 'ok', pid: process.pid, worker: ctx.worker });
 }
 
 /** GET /readyz — a config snapshot is loaded, so requests can be served. */

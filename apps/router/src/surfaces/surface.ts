@@ -163,6 +163,12 @@ export interface Surface {
     answer: Record<string, unknown>,
     request: InboundRequest,
   ): void;
+  /**
+   * Optional: the caller's name for a field of the canonical body, for an error a target's adapter raised while
+   * translating it (`unsupported_feature` naming `response_format.type` is `text.format.type` to a Responses
+   * caller). Absent: the canonical names are the caller's.
+   */
+  callerParam?(canonicalParam: string): string;
   /** A stream encoder for one translated stream of this request. */
   createStreamEncoder(request: InboundRequest): StreamEncoder;
   /** The SSE text that ends a stream broken after its first byte, in the surface's error shape. */

@@ -1,14 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger';
+import { workerScript } from '../worker-script';
 import type { WriteReply, WriteRequest } from './usage-writer-worker';
 
-// Node 20 does not apply the main thread's `--import tsx` loader hooks inside worker threads, so the worker
-// loads its TypeScript entry through tsx's own tsImport. Both URLs are resolved here, in the main thread.
-const WORKER_ENTRY = new URL('./usage-writer-worker.ts', import.meta.url).href;
-const WORKER_BOOTSTRAP = `
-  import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
-    .then(({ tsImport }) => tsImport(${JSON.stringify(WORKER_ENTRY)}, ${JSON.stringify(WORKER_ENTRY)}));
-`;
+const WORKER_SCRIPT = workerScript(import.meta.url, 'usage-writer-worker');
 
 /**
  * The writer thread's nice value (Linux: per thread). Writing usage is bookkeeping with slack (a batch every
@@ -49,8 +44,8 @@ export function startUsageWriterThread(
   });
 
   const spawnWorker = (): Worker => {
-    const w = new Worker(WORKER_BOOTSTRAP, {
-      eval: true,
+    const w = new Worker(WORKER_SCRIPT.filename, {
+      eval: WORKER_SCRIPT.eval,
       execArgv: [],
       workerData: { databaseUrl, nice: WRITER_NICE },
     });

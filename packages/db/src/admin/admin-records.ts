@@ -172,10 +172,10 @@ export interface HourlyUsageBucket {
 
 /**
  * Who made a change or tried something, as recorded in the audit log: a console user (id = user id), the admin
- * token holder (no id), or an unauthenticated caller (id = the e-mail a failed sign-in tried, else null).
+ * token holder (no id), a scoped admin API token (id = token id), or an unauthenticated caller (id = the e-mail a failed sign-in tried, else null).
  */
 export interface AuditActor {
-  type: 'user' | 'admin_token' | 'anonymous';
+  type: 'user' | 'admin_token' | 'api_token' | 'anonymous';
   id: string | null;
 }
 
@@ -184,8 +184,14 @@ export interface AdminUser {
   id: string;
   email: string;
   name: string | null;
-  role: 'owner' | 'admin' | 'viewer';
+  role: UserRoleName;
+  /** The team whose keys a member manages. */
+  teamId: string | null;
 }
+
+/** Console roles, most powerful first. */
+export const USER_ROLES = ['owner', 'admin', 'member', 'viewer'] as const;
+export type UserRoleName = (typeof USER_ROLES)[number];
 
 /** One page of a listing; `nextCursor` is null on the last page. */
 export interface Page<T> {

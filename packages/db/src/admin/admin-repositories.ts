@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../client';
+import { type AdminTokenRepository, createAdminTokenRepository } from './admin-token-repository';
 import { type ApiKeyRepository, createApiKeyRepository } from './api-key-repository';
 import { type AuditLogRepository, createAuditLogRepository } from './audit-log-repository';
 import { type BudgetRepository, createBudgetRepository } from './budget-repository';
@@ -23,6 +24,8 @@ import { createUserRepository, type UserRepository } from './user-repository';
 
 /** Everything the control plane reads and writes. Every write appends an audit row in the same transaction. */
 export interface AdminRepositories {
+  /** Scoped, revocable admin API tokens for scripts. */
+  adminTokens: AdminTokenRepository;
   apiKeys: ApiKeyRepository;
   /** Reads the audit log; records sign-ins and refused requests (writes record themselves). */
   auditLog: AuditLogRepository;
@@ -49,6 +52,7 @@ export function createAdminRepositories(
 ): AdminRepositories {
   const now = options.now ?? (() => new Date());
   return {
+    adminTokens: createAdminTokenRepository(prisma),
     apiKeys: createApiKeyRepository(prisma, now),
     auditLog: createAuditLogRepository(prisma),
     budgets: createBudgetRepository(prisma),

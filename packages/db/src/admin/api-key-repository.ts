@@ -9,6 +9,8 @@ import { prismaErrorCode } from './prisma-error-code';
 
 export interface ApiKeyListFilter {
   status?: ApiKeyStatus;
+  /** Only this team's keys. */
+  teamId?: string;
   limit: number;
   cursor: PageCursor | null;
 }
@@ -84,7 +86,7 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
   };
 
   return {
-    async list({ status, limit, cursor }) {
+    async list({ status, teamId, limit, cursor }) {
       const after: Prisma.ApiKeyWhereInput = cursor
         ? {
             OR: [
@@ -94,7 +96,7 @@ export function createApiKeyRepository(prisma: PrismaClient, now: () => Date): A
           }
         : {};
       const rows = await prisma.apiKey.findMany({
-        where: { AND: [statusWhere(status), after] },
+        where: { AND: [statusWhere(status), after, teamId === undefined ? {} : { teamId }] },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: limit + 1,
         include: withSuccessor,

@@ -10,6 +10,8 @@ export interface AuditLogRecord {
   actorId: string | null;
   /** The e-mail of a `user` actor, when that user still exists. */
   actorEmail: string | null;
+  /** The name of an `api_token` actor (an admin API token), when that token still exists. */
+  actorTokenName: string | null;
   action: string;
   targetType: string;
   targetId: string | null;
@@ -80,6 +82,19 @@ export function createAuditLogRepository(prisma: PrismaClient): AuditLogReposito
           ? []
           : await prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, email: true } });
       const emails = new Map(users.map((user) => [user.id, user.email]));
+      const tokenIds = [
+        ...new Set(
+          rows.filter((row) => row.actorType === 'api_token' && row.actorId).map((row) => row.actorId),
+        ),
+      ].filter((id): id is string => id !== null);
+      const tokens =
+        tokenIds.length === 0
+          ? []
+          : await prisma.adminToken.findMany({
+              where: { id: { in: tokenIds } },
+              select: { id: true, name: true },
+            });
+      const tokenNames = new Map(tokens.map((token) => [token.id, token.name]));
       return toPage(
         rows,
         filter.limit,
@@ -89,6 +104,8 @@ export function createAuditLogRepository(prisma: PrismaClient): AuditLogReposito
           actorType: row.actorType,
           actorId: row.actorId,
           actorEmail: row.actorType === 'user' && row.actorId ? (emails.get(row.actorId) ?? null) : null,
+          actorTokenName:
+            row.actorType === 'api_token' && row.actorId ? (tokenNames.get(row.actorId) ?? null) : null,
           action: row.action,
           targetType: row.targetType,
           targetId: row.targetId,

@@ -5,7 +5,7 @@ import type { AdminUser } from './admin-records';
 export interface ConsoleSessionRepository {
   /** Records a sign-in; the id goes into the session cookie. */
   create(userId: string, expiresAt: Date): Promise<{ id: string }>;
-  /** The session's user while the session is neither revoked nor expired at `now`; otherwise null. */
+  /** The session's user while the session is neither revoked nor expired at `now` and the user is enabled. */
   findActiveUser(sessionId: string, now: Date): Promise<AdminUser | null>;
   /** Sign-out: the cookie naming this session stops working everywhere. Idempotent. */
   revoke(sessionId: string, now: Date): Promise<void>;
@@ -26,9 +26,9 @@ export function createConsoleSessionRepository(prisma: PrismaClient): ConsoleSes
         where: { id: sessionId },
         include: { user: true },
       });
-      if (!row || row.revokedAt !== null || row.expiresAt <= now) return null;
+      if (!row || row.revokedAt !== null || row.expiresAt <= now || row.user.disabledAt !== null) return null;
       const { user } = row;
-      return { id: user.id, email: user.email, name: user.name, role: user.role };
+      return { id: user.id, email: user.email, name: user.name, role: user.role, teamId: user.teamId };
     },
 
     async revoke(sessionId, now) {

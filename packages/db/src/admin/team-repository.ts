@@ -15,6 +15,8 @@ export interface AdminTeam {
   tpmLimit: number | null;
   /** Keys currently in the team. */
   keyCount: number;
+  /** Console users in the team. */
+  memberCount: number;
   createdAt: number;
 }
 
@@ -39,7 +41,7 @@ export interface TeamRepository {
   delete(id: string, actor: AuditActor): Promise<boolean>;
 }
 
-const withKeyCount = { _count: { select: { apiKeys: true } } } as const;
+const withKeyCount = { _count: { select: { apiKeys: true, members: true } } } as const;
 
 function toAdminTeam(row: {
   id: string;
@@ -47,7 +49,7 @@ function toAdminTeam(row: {
   rpmLimit: number | null;
   tpmLimit: number | null;
   createdAt: Date;
-  _count: { apiKeys: number };
+  _count: { apiKeys: number; members: number };
 }): AdminTeam {
   return {
     id: row.id,
@@ -55,6 +57,7 @@ function toAdminTeam(row: {
     rpmLimit: row.rpmLimit,
     tpmLimit: row.tpmLimit,
     keyCount: row._count.apiKeys,
+    memberCount: row._count.members,
     createdAt: row.createdAt.getTime(),
   };
 }

@@ -2,11 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http-io';
 import type { MockContext } from '../mock-context';
 import { v1ChatCompletions } from './v1-chat-completions';
+import { v1Embeddings } from './v1-embeddings';
 import { v1Models } from './v1-models';
 
 /** Where Azure OpenAI's data-plane routes live on a resource endpoint (`https://<resource>.openai.azure.com`). */
 export const AZURE_PREFIX = '/openai/';
-const DEPLOYMENT_CHAT = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
+const DEPLOYMENT_CALL = /^\/openai\/deployments\/([^/]+)\/(chat\/completions|embeddings)$/;
 /** `2024-10-21`, `2025-01-01-preview`: the shape of every api-version Azure has published. */
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
 
@@ -52,11 +53,12 @@ function refused(req: IncomingMessage, res: ServerResponse): boolean {
 }
 
 /**
- * `POST /openai/deployments/{deployment}/chat/completions?api-version=…`: Azure OpenAI's chat route. The
- * deployment names the model (a body `model` is ignored, as Azure does) and the `api-key` header is the key
- * `byKey` faults and the stats use; past those checks it answers exactly as `/v1/chat/completions`.
+ * `POST /openai/deployments/{deployment}/chat/completions?api-version=…` and `…/embeddings?api-version=…`: Azure
+ * OpenAI's chat and embeddings routes. The deployment names the model (a body `model` is ignored, as Azure does)
+ * and the `api-key` header is the key `byKey` faults and the stats use; past those checks each answers exactly
+ * as `/v1/chat/completions` and `/v1/embeddings`.
  */
-export function azureChatCompletions(
+export function azureDeploymentCall(
   ctx: MockContext,
   req: IncomingMessage,
   res: ServerResponse,
@@ -64,7 +66,7 @@ export function azureChatCompletions(
 ): void {
   const url = req.url ?? '';
   const query = url.indexOf('?');
-  const match = DEPLOYMENT_CHAT.exec(query === -1 ? url : url.slice(0, query));
+  const match = DEPLOYMENT_CALL.exec(query === -1 ? url : url.slice(0, query));
   if (match === null) {
     sendJson(res, 404, azureError('404', 'Resource not found'));
     return;
@@ -76,7 +78,9 @@ export function azureChatCompletions(
   } catch {
     deployment = match[1] as string;
   }
-  v1ChatCompletions(ctx, req, res, text, { model: deployment, apiKeyOf: azureKeyOf });
+  const identity = { model: deployment, apiKeyOf: azureKeyOf };
+  if (match[2] === 'embeddings') v1Embeddings(ctx, req, res, text, identity);
+  else v1ChatCompletions(ctx, req, res, text, identity);
 }
 
 /**

@@ -61,9 +61,16 @@ export function v1Messages(ctx: MockContext, req: IncomingMessage, res: ServerRe
         if (faults.dropAfterChunks !== undefined) return ctx.drop(res);
         return sendJson(res, 200, buildAnthropicMessage(reply, meta, tokens), headers);
       }
-      writeEventStream(ctx, res, requestId, buildMessageEvents(reply, meta, tokens), faults, '', {
-        'request-id': requestId,
-      });
+      writeEventStream(
+        ctx,
+        res,
+        requestId,
+        buildMessageEvents(reply, meta, tokens),
+        faults,
+        '',
+        { 'request-id': requestId },
+        `event: error\ndata: ${JSON.stringify(anthropicError('overloaded_error', 'Overloaded'))}\n\n`,
+      );
     },
     ANTHROPIC_ERRORS,
   );

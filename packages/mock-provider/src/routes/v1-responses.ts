@@ -55,6 +55,23 @@ export function v1Responses(ctx: MockContext, req: IncomingMessage, res: ServerR
       if (faults.dropAfterChunks !== undefined) return ctx.drop(res);
       return sendJson(res, 200, buildResponse(reply, meta, request), headers);
     }
-    writeEventStream(ctx, res, requestId, buildResponseEvents(reply, meta, request), faults, '');
+    const events = buildResponseEvents(reply, meta, request);
+    const error = {
+      type: 'error',
+      code: 'server_error',
+      message: 'The server had an error while processing your request.',
+      param: null,
+      sequence_number: Math.min(faults.errorEventAfterChunks ?? 0, events.length),
+    };
+    writeEventStream(
+      ctx,
+      res,
+      requestId,
+      events,
+      faults,
+      '',
+      undefined,
+      `event: error\ndata: ${JSON.stringify(error)}\n\n`,
+    );
   });
 }

@@ -6,6 +6,14 @@ import { SignOutButton } from '@/components/sign-out-button';
 import { ThemeSelect } from '@/components/theme-select';
 import { ToastProvider } from '@/components/ui/toast';
 import { requireConsoleActor } from '@/server/console-session';
+import { can, type Permission } from '@/server/permissions';
+
+/** Console pages that need more than reading, by the permission they need. */
+const PAGE_PERMISSIONS: readonly [string, Permission][] = [
+  ['/audit', 'audit.read'],
+  ['/users', 'users.manage'],
+  ['/tokens', 'tokens.manage'],
+];
 
 /**
  * A sidebar with the page list from 768 px up; below that a header with a menu button (the list no longer fits
@@ -14,6 +22,7 @@ import { requireConsoleActor } from '@/server/console-session';
  */
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const actor = await requireConsoleActor();
+  const hidden = PAGE_PERMISSIONS.filter(([, permission]) => !can(actor, permission)).map(([href]) => href);
   return (
     <QueryProvider>
       <ToastProvider>
@@ -21,14 +30,14 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
           <aside className="hidden w-52 shrink-0 border-r border-slate-200 bg-white md:block">
             <div className="sticky top-0 max-h-screen overflow-y-auto px-3 py-4">
               <p className="px-3 pb-4 text-base font-semibold tracking-tight">Switchyard</p>
-              <NavLinks />
+              <NavLinks hidden={hidden} />
             </div>
           </aside>
           <div className="min-w-0 flex-1">
             <header className="sticky top-0 z-30 border-b border-slate-200 bg-white">
               <div className="flex items-center justify-between gap-3 px-4 py-2.5 sm:px-6">
                 <div className="flex min-w-0 items-center gap-2">
-                  <MobileNav />
+                  <MobileNav hidden={hidden} />
                   <span className="hidden text-base font-semibold tracking-tight sm:inline md:hidden">
                     Switchyard
                   </span>

@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
+import { getEnv, oidcSettings } from '@/env';
 import { safeCallbackUrl } from '@/lib/safe-callback-url';
 import { LoginForm } from './login-form';
+import { OidcSignInButton } from './oidc-sign-in-button';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
@@ -8,6 +10,9 @@ export const metadata: Metadata = { title: 'Sign in' };
 function signInErrorMessage(code: string): string {
   if (code === 'CredentialsSignin') return 'Invalid email or password.';
   if (code === 'Throttled') return 'Too many failed sign-ins. Wait a little and try again.';
+  if (code === 'AccessDenied') {
+    return 'Single sign-on worked, but no console user has that e-mail (or the issuer has not verified it). Ask an owner to add you.';
+  }
   return 'Sign-in failed. Try again.';
 }
 
@@ -17,6 +22,8 @@ export default async function LoginPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const params = await searchParams;
+  const oidc = oidcSettings(getEnv());
+  const callbackUrl = safeCallbackUrl(params.callbackUrl);
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm rounded-xl border border-slate-200 bg-white p-8 shadow-sm">
@@ -24,9 +31,19 @@ export default async function LoginPage({
         <p className="mt-1 text-sm text-slate-600">Use your console account.</p>
         <LoginForm
           // Only paths of this console are followed after sign-in, so the page cannot be an open redirect.
-          callbackUrl={safeCallbackUrl(params.callbackUrl)}
+          callbackUrl={callbackUrl}
           initialError={params.error === undefined ? null : signInErrorMessage(String(params.error))}
         />
+        {oidc && (
+          <div className="mt-6 space-y-3">
+            <div className="flex items-center gap-3 text-xs uppercase text-slate-400">
+              <span className="h-px flex-1 bg-slate-200" />
+              or
+              <span className="h-px flex-1 bg-slate-200" />
+            </div>
+            <OidcSignInButton name={oidc.name} callbackUrl={callbackUrl} />
+          </div>
+        )}
       </div>
     </main>
   );

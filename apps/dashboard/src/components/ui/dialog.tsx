@@ -1,6 +1,7 @@
 'use client';
 
 import { type ReactNode, type RefObject, useCallback, useId, useRef } from 'react';
+import { buttonClass } from './styles';
 
 /** Opens and closes a {@link Dialog} from its trigger. */
 export function useDialog(): {
@@ -55,5 +56,29 @@ export function Dialog({
       </h2>
       {children}
     </dialog>
+  );
+}
+
+/** The foot of a form in a dialog: Cancel (closes it, keeping what was typed) and the submit button. */
+export function DialogActions({
+  onCancel,
+  pending,
+  submitLabel,
+  pendingLabel,
+}: {
+  onCancel: () => void;
+  pending: boolean;
+  submitLabel: string;
+  pendingLabel: string;
+}) {
+  return (
+    <div className="flex justify-end gap-2">
+      <button type="button" onClick={onCancel} className={buttonClass('secondary')}>
+        Cancel
+      </button>
+      <button type="submit" disabled={pending} className={buttonClass('primary')}>
+        {pending ? pendingLabel : submitLabel}
+      </button>
+    </div>
   );
 }

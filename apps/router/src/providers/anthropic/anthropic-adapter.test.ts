@@ -151,6 +151,20 @@ describe('anthropic adapter', () => {
     );
   });
 
+  it("tells the upstream's in-stream error event from every other event", () => {
+    const read = anthropicStreamEventReader();
+    expect(read(fixture('error-overloaded.json')).error).toBe(true);
+    expect(
+      read('{"type": "error", "error": {"type": "api_error", "message": "Internal server error"}}').error,
+    ).toBe(true);
+    // An event that only names an error (a tool called "error", text quoting one) is none.
+    expect(
+      read('{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","name":"error"}}')
+        .error,
+    ).not.toBe(true);
+    expect(STREAM_DATA.some((data) => read(data).error === true)).toBe(false);
+  });
+
   it('reads a recorded error body', () => {
     expect(adapter.readError(fixture('error-overloaded.json'))).toEqual({
       message: 'Overloaded',

@@ -1,7 +1,8 @@
-import { AnthropicStreamUsage, type StreamEventInfo } from '@switchyard/core';
+import { AnthropicStreamUsage, isTypeErrorEvent, type StreamEventInfo } from '@switchyard/core';
 
 const NOTHING: StreamEventInfo = { usage: null, usageOnly: false, done: false };
 const DONE: StreamEventInfo = { usage: null, usageOnly: false, done: true };
+const ERROR: StreamEventInfo = { usage: null, usageOnly: false, done: false, error: true };
 
 /** `message_stop` ends the stream; read without parsing (compact and spaced JSON alike). */
 const MESSAGE_STOP = /"type"\s*:\s*"message_stop"/;
@@ -10,8 +11,8 @@ const MESSAGE_STOP = /"type"\s*:\s*"message_stop"/;
  * Reads one Anthropic Messages stream, event by event: usage is split between `message_start` (input counts)
  * and `message_delta` (cumulative output, sometimes input too), so each of those events reports the usage
  * merged so far (core `AnthropicStreamUsage`), the output only once a `message_delta` said it; `message_stop`
- * is the end. Anthropic has no usage-only event to
- * drop. Other events are not parsed. Never throws.
+ * is the end; an `error` event is the upstream's own failure report. Anthropic has no usage-only event to drop.
+ * Other events are not parsed. Never throws.
  */
 export function anthropicStreamEventReader(): (data: string) => StreamEventInfo {
   const usage = new AnthropicStreamUsage();
@@ -27,6 +28,7 @@ export function anthropicStreamEventReader(): (data: string) => StreamEventInfo 
       // stays unknown, so a stream broken before it is estimated from the text that reached the caller.
       return { usage: delta ? report : { ...report, outputTokens: null }, usageOnly: false, done: false };
     }
-    return MESSAGE_STOP.test(data) ? DONE : NOTHING;
+    if (MESSAGE_STOP.test(data)) return DONE;
+    return isTypeErrorEvent(data) ? ERROR : NOTHING;
   };
 }

@@ -33,10 +33,17 @@ export function azureEndpoint(baseUrl: string): AzureEndpoint {
   return endpoint;
 }
 
-/** `{endpoint}/openai/deployments/{deployment}/chat/completions?api-version=…`: the deployment is the target's upstream model. */
-export function azureChatUrl(baseUrl: string, deployment: string): string {
+/**
+ * `{endpoint}/openai/deployments/{deployment}/{operation}?api-version=…` (`chat/completions`, `embeddings`): the
+ * deployment is the target's upstream model.
+ */
+export function azureDeploymentUrl(
+  baseUrl: string,
+  deployment: string,
+  operation: 'chat/completions' | 'embeddings',
+): string {
   const { origin, query } = azureEndpoint(baseUrl);
-  return `${origin}/openai/deployments/${encodeURIComponent(deployment)}/chat/completions?${query}`;
+  return `${origin}/openai/deployments/${encodeURIComponent(deployment)}/${operation}?${query}`;
 }
 
 /** `{endpoint}/openai/models?api-version=…`: lists the resource's models, spending no tokens. */

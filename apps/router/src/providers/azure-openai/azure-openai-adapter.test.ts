@@ -110,3 +110,32 @@ describe("azureOpenAiAdapter reads Azure's answers (content-filter fields and al
     });
   });
 });
+
+describe('azureOpenAiAdapter embeddings', () => {
+  it('posts OpenAI embeddings to the deployment URL with api-key, the body as sent with the deployment as model', () => {
+    const family = azureOpenAiAdapter.unary?.embeddings;
+    if (family === undefined) throw new Error('Azure serves embeddings');
+    expect(azureOpenAiAdapter.protocols.embeddings).toBe('openai-embeddings');
+    const body = { model: 'public-embed', input: ['a', 'b'], encoding_format: 'base64', dimensions: 64 };
+    const built = family.buildCall({
+      baseUrl: 'https://res.openai.azure.com/openai?api-version=2025-01-01-preview',
+      credential: 'azure-secret-key',
+      upstreamModel: 'embed/prod',
+      body,
+      form: 'native',
+    });
+    if (!built.ok) throw new Error('build failed');
+    expect(built.value.url).toBe(
+      'https://res.openai.azure.com/openai/deployments/embed%2Fprod/embeddings?api-version=2025-01-01-preview',
+    );
+    expect(built.value.headers).toEqual({
+      'api-key': 'azure-secret-key',
+      'content-type': 'application/json',
+      accept: 'application/json',
+    });
+    expect(JSON.parse(built.value.body)).toEqual({ ...body, model: 'embed/prod' });
+    expect(family.readUsage({ usage: { prompt_tokens: 7, total_tokens: 7 } })).toMatchObject({
+      inputTokens: 7,
+    });
+  });
+});

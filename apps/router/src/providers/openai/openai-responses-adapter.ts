@@ -1,6 +1,7 @@
 import {
   type ChatChunkBody,
   chatRequestToResponses,
+  isTypeErrorEvent,
   ok,
   type ProviderAdapter,
   ResponsesToChatStream,
@@ -15,6 +16,7 @@ import {
 
 const NOTHING: StreamEventInfo = { usage: null, usageOnly: false, done: false };
 const DONE: StreamEventInfo = { usage: null, usageOnly: false, done: true };
+const ERROR: StreamEventInfo = { usage: null, usageOnly: false, done: false, error: true };
 
 /** The events that end a Responses stream (it has no `[DONE]`); each carries the whole response and its usage. */
 const TERMINAL = /"type"\s*:\s*"response\.(?:completed|incomplete|failed)"/;
@@ -60,7 +62,8 @@ export const openAiResponsesAdapter: ProviderAdapter = {
 
   readStreamEvent(data) {
     if (data === '[DONE]') return DONE;
-    if (!TERMINAL.test(data)) return NOTHING;
+    // Responses' own `error` event ends a stream that failed after its 200; relayed, it tells the caller.
+    if (!TERMINAL.test(data)) return isTypeErrorEvent(data) ? ERROR : NOTHING;
     return { usage: readResponsesStreamUsage(data), usageOnly: false, done: true };
   },
 

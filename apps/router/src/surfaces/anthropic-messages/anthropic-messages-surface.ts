@@ -1,4 +1,4 @@
-import { anthropicErrorBody, chatResponseToAnthropic } from '@switchyard/core';
+import { anthropicErrorBody, anthropicParamOfChatParam, chatResponseToAnthropic } from '@switchyard/core';
 import { bodyModel } from '../body-model';
 import type { Surface } from '../surface';
 import { anthropicStreamEncoder } from './anthropic-stream-encoder';
@@ -28,6 +28,8 @@ export const anthropicMessagesSurface: Surface = {
   parse: parseAnthropicRequest,
 
   requestedModel: bodyModel,
+
+  callerParam: anthropicParamOfChatParam,
 
   sendError(res, requestId, error, headers) {
     writeAnthropicError(

@@ -13,8 +13,9 @@ import { writeAnthropicError } from './send-anthropic-error';
  * (o200k_base on the token-count thread) over the texts core `anthropicCountTokensText` collects: the system
  * prompt, text blocks, tool uses and results, and tool definitions. No upstream is called, so the count is the
  * router's estimate, not the served model's exact figure. Authenticated like `/v1/messages` (`anthropic-version`
- * and key), and the model must be one this key may use (404 / 403 otherwise, as for a Messages call). It spends
- * nothing, so it records no usage row and takes no rate-limit or budget share.
+ * and key), and the model must be one this key may use (404 / 403 otherwise, as for a Messages call). It takes
+ * one of the key's (and team's) requests per minute like any request; it spends no money, so it records no usage
+ * row and takes no token or budget share.
  */
 export function countTokensRoute(ctx: RouterContext): RouteDefinition {
   return {
@@ -46,6 +47,14 @@ async function countTokens(
     return send(res, requestId, auth.error);
   }
   const { key, table } = auth.value;
+  // A count is a request like any other for the key's RPM (Anthropic limits count_tokens per minute too), taken
+  // before the body is read, as the pipeline does: a key cannot flood the router through a route it answers itself.
+  let slot = ctx.rateLimits.admitRequest(key, ctx.now());
+  if (slot instanceof Promise) slot = await slot;
+  if (!slot.ok) {
+    req.resume();
+    return send(res, requestId, slot.error, slot.headers);
+  }
   const raw = await readBody(req, ctx.limits.maxBodyBytes, ctx.limits.bodyIdleTimeoutMs);
   if (!raw.ok) return send(res, requestId, raw.error);
   let json: unknown;
@@ -82,6 +91,7 @@ async function countTokens(
   const inputTokens = await countTokensOffThread([text.value]);
   const body = JSON.stringify({ input_tokens: inputTokens });
   res.writeHead(200, {
+    ...slot.headers,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
     'x-request-id': requestId,
@@ -90,12 +100,18 @@ async function countTokens(
   res.end(body);
 }
 
-function send(res: ServerResponse, requestId: string, error: GatewayError): void {
+function send(
+  res: ServerResponse,
+  requestId: string,
+  error: GatewayError,
+  headers?: Record<string, string>,
+): void {
   writeAnthropicError(
     res,
     requestId,
     error.status,
     { message: error.message, code: error.code, param: error.param },
     error.retryAfterSeconds,
+    headers,
   );
 }

@@ -25,7 +25,8 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  * POST /v1beta/models/{model}:countTokens — answered by the router itself, with the tokenizer it estimates usage
  * with (o200k_base on its counting thread, plus the chat format's per-message overhead): no upstream is called
  * and nothing is billed, so it costs the caller nothing whichever provider the route would pick. The key and the
- * model are checked as for generateContent; errors are Google's error JSON.
+ * model are checked as for generateContent, and it takes one of the key's requests per minute like any request
+ * (no token or budget share: it spends nothing); errors are Google's error JSON.
  */
 export function countTokensRoute(ctx: RouterContext): RouteDefinition {
   return {
@@ -59,6 +60,14 @@ async function countTokens(
     return sendGeminiError(res, requestId, auth.error);
   }
   const { key, table } = auth.value;
+  // A count is a request like any other for the key's RPM (Google limits countTokens per minute too), taken before
+  // the body is read, as the pipeline does: a key cannot flood the router through a route it answers itself.
+  let slot = ctx.rateLimits.admitRequest(key, ctx.now());
+  if (slot instanceof Promise) slot = await slot;
+  if (!slot.ok) {
+    req.resume();
+    return sendGeminiError(res, requestId, slot.error, slot.headers);
+  }
   const raw = await readBody(req, ctx.limits.maxBodyBytes, ctx.limits.bodyIdleTimeoutMs);
   if (!raw.ok) return sendGeminiError(res, requestId, raw.error);
   let json: unknown;
@@ -116,6 +125,7 @@ async function countTokens(
   });
   const answer = JSON.stringify(geminiCountTokensResponse(overhead + (await countTokensOffThread(texts))));
   res.writeHead(200, {
+    ...slot.headers,
     'content-type': 'application/json; charset=UTF-8',
     'content-length': String(Buffer.byteLength(answer)),
     'x-request-id': requestId,

@@ -4,6 +4,7 @@ import {
   type GeminiMethod,
   gatewayError,
   geminiErrorBody,
+  geminiParamOfChatParam,
   geminiStatusName,
   geminiToChatRequest,
   parseGeminiModelPath,
@@ -75,6 +76,7 @@ function geminiSurface(method: Extract<GeminiMethod, 'generateContent' | 'stream
       return params.model ?? '';
     },
     sendError: sendGeminiError,
+    callerParam: geminiParamOfChatParam,
     sendUpstreamError(res, requestId, status, error, headers) {
       writeGeminiError(
         res,

@@ -8,6 +8,7 @@ import {
   gatewayError,
   ok,
   type Result,
+  responsesParamOfChatParam,
   responsesToChatRequest,
 } from '@switchyard/core';
 import { sendOpenAiError, sendOpenAiUpstreamError } from '../../http/send-openai-error';
@@ -114,6 +115,8 @@ export const openAiResponsesSurface: Surface = {
   requestedModel: bodyModel,
 
   sendError: sendOpenAiError,
+
+  callerParam: responsesParamOfChatParam,
 
   sendUpstreamError: sendOpenAiUpstreamError,
 

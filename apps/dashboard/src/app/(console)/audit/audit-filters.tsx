@@ -4,16 +4,17 @@ import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
 import { buttonClass, filterInputClass } from '@/components/ui/styles';
 import { useHydrated } from '@/components/use-hydrated';
+import { fromLocalInput, toLocalInput } from '@/lib/datetime-local';
 
 /** The filters as the page's URL carries them: times as ISO instants, the rest verbatim. */
-export interface AuditFilterValues {
+export type AuditFilterValues = {
   from?: string;
   to?: string;
   actor?: string;
   action?: string;
   targetType?: string;
   targetId?: string;
-}
+};
 
 const TEXT_FIELDS = [
   { name: 'actor', label: 'Actor', placeholder: 'e-mail or usr_…' },
@@ -21,21 +22,6 @@ const TEXT_FIELDS = [
   { name: 'targetType', label: 'Target type', placeholder: 'api_key' },
   { name: 'targetId', label: 'Target id', placeholder: 'key_…' },
 ] as const;
-
-/** ISO instant → the `datetime-local` value for the reader's zone. */
-function toLocalInput(iso: string | undefined): string {
-  if (!iso) return '';
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return '';
-  return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-}
-
-/** A `datetime-local` value (the reader's zone) → ISO instant, or undefined when empty. */
-function fromLocalInput(value: string): string | undefined {
-  if (!value) return undefined;
-  const at = new Date(value);
-  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
-}
 
 export function AuditFilters({ initial }: { initial: AuditFilterValues }) {
   const router = useRouter();

@@ -1,14 +1,15 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { KeysetPager } from '@/components/keyset-pager';
 import { LocalTime } from '@/components/local-time';
 import { Table, type TableColumn } from '@/components/ui/table';
+import { readListingParams, type SearchParams } from '@/lib/listing-search-params';
 import { canWrite } from '@/server/actor';
 import { getAdminContext } from '@/server/admin-context';
 import { toAdminError } from '@/server/admin-error';
 import { type AuditLogView, listAuditLog, listAuditLogQuery } from '@/server/audit';
 import { requireConsoleActor } from '@/server/console-session';
-import { AuditFilters, type AuditFilterValues } from './audit-filters';
+import { AuditFilters } from './audit-filters';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -23,15 +24,10 @@ const COLUMNS: readonly TableColumn[] = [
   { label: 'Details', gutter: true },
 ];
 
-type SearchParams = Record<string, string | string[] | undefined>;
-
-function first(value: string | string[] | undefined): string | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  return text === undefined || text === '' ? undefined : text;
-}
-
 function actorLabel(item: AuditLogView): string {
   if (item.actorType === 'admin_token') return 'admin token';
+  if (item.actorType === 'api_token')
+    return `API token ${item.actorTokenName ?? item.actorId ?? '(deleted)'}`;
   if (item.actorType === 'user') return item.actorEmail ?? item.actorId ?? 'deleted user';
   return item.actorId ? `${item.actorId} (not signed in)` : 'not signed in';
 }
@@ -54,12 +50,7 @@ function Details({ details }: { details: unknown }) {
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const actor = await requireConsoleActor();
   const params = await searchParams;
-  const filters: AuditFilterValues = {};
-  for (const name of FILTER_NAMES) {
-    const value = first(params[name]);
-    if (value !== undefined) filters[name] = value;
-  }
-  const cursor = first(params.cursor);
+  const { filters, cursor } = readListingParams(params, FILTER_NAMES);
 
   let content: ReactNode;
   if (!canWrite(actor)) {
@@ -88,11 +79,6 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </p>
       );
     } else {
-      const next = new URLSearchParams({
-        ...filters,
-        ...(page.nextCursor ? { cursor: page.nextCursor } : {}),
-      });
-      const newest = new URLSearchParams({ ...filters });
       content = (
         <>
           <Table columns={COLUMNS}>
@@ -115,21 +101,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               </tr>
             ))}
           </Table>
-          <nav aria-label="Audit pages" className="flex gap-4 px-6 py-4 text-sm">
-            {cursor ? (
-              <Link
-                href={`/audit${newest.size > 0 ? `?${newest}` : ''}`}
-                className="text-slate-700 underline"
-              >
-                ← Newest
-              </Link>
-            ) : null}
-            {page.nextCursor ? (
-              <Link href={`/audit?${next}`} className="text-slate-700 underline">
-                Older →
-              </Link>
-            ) : null}
-          </nav>
+          <KeysetPager
+            path="/audit"
+            label="Audit pages"
+            filters={filters}
+            cursor={cursor}
+            nextCursor={page.nextCursor}
+          />
         </>
       );
     }

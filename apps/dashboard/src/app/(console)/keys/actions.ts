@@ -51,8 +51,11 @@ export async function createKeyAction(_previous: CreateKeyState, form: FormData)
   const ctx = getAdminContext();
   try {
     const expiresInDays = Number(text(form, 'expiresInDays') || '0');
+    const teamId = form.get('teamId');
     const input = createKeyInput.parse({
       name: text(form, 'name'),
+      // An empty choice is "no team"; a member's form sends their team (the service refuses any other).
+      teamId: typeof teamId === 'string' ? (teamId === '' ? null : teamId) : undefined,
       environment: text(form, 'environment') || undefined,
       allowedModels: text(form, 'allowedModels')
         .split(/[\s,]+/)

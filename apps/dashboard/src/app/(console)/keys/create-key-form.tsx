@@ -24,10 +24,17 @@ export function CreateKeyForm({
   routerUrl,
   knownModels,
   trafficClasses,
+  teams,
+  defaultTeamId,
+  teamFixed,
 }: {
   routerUrl: string;
   knownModels: string[];
   trafficClasses: readonly string[];
+  /** Teams the key may go into; with `teamFixed` (a member) only their own. */
+  teams: readonly { id: string; name: string }[];
+  defaultTeamId: string;
+  teamFixed: boolean;
 }) {
   const { state, pending, formProps } = useActionForm<CreateKeyState>(
     createKeyAction,
@@ -61,6 +68,22 @@ export function CreateKeyForm({
             className={inputClass}
           />
           <FieldError field="name" error={error} />
+        </div>
+        <div>
+          <label htmlFor="key-team" className="block text-sm font-medium text-slate-700">
+            Team
+          </label>
+          <select id="key-team" name="teamId" defaultValue={defaultTeamId} className={inputClass}>
+            {!teamFixed && <option value="">No team</option>}
+            {teams.map((team) => (
+              <option key={team.id} value={team.id}>
+                {team.name}
+              </option>
+            ))}
+          </select>
+          {state.status === 'error' && state.field === 'teamId' && (
+            <p className="mt-1 text-xs text-red-700">{state.message}</p>
+          )}
         </div>
         <div>
           <label htmlFor="key-environment" className="block text-sm font-medium text-slate-700">

@@ -6,12 +6,13 @@ import { LocalTime } from '@/components/local-time';
 import { StatusBadge } from '@/components/ui/badge';
 import { HIDE_BELOW, STICKY_END_CELL, Table, type TableColumn, Truncate } from '@/components/ui/table';
 import { getEnv } from '@/env';
-import { canWrite } from '@/server/actor';
 import { getAdminContext } from '@/server/admin-context';
 import { requireConsoleActor } from '@/server/console-session';
 import { listKeys } from '@/server/keys';
 import { MAX_PAGE_SIZE } from '@/server/pagination';
+import { can, keyTeamScope } from '@/server/permissions';
 import { listRoutes } from '@/server/routes';
+import { listTeams } from '@/server/teams';
 import { revokeKeyAction } from './actions';
 import { CreateKeyForm } from './create-key-form';
 import { KeyLimitsForm } from './key-limits-form';
@@ -23,6 +24,7 @@ export const metadata: Metadata = { title: 'API keys' };
 const KEY_COLUMNS: readonly TableColumn[] = [
   { label: 'Name', gutter: true },
   { label: 'Prefix', hideBelow: 'sm' },
+  { label: 'Team', hideBelow: 'lg' },
   { label: 'Environment', hideBelow: '2xl' },
   { label: 'Status' },
   { label: 'Models', hideBelow: 'lg' },
@@ -33,14 +35,28 @@ const KEY_COLUMNS: readonly TableColumn[] = [
   { label: 'Expires', hideBelow: '2xl' },
 ];
 
-export default async function KeysPage() {
+export default async function KeysPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const actor = await requireConsoleActor();
   const ctx = getAdminContext();
-  const [keys, routes] = await Promise.all([
+  const [keys, routes, teams] = await Promise.all([
     listKeys(ctx, actor, { limit: MAX_PAGE_SIZE }),
     listRoutes(ctx, actor),
+    listTeams(ctx, actor),
   ]);
-  const writable = canWrite(actor);
+  // Members (and team tokens) manage only their own team's keys; the services enforce it, the form follows it.
+  const scope = keyTeamScope(actor);
+  const writable = can(actor, 'keys.write') && (scope === null || scope.teamId !== null);
+  const teamName = new Map(teams.items.map((team) => [team.id, team.name]));
+  const teamOptions = teams.items
+    .filter((team) => scope === null || team.id === scope.teamId)
+    .map((team) => ({ id: team.id, name: team.name }));
+  const requested = (await searchParams).team;
+  const defaultTeamId =
+    scope?.teamId ?? (typeof requested === 'string' && teamName.has(requested) ? requested : '');
   // Rotated keys usually share a name; the prefix tells them apart.
   const prefixById = new Map(keys.items.map((key) => [key.id, `${key.prefix}…`]));
 
@@ -59,7 +75,15 @@ export default async function KeysPage() {
           routerUrl={getEnv().ROUTER_PUBLIC_URL}
           knownModels={routes.items.map((route) => route.publicModel)}
           trafficClasses={TRAFFIC_CLASSES}
+          teams={teamOptions}
+          defaultTeamId={defaultTeamId}
+          teamFixed={scope !== null}
         />
+      )}
+      {scope !== null && scope.teamId === null && (
+        <p role="status" className="rounded-md bg-slate-100 px-4 py-3 text-sm text-slate-700">
+          You belong to no team, so you have no keys to manage. Ask an admin to add you to a team.
+        </p>
       )}
 
       <section
@@ -67,7 +91,7 @@ export default async function KeysPage() {
         className="rounded-xl border border-slate-200 bg-white shadow-sm"
       >
         <h2 id="keys-heading" className="px-6 pt-5 text-base font-semibold">
-          All keys{' '}
+          {scope === null ? 'All keys' : 'Your team’s keys'}{' '}
           <span className="text-sm font-normal text-slate-500">
             ({keys.items.length}
             {keys.nextCursor ? ' newest shown' : ''})
@@ -90,6 +114,15 @@ export default async function KeysPage() {
                 </td>
                 <td className={`px-3 py-2 whitespace-nowrap font-mono text-xs ${HIDE_BELOW.sm}`}>
                   {key.prefix}…
+                </td>
+                <td
+                  className={`px-3 py-2 whitespace-nowrap text-slate-600 ${HIDE_BELOW.lg}`}
+                  data-testid="key-team"
+                >
+                  <Truncate
+                    text={key.teamId ? (teamName.get(key.teamId) ?? key.teamId) : '—'}
+                    className="max-w-[12rem]"
+                  />
                 </td>
                 <td className={`px-3 py-2 ${HIDE_BELOW['2xl']}`}>{key.environment}</td>
                 <td className="px-3 py-2" data-testid="key-status">

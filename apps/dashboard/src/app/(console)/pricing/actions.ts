@@ -5,6 +5,7 @@ import { actionFailure } from '@/server/action-failure';
 import { getAdminContext } from '@/server/admin-context';
 import { toAdminError } from '@/server/admin-error';
 import { requireConsoleActor } from '@/server/console-session';
+import { logServerEvent } from '@/server/log-server-event';
 import { createPrice, createPriceInput, deletePrice, importPrices, type PriceView } from '@/server/prices';
 
 export type PriceFormState =
@@ -82,7 +83,7 @@ export async function importPricesAction(_previous: ImportState, form: FormData)
     return { status: 'imported', ...result };
   } catch (error) {
     const adminError = toAdminError(error);
-    if (adminError.code === 'internal') console.error('price import failed', error);
+    if (adminError.code === 'internal') logServerEvent('error', 'price import failed', { error });
     return { status: 'error', message: adminError.message, issues: [...(adminError.issues ?? [])] };
   }
 }

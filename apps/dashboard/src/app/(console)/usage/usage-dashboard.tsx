@@ -2,15 +2,16 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
+import { AttemptsTable } from '@/components/attempts-table';
 import { LocalTime } from '@/components/local-time';
 import { StatusBadge } from '@/components/ui/badge';
 import { filterInputClass as inputClass } from '@/components/ui/styles';
-import { Table, type TableColumn, TableHead } from '@/components/ui/table';
+import { Table, type TableColumn } from '@/components/ui/table';
 import { fetchAdmin } from '@/lib/fetch-admin';
 import { formatInteger, formatMicrosUsd, formatMs } from '@/lib/format';
 import { formatProtocols } from '@/lib/format-protocols';
 import { usageSurfaces } from '@/lib/usage-surfaces';
-import type { AttemptView, HourlyUsageView, UsageEventView } from '@/server/usage';
+import type { HourlyUsageView, UsageEventView } from '@/server/usage';
 import { HourlyChart } from './hourly-chart';
 import { EVENTS_PAGE_SIZE, HOURLY_WINDOW_HOURS } from './usage-settings';
 
@@ -28,17 +29,6 @@ interface HourlySeries {
   hours: number;
   items: HourlyUsageView[];
 }
-
-const ATTEMPT_COLUMNS: readonly TableColumn[] = [
-  { label: '#' },
-  { label: 'Why' },
-  { label: 'Account' },
-  { label: 'Upstream model' },
-  { label: 'HTTP', align: 'right' },
-  { label: 'Error' },
-  { label: 'Latency', align: 'right' },
-  { label: 'TTFT', align: 'right' },
-];
 
 const USAGE_COLUMNS: readonly TableColumn[] = [
   { label: 'Time', gutter: true },
@@ -268,31 +258,5 @@ export function UsageDashboard({
         )}
       </section>
     </>
-  );
-}
-
-/** Every upstream attempt of one request, in order: where it went, how it ended and why the router sent it. */
-function AttemptsTable({ attempts }: { attempts: AttemptView[] }) {
-  return (
-    <table className="text-xs">
-      <TableHead columns={ATTEMPT_COLUMNS} />
-      <tbody className="divide-y divide-slate-200">
-        {attempts.map((attempt, index) => (
-          // biome-ignore lint/suspicious/noArrayIndexKey: an event's attempts are an append-only log; position is identity.
-          <tr key={index} data-testid="usage-attempt">
-            <td className="px-3 py-1 tabular-nums">{index + 1}</td>
-            <td className="px-3 py-1 font-mono">{attempt.reason ?? '—'}</td>
-            <td className="px-3 py-1 whitespace-nowrap" title={attempt.accountId}>
-              {attempt.accountName ?? attempt.accountId}
-            </td>
-            <td className="px-3 py-1 font-mono">{attempt.model}</td>
-            <td className="px-3 py-1 text-right tabular-nums">{attempt.status ?? '—'}</td>
-            <td className="px-3 py-1">{attempt.errorClass ?? '—'}</td>
-            <td className="px-3 py-1 text-right tabular-nums">{formatMs(attempt.latencyMs)}</td>
-            <td className="px-3 py-1 text-right tabular-nums">{formatMs(attempt.ttftMs)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }

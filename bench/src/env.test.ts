@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { loadBenchEnv } from './env';
+
+describe('bench options: layouts and the young-generation table', () => {
+  it('runs in the default layout (nothing pinned) with no young-generation table unless asked', () => {
+    const env = loadBenchEnv({});
+    expect([env.BENCH_LAYOUTS, env.BENCH_SEMI_SPACES]).toEqual([['default'], []]);
+  });
+
+  it('takes further layouts and semi-space sizes in the order given', () => {
+    const env = loadBenchEnv({
+      BENCH_LAYOUTS: 'default, client-alone,router-alone',
+      BENCH_SEMI_SPACES: '1,4,16,64',
+    });
+    expect([env.BENCH_LAYOUTS, env.BENCH_SEMI_SPACES]).toEqual([
+      ['default', 'client-alone', 'router-alone'],
+      [1, 4, 16, 64],
+    ]);
+  });
+
+  it('refuses an unknown or repeated layout and a size that is not a positive integer, naming the option', () => {
+    for (const BENCH_LAYOUTS of ['auto', 'default,default', 'off']) {
+      expect(() => loadBenchEnv({ BENCH_LAYOUTS })).toThrow(/BENCH_LAYOUTS: expected distinct layouts/);
+    }
+    for (const BENCH_SEMI_SPACES of ['0', '4,x', '1.5', '-2']) {
+      expect(() => loadBenchEnv({ BENCH_SEMI_SPACES })).toThrow(/BENCH_SEMI_SPACES: expected MiB/);
+    }
+  });
+});

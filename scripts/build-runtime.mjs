@@ -1,0 +1,78 @@
+// Compiles what runs in production to JavaScript: the router (and its worker threads), the mock provider and the
+// root scripts (`npm start`, `db:migrate`, `config`). Plain JavaScript itself, so it needs no TypeScript loader.
+//
+// Each entry is bundled with esbuild (already installed: tsx is built on it): our workspace packages
+// (`@switchyard/core`, `@switchyard/db`, which export TypeScript source) are compiled into the bundle; every other
+// package stays an ordinary `import` resolved from node_modules at run time. Worker entries land beside `main.js`,
+// where the thread modules look for them. Outputs are named after what they run, so `ps` tells them apart (see apps/router/src/worker-script.ts).
+//
+//   node scripts/build-runtime.mjs            # every target
+//   node scripts/build-runtime.mjs router     # one (router | mock-provider | scripts)
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Output directory and entry points (output name → source), relative to the repository root. */
+export const TARGETS = {
+  router: {
+    outdir: 'apps/router/dist',
+    entries: {
+      router: 'apps/router/src/main.ts',
+      'usage-writer-worker': 'apps/router/src/usage/usage-writer-worker.ts',
+      'token-count-worker': 'apps/router/src/billing/token-count-worker.ts',
+    },
+  },
+  'mock-provider': {
+    outdir: 'packages/mock-provider/dist',
+    entries: { 'mock-provider': 'packages/mock-provider/src/main.ts' },
+  },
+  scripts: {
+    outdir: 'scripts/dist',
+    entries: {
+      start: 'scripts/start.ts',
+      'db-migrate': 'scripts/db-migrate.ts',
+      config: 'scripts/config/main.ts',
+    },
+  },
+};
+
+/** Bare imports stay external, except our own packages, whose TypeScript source is compiled in. */
+const externalDependencies = {
+  name: 'external-dependencies',
+  setup(build) {
+    build.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith('@switchyard/') ? undefined : { path: args.path, external: true },
+    );
+  },
+};
+
+async function buildTarget(name) {
+  const target = TARGETS[name];
+  if (!target) throw new Error(`unknown target ${name}; one of: ${Object.keys(TARGETS).join(', ')}`);
+  await build({
+    absWorkingDir: root,
+    entryPoints: target.entries,
+    outdir: target.outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    // Names in stack traces and CPU profiles stay the source's.
+    keepNames: true,
+    plugins: [externalDependencies],
+    logLevel: 'warning',
+  });
+}
+
+const requested = process.argv.slice(2);
+const names = requested.length > 0 ? requested : Object.keys(TARGETS);
+try {
+  await Promise.all(names.map(buildTarget));
+} catch (error) {
+  // esbuild has printed the errors with their locations.
+  console.error(`build-runtime: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  process.exit(1);
+}
