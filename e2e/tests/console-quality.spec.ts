@@ -11,10 +11,12 @@ const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'screens
 const DESKTOP = { width: 1440, height: 900 };
 const MOBILE = { width: 390, height: 844 };
 
-/** Every console page; `/providers/first` stands for the first provider's own page. */
+/** Every console page; `/providers/first` (and the like) stands for the first listed item's own page. */
 const PAGES = [
   '/overview',
   '/keys',
+  '/teams',
+  '/teams/first',
   '/providers',
   '/providers/first',
   '/routes',
@@ -22,11 +24,17 @@ const PAGES = [
   '/routes/first',
   '/health',
   '/usage',
+  '/requests',
+  '/requests/first',
   '/dead-letters',
   '/cost',
   '/budgets',
   '/pricing',
   '/audit',
+  '/playground',
+  '/onboarding',
+  '/users',
+  '/tokens',
 ] as const;
 
 async function open(page: Page, path: (typeof PAGES)[number]): Promise<void> {
@@ -38,6 +46,25 @@ async function open(page: Page, path: (typeof PAGES)[number]): Promise<void> {
     await page.goto('/routes');
     await page.getByTestId('route-row').first().getByRole('link').first().click();
     await expect(page).toHaveURL(/\/routes\/(?!new)[^/]+$/);
+  } else if (path === '/teams/first') {
+    await page.goto('/teams');
+    if ((await page.getByTestId('team-row').count()) === 0) {
+      // A fresh stack has no team yet; make one (the dialog opens its page).
+      await page.getByRole('button', { name: 'Create team' }).click();
+      await page.getByRole('dialog').getByLabel('Name').fill('Console quality team');
+      await page.getByRole('dialog').getByRole('button', { name: 'Create team' }).click();
+    } else {
+      await page.getByTestId('team-row').first().getByRole('link').first().click();
+    }
+    await expect(page).toHaveURL(/\/teams\/[^/]+$/);
+  } else if (path === '/requests/first') {
+    // The traffic sent above reaches the explorer once its usage events are written.
+    await expect(async () => {
+      await page.goto('/requests');
+      await expect(page.getByTestId('request-row').first()).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
+    await page.getByTestId('request-row').first().getByRole('link').first().click();
+    await expect(page).toHaveURL(/\/requests\/[^/]+$/);
   } else {
     await page.goto(path);
   }
@@ -211,6 +238,14 @@ for (const theme of ['light', 'dark'] as const) {
         .soft(await overflow(page), `/login runs off-screen at ${viewport.width} px`)
         .toBeLessThanOrEqual(0);
       await page.screenshot({ path: join(SCREENSHOTS, `${device}-${theme}-login.png`), fullPage: true });
+      // Where an invite link lands (the token is only read, not used, until the form is sent).
+      await page.goto('/invite#not-a-real-invite-token');
+      await expect(page.getByLabel('New password')).toBeVisible();
+      expect(await isDark(page), `/invite ${theme}`).toBe(theme === 'dark');
+      expect
+        .soft(await overflow(page), `/invite runs off-screen at ${viewport.width} px`)
+        .toBeLessThanOrEqual(0);
+      await page.screenshot({ path: join(SCREENSHOTS, `${device}-${theme}-invite.png`), fullPage: true });
     }
     await page.setViewportSize(DESKTOP);
     await signIn(page, '/overview');
