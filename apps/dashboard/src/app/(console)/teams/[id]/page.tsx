@@ -4,7 +4,8 @@ import { notFound } from 'next/navigation';
 import { LocalTime } from '@/components/local-time';
 import { StatusBadge } from '@/components/ui/badge';
 import { ConfirmButton } from '@/components/ui/confirm-button';
-import { type TableColumn, TableHead } from '@/components/ui/table';
+import { buttonClass } from '@/components/ui/styles';
+import { Table, type TableColumn } from '@/components/ui/table';
 import { getAdminContext } from '@/server/admin-context';
 import { AdminError } from '@/server/admin-error';
 import { consolePageAccess } from '@/server/console-session';
@@ -61,10 +62,7 @@ export default async function TeamPage({ params }: { params: Promise<{ id: strin
         </div>
         <div className="flex gap-2">
           {managesKeys && (
-            <Link
-              href={`/keys?team=${team.id}`}
-              className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500"
-            >
+            <Link href={`/keys?team=${team.id}`} className={buttonClass('primary')}>
               Create key in {team.name}
             </Link>
           )}
@@ -99,22 +97,17 @@ export default async function TeamPage({ params }: { params: Promise<{ id: strin
               page.
             </p>
           ) : (
-            <div className="mt-3 overflow-x-auto">
-              <table className="min-w-full divide-y divide-slate-200 text-sm">
-                <TableHead columns={MEMBER_COLUMNS} />
-                <tbody className="divide-y divide-slate-100">
-                  {members.items.map((user) => (
-                    <tr key={user.id} data-testid="member-row">
-                      <td className="px-6 py-2 font-medium">{user.email}</td>
-                      <td className="px-3 py-2">{user.role}</td>
-                      <td className="px-6 py-2">
-                        <StatusBadge status={user.status} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table columns={MEMBER_COLUMNS}>
+              {members.items.map((user) => (
+                <tr key={user.id} data-testid="member-row">
+                  <td className="px-6 py-2 font-medium">{user.email}</td>
+                  <td className="px-3 py-2">{user.role}</td>
+                  <td className="px-6 py-2">
+                    <StatusBadge status={user.status} />
+                  </td>
+                </tr>
+              ))}
+            </Table>
           )}
         </section>
       )}
@@ -133,25 +126,20 @@ export default async function TeamPage({ params }: { params: Promise<{ id: strin
               : 'No keys in this team.'}
           </p>
         ) : (
-          <div className="mt-3 overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <TableHead columns={KEY_COLUMNS} />
-              <tbody className="divide-y divide-slate-100">
-                {keys.items.map((key) => (
-                  <tr key={key.id} data-testid="team-key-row">
-                    <td className="px-6 py-2 font-medium">{key.name}</td>
-                    <td className="px-3 py-2 font-mono text-xs">{key.prefix}…</td>
-                    <td className="px-3 py-2">
-                      <StatusBadge status={key.status} />
-                    </td>
-                    <td className="px-6 py-2 whitespace-nowrap text-slate-600">
-                      {key.lastUsedAt ? <LocalTime iso={key.lastUsedAt} /> : 'never'}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={KEY_COLUMNS}>
+            {keys.items.map((key) => (
+              <tr key={key.id} data-testid="team-key-row">
+                <td className="px-6 py-2 font-medium">{key.name}</td>
+                <td className="px-3 py-2 font-mono text-xs">{key.prefix}…</td>
+                <td className="px-3 py-2">
+                  <StatusBadge status={key.status} />
+                </td>
+                <td className="px-6 py-2 whitespace-nowrap text-slate-600">
+                  {key.lastUsedAt ? <LocalTime iso={key.lastUsedAt} /> : 'never'}
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </section>
     </div>
