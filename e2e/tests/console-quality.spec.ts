@@ -232,7 +232,7 @@ for (const theme of ['light', 'dark'] as const) {
     ] as const) {
       await page.setViewportSize(viewport);
       await page.goto('/login');
-      await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+      await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
       expect(await isDark(page), `/login ${theme}`).toBe(theme === 'dark');
       expect
         .soft(await overflow(page), `/login runs off-screen at ${viewport.width} px`)
