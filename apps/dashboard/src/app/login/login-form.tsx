@@ -2,7 +2,7 @@
 
 import { signIn } from 'next-auth/react';
 import { type FormEvent, useState } from 'react';
-import { inputClass } from '@/components/ui/styles';
+import { buttonClass, inputClass } from '@/components/ui/styles';
 
 export function LoginForm({
   callbackUrl,
@@ -65,11 +65,7 @@ export function LoginForm({
           {error}
         </p>
       )}
-      <button
-        type="submit"
-        disabled={pending}
-        className="w-full rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
-      >
+      <button type="submit" disabled={pending} className={`w-full ${buttonClass('primary')}`}>
         {pending ? 'Signing in…' : 'Sign in'}
       </button>
     </form>
