@@ -66,7 +66,7 @@ test('owner creates a team and invites a member, who accepts, signs in and manag
   await member.getByRole('link', { name: 'Sign in' }).click();
   await member.getByLabel('Email').fill(memberEmail);
   await member.getByLabel('Password').fill(memberPassword);
-  await member.getByRole('button', { name: 'Sign in' }).click();
+  await member.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(member.getByTestId('current-user')).toContainText(`${memberEmail} (member)`, {
     timeout: 15_000,
   });
