@@ -47,23 +47,23 @@ export default async function TeamPage({ params }: { params: Promise<{ id: strin
   return (
     <div className="space-y-8">
       <div className="flex flex-wrap items-start justify-between gap-4">
-        <div>
+        <div className="min-w-0">
           <p className="text-sm text-slate-500">
             <Link href="/teams" className="hover:underline">
               Teams
             </Link>{' '}
             /
           </p>
-          <h1 className="text-2xl font-semibold tracking-tight">{team.name}</h1>
+          <h1 className="text-2xl font-semibold tracking-tight break-words">{team.name}</h1>
           <p className="mt-1 text-sm text-slate-600">
             Limits across its keys: {team.rpmLimit ?? '∞'} requests and {team.tpmLimit ?? '∞'} tokens per
             minute.
           </p>
         </div>
-        <div className="flex gap-2">
+        <div className="flex min-w-0 flex-wrap gap-2">
           {managesKeys && (
-            <Link href={`/keys?team=${team.id}`} className={buttonClass('primary')}>
-              Create key in {team.name}
+            <Link href={`/keys?team=${team.id}`} className={`max-w-full ${buttonClass('primary')}`}>
+              Create key in <span className="ml-1 min-w-0 truncate">{team.name}</span>
             </Link>
           )}
           {can(actor, 'config.write') && (
