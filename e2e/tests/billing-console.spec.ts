@@ -14,8 +14,11 @@ test('billing console: create a budget, add a price in force, chart cost and dow
   await form.getByLabel('Scope', { exact: true }).selectOption('global');
   await form.getByLabel('Limit (USD per period)', { exact: true }).fill('12.3456789');
   await page.getByRole('button', { name: 'Create budget' }).click();
-  await expect(form.locator('[data-field="limitUsd"]')).toContainText('limitUsd: has 7 decimal places');
+  await expect(form.locator('[data-field="limitUsd"]')).toContainText('has 7 decimal places');
   await expect(page.getByTestId('budget-row').filter({ hasText: budgetName })).toHaveCount(0);
+  // The refused save kept what was typed.
+  await expect(form.getByLabel('Name', { exact: true })).toHaveValue(budgetName);
+  await expect(form.getByLabel('Limit (USD per period)', { exact: true })).toHaveValue('12.3456789');
 
   await form.getByLabel('Name', { exact: true }).fill(budgetName);
   await form.getByLabel('Scope', { exact: true }).selectOption('global');

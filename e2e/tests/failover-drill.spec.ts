@@ -117,6 +117,10 @@ test('failover drill: disable a target on the health page, traffic moves to the 
   await expect(secondaryRow.getByTestId('target-availability')).not.toHaveText('disabled');
   const disabledAt = Date.now();
   await secondaryRow.getByRole('button', { name: `Disable target ${SECONDARY} ${UPSTREAM_MODEL}` }).click();
+  // Switching a target off asks first, saying what happens.
+  const confirm = page.getByRole('dialog', { name: `Disable target ${SECONDARY} ${UPSTREAM_MODEL}?` });
+  await expect(confirm).toContainText('fails over to its other targets');
+  await confirm.getByRole('button', { name: 'Disable target' }).click();
   await expect(secondaryRow.getByTestId('target-availability')).toHaveText('disabled');
   await awaitSnapshotAfter(disabledAt);
 

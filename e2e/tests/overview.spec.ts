@@ -1,5 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
-import OpenAI from 'openai';
+import { routerClientFor } from './router-client';
 import { signIn } from './sign-in';
 
 async function requestsLast24h(page: Page): Promise<number> {
@@ -21,18 +21,7 @@ test('the console lands on the overview, whose request count follows traffic and
   await page.getByRole('button', { name: 'Create key' }).click();
   const plaintext = (await page.getByTestId('new-key-plaintext').textContent())?.trim() ?? '';
   expect(plaintext).toMatch(/^sk-sy-/);
-  const client = new OpenAI({
-    apiKey: plaintext,
-    baseURL: `${process.env.E2E_ROUTER_URL}/v1`,
-    maxRetries: 0,
-  });
-  // The router learns about the new key through LISTEN/NOTIFY; a fresh key may take a moment to arrive.
-  await expect(async () => {
-    await client.chat.completions.create({
-      model: process.env.E2E_MODEL ?? '',
-      messages: [{ role: 'user', content: 'hello from the overview spec' }],
-    });
-  }).toPass({ timeout: 5_000 });
+  const _client = await routerClientFor(plaintext, 'hello from the overview spec');
 
   // The router's usage sink flushes in batches; the rollup then counts the request.
   await expect(async () => {

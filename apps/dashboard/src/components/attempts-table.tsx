@@ -1,4 +1,4 @@
-import { type TableColumn, TableHead } from '@/components/table-head';
+import { type TableColumn, TableHead } from '@/components/ui/table';
 import { formatMs } from '@/lib/format';
 import type { AttemptView } from '@/server/usage';
 

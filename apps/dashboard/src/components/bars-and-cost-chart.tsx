@@ -38,18 +38,18 @@ export function BarsAndCostChart({
 }) {
   return (
     <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-      <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-      <XAxis dataKey="bucket" tick={{ fontSize: 12 }} interval="preserveStartEnd" />
+      <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.15} />
+      <XAxis dataKey="bucket" tick={{ fontSize: 12, fill: 'currentColor' }} interval="preserveStartEnd" />
       <YAxis
         yAxisId="counts"
         allowDecimals={leftAxis.allowDecimals}
-        tick={{ fontSize: 12 }}
+        tick={{ fontSize: 12, fill: 'currentColor' }}
         width={leftAxis.width}
       />
       <YAxis
         yAxisId="cost"
         orientation="right"
-        tick={{ fontSize: 12 }}
+        tick={{ fontSize: 12, fill: 'currentColor' }}
         width={80}
         tickFormatter={formatUsdNumber}
       />

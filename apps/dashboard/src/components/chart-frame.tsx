@@ -18,7 +18,7 @@ export function ChartFrame({
   children: ReactElement;
 }) {
   return (
-    <div className={className} data-testid={testId} role="img" aria-label={label}>
+    <div className={`${className} text-slate-500`} data-testid={testId} role="img" aria-label={label}>
       <ResponsiveContainer width="100%" height="100%">
         {children}
       </ResponsiveContainer>

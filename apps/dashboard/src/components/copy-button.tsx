@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { buttonClass } from '@/components/ui/styles';
 
 /** Copies `text` to the clipboard; says "Copied" once it did. */
 export function CopyButton({ text, label = 'Copy' }: { text: string; label?: string }) {
@@ -16,7 +17,7 @@ export function CopyButton({ text, label = 'Copy' }: { text: string; label?: str
           setCopied(false);
         }
       }}
-      className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
+      className={buttonClass('secondary')}
     >
       {copied ? 'Copied' : label}
     </button>

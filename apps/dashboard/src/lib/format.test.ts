@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatDecimalUsd,
   formatDuration,
   formatMicrosUsd,
   formatPercent,
@@ -58,5 +59,22 @@ describe('formatPercent', () => {
     expect(formatPercent(0.125)).toBe('12.5%');
     expect(formatPercent(0)).toBe('0.0%');
     expect(formatPercent(null)).toBe('—');
+  });
+});
+
+describe('formatDecimalUsd', () => {
+  it('writes a decimal dollar string (a price) the way formatMicrosUsd writes micros', () => {
+    expect(formatDecimalUsd('2.5')).toBe('$2.50');
+    expect(formatDecimalUsd('1250')).toBe('$1,250.00');
+    expect(formatDecimalUsd('0.000150')).toBe('$0.00015');
+    expect(formatDecimalUsd('-3.10')).toBe('-$3.10');
+  });
+
+  it('keeps digits beyond micro-dollars rather than rounding a price', () => {
+    expect(formatDecimalUsd('0.0000005')).toBe('$0.0000005');
+  });
+
+  it('passes through what is not a decimal', () => {
+    expect(formatDecimalUsd('n/a')).toBe('n/a');
   });
 });

@@ -13,6 +13,21 @@ export function formatMicrosUsd(micros: string | bigint): string {
   return `${sign}$${dollars}.${fraction}`;
 }
 
+/**
+ * A decimal dollar string (prices come as `Decimal` strings) → the same "$1,234.50" form as {@link formatMicrosUsd}.
+ * Digits beyond micro-dollars are kept, not rounded: a price is shown as it is stored. Anything else is returned as is.
+ */
+export function formatDecimalUsd(value: string): string {
+  const match = /^(-?)(\d+)(?:\.(\d*))?$/.exec(value.trim());
+  if (!match) return value;
+  const [, sign = '', whole = '0', fraction = ''] = match;
+  const significant = fraction.replace(/0+$/, '');
+  if (significant.length > 6) {
+    return `${sign}$${BigInt(whole).toLocaleString('en-US')}.${significant}`;
+  }
+  return formatMicrosUsd(BigInt(`${sign}${whole}${significant.padEnd(6, '0')}`));
+}
+
 /** Micro-USD → dollars as a number, for chart axes only (display, never arithmetic on money). */
 export function microsToUsdNumber(micros: string): number {
   return Number(micros) / 1_000_000;

@@ -2,7 +2,8 @@
 
 import Link from 'next/link';
 import { useEffect, useState, useTransition } from 'react';
-import { Field, FormAlert, type FormError, inputClass } from '../(console)/providers/form-bits';
+import { Field, FormAlert, type FormError } from '@/components/ui/field';
+import { buttonClass, inputClass } from '@/components/ui/styles';
 import { acceptInviteAction } from './actions';
 
 /**
@@ -94,7 +95,7 @@ export function AcceptInviteForm() {
       <button
         type="submit"
         disabled={pending || token === null}
-        className="w-full rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
+        className={`w-full ${buttonClass('primary')}`}
       >
         {pending ? 'Saving…' : 'Set password'}
       </button>

@@ -2,6 +2,7 @@
 
 import { signIn } from 'next-auth/react';
 import { type FormEvent, useState } from 'react';
+import { buttonClass, inputClass } from '@/components/ui/styles';
 
 export function LoginForm({
   callbackUrl,
@@ -44,14 +45,7 @@ export function LoginForm({
         <label htmlFor="email" className="block text-sm font-medium text-slate-700">
           Email
         </label>
-        <input
-          id="email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          required
-          className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500"
-        />
+        <input id="email" name="email" type="email" autoComplete="username" required className={inputClass} />
       </div>
       <div>
         <label htmlFor="password" className="block text-sm font-medium text-slate-700">
@@ -63,7 +57,7 @@ export function LoginForm({
           type="password"
           autoComplete="current-password"
           required
-          className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500"
+          className={inputClass}
         />
       </div>
       {error && (
@@ -71,11 +65,7 @@ export function LoginForm({
           {error}
         </p>
       )}
-      <button
-        type="submit"
-        disabled={pending}
-        className="w-full rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
-      >
+      <button type="submit" disabled={pending} className={`w-full ${buttonClass('primary')}`}>
         {pending ? 'Signing in…' : 'Sign in'}
       </button>
     </form>

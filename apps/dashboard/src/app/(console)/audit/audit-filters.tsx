@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
+import { buttonClass, filterInputClass } from '@/components/ui/styles';
 import { useHydrated } from '@/components/use-hydrated';
 import { fromLocalInput, toLocalInput } from '@/lib/datetime-local';
 
@@ -45,8 +46,7 @@ export function AuditFilters({ initial }: { initial: AuditFilterValues }) {
     router.push(params.size > 0 ? `/audit?${params}` : '/audit');
   }
 
-  const input =
-    'mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm disabled:bg-slate-50 dark:border-slate-600 dark:bg-slate-900';
+  const input = filterInputClass;
   return (
     <form onSubmit={submit} className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4" aria-label="Audit filters">
       <label className="text-sm text-slate-700">
@@ -100,7 +100,7 @@ export function AuditFilters({ initial }: { initial: AuditFilterValues }) {
             setValues({ from: '', to: '' });
             router.push('/audit');
           }}
-          className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 disabled:opacity-50"
+          className={buttonClass('secondary')}
         >
           Clear
         </button>

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { KeysetPager } from '@/components/keyset-pager';
 import { LocalTime } from '@/components/local-time';
-import { type TableColumn, TableHead } from '@/components/table-head';
+import { Table, type TableColumn } from '@/components/ui/table';
 import { readListingParams, type SearchParams } from '@/lib/listing-search-params';
 import { canWrite } from '@/server/actor';
 import { getAdminContext } from '@/server/admin-context';
@@ -110,31 +110,26 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     } else {
       content = (
         <>
-          <div className="mt-3 overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <TableHead columns={COLUMNS} />
-              <tbody className="divide-y divide-slate-100">
-                {page.items.map((item) => (
-                  <tr key={item.id} className="align-top">
-                    <td className="whitespace-nowrap px-6 py-3 text-slate-600">
-                      <LocalTime iso={item.createdAt} />
-                    </td>
-                    <td className="max-w-56 truncate px-3 py-3" title={item.actorId ?? undefined}>
-                      {actorLabel(item)}
-                    </td>
-                    <td className="whitespace-nowrap px-3 py-3 font-mono text-xs">{item.action}</td>
-                    <td className="whitespace-nowrap px-3 py-3 text-xs">
-                      <span className="text-slate-500">{item.targetType}</span>{' '}
-                      <span className="font-mono">{item.targetId ?? ''}</span>
-                    </td>
-                    <td className="px-6 py-3">
-                      <Details item={item} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={COLUMNS}>
+            {page.items.map((item) => (
+              <tr key={item.id} className="align-top">
+                <td className="whitespace-nowrap px-6 py-3 text-slate-600">
+                  <LocalTime iso={item.createdAt} />
+                </td>
+                <td className="max-w-56 truncate px-3 py-3" title={item.actorId ?? undefined}>
+                  {actorLabel(item)}
+                </td>
+                <td className="whitespace-nowrap px-3 py-3 font-mono text-xs">{item.action}</td>
+                <td className="whitespace-nowrap px-3 py-3 text-xs">
+                  <span className="text-slate-500">{item.targetType}</span>{' '}
+                  <span className="font-mono">{item.targetId ?? ''}</span>
+                </td>
+                <td className="px-6 py-3">
+                  <Details item={item} />
+                </td>
+              </tr>
+            ))}
+          </Table>
           <KeysetPager
             path="/audit"
             label="Audit pages"

@@ -2,7 +2,9 @@
 
 import { useState } from 'react';
 import { DestructiveActionButton } from '@/components/destructive-action-button';
-import { formatMicrosUsd, formatUtc } from '@/lib/format';
+import { LocalTime } from '@/components/local-time';
+import { buttonClass } from '@/components/ui/styles';
+import { formatMicrosUsd } from '@/lib/format';
 import type { BudgetAlertView, BudgetView } from '@/server/budgets';
 import { deleteBudgetAction } from './actions';
 import { BudgetForm, type ScopeOption } from './budget-form';
@@ -96,9 +98,16 @@ export function BudgetCard({
       </div>
       <SpendBar budget={budget} />
       <p className="mt-2 text-xs text-slate-500">
-        Period from {formatUtc(budget.periodStart)}
-        {budget.periodEnd ? ` to ${formatUtc(budget.periodEnd)}` : ' (never resets)'} · alerts at{' '}
-        {budget.alertThresholds.join('/')}%
+        Period from <LocalTime iso={budget.periodStart} />
+        {budget.periodEnd ? (
+          <>
+            {' '}
+            to <LocalTime iso={budget.periodEnd} />
+          </>
+        ) : (
+          ' (never resets)'
+        )}{' '}
+        · alerts at {budget.alertThresholds.join('/')}%
       </p>
 
       {budget.alerts.length > 0 && (
@@ -109,8 +118,9 @@ export function BudgetCard({
           <ul className="mt-2 space-y-1 text-xs text-slate-600" data-testid="budget-alerts">
             {budget.alerts.map((alert) => (
               <li key={alert.id}>
-                {formatUtc(alert.createdAt)}: crossed {alert.threshold}% ({formatMicrosUsd(alert.spendMicros)}{' '}
-                of {formatMicrosUsd(alert.limitMicros)}){webhookStatus(alert)}
+                <LocalTime iso={alert.createdAt} />: crossed {alert.threshold}% (
+                {formatMicrosUsd(alert.spendMicros)} of {formatMicrosUsd(alert.limitMicros)})
+                {webhookStatus(alert)}
               </li>
             ))}
           </ul>
@@ -123,7 +133,7 @@ export function BudgetCard({
             type="button"
             onClick={() => setEditing((value) => !value)}
             aria-expanded={editing}
-            className="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50"
+            className={buttonClass('secondary', 'sm')}
           >
             {editing ? 'Close' : 'Edit'}
           </button>
@@ -131,8 +141,10 @@ export function BudgetCard({
             action={deleteBudgetAction}
             id={budget.id}
             label="Delete"
-            pendingLabel="Deleting…"
             ariaLabel={`Delete ${budget.name}`}
+            title={`Delete budget “${budget.name}”?`}
+            description="Its limit stops applying at once and its alerts stop; spend already recorded stays in usage and cost. This cannot be undone."
+            done={`Budget “${budget.name}” deleted.`}
           />
         </div>
       )}

@@ -1,17 +1,18 @@
 'use client';
 
-import { useActionState, useState } from 'react';
-import { FieldError } from '@/components/field-error';
+import { useState } from 'react';
+import { FieldError } from '@/components/ui/field';
+import { buttonClass, inputClass } from '@/components/ui/styles';
+import { useActionForm } from '@/components/ui/use-action-form';
 import type { BudgetView } from '@/server/budgets';
 import { type BudgetFormState, saveBudgetAction } from './actions';
-
-const inputClass =
-  'mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
 
 export interface ScopeOption {
   id: string;
   name: string;
 }
+
+const INITIAL: BudgetFormState = { status: 'idle' };
 
 /** Create (no `budget`) or edit a budget; each validation message appears under the field it names. */
 export function BudgetForm({
@@ -25,13 +26,15 @@ export function BudgetForm({
   teams: ScopeOption[];
   onDone?: () => void;
 }) {
-  const [state, formAction, pending] = useActionState<BudgetFormState, FormData>(
+  const { state, pending, formProps } = useActionForm<BudgetFormState>(
     async (previous, form) => {
       const next = await saveBudgetAction(previous, form);
       if (next.status === 'saved') onDone?.();
       return next;
     },
-    { status: 'idle' },
+    INITIAL,
+    // A new budget's form clears once it is created; an edited one keeps its (saved) values.
+    (next) => next.status === 'saved' && !budget,
   );
   const [scope, setScope] = useState<string>(budget?.scope ?? 'key');
   const error = state.status === 'error' ? state : null;
@@ -39,7 +42,7 @@ export function BudgetForm({
   const scopeOptions = scope === 'team' ? teams : keys;
 
   return (
-    <form action={formAction} className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="budget-form">
+    <form {...formProps} className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="budget-form">
       {budget && <input type="hidden" name="id" value={budget.id} />}
       <div>
         <label htmlFor={`${prefix}-name`} className="block text-sm font-medium text-slate-700">
@@ -187,11 +190,7 @@ export function BudgetForm({
         <FieldError field="webhookUrl" error={error} />
       </div>
       <div className="flex items-end gap-3">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
-        >
+        <button type="submit" disabled={pending} className={buttonClass('primary')}>
           {budget ? 'Save budget' : 'Create budget'}
         </button>
         {pending && <span className="text-sm text-slate-500">Saving…</span>}

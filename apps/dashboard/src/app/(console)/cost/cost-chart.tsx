@@ -3,10 +3,10 @@
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import { type BarSeries, BarsAndCostChart } from '@/components/bars-and-cost-chart';
 import { ChartFrame } from '@/components/chart-frame';
+import { bucketStarts, seriesColors } from '@/lib/chart-series';
 import { formatMicrosUsd, formatUsdNumber, microsToUsdNumber } from '@/lib/format';
 import type { CostPointView } from '@/server/cost';
 
-const GROUP_COLORS = ['#6366f1', '#059669', '#f59e0b', '#ef4444', '#0ea5e9', '#a855f7', '#64748b'];
 /** Groups drawn separately; the rest are summed as "other" so the chart stays readable. */
 const MAX_GROUPS = 6;
 
@@ -22,10 +22,15 @@ function tick(iso: string, granularity: 'hour' | 'day'): string {
 /** Ungrouped: tokens per bucket as bars and cost as a line. Grouped: cost per bucket stacked by group. */
 export function CostChart({
   items,
+  from,
+  to,
   granularity,
   grouped,
 }: {
   items: CostPointView[];
+  /** The window the server read (rounded to whole buckets): every bucket in it gets a column, empty or not. */
+  from: string;
+  to: string;
   granularity: 'hour' | 'day';
   grouped: boolean;
 }) {
@@ -55,7 +60,13 @@ export function CostChart({
     .map(([label]) => label);
   const shown = ranked.slice(0, MAX_GROUPS);
   const series = ranked.length > MAX_GROUPS ? [...shown, 'other'] : shown;
-  const rows = new Map<string, Record<string, number | string>>();
+  const colors = seriesColors(series);
+  const rows = new Map<string, Record<string, number | string>>(
+    bucketStarts(from, to, granularity).map((start) => {
+      const bucket = tick(start, granularity);
+      return [bucket, { bucket }];
+    }),
+  );
   for (const item of items) {
     const bucket = tick(item.bucketStart, granularity);
     const row = rows.get(bucket) ?? { bucket };
@@ -66,21 +77,21 @@ export function CostChart({
   return (
     <ChartFrame className="mt-4 h-80" testId="cost-chart" label="Cost per group over time (UTC)">
       <BarChart data={[...rows.values()]} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-        <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-        <XAxis dataKey="bucket" tick={{ fontSize: 12 }} interval="preserveStartEnd" />
-        <YAxis tick={{ fontSize: 12 }} width={80} tickFormatter={formatUsdNumber} />
+        <CartesianGrid strokeDasharray="3 3" stroke="currentColor" strokeOpacity={0.15} />
+        <XAxis dataKey="bucket" tick={{ fontSize: 12, fill: 'currentColor' }} interval="preserveStartEnd" />
+        <YAxis tick={{ fontSize: 12, fill: 'currentColor' }} width={80} tickFormatter={formatUsdNumber} />
         <Tooltip
           formatter={(value) => formatUsdNumber(Number(value))}
           labelFormatter={(label) => `${label} UTC`}
         />
         <Legend />
-        {series.map((name, index) => (
+        {series.map((name) => (
           <Bar
             key={name}
             dataKey={name}
             name={name}
             stackId="cost"
-            fill={GROUP_COLORS[index % GROUP_COLORS.length]}
+            fill={colors.get(name)}
             isAnimationActive={false}
           />
         ))}

@@ -2,7 +2,8 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { type TableColumn, TableHead } from '@/components/table-head';
+import { buttonClass, filterInputClass as inputClass } from '@/components/ui/styles';
+import { HIDE_BELOW, Table, type TableColumn } from '@/components/ui/table';
 import { fetchAdmin } from '@/lib/fetch-admin';
 import { formatInteger, formatMicrosUsd } from '@/lib/format';
 import type { CostBreakdownView, CostGroupView, CostSeriesView } from '@/server/cost';
@@ -17,14 +18,12 @@ import {
 
 const REFRESH_MS = 60_000;
 
-const inputClass =
-  'mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
-
 const GROUP_COLUMNS: readonly TableColumn[] = [
   { label: 'Name', gutter: true },
   { label: 'Requests', align: 'right' },
-  { label: 'Errors', align: 'right' },
-  { label: 'Tokens in', align: 'right' },
+  // In a half-width card below 1536 px these two give way, so Cost stays on screen.
+  { label: 'Errors', align: 'right', hideBelow: '2xl' },
+  { label: 'Tokens in', align: 'right', hideBelow: '2xl' },
   { label: 'Tokens out', align: 'right' },
   { label: 'Cost', align: 'right', gutter: true },
 ];
@@ -136,7 +135,7 @@ export function CostDashboard({
               href={`/api/admin/v1/cost/export.csv?${params}`}
               download="switchyard-cost.csv"
               data-testid="cost-csv"
-              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
+              className={buttonClass('secondary')}
             >
               Export CSV
             </a>
@@ -150,13 +149,15 @@ export function CostDashboard({
         {series.data && (
           <CostChart
             items={series.data.items}
+            from={series.data.from}
+            to={series.data.to}
             granularity={series.data.granularity}
             grouped={series.data.groupBy !== null}
           />
         )}
       </section>
 
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className="grid gap-6 *:min-w-0 lg:grid-cols-2">
         {breakdown.data && breakdown.data.groupBy !== null && (
           <GroupTable
             title={`By ${breakdown.data.groupBy}`}
@@ -178,25 +179,24 @@ function GroupTable({ title, rows, testId }: { title: string; rows: CostGroupVie
       {rows.length === 0 ? (
         <p className="px-6 py-6 text-sm text-slate-500">No usage in this window.</p>
       ) : (
-        <div className="mt-3 overflow-x-auto">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <TableHead columns={GROUP_COLUMNS} />
-            <tbody className="divide-y divide-slate-100">
-              {rows.map((row) => (
-                <tr key={row.group}>
-                  <td className="px-6 py-2 whitespace-nowrap" title={row.group}>
-                    {row.label}
-                  </td>
-                  <td className="px-3 py-2 text-right tabular-nums">{formatInteger(row.requests)}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{formatInteger(row.errors)}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{formatInteger(row.inputTokens)}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{formatInteger(row.outputTokens)}</td>
-                  <td className="px-6 py-2 text-right tabular-nums">{formatMicrosUsd(row.costMicros)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={GROUP_COLUMNS}>
+          {rows.map((row) => (
+            <tr key={row.group}>
+              <td className="px-6 py-2 whitespace-nowrap" title={row.group}>
+                <span className="block max-w-[14rem] truncate">{row.label}</span>
+              </td>
+              <td className="px-3 py-2 text-right tabular-nums">{formatInteger(row.requests)}</td>
+              <td className={`px-3 py-2 text-right tabular-nums ${HIDE_BELOW['2xl']}`}>
+                {formatInteger(row.errors)}
+              </td>
+              <td className={`px-3 py-2 text-right tabular-nums ${HIDE_BELOW['2xl']}`}>
+                {formatInteger(row.inputTokens)}
+              </td>
+              <td className="px-3 py-2 text-right tabular-nums">{formatInteger(row.outputTokens)}</td>
+              <td className="px-6 py-2 text-right tabular-nums">{formatMicrosUsd(row.costMicros)}</td>
+            </tr>
+          ))}
+        </Table>
       )}
     </section>
   );

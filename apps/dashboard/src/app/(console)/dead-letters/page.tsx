@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
-import { type TableColumn, TableHead } from '@/components/table-head';
-import { formatUtc } from '@/lib/format';
+import { LocalTime } from '@/components/local-time';
+import { Table, type TableColumn } from '@/components/ui/table';
 import { getAdminContext } from '@/server/admin-context';
 import { requireConsoleActor } from '@/server/console-session';
 import { MAX_PAGE_SIZE } from '@/server/pagination';
@@ -43,35 +43,28 @@ export default async function DeadLettersPage() {
         {letters.items.length === 0 ? (
           <p className="px-6 py-8 text-sm text-slate-500">None: every usage event was stored.</p>
         ) : (
-          <div className="mt-3 overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <TableHead columns={COLUMNS} />
-              <tbody className="divide-y divide-slate-100">
-                {letters.items.map((letter) => (
-                  <tr key={letter.id} className="align-top">
-                    <td className="whitespace-nowrap px-6 py-3 text-slate-600">
-                      {formatUtc(letter.createdAt)}
-                    </td>
-                    <td className="whitespace-nowrap px-3 py-3 font-mono text-xs">
-                      {letter.requestId ?? '—'}
-                    </td>
-                    <td className="px-3 py-3 font-mono text-xs">{letter.sqlState ?? '—'}</td>
-                    <td className="max-w-md px-3 py-3 text-slate-700">{letter.error}</td>
-                    <td className="px-6 py-3">
-                      <details>
-                        <summary className="cursor-pointer text-slate-600">
-                          {letter.event.length.toLocaleString('en-US')} characters
-                        </summary>
-                        <pre className="mt-2 max-h-64 max-w-xl overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 font-mono text-xs">
-                          {letter.event}
-                        </pre>
-                      </details>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={COLUMNS}>
+            {letters.items.map((letter) => (
+              <tr key={letter.id} className="align-top">
+                <td className="whitespace-nowrap px-6 py-3 text-slate-600">
+                  <LocalTime iso={letter.createdAt} />
+                </td>
+                <td className="whitespace-nowrap px-3 py-3 font-mono text-xs">{letter.requestId ?? '—'}</td>
+                <td className="px-3 py-3 font-mono text-xs">{letter.sqlState ?? '—'}</td>
+                <td className="max-w-md px-3 py-3 text-slate-700">{letter.error}</td>
+                <td className="px-6 py-3">
+                  <details>
+                    <summary className="cursor-pointer text-slate-600">
+                      {letter.event.length.toLocaleString('en-US')} characters
+                    </summary>
+                    <pre className="mt-2 max-h-64 max-w-xl overflow-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 font-mono text-xs">
+                      {letter.event}
+                    </pre>
+                  </details>
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </section>
     </div>

@@ -2,12 +2,10 @@
 
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { FieldError } from '@/components/field-error';
+import { FieldError } from '@/components/ui/field';
+import { buttonClass, cellInputClass } from '@/components/ui/styles';
 import type { AccountView } from '@/server/accounts';
 import { setAccountHealthCheckAction } from './actions';
-
-const inputClass =
-  'block w-28 rounded-md border border-slate-300 px-2 py-1 text-sm tabular-nums shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500 disabled:bg-slate-50';
 
 type EnabledChoice = 'default' | 'on' | 'off';
 
@@ -26,22 +24,24 @@ export function AccountHealthChecks({ accounts, writable }: { accounts: AccountV
         failing account opens its breakers before a client request pays for it, and a recovered one closes
         them.
       </p>
-      <table className="min-w-full divide-y divide-slate-200 text-sm">
-        <thead>
-          <tr className="text-left text-xs font-medium text-slate-500">
-            <th className="py-2 pr-4">Account</th>
-            <th className="py-2 pr-4">Checks</th>
-            <th className="py-2 pr-4">Interval (ms)</th>
-            <th className="py-2 pr-4">Routers apply</th>
-            <th className="py-2" />
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {accounts.map((account) => (
-            <AccountRow key={account.id} account={account} writable={writable} />
-          ))}
-        </tbody>
-      </table>
+      <div className="relative overflow-x-auto">
+        <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <thead>
+            <tr className="text-left text-xs font-medium text-slate-500">
+              <th className="py-2 pr-4">Account</th>
+              <th className="py-2 pr-4">Checks</th>
+              <th className="py-2 pr-4">Interval (ms)</th>
+              <th className="py-2 pr-4">Routers apply</th>
+              <th className="py-2" />
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {accounts.map((account) => (
+              <AccountRow key={account.id} account={account} writable={writable} />
+            ))}
+          </tbody>
+        </table>
+      </div>
     </section>
   );
 }
@@ -76,7 +76,7 @@ function AccountRow({ account, writable }: { account: AccountView; writable: boo
           value={enabled}
           disabled={!writable || pending}
           onChange={(event) => setEnabled(event.target.value as EnabledChoice)}
-          className={inputClass}
+          className={`${cellInputClass} w-40`}
         >
           <option value="default">Routers' default</option>
           <option value="on">On</option>
@@ -91,7 +91,7 @@ function AccountRow({ account, writable }: { account: AccountView; writable: boo
           placeholder="default"
           disabled={!writable || pending}
           onChange={(event) => setIntervalText(event.target.value)}
-          className={inputClass}
+          className={`${cellInputClass} w-28 tabular-nums`}
         />
         <FieldError field="healthCheck.intervalMs" error={error} />
       </td>
@@ -101,12 +101,7 @@ function AccountRow({ account, writable }: { account: AccountView; writable: boo
       </td>
       <td className="py-2">
         {writable && (
-          <button
-            type="button"
-            onClick={save}
-            disabled={pending}
-            className="rounded-md border border-slate-300 px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60"
-          >
+          <button type="button" onClick={save} disabled={pending} className={buttonClass('secondary', 'xs')}>
             Save
           </button>
         )}

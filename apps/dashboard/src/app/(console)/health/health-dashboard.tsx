@@ -2,8 +2,10 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { StatusBadge } from '@/components/status-badge';
-import { type TableColumn, TableHead } from '@/components/table-head';
+import { LocalTime } from '@/components/local-time';
+import { StatusBadge } from '@/components/ui/badge';
+import { ConfirmButton } from '@/components/ui/confirm-button';
+import { Table, type TableColumn } from '@/components/ui/table';
 import { fetchAdmin } from '@/lib/fetch-admin';
 import { formatDuration, formatInteger, formatPercent, formatUtc } from '@/lib/format';
 import type { HealthReport, HealthRouteView, HealthTargetView } from '@/server/health';
@@ -89,22 +91,11 @@ function RouteHealth({ route, now, writable }: { route: HealthRouteView; now: nu
         <span className="font-mono">{route.publicModel}</span>
         {!route.enabled && <StatusBadge status="disabled" />}
       </h2>
-      <div className="mt-3 overflow-x-auto">
-        <table className="min-w-full divide-y divide-slate-200 text-sm">
-          <TableHead columns={columns} />
-          <tbody className="divide-y divide-slate-100">
-            {route.targets.map((target) => (
-              <TargetRow
-                key={target.targetId}
-                routeId={route.id}
-                target={target}
-                now={now}
-                writable={writable}
-              />
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table columns={columns}>
+        {route.targets.map((target) => (
+          <TargetRow key={target.targetId} routeId={route.id} target={target} now={now} writable={writable} />
+        ))}
+      </Table>
     </section>
   );
 }
@@ -215,6 +206,7 @@ function TargetRow({
               label={target.enabled.target ? 'Disable target' : 'Enable target'}
               ariaLabel={`${target.enabled.target ? 'Disable' : 'Enable'} target ${accountName} ${target.upstreamModel}`}
               danger={target.enabled.target}
+              confirm={`Routers stop sending requests for this route to ${accountName} ${target.upstreamModel} within about a second; the route fails over to its other targets, or fails if it has none. Enable it again here.`}
               run={() => setTargetEnabledAction(routeId, target.targetId, !target.enabled.target)}
             />
             {account && (
@@ -222,6 +214,7 @@ function TargetRow({
                 label={target.enabled.account ? 'Disable account' : 'Enable account'}
                 ariaLabel={`${target.enabled.account ? 'Disable' : 'Enable'} account ${accountName}`}
                 danger={target.enabled.account}
+                confirm={`Routers stop sending any request to ${accountName}, on every route, within about a second; routes fail over to their other targets. Enable it again here.`}
                 run={() => setAccountEnabledAction(account.id, !target.enabled.account)}
               />
             )}
@@ -248,7 +241,7 @@ function CredentialRejected({
   return (
     <div className="mt-1 flex items-center gap-2" data-testid="credential-rejected">
       <span className="text-xs text-red-700" title={error ?? undefined}>
-        Credential rejected {formatUtc(rejectedAt)}
+        Credential rejected <LocalTime iso={rejectedAt} />
         {error ? `: ${error}` : ''}
       </span>
       {writable && (
@@ -265,6 +258,43 @@ function CredentialRejected({
 
 /** One drill switch: runs a server action, then refetches the report so the table shows the new state. */
 function DrillButton({
+  label,
+  ariaLabel,
+  danger,
+  confirm,
+  run,
+}: {
+  label: string;
+  ariaLabel: string;
+  danger: boolean;
+  /** What switching it off does; a dangerous switch asks first with this. */
+  confirm?: string;
+  run: () => Promise<DrillActionResult>;
+}) {
+  const queryClient = useQueryClient();
+  if (danger && confirm) {
+    return (
+      <ConfirmButton
+        label={label}
+        ariaLabel={ariaLabel}
+        title={`${ariaLabel}?`}
+        description={confirm}
+        confirmLabel={label}
+        destructive
+        done={`${ariaLabel}: done.`}
+        run={async () => {
+          const result = await run();
+          return result.error ? { ok: false, message: result.error } : { ok: true };
+        }}
+        afterSuccess={() => void queryClient.invalidateQueries({ queryKey: HEALTH_QUERY_KEY })}
+      />
+    );
+  }
+  return <SwitchButton label={label} ariaLabel={ariaLabel} danger={danger} run={run} />;
+}
+
+/** A switch that needs no confirmation (switching back on, resetting a credential): runs at once. */
+function SwitchButton({
   label,
   ariaLabel,
   danger,

@@ -1,11 +1,24 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useState } from 'react';
 import { CopyButton } from '@/components/copy-button';
+import { errorIs, FieldError, FormAlert } from '@/components/ui/field';
+import { buttonClass, inputClass } from '@/components/ui/styles';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { type CreateKeyState, createKeyAction } from './actions';
 
-const inputClass =
-  'mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
+/** The fields that show their own error; any other error shows once under the form. */
+const FIELDS = [
+  'name',
+  'environment',
+  'allowedModels',
+  'defaultTrafficClass',
+  'rpmLimit',
+  'tpmLimit',
+  'allowedTrafficClasses',
+];
+
+const INITIAL: CreateKeyState = { status: 'idle' };
 
 export function CreateKeyForm({
   routerUrl,
@@ -23,10 +36,13 @@ export function CreateKeyForm({
   defaultTeamId: string;
   teamFixed: boolean;
 }) {
-  const [state, formAction, pending] = useActionState<CreateKeyState, FormData>(createKeyAction, {
-    status: 'idle',
-  });
+  const { state, pending, formProps } = useActionForm<CreateKeyState>(
+    createKeyAction,
+    INITIAL,
+    (next) => next.status === 'created',
+  );
   const [dismissed, setDismissed] = useState<string | null>(null);
+  const error = state.status === 'error' ? state : null;
   const created = state.status === 'created' && dismissed !== state.key.id ? state : null;
 
   return (
@@ -37,7 +53,7 @@ export function CreateKeyForm({
       <h2 id="create-key-heading" className="text-base font-semibold">
         Create a key
       </h2>
-      <form action={formAction} className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+      <form {...formProps} className="mt-4 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <div>
           <label htmlFor="key-name" className="block text-sm font-medium text-slate-700">
             Name
@@ -48,8 +64,10 @@ export function CreateKeyForm({
             required
             maxLength={100}
             placeholder="checkout-service"
+            aria-invalid={errorIs(error, 'name')}
             className={inputClass}
           />
+          <FieldError field="name" error={error} />
         </div>
         <div>
           <label htmlFor="key-team" className="block text-sm font-medium text-slate-700">
@@ -86,8 +104,10 @@ export function CreateKeyForm({
             name="allowedModels"
             placeholder={knownModels.length > 0 ? knownModels.slice(0, 3).join(', ') : 'all models'}
             aria-describedby="key-models-hint"
+            aria-invalid={errorIs(error, 'allowedModels')}
             className={inputClass}
           />
+          <FieldError field="allowedModels" error={error} />
           <p id="key-models-hint" className="mt-1 text-xs text-slate-500">
             Comma-separated. Empty allows every model.
           </p>
@@ -116,9 +136,7 @@ export function CreateKeyForm({
               </option>
             ))}
           </select>
-          {state.status === 'error' && state.field === 'defaultTrafficClass' && (
-            <p className="mt-1 text-xs text-red-700">{state.message}</p>
-          )}
+          <FieldError field="defaultTrafficClass" error={error} />
         </div>
         <div className="grid grid-cols-2 gap-2">
           <div>
@@ -129,12 +147,11 @@ export function CreateKeyForm({
               id="key-rpm"
               name="rpmLimit"
               inputMode="numeric"
+              aria-invalid={errorIs(error, 'rpmLimit')}
               placeholder="unlimited"
               className={inputClass}
             />
-            {state.status === 'error' && state.field === 'rpmLimit' && (
-              <p className="mt-1 text-xs text-red-700">{state.message}</p>
-            )}
+            <FieldError field="rpmLimit" error={error} />
           </div>
           <div>
             <label htmlFor="key-tpm" className="block text-sm font-medium text-slate-700">
@@ -144,12 +161,11 @@ export function CreateKeyForm({
               id="key-tpm"
               name="tpmLimit"
               inputMode="numeric"
+              aria-invalid={errorIs(error, 'tpmLimit')}
               placeholder="unlimited"
               className={inputClass}
             />
-            {state.status === 'error' && state.field === 'tpmLimit' && (
-              <p className="mt-1 text-xs text-red-700">{state.message}</p>
-            )}
+            <FieldError field="tpmLimit" error={error} />
           </div>
         </div>
         <fieldset className="sm:col-span-2 lg:col-span-2" aria-describedby="key-classes-hint">
@@ -166,24 +182,17 @@ export function CreateKeyForm({
             What a request may ask for with the x-switchyard-traffic-class header. None checked allows every
             class.
           </p>
+          <FieldError field="allowedTrafficClasses" error={error} />
         </fieldset>
         <div className="sm:col-span-2 lg:col-span-4">
-          <button
-            type="submit"
-            disabled={pending}
-            className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
-          >
+          <button type="submit" disabled={pending} className={buttonClass('primary')}>
             Create key
           </button>
           {pending && <span className="ml-3 text-sm text-slate-500">Creating…</span>}
         </div>
       </form>
 
-      {state.status === 'error' && (
-        <p role="alert" className="mt-4 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-          {state.message}
-        </p>
-      )}
+      <FormAlert error={error} fields={FIELDS} className="mt-4" />
 
       {created && (
         <div

@@ -1,9 +1,10 @@
 'use client';
 
-import { useActionState } from 'react';
+import { buttonClass, cellInputClass } from '@/components/ui/styles';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { type KeyLimitsState, updateKeyLimitsAction } from './actions';
 
-const inputClass = 'w-20 rounded-md border border-slate-300 px-2 py-1 text-xs shadow-sm';
+const INITIAL: KeyLimitsState = { error: null };
 
 /** The key's requests- and tokens-per-minute limits, editable in place; empty means unlimited. */
 export function KeyLimitsForm({
@@ -17,11 +18,9 @@ export function KeyLimitsForm({
   rpmLimit: number | null;
   tpmLimit: number | null;
 }) {
-  const [state, formAction, pending] = useActionState<KeyLimitsState, FormData>(updateKeyLimitsAction, {
-    error: null,
-  });
+  const { state, pending, formProps } = useActionForm<KeyLimitsState>(updateKeyLimitsAction, INITIAL);
   return (
-    <form action={formAction} className="flex items-center gap-1">
+    <form {...formProps} className="flex items-center gap-1">
       <input type="hidden" name="id" value={id} />
       <input
         name="rpmLimit"
@@ -29,7 +28,7 @@ export function KeyLimitsForm({
         defaultValue={rpmLimit ?? ''}
         placeholder="∞ rpm"
         inputMode="numeric"
-        className={inputClass}
+        className={`${cellInputClass} w-20 text-xs`}
       />
       <input
         name="tpmLimit"
@@ -37,13 +36,13 @@ export function KeyLimitsForm({
         defaultValue={tpmLimit ?? ''}
         placeholder="∞ tpm"
         inputMode="numeric"
-        className={inputClass}
+        className={`${cellInputClass} w-20 text-xs`}
       />
       <button
         type="submit"
         disabled={pending}
         aria-label={`Save limits of ${name}`}
-        className="rounded-md border border-slate-300 px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60"
+        className={buttonClass('secondary', 'xs')}
       >
         Save
       </button>

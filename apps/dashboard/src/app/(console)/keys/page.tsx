@@ -3,10 +3,10 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ExpiryCountdown } from '@/components/expiry-countdown';
 import { KeysetPager } from '@/components/keyset-pager';
-import { StatusBadge } from '@/components/status-badge';
-import { type TableColumn, TableHead } from '@/components/table-head';
+import { LocalTime } from '@/components/local-time';
+import { StatusBadge } from '@/components/ui/badge';
+import { HIDE_BELOW, STICKY_END_CELL, Table, type TableColumn, Truncate } from '@/components/ui/table';
 import { getEnv } from '@/env';
-import { formatUtc } from '@/lib/format';
 import type { SearchParams } from '@/lib/listing-search-params';
 import { getAdminContext } from '@/server/admin-context';
 import { toAdminError } from '@/server/admin-error';
@@ -27,23 +27,20 @@ export const metadata: Metadata = { title: 'API keys' };
 
 const PAGE_SIZE = 50;
 
+/** Phones and narrow windows drop the columns an operator reads least; name, status, limits and actions stay. */
 const KEY_COLUMNS: readonly TableColumn[] = [
   { label: 'Name', gutter: true },
-  ...[
-    'Prefix',
-    'Team',
-    'Environment',
-    'Status',
-    'Models',
-    'Traffic',
-    'RPM / TPM',
-    'Payloads',
-    'Last used',
-    'Created',
-    'Expires',
-  ].map((label) => ({
-    label,
-  })),
+  { label: 'Prefix', hideBelow: 'sm' },
+  { label: 'Team', hideBelow: 'lg' },
+  { label: 'Environment', hideBelow: '2xl' },
+  { label: 'Status' },
+  { label: 'Models', hideBelow: 'lg' },
+  { label: 'Traffic', hideBelow: '2xl' },
+  { label: 'RPM / TPM' },
+  { label: 'Payloads', hideBelow: 'xl' },
+  { label: 'Last used', hideBelow: 'md' },
+  { label: 'Created', hideBelow: '2xl' },
+  { label: 'Expires', hideBelow: '2xl' },
 ];
 
 export default async function KeysPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
@@ -128,101 +125,107 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
                 : 'No keys yet (revoked keys are hidden; choose a status to see them).'}
           </p>
         ) : (
-          <div className="mt-3 overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <TableHead
-                columns={
-                  writable ? [...KEY_COLUMNS, { label: 'Actions', srOnly: true, gutter: true }] : KEY_COLUMNS
-                }
-              />
-              <tbody className="divide-y divide-slate-100">
-                {keys.items.map((key) => (
-                  <tr key={key.id} data-testid="key-row" data-key-id={key.id}>
-                    <td className="px-6 py-2 whitespace-nowrap font-medium">
-                      <Link href={`/keys/${key.id}`} className="underline-offset-2 hover:underline">
-                        {key.name}
-                      </Link>
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap font-mono text-xs">{key.prefix}…</td>
-                    <td className="px-3 py-2 whitespace-nowrap text-slate-600" data-testid="key-team">
-                      {key.teamId ? (teamName.get(key.teamId) ?? key.teamId) : '—'}
-                    </td>
-                    <td className="px-3 py-2">{key.environment}</td>
-                    <td className="px-3 py-2" data-testid="key-status">
-                      <StatusBadge status={key.status} />
-                      {key.rotatedTo && (
-                        <span className="mt-1 block text-xs text-slate-500" data-testid="key-rotated-to">
-                          rotated to {prefixById.get(key.rotatedTo) ?? key.rotatedTo}
-                          {key.status === 'active' && key.expiresAt && (
-                            <>
-                              ; <ExpiryCountdown at={key.expiresAt} />
-                            </>
-                          )}
-                        </span>
+          <Table
+            columns={
+              writable
+                ? [...KEY_COLUMNS, { label: 'Actions', srOnly: true, gutter: true, stickyEnd: true }]
+                : KEY_COLUMNS
+            }
+          >
+            {keys.items.map((key) => (
+              <tr key={key.id} data-testid="key-row" data-key-id={key.id}>
+                <td className="px-6 py-2 whitespace-nowrap font-medium">
+                  <Link href={`/keys/${key.id}`} className="underline-offset-2 hover:underline">
+                    <Truncate text={key.name} className="max-w-[16rem]" />
+                  </Link>
+                </td>
+                <td className={`px-3 py-2 whitespace-nowrap font-mono text-xs ${HIDE_BELOW.sm}`}>
+                  {key.prefix}…
+                </td>
+                <td
+                  className={`px-3 py-2 whitespace-nowrap text-slate-600 ${HIDE_BELOW.lg}`}
+                  data-testid="key-team"
+                >
+                  <Truncate
+                    text={key.teamId ? (teamName.get(key.teamId) ?? key.teamId) : '—'}
+                    className="max-w-[12rem]"
+                  />
+                </td>
+                <td className={`px-3 py-2 ${HIDE_BELOW['2xl']}`}>{key.environment}</td>
+                <td className="px-3 py-2" data-testid="key-status">
+                  <StatusBadge status={key.status} />
+                  {key.rotatedTo && (
+                    <span className="mt-1 block text-xs text-slate-500" data-testid="key-rotated-to">
+                      rotated to {prefixById.get(key.rotatedTo) ?? key.rotatedTo}
+                      {key.status === 'active' && key.expiresAt && (
+                        <>
+                          ; <ExpiryCountdown at={key.expiresAt} />
+                        </>
                       )}
-                      {key.rotatedFrom && (
-                        <span className="mt-1 block text-xs text-slate-500" data-testid="key-rotated-from">
-                          replaces {prefixById.get(key.rotatedFrom) ?? key.rotatedFrom}
-                        </span>
-                      )}
-                    </td>
-                    <td className="px-3 py-2 text-slate-600">
-                      {key.allowedModels.length === 0 ? 'all' : key.allowedModels.join(', ')}
-                    </td>
-                    <td className="px-3 py-2 text-slate-600" data-testid="key-traffic">
-                      {key.defaultTrafficClass}
-                      <span className="text-xs text-slate-400">
-                        {' '}
-                        (
-                        {key.allowedTrafficClasses.length === 0
-                          ? 'any'
-                          : key.allowedTrafficClasses.join(', ')}
-                        )
-                      </span>
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap text-slate-600" data-testid="key-limits">
-                      {writable ? (
-                        <KeyLimitsForm
-                          id={key.id}
-                          name={key.name}
-                          rpmLimit={key.rpmLimit}
-                          tpmLimit={key.tpmLimit}
-                        />
-                      ) : (
-                        `${key.rpmLimit ?? '∞'} / ${key.tpmLimit ?? '∞'}`
-                      )}
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap text-slate-600" data-testid="key-payloads">
-                      {writable ? (
-                        <KeyCapturePayloadsForm id={key.id} name={key.name} capturing={key.capturePayloads} />
-                      ) : key.capturePayloads ? (
-                        'captured'
-                      ) : (
-                        'off'
-                      )}
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap text-slate-600">
-                      {key.lastUsedAt ? formatUtc(key.lastUsedAt) : 'never'}
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap text-slate-600">{formatUtc(key.createdAt)}</td>
-                    <td className="px-3 py-2 whitespace-nowrap text-slate-600">
-                      {key.expiresAt ? formatUtc(key.expiresAt) : 'never'}
-                    </td>
-                    {writable && (
-                      <td className="px-6 py-2 text-right whitespace-nowrap">
-                        <RotateKeyButton
-                          id={key.id}
-                          name={key.name}
-                          canRotate={key.status === 'active' && key.rotatedTo === null}
-                        />
-                        {key.status === 'active' && <RevokeKeyButton id={key.id} name={key.name} />}
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                    </span>
+                  )}
+                  {key.rotatedFrom && (
+                    <span className="mt-1 block text-xs text-slate-500" data-testid="key-rotated-from">
+                      replaces {prefixById.get(key.rotatedFrom) ?? key.rotatedFrom}
+                    </span>
+                  )}
+                </td>
+                <td className={`px-3 py-2 text-slate-600 ${HIDE_BELOW.lg}`}>
+                  <Truncate text={key.allowedModels.length === 0 ? 'all' : key.allowedModels.join(', ')} />
+                </td>
+                <td className={`px-3 py-2 text-slate-600 ${HIDE_BELOW['2xl']}`} data-testid="key-traffic">
+                  {key.defaultTrafficClass}
+                  <span className="text-xs text-slate-400">
+                    {' '}
+                    ({key.allowedTrafficClasses.length === 0 ? 'any' : key.allowedTrafficClasses.join(', ')})
+                  </span>
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap text-slate-600" data-testid="key-limits">
+                  {writable ? (
+                    <KeyLimitsForm
+                      id={key.id}
+                      name={key.name}
+                      rpmLimit={key.rpmLimit}
+                      tpmLimit={key.tpmLimit}
+                    />
+                  ) : (
+                    `${key.rpmLimit ?? '∞'} / ${key.tpmLimit ?? '∞'}`
+                  )}
+                </td>
+                <td
+                  className={`px-3 py-2 whitespace-nowrap text-slate-600 ${HIDE_BELOW.xl}`}
+                  data-testid="key-payloads"
+                >
+                  {writable ? (
+                    <KeyCapturePayloadsForm id={key.id} name={key.name} capturing={key.capturePayloads} />
+                  ) : key.capturePayloads ? (
+                    'captured'
+                  ) : (
+                    'off'
+                  )}
+                </td>
+                <td className={`px-3 py-2 whitespace-nowrap text-slate-600 ${HIDE_BELOW.md}`}>
+                  {key.lastUsedAt ? <LocalTime iso={key.lastUsedAt} /> : 'never'}
+                </td>
+                <td className={`px-3 py-2 whitespace-nowrap text-slate-600 ${HIDE_BELOW['2xl']}`}>
+                  <LocalTime iso={key.createdAt} />
+                </td>
+                <td className={`px-3 py-2 whitespace-nowrap text-slate-600 ${HIDE_BELOW['2xl']}`}>
+                  {key.expiresAt ? <LocalTime iso={key.expiresAt} /> : 'never'}
+                </td>
+                {writable && (
+                  <td className={`px-6 py-2 text-right whitespace-nowrap ${STICKY_END_CELL}`}>
+                    <RotateKeyButton
+                      id={key.id}
+                      name={key.name}
+                      canRotate={key.status === 'active' && key.rotatedTo === null}
+                    />
+                    {key.status === 'active' && <RevokeKeyButton id={key.id} name={key.name} />}
+                  </td>
+                )}
+              </tr>
+            ))}
+          </Table>
         )}
         <KeysetPager
           path="/keys"

@@ -1,4 +1,4 @@
-import { ConfirmButton } from '../providers/[id]/confirm-button';
+import { ConfirmButton } from '@/components/ui/confirm-button';
 import { revokeKeyAction } from './actions';
 
 /** Revoke, after a dialog naming the key and what happens; the only way the console revokes a key. */

@@ -1,8 +1,10 @@
 'use client';
 
-import { useActionState, useEffect, useRef, useState } from 'react';
+import { useActionState, useEffect, useState } from 'react';
 import { CopyButton } from '@/components/copy-button';
 import { ExpiryCountdown } from '@/components/expiry-countdown';
+import { Dialog, useDialog } from '@/components/ui/dialog';
+import { buttonClass, inputClass } from '@/components/ui/styles';
 import { type RotateKeyState, rotateKeyAction } from './actions';
 
 /** The grace periods the console offers; the admin API takes any number of seconds up to 30 days. */
@@ -22,18 +24,18 @@ export function RotateKeyButton({ id, name, canRotate }: { id: string; name: str
   const [state, formAction, pending] = useActionState<RotateKeyState, FormData>(rotateKeyAction, {
     status: 'idle',
   });
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useDialog();
   const [shown, setShown] = useState<string | null>(null);
   const rotated = state.status === 'rotated' && shown !== state.key.id ? state : null;
 
   // The secret must stay visible until the operator says it is copied, even across the page refresh.
   useEffect(() => {
-    if (rotated && !dialog.current?.open) dialog.current?.showModal();
-  }, [rotated]);
+    if (rotated) dialog.open();
+  }, [rotated, dialog.open]);
 
   const close = () => {
     if (state.status === 'rotated') setShown(state.key.id);
-    dialog.current?.close();
+    dialog.close();
   };
 
   return (
@@ -41,25 +43,22 @@ export function RotateKeyButton({ id, name, canRotate }: { id: string; name: str
       {canRotate && (
         <button
           type="button"
-          onClick={() => dialog.current?.showModal()}
+          onClick={dialog.open}
           aria-label={`Rotate ${name}`}
-          className="mr-2 rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50"
+          className={`mr-2 ${buttonClass('secondary', 'sm')}`}
         >
           Rotate
         </button>
       )}
-      <dialog
-        ref={dialog}
-        aria-labelledby={`rotate-${id}-title`}
+      <Dialog
+        dialogRef={dialog.ref}
+        size="lg"
+        title={`Rotate “${name}”`}
         onCancel={(event) => {
           // Escape must not hide a secret that is shown only once without the operator confirming.
           if (rotated) event.preventDefault();
         }}
-        className="m-auto w-full max-w-lg rounded-xl p-6 text-left whitespace-normal shadow-xl backdrop:bg-slate-900/40"
       >
-        <h2 id={`rotate-${id}-title`} className="text-base font-semibold">
-          Rotate “{name}”
-        </h2>
         {rotated ? (
           <div role="status" data-testid="rotated-key-panel" className="mt-4 space-y-3">
             <p className="text-sm font-semibold text-amber-900">
@@ -79,11 +78,7 @@ export function RotateKeyButton({ id, name, canRotate }: { id: string; name: str
               {rotated.oldKey.expiresAt ? <ExpiryCountdown at={rotated.oldKey.expiresAt} /> : 'stops now'} on
               every router. Deploy the new key before then.
             </p>
-            <button
-              type="button"
-              onClick={close}
-              className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500"
-            >
+            <button type="button" onClick={close} className={buttonClass('primary')}>
               I have copied it
             </button>
           </div>
@@ -103,7 +98,7 @@ export function RotateKeyButton({ id, name, canRotate }: { id: string; name: str
                 id={`rotate-${id}-grace`}
                 name="graceSeconds"
                 defaultValue="86400"
-                className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
+                className={inputClass}
               >
                 {ROTATION_GRACE_CHOICES.map((choice) => (
                   <option key={choice.seconds} value={choice.seconds}>
@@ -118,24 +113,16 @@ export function RotateKeyButton({ id, name, canRotate }: { id: string; name: str
               </p>
             )}
             <div className="flex justify-end gap-2">
-              <button
-                type="button"
-                onClick={() => dialog.current?.close()}
-                className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
-              >
+              <button type="button" onClick={dialog.close} className={buttonClass('secondary')}>
                 Cancel
               </button>
-              <button
-                type="submit"
-                disabled={pending}
-                className="rounded-md bg-red-600 px-4 py-2 text-sm font-medium text-white hover:bg-red-500 disabled:opacity-60"
-              >
+              <button type="submit" disabled={pending} className={buttonClass('danger')}>
                 {pending ? 'Rotating…' : 'Rotate key'}
               </button>
             </div>
           </form>
         )}
-      </dialog>
+      </Dialog>
     </>
   );
 }

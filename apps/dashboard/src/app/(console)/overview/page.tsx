@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { LocalTime } from '@/components/local-time';
-import { StatusBadge } from '@/components/status-badge';
+import { StatusBadge } from '@/components/ui/badge';
 import { formatInteger, formatMicrosUsd, formatPercent } from '@/lib/format';
 import { getAdminContext } from '@/server/admin-context';
 import { requireConsoleActor } from '@/server/console-session';
@@ -106,7 +106,7 @@ export default async function OverviewPage() {
         </p>
       </div>
 
-      <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+      <div className="grid gap-4 *:min-w-0 sm:grid-cols-2 lg:grid-cols-4">
         <Card title="Spend" href="/cost" linkLabel="Cost" testId="overview-spend">
           <div className="space-y-3">
             <Figure
@@ -180,7 +180,7 @@ export default async function OverviewPage() {
         </Card>
       </div>
 
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid gap-4 *:min-w-0 lg:grid-cols-2">
         <Card title="Budgets this period" href="/budgets" linkLabel="All budgets" testId="overview-budgets">
           {overview.budgets.length === 0 ? (
             <p className="text-sm text-slate-500">No enabled budgets. Spend is not capped.</p>
@@ -220,7 +220,7 @@ export default async function OverviewPage() {
         {overview.recentAlerts.length === 0 ? (
           <p className="text-sm text-slate-500">No budget has crossed an alert threshold.</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="w-full text-left text-sm">
               <thead className="text-xs text-slate-500">
                 <tr>

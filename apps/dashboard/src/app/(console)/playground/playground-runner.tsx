@@ -3,7 +3,8 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import { LocalTime } from '@/components/local-time';
-import { StatusBadge } from '@/components/status-badge';
+import { StatusBadge } from '@/components/ui/badge';
+import { buttonClass, inputClass } from '@/components/ui/styles';
 import { formatInteger, formatMicrosUsd, formatMs } from '@/lib/format';
 import {
   metadataFromHeaders,
@@ -250,7 +251,7 @@ function SelectField(props: {
         value={props.value}
         onChange={(event) => props.onChange(event.target.value)}
         disabled={props.disabled}
-        className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm"
+        className={inputClass}
       >
         {props.options.map((option) => (
           <option key={option.value} value={option.value}>
@@ -381,7 +382,7 @@ export function PlaygroundRunner({
               type="button"
               onClick={run}
               disabled={busy || !canWrite || model === ''}
-              className="w-full rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
+              className={`w-full ${buttonClass('primary')}`}
             >
               {phase.kind === 'minting'
                 ? 'Minting a key…'

@@ -1,16 +1,18 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useState } from 'react';
+import { buttonClass, inputClass } from '@/components/ui/styles';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { type ImportState, importPricesAction } from './actions';
+
+const INITIAL: ImportState = { status: 'idle' };
 
 /** Paste or pick a catalog file (the export format); all or nothing, every issue listed with its JSON path. */
 export function ImportForm() {
-  const [state, formAction, pending] = useActionState<ImportState, FormData>(importPricesAction, {
-    status: 'idle',
-  });
+  const { state, pending, formProps } = useActionForm<ImportState>(importPricesAction, INITIAL);
   const [catalog, setCatalog] = useState('');
   return (
-    <form action={formAction} className="space-y-3" data-testid="import-form">
+    <form {...formProps} className="space-y-3" data-testid="import-form">
       <div>
         <label htmlFor="catalog-file" className="block text-sm font-medium text-slate-700">
           Catalog file (JSON)
@@ -37,14 +39,10 @@ export function ImportForm() {
           value={catalog}
           onChange={(event) => setCatalog(event.target.value)}
           placeholder='[{ "provider": "openai", "model": "gpt-4o", "effectiveFrom": "2026-01-01", "input": "2.50", "output": "10.00" }]'
-          className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 font-mono text-xs shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500"
+          className={`${inputClass} font-mono text-xs`}
         />
       </div>
-      <button
-        type="submit"
-        disabled={pending || catalog.trim() === ''}
-        className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
-      >
+      <button type="submit" disabled={pending || catalog.trim() === ''} className={buttonClass('primary')}>
         {pending ? 'Importing…' : 'Import'}
       </button>
       {state.status === 'imported' && (

@@ -1,8 +1,10 @@
 import type { Metadata } from 'next';
 import { DestructiveActionButton } from '@/components/destructive-action-button';
-import { StatusBadge } from '@/components/status-badge';
-import { type TableColumn, TableHead } from '@/components/table-head';
-import { formatUtc } from '@/lib/format';
+import { LocalTime } from '@/components/local-time';
+import { StatusBadge } from '@/components/ui/badge';
+import { buttonClass } from '@/components/ui/styles';
+import { Table, type TableColumn } from '@/components/ui/table';
+import { formatDecimalUsd, formatUtc } from '@/lib/format';
 import { canWrite } from '@/server/actor';
 import { getAdminContext } from '@/server/admin-context';
 import { requireConsoleActor } from '@/server/console-session';
@@ -27,22 +29,22 @@ const PRICE_COLUMNS: readonly TableColumn[] = [
 ];
 
 function usd(value: string | null | undefined): string {
-  return value === undefined || value === null ? '—' : `$${value}`;
+  return value === undefined || value === null ? '—' : formatDecimalUsd(value);
 }
 
 /** Images, video, per-request fees and the long-context band, in one short line. */
 function extras(price: PriceView): string {
   const parts: string[] = [];
-  if (price.cacheWrite) parts.push(`cache write $${price.cacheWrite}`);
-  if (price.reasoning) parts.push(`reasoning $${price.reasoning}`);
+  if (price.cacheWrite) parts.push(`cache write ${usd(price.cacheWrite)}`);
+  if (price.reasoning) parts.push(`reasoning ${usd(price.reasoning)}`);
   if (price.longContext)
     parts.push(
-      `>${price.longContext.aboveInputTokens.toLocaleString('en-US')} tok: $${price.longContext.input ?? '—'}/$${price.longContext.output ?? '—'}`,
+      `>${price.longContext.aboveInputTokens.toLocaleString('en-US')} tok: ${usd(price.longContext.input)}/${usd(price.longContext.output)}`,
     );
   if (price.images?.length) parts.push(`${price.images.length} image sizes`);
-  if (price.perImage) parts.push(`$${price.perImage}/image`);
-  if (price.videoPerSecond) parts.push(`video $${price.videoPerSecond}/s`);
-  if (price.perRequest) parts.push(`$${price.perRequest}/request`);
+  if (price.perImage) parts.push(`${usd(price.perImage)}/image`);
+  if (price.videoPerSecond) parts.push(`video ${usd(price.videoPerSecond)}/s`);
+  if (price.perRequest) parts.push(`${usd(price.perRequest)}/request`);
   return parts.join(' · ') || '—';
 }
 
@@ -83,7 +85,7 @@ export default async function PricingPage() {
         <a
           href="/api/admin/v1/prices/export"
           download="switchyard-prices.json"
-          className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
+          className={buttonClass('secondary')}
           data-testid="prices-export"
         >
           Export JSON
@@ -116,70 +118,68 @@ export default async function PricingPage() {
         {current.length === 0 ? (
           <p className="px-6 py-8 text-sm text-slate-500">No prices yet.</p>
         ) : (
-          <div className="mt-3 overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <TableHead columns={PRICE_COLUMNS} />
-              <tbody className="divide-y divide-slate-100">
-                {current.map((price) => {
-                  const rows = bySeries.get(seriesKey(price)) ?? [];
-                  return (
-                    <tr key={price.id} data-testid="price-row" data-model={price.model} className="align-top">
-                      <td className="px-6 py-2 whitespace-nowrap">
-                        {price.providerName ? (
-                          <span>{price.providerName}</span>
-                        ) : (
-                          <span className="text-slate-600">
-                            {price.vendor} <span className="text-xs text-slate-400">catalog</span>
-                          </span>
-                        )}
-                      </td>
-                      <td className="px-3 py-2 whitespace-nowrap font-mono text-xs">{price.model}</td>
-                      <td className="px-3 py-2 text-right tabular-nums" data-testid="price-input">
-                        {usd(price.input)}
-                      </td>
-                      <td className="px-3 py-2 text-right tabular-nums">{usd(price.cachedInput)}</td>
-                      <td className="px-3 py-2 text-right tabular-nums" data-testid="price-output">
-                        {usd(price.output)}
-                      </td>
-                      <td className="px-3 py-2 text-xs text-slate-600">{extras(price)}</td>
-                      <td className="px-3 py-2 whitespace-nowrap text-slate-600">
-                        {formatUtc(price.effectiveFrom)}
-                      </td>
-                      <td className="px-3 py-2" data-testid="price-status">
-                        <StatusBadge status={price.status} />
-                      </td>
-                      <td className="px-6 py-2">
-                        <details>
-                          <summary className="cursor-pointer text-xs text-indigo-700">
-                            {rows.length} {rows.length === 1 ? 'row' : 'rows'}
-                          </summary>
-                          <ul className="mt-1 space-y-1 text-xs text-slate-600" data-testid="price-history">
-                            {rows.map((row) => (
-                              <li key={row.id} className="whitespace-nowrap">
-                                {formatUtc(row.effectiveFrom)}: in {usd(row.input)} / out {usd(row.output)}{' '}
-                                <StatusBadge status={row.status} />
-                                {writable && row.status === 'scheduled' && (
-                                  <span className="ml-2">
-                                    <DestructiveActionButton
-                                      action={deletePriceAction}
-                                      id={row.id}
-                                      label="Withdraw"
-                                      ariaLabel={`Withdraw ${row.model} from ${row.effectiveFrom}`}
-                                      compact
-                                    />
-                                  </span>
-                                )}
-                              </li>
-                            ))}
-                          </ul>
-                        </details>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={PRICE_COLUMNS}>
+            {current.map((price) => {
+              const rows = bySeries.get(seriesKey(price)) ?? [];
+              return (
+                <tr key={price.id} data-testid="price-row" data-model={price.model} className="align-top">
+                  <td className="px-6 py-2 whitespace-nowrap">
+                    {price.providerName ? (
+                      <span>{price.providerName}</span>
+                    ) : (
+                      <span className="text-slate-600">
+                        {price.vendor} <span className="text-xs text-slate-400">catalog</span>
+                      </span>
+                    )}
+                  </td>
+                  <td className="px-3 py-2 whitespace-nowrap font-mono text-xs">{price.model}</td>
+                  <td className="px-3 py-2 text-right tabular-nums" data-testid="price-input">
+                    {usd(price.input)}
+                  </td>
+                  <td className="px-3 py-2 text-right tabular-nums">{usd(price.cachedInput)}</td>
+                  <td className="px-3 py-2 text-right tabular-nums" data-testid="price-output">
+                    {usd(price.output)}
+                  </td>
+                  <td className="px-3 py-2 text-xs text-slate-600">{extras(price)}</td>
+                  <td className="px-3 py-2 whitespace-nowrap text-slate-600">
+                    <LocalTime iso={price.effectiveFrom} />
+                  </td>
+                  <td className="px-3 py-2" data-testid="price-status">
+                    <StatusBadge status={price.status} />
+                  </td>
+                  <td className="px-6 py-2">
+                    <details>
+                      <summary className="cursor-pointer text-xs text-indigo-700">
+                        {rows.length} {rows.length === 1 ? 'row' : 'rows'}
+                      </summary>
+                      <ul className="mt-1 space-y-1 text-xs text-slate-600" data-testid="price-history">
+                        {rows.map((row) => (
+                          <li key={row.id} className="whitespace-nowrap">
+                            <LocalTime iso={row.effectiveFrom} />: in {usd(row.input)} / out {usd(row.output)}{' '}
+                            <StatusBadge status={row.status} />
+                            {writable && row.status === 'scheduled' && (
+                              <span className="ml-2">
+                                <DestructiveActionButton
+                                  action={deletePriceAction}
+                                  id={row.id}
+                                  label="Withdraw"
+                                  ariaLabel={`Withdraw ${row.model} from ${row.effectiveFrom}`}
+                                  title={`Withdraw the ${row.model} price from ${formatUtc(row.effectiveFrom)}?`}
+                                  description="The scheduled row is deleted and never takes effect; the price in force stays. Add it again to reschedule."
+                                  done={`Scheduled ${row.model} price withdrawn.`}
+                                  compact
+                                />
+                              </span>
+                            )}
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
+                  </td>
+                </tr>
+              );
+            })}
+          </Table>
         )}
       </section>
 

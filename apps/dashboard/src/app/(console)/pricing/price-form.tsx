@@ -1,11 +1,11 @@
 'use client';
 
-import { useActionState, useState } from 'react';
-import { FieldError } from '@/components/field-error';
+import { useState } from 'react';
+import { LocalTime } from '@/components/local-time';
+import { FieldError, FormAlert } from '@/components/ui/field';
+import { buttonClass, inputClass } from '@/components/ui/styles';
+import { useActionForm } from '@/components/ui/use-action-form';
 import { createPriceAction, type PriceFormState } from './actions';
-
-const inputClass =
-  'mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
 
 const AMOUNT_FIELDS = [
   { name: 'input', label: 'Input / 1M tokens' },
@@ -22,14 +22,18 @@ function utcInputValue(date: Date): string {
   return date.toISOString().slice(0, 16);
 }
 
+const INITIAL: PriceFormState = { status: 'idle' };
+
 export function PriceForm({ providers, now }: { providers: { id: string; name: string }[]; now: string }) {
-  const [state, formAction, pending] = useActionState<PriceFormState, FormData>(createPriceAction, {
-    status: 'idle',
-  });
+  const { state, pending, formProps } = useActionForm<PriceFormState>(
+    createPriceAction,
+    INITIAL,
+    (next) => next.status === 'saved',
+  );
   const [target, setTarget] = useState('vendor');
   const error = state.status === 'error' ? state : null;
   return (
-    <form action={formAction} className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="price-form">
+    <form {...formProps} className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="price-form">
       <div>
         <label htmlFor="price-target" className="block text-sm font-medium text-slate-700">
           Applies to
@@ -108,11 +112,7 @@ export function PriceForm({ providers, now }: { providers: { id: string; name: s
         <input id="price-notes" name="notes" placeholder="source, contract, caveats" className={inputClass} />
       </div>
       <div className="flex items-end gap-3 sm:col-span-2 lg:col-span-4">
-        <button
-          type="submit"
-          disabled={pending}
-          className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
-        >
+        <button type="submit" disabled={pending} className={buttonClass('primary')}>
           Add price
         </button>
         <p className="text-xs text-slate-500">
@@ -125,18 +125,22 @@ export function PriceForm({ providers, now }: { providers: { id: string; name: s
           role="status"
           className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 sm:col-span-2 lg:col-span-4"
         >
-          Added {state.price.provider}/{state.price.model} from {state.price.effectiveFrom} (
-          {state.price.status}).
+          Added {state.price.provider}/{state.price.model} from <LocalTime iso={state.price.effectiveFrom} />{' '}
+          ({state.price.status}).
         </p>
       )}
-      {error && (
-        <p
-          role="alert"
-          className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 sm:col-span-2 lg:col-span-4"
-        >
-          {error.message}
-        </p>
-      )}
+      <FormAlert
+        error={error}
+        fields={[
+          'providerId',
+          'vendor',
+          'model',
+          'effectiveFrom',
+          'maxOutputTokens',
+          ...AMOUNT_FIELDS.map((field) => field.name),
+        ]}
+        className="sm:col-span-2 lg:col-span-4"
+      />
     </form>
   );
 }

@@ -2,14 +2,16 @@
 
 import { PROVIDER_KINDS, type ProviderKind } from '@switchyard/core';
 import { useRouter } from 'next/navigation';
-import { useRef, useState, useTransition } from 'react';
+import { useState, useTransition } from 'react';
+import { Dialog, useDialog } from '@/components/ui/dialog';
+import { Field, FormAlert, type FormError } from '@/components/ui/field';
+import { buttonClass, inputClass } from '@/components/ui/styles';
 import { createProviderAction } from './actions';
-import { Field, FormAlert, type FormError, inputClass } from './form-bits';
 import { PROVIDER_KIND_DEFAULTS } from './provider-kind-defaults';
 
 /** "Add provider": a dialog with the kind first; the base URL follows the kind until the operator edits it. */
 export function AddProviderDialog() {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useDialog();
   const router = useRouter();
   const [kind, setKind] = useState<ProviderKind>('openai');
   const [name, setName] = useState('');
@@ -35,28 +37,17 @@ export function AddProviderDialog() {
     startTransition(async () => {
       const result = await createProviderAction({ name: name.trim(), kind, baseUrl: baseUrl.trim() });
       if (!result.ok) return setError(result);
-      dialog.current?.close();
+      dialog.close();
       router.push(`/providers/${result.id}`);
     });
   };
 
   return (
     <>
-      <button
-        type="button"
-        onClick={() => dialog.current?.showModal()}
-        className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500"
-      >
+      <button type="button" onClick={dialog.open} className={buttonClass('primary')}>
         Add provider
       </button>
-      <dialog
-        ref={dialog}
-        aria-labelledby="add-provider-title"
-        className="m-auto w-full max-w-lg rounded-xl p-6 text-left shadow-xl backdrop:bg-slate-900/40"
-      >
-        <h2 id="add-provider-title" className="text-base font-semibold">
-          Add provider
-        </h2>
+      <Dialog dialogRef={dialog.ref} size="lg" title={<>Add provider</>}>
         <form onSubmit={submit} noValidate className="mt-4 space-y-4">
           <Field id="provider-kind" label="Kind" field="kind" error={error}>
             <select
@@ -109,23 +100,15 @@ export function AddProviderDialog() {
           </Field>
           <FormAlert error={error} fields={['kind', 'name', 'baseUrl']} />
           <div className="flex justify-end gap-2">
-            <button
-              type="button"
-              onClick={() => dialog.current?.close()}
-              className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
-            >
+            <button type="button" onClick={dialog.close} className={buttonClass('secondary')}>
               Cancel
             </button>
-            <button
-              type="submit"
-              disabled={pending}
-              className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
-            >
+            <button type="submit" disabled={pending} className={buttonClass('primary')}>
               {pending ? 'Adding…' : 'Add provider'}
             </button>
           </div>
         </form>
-      </dialog>
+      </Dialog>
     </>
   );
 }

@@ -1,5 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { Badge } from '@/components/ui/badge';
+import { cardClass } from '@/components/ui/styles';
+import { Table, type TableColumn } from '@/components/ui/table';
 import { listAccounts } from '@/server/accounts';
 import { canWrite } from '@/server/actor';
 import { getAdminContext } from '@/server/admin-context';
@@ -9,6 +12,10 @@ import { AddProviderDialog } from './add-provider-dialog';
 import { PROVIDER_KIND_DEFAULTS } from './provider-kind-defaults';
 
 export const metadata: Metadata = { title: 'Providers' };
+
+const PROVIDER_COLUMNS: readonly TableColumn[] = ['Name', 'Kind', 'Base URL', 'Accounts', 'Status'].map(
+  (label) => ({ label }),
+);
 
 export default async function ProvidersPage() {
   const actor = await requireConsoleActor();
@@ -39,56 +46,41 @@ export default async function ProvidersPage() {
           No providers yet. {canWrite(actor) ? 'Add one to start routing requests.' : ''}
         </p>
       ) : (
-        <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
-          <table className="min-w-full text-sm" data-testid="providers-table">
-            <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-              <tr>
-                <th className="px-4 py-2">Name</th>
-                <th className="px-4 py-2">Kind</th>
-                <th className="px-4 py-2">Base URL</th>
-                <th className="px-4 py-2">Accounts</th>
-                <th className="px-4 py-2">Status</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {providers.items.map((provider) => {
-                const count = counts.get(provider.id) ?? { total: 0, enabled: 0, rejected: 0 };
-                return (
-                  <tr key={provider.id}>
-                    <td className="px-4 py-2 font-medium">
-                      <Link href={`/providers/${provider.id}`} className="text-indigo-700 hover:underline">
-                        {provider.name}
-                      </Link>
-                    </td>
-                    <td className="px-4 py-2 text-slate-700">
-                      {PROVIDER_KIND_DEFAULTS[provider.kind].label}
-                    </td>
-                    <td
-                      className="max-w-xs truncate px-4 py-2 font-mono text-xs text-slate-600"
-                      title={provider.baseUrl}
-                    >
-                      {provider.baseUrl}
-                    </td>
-                    <td className="px-4 py-2 text-slate-700">
-                      {count.enabled} of {count.total} enabled
-                      {count.rejected > 0 && (
-                        <span className="ml-2 rounded bg-red-50 px-1.5 py-0.5 text-xs text-red-700">
-                          {count.rejected} credential{count.rejected === 1 ? '' : 's'} rejected
-                        </span>
-                      )}
-                    </td>
-                    <td className="px-4 py-2">
-                      <span
-                        className={`rounded px-1.5 py-0.5 text-xs ${provider.enabled ? 'bg-emerald-50 text-emerald-700' : 'bg-slate-100 text-slate-600'}`}
-                      >
-                        {provider.enabled ? 'Enabled' : 'Disabled'}
+        <div className={cardClass}>
+          <Table columns={PROVIDER_COLUMNS} testId="providers-table" className="">
+            {providers.items.map((provider) => {
+              const count = counts.get(provider.id) ?? { total: 0, enabled: 0, rejected: 0 };
+              return (
+                <tr key={provider.id}>
+                  <td className="px-3 py-2 font-medium">
+                    <Link href={`/providers/${provider.id}`} className="text-indigo-700 hover:underline">
+                      {provider.name}
+                    </Link>
+                  </td>
+                  <td className="px-3 py-2 text-slate-700">{PROVIDER_KIND_DEFAULTS[provider.kind].label}</td>
+                  <td
+                    className="max-w-xs truncate px-4 py-2 font-mono text-xs text-slate-600"
+                    title={provider.baseUrl}
+                  >
+                    {provider.baseUrl}
+                  </td>
+                  <td className="px-3 py-2 text-slate-700">
+                    {count.enabled} of {count.total} enabled
+                    {count.rejected > 0 && (
+                      <span className="ml-2">
+                        <Badge tone="red">{`${count.rejected} credential${count.rejected === 1 ? '' : 's'} rejected`}</Badge>
                       </span>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+                    )}
+                  </td>
+                  <td className="px-3 py-2">
+                    <Badge tone={provider.enabled ? 'green' : 'slate'}>
+                      {provider.enabled ? 'Enabled' : 'Disabled'}
+                    </Badge>
+                  </td>
+                </tr>
+              );
+            })}
+          </Table>
         </div>
       )}
     </div>

@@ -3,8 +3,8 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { KeysetPager } from '@/components/keyset-pager';
 import { LocalTime } from '@/components/local-time';
-import { StatusBadge } from '@/components/status-badge';
-import { type TableColumn, TableHead } from '@/components/table-head';
+import { StatusBadge } from '@/components/ui/badge';
+import { Table, type TableColumn } from '@/components/ui/table';
 import { formatInteger, formatMicrosUsd, formatMs } from '@/lib/format';
 import { readListingParams, type SearchParams } from '@/lib/listing-search-params';
 import { getAdminContext } from '@/server/admin-context';
@@ -73,63 +73,56 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
   } else {
     content = (
       <>
-        <div className="mt-3 overflow-x-auto">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <TableHead columns={COLUMNS} />
-            <tbody className="divide-y divide-slate-100">
-              {page.items.map((item) => (
-                <tr key={item.requestId} data-testid="request-row" data-request-id={item.requestId}>
-                  <td className="whitespace-nowrap px-6 py-2 text-slate-600">
-                    <LocalTime iso={item.createdAt} />
-                  </td>
-                  <td className="max-w-48 truncate px-3 py-2 font-mono text-xs" title={item.requestId}>
-                    <Link
-                      href={`/requests/${encodeURIComponent(item.requestId)}`}
-                      className="text-indigo-700 underline"
-                    >
-                      {item.requestId}
-                    </Link>
-                  </td>
-                  <td className="max-w-40 truncate px-3 py-2" title={item.keyId ?? undefined}>
-                    {item.keyName ?? <span className="text-slate-400">{item.keyId ?? '—'}</span>}
-                  </td>
-                  <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">{item.requestedModel}</td>
-                  <td className="max-w-48 truncate px-3 py-2 text-xs" title={item.servedModel ?? undefined}>
-                    {item.servedModel ? (
-                      <>
-                        <span className="font-mono">{item.servedModel}</span>
-                        <span className="text-slate-500">
-                          {' '}
-                          · {item.servedAccountName ?? item.servedAccountId}
-                        </span>
-                      </>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  <td className="whitespace-nowrap px-3 py-2">
-                    <StatusBadge status={item.status} />
-                    {item.errorClass && (
-                      <span className="ml-1 text-xs text-slate-500">{item.errorClass}</span>
-                    )}
-                  </td>
-                  <td className="whitespace-nowrap px-3 py-2 text-xs">{item.trafficClass ?? '—'}</td>
-                  <td className="px-3 py-2 text-right tabular-nums">{item.attempts.length}</td>
-                  <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                    {formatMs(item.latencyMs)}
-                  </td>
-                  <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
-                    {formatInteger(item.inputTokens)} / {formatInteger(item.outputTokens)}
-                  </td>
-                  <td className="whitespace-nowrap px-6 py-2 text-right tabular-nums">
-                    {item.costEstimated && <StatusBadge status="estimated" />}
-                    {item.unpriced && <StatusBadge status="unpriced" />} {formatMicrosUsd(item.costMicros)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={COLUMNS}>
+          {page.items.map((item) => (
+            <tr key={item.requestId} data-testid="request-row" data-request-id={item.requestId}>
+              <td className="whitespace-nowrap px-6 py-2 text-slate-600">
+                <LocalTime iso={item.createdAt} />
+              </td>
+              <td className="max-w-48 truncate px-3 py-2 font-mono text-xs" title={item.requestId}>
+                <Link
+                  href={`/requests/${encodeURIComponent(item.requestId)}`}
+                  className="text-indigo-700 underline"
+                >
+                  {item.requestId}
+                </Link>
+              </td>
+              <td className="max-w-40 truncate px-3 py-2" title={item.keyId ?? undefined}>
+                {item.keyName ?? <span className="text-slate-400">{item.keyId ?? '—'}</span>}
+              </td>
+              <td className="whitespace-nowrap px-3 py-2 font-mono text-xs">{item.requestedModel}</td>
+              <td className="max-w-48 truncate px-3 py-2 text-xs" title={item.servedModel ?? undefined}>
+                {item.servedModel ? (
+                  <>
+                    <span className="font-mono">{item.servedModel}</span>
+                    <span className="text-slate-500">
+                      {' '}
+                      · {item.servedAccountName ?? item.servedAccountId}
+                    </span>
+                  </>
+                ) : (
+                  '—'
+                )}
+              </td>
+              <td className="whitespace-nowrap px-3 py-2">
+                <StatusBadge status={item.status} />
+                {item.errorClass && <span className="ml-1 text-xs text-slate-500">{item.errorClass}</span>}
+              </td>
+              <td className="whitespace-nowrap px-3 py-2 text-xs">{item.trafficClass ?? '—'}</td>
+              <td className="px-3 py-2 text-right tabular-nums">{item.attempts.length}</td>
+              <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
+                {formatMs(item.latencyMs)}
+              </td>
+              <td className="whitespace-nowrap px-3 py-2 text-right tabular-nums">
+                {formatInteger(item.inputTokens)} / {formatInteger(item.outputTokens)}
+              </td>
+              <td className="whitespace-nowrap px-6 py-2 text-right tabular-nums">
+                {item.costEstimated && <StatusBadge status="estimated" />}
+                {item.unpriced && <StatusBadge status="unpriced" />} {formatMicrosUsd(item.costMicros)}
+              </td>
+            </tr>
+          ))}
+        </Table>
         <KeysetPager
           path="/requests"
           label="Request pages"

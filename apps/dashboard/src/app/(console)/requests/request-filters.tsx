@@ -3,6 +3,7 @@
 import { TRAFFIC_CLASSES } from '@switchyard/core';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useState } from 'react';
+import { buttonClass, filterInputClass } from '@/components/ui/styles';
 import { useHydrated } from '@/components/use-hydrated';
 import { fromLocalInput, toLocalInput } from '@/lib/datetime-local';
 import { usageSurfaces } from '@/lib/usage-surfaces';
@@ -39,9 +40,6 @@ function withCurrent(choices: FilterChoice[], current: string | undefined): Filt
     ? [...choices, { value: current, label: current }]
     : choices;
 }
-
-const input =
-  'mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm disabled:bg-slate-50 dark:border-slate-600 dark:bg-slate-900';
 
 /** The explorer's filters; applying one navigates, so every filtered view is a link that can be shared. */
 export function RequestFilters({
@@ -90,7 +88,7 @@ export function RequestFilters({
             value={values[name] ?? ''}
             disabled={!hydrated}
             onChange={(e) => set(name, e.target.value)}
-            className={input}
+            className={filterInputClass}
           />
         </label>
       ))}
@@ -104,7 +102,7 @@ export function RequestFilters({
             value={values[field.name] ?? ''}
             disabled={!hydrated}
             onChange={(e) => set(field.name, e.target.value)}
-            className={input}
+            className={filterInputClass}
           />
         </label>
       ))}
@@ -116,7 +114,7 @@ export function RequestFilters({
             value={values[field.name] ?? ''}
             disabled={!hydrated}
             onChange={(e) => set(field.name, e.target.value)}
-            className={input}
+            className={filterInputClass}
           >
             <option value="">any</option>
             {withCurrent(field.options, initial[field.name]).map((option) => (
@@ -128,11 +126,7 @@ export function RequestFilters({
         </label>
       ))}
       <div className="flex items-end gap-2 sm:col-span-2 lg:col-span-4">
-        <button
-          type="submit"
-          disabled={!hydrated}
-          className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white disabled:opacity-50"
-        >
+        <button type="submit" disabled={!hydrated} className={buttonClass('primary')}>
           Search
         </button>
         <button
@@ -142,7 +136,7 @@ export function RequestFilters({
             setValues({});
             router.push('/requests');
           }}
-          className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 disabled:opacity-50"
+          className={buttonClass('secondary')}
         >
           Clear
         </button>

@@ -1,12 +1,12 @@
 'use client';
 
 import type { BreakerThresholds, EffectiveBreakerThresholds } from '@switchyard/core';
-import { FieldError } from '@/components/field-error';
+import { FieldError } from '@/components/ui/field';
+import { cellInputClass } from '@/components/ui/styles';
 import type { RouterReadback } from '@/server/router-readback';
 import { BREAKER_FIELDS } from './route-draft';
 
-const numberClass =
-  'mt-1 block w-28 rounded-md border border-slate-300 px-2 py-1 text-sm tabular-nums shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500 disabled:bg-slate-50 disabled:text-slate-500';
+const numberClass = `mt-1 w-28 tabular-nums ${cellInputClass}`;
 
 /**
  * The route's circuit breaker thresholds: a blank input follows the routers' BREAKER_* setting, shown as its

@@ -1,8 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { StatusBadge } from '@/components/status-badge';
-import { type TableColumn, TableHead } from '@/components/table-head';
-import { formatUtc } from '@/lib/format';
+import { LocalTime } from '@/components/local-time';
+import { StatusBadge } from '@/components/ui/badge';
+import { buttonClass } from '@/components/ui/styles';
+import { Table, type TableColumn } from '@/components/ui/table';
 import { canWrite } from '@/server/actor';
 import { getAdminContext } from '@/server/admin-context';
 import { requireConsoleActor } from '@/server/console-session';
@@ -37,10 +38,7 @@ export default async function RoutesPage() {
           </p>
         </div>
         {canWrite(actor) && (
-          <Link
-            href="/routes/new"
-            className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500"
-          >
+          <Link href="/routes/new" className={buttonClass('primary')}>
             New route
           </Link>
         )}
@@ -49,67 +47,62 @@ export default async function RoutesPage() {
         {routes.items.length === 0 ? (
           <p className="px-6 py-8 text-sm text-slate-500">No routes yet.</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <TableHead columns={ROUTE_COLUMNS} />
-              <tbody className="divide-y divide-slate-100">
-                {routes.items.map((route) => {
-                  const enabledTargets = route.targets.filter((target) => target.enabled).length;
-                  const tiers = new Set(route.targets.map((target) => target.tier)).size;
-                  const overrides = Object.keys(route.policies);
-                  return (
-                    <tr key={route.id} data-testid="route-row" data-route={route.publicModel}>
-                      <td className="px-6 py-2 whitespace-nowrap font-mono text-xs font-medium">
-                        {route.publicModel}
-                      </td>
-                      <td className="px-3 py-2 font-mono text-xs text-slate-600">
-                        {route.aliases.join(', ') || '—'}
-                      </td>
-                      <td className="px-3 py-2">
-                        <StatusBadge status={route.enabled ? 'active' : 'disabled'} />
-                      </td>
-                      <td className="px-3 py-2 text-right tabular-nums">
-                        {enabledTargets}/{route.targets.length}
-                      </td>
-                      <td className="px-3 py-2 text-right tabular-nums">{tiers}</td>
-                      <td className="px-3 py-2 font-mono text-xs text-slate-600">
-                        {route.backupModels.join(' → ') || '—'}
-                        {route.contextFallbackModel && (
-                          <span className="block font-sans text-slate-500">
-                            context: <span className="font-mono">{route.contextFallbackModel}</span>
-                          </span>
-                        )}
-                      </td>
-                      <td className="px-3 py-2 text-slate-600">{overrides.join(', ') || 'defaults'}</td>
-                      <td className="px-3 py-2 whitespace-nowrap text-slate-600" data-testid="route-billing">
-                        missing price: {route.missingPricePolicy}
-                        <span className="block text-slate-500">
-                          costlier fallback: {route.allowCostlierFallback ? 'yes' : 'no'}
-                        </span>
-                        {route.capturePayloads && (
-                          <span className="block text-amber-700" data-testid="route-captures-payloads">
-                            captures payloads
-                          </span>
-                        )}
-                      </td>
-                      <td className="px-3 py-2 whitespace-nowrap text-slate-600">
-                        {formatUtc(route.updatedAt)}
-                      </td>
-                      <td className="px-6 py-2 text-right">
-                        <Link
-                          href={`/routes/${route.id}`}
-                          aria-label={`Edit ${route.publicModel}`}
-                          className="text-sm font-medium text-indigo-700 hover:underline"
-                        >
-                          {canWrite(actor) ? 'Edit' : 'View'}
-                        </Link>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={ROUTE_COLUMNS} className="">
+            {routes.items.map((route) => {
+              const enabledTargets = route.targets.filter((target) => target.enabled).length;
+              const tiers = new Set(route.targets.map((target) => target.tier)).size;
+              const overrides = Object.keys(route.policies);
+              return (
+                <tr key={route.id} data-testid="route-row" data-route={route.publicModel}>
+                  <td className="px-6 py-2 whitespace-nowrap font-mono text-xs font-medium">
+                    {route.publicModel}
+                  </td>
+                  <td className="px-3 py-2 font-mono text-xs text-slate-600">
+                    {route.aliases.join(', ') || '—'}
+                  </td>
+                  <td className="px-3 py-2">
+                    <StatusBadge status={route.enabled ? 'active' : 'disabled'} />
+                  </td>
+                  <td className="px-3 py-2 text-right tabular-nums">
+                    {enabledTargets}/{route.targets.length}
+                  </td>
+                  <td className="px-3 py-2 text-right tabular-nums">{tiers}</td>
+                  <td className="px-3 py-2 font-mono text-xs text-slate-600">
+                    {route.backupModels.join(' → ') || '—'}
+                    {route.contextFallbackModel && (
+                      <span className="block font-sans text-slate-500">
+                        context: <span className="font-mono">{route.contextFallbackModel}</span>
+                      </span>
+                    )}
+                  </td>
+                  <td className="px-3 py-2 text-slate-600">{overrides.join(', ') || 'defaults'}</td>
+                  <td className="px-3 py-2 whitespace-nowrap text-slate-600" data-testid="route-billing">
+                    missing price: {route.missingPricePolicy}
+                    <span className="block text-slate-500">
+                      costlier fallback: {route.allowCostlierFallback ? 'yes' : 'no'}
+                    </span>
+                    {route.capturePayloads && (
+                      <span className="block text-amber-700" data-testid="route-captures-payloads">
+                        captures payloads
+                      </span>
+                    )}
+                  </td>
+                  <td className="px-3 py-2 whitespace-nowrap text-slate-600">
+                    <LocalTime iso={route.updatedAt} />
+                  </td>
+                  <td className="px-6 py-2 text-right">
+                    <Link
+                      href={`/routes/${route.id}`}
+                      aria-label={`Edit ${route.publicModel}`}
+                      className="text-sm font-medium text-indigo-700 hover:underline"
+                    >
+                      {canWrite(actor) ? 'Edit' : 'View'}
+                    </Link>
+                  </td>
+                </tr>
+              );
+            })}
+          </Table>
         )}
       </section>
     </div>

@@ -1,11 +1,11 @@
 'use client';
 
 import type { TrafficClass } from '@switchyard/core';
-import { FieldError } from '@/components/field-error';
+import { FieldError } from '@/components/ui/field';
+import { cellInputClass } from '@/components/ui/styles';
 import { type PolicyDraft, RUNGS, TIMEOUTS } from './route-draft';
 
-const numberClass =
-  'mt-1 block w-28 rounded-md border border-slate-300 px-2 py-1 text-sm tabular-nums shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500 disabled:bg-slate-50 disabled:text-slate-500';
+const numberClass = `mt-1 w-28 tabular-nums ${cellInputClass}`;
 
 /** The rung no policy of this class may turn on. */
 function lockedRung(trafficClass: TrafficClass): string | null {

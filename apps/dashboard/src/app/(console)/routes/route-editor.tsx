@@ -3,7 +3,9 @@
 import type { MissingPricePolicy, RoutePolicy, TrafficClass } from '@switchyard/core';
 import { useRouter } from 'next/navigation';
 import { useState, useTransition } from 'react';
-import { FieldError } from '@/components/field-error';
+import { ConfirmButton } from '@/components/ui/confirm-button';
+import { FieldError } from '@/components/ui/field';
+import { buttonClass, cellInputClass, inputClass } from '@/components/ui/styles';
 import { useHydrated } from '@/components/use-hydrated';
 import type { RouterReadback } from '@/server/router-readback';
 import type { RouteView } from '@/server/routes';
@@ -29,10 +31,6 @@ export interface AccountOption {
 
 type SaveError = { field?: string; message: string };
 
-const inputClass =
-  'mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500 disabled:bg-slate-50';
-const cellInputClass =
-  'block w-full rounded-md border border-slate-300 px-2 py-1 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500 disabled:bg-slate-50';
 const sectionClass = 'rounded-xl border border-slate-200 bg-white p-6 shadow-sm';
 
 /**
@@ -96,15 +94,6 @@ export function RouteEditor({
       setSaved(true);
       router.refresh();
     });
-
-  const remove = () => {
-    if (route === null || !window.confirm(`Delete route ${route.publicModel}?`)) return;
-    startTransition(async () => {
-      const result = await deleteRouteAction(route.id);
-      if (result.error) setError({ message: result.error });
-      else router.push('/routes');
-    });
-  };
 
   return (
     <form
@@ -178,7 +167,7 @@ export function RouteEditor({
             Inside a tier, traffic is split by weight (0 drains a target).
           </p>
           <FieldError field="targets" error={error?.field === 'targets' ? error : null} />
-          <div className="mt-3 overflow-x-auto">
+          <div className="relative mt-3 overflow-x-auto">
             <table className="min-w-full text-sm">
               <thead className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
                 <tr>
@@ -200,7 +189,7 @@ export function RouteEditor({
                         aria-label={`Target ${index + 1} account`}
                         value={target.accountId}
                         onChange={(event) => updateTarget(target.key, { accountId: event.target.value })}
-                        className={cellInputClass}
+                        className={`${cellInputClass} w-full`}
                       >
                         <option value="">Choose an account…</option>
                         {accounts.map((account) => (
@@ -217,7 +206,7 @@ export function RouteEditor({
                         aria-label={`Target ${index + 1} upstream model`}
                         value={target.upstreamModel}
                         onChange={(event) => updateTarget(target.key, { upstreamModel: event.target.value })}
-                        className={`${cellInputClass} font-mono`}
+                        className={`${cellInputClass} w-full font-mono`}
                       />
                       <FieldError field={`targets[${index}].upstreamModel`} error={error} />
                     </td>
@@ -227,7 +216,7 @@ export function RouteEditor({
                         inputMode="numeric"
                         value={target.tier}
                         onChange={(event) => updateTarget(target.key, { tier: event.target.value })}
-                        className={`${cellInputClass} tabular-nums`}
+                        className={`${cellInputClass} w-full tabular-nums`}
                       />
                       <FieldError field={`targets[${index}].tier`} error={error} />
                     </td>
@@ -237,7 +226,7 @@ export function RouteEditor({
                         inputMode="numeric"
                         value={target.weight}
                         onChange={(event) => updateTarget(target.key, { weight: event.target.value })}
-                        className={`${cellInputClass} tabular-nums`}
+                        className={`${cellInputClass} w-full tabular-nums`}
                       />
                       <FieldError field={`targets[${index}].weight`} error={error} />
                     </td>
@@ -447,11 +436,7 @@ export function RouteEditor({
       )}
       {writable && (
         <div className="flex items-center gap-3">
-          <button
-            type="submit"
-            disabled={!hydrated || pending}
-            className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
-          >
+          <button type="submit" disabled={!hydrated || pending} className={buttonClass('primary')}>
             {route === null ? 'Create route' : 'Save route'}
           </button>
           {pending && <span className="text-sm text-slate-500">Saving…</span>}
@@ -461,14 +446,22 @@ export function RouteEditor({
             </span>
           )}
           {route !== null && (
-            <button
-              type="button"
-              onClick={remove}
-              disabled={!hydrated || pending}
-              className="ml-auto rounded-md border border-red-200 px-3 py-2 text-sm font-medium text-red-700 hover:bg-red-50 disabled:opacity-60"
-            >
-              Delete route
-            </button>
+            <ConfirmButton
+              label="Delete route"
+              ariaLabel={`Delete route ${route.publicModel}`}
+              title={`Delete route “${route.publicModel}”?`}
+              description="Every router stops answering to this model name within about a second; requests for it fail with 404. Usage already recorded stays. This cannot be undone."
+              confirmLabel="Delete route"
+              destructive
+              size="md"
+              className="ml-auto"
+              done={`Route “${route.publicModel}” deleted.`}
+              run={async () => {
+                const result = await deleteRouteAction(route.id);
+                return result.error ? { ok: false, message: result.error } : { ok: true };
+              }}
+              afterSuccess={() => router.push('/routes')}
+            />
           )}
         </div>
       )}

@@ -1,14 +1,16 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useRef, useState, useTransition } from 'react';
-import { DialogActions } from '@/components/dialog-actions';
-import { Field, FormAlert, type FormError, inputClass, readInteger } from '../providers/form-bits';
+import { useState, useTransition } from 'react';
+import { Dialog, DialogActions, useDialog } from '@/components/ui/dialog';
+import { Field, FormAlert, type FormError } from '@/components/ui/field';
+import { buttonClass, inputClass } from '@/components/ui/styles';
+import { readInteger } from '@/lib/read-integer';
 import { createTeamAction } from './actions';
 
 /** "Create team": a name and optional shared RPM/TPM limits; opens the team's page once created. */
 export function CreateTeamDialog() {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useDialog();
   const router = useRouter();
   const [name, setName] = useState('');
   const [rpmLimit, setRpmLimit] = useState('');
@@ -31,28 +33,17 @@ export function CreateTeamDialog() {
     startTransition(async () => {
       const result = await createTeamAction({ name: name.trim(), rpmLimit, tpmLimit });
       if (!result.ok) return setError(result);
-      dialog.current?.close();
+      dialog.close();
       router.push(`/teams/${result.id}`);
     });
   };
 
   return (
     <>
-      <button
-        type="button"
-        onClick={() => dialog.current?.showModal()}
-        className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500"
-      >
+      <button type="button" onClick={() => dialog.open()} className={buttonClass('primary')}>
         Create team
       </button>
-      <dialog
-        ref={dialog}
-        aria-labelledby="create-team-title"
-        className="m-auto w-full max-w-md rounded-xl p-6 text-left shadow-xl backdrop:bg-slate-900/40"
-      >
-        <h2 id="create-team-title" className="text-base font-semibold">
-          Create team
-        </h2>
+      <Dialog dialogRef={dialog.ref} title="Create team">
         <form onSubmit={submit} noValidate className="mt-4 space-y-4">
           <Field id="team-name" label="Name" field="name" error={error}>
             <input
@@ -86,13 +77,13 @@ export function CreateTeamDialog() {
           </div>
           <FormAlert error={error} fields={['name', 'rpmLimit', 'tpmLimit']} />
           <DialogActions
-            onCancel={() => dialog.current?.close()}
+            onCancel={() => dialog.close()}
             pending={pending}
             submitLabel="Create team"
             pendingLabel="Creating…"
           />
         </form>
-      </dialog>
+      </Dialog>
     </>
   );
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { type TableColumn, TableHead } from '@/components/table-head';
+import { Table, type TableColumn } from '@/components/ui/table';
 import { getAdminContext } from '@/server/admin-context';
 import { consolePageAccess } from '@/server/console-session';
 import { can } from '@/server/permissions';
@@ -42,28 +42,23 @@ export default async function TeamsPage() {
         {teams.items.length === 0 ? (
           <p className="px-6 py-8 text-sm text-slate-500">No teams yet.</p>
         ) : (
-          <div className="mt-3 overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <TableHead columns={COLUMNS} />
-              <tbody className="divide-y divide-slate-100">
-                {teams.items.map((team) => (
-                  <tr key={team.id} data-testid="team-row" data-team-name={team.name}>
-                    <td className="px-6 py-2 whitespace-nowrap font-medium">
-                      <Link href={`/teams/${team.id}`} className="text-indigo-700 hover:underline">
-                        {team.name}
-                      </Link>
-                      {team.id === own && <span className="ml-2 text-xs text-slate-500">(your team)</span>}
-                    </td>
-                    <td className="px-3 py-2 text-right tabular-nums">{team.memberCount}</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{team.keyCount}</td>
-                    <td className="px-6 py-2 text-right whitespace-nowrap tabular-nums text-slate-600">
-                      {team.rpmLimit ?? '∞'} / {team.tpmLimit ?? '∞'}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={COLUMNS}>
+            {teams.items.map((team) => (
+              <tr key={team.id} data-testid="team-row" data-team-name={team.name}>
+                <td className="px-6 py-2 whitespace-nowrap font-medium">
+                  <Link href={`/teams/${team.id}`} className="text-indigo-700 hover:underline">
+                    {team.name}
+                  </Link>
+                  {team.id === own && <span className="ml-2 text-xs text-slate-500">(your team)</span>}
+                </td>
+                <td className="px-3 py-2 text-right tabular-nums">{team.memberCount}</td>
+                <td className="px-3 py-2 text-right tabular-nums">{team.keyCount}</td>
+                <td className="px-6 py-2 text-right whitespace-nowrap tabular-nums text-slate-600">
+                  {team.rpmLimit ?? '∞'} / {team.tpmLimit ?? '∞'}
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </section>
     </div>

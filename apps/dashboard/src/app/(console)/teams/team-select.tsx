@@ -1,6 +1,6 @@
 'use client';
 
-import { inputClass } from '../providers/form-bits';
+import { inputClass } from '@/components/ui/styles';
 
 export interface TeamOption {
   id: string;

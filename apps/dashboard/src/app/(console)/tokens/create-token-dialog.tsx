@@ -1,10 +1,11 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useRef, useState, useTransition } from 'react';
-import { DialogActions } from '@/components/dialog-actions';
-import { ShownOncePanel } from '@/components/shown-once-panel';
-import { Field, FormAlert, type FormError, inputClass } from '../providers/form-bits';
+import { useState, useTransition } from 'react';
+import { Dialog, DialogActions, useDialog } from '@/components/ui/dialog';
+import { Field, FormAlert, type FormError } from '@/components/ui/field';
+import { ShownOncePanel } from '@/components/ui/shown-once-panel';
+import { buttonClass, inputClass } from '@/components/ui/styles';
 import { type TeamOption, TeamSelect } from '../teams/team-select';
 import { type CreateTokenResult, createTokenAction } from './actions';
 
@@ -16,7 +17,7 @@ export function CreateTokenDialog({
   teams: readonly TeamOption[];
   adminApiUrl: string;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useDialog();
   const router = useRouter();
   const [name, setName] = useState('');
   const [scope, setScope] = useState('read');
@@ -47,29 +48,26 @@ export function CreateTokenDialog({
         onClick={() => {
           setCreated(null);
           setError(null);
-          dialog.current?.showModal();
+          dialog.open();
         }}
-        className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500"
+        className={buttonClass('primary')}
       >
         Create token
       </button>
-      <dialog
-        ref={dialog}
-        aria-labelledby="create-token-title"
+      <Dialog
+        dialogRef={dialog.ref}
+        title="Create admin API token"
+        size="lg"
         // The secret leaves the page with the dialog (closed by its button or Escape): shown once.
         onClose={() => setCreated(null)}
-        className="m-auto w-full max-w-lg rounded-xl p-6 text-left shadow-xl backdrop:bg-slate-900/40"
       >
-        <h2 id="create-token-title" className="text-base font-semibold">
-          Create admin API token
-        </h2>
         {created ? (
           <ShownOncePanel
             message={`Token “${created.token.name}” created. Copy it now: it will not be shown again.`}
             secret={created.plaintext}
             testId="new-token-panel"
             secretTestId="new-token-plaintext"
-            onDone={() => dialog.current?.close()}
+            onDone={() => dialog.close()}
           >
             <p className="mt-3 text-xs text-amber-900">
               <code className="font-mono">curl {adminApiUrl}/keys -H "Authorization: Bearer …"</code>
@@ -135,14 +133,14 @@ export function CreateTokenDialog({
             </Field>
             <FormAlert error={error} fields={['name', 'scope', 'teamId', 'expiresInDays']} />
             <DialogActions
-              onCancel={() => dialog.current?.close()}
+              onCancel={() => dialog.close()}
               pending={pending}
               submitLabel="Create token"
               pendingLabel="Creating…"
             />
           </form>
         )}
-      </dialog>
+      </Dialog>
     </>
   );
 }

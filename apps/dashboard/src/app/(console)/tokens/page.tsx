@@ -1,13 +1,13 @@
 import type { Metadata } from 'next';
 import { LocalTime } from '@/components/local-time';
 import { NotAllowed } from '@/components/not-allowed';
-import { StatusBadge } from '@/components/status-badge';
-import { type TableColumn, TableHead } from '@/components/table-head';
+import { StatusBadge } from '@/components/ui/badge';
+import { ConfirmButton } from '@/components/ui/confirm-button';
+import { Table, type TableColumn } from '@/components/ui/table';
 import { getAdminContext } from '@/server/admin-context';
 import { listAdminTokens } from '@/server/admin-tokens';
 import { consolePageAccess } from '@/server/console-session';
 import { listTeams } from '@/server/teams';
-import { ConfirmButton } from '../providers/[id]/confirm-button';
 import { revokeTokenAction } from './actions';
 import { CreateTokenDialog } from './create-token-dialog';
 
@@ -64,48 +64,43 @@ export default async function TokensPage() {
             No tokens yet. Create one for each script that needs the API.
           </p>
         ) : (
-          <div className="mt-3 overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <TableHead columns={COLUMNS} />
-              <tbody className="divide-y divide-slate-100">
-                {tokens.items.map((token) => (
-                  <tr key={token.id} data-testid="token-row" data-token-name={token.name}>
-                    <td className="px-6 py-2 whitespace-nowrap font-medium">{token.name}</td>
-                    <td className="px-3 py-2 whitespace-nowrap font-mono text-xs">{token.prefix}…</td>
-                    <td className="px-3 py-2">{token.scope}</td>
-                    <td className="px-3 py-2 text-slate-600">
-                      {token.teamId ? (teamName.get(token.teamId) ?? token.teamId) : 'every team'}
-                    </td>
-                    <td className="px-3 py-2" data-testid="token-status">
-                      <StatusBadge status={token.status} />
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap text-slate-600">
-                      {token.lastUsedAt ? <LocalTime iso={token.lastUsedAt} /> : 'never'}
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap text-slate-600">
-                      {token.expiresAt ? <LocalTime iso={token.expiresAt} /> : 'never'}
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap text-slate-600">
-                      <LocalTime iso={token.createdAt} />
-                    </td>
-                    <td className="px-6 py-2 text-right whitespace-nowrap">
-                      {token.status === 'active' && (
-                        <ConfirmButton
-                          label="Revoke"
-                          title={`Revoke ${token.name}?`}
-                          description="Scripts using this token get 401 from their next call. This cannot be undone."
-                          confirmLabel="Revoke token"
-                          destructive
-                          ariaLabel={`Revoke ${token.name}`}
-                          run={revokeTokenAction.bind(null, token.id)}
-                        />
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={COLUMNS}>
+            {tokens.items.map((token) => (
+              <tr key={token.id} data-testid="token-row" data-token-name={token.name}>
+                <td className="px-6 py-2 whitespace-nowrap font-medium">{token.name}</td>
+                <td className="px-3 py-2 whitespace-nowrap font-mono text-xs">{token.prefix}…</td>
+                <td className="px-3 py-2">{token.scope}</td>
+                <td className="px-3 py-2 text-slate-600">
+                  {token.teamId ? (teamName.get(token.teamId) ?? token.teamId) : 'every team'}
+                </td>
+                <td className="px-3 py-2" data-testid="token-status">
+                  <StatusBadge status={token.status} />
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap text-slate-600">
+                  {token.lastUsedAt ? <LocalTime iso={token.lastUsedAt} /> : 'never'}
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap text-slate-600">
+                  {token.expiresAt ? <LocalTime iso={token.expiresAt} /> : 'never'}
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap text-slate-600">
+                  <LocalTime iso={token.createdAt} />
+                </td>
+                <td className="px-6 py-2 text-right whitespace-nowrap">
+                  {token.status === 'active' && (
+                    <ConfirmButton
+                      label="Revoke"
+                      title={`Revoke ${token.name}?`}
+                      description="Scripts using this token get 401 from their next call. This cannot be undone."
+                      confirmLabel="Revoke token"
+                      destructive
+                      ariaLabel={`Revoke ${token.name}`}
+                      run={revokeTokenAction.bind(null, token.id)}
+                    />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </section>
     </div>

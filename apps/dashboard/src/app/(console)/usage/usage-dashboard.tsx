@@ -3,10 +3,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { AttemptsTable } from '@/components/attempts-table';
-import { StatusBadge } from '@/components/status-badge';
-import { type TableColumn, TableHead } from '@/components/table-head';
+import { LocalTime } from '@/components/local-time';
+import { StatusBadge } from '@/components/ui/badge';
+import { filterInputClass as inputClass } from '@/components/ui/styles';
+import { Table, type TableColumn } from '@/components/ui/table';
 import { fetchAdmin } from '@/lib/fetch-admin';
-import { formatInteger, formatMicrosUsd, formatMs, formatUtc } from '@/lib/format';
+import { formatInteger, formatMicrosUsd, formatMs } from '@/lib/format';
 import { formatProtocols } from '@/lib/format-protocols';
 import { usageSurfaces } from '@/lib/usage-surfaces';
 import type { HourlyUsageView, UsageEventView } from '@/server/usage';
@@ -27,9 +29,6 @@ interface HourlySeries {
   hours: number;
   items: HourlyUsageView[];
 }
-
-const inputClass =
-  'mt-1 block w-full rounded-md border border-slate-300 px-3 py-1.5 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-1 focus:ring-indigo-500';
 
 const USAGE_COLUMNS: readonly TableColumn[] = [
   { label: 'Time', gutter: true },
@@ -178,93 +177,85 @@ export function UsageDashboard({
             {events.error.message}
           </p>
         )}
-        <div className="mt-3 overflow-x-auto">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <TableHead columns={USAGE_COLUMNS} />
-            <tbody className="divide-y divide-slate-100">
-              {(events.data?.items ?? []).map((event) => (
-                <Fragment key={event.requestId}>
-                  <tr data-testid="usage-row" data-request-id={event.requestId}>
-                    <td className="px-6 py-2 whitespace-nowrap text-slate-600" title={event.requestId}>
-                      {formatUtc(event.createdAt)}
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap">
-                      {event.keyName ?? <span className="text-slate-400">{event.keyId ?? '—'}</span>}
-                      {event.keyPrefix && (
-                        <span className="ml-1 font-mono text-xs text-slate-400">{event.keyPrefix}</span>
-                      )}
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap font-mono text-xs">{event.requestedModel}</td>
-                    <td
-                      className="px-3 py-2 whitespace-nowrap font-mono text-xs"
-                      data-testid="usage-protocol"
-                    >
-                      {formatProtocols(event.surface, event.upstreamProtocol)}
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap font-mono text-xs text-slate-600">
-                      {event.servedModel ?? '—'}
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap" data-testid="served-account">
-                      {event.servedAccountName ?? event.servedAccountId ?? '—'}
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap">
-                      <StatusBadge status={event.status} />
-                      {event.errorClass && (
-                        <span className="ml-1 text-xs text-slate-500">{event.errorClass}</span>
-                      )}
-                    </td>
-                    <td className="px-3 py-2 text-right">
-                      {event.attempts.length === 0 ? (
-                        <span className="text-slate-400">0</span>
-                      ) : (
-                        <button
-                          type="button"
-                          aria-expanded={expanded.has(event.requestId)}
-                          aria-controls={`attempts-${event.requestId}`}
-                          aria-label={`${expanded.has(event.requestId) ? 'Hide' : 'Show'} ${event.attempts.length} ${event.attempts.length === 1 ? 'attempt' : 'attempts'} of ${event.requestId}`}
-                          onClick={() => toggle(event.requestId)}
-                          className="rounded px-1.5 py-0.5 tabular-nums text-indigo-700 hover:bg-indigo-50"
-                        >
-                          {event.attempts.length} {expanded.has(event.requestId) ? '▾' : '▸'}
-                        </button>
-                      )}
-                    </td>
-                    <td className="px-3 py-2 text-right tabular-nums">{event.httpStatus}</td>
-                    <td className="px-3 py-2 whitespace-nowrap text-right tabular-nums">
-                      {formatMs(event.latencyMs)}
-                    </td>
-                    <td className="px-3 py-2 whitespace-nowrap text-right tabular-nums">
-                      {formatMs(event.ttftMs)}
-                    </td>
-                    <td className="px-3 py-2 text-right tabular-nums">{formatInteger(event.inputTokens)}</td>
-                    <td className="px-3 py-2 text-right tabular-nums">{formatInteger(event.outputTokens)}</td>
-                    <td className="px-6 py-2 whitespace-nowrap text-right tabular-nums">
-                      {event.costEstimated && <StatusBadge status="estimated" testId="cost-estimated" />}
-                      {event.unpriced && <StatusBadge status="unpriced" testId="cost-unpriced" />}{' '}
-                      {formatMicrosUsd(event.costMicros)}
-                    </td>
-                  </tr>
-                  {expanded.has(event.requestId) && (
-                    <tr id={`attempts-${event.requestId}`} data-testid="usage-attempts">
-                      <td colSpan={USAGE_COLUMNS.length} className="bg-slate-50 px-6 py-3">
-                        <p className="mb-2 text-xs text-slate-600" data-testid="usage-detail-protocol">
-                          Caller spoke <span className="font-mono">{event.surface ?? '—'}</span>; served over{' '}
-                          <span className="font-mono">{event.upstreamProtocol ?? '—'}</span>
-                        </p>
-                        <AttemptsTable attempts={event.attempts} />
-                      </td>
-                    </tr>
+        <Table columns={USAGE_COLUMNS}>
+          {(events.data?.items ?? []).map((event) => (
+            <Fragment key={event.requestId}>
+              <tr data-testid="usage-row" data-request-id={event.requestId}>
+                <td className="px-6 py-2 whitespace-nowrap text-slate-600" title={event.requestId}>
+                  <LocalTime iso={event.createdAt} />
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap">
+                  {event.keyName ?? <span className="text-slate-400">{event.keyId ?? '—'}</span>}
+                  {event.keyPrefix && (
+                    <span className="ml-1 font-mono text-xs text-slate-400">{event.keyPrefix}</span>
                   )}
-                </Fragment>
-              ))}
-            </tbody>
-          </table>
-          {events.data?.items.length === 0 && (
-            <p className="px-6 py-8 text-sm text-slate-500">
-              {filtered ? 'No requests match these filters.' : 'No requests yet.'}
-            </p>
-          )}
-        </div>
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap font-mono text-xs">{event.requestedModel}</td>
+                <td className="px-3 py-2 whitespace-nowrap font-mono text-xs" data-testid="usage-protocol">
+                  {formatProtocols(event.surface, event.upstreamProtocol)}
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap font-mono text-xs text-slate-600">
+                  {event.servedModel ?? '—'}
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap" data-testid="served-account">
+                  {event.servedAccountName ?? event.servedAccountId ?? '—'}
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap">
+                  <StatusBadge status={event.status} />
+                  {event.errorClass && (
+                    <span className="ml-1 text-xs text-slate-500">{event.errorClass}</span>
+                  )}
+                </td>
+                <td className="px-3 py-2 text-right">
+                  {event.attempts.length === 0 ? (
+                    <span className="text-slate-400">0</span>
+                  ) : (
+                    <button
+                      type="button"
+                      aria-expanded={expanded.has(event.requestId)}
+                      aria-controls={`attempts-${event.requestId}`}
+                      aria-label={`${expanded.has(event.requestId) ? 'Hide' : 'Show'} ${event.attempts.length} ${event.attempts.length === 1 ? 'attempt' : 'attempts'} of ${event.requestId}`}
+                      onClick={() => toggle(event.requestId)}
+                      className="rounded px-1.5 py-0.5 tabular-nums text-indigo-700 hover:bg-indigo-50"
+                    >
+                      {event.attempts.length} {expanded.has(event.requestId) ? '▾' : '▸'}
+                    </button>
+                  )}
+                </td>
+                <td className="px-3 py-2 text-right tabular-nums">{event.httpStatus}</td>
+                <td className="px-3 py-2 whitespace-nowrap text-right tabular-nums">
+                  {formatMs(event.latencyMs)}
+                </td>
+                <td className="px-3 py-2 whitespace-nowrap text-right tabular-nums">
+                  {formatMs(event.ttftMs)}
+                </td>
+                <td className="px-3 py-2 text-right tabular-nums">{formatInteger(event.inputTokens)}</td>
+                <td className="px-3 py-2 text-right tabular-nums">{formatInteger(event.outputTokens)}</td>
+                <td className="px-6 py-2 whitespace-nowrap text-right tabular-nums">
+                  {event.costEstimated && <StatusBadge status="estimated" testId="cost-estimated" />}
+                  {event.unpriced && <StatusBadge status="unpriced" testId="cost-unpriced" />}{' '}
+                  {formatMicrosUsd(event.costMicros)}
+                </td>
+              </tr>
+              {expanded.has(event.requestId) && (
+                <tr id={`attempts-${event.requestId}`} data-testid="usage-attempts">
+                  <td colSpan={USAGE_COLUMNS.length} className="bg-slate-50 px-6 py-3">
+                    <p className="mb-2 text-xs text-slate-600" data-testid="usage-detail-protocol">
+                      Caller spoke <span className="font-mono">{event.surface ?? '—'}</span>; served over{' '}
+                      <span className="font-mono">{event.upstreamProtocol ?? '—'}</span>
+                    </p>
+                    <AttemptsTable attempts={event.attempts} />
+                  </td>
+                </tr>
+              )}
+            </Fragment>
+          ))}
+        </Table>
+        {events.data?.items.length === 0 && (
+          <p className="px-6 py-8 text-sm text-slate-500">
+            {filtered ? 'No requests match these filters.' : 'No requests yet.'}
+          </p>
+        )}
       </section>
     </>
   );

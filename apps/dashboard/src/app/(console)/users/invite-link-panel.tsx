@@ -1,7 +1,7 @@
 'use client';
 
 import { LocalTime } from '@/components/local-time';
-import { ShownOncePanel } from '@/components/shown-once-panel';
+import { ShownOncePanel } from '@/components/ui/shown-once-panel';
 
 /** The one-time invite link, shown once: only its digest is stored, so it cannot be shown again. */
 export function InviteLinkPanel({

@@ -1,9 +1,10 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useRef, useState, useTransition } from 'react';
-import { DialogActions } from '@/components/dialog-actions';
-import { Field, FormAlert, type FormError, inputClass } from '../providers/form-bits';
+import { useState, useTransition } from 'react';
+import { Dialog, DialogActions, useDialog } from '@/components/ui/dialog';
+import { Field, FormAlert, type FormError } from '@/components/ui/field';
+import { buttonClass, inputClass } from '@/components/ui/styles';
 import { type TeamOption, TeamSelect } from '../teams/team-select';
 import { type InviteResult, inviteNewUserAction } from './actions';
 import { InviteLinkPanel } from './invite-link-panel';
@@ -16,7 +17,7 @@ export function InviteUserDialog({
   roles: readonly string[];
   teams: readonly TeamOption[];
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useDialog();
   const router = useRouter();
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
@@ -29,7 +30,7 @@ export function InviteUserDialog({
   const open = () => {
     setInvited(null);
     setError(null);
-    dialog.current?.showModal();
+    dialog.open();
   };
 
   const submit = (event: React.FormEvent) => {
@@ -53,29 +54,22 @@ export function InviteUserDialog({
 
   return (
     <>
-      <button
-        type="button"
-        onClick={open}
-        className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500"
-      >
+      <button type="button" onClick={open} className={buttonClass('primary')}>
         Invite user
       </button>
-      <dialog
-        ref={dialog}
-        aria-labelledby="invite-user-title"
+      <Dialog
+        dialogRef={dialog.ref}
+        title="Invite user"
+        size="lg"
         // The secret leaves the page with the dialog (closed by its button or Escape): shown once.
         onClose={() => setInvited(null)}
-        className="m-auto w-full max-w-lg rounded-xl p-6 text-left shadow-xl backdrop:bg-slate-900/40"
       >
-        <h2 id="invite-user-title" className="text-base font-semibold">
-          Invite user
-        </h2>
         {invited ? (
           <InviteLinkPanel
             email={invited.email}
             url={invited.invite.url}
             expiresAt={invited.invite.expiresAt}
-            onDone={() => dialog.current?.close()}
+            onDone={() => dialog.close()}
           />
         ) : (
           <form onSubmit={submit} noValidate className="mt-4 space-y-4">
@@ -129,14 +123,14 @@ export function InviteUserDialog({
             </Field>
             <FormAlert error={error} fields={['email', 'name', 'role', 'teamId']} />
             <DialogActions
-              onCancel={() => dialog.current?.close()}
+              onCancel={() => dialog.close()}
               pending={pending}
               submitLabel="Create invite link"
               pendingLabel="Inviting…"
             />
           </form>
         )}
-      </dialog>
+      </Dialog>
     </>
   );
 }

@@ -2,8 +2,8 @@ import { USER_ROLES } from '@switchyard/db/admin';
 import type { Metadata } from 'next';
 import { LocalTime } from '@/components/local-time';
 import { NotAllowed } from '@/components/not-allowed';
-import { StatusBadge } from '@/components/status-badge';
-import { type TableColumn, TableHead } from '@/components/table-head';
+import { StatusBadge } from '@/components/ui/badge';
+import { Table, type TableColumn } from '@/components/ui/table';
 import { getAdminContext } from '@/server/admin-context';
 import { consolePageAccess } from '@/server/console-session';
 import { mayAssignRole } from '@/server/permissions';
@@ -53,36 +53,31 @@ export default async function UsersPage() {
         <h2 id="users-heading" className="px-6 pt-5 text-base font-semibold">
           All users <span className="text-sm font-normal text-slate-500">({users.items.length})</span>
         </h2>
-        <div className="mt-3 overflow-x-auto">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <TableHead columns={COLUMNS} />
-            <tbody className="divide-y divide-slate-100">
-              {users.items.map((user) => (
-                <tr key={user.id} data-testid="user-row" data-email={user.email}>
-                  <td className="px-6 py-2 whitespace-nowrap font-medium">{user.email}</td>
-                  <td className="px-3 py-2 text-slate-600">{user.name ?? '—'}</td>
-                  <td className="px-3 py-2" data-testid="user-role">
-                    {user.role}
-                  </td>
-                  <td className="px-3 py-2 text-slate-600">{user.teamName ?? '—'}</td>
-                  <td className="px-3 py-2" data-testid="user-status">
-                    <StatusBadge status={user.status} />
-                  </td>
-                  <td className="px-3 py-2 whitespace-nowrap text-slate-600">
-                    <LocalTime iso={user.createdAt} />
-                  </td>
-                  <td className="px-6 py-2 text-right whitespace-nowrap">
-                    {user.id !== self && mayAssignRole(actor, user.role) ? (
-                      <UserControls user={user} roles={roles} teams={teamOptions} />
-                    ) : (
-                      <span className="text-xs text-slate-400">{user.id === self ? 'you' : 'owner'}</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={COLUMNS}>
+          {users.items.map((user) => (
+            <tr key={user.id} data-testid="user-row" data-email={user.email}>
+              <td className="px-6 py-2 whitespace-nowrap font-medium">{user.email}</td>
+              <td className="px-3 py-2 text-slate-600">{user.name ?? '—'}</td>
+              <td className="px-3 py-2" data-testid="user-role">
+                {user.role}
+              </td>
+              <td className="px-3 py-2 text-slate-600">{user.teamName ?? '—'}</td>
+              <td className="px-3 py-2" data-testid="user-status">
+                <StatusBadge status={user.status} />
+              </td>
+              <td className="px-3 py-2 whitespace-nowrap text-slate-600">
+                <LocalTime iso={user.createdAt} />
+              </td>
+              <td className="px-6 py-2 text-right whitespace-nowrap">
+                {user.id !== self && mayAssignRole(actor, user.role) ? (
+                  <UserControls user={user} roles={roles} teams={teamOptions} />
+                ) : (
+                  <span className="text-xs text-slate-400">{user.id === self ? 'you' : 'owner'}</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
       </section>
     </div>
   );

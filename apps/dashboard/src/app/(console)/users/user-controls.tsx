@@ -1,10 +1,11 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useRef, useState, useTransition } from 'react';
-import { DialogActions } from '@/components/dialog-actions';
-import { ConfirmButton } from '../providers/[id]/confirm-button';
-import { Field, FormAlert, type FormError, inputClass } from '../providers/form-bits';
+import { useState, useTransition } from 'react';
+import { ConfirmButton } from '@/components/ui/confirm-button';
+import { Dialog, DialogActions, useDialog } from '@/components/ui/dialog';
+import { Field, FormAlert, type FormError } from '@/components/ui/field';
+import { buttonClass, inputClass } from '@/components/ui/styles';
 import { type TeamOption, TeamSelect } from '../teams/team-select';
 import { type InviteResult, reinviteUserAction, updateUserAction } from './actions';
 import { InviteLinkPanel } from './invite-link-panel';
@@ -27,8 +28,8 @@ export function UserControls({
   roles: readonly string[];
   teams: readonly TeamOption[];
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const inviteDialog = useRef<HTMLDialogElement>(null);
+  const dialog = useDialog();
+  const inviteDialog = useDialog();
   const router = useRouter();
   const [role, setRole] = useState(user.role);
   const [teamId, setTeamId] = useState(user.teamId ?? '');
@@ -42,12 +43,12 @@ export function UserControls({
     const changes: { role?: string; teamId?: string } = {};
     if (role !== user.role) changes.role = role;
     if (teamId !== (user.teamId ?? '')) changes.teamId = teamId;
-    if (Object.keys(changes).length === 0) return dialog.current?.close();
+    if (Object.keys(changes).length === 0) return dialog.close();
     startTransition(async () => {
       const result = await updateUserAction(user.id, changes);
       if (!result.ok) return setError(result);
       setError(null);
-      dialog.current?.close();
+      dialog.close();
       router.refresh();
     });
   };
@@ -58,11 +59,9 @@ export function UserControls({
       if (!result.ok) return setInviteError(result.message);
       setInviteError(null);
       setInvite(result);
-      inviteDialog.current?.showModal();
+      inviteDialog.open();
     });
 
-  const buttonClass =
-    'rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60';
   return (
     <div className="flex flex-wrap items-center justify-end gap-2">
       <button
@@ -72,9 +71,9 @@ export function UserControls({
           setRole(user.role);
           setTeamId(user.teamId ?? '');
           setError(null);
-          dialog.current?.showModal();
+          dialog.open();
         }}
-        className={buttonClass}
+        className={buttonClass('secondary', 'sm')}
       >
         Edit
       </button>
@@ -84,7 +83,7 @@ export function UserControls({
           disabled={pending}
           onClick={reinvite}
           aria-label={`New invite link for ${user.email}`}
-          className={buttonClass}
+          className={buttonClass('secondary', 'sm')}
         >
           {user.status === 'invited' ? 'New invite link' : 'Reset link'}
         </button>
@@ -116,14 +115,7 @@ export function UserControls({
         </span>
       )}
 
-      <dialog
-        ref={dialog}
-        aria-labelledby={`edit-${user.id}-title`}
-        className="m-auto w-full max-w-md rounded-xl p-6 text-left whitespace-normal shadow-xl backdrop:bg-slate-900/40"
-      >
-        <h2 id={`edit-${user.id}-title`} className="text-base font-semibold">
-          Edit {user.email}
-        </h2>
+      <Dialog dialogRef={dialog.ref} title={`Edit ${user.email}`}>
         <form onSubmit={save} noValidate className="mt-4 space-y-4">
           <Field
             id={`role-${user.id}`}
@@ -156,20 +148,20 @@ export function UserControls({
           </Field>
           <FormAlert error={error} fields={['role', 'teamId']} />
           <DialogActions
-            onCancel={() => dialog.current?.close()}
+            onCancel={() => dialog.close()}
             pending={pending}
             submitLabel="Save"
             pendingLabel="Saving…"
           />
         </form>
-      </dialog>
+      </Dialog>
 
-      <dialog
-        ref={inviteDialog}
-        aria-label={`Invite link for ${user.email}`}
+      <Dialog
+        dialogRef={inviteDialog.ref}
+        title={`Invite link for ${user.email}`}
+        size="lg"
         // The secret leaves the page with the dialog (closed by its button or Escape): shown once.
         onClose={() => setInvite(null)}
-        className="m-auto w-full max-w-lg rounded-xl p-6 text-left whitespace-normal shadow-xl backdrop:bg-slate-900/40"
       >
         {invite && (
           <InviteLinkPanel
@@ -178,11 +170,11 @@ export function UserControls({
             expiresAt={invite.invite.expiresAt}
             onDone={() => {
               setInvite(null);
-              inviteDialog.current?.close();
+              inviteDialog.close();
             }}
           />
         )}
-      </dialog>
+      </Dialog>
     </div>
   );
 }

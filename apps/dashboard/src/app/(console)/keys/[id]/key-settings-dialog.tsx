@@ -2,8 +2,10 @@
 
 import { useRouter } from 'next/navigation';
 import { useRef, useState, useTransition } from 'react';
-import { DialogActions } from '@/components/dialog-actions';
-import { Field, FormAlert, type FormError, inputClass, readInteger } from '../../providers/form-bits';
+import { DialogActions } from '@/components/ui/dialog';
+import { Field, FormAlert, type FormError } from '@/components/ui/field';
+import { inputClass } from '@/components/ui/styles';
+import { readInteger } from '@/lib/read-integer';
 import { updateKeySettingsAction } from '../actions';
 
 const FIELDS = ['name', 'allowedModels', 'tags', 'rpmLimit', 'tpmLimit'] as const;

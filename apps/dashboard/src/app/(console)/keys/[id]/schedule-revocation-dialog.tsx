@@ -2,10 +2,11 @@
 
 import { useRouter } from 'next/navigation';
 import { useRef, useState, useTransition } from 'react';
-import { DialogActions } from '@/components/dialog-actions';
+import { DialogActions } from '@/components/ui/dialog';
+import { Field, FormAlert, type FormError } from '@/components/ui/field';
+import { inputClass } from '@/components/ui/styles';
 import { useHydrated } from '@/components/use-hydrated';
 import { fromLocalInput, toLocalInput } from '@/lib/datetime-local';
-import { Field, FormAlert, type FormError, inputClass } from '../../providers/form-bits';
 import { scheduleKeyRevocationAction } from '../actions';
 
 /**

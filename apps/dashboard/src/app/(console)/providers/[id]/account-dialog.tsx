@@ -1,10 +1,13 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useRef, useState, useTransition } from 'react';
+import { useState, useTransition } from 'react';
+import { Dialog, useDialog } from '@/components/ui/dialog';
+import { Field, FormAlert, type FormError } from '@/components/ui/field';
+import { buttonClass, cellInputClass, inputClass } from '@/components/ui/styles';
+import { readInteger } from '@/lib/read-integer';
 import type { AccountView } from '@/server/accounts';
 import { type AccountFormInput, createAccountAction, updateAccountAction } from '../actions';
-import { Field, FormAlert, type FormError, inputClass, readInteger } from '../form-bits';
 
 const FIELDS = ['name', 'credential', 'weight', 'priority', 'healthCheck'] as const;
 
@@ -29,7 +32,7 @@ export function AccountDialog({
 }) {
   const editing = account !== undefined;
   const prefix = editing ? `account-${account.id}` : 'new-account';
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useDialog();
   const router = useRouter();
   const [name, setName] = useState(account?.name ?? '');
   const [credential, setCredential] = useState('');
@@ -84,7 +87,7 @@ export function AccountDialog({
         setCheck('follow');
         setIntervalText('');
       }
-      dialog.current?.close();
+      dialog.close();
       router.refresh();
     });
   };
@@ -93,24 +96,13 @@ export function AccountDialog({
     <>
       <button
         type="button"
-        onClick={() => dialog.current?.showModal()}
+        onClick={dialog.open}
         aria-label={editing ? `Edit ${account.name}` : undefined}
-        className={
-          editing
-            ? 'rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50'
-            : 'rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500'
-        }
+        className={editing ? buttonClass('secondary', 'sm') : buttonClass('primary')}
       >
         {editing ? 'Edit' : 'Add account'}
       </button>
-      <dialog
-        ref={dialog}
-        aria-labelledby={`${prefix}-title`}
-        className="m-auto w-full max-w-lg rounded-xl p-6 text-left whitespace-normal shadow-xl backdrop:bg-slate-900/40"
-      >
-        <h2 id={`${prefix}-title`} className="text-base font-semibold">
-          {editing ? `Edit “${account.name}”` : 'Add account'}
-        </h2>
+      <Dialog dialogRef={dialog.ref} size="lg" title={editing ? `Edit “${account.name}”` : 'Add account'}>
         <form onSubmit={submit} noValidate className="mt-4 space-y-4">
           <Field id={`${prefix}-name`} label="Name" field="name" error={error}>
             <input
@@ -189,7 +181,7 @@ export function AccountDialog({
                 id={`${prefix}-check`}
                 value={check}
                 onChange={(event) => setCheck(event.target.value as CheckChoice)}
-                className="block w-1/2 rounded-md border border-slate-300 px-3 py-2 text-sm"
+                className={`${cellInputClass} w-1/2 py-2`}
               >
                 <option value="follow">As the routers decide</option>
                 <option value="on">On</option>
@@ -202,7 +194,7 @@ export function AccountDialog({
                 value={intervalText}
                 onChange={(event) => setIntervalText(event.target.value)}
                 aria-invalid={error?.field?.startsWith('healthCheck') ?? false}
-                className="block w-1/2 rounded-md border border-slate-300 px-3 py-2 text-sm"
+                className={`${cellInputClass} w-1/2 py-2`}
               />
             </div>
           </Field>
@@ -212,23 +204,15 @@ export function AccountDialog({
           </label>
           <FormAlert error={error} fields={FIELDS} />
           <div className="flex justify-end gap-2">
-            <button
-              type="button"
-              onClick={() => dialog.current?.close()}
-              className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
-            >
+            <button type="button" onClick={dialog.close} className={buttonClass('secondary')}>
               Cancel
             </button>
-            <button
-              type="submit"
-              disabled={pending}
-              className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
-            >
+            <button type="submit" disabled={pending} className={buttonClass('primary')}>
               {pending ? 'Saving…' : editing ? 'Save' : 'Add account'}
             </button>
           </div>
         </form>
-      </dialog>
+      </Dialog>
     </>
   );
 }

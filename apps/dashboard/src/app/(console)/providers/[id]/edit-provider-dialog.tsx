@@ -1,10 +1,12 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useRef, useState, useTransition } from 'react';
+import { useState, useTransition } from 'react';
+import { Dialog, useDialog } from '@/components/ui/dialog';
+import { Field, FormAlert, type FormError } from '@/components/ui/field';
+import { buttonClass, inputClass } from '@/components/ui/styles';
 import type { ProviderView } from '@/server/providers';
 import { updateProviderAction } from '../actions';
-import { Field, FormAlert, type FormError, inputClass } from '../form-bits';
 
 function originOf(url: string): string | null {
   try {
@@ -25,7 +27,7 @@ export function EditProviderDialog({
   provider: ProviderView;
   accounts: { id: string; name: string }[];
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  const dialog = useDialog();
   const router = useRouter();
   const [name, setName] = useState(provider.name);
   const [baseUrl, setBaseUrl] = useState(provider.baseUrl);
@@ -64,28 +66,17 @@ export function EditProviderDialog({
       });
       if (!result.ok) return setError(result);
       setCredentials({});
-      dialog.current?.close();
+      dialog.close();
       router.refresh();
     });
   };
 
   return (
     <>
-      <button
-        type="button"
-        onClick={() => dialog.current?.showModal()}
-        className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
-      >
+      <button type="button" onClick={dialog.open} className={buttonClass('secondary')}>
         Edit provider
       </button>
-      <dialog
-        ref={dialog}
-        aria-labelledby="edit-provider-title"
-        className="m-auto w-full max-w-lg rounded-xl p-6 text-left whitespace-normal shadow-xl backdrop:bg-slate-900/40"
-      >
-        <h2 id="edit-provider-title" className="text-base font-semibold">
-          Edit “{provider.name}”
-        </h2>
+      <Dialog dialogRef={dialog.ref} size="lg" title={<>Edit “{provider.name}”</>}>
         <form onSubmit={submit} noValidate className="mt-4 space-y-4">
           <Field id="edit-provider-name" label="Name" field="name" error={error}>
             <input
@@ -141,23 +132,15 @@ export function EditProviderDialog({
           )}
           <FormAlert error={error} fields={['name', 'baseUrl', 'accountCredentials']} />
           <div className="flex justify-end gap-2">
-            <button
-              type="button"
-              onClick={() => dialog.current?.close()}
-              className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50"
-            >
+            <button type="button" onClick={dialog.close} className={buttonClass('secondary')}>
               Cancel
             </button>
-            <button
-              type="submit"
-              disabled={pending}
-              className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500 disabled:opacity-60"
-            >
+            <button type="submit" disabled={pending} className={buttonClass('primary')}>
               {pending ? 'Saving…' : 'Save'}
             </button>
           </div>
         </form>
-      </dialog>
+      </Dialog>
     </>
   );
 }

@@ -2,6 +2,10 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { LocalTime } from '@/components/local-time';
+import { Badge } from '@/components/ui/badge';
+import { ConfirmButton } from '@/components/ui/confirm-button';
+import { cardClass } from '@/components/ui/styles';
+import { Table, type TableColumn } from '@/components/ui/table';
 import { listAccounts } from '@/server/accounts';
 import { canWrite } from '@/server/actor';
 import { getAdminContext } from '@/server/admin-context';
@@ -11,7 +15,6 @@ import { getProvider, type ProviderView } from '@/server/providers';
 import { updateAccountAction, updateProviderAction } from '../actions';
 import { PROVIDER_KIND_DEFAULTS } from '../provider-kind-defaults';
 import { AccountDialog } from './account-dialog';
-import { ConfirmButton } from './confirm-button';
 import { EditProviderDialog } from './edit-provider-dialog';
 import { TestConnectionButton } from './test-connection-button';
 
@@ -20,6 +23,15 @@ export const metadata: Metadata = { title: 'Provider' };
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
+
+const ACCOUNT_COLUMNS: readonly TableColumn[] = [
+  'Name',
+  'Credential',
+  'Weight',
+  'Priority',
+  'Health checks',
+  'Status',
+].map((label) => ({ label }));
 
 export default async function ProviderPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -46,11 +58,9 @@ export default async function ProviderPage({ params }: { params: Promise<{ id: s
           <div className="min-w-0">
             <h1 className="text-2xl font-semibold tracking-tight">
               {provider.name}{' '}
-              <span
-                className={`align-middle rounded px-1.5 py-0.5 text-xs font-normal ${provider.enabled ? 'bg-emerald-50 text-emerald-700' : 'bg-slate-100 text-slate-600'}`}
-              >
+              <Badge tone={provider.enabled ? 'green' : 'slate'}>
                 {provider.enabled ? 'Enabled' : 'Disabled'}
-              </span>
+              </Badge>
             </h1>
             <p className="mt-1 text-sm text-slate-600">
               {kind.label} · <span className="break-all font-mono text-xs">{provider.baseUrl}</span>
@@ -90,84 +100,71 @@ export default async function ProviderPage({ params }: { params: Promise<{ id: s
             No accounts yet: add one with a credential from {kind.label} to send it traffic.
           </p>
         ) : (
-          <div className="overflow-x-auto rounded-xl border border-slate-200 bg-white">
-            <table className="min-w-full text-sm" data-testid="accounts-table">
-              <thead className="bg-slate-50 text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th className="px-4 py-2">Name</th>
-                  <th className="px-4 py-2">Credential</th>
-                  <th className="px-4 py-2">Weight</th>
-                  <th className="px-4 py-2">Priority</th>
-                  <th className="px-4 py-2">Health checks</th>
-                  <th className="px-4 py-2">Status</th>
-                  {writable && <th className="px-4 py-2">Actions</th>}
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {accounts.map((account) => (
-                  <tr key={account.id} data-testid={`account-row-${account.name}`} className="align-top">
-                    <td className="px-4 py-2 font-medium">{account.name}</td>
-                    <td className="px-4 py-2 font-mono text-xs" data-testid="credential-last4">
-                      {account.credentialLast4 ? `••••${account.credentialLast4}` : '••••'}
-                    </td>
-                    <td className="px-4 py-2">{account.weight}</td>
-                    <td className="px-4 py-2">{account.priority}</td>
-                    <td className="px-4 py-2 text-xs text-slate-600">
-                      {account.effectiveHealthCheck.enabled.value
-                        ? `every ${seconds(account.effectiveHealthCheck.intervalMs.value)}`
-                        : 'off'}
-                      {account.healthCheck.enabled === null && account.healthCheck.intervalMs === null && (
-                        <span className="block text-slate-400">as the routers decide</span>
-                      )}
-                    </td>
-                    <td className="px-4 py-2 text-xs">
-                      <span
-                        className={`rounded px-1.5 py-0.5 ${account.enabled ? 'bg-emerald-50 text-emerald-700' : 'bg-slate-100 text-slate-600'}`}
-                      >
-                        {account.enabled ? 'Enabled' : 'Disabled'}
-                      </span>
-                      {account.credentialRejectedAt && (
-                        <span
-                          className="mt-1 block max-w-xs text-red-700"
-                          title={account.credentialError ?? ''}
-                        >
-                          Credential rejected <LocalTime iso={account.credentialRejectedAt} />
-                        </span>
-                      )}
-                    </td>
-                    {writable && (
-                      <td className="px-4 py-2">
-                        <div className="flex flex-wrap items-start gap-2">
-                          <AccountDialog
-                            providerId={provider.id}
-                            credentialLabel={kind.credentialLabel}
-                            account={account}
-                          />
-                          <ConfirmButton
-                            label={account.enabled ? 'Disable' : 'Enable'}
-                            ariaLabel={account.enabled ? `Disable ${account.name}` : `Enable ${account.name}`}
-                            title={
-                              account.enabled ? `Disable “${account.name}”?` : `Enable “${account.name}”?`
-                            }
-                            description={
-                              account.enabled
-                                ? 'Every router stops sending it requests within about a second; its routes fail over to their other targets.'
-                                : 'Every router may send it requests again within about a second.'
-                            }
-                            confirmLabel={account.enabled ? 'Disable' : 'Enable'}
-                            destructive={account.enabled}
-                            run={updateAccountAction.bind(null, provider.id, account.id, {
-                              enabled: !account.enabled,
-                            })}
-                          />
-                          <TestConnectionButton accountId={account.id} name={account.name} />
-                        </div>
-                      </td>
+          <div className={cardClass}>
+            <Table
+              columns={writable ? [...ACCOUNT_COLUMNS, { label: 'Actions' }] : ACCOUNT_COLUMNS}
+              testId="accounts-table"
+              className=""
+            >
+              {accounts.map((account) => (
+                <tr key={account.id} data-testid={`account-row-${account.name}`} className="align-top">
+                  <td className="px-3 py-2 font-medium">{account.name}</td>
+                  <td className="px-3 py-2 font-mono text-xs" data-testid="credential-last4">
+                    {account.credentialLast4 ? `••••${account.credentialLast4}` : '••••'}
+                  </td>
+                  <td className="px-3 py-2">{account.weight}</td>
+                  <td className="px-3 py-2">{account.priority}</td>
+                  <td className="px-3 py-2 text-xs text-slate-600">
+                    {account.effectiveHealthCheck.enabled.value
+                      ? `every ${seconds(account.effectiveHealthCheck.intervalMs.value)}`
+                      : 'off'}
+                    {account.healthCheck.enabled === null && account.healthCheck.intervalMs === null && (
+                      <span className="block text-slate-400">as the routers decide</span>
                     )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                  </td>
+                  <td className="px-3 py-2 text-xs">
+                    <Badge tone={account.enabled ? 'green' : 'slate'}>
+                      {account.enabled ? 'Enabled' : 'Disabled'}
+                    </Badge>
+                    {account.credentialRejectedAt && (
+                      <span
+                        className="mt-1 block max-w-xs text-red-700"
+                        title={account.credentialError ?? ''}
+                      >
+                        Credential rejected <LocalTime iso={account.credentialRejectedAt} />
+                      </span>
+                    )}
+                  </td>
+                  {writable && (
+                    <td className="px-3 py-2">
+                      <div className="flex flex-wrap items-start gap-2">
+                        <AccountDialog
+                          providerId={provider.id}
+                          credentialLabel={kind.credentialLabel}
+                          account={account}
+                        />
+                        <ConfirmButton
+                          label={account.enabled ? 'Disable' : 'Enable'}
+                          ariaLabel={account.enabled ? `Disable ${account.name}` : `Enable ${account.name}`}
+                          title={account.enabled ? `Disable “${account.name}”?` : `Enable “${account.name}”?`}
+                          description={
+                            account.enabled
+                              ? 'Every router stops sending it requests within about a second; its routes fail over to their other targets.'
+                              : 'Every router may send it requests again within about a second.'
+                          }
+                          confirmLabel={account.enabled ? 'Disable' : 'Enable'}
+                          destructive={account.enabled}
+                          run={updateAccountAction.bind(null, provider.id, account.id, {
+                            enabled: !account.enabled,
+                          })}
+                        />
+                        <TestConnectionButton accountId={account.id} name={account.name} />
+                      </div>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </Table>
           </div>
         )}
       </section>

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState, useTransition } from 'react';
+import { buttonClass } from '@/components/ui/styles';
 import type { ConnectionTestResult } from '@/server/connection-test/test-account-connection';
 import { testConnectionAction } from '../actions';
 
@@ -27,7 +28,7 @@ export function TestConnectionButton({ accountId, name }: { accountId: string; n
         onClick={run}
         disabled={pending}
         aria-label={`Test connection of ${name}`}
-        className="rounded-md border border-slate-300 px-2.5 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60"
+        className={buttonClass('secondary', 'sm')}
       >
         {pending ? 'Testing…' : 'Test connection'}
       </button>

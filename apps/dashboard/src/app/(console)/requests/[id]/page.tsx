@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { AttemptsTable } from '@/components/attempts-table';
 import { Fact } from '@/components/fact';
 import { LocalTime } from '@/components/local-time';
-import { StatusBadge } from '@/components/status-badge';
+import { StatusBadge } from '@/components/ui/badge';
 import { formatInteger, formatMicrosUsd, formatMs } from '@/lib/format';
 import { formatProtocols } from '@/lib/format-protocols';
 import { getAdminContext } from '@/server/admin-context';

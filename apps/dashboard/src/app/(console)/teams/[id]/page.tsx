@@ -2,8 +2,10 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { LocalTime } from '@/components/local-time';
-import { StatusBadge } from '@/components/status-badge';
-import { type TableColumn, TableHead } from '@/components/table-head';
+import { StatusBadge } from '@/components/ui/badge';
+import { ConfirmButton } from '@/components/ui/confirm-button';
+import { buttonClass } from '@/components/ui/styles';
+import { Table, type TableColumn } from '@/components/ui/table';
 import { getAdminContext } from '@/server/admin-context';
 import { AdminError } from '@/server/admin-error';
 import { consolePageAccess } from '@/server/console-session';
@@ -12,7 +14,6 @@ import { MAX_PAGE_SIZE } from '@/server/pagination';
 import { can } from '@/server/permissions';
 import { getTeam } from '@/server/teams';
 import { listUsers } from '@/server/users';
-import { ConfirmButton } from '../../providers/[id]/confirm-button';
 import { deleteTeamAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Team' };
@@ -46,26 +47,23 @@ export default async function TeamPage({ params }: { params: Promise<{ id: strin
   return (
     <div className="space-y-8">
       <div className="flex flex-wrap items-start justify-between gap-4">
-        <div>
+        <div className="min-w-0">
           <p className="text-sm text-slate-500">
             <Link href="/teams" className="hover:underline">
               Teams
             </Link>{' '}
             /
           </p>
-          <h1 className="text-2xl font-semibold tracking-tight">{team.name}</h1>
+          <h1 className="text-2xl font-semibold tracking-tight break-words">{team.name}</h1>
           <p className="mt-1 text-sm text-slate-600">
             Limits across its keys: {team.rpmLimit ?? '∞'} requests and {team.tpmLimit ?? '∞'} tokens per
             minute.
           </p>
         </div>
-        <div className="flex gap-2">
+        <div className="flex min-w-0 flex-wrap gap-2">
           {managesKeys && (
-            <Link
-              href={`/keys?team=${team.id}`}
-              className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500"
-            >
-              Create key in {team.name}
+            <Link href={`/keys?team=${team.id}`} className={`max-w-full ${buttonClass('primary')}`}>
+              Create key in <span className="ml-1 min-w-0 truncate">{team.name}</span>
             </Link>
           )}
           {can(actor, 'config.write') && (
@@ -99,22 +97,17 @@ export default async function TeamPage({ params }: { params: Promise<{ id: strin
               page.
             </p>
           ) : (
-            <div className="mt-3 overflow-x-auto">
-              <table className="min-w-full divide-y divide-slate-200 text-sm">
-                <TableHead columns={MEMBER_COLUMNS} />
-                <tbody className="divide-y divide-slate-100">
-                  {members.items.map((user) => (
-                    <tr key={user.id} data-testid="member-row">
-                      <td className="px-6 py-2 font-medium">{user.email}</td>
-                      <td className="px-3 py-2">{user.role}</td>
-                      <td className="px-6 py-2">
-                        <StatusBadge status={user.status} />
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table columns={MEMBER_COLUMNS}>
+              {members.items.map((user) => (
+                <tr key={user.id} data-testid="member-row">
+                  <td className="px-6 py-2 font-medium">{user.email}</td>
+                  <td className="px-3 py-2">{user.role}</td>
+                  <td className="px-6 py-2">
+                    <StatusBadge status={user.status} />
+                  </td>
+                </tr>
+              ))}
+            </Table>
           )}
         </section>
       )}
@@ -133,25 +126,20 @@ export default async function TeamPage({ params }: { params: Promise<{ id: strin
               : 'No keys in this team.'}
           </p>
         ) : (
-          <div className="mt-3 overflow-x-auto">
-            <table className="min-w-full divide-y divide-slate-200 text-sm">
-              <TableHead columns={KEY_COLUMNS} />
-              <tbody className="divide-y divide-slate-100">
-                {keys.items.map((key) => (
-                  <tr key={key.id} data-testid="team-key-row">
-                    <td className="px-6 py-2 font-medium">{key.name}</td>
-                    <td className="px-3 py-2 font-mono text-xs">{key.prefix}…</td>
-                    <td className="px-3 py-2">
-                      <StatusBadge status={key.status} />
-                    </td>
-                    <td className="px-6 py-2 whitespace-nowrap text-slate-600">
-                      {key.lastUsedAt ? <LocalTime iso={key.lastUsedAt} /> : 'never'}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={KEY_COLUMNS}>
+            {keys.items.map((key) => (
+              <tr key={key.id} data-testid="team-key-row">
+                <td className="px-6 py-2 font-medium">{key.name}</td>
+                <td className="px-3 py-2 font-mono text-xs">{key.prefix}…</td>
+                <td className="px-3 py-2">
+                  <StatusBadge status={key.status} />
+                </td>
+                <td className="px-6 py-2 whitespace-nowrap text-slate-600">
+                  {key.lastUsedAt ? <LocalTime iso={key.lastUsedAt} /> : 'never'}
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </section>
     </div>

@@ -1,7 +1,7 @@
 'use client';
 
 import type { ReactNode } from 'react';
-import { CopyButton } from './copy-button';
+import { CopyButton } from '../copy-button';
 
 /** A secret (a token, an invite link) shown once after it was made: only its digest is stored. */
 export function ShownOncePanel({

@@ -1,0 +1,84 @@
+'use client';
+
+import { type ReactNode, type RefObject, useCallback, useId, useRef } from 'react';
+import { buttonClass } from './styles';
+
+/** Opens and closes a {@link Dialog} from its trigger. */
+export function useDialog(): {
+  ref: RefObject<HTMLDialogElement | null>;
+  open: () => void;
+  close: () => void;
+} {
+  const ref = useRef<HTMLDialogElement>(null);
+  const open = useCallback(() => {
+    if (!ref.current?.open) ref.current?.showModal();
+  }, []);
+  const close = useCallback(() => ref.current?.close(), []);
+  return { ref, open, close };
+}
+
+/**
+ * A modal dialog on the native `<dialog>` element opened with `showModal()`: the browser traps focus inside it
+ * (the page behind is inert), Escape closes it (unless `onCancel` prevents that), focus returns to the trigger on
+ * close, and it is announced as a dialog named by its title.
+ */
+export function Dialog({
+  dialogRef,
+  title,
+  size = 'md',
+  onCancel,
+  onClose,
+  testId,
+  children,
+}: {
+  dialogRef: RefObject<HTMLDialogElement | null>;
+  title: ReactNode;
+  size?: 'md' | 'lg' | 'xl';
+  /** Escape was pressed; call `event.preventDefault()` to keep it open (e.g. while a secret is shown once). */
+  onCancel?: (event: React.SyntheticEvent<HTMLDialogElement>) => void;
+  onClose?: () => void;
+  testId?: string;
+  children: ReactNode;
+}) {
+  const titleId = useId();
+  const width = size === 'md' ? 'max-w-md' : size === 'lg' ? 'max-w-lg' : 'max-w-2xl';
+  return (
+    <dialog
+      ref={dialogRef}
+      aria-labelledby={titleId}
+      onCancel={onCancel}
+      onClose={onClose}
+      data-testid={testId}
+      className={`m-auto w-[calc(100%-2rem)] ${width} max-h-[calc(100dvh-2rem)] overflow-y-auto rounded-xl bg-white p-6 text-left whitespace-normal text-slate-900 shadow-xl backdrop:bg-slate-900/50`}
+    >
+      <h2 id={titleId} className="text-base font-semibold">
+        {title}
+      </h2>
+      {children}
+    </dialog>
+  );
+}
+
+/** The foot of a form in a dialog: Cancel (closes it, keeping what was typed) and the submit button. */
+export function DialogActions({
+  onCancel,
+  pending,
+  submitLabel,
+  pendingLabel,
+}: {
+  onCancel: () => void;
+  pending: boolean;
+  submitLabel: string;
+  pendingLabel: string;
+}) {
+  return (
+    <div className="flex justify-end gap-2">
+      <button type="button" onClick={onCancel} className={buttonClass('secondary')}>
+        Cancel
+      </button>
+      <button type="submit" disabled={pending} className={buttonClass('primary')}>
+        {pending ? pendingLabel : submitLabel}
+      </button>
+    </div>
+  );
+}
