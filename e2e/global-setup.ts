@@ -1,9 +1,30 @@
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { hashPassword } from '@switchyard/db';
 import { freePort, startTestPostgres } from '@switchyard/db/testing';
-import { buildRuntime, spawnPackage, startStack } from '@switchyard/testkit';
+import { buildRuntime, type Proc, spawnPackage, startStack } from '@switchyard/testkit';
 
 export const ADMIN = { email: 'e2e-admin@switchyard.local', password: 'e2e-password-1234' };
 export const OIDC_CLIENT = { id: 'switchyard-e2e', secret: 'e2e-oidc-client-secret' };
+
+/**
+ * What the router, the mock provider and the dashboard print during the run lands here, one file each, as they
+ * print it (gitignored; CI keeps them as artifacts): the router's log is the only record of what it did with a
+ * failing spec's requests (a usage write that failed, a row set aside), and it dies with the process otherwise.
+ */
+const STACK_LOGS = join(dirname(fileURLToPath(import.meta.url)), 'stack-logs');
+
+/** Copies what `proc` printed so far and everything it prints from now on to `stack-logs/<name>.log`. */
+function keepOutput(name: string, proc: Proc): WriteStream {
+  mkdirSync(STACK_LOGS, { recursive: true });
+  const file = createWriteStream(join(STACK_LOGS, `${name}.log`));
+  file.write(proc.output());
+  const write = (chunk: Buffer) => file.write(chunk);
+  proc.child.stdout?.on('data', write);
+  proc.child.stderr?.on('data', write);
+  return file;
+}
 
 /**
  * The whole system for the browser tests: PostgreSQL, mock provider, router, and the built dashboard
@@ -47,6 +68,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     /Ready in|started server|Local:/i,
     60_000,
   );
+  const logs = [
+    keepOutput('router', stack.router),
+    keepOutput('mock-provider', stack.mock),
+    keepOutput('dashboard', dashboard),
+  ];
   process.env.E2E_DASHBOARD_URL = dashboardUrl;
   process.env.E2E_ROUTER_URL = stack.routerUrl;
   process.env.E2E_ADMIN_EMAIL = ADMIN.email;
@@ -60,5 +86,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await dashboard.stop();
     await stack.stop();
     await pg.stop();
+    await Promise.all(logs.map((file) => new Promise((resolve) => file.end(resolve))));
   };
 }
