@@ -196,13 +196,15 @@ export function rateLimitChecks(subjects: readonly RateLimitSubject[], tokens: n
   }
   const checks: RateLimitCheck[] = [];
   for (const subject of distinct(subjects)) {
-    for (const [dimension, limit, cost] of [
-      ['requests', subject.rule.requestsPerMinute, 1],
-      ['tokens', subject.rule.tokensPerMinute, tokens],
-    ] as const) {
-      if (limit === null) continue;
-      checkLimit(subject, dimension, limit);
-      checks.push({ subject, dimension, limit, cost });
+    const rpm = subject.rule.requestsPerMinute;
+    if (rpm !== null) {
+      checkLimit(subject, 'requests', rpm);
+      checks.push({ subject, dimension: 'requests', limit: rpm, cost: 1 });
+    }
+    const tpm = subject.rule.tokensPerMinute;
+    if (tpm !== null) {
+      checkLimit(subject, 'tokens', tpm);
+      checks.push({ subject, dimension: 'tokens', limit: tpm, cost: tokens });
     }
   }
   return checks;
@@ -237,19 +239,13 @@ export function decideRateLimit(
       : Math.ceil((need - level) / check.limit);
     if (!denied || retryAfterMs > denied.retryAfterMs) denied = { check, level, retryAfterMs, tooLarge };
   }
-  const tightest = (dimension: RateLimitDimension): RateLimitState | null => {
-    let best: RateLimitState | null = null;
-    for (let i = 0; i < checks.length; i++) {
-      const check = checks[i] as RateLimitCheck;
-      if (check.dimension !== dimension) continue;
-      const before = levels[i] as number;
-      const level = denied ? before : before - check.cost * MINUTE_MS;
-      const s = state(check.subject, dimension, { level, at: 0, capacity: check.limit });
-      if (!best || s.remaining < best.remaining) best = s;
-    }
-    return best;
-  };
-  if (!denied) return { allowed: true, requests: tightest('requests'), tokens: tightest('tokens') };
+  if (!denied) {
+    return {
+      allowed: true,
+      requests: tightest(checks, levels, 'requests', false),
+      tokens: tightest(checks, levels, 'tokens', false),
+    };
+  }
   const refused = state(denied.check.subject, denied.check.dimension, {
     level: denied.level,
     at: 0,
@@ -264,9 +260,28 @@ export function decideRateLimit(
     resetMs: refused.resetMs,
     retryAfterMs: denied.retryAfterMs,
     tooLarge: denied.tooLarge,
-    requests: tightest('requests'),
-    tokens: tightest('tokens'),
+    requests: tightest(checks, levels, 'requests', true),
+    tokens: tightest(checks, levels, 'tokens', true),
   };
+}
+
+/** The state of `dimension` with the least remaining (after this request's cost unless it was denied). */
+function tightest(
+  checks: readonly RateLimitCheck[],
+  levels: readonly number[],
+  dimension: RateLimitDimension,
+  denied: boolean,
+): RateLimitState | null {
+  let best: RateLimitState | null = null;
+  for (let i = 0; i < checks.length; i++) {
+    const check = checks[i] as RateLimitCheck;
+    if (check.dimension !== dimension) continue;
+    const before = levels[i] as number;
+    const level = denied ? before : before - check.cost * MINUTE_MS;
+    const s = state(check.subject, dimension, { level, at: 0, capacity: check.limit });
+    if (!best || s.remaining < best.remaining) best = s;
+  }
+  return best;
 }
 
 function checkLimit(subject: RateLimitSubject, dimension: RateLimitDimension, limit: number): void {
@@ -303,13 +318,25 @@ function state(subject: RateLimitSubject, dimension: RateLimitDimension, bucket:
   };
 }
 
-/** A subject listed twice is still one caller: charging it twice would halve its limit. */
-function distinct(subjects: readonly RateLimitSubject[]): RateLimitSubject[] {
-  const seen = new Set<string>();
-  return subjects.filter((s) => {
-    const id = `${s.scope}\u0000${s.id}`;
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
+/**
+ * A subject listed twice is still one caller: charging it twice would halve its limit. A request has one or two
+ * subjects (its key, its team), so a pairwise scan beats a Set of joined strings; the list itself is returned
+ * when nothing repeats, which is every request the router makes.
+ */
+function distinct(subjects: readonly RateLimitSubject[]): readonly RateLimitSubject[] {
+  let out: RateLimitSubject[] | null = null;
+  for (let i = 0; i < subjects.length; i++) {
+    const s = subjects[i] as RateLimitSubject;
+    let repeated = false;
+    for (let j = 0; j < i; j++) {
+      const earlier = subjects[j] as RateLimitSubject;
+      if (earlier.scope === s.scope && earlier.id === s.id) {
+        repeated = true;
+        break;
+      }
+    }
+    if (repeated) out ??= subjects.slice(0, i);
+    else if (out !== null) out.push(s);
+  }
+  return out ?? subjects;
 }
