@@ -82,6 +82,11 @@ const MAX_LIMIT = 100_000_000_000;
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
+  /**
+   * Bucket keys per subject object: callers hand the same subjects for every request of a key, and joining the
+   * key anew each time cost a string build and a hash per bucket per request.
+   */
+  private readonly keys = new WeakMap<RateLimitSubject, BucketKeys>();
 
   /** Checks and, if every limit allows, consumes one request and `tokens` tokens for each subject. */
   acquire(subjects: readonly RateLimitSubject[], tokens: number, now: number): RateLimitDecision {
@@ -152,6 +157,22 @@ export class RateLimiter {
     return this.buckets.size;
   }
 
+  private keyOf(subject: RateLimitSubject): BucketKeys {
+    let keys = this.keys.get(subject);
+    // Compared, not trusted: a subject object whose scope or id changed must reach its new buckets.
+    if (keys === undefined || keys.scope !== subject.scope || keys.id !== subject.id) {
+      const prefix = `${subject.scope}\u0000${subject.id}\u0000`;
+      keys = {
+        scope: subject.scope,
+        id: subject.id,
+        requests: `${prefix}requests`,
+        tokens: `${prefix}tokens`,
+      };
+      this.keys.set(subject, keys);
+    }
+    return keys;
+  }
+
   /** The bucket of a limit already checked by {@link checkLimit}, refilled to `now`. */
   private bucket(
     subject: RateLimitSubject,
@@ -159,7 +180,7 @@ export class RateLimiter {
     limit: number,
     now: number,
   ): Bucket {
-    const key = `${subject.scope}\u0000${subject.id}\u0000${dimension}`;
+    const key = this.keyOf(subject)[dimension];
     let bucket = this.buckets.get(key);
     if (!bucket) {
       bucket = { level: limit * MINUTE_MS, at: now, capacity: limit };
@@ -174,6 +195,14 @@ export class RateLimiter {
     }
     return bucket;
   }
+}
+
+/** The map keys of one subject's two buckets, with the scope and id they were built from. */
+interface BucketKeys {
+  scope: RateLimitSubject['scope'];
+  id: string;
+  requests: string;
+  tokens: string;
 }
 
 /** One (subject, dimension) a request is checked against, and what it would take from that bucket. */
