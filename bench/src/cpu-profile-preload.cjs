@@ -4,8 +4,8 @@
 // pause, the event-loop delay histogram and every event-loop stall (with whether the request thread ran or waited
 // for a CPU meanwhile), which say from inside the router whether a latency tail is the router's own (GC, long
 // synchronous work) or the machine's (the router was runnable but not running).
-// Plain CommonJS because it runs before tsx's loader. Only the process running apps/router/src/main.ts is
-// instrumented, not the tsx launcher in front of it.
+// Plain CommonJS because it runs before any loader. Only the router's own process is instrumented (not a tsx
+// launcher in front of it, nor the other processes NODE_OPTIONS reaches).
 const { Session } = require('node:inspector');
 const { mkdirSync, openSync, readSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
@@ -13,7 +13,11 @@ const { PerformanceObserver, monitorEventLoopDelay, constants, performance } = r
 
 const entry = process.argv[1] ?? '';
 const dir = process.env.BENCH_CPU_PROF_DIR;
-if (dir && entry.endsWith(path.join('apps', 'router', 'src', 'main.ts'))) {
+// The router runs compiled (`dist/router.js`, its start script) since issue 15; main.ts is a router run through tsx.
+const isRouter =
+  entry.endsWith(path.join('apps', 'router', 'dist', 'router.js')) ||
+  entry.endsWith(path.join('apps', 'router', 'src', 'main.ts'));
+if (dir && isRouter) {
   const session = new Session();
   session.connect();
   session.post('Profiler.enable');

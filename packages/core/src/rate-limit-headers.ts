@@ -1,4 +1,4 @@
-import type { RateLimitDecision, RateLimitState } from './rate-limiter';
+import type { RateLimitDecision } from './rate-limiter';
 
 /**
  * The rate-limit response headers OpenAI's API sends, so clients and SDKs that read them (for back-off or
@@ -10,15 +10,20 @@ import type { RateLimitDecision, RateLimitState } from './rate-limiter';
  * `retry-after-ms` (read by the official OpenAI SDKs for a precise back-off).
  */
 export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
+  // Literal names, no helper closure: the router builds these on every request of a limited key.
   const headers: Record<string, string> = {};
-  const put = (suffix: string, state: RateLimitState | null) => {
-    if (!state) return;
-    headers[`x-ratelimit-limit-${suffix}`] = String(state.limit);
-    headers[`x-ratelimit-remaining-${suffix}`] = String(state.remaining);
-    headers[`x-ratelimit-reset-${suffix}`] = formatResetDuration(state.resetMs);
-  };
-  put('requests', decision.requests);
-  put('tokens', decision.tokens);
+  const requests = decision.requests;
+  if (requests) {
+    headers['x-ratelimit-limit-requests'] = String(requests.limit);
+    headers['x-ratelimit-remaining-requests'] = String(requests.remaining);
+    headers['x-ratelimit-reset-requests'] = formatResetDuration(requests.resetMs);
+  }
+  const tokens = decision.tokens;
+  if (tokens) {
+    headers['x-ratelimit-limit-tokens'] = String(tokens.limit);
+    headers['x-ratelimit-remaining-tokens'] = String(tokens.remaining);
+    headers['x-ratelimit-reset-tokens'] = formatResetDuration(tokens.resetMs);
+  }
   if (!decision.allowed) {
     headers['retry-after'] = String(Math.ceil(decision.retryAfterMs / 1000));
     headers['retry-after-ms'] = String(decision.retryAfterMs);

@@ -205,6 +205,30 @@ describe('RateLimiter: duplicate subjects', () => {
   });
 });
 
+describe('RateLimiter: subjects reused across requests (as the router hands them)', () => {
+  it('keeps one bucket per subject object, and follows an object whose id changes to its own buckets', () => {
+    const limiter = new RateLimiter();
+    const subject = key(2, null, 'key_a');
+    expect(limiter.acquire([subject], 0, T0).allowed).toBe(true);
+    expect(limiter.acquire([subject], 0, T0).allowed).toBe(true);
+    expect(limiter.acquire([subject], 0, T0).allowed).toBe(false);
+    // The same object, now another key: its buckets are key_b's (full), not key_a's (empty).
+    subject.id = 'key_b';
+    expect(limiter.acquire([subject], 0, T0).allowed).toBe(true);
+    expect(limiter.peek(key(2, null, 'key_a'), T0).map((s) => s.remaining)).toEqual([0]);
+    expect(limiter.peek(key(2, null, 'key_b'), T0).map((s) => s.remaining)).toEqual([1]);
+    expect(limiter.size()).toBe(2);
+  });
+
+  it('charges a repeated subject once wherever it repeats, and every distinct subject', () => {
+    const limiter = new RateLimiter();
+    const a = key(5, null, 'key_a');
+    expect(limiter.acquire([a, team(5, null), key(5, null, 'key_a')], 0, T0).allowed).toBe(true);
+    expect(limiter.peek(a, T0).map((s) => s.remaining)).toEqual([4]);
+    expect(limiter.peek(team(5, null), T0).map((s) => s.remaining)).toEqual([4]);
+  });
+});
+
 describe('decideRateLimit (the pure decision shared with the Redis store)', () => {
   const checks = rateLimitChecks([key(60, 1_000), team(120, null)], 300);
   const full = [60, 1_000, 120].map((units) => units * RATE_LIMIT_SCALE);

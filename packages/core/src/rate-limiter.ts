@@ -82,6 +82,11 @@ const MAX_LIMIT = 100_000_000_000;
  */
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
+  /**
+   * Bucket keys per subject object: callers hand the same subjects for every request of a key, and joining the
+   * key anew each time cost a string build and a hash per bucket per request.
+   */
+  private readonly keys = new WeakMap<RateLimitSubject, BucketKeys>();
 
   /** Checks and, if every limit allows, consumes one request and `tokens` tokens for each subject. */
   acquire(subjects: readonly RateLimitSubject[], tokens: number, now: number): RateLimitDecision {
@@ -152,6 +157,22 @@ export class RateLimiter {
     return this.buckets.size;
   }
 
+  private keyOf(subject: RateLimitSubject): BucketKeys {
+    let keys = this.keys.get(subject);
+    // Compared, not trusted: a subject object whose scope or id changed must reach its new buckets.
+    if (keys === undefined || keys.scope !== subject.scope || keys.id !== subject.id) {
+      const prefix = `${subject.scope}\u0000${subject.id}\u0000`;
+      keys = {
+        scope: subject.scope,
+        id: subject.id,
+        requests: `${prefix}requests`,
+        tokens: `${prefix}tokens`,
+      };
+      this.keys.set(subject, keys);
+    }
+    return keys;
+  }
+
   /** The bucket of a limit already checked by {@link checkLimit}, refilled to `now`. */
   private bucket(
     subject: RateLimitSubject,
@@ -159,7 +180,7 @@ export class RateLimiter {
     limit: number,
     now: number,
   ): Bucket {
-    const key = `${subject.scope}\u0000${subject.id}\u0000${dimension}`;
+    const key = this.keyOf(subject)[dimension];
     let bucket = this.buckets.get(key);
     if (!bucket) {
       bucket = { level: limit * MINUTE_MS, at: now, capacity: limit };
@@ -174,6 +195,14 @@ export class RateLimiter {
     }
     return bucket;
   }
+}
+
+/** The map keys of one subject's two buckets, with the scope and id they were built from. */
+interface BucketKeys {
+  scope: RateLimitSubject['scope'];
+  id: string;
+  requests: string;
+  tokens: string;
 }
 
 /** One (subject, dimension) a request is checked against, and what it would take from that bucket. */
@@ -196,13 +225,15 @@ export function rateLimitChecks(subjects: readonly RateLimitSubject[], tokens: n
   }
   const checks: RateLimitCheck[] = [];
   for (const subject of distinct(subjects)) {
-    for (const [dimension, limit, cost] of [
-      ['requests', subject.rule.requestsPerMinute, 1],
-      ['tokens', subject.rule.tokensPerMinute, tokens],
-    ] as const) {
-      if (limit === null) continue;
-      checkLimit(subject, dimension, limit);
-      checks.push({ subject, dimension, limit, cost });
+    const rpm = subject.rule.requestsPerMinute;
+    if (rpm !== null) {
+      checkLimit(subject, 'requests', rpm);
+      checks.push({ subject, dimension: 'requests', limit: rpm, cost: 1 });
+    }
+    const tpm = subject.rule.tokensPerMinute;
+    if (tpm !== null) {
+      checkLimit(subject, 'tokens', tpm);
+      checks.push({ subject, dimension: 'tokens', limit: tpm, cost: tokens });
     }
   }
   return checks;
@@ -237,19 +268,13 @@ export function decideRateLimit(
       : Math.ceil((need - level) / check.limit);
     if (!denied || retryAfterMs > denied.retryAfterMs) denied = { check, level, retryAfterMs, tooLarge };
   }
-  const tightest = (dimension: RateLimitDimension): RateLimitState | null => {
-    let best: RateLimitState | null = null;
-    for (let i = 0; i < checks.length; i++) {
-      const check = checks[i] as RateLimitCheck;
-      if (check.dimension !== dimension) continue;
-      const before = levels[i] as number;
-      const level = denied ? before : before - check.cost * MINUTE_MS;
-      const s = state(check.subject, dimension, { level, at: 0, capacity: check.limit });
-      if (!best || s.remaining < best.remaining) best = s;
-    }
-    return best;
-  };
-  if (!denied) return { allowed: true, requests: tightest('requests'), tokens: tightest('tokens') };
+  if (!denied) {
+    return {
+      allowed: true,
+      requests: tightest(checks, levels, 'requests', false),
+      tokens: tightest(checks, levels, 'tokens', false),
+    };
+  }
   const refused = state(denied.check.subject, denied.check.dimension, {
     level: denied.level,
     at: 0,
@@ -264,9 +289,28 @@ export function decideRateLimit(
     resetMs: refused.resetMs,
     retryAfterMs: denied.retryAfterMs,
     tooLarge: denied.tooLarge,
-    requests: tightest('requests'),
-    tokens: tightest('tokens'),
+    requests: tightest(checks, levels, 'requests', true),
+    tokens: tightest(checks, levels, 'tokens', true),
   };
+}
+
+/** The state of `dimension` with the least remaining (after this request's cost unless it was denied). */
+function tightest(
+  checks: readonly RateLimitCheck[],
+  levels: readonly number[],
+  dimension: RateLimitDimension,
+  denied: boolean,
+): RateLimitState | null {
+  let best: RateLimitState | null = null;
+  for (let i = 0; i < checks.length; i++) {
+    const check = checks[i] as RateLimitCheck;
+    if (check.dimension !== dimension) continue;
+    const before = levels[i] as number;
+    const level = denied ? before : before - check.cost * MINUTE_MS;
+    const s = state(check.subject, dimension, { level, at: 0, capacity: check.limit });
+    if (!best || s.remaining < best.remaining) best = s;
+  }
+  return best;
 }
 
 function checkLimit(subject: RateLimitSubject, dimension: RateLimitDimension, limit: number): void {
@@ -303,13 +347,25 @@ function state(subject: RateLimitSubject, dimension: RateLimitDimension, bucket:
   };
 }
 
-/** A subject listed twice is still one caller: charging it twice would halve its limit. */
-function distinct(subjects: readonly RateLimitSubject[]): RateLimitSubject[] {
-  const seen = new Set<string>();
-  return subjects.filter((s) => {
-    const id = `${s.scope}\u0000${s.id}`;
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
+/**
+ * A subject listed twice is still one caller: charging it twice would halve its limit. A request has one or two
+ * subjects (its key, its team), so a pairwise scan beats a Set of joined strings; the list itself is returned
+ * when nothing repeats, which is every request the router makes.
+ */
+function distinct(subjects: readonly RateLimitSubject[]): readonly RateLimitSubject[] {
+  let out: RateLimitSubject[] | null = null;
+  for (let i = 0; i < subjects.length; i++) {
+    const s = subjects[i] as RateLimitSubject;
+    let repeated = false;
+    for (let j = 0; j < i; j++) {
+      const earlier = subjects[j] as RateLimitSubject;
+      if (earlier.scope === s.scope && earlier.id === s.id) {
+        repeated = true;
+        break;
+      }
+    }
+    if (repeated) out ??= subjects.slice(0, i);
+    else if (out !== null) out.push(s);
+  }
+  return out ?? subjects;
 }

@@ -17,20 +17,27 @@ export function settleRequest(
   usage: TokenUsage | null,
   served: boolean,
 ): void {
-  guarded(ctx, event.requestId, 'budget', () => billing.finish(event.costMicros));
-  guarded(ctx, event.requestId, 'rate limit', () =>
-    ctx.rateLimits.settle(rateLimit, usage, served, ctx.now()),
-  );
-  guarded(ctx, event.requestId, 'usage', () => ctx.usage.record(event));
+  // Three try blocks rather than a helper taking a closure per step: this runs once per request.
+  try {
+    billing.finish(event.costMicros);
+  } catch (error) {
+    stepFailed(ctx, event.requestId, 'budget', error);
+  }
+  try {
+    ctx.rateLimits.settle(rateLimit, usage, served, ctx.now());
+  } catch (error) {
+    stepFailed(ctx, event.requestId, 'rate limit', error);
+  }
+  try {
+    ctx.usage.record(event);
+  } catch (error) {
+    stepFailed(ctx, event.requestId, 'usage', error);
+  }
 }
 
-function guarded(ctx: RouterContext, requestId: string, step: string, run: () => void): void {
-  try {
-    run();
-  } catch (error) {
-    ctx.logger.error(`settle: the ${step} step failed`, {
-      requestId,
-      error: error instanceof Error ? error.message : String(error),
-    });
-  }
+function stepFailed(ctx: RouterContext, requestId: string, step: string, error: unknown): void {
+  ctx.logger.error(`settle: the ${step} step failed`, {
+    requestId,
+    error: error instanceof Error ? error.message : String(error),
+  });
 }

@@ -1,4 +1,12 @@
-import { closeSync, fdatasyncSync, ftruncateSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasyncSync,
+  ftruncateSync,
+  openSync,
+  unlink as unlinkInPool,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../logger';
@@ -48,6 +56,8 @@ export class UsageJournal implements UsageEventJournal {
   private segmentCount = 0;
   private readonly runId = Date.now().toString(36);
   private scheduled = false;
+  /** Deletions of stored segments handed to the thread pool and not yet done. */
+  private unlinking = 0;
   private failing = false;
   private closed = false;
   private readonly trimNow = () => {
@@ -116,7 +126,7 @@ export class UsageJournal implements UsageEventJournal {
 
   /** Resolves once everything acknowledged so far is trimmed from disk. */
   async idle(): Promise<void> {
-    while (this.scheduled) await new Promise((resolve) => setImmediate(resolve));
+    while (this.scheduled || this.unlinking > 0) await new Promise((resolve) => setImmediate(resolve));
   }
 
   /** Bytes in this run's journal files. */
@@ -145,7 +155,10 @@ export class UsageJournal implements UsageEventJournal {
     while (this.full[0] && this.full[0].end <= this.acked) {
       const done = this.full.shift() as Segment;
       closeSync(done.fd);
-      removeFile(done.file);
+      // On the thread pool, not the event loop: deleting a full segment frees its blocks, file-system work
+      // whose wait every request in flight would share. Nothing waits for it but idle().
+      this.unlinking++;
+      unlinkInPool(done.file, this.unlinked);
     }
     const open = this.current;
     if (open && open.bytes > 0 && open.end <= this.acked) {
@@ -154,6 +167,12 @@ export class UsageJournal implements UsageEventJournal {
       open.bytes = 0;
     }
   }
+
+  private readonly unlinked = (error: NodeJS.ErrnoException | null): void => {
+    this.unlinking--;
+    // One already gone (another process's start adopted it) is not an error.
+    if (error && error.code !== 'ENOENT') this.failed(error);
+  };
 
   private succeeded(): void {
     if (!this.failing) return;
