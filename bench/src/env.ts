@@ -150,7 +150,10 @@ const schema = z.object({
    * with BENCH_REDIS=on, for the bench's router.
    */
   REDIS_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url().optional()),
-}).superRefine((options, ctx) => {
+});
+
+/** The options, and what one requires of another. */
+const checkedSchema = schema.superRefine((options, ctx) => {
   if (options.BENCH_REDIS === 'on' && options.REDIS_URL === undefined)
     ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required with BENCH_REDIS=on' });
 });
@@ -159,7 +162,7 @@ export type BenchEnv = z.infer<typeof schema>;
 
 /** Validates the bench options once at start-up; the only reader of process.env in bench/. */
 export function loadBenchEnv(source: NodeJS.ProcessEnv = process.env): BenchEnv {
-  return parseOptions(schema, source, 'bench');
+  return parseOptions(checkedSchema, source, 'bench');
 }
 
 /** Raises a readable error naming every invalid option of a schema. */

@@ -193,10 +193,7 @@ export const UPSTREAM_MODEL = 'mock-gpt-4o-mini';
  * A real stack for one test file or bench run: a fresh database (migrated) on `pgServerUrl`, the mock
  * provider and the router as child processes, and a route `chat-small` → mock with a price row.
  */
-export async function startStack(
-  pgServerUrl: string,
-  routerEnv: ChildEnv = {},
-): Promise<Stack> {
+export async function startStack(pgServerUrl: string, routerEnv: ChildEnv = {}): Promise<Stack> {
   const db = await createTestDatabase(pgServerUrl);
   const spillDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-spill-'));
   const prisma = createPrismaClient(db.databaseUrl);
