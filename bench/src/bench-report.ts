@@ -585,6 +585,11 @@ function notes(report: BenchReport): string[] {
       : 'budgets and limits: off (BENCH_LIMITS=off)',
   );
   lines.push(
+    report.options.BENCH_REDIS === 'on'
+      ? 'redis: on (BENCH_REDIS=on; the router keeps its rate limits and budgets in Redis at REDIS_URL, as routers sharing it do)'
+      : 'redis: off (BENCH_REDIS=off; the router keeps its rate limits and budgets in memory, whatever REDIS_URL says)',
+  );
+  lines.push(
     report.options.BENCH_USAGE_JOURNAL === 'off'
       ? 'usage journal: off (BENCH_USAGE_JOURNAL=off; a router crash loses the last flush interval of usage)'
       : 'usage journal: on (one page-cache write per usage event, no fsync; BENCH_USAGE_JOURNAL=off for the A/B)',

@@ -27,3 +27,17 @@ describe('bench options: layouts and the young-generation table', () => {
     }
   });
 });
+
+describe('bench options: the router with or without Redis', () => {
+  it('runs the router without Redis by default, even when REDIS_URL is set (the workers part still uses it)', () => {
+    const env = loadBenchEnv({ REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect([env.BENCH_REDIS, env.REDIS_URL]).toEqual(['off', 'redis://127.0.0.1:6379']);
+  });
+
+  it('gives the router Redis with BENCH_REDIS=on, which requires REDIS_URL', () => {
+    const env = loadBenchEnv({ BENCH_REDIS: 'on', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect([env.BENCH_REDIS, env.REDIS_URL]).toEqual(['on', 'redis://127.0.0.1:6379']);
+    expect(() => loadBenchEnv({ BENCH_REDIS: 'on' })).toThrow(/REDIS_URL: is required with BENCH_REDIS=on/);
+    expect(() => loadBenchEnv({ BENCH_REDIS: 'yes', REDIS_URL: 'redis://x' })).toThrow(/BENCH_REDIS/);
+  });
+});

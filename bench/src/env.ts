@@ -139,15 +139,30 @@ const schema = z.object({
   BENCH_CPU_PROF: flag,
   /** Where JSON + markdown results go. */
   BENCH_RESULTS_DIR: z.string().optional(),
-  /** Redis for the `workers` part (ROUTER_WORKERS above 1 requires it); unset: that part is skipped, saying so. */
+  /**
+   * Whether the bench's router keeps its rate limits and budgets in Redis: `off` (default) runs it without
+   * REDIS_URL even when the shell has one (limits and budgets in memory); `on` gives it REDIS_URL (required), the
+   * production shape where routers share Redis. Printed in the report header.
+   */
+  BENCH_REDIS: z.enum(['off', 'on']).default('off'),
+  /**
+   * Redis for the `workers` part (ROUTER_WORKERS above 1 requires it; unset: that part is skipped, saying so) and,
+   * with BENCH_REDIS=on, for the bench's router.
+   */
   REDIS_URL: z.preprocess((value) => (value === '' ? undefined : value), z.url().optional()),
+});
+
+/** The options, and what one requires of another. */
+const checkedSchema = schema.superRefine((options, ctx) => {
+  if (options.BENCH_REDIS === 'on' && options.REDIS_URL === undefined)
+    ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required with BENCH_REDIS=on' });
 });
 
 export type BenchEnv = z.infer<typeof schema>;
 
 /** Validates the bench options once at start-up; the only reader of process.env in bench/. */
 export function loadBenchEnv(source: NodeJS.ProcessEnv = process.env): BenchEnv {
-  return parseOptions(schema, source, 'bench');
+  return parseOptions(checkedSchema, source, 'bench');
 }
 
 /** Raises a readable error naming every invalid option of a schema. */

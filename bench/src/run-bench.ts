@@ -7,6 +7,7 @@ import { digestApiKey, newId } from '@switchyard/db';
 import { startTestPostgres } from '@switchyard/db/testing';
 import {
   buildRuntime,
+  type ChildEnv,
   ROOT,
   routerNodeFlags,
   type Stack,
@@ -292,9 +293,11 @@ async function main(): Promise<number> {
     stops.push(() => pg.stop());
     log('compiling and starting mock provider + router …');
     buildRuntime();
-    const routerEnv: Record<string, string> = {
+    const routerEnv: ChildEnv = {
       USAGE_FLUSH_MS: '200', // the router's default, not testkit's 50 ms
       USAGE_JOURNAL: env.BENCH_USAGE_JOURNAL,
+      // Never inherited from the shell: BENCH_REDIS alone decides whether limits and budgets go to Redis.
+      REDIS_URL: env.BENCH_REDIS === 'on' ? env.REDIS_URL : undefined,
     };
     if (env.BENCH_CPU_PROF) {
       await mkdir(profileDir, { recursive: true });
@@ -799,6 +802,12 @@ async function main(): Promise<number> {
           });
 
     const rows = await usageRows();
+    // What went wrong, when something did: the unexpected rows by status, error class and HTTP status.
+    const unexpected = await stack.prisma.usageEvent.groupBy({
+      by: ['status', 'errorClass', 'httpStatus'],
+      where: { status: { notIn: ['success', 'client_cancelled'] } },
+      _count: { _all: true },
+    });
     const success = rows.success ?? 0;
     const cancelled = rows.client_cancelled ?? 0;
     const others = Object.entries(rows).filter(
@@ -814,7 +823,9 @@ async function main(): Promise<number> {
         (success + cancelled > routerOk
           ? ` (+${success + cancelled - routerOk} in flight at a closed-loop stop, ≤ ${inFlightAtStop})`
           : '') +
-        (others.length > 0 ? `; unexpected: ${JSON.stringify(Object.fromEntries(others))}` : ''),
+        (others.length > 0
+          ? `; unexpected: ${unexpected.map((g) => `${g._count._all} ${g.status} (${g.errorClass ?? 'no error class'}, HTTP ${g.httpStatus})`).join(', ')}`
+          : ''),
     };
     const memory = rss.stop();
 
@@ -854,7 +865,13 @@ async function main(): Promise<number> {
         pinning,
         loadAvgAtStart,
       },
-      options: { ...env, BENCH_PARTS: [...env.BENCH_PARTS], maxTool },
+      options: {
+        ...env,
+        BENCH_PARTS: [...env.BENCH_PARTS],
+        // The results are shared: never a Redis password.
+        REDIS_URL: env.REDIS_URL === undefined ? undefined : withoutPassword(env.REDIS_URL),
+        maxTool,
+      },
       layout,
       rates,
       layouts,
@@ -903,3 +920,10 @@ main().then(
     process.exit(1);
   },
 );
+
+/** A URL as the results may show it: its password, if any, replaced. */
+function withoutPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password !== '') parsed.password = '***';
+  return parsed.toString();
+}

@@ -1,4 +1,4 @@
-import type { Stack } from '@switchyard/testkit';
+import type { ChildEnv, Stack } from '@switchyard/testkit';
 import type { HttpTarget, PacedSlice } from './load-task';
 import type { LoadWorker } from './load-worker';
 
@@ -10,8 +10,8 @@ import type { LoadWorker } from './load-worker';
 export interface SideRouterContext {
   stack: Stack;
   worker: LoadWorker;
-  /** The bench router's extra environment (usage flush, journal), given to each side router too. */
-  routerEnv: Record<string, string>;
+  /** The bench router's extra environment (usage flush, journal, REDIS_URL or none), given to each side router too. */
+  routerEnv: ChildEnv;
   /** CPUs of the bench router (taskset), or null when nothing is pinned. */
   routerCpus: string | null;
   durationS: number;

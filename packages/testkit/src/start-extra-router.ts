@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type Proc, type Stack, spawnPackage } from './start-stack';
+import { type ChildEnv, type Proc, type Stack, spawnPackage } from './start-stack';
 
 /** A router started beside a stack's own. */
 export interface ExtraRouter {
@@ -17,7 +17,7 @@ export interface ExtraRouter {
  */
 export async function startExtraRouter(
   stack: Stack,
-  env: Record<string, string>,
+  env: ChildEnv,
   nodeFlags: readonly string[] = [],
 ): Promise<ExtraRouter> {
   const spillDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-spill-extra-'));

@@ -18,6 +18,12 @@ import { packageScriptCommand } from '../../../scripts/package-script-command';
 /** Repository root, so entry points resolve wherever the caller runs from. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
+/**
+ * The environment a child process gets on top of ours: a variable set to `undefined` is removed from what it
+ * inherits (e.g. the bench's router without the REDIS_URL of the shell that started the bench).
+ */
+export type ChildEnv = Record<string, string | undefined>;
+
 /** A child process we started, with everything it printed (for assertions and failure messages). */
 export interface Proc {
   child: ChildProcess;
@@ -46,7 +52,7 @@ export function buildRuntime(): void {
  */
 export function spawnPackage(
   packageDir: string,
-  env: Record<string, string>,
+  env: ChildEnv,
   ready: RegExp,
   timeoutMs = 30_000,
   nodeFlags: readonly string[] = [],
@@ -66,7 +72,7 @@ export function routerNodeFlags(): string[] {
  */
 export function spawnTs(
   entry: string,
-  env: Record<string, string>,
+  env: ChildEnv,
   ready: RegExp,
   timeoutMs = 30_000,
   nodeFlags: readonly string[] = [],
@@ -83,7 +89,7 @@ export function spawnTs(
 export function spawnProcess(
   command: string,
   args: string[],
-  options: { env: Record<string, string>; ready: RegExp; timeoutMs?: number; cwd?: string; name?: string },
+  options: { env: ChildEnv; ready: RegExp; timeoutMs?: number; cwd?: string; name?: string },
 ): Promise<{ proc: Proc; match: RegExpMatchArray }> {
   const { env, ready, timeoutMs = 30_000 } = options;
   const entry = options.name ?? command;
@@ -174,7 +180,7 @@ export interface Stack {
   }) => Promise<{ id: string; targetIds: string[] }>;
   /** Waits until the router's snapshot shows `predicate` for /v1/models (e.g. after a config change). */
   awaitModels: (predicate: (models: string[]) => boolean) => Promise<void>;
-  restartRouter: (env?: Record<string, string>) => Promise<void>;
+  restartRouter: (env?: ChildEnv) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -187,10 +193,7 @@ export const UPSTREAM_MODEL = 'mock-gpt-4o-mini';
  * A real stack for one test file or bench run: a fresh database (migrated) on `pgServerUrl`, the mock
  * provider and the router as child processes, and a route `chat-small` → mock with a price row.
  */
-export async function startStack(
-  pgServerUrl: string,
-  routerEnv: Record<string, string> = {},
-): Promise<Stack> {
+export async function startStack(pgServerUrl: string, routerEnv: ChildEnv = {}): Promise<Stack> {
   const db = await createTestDatabase(pgServerUrl);
   const spillDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-spill-'));
   const prisma = createPrismaClient(db.databaseUrl);
@@ -265,8 +268,8 @@ export async function startStack(
     USAGE_SPILL_DIR: spillDir,
     ...routerEnv,
   };
-  const launch = async (extra: Record<string, string>) => {
-    const launchEnv: Record<string, string> = { ...env, ...extra };
+  const launch = async (extra: ChildEnv) => {
+    const launchEnv: ChildEnv = { ...env, ...extra };
     // With ROUTER_WORKERS every worker starts a whole router, and on a busy machine they start one after another.
     const workers = Math.max(1, Number(launchEnv.ROUTER_WORKERS ?? 1) || 1);
     const { proc, match } = await spawnPackage(

@@ -99,7 +99,7 @@ export class RedisRateLimitStore implements RateLimitStore {
     const args: (string | number)[] = [];
     for (const check of checks) args.push(this.key(check.subject, check.dimension));
     for (const check of checks) args.push(check.limit, check.cost);
-    const reply = (await this.acquireScript(checks.length, ...args)) as number[];
+    const reply = (await this.redis.answer(this.acquireScript(checks.length, ...args))) as number[];
     return decideRateLimit(
       checks,
       checks.map((_, i) => Number(reply[i])),
@@ -114,7 +114,8 @@ export class RedisRateLimitStore implements RateLimitStore {
       keys.push(this.key(check.subject, 'tokens'));
       args.push(check.limit, delta);
     }
-    if (keys.length > 0 && this.redis.isUp()) await this.adjustScript(keys.length, ...keys, ...args);
+    if (keys.length > 0 && this.redis.isUp())
+      await this.redis.answer(this.adjustScript(keys.length, ...keys, ...args));
   }
 
   private key(subject: RateLimitSubject, dimension: string): string {
