@@ -22,7 +22,7 @@ import { startBudgetReporter } from './billing/budget-reporter';
 import type { BudgetStore } from './billing/budget-store';
 import { MemoryBudgetStore } from './billing/memory-budget-store';
 import { RedisBudgetStore } from './billing/redis-budget-store';
-import { startTokenCountThread, tokenCountsSettled } from './billing/token-count-thread';
+import { configureTokenCountThread, tokenCountsSettled } from './billing/token-count-thread';
 import { workerMetrics } from './cluster/cluster-metrics';
 import type { WorkerMessage } from './cluster/worker-messages';
 import { SnapshotStore } from './config/snapshot-store';
@@ -158,9 +158,8 @@ export async function startRouter(env: RouterEnv, logger: Logger, worker: number
   const usageWriter = startUsageWriterThread(env.DATABASE_URL, logger, (events) =>
     metrics.deadLettered(events),
   );
-  // Loads its code now, off this thread; the tokenizer itself is built only by the first usage estimate, and the
-  // thread ends (giving the encoder's memory back) after TOKEN_COUNT_IDLE_MS without one.
-  startTokenCountThread(env.TOKEN_COUNT_IDLE_MS);
+  // Started by the first usage estimate, not now, and ended again after TOKEN_COUNT_IDLE_MS without one.
+  configureTokenCountThread(env.TOKEN_COUNT_IDLE_MS);
   await usageWriter.ready;
   const spillRoot = path.resolve(env.USAGE_SPILL_DIR);
   const spill = new UsageSpillFile(
