@@ -273,19 +273,20 @@ type KeyRow = Omit<
   teamTpmLimit: number | null;
 };
 type ProviderRow = ConfigSnapshot['providers'][number];
-type AccountRow = {
-  id: string;
-  providerId: string;
-  name: string;
-  credentialCiphertext: string;
-  weight: number;
-  priority: number;
-  enabled: boolean;
-  credentialRejectedAt: Date | null;
-  credentialEpoch: number;
-  healthCheckEnabled: boolean | null;
-  healthCheckIntervalMs: number | null;
-};
+type AccountRow = Pick<
+  Prisma.UpstreamAccountModel,
+  | 'id'
+  | 'providerId'
+  | 'name'
+  | 'credentialCiphertext'
+  | 'weight'
+  | 'priority'
+  | 'enabled'
+  | 'credentialRejectedAt'
+  | 'credentialEpoch'
+  | 'healthCheckEnabled'
+  | 'healthCheckIntervalMs'
+>;
 type RouteRow = Omit<ConfigSnapshot['routes'][number], 'policies' | 'breaker' | 'targets'> &
   RouteBreakerColumns & { policies: Prisma.JsonValue };
 type TargetRow = ConfigSnapshot['routes'][number]['targets'][number] & { routeId: string };
