@@ -317,6 +317,12 @@ interface ConfigRows {
 async function readConfigRows(db: pg.Pool): Promise<ConfigRows> {
   const client = await db.connect();
   let failed: Error | undefined;
+  // A checked-out client has no error listener of the pool's: without this one, a connection dropped mid-read
+  // (PostgreSQL restarted, a network cut) would be an unhandled 'error' event and end the router.
+  const onError = (error: Error) => {
+    failed ??= error;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const rows = <Row extends pg.QueryResultRow>(sql: string) => client.query<Row>(sql).then((r) => r.rows);
@@ -337,6 +343,7 @@ async function readConfigRows(db: pg.Pool): Promise<ConfigRows> {
     throw error;
   } finally {
     // A connection that failed mid-transaction is closed rather than handed back in an unknown state.
+    client.removeListener('error', onError);
     client.release(failed);
   }
 }
