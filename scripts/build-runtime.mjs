@@ -3,11 +3,15 @@
 //
 // Each entry is bundled with esbuild (already installed: tsx is built on it): our workspace packages
 // (`@switchyard/core`, `@switchyard/db`, which export TypeScript source) are compiled into the bundle; every other
-// package stays an ordinary `import` resolved from node_modules at run time. Worker entries land beside `main.js`,
+// package stays an ordinary `import` resolved from node_modules at run time. Code is split into chunks, so a
+// dynamic `import()` in the source stays one at run time: what a process does not use (the OpenTelemetry SDK with
+// tracing off, ioredis without REDIS_URL) is never loaded. In one file, esbuild would hoist every package import
+// of the bundle to its top and load them all at start (issue 15: ~20 MiB of RSS in the router). Worker entries land beside `main.js`,
 // where the thread modules look for them. Outputs are named after what they run, so `ps` tells them apart (see apps/router/src/worker-script.ts).
 //
 //   node scripts/build-runtime.mjs            # every target
 //   node scripts/build-runtime.mjs router     # one (router | mock-provider | scripts)
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -52,11 +56,15 @@ const externalDependencies = {
 async function buildTarget(name) {
   const target = TARGETS[name];
   if (!target) throw new Error(`unknown target ${name}; one of: ${Object.keys(TARGETS).join(', ')}`);
-  await build({
+  const result = await build({
     absWorkingDir: root,
     entryPoints: target.entries,
     outdir: target.outdir,
     bundle: true,
+    splitting: true,
+    // Beside the entries: a chunk resolves a worker entry relative to itself (apps/router/src/worker-script.ts).
+    chunkNames: '[name]-[hash]',
+    metafile: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -69,6 +77,13 @@ async function buildTarget(name) {
     plugins: [externalDependencies],
     logLevel: 'warning',
   });
+  // Chunks are named by content hash: drop those an earlier build left behind (the directory holds only output).
+  const outdir = path.join(root, target.outdir);
+  const written = new Set(Object.keys(result.metafile.outputs).map((file) => path.join(root, file)));
+  for (const file of await readdir(outdir)) {
+    const full = path.join(outdir, file);
+    if (/\.js(\.map)?$/.test(file) && !written.has(full)) await rm(full, { force: true });
+  }
 }
 
 const requested = process.argv.slice(2);

@@ -6,7 +6,7 @@ import {
   createBudgetReportStore,
   createCredentialCipher,
   createHealthStore,
-  createPrismaClient,
+  createSmallPool,
   digestApiKey,
   listenForConfigChanges,
   loadConfigSnapshot,
@@ -22,7 +22,7 @@ import { startBudgetReporter } from './billing/budget-reporter';
 import type { BudgetStore } from './billing/budget-store';
 import { MemoryBudgetStore } from './billing/memory-budget-store';
 import { RedisBudgetStore } from './billing/redis-budget-store';
-import { startTokenCountThread, tokenCountsSettled } from './billing/token-count-thread';
+import { configureTokenCountThread, tokenCountsSettled } from './billing/token-count-thread';
 import { workerMetrics } from './cluster/cluster-metrics';
 import type { WorkerMessage } from './cluster/worker-messages';
 import { SnapshotStore } from './config/snapshot-store';
@@ -37,7 +37,6 @@ import { RequestRateLimits } from './limits/request-rate-limits';
 import type { Logger } from './logger';
 import { RouterMetrics } from './metrics/router-metrics';
 import { createMetricsServer, serveMetrics } from './metrics/serve-metrics';
-import { createRedisConnection } from './redis/redis-client';
 import type { FailoverState, RouterContext } from './router-context';
 import { createRouterServer } from './server';
 import { loadTracing } from './tracing/load-tracing';
@@ -64,12 +63,21 @@ export async function startRouter(env: RouterEnv, logger: Logger, worker: number
     );
     process.exit(1);
   }
-  const prisma = createPrismaClient(env.DATABASE_URL);
+  // Configuration reads (snapshot, version, budget spend) over plain pg: no Prisma in the router (see
+  // loadConfigSnapshot). Two connections, so a version check need not wait for a full load in flight.
+  const configDb = createSmallPool(
+    env.DATABASE_URL,
+    (error) => logger.warn('config database connection failed', { error: error.message }),
+    2,
+  );
 
   const settings = routerSettings(env);
   const health = new UpstreamHealth(settings.breaker);
-  // One Redis connection for everything shared between router instances (budgets, rate limits).
-  const redis = env.REDIS_URL ? createRedisConnection(env.REDIS_URL, { logger }) : null;
+  // One Redis connection for everything shared between router instances (budgets, rate limits). ioredis is loaded
+  // only when it is used (the build keeps this import dynamic): without REDIS_URL it would be idle RSS.
+  const redis = env.REDIS_URL
+    ? (await import('./redis/redis-client')).createRedisConnection(env.REDIS_URL, { logger })
+    : null;
   const budgetStore: BudgetStore = redis
     ? new RedisBudgetStore({
         redis,
@@ -110,7 +118,7 @@ export async function startRouter(env: RouterEnv, logger: Logger, worker: number
   let activeChecks: ActiveHealthChecks | null = null;
   const snapshots = new SnapshotStore({
     load: () =>
-      loadConfigSnapshot(prisma, cipher, {
+      loadConfigSnapshot(configDb, cipher, {
         onInvalidPolicy: (routeId, trafficClass, message) =>
           logger.error('stored route policy is invalid; using the default for its class', {
             routeId,
@@ -135,10 +143,10 @@ export async function startRouter(env: RouterEnv, logger: Logger, worker: number
       }
       billing.sync(snapshot);
     },
-    version: () => loadConfigVersion(prisma),
+    version: () => loadConfigVersion(configDb),
     refreshSpend: async (snapshot) => {
       const at = Date.now();
-      billing.syncSpend(await refreshBudgetSpend(prisma, snapshot.budgets, at), at);
+      billing.syncSpend(await refreshBudgetSpend(configDb, snapshot.budgets, at), at);
     },
     refreshIntervalMs: env.SNAPSHOT_REFRESH_MS,
     fullRefreshIntervalMs: env.SNAPSHOT_FULL_REFRESH_MS,
@@ -150,9 +158,8 @@ export async function startRouter(env: RouterEnv, logger: Logger, worker: number
   const usageWriter = startUsageWriterThread(env.DATABASE_URL, logger, (events) =>
     metrics.deadLettered(events),
   );
-  // Loads its code now, off this thread; the tokenizer itself is built only by the first usage estimate, and the
-  // thread ends (giving the encoder's memory back) after TOKEN_COUNT_IDLE_MS without one.
-  startTokenCountThread(env.TOKEN_COUNT_IDLE_MS);
+  // Started by the first usage estimate, not now, and ended again after TOKEN_COUNT_IDLE_MS without one.
+  configureTokenCountThread(env.TOKEN_COUNT_IDLE_MS);
   await usageWriter.ready;
   const spillRoot = path.resolve(env.USAGE_SPILL_DIR);
   const spill = new UsageSpillFile(
@@ -408,7 +415,7 @@ export async function startRouter(env: RouterEnv, logger: Logger, worker: number
     await budgetStore.close();
     await redis?.close();
     await Promise.all([...dispatchers.values()].map((agent) => agent.close()));
-    await prisma.$disconnect();
+    await configDb.end();
     await tracing?.shutdown();
     logger.info('stopped');
     process.exit(0);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { periodWindow } from '@switchyard/core';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBudgetRepository } from './admin/budget-repository';
 import { createPrismaClient, type PrismaClient } from './client';
@@ -14,10 +15,12 @@ const NOW = Date.parse('2026-12-05T20:30:00Z');
 describe('budget spend loaded with the snapshot', () => {
   let db: TestDatabase;
   let prisma: PrismaClient;
+  let pool: pg.Pool;
 
   beforeAll(async () => {
     db = await createTestDatabase(await getTestPostgresServerUrl());
     prisma = createPrismaClient(db.databaseUrl);
+    pool = new pg.Pool({ connectionString: db.databaseUrl });
     await prisma.budget.createMany({
       data: [
         {
@@ -52,12 +55,13 @@ describe('budget spend loaded with the snapshot', () => {
   });
   afterAll(async () => {
     await prisma?.$disconnect();
+    await pool?.end();
     await db?.drop();
   });
 
   it('counts a mid-hour period from its start: raw events until the next full hour, rollups after', async () => {
     const cipher = createCredentialCipher(randomBytes(32));
-    const snapshot = await loadConfigSnapshot(prisma, cipher, { now: () => NOW });
+    const snapshot = await loadConfigSnapshot(pool, cipher, { now: () => NOW });
     const spend = Object.fromEntries(
       snapshot.budgets.map((b) => [b.definition.id, [b.spentSince, b.spentMicros]]),
     );

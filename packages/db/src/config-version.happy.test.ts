@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from './client';
 import { createCredentialCipher } from './credential-cipher';
@@ -11,14 +12,18 @@ const cipher = createCredentialCipher(randomBytes(32));
 describe('config_version', () => {
   let db: TestDatabase;
   let prisma: PrismaClient;
-  const version = async () => BigInt((await loadConfigVersion(prisma)) ?? -1);
+  /** What the router reads with: plain pg. */
+  let pool: pg.Pool;
+  const version = async () => BigInt((await loadConfigVersion(pool)) ?? -1);
 
   beforeAll(async () => {
     db = await createTestDatabase(await getTestPostgresServerUrl());
     prisma = createPrismaClient(db.databaseUrl);
+    pool = new pg.Pool({ connectionString: db.databaseUrl });
   });
   afterAll(async () => {
     await prisma.$disconnect();
+    await pool.end();
     await db.drop();
   });
 
@@ -54,21 +59,21 @@ describe('config_version', () => {
   });
 
   it('is read into the snapshot in the snapshot’s own transaction', async () => {
-    const snapshot = await loadConfigSnapshot(prisma, cipher);
+    const snapshot = await loadConfigSnapshot(pool, cipher);
     expect(snapshot.configVersion).toBe((await version()).toString());
     await prisma.route.create({ data: { id: 'rt_1', publicModel: 'chat' } });
     expect(await version()).toBe(BigInt(snapshot.configVersion as string) + 1n);
-    expect((await loadConfigSnapshot(prisma, cipher)).configVersion).toBe((await version()).toString());
+    expect((await loadConfigSnapshot(pool, cipher)).configVersion).toBe((await version()).toString());
   });
 
   it('re-reads budget spend for the same budget objects without reloading the configuration', async () => {
     const at = Date.now();
-    const snapshot = await loadConfigSnapshot(prisma, cipher, { now: () => at });
+    const snapshot = await loadConfigSnapshot(pool, cipher, { now: () => at });
     expect(snapshot.budgets.map((b) => [b.definition.id, b.spentMicros])).toEqual([['bud_1', 40n]]);
     await insertUsageEvents(prisma, [
       buildUsageEvent({ requestId: 'req_2', keyId: 'key_1', costMicros: 2n, createdAt: Date.now() }),
     ]);
-    const refreshed = await refreshBudgetSpend(prisma, snapshot.budgets, Date.now());
+    const refreshed = await refreshBudgetSpend(pool, snapshot.budgets, Date.now());
     expect(refreshed.map((b) => [b.definition.id, b.spentMicros, b.spentSince])).toEqual([['bud_1', 42n, 0]]);
     expect(refreshed[0]?.definition).toBe(snapshot.budgets[0]?.definition);
     expect(refreshed[0]?.webhookUrl).toBeNull();

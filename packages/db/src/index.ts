@@ -57,6 +57,7 @@ export {
   type SeedResult,
   seedIfEmpty,
 } from './seed';
+export { createSmallPool } from './small-pool';
 export {
   type LoadConfigSnapshotOptions,
   loadConfigSnapshot,

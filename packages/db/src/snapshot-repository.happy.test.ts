@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EMPTY_PRICE_SHEET } from '@switchyard/core';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from './client';
 import { createCredentialCipher } from './credential-cipher';
@@ -21,10 +22,13 @@ const cipher = createCredentialCipher(randomBytes(32));
 describe('loadConfigSnapshot', () => {
   let db: TestDatabase;
   let prisma: PrismaClient;
+  /** What the router reads with: plain pg (the rows are written through Prisma, as the console writes them). */
+  let pool: pg.Pool;
 
   beforeAll(async () => {
     db = await createTestDatabase(await getTestPostgresServerUrl());
     prisma = createPrismaClient(db.databaseUrl);
+    pool = new pg.Pool({ connectionString: db.databaseUrl });
     await prisma.team.create({ data: { id: 'team_1', name: 'Platform', rpmLimit: 600 } });
     await prisma.provider.create({
       data: { id: 'prv_a', name: 'openai', kind: 'openai', baseUrl: 'https://api.example.test/v1/' },
@@ -198,11 +202,12 @@ describe('loadConfigSnapshot', () => {
 
   afterAll(async () => {
     await prisma.$disconnect();
+    await pool.end();
     await db.drop();
   });
 
   it('maps every configuration row to core records, keeping revoked and expired keys', async () => {
-    const snapshot = await loadConfigSnapshot(prisma, cipher, { now: () => 1_700_000_000_000 });
+    const snapshot = await loadConfigSnapshot(pool, cipher, { now: () => 1_700_000_000_000 });
     expect(snapshot).toEqual({
       keys: [
         {
@@ -427,7 +432,7 @@ describe('loadConfigSnapshot', () => {
       },
     });
     const failures: string[] = [];
-    const snapshot = await loadConfigSnapshot(prisma, cipher, {
+    const snapshot = await loadConfigSnapshot(pool, cipher, {
       onCredentialError: (accountId) => failures.push(accountId),
     });
     expect(failures).toEqual(['acc_bad']);
@@ -445,13 +450,14 @@ describe('loadConfigSnapshot', () => {
   it('loads what the seed writes, with the demo route pointing at the decrypted mock account', async () => {
     const seedDb = await createTestDatabase(await getTestPostgresServerUrl());
     const seedPrisma = createPrismaClient(seedDb.databaseUrl);
+    const seedPool = new pg.Pool({ connectionString: seedDb.databaseUrl });
     try {
       const seeded = await seedIfEmpty(seedPrisma, cipher, {
         adminEmail: 'a@b.test',
         mockBaseUrl: 'http://127.0.0.1:4010/v1',
       });
       if (!seeded.seeded) throw new Error('expected a seed');
-      const snapshot = await loadConfigSnapshot(seedPrisma, cipher);
+      const snapshot = await loadConfigSnapshot(seedPool, cipher);
       expect(snapshot.routes).toEqual([
         {
           id: seeded.route.id,
@@ -481,6 +487,7 @@ describe('loadConfigSnapshot', () => {
       expect(snapshot.keys.map((key) => key.prefix)).toEqual([seeded.demoApiKey.prefix]);
     } finally {
       await seedPrisma.$disconnect();
+      await seedPool.end();
       await seedDb.drop();
     }
   });

@@ -58,14 +58,6 @@ describe('IdleStoppedThread', () => {
     expect(started).toHaveLength(2);
   });
 
-  it('stops a warmed thread that never got work', () => {
-    const { threads, stops } = harness();
-    threads.warm();
-    const warmed = threads.running();
-    vi.advanceTimersByTime(IDLE_MS);
-    expect(stops).toEqual([warmed]);
-  });
-
   it('never stops for idling when idleMs is 0', () => {
     const { threads, stops } = harness(0);
     threads.release(threads.acquire());
@@ -88,16 +80,11 @@ describe('IdleStoppedThread', () => {
   });
 
   it('holds its invariants over any interleaving of work and time', () => {
-    type Op =
-      | { kind: 'acquire' }
-      | { kind: 'release'; pick: number }
-      | { kind: 'wait'; ms: number }
-      | { kind: 'warm' };
+    type Op = { kind: 'acquire' } | { kind: 'release'; pick: number } | { kind: 'wait'; ms: number };
     const op = fc.oneof(
       fc.constant<Op>({ kind: 'acquire' }),
       fc.record({ kind: fc.constant('release' as const), pick: fc.nat() }),
       fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 2 * IDLE_MS }) }),
-      fc.constant<Op>({ kind: 'warm' }),
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
@@ -120,10 +107,6 @@ describe('IdleStoppedThread', () => {
             const [thread] = held.splice(step.pick % held.length, 1);
             threads.release(thread as FakeThread);
             if (held.length === 0) idleSince = Date.now();
-          } else if (step.kind === 'warm') {
-            const before = threads.running();
-            threads.warm();
-            if (before === null) idleSince = Date.now();
           } else {
             vi.advanceTimersByTime(step.ms);
           }

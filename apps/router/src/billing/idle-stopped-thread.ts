@@ -35,14 +35,6 @@ export class IdleStoppedThread<T> {
     if (this.busy === 0) this.armTimer();
   }
 
-  /** Starts the thread without work (it stops after `idleMs` unless work comes first). */
-  warm(): void {
-    if (this.current !== null) return;
-    this.current = this.start();
-    this.busy = 0;
-    this.armTimer();
-  }
-
   /**
    * Forgets `thread` if it is the running one (it exited, or hung and is being replaced), without `stop`: the
    * next `acquire` starts a new one; releases of the forgotten one are ignored.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  configureTokenCountThread,
   countTokensOffThread,
-  startTokenCountThread,
   stopTokenCountThread,
   tokenCountsPending,
   tokenCountsSettled,
@@ -69,7 +69,7 @@ describe('countTokensOffThread', () => {
   it('ends the thread after its idle period, and counts arriving around the stop are counted, not bounded', async () => {
     const idleMs = 300;
     await stopTokenCountThread();
-    startTokenCountThread(idleMs);
+    configureTokenCountThread(idleMs);
     const stopped = async () => {
       while (tokenCountThreadState().running) await new Promise((resolve) => setTimeout(resolve, 20));
     };
@@ -97,7 +97,7 @@ describe('countTokensOffThread', () => {
       expect(tokenCountThreadState().starts).toBeGreaterThan(starts);
     } finally {
       await stopTokenCountThread();
-      startTokenCountThread();
+      configureTokenCountThread();
     }
   }, 120_000);
 });

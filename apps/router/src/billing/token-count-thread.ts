@@ -40,7 +40,7 @@ const pending = new Map<
 
 /**
  * Tokens of `texts` summed (js-tiktoken o200k_base, exactly as `countTextTokens` counts each), counted on a
- * worker thread (started by `startTokenCountThread` or the first call), so the router's event loop never runs the BPE. Never rejects: if the
+ * worker thread (started by the first call), so the router's event loop never runs the BPE. Never rejects: if the
  * thread is over 4 M characters behind, fails, exits or does not answer within 20 s, each text counts as its
  * UTF-8 byte length, an upper bound no byte-level BPE exceeds (the caller's usage is flagged estimated anyway).
  */
@@ -78,15 +78,14 @@ export function countTokensOffThread(texts: string[]): Promise<number> {
 }
 
 /**
- * Sets how long the thread lives with nothing to count (`idleMs`; 0: for good) and starts it now (the router does
- * at start-up), without building the encoder: the thread's code loads off the first estimate's path, while the
- * encoder's ranks are still only built by the first count (a router whose upstreams always report usage never
- * holds them). Past `idleMs` without a count the thread ends and its memory goes back to the OS; the next count
- * starts a new one (paying the thread's start and the encoder's build again).
+ * Sets how long the thread lives with nothing to count (`idleMs`; 0: for good). The thread is not started here:
+ * the first count starts it (its code is one small compiled file; what that first count waits for is building
+ * the encoder's ranks, seconds on a loaded machine, after the answer was sent). A router whose upstreams always
+ * report usage so never holds the thread's isolate (~12 MiB of idle RSS, issue 15). Past `idleMs` without a count
+ * the thread ends and its memory goes back to the OS; the next count starts a new one.
  */
-export function startTokenCountThread(idleMs = DEFAULT_TOKEN_COUNT_IDLE_MS): void {
+export function configureTokenCountThread(idleMs = DEFAULT_TOKEN_COUNT_IDLE_MS): void {
   if (threads.running() === null) threads = idleStoppedThreads(idleMs);
-  threads.warm();
 }
 
 /**

@@ -164,7 +164,9 @@ export function createBudgetRepository(prisma: PrismaClient): BudgetRepository {
 
     async spend(budget, window) {
       const id = 'spend';
-      const spent = await sumBudgetSpend(prisma, [
+      const queryRows = <Row>(sql: string, values: unknown[]) =>
+        prisma.$queryRawUnsafe<Row[]>(sql, ...values);
+      const spent = await sumBudgetSpend(queryRows, [
         { id, scope: budget.scope, scopeId: budget.scopeId, start: window.start, end: window.end },
       ]);
       return spent.get(id) ?? 0n;

@@ -55,8 +55,23 @@ function longContextJson(tier: LongContextTier): Prisma.InputJsonObject {
   return out;
 }
 
+/** The columns of a stored price row that make its sheet. */
+export type PriceSheetRow = Pick<
+  Prisma.PriceModel,
+  | 'inputMicrosPerMillion'
+  | 'outputMicrosPerMillion'
+  | 'cachedInputMicrosPerMillion'
+  | 'cacheWriteMicrosPerMillion'
+  | 'reasoningMicrosPerMillion'
+  | 'longContext'
+  | 'images'
+  | 'imageMicros'
+  | 'videoMicrosPerSecond'
+  | 'requestMicros'
+>;
+
 /** A stored row's sheet. Rows are written through {@link priceSheetColumns}, so the JSON has its shapes. */
-export function priceSheetFromRow(row: Prisma.PriceModel): PriceSheet {
+export function priceSheetFromRow(row: PriceSheetRow): PriceSheet {
   return {
     inputMicrosPerMillion: row.inputMicrosPerMillion,
     outputMicrosPerMillion: row.outputMicrosPerMillion,
