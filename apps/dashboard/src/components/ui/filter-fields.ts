@@ -18,3 +18,9 @@ export type FilterField =
 /** Choices from plain values, shown as they are (statuses, traffic classes). */
 export const verbatimChoices = (values: readonly string[]): FilterChoice[] =>
   values.map((value) => ({ value, label: value }));
+
+/** From and To, first in every listing's filters. */
+export const TIME_RANGE_FIELDS = [
+  { kind: 'time', name: 'from', label: 'From' },
+  { kind: 'time', name: 'to', label: 'To' },
+] as const satisfies readonly FilterField[];

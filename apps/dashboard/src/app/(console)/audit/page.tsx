@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { KeysetPager } from '@/components/keyset-pager';
 import { LocalTime } from '@/components/local-time';
 import { FilterBar } from '@/components/ui/filter-bar';
-import type { FilterField } from '@/components/ui/filter-fields';
+import { type FilterField, TIME_RANGE_FIELDS } from '@/components/ui/filter-fields';
 import { Table, type TableColumn } from '@/components/ui/table';
 import { readListingParams, type SearchParams } from '@/lib/listing-search-params';
 import { canWrite } from '@/server/actor';
@@ -16,8 +16,7 @@ export const metadata: Metadata = { title: 'Audit log' };
 
 const PAGE_SIZE = 50;
 const FILTER_FIELDS = [
-  { kind: 'time', name: 'from', label: 'From' },
-  { kind: 'time', name: 'to', label: 'To' },
+  ...TIME_RANGE_FIELDS,
   { kind: 'text', name: 'actor', label: 'Actor', placeholder: 'e-mail or usr_…' },
   { kind: 'text', name: 'action', label: 'Action', placeholder: 'api_key.revoke or api_key.' },
   { kind: 'text', name: 'targetType', label: 'Target type', placeholder: 'api_key' },

@@ -6,7 +6,7 @@ import { KeysetPager } from '@/components/keyset-pager';
 import { LocalTime } from '@/components/local-time';
 import { StatusBadge } from '@/components/ui/badge';
 import { FilterBar } from '@/components/ui/filter-bar';
-import { type FilterField, verbatimChoices } from '@/components/ui/filter-fields';
+import { type FilterField, TIME_RANGE_FIELDS, verbatimChoices } from '@/components/ui/filter-fields';
 import { Table, type TableColumn } from '@/components/ui/table';
 import { formatInteger, formatMicrosUsd, formatMs } from '@/lib/format';
 import { readListingParams, type SearchParams } from '@/lib/listing-search-params';
@@ -57,8 +57,7 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
   ]);
   // Keys, teams and providers by name, so an operator picks rather than types an id.
   const filterFields: FilterField[] = [
-    { kind: 'time', name: 'from', label: 'From' },
-    { kind: 'time', name: 'to', label: 'To' },
+    ...TIME_RANGE_FIELDS,
     { kind: 'text', name: 'requestId', label: 'Request id', placeholder: 'req_…' },
     { kind: 'text', name: 'requestedModel', label: 'Requested model', placeholder: 'gpt-4o' },
     { kind: 'text', name: 'servedModel', label: 'Served model', placeholder: 'gpt-4o-2024-08-06' },
