@@ -50,7 +50,9 @@ const PAGES = [
   ['/keys (search + team)', '/keys?q=seed%20key%201&team=team_seed_3'],
   ['/keys/{key} (7 d)', '/keys/key_seed_0?hours=168'],
   ['/providers', '/providers'],
+  ['/providers/{provider}', '/providers/prv_seed_openai'],
   ['/routes', '/routes'],
+  ['/routes/new', '/routes/new'],
   ['/health', '/health'],
   ['/usage', '/usage'],
   ['/requests', '/requests'],
@@ -62,6 +64,12 @@ const PAGES = [
   ['/budgets', '/budgets'],
   ['/pricing', '/pricing'],
   ['/audit', '/audit'],
+  ['/teams', '/teams'],
+  ['/teams/{team}', '/teams/team_seed_3'],
+  ['/users', '/users'],
+  ['/tokens', '/tokens'],
+  ['/playground', '/playground'],
+  ['/onboarding', '/onboarding'],
 ] as const;
 
 interface Resolved {
@@ -88,6 +96,19 @@ async function timed(url: string, headers: Record<string, string>): Promise<numb
   return elapsed;
 }
 
+/** Time to the first body bytes of a download, then the rest read to the end (not timed). */
+async function timedFirstByte(url: string, headers: Record<string, string>): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(url, { headers });
+  if (response.status !== 200 || response.body === null)
+    throw new Error(`${url} answered ${response.status}`);
+  const reader = response.body.getReader();
+  await reader.read();
+  const elapsed = performance.now() - started;
+  while (!(await reader.read()).done) {}
+  return elapsed;
+}
+
 async function adminJson<T>(path: string): Promise<T> {
   const response = await fetch(`${env.DASHBOARD_URL}/api/admin/v1${path}`, { headers: adminHeaders });
   if (!response.ok) throw new Error(`${path} answered ${response.status}`);
@@ -105,10 +126,15 @@ async function resolveValues(): Promise<Resolved> {
   return { deep, id };
 }
 
-async function measure(name: string, url: string, headers: Record<string, string>): Promise<void> {
-  for (let i = 0; i < env.MEASURE_WARMUP; i++) await timed(url, headers);
+async function measure(
+  name: string,
+  url: string,
+  headers: Record<string, string>,
+  time: typeof timed = timed,
+): Promise<void> {
+  for (let i = 0; i < env.MEASURE_WARMUP; i++) await time(url, headers);
   const samples: number[] = [];
-  for (let i = 0; i < env.MEASURE_CALLS; i++) samples.push(await timed(url, headers));
+  for (let i = 0; i < env.MEASURE_CALLS; i++) samples.push(await time(url, headers));
   const s = latencySummary(samples);
   console.log(`| ${name} | ${s.p50.toFixed(1)} | ${s.p95.toFixed(1)} | ${s.max.toFixed(1)} |`);
 }
@@ -123,6 +149,13 @@ async function main(): Promise<void> {
   for (const [name, template] of ENDPOINTS) {
     await measure(name, `${env.DASHBOARD_URL}/api/admin/v1${resolve(template, values)}`, adminHeaders);
   }
+  // A download streams: what the person waits for before it starts.
+  await measure(
+    'cost CSV (7 d by hour, by key): first byte',
+    `${env.DASHBOARD_URL}/api/admin/v1/cost/export.csv?groupBy=key`,
+    adminHeaders,
+    timedFirstByte,
+  );
   if (env.BENCH_CONSOLE_EMAIL === undefined || env.BENCH_CONSOLE_PASSWORD === undefined) {
     console.log('\n(console pages not timed: set BENCH_CONSOLE_EMAIL and BENCH_CONSOLE_PASSWORD)');
     return;

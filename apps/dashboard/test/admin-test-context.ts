@@ -78,6 +78,13 @@ export async function startAdminTestContext(): Promise<AdminTestContext> {
   };
 }
 
+/** A streamed text (a CSV export) read to its end. */
+export async function readAll(chunks: AsyncIterable<string>): Promise<string> {
+  let text = '';
+  for await (const chunk of chunks) text += chunk;
+  return text;
+}
+
 /** Runs `fn` and returns what it threw, failing the test when it did not throw. */
 export async function thrown(fn: () => Promise<unknown>): Promise<unknown> {
   try {

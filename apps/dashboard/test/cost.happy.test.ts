@@ -3,7 +3,7 @@ import { costBreakdown, costCsv, costQuery, costSeries } from '../src/server/cos
 import { createKey, createKeyInput } from '../src/server/keys';
 import { createProvider, createProviderInput } from '../src/server/providers';
 import { hourlyUsage } from '../src/server/usage';
-import { type AdminTestContext, startAdminTestContext, thrown } from './admin-test-context';
+import { type AdminTestContext, readAll, startAdminTestContext, thrown } from './admin-test-context';
 import { insertDailyRollups, insertHourlyRollups, type RollupRow } from './rollup-fixtures';
 
 let t: AdminTestContext;
@@ -233,23 +233,41 @@ describe('cost from rollups only (no raw events exist)', () => {
     expect(byModel.topKeys).toEqual(ungrouped.topKeys);
   });
 
+  const KEY_CSV_HEADER =
+    'bucket_start,key,label,requests,errors,stream_requests,input_tokens,output_tokens,cached_input_tokens,cost_usd';
+  /** The window's lines grouped by key. */
+  const keyCsvLines = () => [
+    `2030-01-15T08:00:00.000Z,${keyA},checkout,4,0,1,1000,400,100,0.0065`,
+    `2030-01-15T08:00:00.000Z,${keyB},search,3,1,0,300,900,0,0.0078`,
+    '2030-01-15T10:00:00.000Z,,(none),3,0,0,10,10,0,0.000003',
+    `2030-01-15T10:00:00.000Z,${keyA},checkout,1,0,0,50,20,0,9007199254.740993`,
+  ];
+
   it('CSV: header row, then one line per bucket and group, money as exact decimal USD', async () => {
-    const csv = await costCsv(t.ctx, t.viewer, costQuery.parse({ ...window, groupBy: 'key' }));
-    expect(csv).toBe(
-      [
-        'bucket_start,key,label,requests,errors,stream_requests,input_tokens,output_tokens,cached_input_tokens,cost_usd',
-        `2030-01-15T08:00:00.000Z,${keyA},checkout,4,0,1,1000,400,100,0.0065`,
-        `2030-01-15T08:00:00.000Z,${keyB},search,3,1,0,300,900,0,0.0078`,
-        '2030-01-15T10:00:00.000Z,,(none),3,0,0,10,10,0,0.000003',
-        `2030-01-15T10:00:00.000Z,${keyA},checkout,1,0,0,50,20,0,9007199254.740993`,
-        '',
-      ].join('\r\n'),
-    );
-    const plain = await costCsv(t.ctx, t.viewer, costQuery.parse(window));
+    const csv = await readAll(await costCsv(t.ctx, t.viewer, costQuery.parse({ ...window, groupBy: 'key' })));
+    expect(csv).toBe([KEY_CSV_HEADER, ...keyCsvLines(), ''].join('\r\n'));
+    const plain = await readAll(await costCsv(t.ctx, t.viewer, costQuery.parse(window)));
     expect(plain.split('\r\n')[0]).toBe(
       'bucket_start,requests,errors,stream_requests,input_tokens,output_tokens,cached_input_tokens,cost_usd',
     );
     expect(plain.split('\r\n')[2]).toBe('2030-01-15T08:00:00.000Z,7,1,1,1300,1300,100,0.0143');
+  });
+
+  it('CSV streams: the header at once, then the lines a day of hours at a time, in order', async () => {
+    const chunks: string[] = [];
+    const query = costQuery.parse({
+      from: '2030-01-14T08:00:00Z',
+      to: '2030-01-15T11:00:00Z',
+      groupBy: 'key',
+    });
+    for await (const chunk of await costCsv(t.ctx, t.viewer, query)) chunks.push(chunk);
+    expect(chunks).toEqual([
+      `${KEY_CSV_HEADER}\r\n`,
+      // 2030-01-14T08:00 to 2030-01-15T08:00: one line, at 06:00.
+      `2030-01-15T06:00:00.000Z,${keyA},checkout,100,0,0,0,0,0,1.00\r\n`,
+      // The last three hours.
+      [...keyCsvLines(), ''].join('\r\n'),
+    ]);
   });
 
   it('the usage page chart reads the hourly rollups too', async () => {

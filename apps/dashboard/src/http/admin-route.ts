@@ -15,21 +15,52 @@ export interface AdminRequest<P> {
   params: P;
 }
 
-/** What a handler answers; `body: null` with 204 sends no body. `file` sends text as a download instead of JSON. */
+/**
+ * What a handler answers; `body: null` with 204 sends no body. `file` sends text as a download instead of JSON:
+ * a string, or chunks streamed as they are produced (a long export).
+ */
 export interface AdminResult {
   status: number;
   body: unknown;
-  file?: { contentType: string; filename: string; text: string };
+  file?: { contentType: string; filename: string; text: string | AsyncIterable<string> };
 }
 
 export const ok = (body: unknown): AdminResult => ({ status: 200, body });
 export const created = (body: unknown): AdminResult => ({ status: 201, body });
 export const noContent = (): AdminResult => ({ status: 204, body: null });
-export const download = (filename: string, contentType: string, text: string): AdminResult => ({
+export const download = (
+  filename: string,
+  contentType: string,
+  text: string | AsyncIterable<string>,
+): AdminResult => ({
   status: 200,
   body: null,
   file: { contentType, filename, text },
 });
+
+/**
+ * Chunks as a byte stream, pulled as the client reads. The status line is sent already, so a failure midway can
+ * only cut the download short (the client sees it incomplete) and is logged with the request id.
+ */
+function streamOf(chunks: AsyncIterable<string>, requestId: string): ReadableStream<Uint8Array> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    async pull(controller) {
+      try {
+        const next = await iterator.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      } catch (error) {
+        logServerEvent('error', 'admin api download failed midway', { requestId, error });
+        controller.error(error);
+      }
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+}
 
 /** Methods that change nothing. */
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -56,7 +87,8 @@ export function adminRoute<P = Record<string, never>>(
       const result = await handler({ req, ctx, actor, params: await context.params });
       if (result.status === 204) return new Response(null, { status: 204, headers });
       if (result.file) {
-        return new Response(result.file.text, {
+        const { text } = result.file;
+        return new Response(typeof text === 'string' ? text : streamOf(text, requestId), {
           status: result.status,
           headers: {
             ...headers,

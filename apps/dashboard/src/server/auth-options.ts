@@ -4,7 +4,7 @@ import { getEnv, oidcSettings } from '../env';
 import { safeCallbackUrl } from '../lib/safe-callback-url';
 import { getAdminContext } from './admin-context';
 import { clientAddress } from './client-address';
-import { OIDC_PROVIDER_ID, oidcProvider, resolveOidcUser } from './oidc-sign-in';
+import { OIDC_PROVIDER_ID, OIDC_REFUSAL_ERROR, oidcProvider, resolveOidcUser } from './oidc-sign-in';
 import { attemptSignIn } from './sign-in';
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
@@ -61,8 +61,9 @@ export function getAuthOptions(): AuthOptions {
           { ...claims, sub: claims.sub ?? '' },
           oidc.autoProvisionViewers,
         );
-        // Refused: next-auth sends the browser to /login?error=AccessDenied.
-        return outcome.kind === 'signed_in';
+        // Refused: next-auth turns the thrown code into /login?error=<code>, which the page words for the person.
+        if (outcome.kind === 'refused') throw new Error(OIDC_REFUSAL_ERROR[outcome.reason]);
+        return true;
       },
       async jwt({ token, user, account }) {
         // `user` is present once, at sign-in: that is when the server-side session is opened.

@@ -48,14 +48,30 @@ export function oidcProvider(settings: OidcSettings): OAuthConfig<OidcClaims> {
   };
 }
 
+export type OidcRefusal = 'no_email' | 'email_not_verified' | 'unknown_email' | 'disabled' | 'invite_expired';
+
 export type OidcSignInOutcome =
-  | { kind: 'signed_in'; user: AdminUser; provisioned: boolean }
-  | { kind: 'refused'; reason: 'no_email' | 'email_not_verified' | 'unknown_email' };
+  | { kind: 'signed_in'; user: AdminUser; provisioned: boolean; acceptedInvite: boolean }
+  | { kind: 'refused'; reason: OidcRefusal };
+
+/**
+ * The `?error=` code the sign-in page turns into a sentence (login/page.tsx). A disabled account and a lapsed
+ * invite get their own: the person can do something about them (ask for re-enabling, or for a new invite).
+ */
+export const OIDC_REFUSAL_ERROR: Record<OidcRefusal, string> = {
+  no_email: 'AccessDenied',
+  email_not_verified: 'AccessDenied',
+  unknown_email: 'AccessDenied',
+  disabled: 'AccountDisabled',
+  invite_expired: 'InviteExpired',
+};
 
 /**
  * Maps an OIDC identity onto a console user by e-mail (case-insensitive). An issuer that says the e-mail is not
- * verified is refused (anyone could claim any address there); an unknown e-mail is refused unless auto-provisioning
- * is on, which creates a viewer without a usable password. Every outcome is audited.
+ * verified is refused (anyone could claim any address there); a disabled user is refused, as at the password form;
+ * an invited user who has not accepted yet accepts the invite by signing in (the issuer proved the invited
+ * address), unless the invite lapsed; an unknown e-mail is refused unless auto-provisioning is on, which creates a
+ * viewer without a usable password. Every outcome is audited.
  */
 export async function resolveOidcUser(
   ctx: AdminContext,
@@ -72,7 +88,12 @@ export async function resolveOidcUser(
         action: 'auth.sign_in',
         targetType: 'user',
         targetId: outcome.user.id,
-        details: { method: 'oidc', subject: claims.sub, provisioned: outcome.provisioned },
+        details: {
+          method: 'oidc',
+          subject: claims.sub,
+          provisioned: outcome.provisioned,
+          acceptedInvite: outcome.acceptedInvite,
+        },
       },
       { ip: null, userAgent: null },
     );
@@ -100,15 +121,43 @@ async function decide(
   const email = claims.email?.trim();
   if (!email) return { kind: 'refused', reason: 'no_email' };
   if (claims.email_verified === false) return { kind: 'refused', reason: 'email_not_verified' };
-  const found = await ctx.repos.users.findCredentialsByEmail(email);
-  if (found) return { kind: 'signed_in', user: found.user, provisioned: false };
+  const found = await ctx.repos.users.findRecordByEmail(email);
+  if (found && found.disabledAt !== null) return { kind: 'refused', reason: 'disabled' };
+  if (found?.pendingInvite) {
+    const user = await ctx.repos.users.acceptInviteThroughSso(
+      found.id,
+      await unusablePasswordHash(),
+      ctx.now(),
+      {
+        method: 'oidc',
+        subject: claims.sub,
+      },
+    );
+    return user
+      ? { kind: 'signed_in', user, provisioned: false, acceptedInvite: true }
+      : { kind: 'refused', reason: 'invite_expired' };
+  }
+  if (found) {
+    const user = {
+      id: found.id,
+      email: found.email,
+      name: found.name,
+      role: found.role,
+      teamId: found.teamId,
+    };
+    return { kind: 'signed_in', user, provisioned: false, acceptedInvite: false };
+  }
   if (!autoProvisionViewers) return { kind: 'refused', reason: 'unknown_email' };
   const user = await ctx.repos.users.provisionSsoUser({
     email: email.toLowerCase(),
     name: claims.name?.slice(0, 200) ?? null,
     role: 'viewer',
-    // A hash of a random secret: the account can sign in through the issuer only.
-    passwordHash: await hashPassword(crypto.randomUUID()),
+    passwordHash: await unusablePasswordHash(),
   });
-  return { kind: 'signed_in', user, provisioned: true };
+  return { kind: 'signed_in', user, provisioned: true, acceptedInvite: false };
+}
+
+/** A hash of a random secret: the account can sign in through the issuer only. */
+function unusablePasswordHash(): Promise<string> {
+  return hashPassword(crypto.randomUUID());
 }

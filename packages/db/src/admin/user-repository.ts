@@ -39,6 +39,8 @@ export interface UserRepository {
    * an invited user who has not set a password and for a disabled user, so sign-in treats them as unknown.
    */
   findCredentialsByEmail(email: string): Promise<{ user: AdminUser; passwordHash: string } | null>;
+  /** Case-insensitive, whatever the user's state (invited, disabled): for single sign-on, which decides on it. */
+  findRecordByEmail(email: string): Promise<AdminUserRecord | null>;
   /** Replaces a stored hash after a successful sign-in (upgrading a legacy bcrypt hash to scrypt). */
   replacePasswordHash(id: string, previousHash: string, passwordHash: string): Promise<void>;
   /**
@@ -70,6 +72,17 @@ export interface UserRepository {
    * unused, unexpired invite of an enabled user.
    */
   acceptInvite(digest: string, passwordHash: string, now: Date): Promise<AdminUser | null>;
+  /**
+   * Accepts the user's pending invite through single sign-on: the issuer has proved the invited e-mail, so no link
+   * is needed. Stores `passwordHash` (of a secret nobody knows: the account signs in through the issuer) and spends
+   * the invite, audited with `details`. Null when the user has no unused, unexpired invite or is disabled.
+   */
+  acceptInviteThroughSso(
+    userId: string,
+    passwordHash: string,
+    now: Date,
+    details: Prisma.InputJsonObject,
+  ): Promise<AdminUser | null>;
 }
 
 const withTeam = { team: { select: { name: true } } } as const;
@@ -99,6 +112,13 @@ function translateWriteError(error: unknown): never {
 }
 
 export function createUserRepository(prisma: PrismaClient): UserRepository {
+  async function idByEmail(email: string): Promise<string | undefined> {
+    // lower() = lower(), not an insensitive match, which Prisma may render as ILIKE where % and _ are wildcards.
+    const [match] = await prisma.$queryRaw<{ id: string }[]>`
+      SELECT id FROM users WHERE lower(email) = lower(${email}) ORDER BY created_at LIMIT 1`;
+    return match?.id;
+  }
+
   const repository: UserRepository = {
     async findById(id) {
       const row = await prisma.user.findUnique({ where: { id } });
@@ -106,12 +126,15 @@ export function createUserRepository(prisma: PrismaClient): UserRepository {
     },
 
     async findCredentialsByEmail(email) {
-      // lower() = lower(), not an insensitive match, which Prisma may render as ILIKE where % and _ are wildcards.
-      const [match] = await prisma.$queryRaw<{ id: string }[]>`
-        SELECT id FROM users WHERE lower(email) = lower(${email}) ORDER BY created_at LIMIT 1`;
-      const row = match ? await prisma.user.findUnique({ where: { id: match.id } }) : null;
+      const id = await idByEmail(email);
+      const row = id ? await prisma.user.findUnique({ where: { id } }) : null;
       if (!row || row.passwordHash === null || row.disabledAt !== null) return null;
       return { user: toAdminUser(row), passwordHash: row.passwordHash };
+    },
+
+    async findRecordByEmail(email) {
+      const id = await idByEmail(email);
+      return id ? repository.findRecordById(id) : null;
     },
 
     async replacePasswordHash(id, previousHash, passwordHash) {
@@ -253,6 +276,29 @@ export function createUserRepository(prisma: PrismaClient): UserRepository {
             targetType: 'user',
             targetId: user.id,
           },
+        );
+        return toAdminUser(user);
+      });
+    },
+
+    async acceptInviteThroughSso(userId, passwordHash, now, details) {
+      return prisma.$transaction(async (tx) => {
+        // Only a user still waiting for a password: an accepted invite is never re-accepted over a real password.
+        const { count } = await tx.userInvite.updateMany({
+          where: {
+            userId,
+            usedAt: null,
+            expiresAt: { gt: now },
+            user: { passwordHash: null, disabledAt: null },
+          },
+          data: { usedAt: now },
+        });
+        if (count === 0) return null;
+        const user = await tx.user.update({ where: { id: userId }, data: { passwordHash } });
+        await appendAuditLog(
+          tx,
+          { type: 'user', id: user.id },
+          { action: 'user.accept_invite', targetType: 'user', targetId: user.id, details },
         );
         return toAdminUser(user);
       });

@@ -13,6 +13,12 @@ function signInErrorMessage(code: string): string {
   if (code === 'AccessDenied') {
     return 'Single sign-on worked, but no console user has that e-mail (or the issuer has not verified it). Ask an owner to add you.';
   }
+  if (code === 'AccountDisabled') {
+    return 'Your console account is disabled. Ask an owner or admin to enable it again.';
+  }
+  if (code === 'InviteExpired') {
+    return 'Your invite to the console has expired. Ask an owner or admin for a new one.';
+  }
   return 'Sign-in failed. Try again.';
 }
 

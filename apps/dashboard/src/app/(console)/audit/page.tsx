@@ -2,6 +2,8 @@ import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
 import { KeysetPager } from '@/components/keyset-pager';
 import { LocalTime } from '@/components/local-time';
+import { FilterBar } from '@/components/ui/filter-bar';
+import { type FilterField, TIME_RANGE_FIELDS } from '@/components/ui/filter-fields';
 import { Table, type TableColumn } from '@/components/ui/table';
 import { readListingParams, type SearchParams } from '@/lib/listing-search-params';
 import { canWrite } from '@/server/actor';
@@ -9,12 +11,18 @@ import { getAdminContext } from '@/server/admin-context';
 import { toAdminError } from '@/server/admin-error';
 import { type AuditLogView, listAuditLog, listAuditLogQuery } from '@/server/audit';
 import { requireConsoleActor } from '@/server/console-session';
-import { AuditFilters } from './audit-filters';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
 const PAGE_SIZE = 50;
-const FILTER_NAMES = ['from', 'to', 'actor', 'action', 'targetType', 'targetId'] as const;
+const FILTER_FIELDS = [
+  ...TIME_RANGE_FIELDS,
+  { kind: 'text', name: 'actor', label: 'Actor', placeholder: 'e-mail or usr_…' },
+  { kind: 'text', name: 'action', label: 'Action', placeholder: 'api_key.revoke or api_key.' },
+  { kind: 'text', name: 'targetType', label: 'Target type', placeholder: 'api_key' },
+  { kind: 'text', name: 'targetId', label: 'Target id', placeholder: 'key_…' },
+] as const satisfies readonly FilterField[];
+const FILTER_NAMES = FILTER_FIELDS.map((field) => field.name);
 
 const COLUMNS: readonly TableColumn[] = [
   { label: 'When', gutter: true },
@@ -152,7 +160,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </p>
       </div>
       <section className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
-        <AuditFilters initial={filters} />
+        <FilterBar path="/audit" label="Audit filters" fields={FILTER_FIELDS} initial={filters} />
       </section>
       <section
         aria-labelledby="audit-heading"

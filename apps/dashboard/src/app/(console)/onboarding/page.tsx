@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { CopyButton } from '@/components/copy-button';
+import { Table, type TableColumn } from '@/components/ui/table';
 import { getEnv } from '@/env';
 import {
   environmentScript,
@@ -16,6 +17,12 @@ import { requireConsoleActor } from '@/server/console-session';
 import { listRoutes } from '@/server/routes';
 
 export const metadata: Metadata = { title: 'Onboarding' };
+
+const VARIABLE_COLUMNS: readonly TableColumn[] = [
+  { label: 'Variable' },
+  { label: 'Value' },
+  { label: 'For' },
+];
 
 const LANGUAGES: { id: SnippetLanguage; label: string; note: string }[] = [
   {
@@ -102,26 +109,15 @@ export default async function OnboardingPage({
           (set by <code>ROUTER_PUBLIC_URL</code>). Each SDK reads its own variables, so one key serves every
           family.
         </p>
-        <div className="mt-4 overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <thead className="text-xs uppercase text-slate-500">
-              <tr>
-                <th className="py-2 pr-4 font-medium">Variable</th>
-                <th className="py-2 pr-4 font-medium">Value</th>
-                <th className="py-2 font-medium">For</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {environmentVariables(routerUrl).map((variable) => (
-                <tr key={variable.name}>
-                  <td className="py-2 pr-4 font-mono text-xs">{variable.name}</td>
-                  <td className="py-2 pr-4 font-mono text-xs">{variable.value}</td>
-                  <td className="py-2 text-slate-600">{variable.note}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={VARIABLE_COLUMNS} className="mt-4">
+          {environmentVariables(routerUrl).map((variable) => (
+            <tr key={variable.name}>
+              <td className="px-3 py-2 font-mono text-xs">{variable.name}</td>
+              <td className="px-3 py-2 font-mono text-xs">{variable.value}</td>
+              <td className="px-3 py-2 text-slate-600">{variable.note}</td>
+            </tr>
+          ))}
+        </Table>
         <div className="mt-4">
           <CodeBlock
             code={environmentScript(routerUrl)}

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { LocalTime } from '@/components/local-time';
 import { StatusBadge } from '@/components/ui/badge';
 import { buttonClass, inputClass } from '@/components/ui/styles';
+import { Table, type TableColumn } from '@/components/ui/table';
 import { formatInteger, formatMicrosUsd, formatMs } from '@/lib/format';
 import {
   metadataFromHeaders,
@@ -151,65 +152,61 @@ async function runStreamTest(
   };
 }
 
+/** The calls a smoke test made, with the usage row each left (TTFT and cost arrive a moment later). */
+const CALL_COLUMNS: readonly TableColumn[] = [
+  { label: 'Step' },
+  { label: 'Request id' },
+  { label: 'Status' },
+  { label: 'Served by' },
+  { label: 'Latency' },
+  { label: 'Router TTFT' },
+  { label: 'Tokens in / out' },
+  { label: 'Cost' },
+];
+
 function CallTable({ calls, usage }: { calls: RouterCallMetadata[]; usage: Map<string, PlaygroundUsage> }) {
   if (calls.length === 0) return null;
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-xs">
-        <thead className="text-slate-500">
-          <tr>
-            <th className="py-1 pr-3 font-medium">Step</th>
-            <th className="py-1 pr-3 font-medium">Request id</th>
-            <th className="py-1 pr-3 font-medium">Status</th>
-            <th className="py-1 pr-3 font-medium">Served by</th>
-            <th className="py-1 pr-3 font-medium">Latency</th>
-            <th className="py-1 pr-3 font-medium">Router TTFT</th>
-            <th className="py-1 pr-3 font-medium">Tokens in / out</th>
-            <th className="py-1 font-medium">Cost</th>
+    <Table columns={CALL_COLUMNS} className="">
+      {calls.map((call) => {
+        const row = call.requestId ? usage.get(call.requestId) : undefined;
+        return (
+          <tr key={`${call.step}-${call.requestId}`} data-testid="playground-call" className="text-xs">
+            <td className="px-3 py-1">{call.step}</td>
+            <td className="px-3 py-1 font-mono">
+              {call.requestId ? (
+                <Link
+                  href={`/requests/${encodeURIComponent(call.requestId)}`}
+                  className="text-sky-700 hover:underline"
+                  data-testid="request-link"
+                >
+                  {call.requestId}
+                </Link>
+              ) : (
+                '—'
+              )}
+            </td>
+            <td className="px-3 py-1 tabular-nums" data-testid="call-status">
+              {call.status}
+            </td>
+            <td className="px-3 py-1" data-testid="call-served">
+              {call.servedModel ? `${call.servedModel} · ${call.servedProvider ?? '?'}` : '—'}
+              {call.attempts !== null && call.attempts > 1 ? ` (${call.attempts} attempts)` : ''}
+            </td>
+            <td className="px-3 py-1 tabular-nums" data-testid="call-latency">
+              {formatMs(call.latencyMs)}
+            </td>
+            <td className="px-3 py-1 tabular-nums">{formatMs(row?.ttftMs ?? null)}</td>
+            <td className="px-3 py-1 tabular-nums" data-testid="call-tokens">
+              {formatInteger(call.promptTokens)} / {formatInteger(call.completionTokens)}
+            </td>
+            <td className="px-3 py-1 tabular-nums" data-testid="call-cost">
+              {row === undefined ? '…' : row.unpriced ? 'unpriced' : formatMicrosUsd(row.costMicros)}
+            </td>
           </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {calls.map((call) => {
-            const row = call.requestId ? usage.get(call.requestId) : undefined;
-            return (
-              <tr key={`${call.step}-${call.requestId}`} data-testid="playground-call">
-                <td className="py-1 pr-3">{call.step}</td>
-                <td className="py-1 pr-3 font-mono">
-                  {call.requestId ? (
-                    <Link
-                      href={`/requests/${encodeURIComponent(call.requestId)}`}
-                      className="text-sky-700 hover:underline"
-                      data-testid="request-link"
-                    >
-                      {call.requestId}
-                    </Link>
-                  ) : (
-                    '—'
-                  )}
-                </td>
-                <td className="py-1 pr-3 tabular-nums" data-testid="call-status">
-                  {call.status}
-                </td>
-                <td className="py-1 pr-3" data-testid="call-served">
-                  {call.servedModel ? `${call.servedModel} · ${call.servedProvider ?? '?'}` : '—'}
-                  {call.attempts !== null && call.attempts > 1 ? ` (${call.attempts} attempts)` : ''}
-                </td>
-                <td className="py-1 pr-3 tabular-nums" data-testid="call-latency">
-                  {formatMs(call.latencyMs)}
-                </td>
-                <td className="py-1 pr-3 tabular-nums">{formatMs(row?.ttftMs ?? null)}</td>
-                <td className="py-1 pr-3 tabular-nums" data-testid="call-tokens">
-                  {formatInteger(call.promptTokens)} / {formatInteger(call.completionTokens)}
-                </td>
-                <td className="py-1 tabular-nums" data-testid="call-cost">
-                  {row === undefined ? '…' : row.unpriced ? 'unpriced' : formatMicrosUsd(row.costMicros)}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </Table>
   );
 }
 

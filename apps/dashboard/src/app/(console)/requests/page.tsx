@@ -1,12 +1,16 @@
+import { TRAFFIC_CLASSES } from '@switchyard/core';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { KeysetPager } from '@/components/keyset-pager';
 import { LocalTime } from '@/components/local-time';
 import { StatusBadge } from '@/components/ui/badge';
+import { FilterBar } from '@/components/ui/filter-bar';
+import { type FilterField, TIME_RANGE_FIELDS, verbatimChoices } from '@/components/ui/filter-fields';
 import { Table, type TableColumn } from '@/components/ui/table';
 import { formatInteger, formatMicrosUsd, formatMs } from '@/lib/format';
 import { readListingParams, type SearchParams } from '@/lib/listing-search-params';
+import { usageSurfaces } from '@/lib/usage-surfaces';
 import { getAdminContext } from '@/server/admin-context';
 import { toAdminError } from '@/server/admin-error';
 import { requireConsoleActor } from '@/server/console-session';
@@ -16,11 +20,11 @@ import { listProviders } from '@/server/providers';
 import { listRequests, listRequestsQuery } from '@/server/requests';
 import { listTeams } from '@/server/teams';
 import { REQUEST_FILTER_NAMES } from './request-filter-names';
-import { type RequestFilterChoices, RequestFilters } from './request-filters';
 
 export const metadata: Metadata = { title: 'Requests' };
 
 const PAGE_SIZE = 50;
+const STATUSES = ['success', 'error', 'interrupted', 'client_cancelled', 'rejected'] as const;
 
 const COLUMNS: readonly TableColumn[] = [
   { label: 'When', gutter: true },
@@ -51,11 +55,40 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
     listTeams(ctx, actor),
     listProviders(ctx, actor),
   ]);
-  const choices: RequestFilterChoices = {
-    keys: keys.items.map((key) => ({ value: key.id, label: `${key.name} (${key.prefix}…)` })),
-    teams: teams.items.map((team) => ({ value: team.id, label: team.name })),
-    providers: providers.items.map((provider) => ({ value: provider.id, label: provider.name })),
-  };
+  // Keys, teams and providers by name, so an operator picks rather than types an id.
+  const filterFields: FilterField[] = [
+    ...TIME_RANGE_FIELDS,
+    { kind: 'text', name: 'requestId', label: 'Request id', placeholder: 'req_…' },
+    { kind: 'text', name: 'requestedModel', label: 'Requested model', placeholder: 'gpt-4o' },
+    { kind: 'text', name: 'servedModel', label: 'Served model', placeholder: 'gpt-4o-2024-08-06' },
+    { kind: 'text', name: 'errorClass', label: 'Error class', placeholder: 'upstream_5xx' },
+    {
+      kind: 'select',
+      name: 'keyId',
+      label: 'Key',
+      options: keys.items.map((key) => ({ value: key.id, label: `${key.name} (${key.prefix}…)` })),
+    },
+    {
+      kind: 'select',
+      name: 'teamId',
+      label: 'Team',
+      options: teams.items.map((team) => ({ value: team.id, label: team.name })),
+    },
+    {
+      kind: 'select',
+      name: 'providerId',
+      label: 'Served by provider',
+      options: providers.items.map((provider) => ({ value: provider.id, label: provider.name })),
+    },
+    { kind: 'select', name: 'status', label: 'Status', options: verbatimChoices(STATUSES) },
+    {
+      kind: 'select',
+      name: 'trafficClass',
+      label: 'Traffic class',
+      options: verbatimChoices(TRAFFIC_CLASSES),
+    },
+    { kind: 'select', name: 'surface', label: 'Protocol', options: verbatimChoices(usageSurfaces) },
+  ];
 
   let content: ReactNode;
   if (page instanceof Error) {
@@ -145,7 +178,13 @@ export default async function RequestsPage({ searchParams }: { searchParams: Pro
         </p>
       </div>
       <section className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm">
-        <RequestFilters initial={filters} choices={choices} />
+        <FilterBar
+          path="/requests"
+          label="Request filters"
+          fields={filterFields}
+          initial={filters}
+          submitLabel="Search"
+        />
       </section>
       <section
         aria-labelledby="requests-heading"

@@ -1,4 +1,4 @@
-/** The explorer's URL parameters, in the order the filter form lists them (also the admin API's query names). */
+/** The explorer's URL parameters, as the admin API names its query (the filter bar's fields carry the same names). */
 export const REQUEST_FILTER_NAMES = [
   'from',
   'to',
@@ -13,6 +13,3 @@ export const REQUEST_FILTER_NAMES = [
   'trafficClass',
   'surface',
 ] as const;
-
-/** The filters as the page's URL carries them: times as ISO instants, the rest verbatim. */
-export type RequestFilterValues = Partial<Record<(typeof REQUEST_FILTER_NAMES)[number], string>>;

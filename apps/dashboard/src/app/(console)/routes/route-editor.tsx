@@ -6,6 +6,7 @@ import { useState, useTransition } from 'react';
 import { ConfirmButton } from '@/components/ui/confirm-button';
 import { FieldError } from '@/components/ui/field';
 import { buttonClass, cellInputClass, inputClass } from '@/components/ui/styles';
+import { Table, type TableColumn } from '@/components/ui/table';
 import { useHydrated } from '@/components/use-hydrated';
 import type { RouterReadback } from '@/server/router-readback';
 import type { RouteView } from '@/server/routes';
@@ -32,6 +33,15 @@ export interface AccountOption {
 type SaveError = { field?: string; message: string };
 
 const sectionClass = 'rounded-xl border border-slate-200 bg-white p-6 shadow-sm';
+
+const TARGET_COLUMNS: readonly TableColumn[] = [
+  { label: 'Account' },
+  { label: 'Upstream model' },
+  { label: 'Tier' },
+  { label: 'Weight' },
+  { label: 'Enabled' },
+  { label: 'Remove', srOnly: true },
+];
 
 /**
  * Creates or edits a route: names, targets (tiers, weights, enabled), backup models, the failover policy per
@@ -167,95 +177,79 @@ export function RouteEditor({
             Inside a tier, traffic is split by weight (0 drains a target).
           </p>
           <FieldError field="targets" error={error?.field === 'targets' ? error : null} />
-          <div className="relative mt-3 overflow-x-auto">
-            <table className="min-w-full text-sm">
-              <thead className="text-left text-xs font-medium uppercase tracking-wide text-slate-500">
-                <tr>
-                  <th className="py-2 pr-3">Account</th>
-                  <th className="px-3 py-2">Upstream model</th>
-                  <th className="px-3 py-2">Tier</th>
-                  <th className="px-3 py-2">Weight</th>
-                  <th className="px-3 py-2">Enabled</th>
-                  <th className="py-2 pl-3">
-                    <span className="sr-only">Remove</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {draft.targets.map((target, index) => (
-                  <tr key={target.key} data-testid="target-editor" className="align-top">
-                    <td className="py-1 pr-3">
-                      <select
-                        aria-label={`Target ${index + 1} account`}
-                        value={target.accountId}
-                        onChange={(event) => updateTarget(target.key, { accountId: event.target.value })}
-                        className={`${cellInputClass} w-full`}
-                      >
-                        <option value="">Choose an account…</option>
-                        {accounts.map((account) => (
-                          <option key={account.id} value={account.id}>
-                            {account.label}
-                          </option>
-                        ))}
-                      </select>
-                      <FieldError field={`targets[${index}].accountId`} error={error} />
-                      <FieldError field={`targets[${index}].id`} error={error} />
-                    </td>
-                    <td className="px-3 py-1">
-                      <input
-                        aria-label={`Target ${index + 1} upstream model`}
-                        value={target.upstreamModel}
-                        onChange={(event) => updateTarget(target.key, { upstreamModel: event.target.value })}
-                        className={`${cellInputClass} w-full font-mono`}
-                      />
-                      <FieldError field={`targets[${index}].upstreamModel`} error={error} />
-                    </td>
-                    <td className="w-24 px-3 py-1">
-                      <input
-                        aria-label={`Target ${index + 1} tier`}
-                        inputMode="numeric"
-                        value={target.tier}
-                        onChange={(event) => updateTarget(target.key, { tier: event.target.value })}
-                        className={`${cellInputClass} w-full tabular-nums`}
-                      />
-                      <FieldError field={`targets[${index}].tier`} error={error} />
-                    </td>
-                    <td className="w-24 px-3 py-1">
-                      <input
-                        aria-label={`Target ${index + 1} weight`}
-                        inputMode="numeric"
-                        value={target.weight}
-                        onChange={(event) => updateTarget(target.key, { weight: event.target.value })}
-                        className={`${cellInputClass} w-full tabular-nums`}
-                      />
-                      <FieldError field={`targets[${index}].weight`} error={error} />
-                    </td>
-                    <td className="px-3 py-2">
-                      <input
-                        type="checkbox"
-                        aria-label={`Target ${index + 1} enabled`}
-                        checked={target.enabled}
-                        onChange={(event) => updateTarget(target.key, { enabled: event.target.checked })}
-                      />
-                    </td>
-                    <td className="py-1 pl-3">
-                      <button
-                        type="button"
-                        onClick={() =>
-                          update({
-                            targets: draft.targets.filter((candidate) => candidate.key !== target.key),
-                          })
-                        }
-                        className="rounded-md px-2 py-1 text-xs text-red-700 hover:bg-red-50"
-                      >
-                        Remove
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={TARGET_COLUMNS}>
+            {draft.targets.map((target, index) => (
+              <tr key={target.key} data-testid="target-editor" className="align-top">
+                <td className="px-3 py-1">
+                  <select
+                    aria-label={`Target ${index + 1} account`}
+                    value={target.accountId}
+                    onChange={(event) => updateTarget(target.key, { accountId: event.target.value })}
+                    className={`${cellInputClass} w-full`}
+                  >
+                    <option value="">Choose an account…</option>
+                    {accounts.map((account) => (
+                      <option key={account.id} value={account.id}>
+                        {account.label}
+                      </option>
+                    ))}
+                  </select>
+                  <FieldError field={`targets[${index}].accountId`} error={error} />
+                  <FieldError field={`targets[${index}].id`} error={error} />
+                </td>
+                <td className="px-3 py-1">
+                  <input
+                    aria-label={`Target ${index + 1} upstream model`}
+                    value={target.upstreamModel}
+                    onChange={(event) => updateTarget(target.key, { upstreamModel: event.target.value })}
+                    className={`${cellInputClass} w-full font-mono`}
+                  />
+                  <FieldError field={`targets[${index}].upstreamModel`} error={error} />
+                </td>
+                <td className="w-24 px-3 py-1">
+                  <input
+                    aria-label={`Target ${index + 1} tier`}
+                    inputMode="numeric"
+                    value={target.tier}
+                    onChange={(event) => updateTarget(target.key, { tier: event.target.value })}
+                    className={`${cellInputClass} w-full tabular-nums`}
+                  />
+                  <FieldError field={`targets[${index}].tier`} error={error} />
+                </td>
+                <td className="w-24 px-3 py-1">
+                  <input
+                    aria-label={`Target ${index + 1} weight`}
+                    inputMode="numeric"
+                    value={target.weight}
+                    onChange={(event) => updateTarget(target.key, { weight: event.target.value })}
+                    className={`${cellInputClass} w-full tabular-nums`}
+                  />
+                  <FieldError field={`targets[${index}].weight`} error={error} />
+                </td>
+                <td className="px-3 py-2">
+                  <input
+                    type="checkbox"
+                    aria-label={`Target ${index + 1} enabled`}
+                    checked={target.enabled}
+                    onChange={(event) => updateTarget(target.key, { enabled: event.target.checked })}
+                  />
+                </td>
+                <td className="px-3 py-1">
+                  <button
+                    type="button"
+                    onClick={() =>
+                      update({
+                        targets: draft.targets.filter((candidate) => candidate.key !== target.key),
+                      })
+                    }
+                    className="rounded-md px-2 py-1 text-xs text-red-700 hover:bg-red-50"
+                  >
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </Table>
           <button
             type="button"
             onClick={() =>
