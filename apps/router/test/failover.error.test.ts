@@ -15,15 +15,16 @@ import {
 // by credential, and the mock's `byKey` faults break one account while another serves the same model. Every
 // test uses its own upstream model, so breakers and cool-downs from one test cannot leak into the next.
 
+const COOLDOWN_MS = 2_000;
 let stack: Stack;
 let a: { id: string; credential: string };
 let b: { id: string; credential: string };
 
 beforeAll(async () => {
-  stack = await startStack({ BREAKER_COOLDOWN_MS: '2000', HEALTH_REPORT_MS: '200' });
+  stack = await startStack({ BREAKER_COOLDOWN_MS: String(COOLDOWN_MS), HEALTH_REPORT_MS: '200' });
   a = await stack.addAccount('fo-a');
   b = await stack.addAccount('fo-b');
-}, 60_000);
+}, 180_000);
 afterEach(async () => {
   await fetch(`${stack.mockOrigin}/__mock/faults`, { method: 'DELETE' });
 });
@@ -75,6 +76,55 @@ const delta = (before: MockStats, after: MockStats, key: string) =>
 const modelDelta = (before: MockStats, after: MockStats, model: string) =>
   (after.byModel[model] ?? 0) - (before.byModel[model] ?? 0);
 
+/** A request to `fo-breaker-route`: its answer, the attempts account A got, when it was sent and answered. */
+interface BreakerRequest {
+  status: number;
+  account: string | null;
+  /** Attempts sent to A: every attempt but the last when B served it (`x-switchyard-attempts` counts sent ones). */
+  toA: number;
+  sentAt: number;
+  answeredAt: number;
+}
+
+/** Sends `count` requests to `fo-breaker-route` one after another. */
+async function sendAll(count: number): Promise<BreakerRequest[]> {
+  const out: BreakerRequest[] = [];
+  for (let i = 0; i < count; i++) {
+    const sentAt = performance.now();
+    const res = await chat('fo-breaker-route');
+    await res.arrayBuffer();
+    const attempts = Number(res.headers.get('x-switchyard-attempts'));
+    const account = res.headers.get('x-switchyard-account');
+    out.push({
+      status: res.status,
+      account,
+      toA: account === 'fo-b' ? attempts - 1 : attempts,
+      sentAt,
+      answeredAt: performance.now(),
+    });
+  }
+  return out;
+}
+
+const sumToA = (requests: BreakerRequest[]) => requests.reduce((sum, r) => sum + r.toA, 0);
+
+/**
+ * Once A's breaker is open, A gets only probes: one attempt, and only a full cool-down after the request whose
+ * failure (re)opened it. Bounded from the client's side (the probe's answer minus the opener's send), which load
+ * can only lengthen: the test asserts the breaker's rule, not that the 17 requests after the opening (or the 4 after
+ * a probe) fit inside one 2 s cool-down, which a loaded machine stretches past it, letting a legitimate probe through.
+ */
+function expectProbesOnlyAfterCoolDown(requests: BreakerRequest[]): void {
+  // The third request's attempt was A's fifth failure: the breaker opened there.
+  let opener = requests[2] as BreakerRequest;
+  for (const r of requests.slice(3)) {
+    if (r.toA === 0) continue;
+    expect(r.toA).toBe(1);
+    expect(r.answeredAt - opener.sentAt).toBeGreaterThanOrEqual(COOLDOWN_MS);
+    opener = r;
+  }
+}
+
 describe('circuit breaker', () => {
   it('sustained 503 on the primary: no client errors, opens after 5 failures, probes while open, closes after recovery', async () => {
     const model = 'fo-breaker';
@@ -87,27 +137,40 @@ describe('circuit breaker', () => {
     });
     await setMockFaults(stack, { byKey: { [a.credential]: { status: 503 } } });
     const before = await mockStats(stack);
-    const statuses: number[] = [];
-    for (let i = 0; i < 20; i++) statuses.push((await chat('fo-breaker-route')).status);
-    expect(statuses).toEqual(Array(20).fill(200));
-    const opened = await mockStats(stack);
+    const opening = await sendAll(20);
+    expect(opening.map((r) => [r.status, r.account])).toEqual(Array(20).fill([200, 'fo-b']));
     // Request 1: A, A again (retry_same), B. Request 2: the same. Request 3: A's fifth failure opens the breaker.
-    expect(delta(before, opened, a.credential)).toBe(5);
+    expect(opening.slice(0, 3).map((r) => r.toA)).toEqual([2, 2, 1]);
+    expectProbesOnlyAfterCoolDown(opening);
+    const opened = await mockStats(stack);
+    // The answers' readback agrees with what A received: 5, plus any probe a stretched run let through.
+    expect(delta(before, opened, a.credential)).toBe(sumToA(opening));
     expect(delta(before, opened, b.credential)).toBe(20);
-    const row = await waitFor('the open breaker in target_health', () =>
-      stack.prisma.targetHealth.findFirst({ where: { accountId: a.id, model, state: 'open' } }),
+    // The router's readback of the opened breaker. Reported every 200 ms, but once the 2 s cool-down has passed
+    // without a request it reads half-open: a report written late on a loaded machine shows that, and still an
+    // opening time and the failures that caused it.
+    const row = await waitFor(
+      'the opened breaker in target_health',
+      () =>
+        stack.prisma.targetHealth.findFirst({
+          where: { accountId: a.id, model, state: { in: ['open', 'half_open'] }, openedAt: { not: null } },
+        }),
+      { timeoutMs: 30_000 },
     );
     expect(row.consecutiveFailures).toBeGreaterThanOrEqual(5);
 
     // After the 2 s cool-down one probe goes to A; it fails and the breaker opens again.
-    await new Promise((r) => setTimeout(r, 2_100));
-    for (let i = 0; i < 5; i++) expect((await chat('fo-breaker-route')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, COOLDOWN_MS + 100));
+    const probing = await sendAll(5);
+    expect(probing.map((r) => [r.status, r.account])).toEqual(Array(5).fill([200, 'fo-b']));
+    expect(probing[0]?.toA).toBe(1);
+    expectProbesOnlyAfterCoolDown([...opening, ...probing]);
     const probed = await mockStats(stack);
-    expect(delta(opened, probed, a.credential)).toBe(1);
+    expect(delta(opened, probed, a.credential)).toBe(sumToA(probing));
 
     // A recovers: the next probe succeeds, the breaker closes and tier 0 takes all the traffic again.
     await setMockFaults(stack, {});
-    await new Promise((r) => setTimeout(r, 2_100));
+    await new Promise((r) => setTimeout(r, COOLDOWN_MS + 100));
     for (let i = 0; i < 10; i++) {
       const res = await chat('fo-breaker-route');
       expect(res.status).toBe(200);
@@ -116,10 +179,12 @@ describe('circuit breaker', () => {
     const recovered = await mockStats(stack);
     expect(delta(probed, recovered, a.credential)).toBe(10);
     expect(delta(probed, recovered, b.credential)).toBe(0);
-    await waitFor('the closed breaker in target_health', () =>
-      stack.prisma.targetHealth.findFirst({ where: { accountId: a.id, model, state: 'closed' } }),
+    await waitFor(
+      'the closed breaker in target_health',
+      () => stack.prisma.targetHealth.findFirst({ where: { accountId: a.id, model, state: 'closed' } }),
+      { timeoutMs: 30_000 },
     );
-  }, 30_000);
+  }, 90_000);
 
   it('total outage: fast 503s with Retry-After, and no request outlives its deadline', async () => {
     const model = 'fo-outage';

@@ -113,7 +113,7 @@ beforeAll(async () => {
     .withResponse();
   // The estimate runs after the answer is sent; its usage row is written once it is done.
   await usageRow(warm.response.headers.get('x-request-id') ?? '');
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   chunkedUpstream?.closeAllConnections();
   chunkedUpstream?.close();

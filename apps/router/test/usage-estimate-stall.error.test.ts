@@ -32,7 +32,7 @@ beforeAll(async () => {
   stack = await startStack();
   client = stack.client();
   await addNoUsageRoute(stack);
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await stack?.stop();
 });

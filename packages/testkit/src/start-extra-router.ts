@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { type ChildEnv, type Proc, type Stack, spawnPackage } from './start-stack';
+import { type ChildEnv, type Proc, READY_TIMEOUT_MS, type Stack, spawnPackage } from './start-stack';
 
 /** A router started beside a stack's own. */
 export interface ExtraRouter {
@@ -33,7 +33,7 @@ export async function startExtraRouter(
       ...env,
     },
     /config snapshot ready/,
-    30_000,
+    READY_TIMEOUT_MS,
     nodeFlags,
   );
   const url = proc.output().match(/"url":"(http:\/\/[^"]+)"/)?.[1];

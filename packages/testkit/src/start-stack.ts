@@ -24,6 +24,13 @@ export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
  */
 export type ChildEnv = Record<string, string | undefined>;
 
+/**
+ * How long a started process may take to print its ready line. A bound on a condition, not a timing claim: the
+ * router's start (compiled bundle, Prisma, first snapshot) took 37 s at load average 31 on the 2-core test machine,
+ * where 30 s failed whole test files before their first test.
+ */
+export const READY_TIMEOUT_MS = 120_000;
+
 /** A child process we started, with everything it printed (for assertions and failure messages). */
 export interface Proc {
   child: ChildProcess;
@@ -54,7 +61,7 @@ export function spawnPackage(
   packageDir: string,
   env: ChildEnv,
   ready: RegExp,
-  timeoutMs = 30_000,
+  timeoutMs = READY_TIMEOUT_MS,
   nodeFlags: readonly string[] = [],
 ): Promise<{ proc: Proc; match: RegExpMatchArray }> {
   const start = packageScriptCommand(`${ROOT}${packageDir}`, 'start', nodeFlags);
@@ -74,7 +81,7 @@ export function spawnTs(
   entry: string,
   env: ChildEnv,
   ready: RegExp,
-  timeoutMs = 30_000,
+  timeoutMs = READY_TIMEOUT_MS,
   nodeFlags: readonly string[] = [],
 ): Promise<{ proc: Proc; match: RegExpMatchArray }> {
   return spawnProcess(process.execPath, [...nodeFlags, '--import', 'tsx', `${ROOT}${entry}`], {
@@ -91,7 +98,7 @@ export function spawnProcess(
   args: string[],
   options: { env: ChildEnv; ready: RegExp; timeoutMs?: number; cwd?: string; name?: string },
 ): Promise<{ proc: Proc; match: RegExpMatchArray }> {
-  const { env, ready, timeoutMs = 30_000 } = options;
+  const { env, ready, timeoutMs = READY_TIMEOUT_MS } = options;
   const entry = options.name ?? command;
   const child = spawn(command, args, {
     env: { ...process.env, ...env },
@@ -276,7 +283,7 @@ export async function startStack(pgServerUrl: string, routerEnv: ChildEnv = {}):
       'apps/router',
       launchEnv,
       /config snapshot ready/,
-      30_000 * workers,
+      READY_TIMEOUT_MS * workers,
     );
     const url = proc.output().match(/"url":"(http:\/\/[^"]+)"/)?.[1];
     if (!url || !match) throw new Error(`router did not print its url:\n${proc.output()}`);

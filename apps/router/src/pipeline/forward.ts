@@ -67,6 +67,8 @@ export async function forward(
   let nextReason: AttemptReason = 'primary';
   let last: LastFailure | null = null;
   let skips: SkipNote[] | null = null;
+  /** A paid step just found the budget spent: the next decision is made without it. */
+  let budgetSpent = false;
   try {
     if (inbound.nativeOnly !== undefined) {
       const native = nativePlan(plan, req);
@@ -98,7 +100,7 @@ export async function forward(
         isReliable: view.isReliable,
         successRate: view.successRate,
         panicMinSuccessRate: view.panicMinSuccessRate,
-        retryBudgetAvailable: last === null || canPayRetry(ctx, last.target),
+        retryBudgetAvailable: last === null || (!budgetSpent && canPayRetry(ctx, last.target)),
         now,
         deadline,
         backoff: DEFAULT_BACKOFF,
@@ -193,14 +195,13 @@ export async function forward(
 
       const paidRetry = step.spendsRetryBudget;
       if (paidRetry && (last === null || !payRetry(ctx, last.target))) {
-        return failAll(
-          res,
-          req,
-          { kind: 'fail', reason: 'retry_budget_exhausted', retryAfterMs: null },
-          last,
-          policy.timeouts.totalMs,
-        );
+        // The ladder saw the budget available, but the step waited (its backoff) and requests that failed at
+        // the same time spent it meanwhile. Not fatal: ask again, now told it cannot pay, so a step that costs
+        // nothing (a healthy backup) is still taken; the ladder fails with retry_budget_exhausted only if none.
+        budgetSpent = true;
+        continue;
       }
+      budgetSpent = false;
       if (attempts.length === 0) earnRetryShare(ctx, resolved);
       // Taken right after the ladder saw the target available, with no await in between: it cannot fail here,
       // but for a panic pick, whose open breaker refuses; its outcome still counts in the breaker's window.
