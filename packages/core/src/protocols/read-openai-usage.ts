@@ -1,4 +1,4 @@
-import { readTokenCount, type UsageReport } from '../usage-report';
+import { emptyUsageReport, type UsageReport, usageCountReader } from '../usage-report';
 
 /**
  * Which OpenAI API's `usage` object: Chat Completions' (also legacy Completions' and Embeddings'), the Responses
@@ -52,24 +52,12 @@ const FIELDS: Record<OpenAiUsageShape, UsageFields> = {
  */
 export function readOpenAiUsage(usage: unknown, shape: OpenAiUsageShape): UsageReport | null {
   if (usage === undefined || usage === null) return null;
-  const report: UsageReport = {
-    inputTokens: null,
-    outputTokens: null,
-    totalTokens: null,
-    cachedInputTokens: null,
-    reasoningTokens: null,
-    cacheWriteTokens: null,
-    malformed: false,
-  };
+  const report = emptyUsageReport();
   if (!isRecord(usage)) {
     report.malformed = true;
     return report;
   }
-  const count = (value: unknown): number | null => {
-    const read = readTokenCount(value);
-    if (read === null) report.malformed = true;
-    return read ?? null;
-  };
+  const count = usageCountReader(report);
   const details = (value: unknown): Record<string, unknown> | null => {
     if (value === undefined || value === null) return null;
     if (isRecord(value)) return value;
