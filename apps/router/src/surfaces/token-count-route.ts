@@ -5,7 +5,7 @@ import { authenticate, type KeyReader } from '../http/authenticate';
 import { readBody } from '../http/read-body';
 import type { RouteDefinition } from '../http/route-table';
 import type { RouterContext } from '../router-context';
-import type { PathParams } from './surface';
+import type { PathParams, Surface } from './surface';
 
 /** What a prompt holds to count: its texts, and the tokens its format adds around them (0 where none). */
 export interface PromptTexts {
@@ -19,12 +19,7 @@ export interface TokenCountEndpoint {
   /** The key as the protocol carries it (the surface's `readKey`). */
   readKey: KeyReader;
   /** Answers a gateway error in the protocol's error shape (the surface's `sendError`). */
-  sendError(
-    res: ServerResponse,
-    requestId: string,
-    error: GatewayError,
-    headers?: Record<string, string>,
-  ): void;
+  sendError: Surface['sendError'];
   /** The model asked for (the body's or the URL's); an error naming the field when there is none. */
   requestedModel(json: unknown, params: PathParams): Result<string>;
   /** The prompt's texts, or the error that the body is not a request the protocol would take. */
