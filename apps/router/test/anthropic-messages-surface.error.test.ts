@@ -1,11 +1,19 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
-import { createCredentialCipher, newId } from '@switchyard/db';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addProvider } from './add-provider';
 import { addAnthropicProvider, anthropicClient } from './anthropic-provider';
-import { apiError, mockStats, type Stack, setMockFaults, startStack, UPSTREAM_MODEL, waitFor } from './stack';
+import {
+  apiError,
+  awaitUsageRow,
+  mockStats,
+  type Stack,
+  setMockFaults,
+  startStack,
+  UPSTREAM_MODEL,
+} from './stack';
 
 let stack: Stack;
 let claude: Anthropic;
@@ -83,34 +91,16 @@ beforeAll(async () => {
     res.end(JSON.stringify({ type: 'not-a-message', content: 'hello' }));
   });
   await new Promise<void>((resolve) => unreadable.listen(0, '127.0.0.1', resolve));
-  unreadableProviderId = newId('prv');
-  const unreadableAccountId = newId('acc');
-  await stack.prisma.provider.create({
-    data: {
-      id: unreadableProviderId,
-      name: 'unreadable-anthropic',
-      kind: 'anthropic',
-      baseUrl: `http://127.0.0.1:${(unreadable.address() as AddressInfo).port}`,
-    },
+  const unreadableProvider = await addProvider(stack, {
+    name: 'unreadable-anthropic',
+    kind: 'anthropic',
+    baseUrl: `http://127.0.0.1:${(unreadable.address() as AddressInfo).port}`,
+    models: [CLAUDE_MODEL],
+    price: { input: 1n, output: 1n },
+    credential: 'sk-ant-x',
   });
-  await stack.prisma.upstreamAccount.create({
-    data: {
-      id: unreadableAccountId,
-      providerId: unreadableProviderId,
-      name: 'unreadable',
-      credentialCiphertext: createCredentialCipher(Buffer.from(stack.masterKey, 'hex')).encrypt('sk-ant-x'),
-    },
-  });
-  await stack.prisma.price.create({
-    data: {
-      id: newId('price'),
-      providerId: unreadableProviderId,
-      model: CLAUDE_MODEL,
-      inputMicrosPerMillion: 1n,
-      outputMicrosPerMillion: 1n,
-      effectiveFrom: new Date(Date.now() - 60_000),
-    },
-  });
+  unreadableProviderId = unreadableProvider.providerId;
+  const unreadableAccountId = unreadableProvider.accountId;
   await stack.addRoute({
     publicModel: UNREADABLE_THEN_OPENAI,
     targets: [{ accountId: unreadableAccountId, upstreamModel: CLAUDE_MODEL }, onOpenAi(UPSTREAM_MODEL, 1)],
@@ -123,13 +113,7 @@ afterAll(async () => {
 });
 
 /** The request's usage row; a broken stream's waits on the token-count thread's estimate (its first start is slow). */
-function usageRow(requestId: string) {
-  return waitFor(
-    `usage row ${requestId}`,
-    () => stack.prisma.usageEvent.findUnique({ where: { requestId } }),
-    { timeoutMs: 25_000 },
-  );
-}
+const usageRow = (requestId: string) => awaitUsageRow(stack, requestId);
 
 /** The Anthropic SDK error a call fails with; throws if it succeeds. */
 async function anthropicError(call: Promise<unknown>): Promise<InstanceType<typeof Anthropic.APIError>> {

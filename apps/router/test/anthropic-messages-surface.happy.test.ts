@@ -2,7 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAnthropicProvider, anthropicClient, testCost } from './anthropic-provider';
-import { mockStats, type Stack, startStack, UPSTREAM_MODEL, waitFor } from './stack';
+import { awaitUsageRow, mockStats, type Stack, startStack, UPSTREAM_MODEL } from './stack';
 
 let stack: Stack;
 let claude: Anthropic;
@@ -32,11 +32,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function usageRow(requestId: string) {
-  return waitFor(`usage row ${requestId}`, () =>
-    stack.prisma.usageEvent.findUnique({ where: { requestId } }),
-  );
-}
+const usageRow = (requestId: string) => awaitUsageRow(stack, requestId);
 
 const PROMPT = 'Say hello to the gateway please';
 const WEATHER_TOOL: Anthropic.Tool = {

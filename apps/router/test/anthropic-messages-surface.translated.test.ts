@@ -13,9 +13,8 @@ import {
   toolResultSeen,
   type UpstreamKind,
   type UpstreamUnderTest,
-  usageRowOf,
 } from './cross-family-stack';
-import { type Stack, startStack } from './stack';
+import { awaitUsageRow, type Stack, startStack } from './stack';
 
 /**
  * The anthropic-messages surface's cells (issue 13) toward a Gemini upstream: `@anthropic-ai/sdk` as the client,
@@ -38,7 +37,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const usageRow = (requestId: string) => usageRowOf(stack, requestId);
+const usageRow = (requestId: string) => awaitUsageRow(stack, requestId);
 
 const WEATHER_TOOL: Anthropic.Tool = {
   name: 'get_weather',

@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { createCredentialCipher, newId } from '@switchyard/db';
+import { addPrices, addProvider } from './add-provider';
 import type { Stack } from './stack';
 
 /** Price of every model the Anthropic tests serve, micro-USD per million tokens (both providers). */
@@ -20,36 +20,16 @@ export async function addAnthropicProvider(
   models: string[],
   openAiModels: string[],
 ): Promise<{ providerId: string; accountId: string; credential: string }> {
-  const cipher = createCredentialCipher(Buffer.from(stack.masterKey, 'hex'));
-  const providerId = newId('prv');
-  const accountId = newId('acc');
-  const credential = 'sk-ant-upstream-test';
-  await stack.prisma.provider.create({
-    data: { id: providerId, name: 'mock-anthropic', kind: 'anthropic', baseUrl: stack.mockOrigin },
+  const added = await addProvider(stack, {
+    name: 'mock-anthropic',
+    kind: 'anthropic',
+    baseUrl: stack.mockOrigin,
+    models,
+    price: TEST_PRICE,
+    credential: 'sk-ant-upstream-test',
   });
-  await stack.prisma.upstreamAccount.create({
-    data: {
-      id: accountId,
-      providerId,
-      name: 'anthropic-primary',
-      credentialCiphertext: cipher.encrypt(credential),
-    },
-  });
-  const prices = [
-    ...models.map((model) => ({ providerId, model })),
-    ...openAiModels.map((model) => ({ providerId: stack.providerId, model })),
-  ];
-  await stack.prisma.price.createMany({
-    data: prices.map(({ providerId: id, model }) => ({
-      id: newId('price'),
-      providerId: id,
-      model,
-      inputMicrosPerMillion: TEST_PRICE.input,
-      outputMicrosPerMillion: TEST_PRICE.output,
-      effectiveFrom: new Date(Date.now() - 60_000),
-    })),
-  });
-  return { providerId, accountId, credential };
+  await addPrices(stack, stack.providerId, openAiModels, TEST_PRICE);
+  return added;
 }
 
 /** `@anthropic-ai/sdk` pointed at the router (it appends `/v1/messages`), no retries. */

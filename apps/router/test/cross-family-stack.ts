@@ -1,5 +1,5 @@
 import { addProvider } from './add-provider';
-import { mockStats, type Stack, setMockFaults, waitFor } from './stack';
+import { mockStats, type Stack, setMockFaults } from './stack';
 
 /**
  * The upstreams of the cross-family conformance rows (a caller of one family served by an upstream of another):
@@ -103,13 +103,6 @@ export async function addCrossFamilyUpstreams(
   }
   await setMockFaults(stack, { byModel: faults });
   return upstreams;
-}
-
-/** The usage row of `requestId`, once the router has stored it. */
-export function usageRowOf(stack: Stack, requestId: string) {
-  return waitFor(`usage row ${requestId}`, () =>
-    stack.prisma.usageEvent.findUnique({ where: { requestId } }),
-  );
 }
 
 /** What the mock received last (path and body). */

@@ -1,5 +1,5 @@
 import { GoogleGenAI } from '@google/genai';
-import { createCredentialCipher, newId } from '@switchyard/db';
+import { addPrices, addProvider } from './add-provider';
 import type { Stack } from './stack';
 
 /** The mock's Gemini reply to `PROMPT` (see packages/mock-provider README, chat replies). */
@@ -33,44 +33,16 @@ export interface GeminiRoutes {
  * the mock fails with 503, then the OpenAI-compatible one on the next tier. Prices for both.
  */
 export async function addGeminiRoutes(stack: Stack): Promise<GeminiRoutes> {
-  const cipher = createCredentialCipher(Buffer.from(stack.masterKey, 'hex'));
-  const geminiProviderId = newId('prv');
-  const geminiAccountId = newId('acc');
-  const geminiCredential = 'AIza-upstream-gemini-test';
-  await stack.prisma.provider.create({
-    data: { id: geminiProviderId, name: 'mock-gemini', kind: 'gemini', baseUrl: stack.mockOrigin },
+  const gemini = await addProvider(stack, {
+    name: 'mock-gemini',
+    kind: 'gemini',
+    baseUrl: stack.mockOrigin,
+    models: ['mock-gemini-flash', BUSY_GEMINI_MODEL],
+    price: GEMINI_PRICE,
+    credential: 'AIza-upstream-gemini-test',
   });
-  await stack.prisma.upstreamAccount.create({
-    data: {
-      id: geminiAccountId,
-      providerId: geminiProviderId,
-      name: 'gemini-primary',
-      credentialCiphertext: cipher.encrypt(geminiCredential),
-    },
-  });
-  const effectiveFrom = new Date(Date.now() - 60_000);
-  for (const model of ['mock-gemini-flash', BUSY_GEMINI_MODEL]) {
-    await stack.prisma.price.create({
-      data: {
-        id: newId('price'),
-        providerId: geminiProviderId,
-        model,
-        inputMicrosPerMillion: GEMINI_PRICE.input,
-        outputMicrosPerMillion: GEMINI_PRICE.output,
-        effectiveFrom,
-      },
-    });
-  }
-  await stack.prisma.price.create({
-    data: {
-      id: newId('price'),
-      providerId: stack.providerId,
-      model: 'mock-gpt-for-gemini',
-      inputMicrosPerMillion: OPENAI_PRICE.input,
-      outputMicrosPerMillion: OPENAI_PRICE.output,
-      effectiveFrom,
-    },
-  });
+  const geminiAccountId = gemini.accountId;
+  await addPrices(stack, stack.providerId, ['mock-gpt-for-gemini'], OPENAI_PRICE);
   await stack.addRoute({
     publicModel: 'gem-flash',
     targets: [{ accountId: geminiAccountId, upstreamModel: 'mock-gemini-flash' }],
@@ -86,7 +58,7 @@ export async function addGeminiRoutes(stack: Stack): Promise<GeminiRoutes> {
       { accountId: stack.accountId, upstreamModel: 'mock-gpt-for-gemini', tier: 1 },
     ],
   });
-  return { geminiProviderId, geminiAccountId, geminiCredential };
+  return { geminiProviderId: gemini.providerId, geminiAccountId, geminiCredential: gemini.credential };
 }
 
 /** `@google/genai` pointed at the router, as an app changes only its base URL and key; no SDK retries. */

@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError, type GoogleGenAI } from '@google/genai';
-import { createCredentialCipher, newId } from '@switchyard/db';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addPrices, addProvider } from './add-provider';
 import { addGeminiRoutes, BUSY_GEMINI_MODEL, type GeminiRoutes, genai, PROMPT, REPLY } from './gemini-stack';
-import { apiError, mockStats, type Stack, setMockFaults, startStack, waitFor } from './stack';
+import { apiError, awaitUsageRow, mockStats, type Stack, setMockFaults, startStack, waitFor } from './stack';
 
 let stack: Stack;
 let routes: GeminiRoutes;
@@ -25,35 +25,13 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => garbage.listen(0, '127.0.0.1', resolve));
-  const garbageProviderId = newId('prv');
-  const garbageAccountId = newId('acc');
-  await stack.prisma.provider.create({
-    data: {
-      id: garbageProviderId,
-      name: 'garbage-gemini',
-      kind: 'gemini',
-      baseUrl: `http://127.0.0.1:${(garbage.address() as AddressInfo).port}`,
-    },
-  });
-  await stack.prisma.upstreamAccount.create({
-    data: {
-      id: garbageAccountId,
-      providerId: garbageProviderId,
-      name: 'garbage',
-      credentialCiphertext: createCredentialCipher(Buffer.from(stack.masterKey, 'hex')).encrypt(
-        'AIza-garbage',
-      ),
-    },
-  });
-  await stack.prisma.price.create({
-    data: {
-      id: newId('price'),
-      providerId: garbageProviderId,
-      model: 'garbage-model',
-      inputMicrosPerMillion: 1n,
-      outputMicrosPerMillion: 1n,
-      effectiveFrom: new Date(Date.now() - 60_000),
-    },
+  const { accountId: garbageAccountId } = await addProvider(stack, {
+    name: 'garbage-gemini',
+    kind: 'gemini',
+    baseUrl: `http://127.0.0.1:${(garbage.address() as AddressInfo).port}`,
+    models: ['garbage-model'],
+    price: { input: 1n, output: 1n },
+    credential: 'AIza-garbage',
   });
   await stack.addRoute({
     publicModel: 'gem-garbage',
@@ -86,28 +64,11 @@ beforeAll(async () => {
       { accountId: routes.geminiAccountId, upstreamModel: 'mock-gemini-flash', tier: 1 },
     ],
   });
-  await stack.prisma.price.create({
-    data: {
-      id: newId('price'),
-      providerId: stack.providerId,
-      model: 'mock-gpt-busy',
-      inputMicrosPerMillion: 1n,
-      outputMicrosPerMillion: 1n,
-      effectiveFrom: new Date(Date.now() - 60_000),
-    },
+  await addPrices(stack, stack.providerId, ['mock-gpt-busy'], { input: 1n, output: 1n });
+  await addPrices(stack, routes.geminiProviderId, ['mock-gemini-drop', 'mock-gemini-missing'], {
+    input: 1n,
+    output: 1n,
   });
-  for (const model of ['mock-gemini-drop', 'mock-gemini-missing']) {
-    await stack.prisma.price.create({
-      data: {
-        id: newId('price'),
-        providerId: routes.geminiProviderId,
-        model,
-        inputMicrosPerMillion: 1n,
-        outputMicrosPerMillion: 1n,
-        effectiveFrom: new Date(Date.now() - 60_000),
-      },
-    });
-  }
   await setMockFaults(stack, {
     byModel: {
       [BUSY_GEMINI_MODEL]: { status: 503 },
@@ -126,11 +87,7 @@ afterAll(async () => {
   await new Promise((resolve) => garbage?.close(resolve));
 });
 
-function usageRow(requestId: string) {
-  return waitFor(`usage row ${requestId}`, () =>
-    stack.prisma.usageEvent.findUnique({ where: { requestId } }),
-  );
-}
+const usageRow = (requestId: string) => awaitUsageRow(stack, requestId);
 
 /** The ApiError a @google/genai call fails with; throws if it succeeds. */
 async function geminiError(call: Promise<unknown>): Promise<ApiError> {

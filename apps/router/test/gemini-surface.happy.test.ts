@@ -13,7 +13,7 @@ import {
   REPLY,
   REPLY_TOKENS,
 } from './gemini-stack';
-import { type Stack, startStack, waitFor } from './stack';
+import { awaitUsageRow, type Stack, startStack } from './stack';
 
 let stack: Stack;
 let routes: GeminiRoutes;
@@ -28,11 +28,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function usageRow(requestId: string) {
-  return waitFor(`usage row ${requestId}`, () =>
-    stack.prisma.usageEvent.findUnique({ where: { requestId } }),
-  );
-}
+const usageRow = (requestId: string) => awaitUsageRow(stack, requestId);
 
 interface MockRequest {
   path: string;

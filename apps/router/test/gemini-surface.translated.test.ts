@@ -11,10 +11,9 @@ import {
   REPLY_TOKENS,
   type UpstreamKind,
   type UpstreamUnderTest,
-  usageRowOf,
 } from './cross-family-stack';
 import { genai } from './gemini-stack';
-import { type Stack, startStack } from './stack';
+import { awaitUsageRow, type Stack, startStack } from './stack';
 
 /**
  * The gemini surface's cells (issue 13) toward an Anthropic upstream: `@google/genai` as the client, the mock
@@ -37,7 +36,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const usageRow = (requestId: string) => usageRowOf(stack, requestId);
+const usageRow = (requestId: string) => awaitUsageRow(stack, requestId);
 
 const WEATHER_TOOL: Tool = {
   functionDeclarations: [

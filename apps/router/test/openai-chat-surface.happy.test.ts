@@ -1,11 +1,11 @@
 import { createOpenAI } from '@ai-sdk/openai';
-import { createCredentialCipher, newId } from '@switchyard/db';
 import { APICallError, generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addProvider } from './add-provider';
 import * as gemini from './gemini-stack';
-import { addMockModelFaults, apiError, type Stack, setMockFaults, startStack, waitFor } from './stack';
+import { addMockModelFaults, apiError, awaitUsageRow, type Stack, setMockFaults, startStack } from './stack';
 
 /**
  * The openai-chat surface's cells of the conformance matrix (issue 13; `npm run compat` turns these names into
@@ -62,48 +62,29 @@ const upstreams: Record<'openai-compatible' | 'azure-openai', UpstreamUnderTest>
   },
 };
 
-/** A provider of `kind` on the mock, one account with its own credential, and a price for `upstreamModel`. */
-async function addProvider(kind: 'openai_compatible' | 'azure_openai', name: string, baseUrl: string) {
-  const cipher = createCredentialCipher(Buffer.from(stack.masterKey, 'hex'));
-  const providerId = newId('prv');
-  const accountId = newId('acc');
-  const credential = `sk-${name}`;
-  await stack.prisma.provider.create({ data: { id: providerId, name, kind, baseUrl } });
-  await stack.prisma.upstreamAccount.create({
-    data: {
-      id: accountId,
-      providerId,
-      name: `${name}-account`,
-      credentialCiphertext: cipher.encrypt(credential),
-    },
-  });
-  return { providerId, accountId, credential };
-}
-
-async function price(providerId: string, model: string) {
-  await stack.prisma.price.create({
-    data: {
-      id: newId('price'),
-      providerId,
-      model,
-      inputMicrosPerMillion: PRICE.input,
-      outputMicrosPerMillion: PRICE.output,
-      effectiveFrom: new Date(Date.now() - 60_000),
-    },
-  });
+/** A provider of `kind` on the mock, one account with its own credential, and a price for `models`. */
+function addMatrixProvider(
+  kind: 'openai_compatible' | 'azure_openai',
+  name: string,
+  baseUrl: string,
+  models: string[] = [],
+) {
+  return addProvider(stack, { name, kind, baseUrl, models, price: PRICE, credential: `sk-${name}` });
 }
 
 beforeAll(async () => {
   stack = await startStack();
   client = stack.client();
-  const compatible = await addProvider('openai_compatible', 'matrix-compatible', stack.mockUrl);
-  const backup = await addProvider('openai_compatible', 'matrix-compatible-backup', stack.mockUrl);
+  const compatible = await addMatrixProvider('openai_compatible', 'matrix-compatible', stack.mockUrl, [
+    'matrix-oc-upstream',
+  ]);
+  const backup = await addMatrixProvider('openai_compatible', 'matrix-compatible-backup', stack.mockUrl);
   // Azure's base URL is the resource endpoint: the mock's origin, no /v1.
-  const azure = await addProvider('azure_openai', 'matrix-azure', stack.mockOrigin);
+  const azure = await addMatrixProvider('azure_openai', 'matrix-azure', stack.mockOrigin, [
+    'matrix-azure-deployment',
+  ]);
   upstreams['openai-compatible'].providerId = compatible.providerId;
   upstreams['azure-openai'].providerId = azure.providerId;
-  await price(compatible.providerId, 'matrix-oc-upstream');
-  await price(azure.providerId, 'matrix-azure-deployment');
   // Both failover primaries are an openai-compatible target whose upstream model the mock fails with 503.
   await setMockFaults(stack, { byModel: { 'matrix-broken': { status: 503 } } });
 
@@ -134,11 +115,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function usageRow(requestId: string) {
-  return waitFor(`usage row ${requestId}`, () =>
-    stack.prisma.usageEvent.findUnique({ where: { requestId } }),
-  );
-}
+const usageRow = (requestId: string) => awaitUsageRow(stack, requestId);
 
 function expectedCost(input: number, output: number): bigint {
   return (BigInt(input) * PRICE.input + BigInt(output) * PRICE.output + 500_000n) / 1_000_000n;

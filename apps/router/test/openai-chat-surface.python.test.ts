@@ -13,9 +13,8 @@ import {
   REPLY,
   REPLY_TOKENS,
   toolResultSeen,
-  usageRowOf,
 } from './cross-family-stack';
-import { addMockModelFaults, type Stack, startStack } from './stack';
+import { addMockModelFaults, awaitUsageRow, type Stack, startStack } from './stack';
 
 /**
  * The Python row of the conformance matrix (issue 13; `npm run compat` turns these names into
@@ -133,7 +132,7 @@ interface StreamResult extends Omit<ChatResult, 'content'> {
   deltas: string[];
 }
 
-const usageRow = (requestId: string | null) => usageRowOf(stack, requestId ?? '');
+const usageRow = (requestId: string | null) => awaitUsageRow(stack, requestId ?? '');
 
 function cell(title: string, test: () => Promise<void>) {
   it.skipIf(!python.ok)(pythonTestTitle(python, title), test, CALL_TIMEOUT_MS * 2);

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiError, SEEDED_MODEL, SEEDED_PRICE, type Stack, startStack, waitFor } from './stack';
+import { apiError, awaitUsageRow, SEEDED_MODEL, SEEDED_PRICE, type Stack, startStack } from './stack';
 
 let stack: Stack;
 let client: OpenAI;
@@ -17,11 +17,7 @@ function cost(input: number, output: number, price: { input: bigint; output: big
   return (BigInt(input) * price.input + BigInt(output) * price.output + 500_000n) / 1_000_000n;
 }
 
-async function usageRow(requestId: string) {
-  return waitFor(`usage row ${requestId}`, () =>
-    stack.prisma.usageEvent.findUnique({ where: { requestId } }),
-  );
-}
+const usageRow = (requestId: string) => awaitUsageRow(stack, requestId);
 
 /** POST /v1/completions: legacy text completions, always translated to the chat upstream. */
 describe('openai SDK × openai-compatible', () => {

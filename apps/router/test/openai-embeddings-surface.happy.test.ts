@@ -3,7 +3,7 @@ import { countEmbeddingInputTokens, mockEmbedding } from '@switchyard/mock-provi
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addProvider } from './add-provider';
-import { mockStats, type Stack, setMockFaults, startStack, waitFor } from './stack';
+import { awaitUsageRow, mockStats, type Stack, setMockFaults, startStack } from './stack';
 
 let stack: Stack;
 let client: OpenAI;
@@ -73,11 +73,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function usageRow(requestId: string) {
-  return waitFor(`usage row ${requestId}`, () =>
-    stack.prisma.usageEvent.findUnique({ where: { requestId } }),
-  );
-}
+const usageRow = (requestId: string) => awaitUsageRow(stack, requestId);
 
 const INPUTS = ['The quick brown fox', 'jumps over the lazy dog today'];
 

@@ -1,7 +1,7 @@
 import { newId } from '@switchyard/db';
 import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mockStats, type Stack, setMockFaults, startStack, waitFor } from './stack';
+import { awaitUsageRow, mockStats, type Stack, setMockFaults, startStack } from './stack';
 
 let stack: Stack;
 
@@ -65,11 +65,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-function usageRow(requestId: string) {
-  return waitFor(`usage row ${requestId}`, () =>
-    stack.prisma.usageEvent.findUnique({ where: { requestId } }),
-  );
-}
+const usageRow = (requestId: string) => awaitUsageRow(stack, requestId);
 
 /** What the mock answers when called directly with the upstream model: the router must hand over the same. */
 async function direct(body: Record<string, unknown>): Promise<OpenAI.ImagesResponse> {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addProvider } from './add-provider';
 import { readResponsesStream, vercelWeatherTools, weatherTool } from './responses-conformance';
 import {
+  awaitUsageRow,
   mockStats,
   SEEDED_MODEL,
   SEEDED_PRICE,
@@ -12,7 +13,6 @@ import {
   setMockFaults,
   startStack,
   UPSTREAM_MODEL,
-  waitFor,
 } from './stack';
 
 let stack: Stack;
@@ -68,11 +68,7 @@ function cost(input: number, output: number, price: { input: bigint; output: big
   return (BigInt(input) * price.input + BigInt(output) * price.output + 500_000n) / 1_000_000n;
 }
 
-async function usageRow(requestId: string) {
-  return waitFor(`usage row ${requestId}`, () =>
-    stack.prisma.usageEvent.findUnique({ where: { requestId } }),
-  );
-}
+const usageRow = (requestId: string) => awaitUsageRow(stack, requestId);
 
 describe('openai SDK × openai-compatible', () => {
   it('non-stream: a Response translated from the chat upstream, output_text from its reply', async () => {

@@ -14,10 +14,9 @@ import {
   toolResultSeen,
   type UpstreamKind,
   type UpstreamUnderTest,
-  usageRowOf,
 } from './cross-family-stack';
 import { readResponsesStream, vercelWeatherTools, weatherTool } from './responses-conformance';
-import { apiError, mockStats, type Stack, startStack } from './stack';
+import { apiError, awaitUsageRow, mockStats, type Stack, startStack } from './stack';
 
 /**
  * The openai-responses surface's cells (issue 13) toward upstreams of another family: the openai SDK's
@@ -39,7 +38,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const usageRow = (requestId: string) => usageRowOf(stack, requestId);
+const usageRow = (requestId: string) => awaitUsageRow(stack, requestId);
 
 const lastMockRequest = () => lastMockRequestOf(stack);
 

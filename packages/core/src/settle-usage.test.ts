@@ -1,22 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { settleUsage } from './settle-usage';
-import type { UsageReport } from './usage-report';
+import { emptyUsageReport, type UsageReport } from './usage-report';
 
 const GUESS = { inputTokens: 8, outputTokens: 14 };
 const guess = () => GUESS;
 
 function report(fields: Partial<UsageReport>): UsageReport {
-  return {
-    inputTokens: null,
-    outputTokens: null,
-    totalTokens: null,
-    cachedInputTokens: null,
-    reasoningTokens: null,
-    cacheWriteTokens: null,
-    malformed: false,
-    ...fields,
-  };
+  return { ...emptyUsageReport(), ...fields };
 }
 
 const usage = (inputTokens: number, outputTokens: number, parts: Partial<Record<string, number>> = {}) => ({

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isUsageReportComplete, MAX_REPORTED_TOKENS, readTokenCount, type UsageReport } from './usage-report';
+import {
+  emptyUsageReport,
+  isUsageReportComplete,
+  MAX_REPORTED_TOKENS,
+  readTokenCount,
+  type UsageReport,
+  usageCountReader,
+} from './usage-report';
 
 describe('readTokenCount', () => {
   it('reads non-negative integers in bounds; absent is undefined; anything else is unreadable (null)', () => {
@@ -44,5 +51,20 @@ describe('isUsageReportComplete', () => {
     expect(isUsageReportComplete({ ...base, malformed: true })).toBe(false);
     expect(isUsageReportComplete({ ...base, cachedInputTokens: 5, cacheWriteTokens: 5 })).toBe(false);
     expect(isUsageReportComplete({ ...base, reasoningTokens: 5 })).toBe(false);
+  });
+});
+
+describe('usageCountReader', () => {
+  it('gives each count, null for an absent or unreadable one, and marks only an unreadable one malformed', () => {
+    const report = emptyUsageReport();
+    const count = usageCountReader(report);
+    expect([count(12), count(undefined), count(null)]).toEqual([12, null, null]);
+    expect(report.malformed).toBe(false);
+    expect(count('12')).toBeNull();
+    expect(report.malformed).toBe(true);
+    const unreadable = emptyUsageReport(true);
+    expect(unreadable.malformed).toBe(true);
+    const { malformed: _, ...counts } = unreadable;
+    expect(Object.values(counts)).toEqual([null, null, null, null, null, null]);
   });
 });

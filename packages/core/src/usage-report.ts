@@ -39,6 +39,31 @@ export function readTokenCount(value: unknown): number | null | undefined {
     : null;
 }
 
+/** A report with no count read yet (an unreadable usage value is one that is `malformed` from the start). */
+export function emptyUsageReport(malformed = false): UsageReport {
+  return {
+    inputTokens: null,
+    outputTokens: null,
+    totalTokens: null,
+    cachedInputTokens: null,
+    reasoningTokens: null,
+    cacheWriteTokens: null,
+    malformed,
+  };
+}
+
+/**
+ * A reader of one upstream's counts into `report`: each call gives the count ({@link readTokenCount}), null when it
+ * is absent or unreadable, and marks the report malformed when it is present but unreadable.
+ */
+export function usageCountReader(report: UsageReport): (value: unknown) => number | null {
+  return (value) => {
+    const read = readTokenCount(value);
+    if (read === null) report.malformed = true;
+    return read ?? null;
+  };
+}
+
 /**
  * Whether a report can be billed as it is: nothing malformed, input and output both reported, the total (when
  * sent) their sum, and every part within its total (cache reads plus writes ≤ input, reasoning ≤ output).

@@ -4,12 +4,12 @@ import {
   type ChatStreamDecoder,
   ok,
   type ProviderAdapter,
+  readOpenAiUsage,
   type StreamEventInfo,
 } from '@switchyard/core';
 import { openAiResponsesAdapter } from './openai-responses-adapter';
 import { openAiEmbeddingsFamily, openAiImagesFamily } from './openai-unary-families';
 import { readOpenAiError } from './read-openai-error';
-import { readOpenAiUsage } from './read-openai-usage';
 
 interface OpenAiToolCall {
   function?: { name?: unknown; arguments?: unknown };
@@ -87,7 +87,7 @@ export const openAiCompatibleAdapter: ProviderAdapter = {
   },
 
   readUsage(body) {
-    return readOpenAiUsage((body as { usage?: unknown } | null)?.usage);
+    return readOpenAiUsage((body as { usage?: unknown } | null)?.usage, 'chat');
   },
 
   readResponseText(body) {
@@ -119,7 +119,7 @@ export const openAiCompatibleAdapter: ProviderAdapter = {
     if (!data.includes('"usage":{') && !data.includes('"usage": {')) return NOTHING;
     try {
       const chunk = JSON.parse(data) as { usage?: unknown; choices?: unknown } | null;
-      const usage = readOpenAiUsage(chunk?.usage);
+      const usage = readOpenAiUsage(chunk?.usage, 'chat');
       return {
         usage,
         usageOnly: usage !== null && Array.isArray(chunk?.choices) && chunk.choices.length === 0,

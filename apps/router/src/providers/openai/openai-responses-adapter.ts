@@ -5,11 +5,11 @@ import {
   ok,
   type ProviderAdapter,
   ResponsesToChatStream,
+  readOpenAiUsage,
   readResponsesError,
   readResponsesStreamText,
   readResponsesStreamUsage,
   readResponsesText,
-  readResponsesUsage,
   responsesResponseToChat,
   type StreamEventInfo,
 } from '@switchyard/core';
@@ -57,7 +57,7 @@ export const openAiResponsesAdapter: ProviderAdapter = {
   },
 
   readUsage(body) {
-    return readResponsesUsage((body as { usage?: unknown } | null)?.usage);
+    return readOpenAiUsage((body as { usage?: unknown } | null)?.usage, 'responses');
   },
 
   readStreamEvent(data) {

@@ -1,5 +1,10 @@
-import { type GeneratedImages, ok, type UnaryFamilyAdapter } from '@switchyard/core';
-import { readOpenAiEmbeddingsUsage, readOpenAiImagesUsage } from './read-openai-unary-usage';
+import {
+  type GeneratedImages,
+  ok,
+  readOpenAiUsage,
+  type UnaryFamilyAdapter,
+  type UsageReport,
+} from '@switchyard/core';
 
 /** The call to `{base}/<path>` with the caller's body and the upstream model: OpenAI's shape is canonical. */
 function jsonCall(path: string): UnaryFamilyAdapter['buildCall'] {
@@ -18,10 +23,20 @@ function jsonCall(path: string): UnaryFamilyAdapter['buildCall'] {
 /** OpenAI's answers are the canonical ones. */
 const identity: UnaryFamilyAdapter['toCanonicalResponse'] = (body) => ok(body);
 
+/**
+ * An embeddings answer's `usage` (`prompt_tokens`, `total_tokens`): embeddings generate no tokens, so a report
+ * with its prompt count is complete with 0 output. Null when there is no usage; malformed as for chat.
+ */
+function readEmbeddingsUsage(usage: unknown): UsageReport | null {
+  const report = readOpenAiUsage(usage, 'chat');
+  if (report !== null && report.outputTokens === null && report.inputTokens !== null) report.outputTokens = 0;
+  return report;
+}
+
 /** POST {base}/embeddings: vectors as `float` or `base64`, as the caller asked; usage in prompt tokens. */
 export const openAiEmbeddingsFamily: UnaryFamilyAdapter = {
   buildCall: jsonCall('/embeddings'),
-  readUsage: (body) => readOpenAiEmbeddingsUsage((body as { usage?: unknown } | null)?.usage),
+  readUsage: (body) => readEmbeddingsUsage((body as { usage?: unknown } | null)?.usage),
   toCanonicalResponse: identity,
 };
 
@@ -31,7 +46,7 @@ export const openAiEmbeddingsFamily: UnaryFamilyAdapter = {
  */
 export const openAiImagesFamily: UnaryFamilyAdapter = {
   buildCall: jsonCall('/images/generations'),
-  readUsage: (body) => readOpenAiImagesUsage((body as { usage?: unknown } | null)?.usage),
+  readUsage: (body) => readOpenAiUsage((body as { usage?: unknown } | null)?.usage, 'images'),
   readImages(body): GeneratedImages {
     const b = (body ?? {}) as { data?: unknown; size?: unknown; quality?: unknown };
     return {

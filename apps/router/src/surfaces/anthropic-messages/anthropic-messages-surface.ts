@@ -6,7 +6,7 @@ import { countTokensRoute } from './count-tokens-route';
 import { parseAnthropicRequest } from './parse-anthropic-request';
 import { readAnthropicBeta } from './read-anthropic-beta';
 import { readAnthropicKey } from './read-anthropic-key';
-import { writeAnthropicError } from './send-anthropic-error';
+import { sendAnthropicError, writeAnthropicError } from './send-anthropic-error';
 
 /**
  * POST /v1/messages — Anthropic's Messages API, streaming and not, for `@anthropic-ai/sdk` callers (and
@@ -31,16 +31,7 @@ export const anthropicMessagesSurface: Surface = {
 
   callerParam: anthropicParamOfChatParam,
 
-  sendError(res, requestId, error, headers) {
-    writeAnthropicError(
-      res,
-      requestId,
-      error.status,
-      { message: error.message, code: error.code, param: error.param },
-      error.retryAfterSeconds,
-      headers,
-    );
-  },
+  sendError: sendAnthropicError,
 
   sendUpstreamError(res, requestId, status, error, headers) {
     writeAnthropicError(

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { anthropicErrorBody } from '@switchyard/core';
+import { anthropicErrorBody, type GatewayError } from '@switchyard/core';
 
 /** The fields of an error answered in Anthropic's shape (see core `anthropicErrorBody`). */
 export interface AnthropicErrorFields {
@@ -34,4 +34,21 @@ export function writeAnthropicError(
   if (extraHeaders) Object.assign(headers, extraHeaders);
   res.writeHead(status, headers);
   res.end(body);
+}
+
+/** Answers a gateway error in Anthropic's error shape, its code in `error.details.error_code`. */
+export function sendAnthropicError(
+  res: ServerResponse,
+  requestId: string,
+  error: GatewayError,
+  headers?: Record<string, string>,
+): void {
+  writeAnthropicError(
+    res,
+    requestId,
+    error.status,
+    { message: error.message, code: error.code, param: error.param },
+    error.retryAfterSeconds,
+    headers,
+  );
 }

@@ -1,4 +1,4 @@
-import { readTokenCount, type UsageReport } from '../../usage-report';
+import { emptyUsageReport, type UsageReport, usageCountReader } from '../../usage-report';
 import { isRecord } from './is-record';
 
 /**
@@ -11,24 +11,12 @@ import { isRecord } from './is-record';
  */
 export function readAnthropicUsage(value: unknown): UsageReport | null {
   if (value === undefined || value === null) return null;
-  const report: UsageReport = {
-    inputTokens: null,
-    outputTokens: null,
-    totalTokens: null,
-    cachedInputTokens: null,
-    reasoningTokens: null,
-    cacheWriteTokens: null,
-    malformed: false,
-  };
+  const report = emptyUsageReport();
   if (!isRecord(value)) {
     report.malformed = true;
     return report;
   }
-  const count = (field: unknown): number | null => {
-    const read = readTokenCount(field);
-    if (read === null) report.malformed = true;
-    return read ?? null;
-  };
+  const count = usageCountReader(report);
   const uncached = count(value.input_tokens);
   const cacheRead = count(value.cache_read_input_tokens);
   const cacheWrite = count(value.cache_creation_input_tokens);

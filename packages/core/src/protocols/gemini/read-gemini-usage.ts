@@ -1,4 +1,4 @@
-import { readTokenCount, type UsageReport } from '../../usage-report';
+import { emptyUsageReport, readTokenCount, type UsageReport } from '../../usage-report';
 import type { ChatUsage } from '../canonical-chat';
 import { type GeminiUsageMetadata, geminiField, isGeminiObject } from './gemini-wire';
 
@@ -22,7 +22,7 @@ export function readGeminiUsage(value: unknown): UsageReport | null {
   if (!isGeminiObject(value)) return null;
   const nested = geminiField(value, 'usageMetadata');
   const usage = nested === undefined ? value : nested;
-  if (!isGeminiObject(usage)) return nested === undefined || nested === null ? null : malformedReport();
+  if (!isGeminiObject(usage)) return nested === undefined || nested === null ? null : emptyUsageReport(true);
   let malformed = false;
   let anyPresent = false;
   const read = (name: keyof GeminiUsageMetadata): number | null | undefined => {
@@ -53,18 +53,6 @@ export function readGeminiUsage(value: unknown): UsageReport | null {
     reasoningTokens: t,
     cacheWriteTokens: null,
     malformed,
-  };
-}
-
-function malformedReport(): UsageReport {
-  return {
-    inputTokens: null,
-    outputTokens: null,
-    totalTokens: null,
-    cachedInputTokens: null,
-    reasoningTokens: null,
-    cacheWriteTokens: null,
-    malformed: true,
   };
 }
 

@@ -1,13 +1,13 @@
 import type { ChatUsage } from '../canonical-chat';
-import { readResponsesUsage } from './read-responses-usage';
+import { readOpenAiUsage } from '../read-openai-usage';
 
 /**
  * A Responses `usage` object as canonical chat usage, or undefined when it is absent or unreadable (the router
- * reads usage for billing with `readResponsesUsage` and settles what is missing; this is only what the caller
+ * reads usage for billing with `readOpenAiUsage` and settles what is missing; this is only what the caller
  * is shown).
  */
 export function chatUsageFromResponses(usage: unknown): ChatUsage | undefined {
-  const report = readResponsesUsage(usage);
+  const report = readOpenAiUsage(usage, 'responses');
   if (!report || report.malformed || report.inputTokens === null || report.outputTokens === null)
     return undefined;
   const chat: ChatUsage = {

@@ -1,5 +1,5 @@
 import type { UsageReport } from '../../usage-report';
-import { readResponsesUsage } from './read-responses-usage';
+import { readOpenAiUsage } from '../read-openai-usage';
 
 /** The events that end a Responses stream and carry the whole response, with its usage. */
 const TERMINAL = ['"response.completed"', '"response.incomplete"', '"response.failed"'];
@@ -23,5 +23,5 @@ export function readResponsesStreamUsage(data: string): UsageReport | null {
   if (typeof event.type !== 'string' || !TERMINAL.includes(`"${event.type}"`)) return null;
   const response = event.response;
   if (typeof response !== 'object' || response === null) return null;
-  return readResponsesUsage((response as Record<string, unknown>).usage);
+  return readOpenAiUsage((response as Record<string, unknown>).usage, 'responses');
 }
