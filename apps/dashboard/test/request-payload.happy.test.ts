@@ -12,7 +12,7 @@ import {
   updateKey,
   updateKeyInput,
 } from '../src/server/keys';
-import { getRequestPayload } from '../src/server/requests';
+import { getRequest, getRequestPayload } from '../src/server/requests';
 import { createRoute, createRouteInput, getRoute, updateRoute, updateRouteInput } from '../src/server/routes';
 import { type AdminTestContext, startAdminTestContext, thrown } from './admin-test-context';
 import { providerWithAccounts } from './routing-fixtures';
@@ -49,6 +49,17 @@ describe('captured payloads in the request explorer', () => {
         },
       }),
       buildUsageEvent({ requestId: 'req_uncaptured', teamId: 'team_pay_a', createdAt: AT }),
+      buildUsageEvent({
+        requestId: 'req_no_team',
+        teamId: null,
+        createdAt: AT,
+        payload: {
+          request: '{"secret":"no team"}',
+          requestTruncated: false,
+          response: '{}',
+          responseTruncated: false,
+        },
+      }),
     ]);
   });
 
@@ -78,7 +89,7 @@ describe('captured payloads in the request explorer', () => {
   });
 
   it("shows a member their own team's payloads and another team's as unknown", async () => {
-    const member = (teamId: string): Actor => ({
+    const member = (teamId: string | null): Actor => ({
       kind: 'user',
       userId: newId('usr'),
       email: 'member@example.com',
@@ -89,6 +100,11 @@ describe('captured payloads in the request explorer', () => {
     expect(own.payload?.request).toContain('hi');
     const error = await thrown(async () => getRequestPayload(t.ctx, member('team_pay_b'), 'req_captured'));
     expect((error as AdminError).code).toBe('not_found');
+    // A member without a team reads no team's requests (as the request's detail answers): not the team-less ones.
+    const teamless = await thrown(async () => getRequestPayload(t.ctx, member(null), 'req_no_team'));
+    expect((teamless as AdminError).code).toBe('not_found');
+    const detail = await thrown(async () => getRequest(t.ctx, member(null), 'req_no_team'));
+    expect((detail as AdminError).code).toBe('not_found');
   });
 });
 

@@ -4,7 +4,7 @@ import type { Actor } from './actor';
 import type { AdminContext } from './admin-context';
 import { AdminError } from './admin-error';
 import { pageQueryFields, parseCursor } from './pagination';
-import { authorize, inReadScope, keyTeamScope, readableTeamIds } from './permissions';
+import { authorize, inReadScope, readableTeamIds } from './permissions';
 import { storableString, trafficClass } from './schema-helpers';
 import { toUsageEventViews, type UsageEventView, usageStatuses } from './usage';
 
@@ -136,8 +136,8 @@ export async function getRequestPayload(
 ): Promise<RequestPayloadView> {
   authorize(actor, 'read');
   const event = await ctx.repos.usage.findEvent(requestId);
-  const scope = keyTeamScope(actor);
-  if (!event || (scope !== null && event.teamId !== scope.teamId)) {
+  // The same scope as the request's detail (a member without a team reads no team's requests, nor team-less ones).
+  if (!event || !inReadScope(actor, event.teamId)) {
     throw new AdminError('not_found', `No request with id ${requestId}.`);
   }
   const stored = await ctx.repos.usage.findPayload(requestId);
