@@ -3,7 +3,6 @@ import {
   type AttemptRecord,
   type GatewayError,
   gatewayError,
-  keyAllowsModel,
   parseTrafficClass,
   STORED_TEXT_LIMITS,
   storableText,
@@ -22,6 +21,7 @@ import { buildUsageEvent, type UsageBase } from './build-usage-event';
 import { effectivePolicy } from './effective-policy';
 import { forward } from './forward';
 import { PayloadCapture } from './payload-capture';
+import { routeForKey } from './route-for-key';
 import type { Settlement } from './settlement';
 
 const CLOSE: Record<string, string> = Object.freeze({ connection: 'close' }) as Record<string, string>;
@@ -124,28 +124,9 @@ export async function handleSurfaceRequest(
   if (!attribution.ok) return reject(attribution.error, inbound.model);
   base.endUser = attribution.value.endUser;
   base.metadata = attribution.value.metadata;
-  const route = table.route(inbound.model);
-  if (!route) {
-    return reject(
-      gatewayError(
-        'model_not_found',
-        `The model '${inbound.model}' does not exist or you do not have access to it.`,
-        'model',
-      ),
-      inbound.model,
-    );
-  }
-  if (!keyAllowsModel(key, route.route.publicModel) && !keyAllowsModel(key, inbound.model)) {
-    return reject(
-      gatewayError(
-        'model_not_allowed',
-        `This API key is not allowed to use the model '${inbound.model}'.`,
-        'model',
-      ),
-      inbound.model,
-      route.route.id,
-    );
-  }
+  const resolved = routeForKey(table, key, inbound.model);
+  if (!resolved.ok) return reject(resolved.error, inbound.model, resolved.routeId);
+  const route = resolved.value;
 
   const trafficClass = parseTrafficClass(
     headerValue(req.headers[TRAFFIC_CLASS_HEADER]),

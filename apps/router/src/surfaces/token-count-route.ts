@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type GatewayError, gatewayError, keyAllowsModel, type Result } from '@switchyard/core';
+import { type GatewayError, gatewayError, type Result } from '@switchyard/core';
 import { countTokensOffThread } from '../billing/token-count-thread';
 import { authenticate, type KeyReader } from '../http/authenticate';
 import { readBody } from '../http/read-body';
 import type { RouteDefinition } from '../http/route-table';
+import { routeForKey } from '../pipeline/route-for-key';
 import type { RouterContext } from '../router-context';
 import type { PathParams, Surface } from './surface';
 
@@ -93,25 +94,8 @@ async function countTokens(
   }
   const model = endpoint.requestedModel(json, params);
   if (!model.ok) return send(model.error);
-  const route = table.route(model.value);
-  if (!route) {
-    return send(
-      gatewayError(
-        'model_not_found',
-        `The model '${model.value}' does not exist or you do not have access to it.`,
-        'model',
-      ),
-    );
-  }
-  if (!keyAllowsModel(key, route.route.publicModel) && !keyAllowsModel(key, model.value)) {
-    return send(
-      gatewayError(
-        'model_not_allowed',
-        `This API key is not allowed to use the model '${model.value}'.`,
-        'model',
-      ),
-    );
-  }
+  const resolved = routeForKey(table, key, model.value);
+  if (!resolved.ok) return send(resolved.error);
   const prompt = endpoint.promptTexts(json, model.value);
   if (!prompt.ok) return send(prompt.error);
   const tokens = prompt.value.overhead + (await countTokensOffThread(prompt.value.texts));
