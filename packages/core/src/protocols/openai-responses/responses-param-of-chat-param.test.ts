@@ -22,6 +22,10 @@ describe('responsesParamOfChatParam', () => {
       ['parallel_tool_calls', 'parallel_tool_calls'],
       ['metadata', 'metadata'],
       ['temperature', 'temperature'],
+      // Names of Object.prototype's members (CI seed 892283711 drew `__proto__`, answered '[object Object]').
+      ['__proto__', '__proto__'],
+      ['constructor.name', 'constructor.name'],
+      ['to_string', 'to_string'],
     ];
     for (const [chat, responses] of cases) expect(responsesParamOfChatParam(chat)).toBe(responses);
   });

@@ -1,10 +1,10 @@
 /** Chat request fields whose Responses name differs, by the first segment of the path; the rest is kept. */
-const RENAMED: Readonly<Record<string, string>> = {
-  reasoning_effort: 'reasoning.effort',
-  verbosity: 'text.verbosity',
-  max_tokens: 'max_output_tokens',
-  max_completion_tokens: 'max_output_tokens',
-};
+const RENAMED: ReadonlyMap<string, string> = new Map([
+  ['reasoning_effort', 'reasoning.effort'],
+  ['verbosity', 'text.verbosity'],
+  ['max_tokens', 'max_output_tokens'],
+  ['max_completion_tokens', 'max_output_tokens'],
+]);
 
 /**
  * The Responses field a translated chat request's field came from (core `responsesToChatRequest`), so an error an
@@ -18,7 +18,8 @@ export function responsesParamOfChatParam(param: string): string {
   if (match === null) return param;
   const head = match[1] as string;
   const rest = match[2] as string;
-  const renamed = RENAMED[head];
+  // A Map, not an object: a caller's `__proto__` or `constructor` must not find Object.prototype's members.
+  const renamed = RENAMED.get(head);
   if (renamed !== undefined) return `${renamed}${rest}`;
   switch (head) {
     case 'messages':
