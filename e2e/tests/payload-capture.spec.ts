@@ -42,7 +42,8 @@ test("a key switched to capture payloads in the console shows its request's bodi
   // The switch reaches the router through LISTEN/NOTIFY, so a request sent before it arrived is stored without
   // its payload: send until a request of the key is stored with it. A row lands 0.2-0.8 s after its answer on the
   // loaded e2e machine, so each request gets 10 s. (It once failed after the rest of the suite: the usage writer
-  // closed its connection after 30 s idle and the first row after a pause took 2-7 s; it keeps it now, issue 14.)
+  // closed its connection after 30 s idle, and with PostgreSQL at max_connections its rows waited in the spill for
+  // seconds; it keeps the connection now, issue 14.)
   let sent = { answer: '', requestId: '' };
   await expect(async () => {
     sent = await send(captured.plaintext, 'keep my words for the explorer');

@@ -7,8 +7,8 @@ export interface SmallPoolOptions {
   /**
    * Keep the pool's connection open while idle instead of closing it after 30 s. For a writer whose latency after
    * a quiet spell is user-visible: the first write on a new connection (backend fork, auth, catalog caches,
-   * planning a named statement again) took 70-140 ms against 10-15 ms on a warm one, and seconds on a loaded
-   * machine (docs/architecture.md, usage writer).
+   * planning a named statement again) took 70-150 ms against 10-30 ms on a warm one, and a server at
+   * max_connections refuses a new connection outright (docs/architecture.md, usage writer).
    */
   keepConnection?: boolean;
   /** Shown in `pg_stat_activity.application_name`, so an operator can tell the router's connections apart. */

@@ -237,7 +237,8 @@ export function createUsageBatchWriter(
   options: { onError?: (error: Error) => void } = {},
 ): UsageBatchWriter {
   // One connection kept open through quiet spells: the first row after one must land as fast as any other (a
-  // console user looks a request up right after sending it); reconnecting made it 6-10x slower (issue 14).
+  // console user looks a request up right after sending it). Reconnecting made that write 5-10x slower, and a
+  // server at max_connections refused it, so the row waited in the spill for seconds (issue 14).
   const pool = createSmallPool(databaseUrl, {
     onError: options.onError,
     keepConnection: true,
