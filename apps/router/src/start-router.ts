@@ -65,11 +65,10 @@ export async function startRouter(env: RouterEnv, logger: Logger, worker: number
   }
   // Configuration reads (snapshot, version, budget spend) over plain pg: no Prisma in the router (see
   // loadConfigSnapshot). Two connections, so a version check need not wait for a full load in flight.
-  const configDb = createSmallPool(
-    env.DATABASE_URL,
-    (error) => logger.warn('config database connection failed', { error: error.message }),
-    2,
-  );
+  const configDb = createSmallPool(env.DATABASE_URL, {
+    onError: (error) => logger.warn('config database connection failed', { error: error.message }),
+    max: 2,
+  });
 
   const settings = routerSettings(env);
   const health = new UpstreamHealth(settings.breaker);

@@ -135,7 +135,7 @@ export function createBudgetReportStore(
   databaseUrl: string,
   options: { onError?: (error: Error) => void } = {},
 ): BudgetReportStore {
-  const pool = createSmallPool(databaseUrl, options.onError);
+  const pool = createSmallPool(databaseUrl, { onError: options.onError });
   return {
     async recordAlert(alert, at) {
       const id = newId('alrt');

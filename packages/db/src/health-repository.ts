@@ -70,7 +70,7 @@ export function createHealthStore(
   databaseUrl: string,
   options: { onError?: (error: Error) => void } = {},
 ): HealthStore {
-  const pool = createSmallPool(databaseUrl, options.onError);
+  const pool = createSmallPool(databaseUrl, { onError: options.onError });
   return {
     async report(instanceId, rows, now, settings) {
       if (settings) await pool.query(REPORT_SETTINGS_SQL, [instanceId, JSON.stringify(settings), now]);

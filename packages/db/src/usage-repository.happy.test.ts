@@ -2,7 +2,12 @@ import type { AttemptErrorClass, UsageEventRecord } from '@switchyard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from './client';
 import { buildUsageEvent, createTestDatabase, getTestPostgresServerUrl, type TestDatabase } from './testing';
-import { createUsageBatchWriter, insertUsageEvents, serializeUsageEvent } from './usage-repository';
+import {
+  createUsageBatchWriter,
+  insertUsageEvents,
+  serializeUsageEvent,
+  USAGE_WRITER_APPLICATION_NAME,
+} from './usage-repository';
 
 function event(
   overrides: Partial<UsageEventRecord> & Pick<UsageEventRecord, 'requestId' | 'createdAt'>,
@@ -263,9 +268,53 @@ describe('createUsageBatchWriter', () => {
     }
   });
 
+  /** Backend pids of the writer's connections to this test's database, as PostgreSQL lists them. */
+  const writerBackends = async (): Promise<number[]> => {
+    const rows = await prisma.$queryRaw<{ pid: number }[]>`
+      SELECT pid FROM pg_stat_activity
+      WHERE datname = current_database() AND application_name = ${USAGE_WRITER_APPLICATION_NAME} ORDER BY pid`;
+    return rows.map((r) => r.pid);
+  };
+
+  it('keeps its one connection through a quiet spell longer than the 30 s after which it used to close it', async () => {
+    const writer = createUsageBatchWriter(db.databaseUrl);
+    try {
+      const batch = (requestId: string) =>
+        `[${serializeUsageEvent(event({ requestId, createdAt: 1_750_000_000_000 }))}]`;
+      expect(await writer.write(batch('req_before_quiet'))).toEqual({ inserted: 1, deadLettered: 0 });
+      const [pid, ...others] = await writerBackends();
+      expect(others).toEqual([]);
+      // The scenario itself, not a synchronisation: no traffic for longer than the old idle timeout. The first row
+      // after it then had to wait for a new connection (issue 14: seconds on a loaded machine).
+      await new Promise((resolve) => setTimeout(resolve, 32_000));
+      expect(await writerBackends()).toEqual([pid]);
+      expect(await writer.write(batch('req_after_quiet'))).toEqual({ inserted: 1, deadLettered: 0 });
+      expect(await writerBackends()).toEqual([pid]);
+    } finally {
+      await writer.close();
+    }
+  }, 60_000);
+
+  it('opens its connection before the first batch when warmed, and writes that batch over it', async () => {
+    const writer = createUsageBatchWriter(db.databaseUrl);
+    try {
+      expect(await writerBackends()).toEqual([]);
+      await writer.warm();
+      const warmed = await writerBackends();
+      expect(warmed).toHaveLength(1);
+      const json = `[${serializeUsageEvent(event({ requestId: 'req_after_warm', createdAt: 1_750_000_000_000 }))}]`;
+      expect(await writer.write(json)).toEqual({ inserted: 1, deadLettered: 0 });
+      expect(await writerBackends()).toEqual(warmed);
+    } finally {
+      await writer.close();
+    }
+  });
+
   it('rejects the write when the database is unreachable, so the sink keeps the batch', async () => {
     const writer = createUsageBatchWriter('postgresql://nobody@127.0.0.1:1/none');
     try {
+      // Warming never rejects: the router starts, and the first write reports the database as away.
+      await expect(writer.warm()).resolves.toBeUndefined();
       await expect(writer.write('[]')).rejects.toThrow(/ECONNREFUSED|connect/);
     } finally {
       await writer.close();

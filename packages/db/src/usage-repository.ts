@@ -216,8 +216,16 @@ export interface UsageBatchWriter {
    * cannot be used right now, and then the whole batch should be retried.
    */
   write(rowsJson: string): Promise<UsageBatchWriteResult>;
+  /**
+   * Opens the writer's connection and plans its statement (an empty batch) now, so the first batch after start
+   * does not pay for either. Never rejects: a database that is away is reported by the first write.
+   */
+  warm(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The writer's name in `pg_stat_activity.application_name`. */
+export const USAGE_WRITER_APPLICATION_NAME = 'switchyard-usage-writer';
 
 /**
  * A usage writer on node-postgres directly. Prisma's raw-query path costs ~45 µs of CPU per row in a batch
@@ -228,7 +236,14 @@ export function createUsageBatchWriter(
   databaseUrl: string,
   options: { onError?: (error: Error) => void } = {},
 ): UsageBatchWriter {
-  const pool = createSmallPool(databaseUrl, options.onError);
+  // One connection kept open through quiet spells: the first row after one must land as fast as any other (a
+  // console user looks a request up right after sending it). Reconnecting made that write 5-10x slower, and a
+  // server at max_connections refused it, so the row waited in the spill for seconds (issue 14).
+  const pool = createSmallPool(databaseUrl, {
+    onError: options.onError,
+    keepConnection: true,
+    applicationName: USAGE_WRITER_APPLICATION_NAME,
+  });
   const statements = {
     async insert(rowsJson: string) {
       // Named: PostgreSQL plans it once per connection instead of per batch (half its CPU per row, measured).
@@ -245,6 +260,11 @@ export function createUsageBatchWriter(
   };
   return {
     write: (rowsJson) => writeUsageBatch(rowsJson, statements),
+    warm: () =>
+      statements.insert('[]').then(
+        () => {},
+        () => {},
+      ),
     close: () => pool.end(),
   };
 }

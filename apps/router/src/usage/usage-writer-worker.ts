@@ -55,3 +55,5 @@ port.on('message', (message: WriteRequest | 'close') => {
 });
 // Loaded and listening: the router waits for this before it takes traffic.
 port.postMessage({ id: 0, ready: true } satisfies WriteReply);
+// Connect and plan now rather than on the first batch (a batch that arrives meanwhile waits for the connection).
+void writer.warm();
