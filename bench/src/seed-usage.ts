@@ -186,9 +186,10 @@ async function seedEvents(prisma: Prisma): Promise<void> {
       `${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} events (${Math.round(done / seconds).toLocaleString('en-US')}/s, ${seconds.toFixed(0)} s)`,
     );
   }
-  await prisma.$executeRawUnsafe('ANALYZE usage_events');
-  await prisma.$executeRawUnsafe('ANALYZE usage_rollups_hourly');
-  await prisma.$executeRawUnsafe('ANALYZE usage_rollups_daily');
+  // VACUUM, not only ANALYZE: it sets the visibility map, as autovacuum does on a live insert-only table. Without
+  // it (autovacuum is off on test servers) every index-only scan visits the heap: a busy key's failures per error
+  // class took 197 ms (7,605 buffers) instead of 12 ms (115), and the key's page measured 230 ms p95.
+  await prisma.$executeRawUnsafe('VACUUM (ANALYZE) usage_events, usage_rollups_hourly, usage_rollups_daily');
 }
 
 main().catch((error: unknown) => {

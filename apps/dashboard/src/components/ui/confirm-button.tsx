@@ -67,7 +67,7 @@ export function ConfirmButton({
       >
         {label}
       </button>
-      <Dialog dialogRef={dialog.ref} title={title}>
+      <Dialog dialog={dialog} title={title}>
         <p className="mt-2 text-sm text-slate-600">{description}</p>
         {error && (
           <p role="alert" className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">

@@ -1,20 +1,45 @@
 'use client';
 
-import { type ReactNode, type RefObject, useCallback, useId, useRef } from 'react';
+import { type ReactNode, type RefObject, useCallback, useId, useLayoutEffect, useRef, useState } from 'react';
 import { buttonClass } from './styles';
 
 /** Opens and closes a {@link Dialog} from its trigger. */
-export function useDialog(): {
+export interface DialogControl {
   ref: RefObject<HTMLDialogElement | null>;
   open: () => void;
   close: () => void;
-} {
+  /** Whether it has been opened: a dialog renders its content from its first opening on, not before. */
+  opened: boolean;
+}
+
+/**
+ * A dialog's content is rendered only once it is first opened (then kept, so a cancelled form keeps what was
+ * typed): a table with a Rotate and a Revoke dialog per row (the keys page) otherwise server-renders and hydrates
+ * every closed dialog's form, which was most of its HTML and render time. The first opening shows the dialog
+ * after that content is committed (a layout effect), so the browser still moves focus into it.
+ */
+export function useDialog(): DialogControl {
   const ref = useRef<HTMLDialogElement>(null);
-  const open = useCallback(() => {
-    if (!ref.current?.open) ref.current?.showModal();
+  const [opened, setOpened] = useState(false);
+  const openedRef = useRef(false);
+  const showPending = useRef(false);
+  const show = useCallback(() => {
+    if (ref.current && !ref.current.open) ref.current.showModal();
   }, []);
+  const open = useCallback(() => {
+    if (openedRef.current) return show();
+    openedRef.current = true;
+    showPending.current = true;
+    setOpened(true);
+  }, [show]);
+  useLayoutEffect(() => {
+    if (opened && showPending.current) {
+      showPending.current = false;
+      show();
+    }
+  }, [opened, show]);
   const close = useCallback(() => ref.current?.close(), []);
-  return { ref, open, close };
+  return { ref, open, close, opened };
 }
 
 /**
@@ -23,7 +48,7 @@ export function useDialog(): {
  * close, and it is announced as a dialog named by its title.
  */
 export function Dialog({
-  dialogRef,
+  dialog,
   title,
   size = 'md',
   onCancel,
@@ -31,7 +56,7 @@ export function Dialog({
   testId,
   children,
 }: {
-  dialogRef: RefObject<HTMLDialogElement | null>;
+  dialog: DialogControl;
   title: ReactNode;
   size?: 'md' | 'lg' | 'xl';
   /** Escape was pressed; call `event.preventDefault()` to keep it open (e.g. while a secret is shown once). */
@@ -44,7 +69,7 @@ export function Dialog({
   const width = size === 'md' ? 'max-w-md' : size === 'lg' ? 'max-w-lg' : 'max-w-2xl';
   return (
     <dialog
-      ref={dialogRef}
+      ref={dialog.ref}
       aria-labelledby={titleId}
       onCancel={onCancel}
       onClose={onClose}
@@ -54,7 +79,7 @@ export function Dialog({
       <h2 id={titleId} className="text-base font-semibold">
         {title}
       </h2>
-      {children}
+      {dialog.opened && children}
     </dialog>
   );
 }

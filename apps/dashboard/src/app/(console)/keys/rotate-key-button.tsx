@@ -51,7 +51,7 @@ export function RotateKeyButton({ id, name, canRotate }: { id: string; name: str
         </button>
       )}
       <Dialog
-        dialogRef={dialog.ref}
+        dialog={dialog}
         size="lg"
         title={`Rotate “${name}”`}
         onCancel={(event) => {

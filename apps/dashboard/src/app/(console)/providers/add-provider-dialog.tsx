@@ -47,7 +47,7 @@ export function AddProviderDialog() {
       <button type="button" onClick={dialog.open} className={buttonClass('primary')}>
         Add provider
       </button>
-      <Dialog dialogRef={dialog.ref} size="lg" title={<>Add provider</>}>
+      <Dialog dialog={dialog} size="lg" title={<>Add provider</>}>
         <form onSubmit={submit} noValidate className="mt-4 space-y-4">
           <Field id="provider-kind" label="Kind" field="kind" error={error}>
             <select

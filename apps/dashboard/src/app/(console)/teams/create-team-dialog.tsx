@@ -43,7 +43,7 @@ export function CreateTeamDialog() {
       <button type="button" onClick={() => dialog.open()} className={buttonClass('primary')}>
         Create team
       </button>
-      <Dialog dialogRef={dialog.ref} title="Create team">
+      <Dialog dialog={dialog} title="Create team">
         <form onSubmit={submit} noValidate className="mt-4 space-y-4">
           <Field id="team-name" label="Name" field="name" error={error}>
             <input

@@ -55,7 +55,7 @@ export function CreateTokenDialog({
         Create token
       </button>
       <Dialog
-        dialogRef={dialog.ref}
+        dialog={dialog}
         title="Create admin API token"
         size="lg"
         // The secret leaves the page with the dialog (closed by its button or Escape): shown once.

@@ -58,7 +58,7 @@ export function InviteUserDialog({
         Invite user
       </button>
       <Dialog
-        dialogRef={dialog.ref}
+        dialog={dialog}
         title="Invite user"
         size="lg"
         // The secret leaves the page with the dialog (closed by its button or Escape): shown once.

@@ -115,7 +115,7 @@ export function UserControls({
         </span>
       )}
 
-      <Dialog dialogRef={dialog.ref} title={`Edit ${user.email}`}>
+      <Dialog dialog={dialog} title={`Edit ${user.email}`}>
         <form onSubmit={save} noValidate className="mt-4 space-y-4">
           <Field
             id={`role-${user.id}`}
@@ -157,7 +157,7 @@ export function UserControls({
       </Dialog>
 
       <Dialog
-        dialogRef={inviteDialog.ref}
+        dialog={inviteDialog}
         title={`Invite link for ${user.email}`}
         size="lg"
         // The secret leaves the page with the dialog (closed by its button or Escape): shown once.

@@ -102,7 +102,7 @@ export function AccountDialog({
       >
         {editing ? 'Edit' : 'Add account'}
       </button>
-      <Dialog dialogRef={dialog.ref} size="lg" title={editing ? `Edit “${account.name}”` : 'Add account'}>
+      <Dialog dialog={dialog} size="lg" title={editing ? `Edit “${account.name}”` : 'Add account'}>
         <form onSubmit={submit} noValidate className="mt-4 space-y-4">
           <Field id={`${prefix}-name`} label="Name" field="name" error={error}>
             <input

@@ -76,7 +76,7 @@ export function EditProviderDialog({
       <button type="button" onClick={dialog.open} className={buttonClass('secondary')}>
         Edit provider
       </button>
-      <Dialog dialogRef={dialog.ref} size="lg" title={<>Edit “{provider.name}”</>}>
+      <Dialog dialog={dialog} size="lg" title={<>Edit “{provider.name}”</>}>
         <form onSubmit={submit} noValidate className="mt-4 space-y-4">
           <Field id="edit-provider-name" label="Name" field="name" error={error}>
             <input
