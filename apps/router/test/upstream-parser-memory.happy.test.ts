@@ -38,7 +38,7 @@ describe('the router’s Node flags', () => {
       encoding: 'utf8',
       timeout: 60_000,
     });
-    expect(result.stderr).toBe('');
+    expect(result.status, result.stderr).toBe(0);
     const { peakMallocedMiB } = JSON.parse(result.stdout) as { peakMallocedMiB: number };
     console.log(`peak V8 malloced memory after ${ANSWERS} parsed answers: ${peakMallocedMiB.toFixed(1)} MiB`);
     expect(peakMallocedMiB).toBeGreaterThan(0);
