@@ -13,6 +13,7 @@ function RowAction() {
     createElement(Dialog, {
       dialog,
       title: 'Rotate “seed key 1”',
+      // biome-ignore lint/correctness/noChildrenProp: Dialog's props type requires children, so a .ts file passes them as a prop
       children: createElement('form', null, createElement('label', null, 'Old key keeps working for')),
     }),
   );
