@@ -14,6 +14,8 @@ export function readBody(req: IncomingMessage, maxBytes: number, idleMs: number)
     req.resume();
     return Promise.resolve(fail(tooLarge));
   }
+  // With a declared length the body is whole at its last byte: answered there, not a tick later at 'end'.
+  const expected = declared === undefined ? -1 : Number(declared);
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -41,6 +43,10 @@ export function readBody(req: IncomingMessage, maxBytes: number, idleMs: number)
       if (timer) clearTimeout(timer);
       timer = null;
     };
+    const whole = () => {
+      stop();
+      resolve(ok(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
+    };
     req.on('data', (chunk: Buffer) => {
       if (done) return;
       lastDataAt = performance.now();
@@ -51,11 +57,10 @@ export function readBody(req: IncomingMessage, maxBytes: number, idleMs: number)
         return;
       }
       chunks.push(chunk);
+      if (size === expected) whole();
     });
     req.on('end', () => {
-      if (done) return;
-      stop();
-      resolve(ok(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)));
+      if (!done) whole();
     });
     req.on('error', () => {
       if (done) return;

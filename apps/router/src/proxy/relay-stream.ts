@@ -125,6 +125,20 @@ export async function relayStream(
   idleTimer = setTimeout(checkIdle, options.idleMs);
   let waitingForDrain: (() => void) | null = null;
   let sinceYield = 0;
+  /** The client was gone when the first event was due: nothing was written. */
+  let gone = false;
+  /** Writes the head before the first event; false (and `gone`) when the client already left. */
+  const begin = (): boolean => {
+    if (firstByteTimer) clearTimeout(firstByteTimer);
+    firstByteTimer = null;
+    if (res.destroyed) {
+      gone = true;
+      return false;
+    }
+    options.begin();
+    result.firstByteAt = performance.now() - startedAt;
+    return true;
+  };
   const stopListening = cancel.onAbort(() => {
     body.destroy();
     waitingForDrain?.();
@@ -140,11 +154,21 @@ export async function relayStream(
         sinceYield = 0;
         await nextTurn();
       }
+      const events = splitter.push(decoder.decode(chunk as Buffer, { stream: true }));
+      // Until an event is out, a chunk is relayed only if all its events are SSE: checked before the first
+      // is written, since that one now goes out before the rest of its chunk is read.
+      if (result.firstByteAt === null && !events.every(isSseEvent)) {
+        result.notSse = true;
+        break;
+      }
       let out = '';
-      for (const event of splitter.push(decoder.decode(chunk as Buffer, { stream: true }))) {
-        if (result.firstByteAt === null && !isSseEvent(event)) {
-          result.notSse = true;
-          break;
+      for (const event of events) {
+        if (result.firstByteAt === null && out.length > 0) {
+          // The first event goes out with the head as soon as it is whole (stream TTFB), not after the rest of
+          // its chunk (often the whole reply) is read; that rest follows in a write of its own.
+          if (!begin()) break;
+          res.write(out);
+          out = '';
         }
         const data = sseEventData(event);
         if (data !== null) {
@@ -167,20 +191,14 @@ export async function relayStream(
         } else if (translator !== null) continue; // comments and bare `event:` lines are the upstream's framing
         out += rewrite === null ? event : rewrite.event(event);
       }
-      if (result.notSse) break;
+      if (gone) break;
       if (splitter.tooLarge) {
         // What was complete in this chunk still goes out; the oversized event and the rest do not.
         result.tooLarge = true;
         body.destroy();
       }
       if (out.length > 0) {
-        if (result.firstByteAt === null) {
-          if (firstByteTimer) clearTimeout(firstByteTimer);
-          firstByteTimer = null;
-          if (res.destroyed) break;
-          options.begin();
-          result.firstByteAt = performance.now() - startedAt;
-        }
+        if (result.firstByteAt === null && !begin()) break;
         if (!res.write(out)) {
           await new Promise<void>((resolve) => {
             waitingForDrain = resolve;

@@ -1,0 +1,83 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ProviderAdapter } from '@switchyard/core';
+import { Agent, request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAiCompatibleAdapter } from '../providers/openai/openai-adapter';
+import { Cancellation } from './cancellation';
+import { type RelayResult, relayStream } from './relay-stream';
+
+const EVENTS = [
+  'data: {"choices":[{"delta":{"role":"assistant","content":""}}]}\n\n',
+  'data: {"choices":[{"delta":{"content":"Hello"}}]}\n\n',
+  'data: {"choices":[{"delta":{"content":" there"}}]}\n\n',
+];
+const USAGE_ONLY =
+  'data: {"choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}\n\n';
+const DONE = 'data: [DONE]\n\n';
+
+/** Bytes on the caller's socket (written or queued) each time the relay read an event, in order. */
+let writtenAtEvent: number[] = [];
+let relayed: RelayResult | null = null;
+let upstream: Server;
+let relay: Server;
+let relayOrigin = '';
+const agent = new Agent();
+
+beforeAll(async () => {
+  // The whole stream in one write, as a fast upstream's reply arrives: one chunk, many events.
+  upstream = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.end(EVENTS.join('') + USAGE_ONLY + DONE);
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/`;
+  relay = createServer(async (_req, res) => {
+    const answer = await request(upstreamUrl, { method: 'POST', body: '{}', dispatcher: agent });
+    // The real adapter, watched: what had reached the caller's socket when each event was read.
+    const adapter: ProviderAdapter = {
+      ...openAiCompatibleAdapter,
+      readStreamEvent: (data) => {
+        writtenAtEvent.push(res.socket?.bytesWritten ?? 0);
+        return openAiCompatibleAdapter.readStreamEvent(data);
+      },
+    };
+    relayed = await relayStream(res, answer.body, {
+      adapter,
+      translator: null,
+      forwardUsageChunk: false,
+      startedAt: performance.now(),
+      begin: () => res.writeHead(200, { 'content-type': 'text/event-stream' }),
+      firstByteMs: 5_000,
+      idleMs: 5_000,
+      maxEventBytes: 1 << 20,
+      cancel: new Cancellation(),
+    });
+    res.end();
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  relayOrigin = `http://127.0.0.1:${(relay.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await agent.close();
+  await new Promise<void>((resolve) => relay.close(() => resolve()));
+  await new Promise<void>((resolve) => upstream.close(() => resolve()));
+});
+
+describe('relayStream', () => {
+  it('writes the head and the first event before reading the rest of their chunk, and relays the rest as sent', async () => {
+    writtenAtEvent = [];
+    const answer = await request(`${relayOrigin}/`, { method: 'POST', body: '{}', dispatcher: agent });
+    const text = await answer.body.text();
+
+    // The caller gets every event as the upstream sent it, but the usage-only chunk it did not ask for.
+    expect(text).toBe(EVENTS.join('') + DONE);
+    expect(relayed).toMatchObject({ completed: true, interrupted: false, notSse: false });
+    expect(relayed?.usage).toMatchObject({ inputTokens: 3, outputTokens: 2 });
+    // Nothing was out when the first event was read; the head and that event were when the second was.
+    expect(writtenAtEvent).toHaveLength(EVENTS.length + 2);
+    expect(writtenAtEvent[0]).toBe(0);
+    expect(writtenAtEvent[1]).toBeGreaterThan(EVENTS[0]?.length ?? 0);
+  });
+});
