@@ -1,9 +1,22 @@
-import { expect, test } from '@playwright/test';
+import { type APIRequestContext, expect, test } from '@playwright/test';
 import OpenAI from 'openai';
 import { admin } from './admin-api';
 import { signIn } from './sign-in';
 
 type PayloadAnswer = { payload: { request: string; response: string } | null };
+
+/**
+ * The request's captured payload, or null while its usage row has not landed (404) or was stored without one.
+ * A 404 must be a value here, not a failed assertion: expect.poll does not retry a callback that throws, so one
+ * early look (the row lands 0.05-0.8 s after the answer) used to end the poll at once, and every request of the
+ * retry loop was looked at exactly once, too early, for 30 s (CI, 2026-12-06 18:30: 20+ request ids, one GET each).
+ */
+async function storedPayload(api: APIRequestContext, requestId: string): Promise<PayloadAnswer['payload']> {
+  const response = await api.fetch(`/api/admin/v1/requests/${requestId}/payload`);
+  if (response.status() === 404) return null;
+  expect(response.ok(), `GET /requests/${requestId}/payload: ${await response.text()}`).toBe(true);
+  return ((await response.json()) as PayloadAnswer).payload;
+}
 
 test("a key switched to capture payloads in the console shows its request's bodies in the explorer; another key's says not captured", async ({
   page,
@@ -41,18 +54,14 @@ test("a key switched to capture payloads in the console shows its request's bodi
 
   // The switch reaches the router through LISTEN/NOTIFY, so a request sent before it arrived is stored without
   // its payload: send until a request of the key is stored with it. A row lands 0.2-0.8 s after its answer on the
-  // loaded e2e machine, so each request gets 10 s. (It once failed after the rest of the suite: the usage writer
-  // closed its connection after 30 s idle, and with PostgreSQL at max_connections its rows waited in the spill for
-  // seconds; it keeps the connection now, issue 14.)
+  // loaded e2e machine, so each request gets 10 s (see storedPayload: a 404 while the row is on its way is polled
+  // again, not a failure). It also once failed after the rest of the suite because the usage writer closed its
+  // connection after 30 s idle and, with PostgreSQL at max_connections, its rows waited in the spill for seconds;
+  // the writer keeps its connection now (issue 14).
   let sent = { answer: '', requestId: '' };
   await expect(async () => {
     sent = await send(captured.plaintext, 'keep my words for the explorer');
-    await expect
-      .poll(
-        async () => (await admin<PayloadAnswer>(api, 'GET', `/requests/${sent.requestId}/payload`)).payload,
-        { timeout: 10_000 },
-      )
-      .not.toBeNull();
+    await expect.poll(() => storedPayload(api, sent.requestId), { timeout: 10_000 }).not.toBeNull();
   }).toPass({ timeout: 30_000 });
 
   await page.goto(`/requests/${sent.requestId}`);
