@@ -159,7 +159,7 @@ export default async function OverviewPage() {
                 testId="overview-rejected-credentials"
               />
               <p className="text-xs text-slate-500">
-                {health.targets} targets
+                {formatInteger(health.targets)} {health.targets === 1 ? 'target' : 'targets'}
                 {health.halfOpen > 0 ? `, ${health.halfOpen} probing (half open)` : ''}
               </p>
             </div>
