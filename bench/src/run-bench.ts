@@ -3,16 +3,18 @@ import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { digestApiKey, newId } from '@switchyard/db';
+import { digestApiKey } from '@switchyard/db';
 import { startTestPostgres } from '@switchyard/db/testing';
 import {
   buildRuntime,
   type ChildEnv,
+  createUnreachableTeamAndBudgets,
   ROOT,
   routerNodeFlags,
   type Stack,
   spawnTs,
   startStack,
+  UNREACHABLE_LIMITS,
   UPSTREAM_MODEL,
   waitFor,
 } from '@switchyard/testkit';
@@ -97,11 +99,6 @@ async function addTieredRoute(stack: Stack): Promise<void> {
   await stack.addRoute({ publicModel: TIERED_MODEL, targets });
 }
 
-/** Limits no bench run can reach: checks run on every request, refusals never happen. */
-const UNREACHABLE_RPM = 100_000_000;
-const UNREACHABLE_TPM = 1_000_000_000;
-const UNREACHABLE_BUDGET_MICROS = 1_000_000_000_000n; // $1,000,000
-
 /**
  * Puts the bench key under RPM/TPM limits (its own and its team's) and hard budgets on the key, its team and
  * the whole gateway, all far above what the bench spends, then waits until the router enforces them (limited
@@ -109,29 +106,8 @@ const UNREACHABLE_BUDGET_MICROS = 1_000_000_000_000n; // $1,000,000
  */
 async function enableBudgetsAndLimits(stack: Stack): Promise<number> {
   const key = await stack.prisma.apiKey.findUniqueOrThrow({ where: { digest: digestApiKey(stack.apiKey) } });
-  const team = await stack.prisma.team.create({
-    data: { id: newId('team'), name: 'bench', rpmLimit: UNREACHABLE_RPM, tpmLimit: UNREACHABLE_TPM },
-  });
-  await stack.prisma.apiKey.update({
-    where: { id: key.id },
-    data: { teamId: team.id, rpmLimit: UNREACHABLE_RPM, tpmLimit: UNREACHABLE_TPM },
-  });
-  const budgets = [
-    { scope: 'key', scopeId: key.id, period: 'monthly' },
-    { scope: 'team', scopeId: team.id, period: 'daily' },
-    { scope: 'global', scopeId: null, period: 'total' },
-  ] as const;
-  for (const budget of budgets) {
-    await stack.prisma.budget.create({
-      data: {
-        id: newId('bud'),
-        name: `bench ${budget.scope}`,
-        ...budget,
-        mode: 'hard',
-        limitMicros: UNREACHABLE_BUDGET_MICROS,
-      },
-    });
-  }
+  const { teamId } = await createUnreachableTeamAndBudgets(stack.prisma, key.id, 'bench');
+  await stack.prisma.apiKey.update({ where: { id: key.id }, data: { teamId, ...UNREACHABLE_LIMITS } });
   let answered = 0;
   await waitFor('the router to enforce the bench limits', async () => {
     const response = await fetch(`${stack.routerUrl}/v1/chat/completions`, {

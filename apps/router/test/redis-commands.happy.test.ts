@@ -1,4 +1,5 @@
 import { generateApiKey, newId } from '@switchyard/db';
+import { createUnreachableTeamAndBudgets, UNREACHABLE_LIMITS } from '@switchyard/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OwnRedis, startOwnRedis } from './own-redis';
@@ -12,9 +13,6 @@ import { SEEDED_MODEL, type Stack, startStack, waitFor } from './stack';
  */
 
 const REQUESTS = 10;
-const UNREACHABLE_RPM = 100_000_000;
-const UNREACHABLE_TPM = 1_000_000_000;
-const UNREACHABLE_BUDGET_MICROS = 1_000_000_000_000n;
 
 let redisServer: OwnRedis;
 let redis: Redis;
@@ -80,27 +78,9 @@ beforeAll(async () => {
   // No periodic budget report during the count: only the requests' own commands.
   stack = await startStack({ REDIS_URL: redisServer.url, BUDGET_REPORT_MS: '3600000' });
 
-  const team = await stack.prisma.team.create({
-    data: { id: newId('team'), name: 'counted', rpmLimit: UNREACHABLE_RPM, tpmLimit: UNREACHABLE_TPM },
-  });
   const key = generateApiKey();
   const keyId = newId('key');
-  const budgets = [
-    { scope: 'key', scopeId: keyId, period: 'monthly' },
-    { scope: 'team', scopeId: team.id, period: 'daily' },
-    { scope: 'global', scopeId: null, period: 'total' },
-  ] as const;
-  for (const budget of budgets) {
-    await stack.prisma.budget.create({
-      data: {
-        id: newId('bud'),
-        name: `counted ${budget.scope}`,
-        ...budget,
-        mode: 'hard',
-        limitMicros: UNREACHABLE_BUDGET_MICROS,
-      },
-    });
-  }
+  const { teamId } = await createUnreachableTeamAndBudgets(stack.prisma, keyId, 'counted');
   // The key last: the snapshot that knows it also has its team's limits and the budgets.
   await stack.prisma.apiKey.create({
     data: {
@@ -108,9 +88,8 @@ beforeAll(async () => {
       name: 'counted',
       digest: key.digest,
       prefix: key.prefix,
-      teamId: team.id,
-      rpmLimit: UNREACHABLE_RPM,
-      tpmLimit: UNREACHABLE_TPM,
+      teamId,
+      ...UNREACHABLE_LIMITS,
     },
   });
   apiKey = key.plaintext;

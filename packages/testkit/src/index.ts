@@ -4,3 +4,4 @@ export * from './start-extra-router';
 export * from './start-stack';
 export * from './tcp-proxy';
 export * from './test-python';
+export * from './unreachable-limits';
