@@ -1,8 +1,10 @@
 'use client';
 
 import { useState } from 'react';
-import { FieldError } from '@/components/ui/field';
-import { buttonClass, inputClass } from '@/components/ui/styles';
+import { DialogActions, useCloseDialog } from '@/components/ui/dialog';
+import { FieldError, FormAlert } from '@/components/ui/field';
+import { inputClass } from '@/components/ui/styles';
+import { useToast } from '@/components/ui/toast';
 import { useActionForm } from '@/components/ui/use-action-form';
 import type { BudgetView } from '@/server/budgets';
 import { type BudgetFormState, saveBudgetAction } from './actions';
@@ -14,22 +16,31 @@ export interface ScopeOption {
 
 const INITIAL: BudgetFormState = { status: 'idle' };
 
-/** Create (no `budget`) or edit a budget; each validation message appears under the field it names. */
+/** The fields that show their own error; any other error shows once above the buttons. */
+const FIELDS = ['name', 'scopeId', 'limitUsd', 'alertThresholds', 'timeZone', 'webhookUrl'];
+
+/**
+ * Create (no `budget`) or edit a budget, in a dialog: each validation message appears under the field it names;
+ * once saved, the dialog closes and a toast says so.
+ */
 export function BudgetForm({
   budget,
   keys,
   teams,
-  onDone,
 }: {
   budget?: BudgetView;
   keys: ScopeOption[];
   teams: ScopeOption[];
-  onDone?: () => void;
 }) {
+  const close = useCloseDialog();
+  const toast = useToast();
   const { state, pending, formProps } = useActionForm<BudgetFormState>(
     async (previous, form) => {
       const next = await saveBudgetAction(previous, form);
-      if (next.status === 'saved') onDone?.();
+      if (next.status === 'saved') {
+        toast(`Budget “${next.budget.name}” ${budget ? 'saved' : 'created'}.`);
+        close();
+      }
       return next;
     },
     INITIAL,
@@ -42,7 +53,7 @@ export function BudgetForm({
   const scopeOptions = scope === 'team' ? teams : keys;
 
   return (
-    <form {...formProps} className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="budget-form">
+    <form {...formProps} className="mt-4 grid gap-4 sm:grid-cols-2" data-testid="budget-form">
       {budget && <input type="hidden" name="id" value={budget.id} />}
       <div>
         <label htmlFor={`${prefix}-name`} className="block text-sm font-medium text-slate-700">
@@ -60,13 +71,13 @@ export function BudgetForm({
       {budget ? (
         <div>
           <span className="block text-sm font-medium text-slate-700">Scope</span>
-          <p className="mt-2 text-sm text-slate-600">
+          <p className="mt-1 text-sm text-slate-600">
             {budget.scope}
             {budget.scopeName ? `: ${budget.scopeName}` : ''} (fixed)
           </p>
         </div>
       ) : (
-        <div className="grid grid-cols-2 gap-2">
+        <>
           <div>
             <label htmlFor={`${prefix}-scope`} className="block text-sm font-medium text-slate-700">
               Scope
@@ -83,7 +94,8 @@ export function BudgetForm({
               <option value="global">global</option>
             </select>
           </div>
-          <div>
+          {/* Full width: key names with their prefix are long, and a cut option hides which key it is. */}
+          <div className="sm:col-span-2">
             <label htmlFor={`${prefix}-scope-id`} className="block text-sm font-medium text-slate-700">
               {scope === 'team' ? 'Team' : 'Key'}
             </label>
@@ -103,39 +115,37 @@ export function BudgetForm({
             </select>
             <FieldError field="scopeId" error={error} />
           </div>
-        </div>
+        </>
       )}
-      <div className="grid grid-cols-2 gap-2">
-        <div>
-          <label htmlFor={`${prefix}-period`} className="block text-sm font-medium text-slate-700">
-            Period
-          </label>
-          <select
-            id={`${prefix}-period`}
-            name="period"
-            defaultValue={budget?.period ?? 'monthly'}
-            className={inputClass}
-          >
-            <option value="daily">daily</option>
-            <option value="weekly">weekly</option>
-            <option value="monthly">monthly</option>
-            <option value="total">total</option>
-          </select>
-        </div>
-        <div>
-          <label htmlFor={`${prefix}-mode`} className="block text-sm font-medium text-slate-700">
-            Mode
-          </label>
-          <select
-            id={`${prefix}-mode`}
-            name="mode"
-            defaultValue={budget?.mode ?? 'hard'}
-            className={inputClass}
-          >
-            <option value="hard">hard (refuse)</option>
-            <option value="soft">soft (alert)</option>
-          </select>
-        </div>
+      <div>
+        <label htmlFor={`${prefix}-period`} className="block text-sm font-medium text-slate-700">
+          Period
+        </label>
+        <select
+          id={`${prefix}-period`}
+          name="period"
+          defaultValue={budget?.period ?? 'monthly'}
+          className={inputClass}
+        >
+          <option value="daily">daily</option>
+          <option value="weekly">weekly</option>
+          <option value="monthly">monthly</option>
+          <option value="total">total</option>
+        </select>
+      </div>
+      <div>
+        <label htmlFor={`${prefix}-mode`} className="block text-sm font-medium text-slate-700">
+          Mode
+        </label>
+        <select
+          id={`${prefix}-mode`}
+          name="mode"
+          defaultValue={budget?.mode ?? 'hard'}
+          className={inputClass}
+        >
+          <option value="hard">hard (refuse)</option>
+          <option value="soft">soft (alert)</option>
+        </select>
       </div>
       <div>
         <label htmlFor={`${prefix}-limit`} className="block text-sm font-medium text-slate-700">
@@ -175,7 +185,7 @@ export function BudgetForm({
         />
         <FieldError field="timeZone" error={error} />
       </div>
-      <div className="sm:col-span-2">
+      <div>
         <label htmlFor={`${prefix}-webhook`} className="block text-sm font-medium text-slate-700">
           Alert webhook (optional)
         </label>
@@ -189,28 +199,15 @@ export function BudgetForm({
         />
         <FieldError field="webhookUrl" error={error} />
       </div>
-      <div className="flex items-end gap-3">
-        <button type="submit" disabled={pending} className={buttonClass('primary')}>
-          {budget ? 'Save budget' : 'Create budget'}
-        </button>
-        {pending && <span className="text-sm text-slate-500">Saving…</span>}
-        {state.status === 'saved' && !pending && (
-          <span role="status" className="text-sm text-emerald-700">
-            Saved.
-          </span>
-        )}
+      <FormAlert error={error} fields={FIELDS} className="sm:col-span-2" />
+      <div className="sm:col-span-2">
+        <DialogActions
+          onCancel={close}
+          pending={pending}
+          submitLabel={budget ? 'Save budget' : 'Create budget'}
+          pendingLabel="Saving…"
+        />
       </div>
-      {error &&
-        !['name', 'scopeId', 'limitUsd', 'alertThresholds', 'timeZone', 'webhookUrl'].includes(
-          error.field ?? '',
-        ) && (
-          <p
-            role="alert"
-            className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 sm:col-span-2 lg:col-span-4"
-          >
-            {error.message}
-          </p>
-        )}
     </form>
   );
 }
