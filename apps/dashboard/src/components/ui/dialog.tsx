@@ -92,7 +92,7 @@ export function Dialog({
       onCancel={onCancel}
       onClose={onClose}
       data-testid={testId}
-      className={`m-auto w-[calc(100%-2rem)] ${width} max-h-[calc(100dvh-2rem)] overflow-y-auto rounded-xl bg-white p-6 text-left whitespace-normal text-slate-900 shadow-xl backdrop:bg-slate-900/50`}
+      className={`m-auto w-[calc(100%-1rem)] sm:w-[calc(100%-2rem)] ${width} max-h-[calc(100dvh-1rem)] sm:max-h-[calc(100dvh-2rem)] overflow-y-auto rounded-xl bg-white p-4 sm:p-6 text-left whitespace-normal text-slate-900 shadow-xl backdrop:bg-slate-900/50`}
     >
       <h2 id={titleId} className="text-base font-semibold">
         {title}
