@@ -11,6 +11,7 @@ import {
   useRef,
   useState,
 } from 'react';
+import { useHydrated } from '../use-hydrated';
 import { type ButtonVariant, buttonClass } from './styles';
 
 /** Opens and closes a {@link Dialog} from its trigger. */
@@ -157,11 +158,14 @@ export function DialogButton({
   children: ReactNode;
 }) {
   const dialog = useDialog();
+  // Until React runs, a click would do nothing (the first page after sign-in is the likeliest to be clicked early).
+  const hydrated = useHydrated();
   return (
     <>
       <button
         type="button"
         onClick={dialog.open}
+        disabled={!hydrated}
         aria-label={ariaLabel}
         className={buttonClass(variant, buttonSize)}
       >

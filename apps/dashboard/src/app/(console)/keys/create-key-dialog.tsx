@@ -6,6 +6,7 @@ import { errorIs, FieldError, FormAlert } from '@/components/ui/field';
 import { ShownOncePanel } from '@/components/ui/shown-once-panel';
 import { buttonClass, inputClass } from '@/components/ui/styles';
 import { useActionForm } from '@/components/ui/use-action-form';
+import { useHydrated } from '@/components/use-hydrated';
 import { type CreateKeyState, createKeyAction } from './actions';
 
 /** The fields that show their own error; any other error shows once under the form. */
@@ -50,6 +51,8 @@ export function CreateKeyDialog({
     (next) => next.status === 'created',
   );
   const dialog = useDialog();
+  // Until React runs, a click would open nothing (sign-in lands on this page, and people click at once).
+  const hydrated = useHydrated();
   const [dismissed, setDismissed] = useState<string | null>(null);
   const error = state.status === 'error' ? state : null;
   const created = state.status === 'created' && dismissed !== state.key.id ? state : null;
@@ -65,7 +68,7 @@ export function CreateKeyDialog({
 
   return (
     <>
-      <button type="button" onClick={dialog.open} className={buttonClass('primary')}>
+      <button type="button" onClick={dialog.open} disabled={!hydrated} className={buttonClass('primary')}>
         Create key
       </button>
       <Dialog
