@@ -68,6 +68,24 @@ test('billing console: create a budget, add a price in force, chart cost and dow
   await expect(row.getByTestId('price-input')).toHaveText('$1.25');
   await expect(row.getByTestId('price-output')).toHaveText('$5.00');
 
+  // Importing is a dialog too: a bad file lists its issues there and keeps the pasted text; a good one closes it.
+  await page.getByRole('button', { name: 'Import prices' }).click();
+  const importDialog = page.getByRole('dialog', { name: 'Import prices' });
+  const imported = `e2e-imported-${Date.now()}`;
+  const entry = { provider: 'e2e-vendor', model: imported, effectiveFrom: '2030-01-01', input: '1.00' };
+  const bad = JSON.stringify([{ ...entry, ouput: '2.00' }]);
+  await importDialog.getByLabel('…or paste it').fill(bad);
+  await importDialog.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(importDialog.getByTestId('import-issues')).toContainText('[0].ouput');
+  await expect(importDialog.getByLabel('…or paste it')).toHaveValue(bad);
+  await importDialog.getByLabel('…or paste it').fill(JSON.stringify([{ ...entry, output: '2.00' }]));
+  await importDialog.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(importDialog).toBeHidden();
+  await expect(
+    page.getByTestId('toast').filter({ hasText: 'Imported: 1 created, 0 already present (identical).' }),
+  ).toBeVisible();
+  await expect(page.locator(`[data-testid="price-row"][data-model="${imported}"]`)).toBeVisible();
+
   // The cost dashboard draws its chart, and the CSV link downloads a file with the header row.
   await page.getByRole('link', { name: 'Cost', exact: true }).click();
   await expect(page).toHaveURL(/\/cost$/);
