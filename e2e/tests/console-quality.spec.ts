@@ -10,6 +10,10 @@ const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'screens
 
 const DESKTOP = { width: 1440, height: 900 };
 const MOBILE = { width: 390, height: 844 };
+const DEVICES = [
+  ['desktop', DESKTOP],
+  ['mobile', MOBILE],
+] as const;
 
 /** Every console page; `/providers/first` (and the like) stands for the first listed item's own page. */
 const PAGES = [
@@ -305,10 +309,7 @@ for (const theme of ['light', 'dark'] as const) {
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.emulateMedia({ colorScheme: theme });
     await signIn(page, '/overview');
-    for (const [device, viewport] of [
-      ['desktop', DESKTOP],
-      ['mobile', MOBILE],
-    ] as const) {
+    for (const [device, viewport] of DEVICES) {
       await page.setViewportSize(viewport);
       for (const { path, button, shot } of DIALOGS) {
         await page.goto(path);
@@ -342,10 +343,7 @@ for (const theme of ['light', 'dark'] as const) {
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.emulateMedia({ colorScheme: theme });
     // The sign-in page, before signing in.
-    for (const [device, viewport] of [
-      ['desktop', DESKTOP],
-      ['mobile', MOBILE],
-    ] as const) {
+    for (const [device, viewport] of DEVICES) {
       await page.setViewportSize(viewport);
       await page.goto('/login');
       await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
@@ -365,10 +363,7 @@ for (const theme of ['light', 'dark'] as const) {
     }
     await page.setViewportSize(DESKTOP);
     await signIn(page, '/overview');
-    for (const [device, viewport] of [
-      ['desktop', DESKTOP],
-      ['mobile', MOBILE],
-    ] as const) {
+    for (const [device, viewport] of DEVICES) {
       await page.setViewportSize(viewport);
       for (const path of PAGES) {
         await open(page, path);

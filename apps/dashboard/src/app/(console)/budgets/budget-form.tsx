@@ -2,7 +2,7 @@
 
 import { useState } from 'react';
 import { DialogActions, useCloseDialog } from '@/components/ui/dialog';
-import { FieldError, FormAlert } from '@/components/ui/field';
+import { errorIs, Field, FormAlert } from '@/components/ui/field';
 import { inputClass } from '@/components/ui/styles';
 import { useToast } from '@/components/ui/toast';
 import { useActionForm } from '@/components/ui/use-action-form';
@@ -16,8 +16,52 @@ export interface ScopeOption {
 
 const INITIAL: BudgetFormState = { status: 'idle' };
 
+/** The free-text inputs: a new budget starts from `initial`, an edited one from its saved value. */
+const TEXT_FIELDS = [
+  {
+    field: 'limitUsd',
+    id: 'limit',
+    label: 'Limit (USD per period)',
+    type: 'text',
+    inputMode: 'decimal',
+    placeholder: '250.00',
+    initial: '',
+    value: (budget: BudgetView) => budget.limitUsd,
+  },
+  {
+    field: 'alertThresholds',
+    id: 'thresholds',
+    label: 'Alert thresholds (%)',
+    type: 'text',
+    inputMode: undefined,
+    placeholder: undefined,
+    initial: '50, 80, 100',
+    value: (budget: BudgetView) => budget.alertThresholds.join(', '),
+  },
+  {
+    field: 'timeZone',
+    id: 'zone',
+    label: 'Time zone',
+    type: 'text',
+    inputMode: undefined,
+    placeholder: undefined,
+    initial: 'UTC',
+    value: (budget: BudgetView) => budget.timeZone,
+  },
+  {
+    field: 'webhookUrl',
+    id: 'webhook',
+    label: 'Alert webhook (optional)',
+    type: 'url',
+    inputMode: undefined,
+    placeholder: 'https://hooks.example.com/switchyard',
+    initial: '',
+    value: (budget: BudgetView) => budget.webhookUrl ?? '',
+  },
+] as const;
+
 /** The fields that show their own error; any other error shows once above the buttons. */
-const FIELDS = ['name', 'scopeId', 'limitUsd', 'alertThresholds', 'timeZone', 'webhookUrl'];
+const FIELDS = ['name', 'scope', 'scopeId', 'period', 'mode', ...TEXT_FIELDS.map((text) => text.field)];
 
 /**
  * Create (no `budget`) or edit a budget, in a dialog: each validation message appears under the field it names;
@@ -55,19 +99,16 @@ export function BudgetForm({
   return (
     <form {...formProps} className="mt-4 grid gap-4 sm:grid-cols-2" data-testid="budget-form">
       {budget && <input type="hidden" name="id" value={budget.id} />}
-      <div>
-        <label htmlFor={`${prefix}-name`} className="block text-sm font-medium text-slate-700">
-          Name
-        </label>
+      <Field id={`${prefix}-name`} label="Name" field="name" error={error}>
         <input
           id={`${prefix}-name`}
           name="name"
           defaultValue={budget?.name}
           maxLength={100}
+          aria-invalid={errorIs(error, 'name')}
           className={inputClass}
         />
-        <FieldError field="name" error={error} />
-      </div>
+      </Field>
       {budget ? (
         <div>
           <span className="block text-sm font-medium text-slate-700">Scope</span>
@@ -78,10 +119,7 @@ export function BudgetForm({
         </div>
       ) : (
         <>
-          <div>
-            <label htmlFor={`${prefix}-scope`} className="block text-sm font-medium text-slate-700">
-              Scope
-            </label>
+          <Field id={`${prefix}-scope`} label="Scope" field="scope" error={error}>
             <select
               id={`${prefix}-scope`}
               name="scope"
@@ -93,16 +131,20 @@ export function BudgetForm({
               <option value="team">team</option>
               <option value="global">global</option>
             </select>
-          </div>
+          </Field>
           {/* Full width: key names with their prefix are long, and a cut option hides which key it is. */}
-          <div className="sm:col-span-2">
-            <label htmlFor={`${prefix}-scope-id`} className="block text-sm font-medium text-slate-700">
-              {scope === 'team' ? 'Team' : 'Key'}
-            </label>
+          <Field
+            id={`${prefix}-scope-id`}
+            label={scope === 'team' ? 'Team' : 'Key'}
+            field="scopeId"
+            error={error}
+            className="sm:col-span-2"
+          >
             <select
               id={`${prefix}-scope-id`}
               name="scopeId"
               disabled={scope === 'global'}
+              aria-invalid={errorIs(error, 'scopeId')}
               className={inputClass}
             >
               {scope === 'global' && <option value="">(whole gateway)</option>}
@@ -113,14 +155,10 @@ export function BudgetForm({
                   </option>
                 ))}
             </select>
-            <FieldError field="scopeId" error={error} />
-          </div>
+          </Field>
         </>
       )}
-      <div>
-        <label htmlFor={`${prefix}-period`} className="block text-sm font-medium text-slate-700">
-          Period
-        </label>
+      <Field id={`${prefix}-period`} label="Period" field="period" error={error}>
         <select
           id={`${prefix}-period`}
           name="period"
@@ -132,11 +170,8 @@ export function BudgetForm({
           <option value="monthly">monthly</option>
           <option value="total">total</option>
         </select>
-      </div>
-      <div>
-        <label htmlFor={`${prefix}-mode`} className="block text-sm font-medium text-slate-700">
-          Mode
-        </label>
+      </Field>
+      <Field id={`${prefix}-mode`} label="Mode" field="mode" error={error}>
         <select
           id={`${prefix}-mode`}
           name="mode"
@@ -146,59 +181,27 @@ export function BudgetForm({
           <option value="hard">hard (refuse)</option>
           <option value="soft">soft (alert)</option>
         </select>
-      </div>
-      <div>
-        <label htmlFor={`${prefix}-limit`} className="block text-sm font-medium text-slate-700">
-          Limit (USD per period)
-        </label>
-        <input
-          id={`${prefix}-limit`}
-          name="limitUsd"
-          inputMode="decimal"
-          defaultValue={budget?.limitUsd}
-          placeholder="250.00"
-          className={inputClass}
-        />
-        <FieldError field="limitUsd" error={error} />
-      </div>
-      <div>
-        <label htmlFor={`${prefix}-thresholds`} className="block text-sm font-medium text-slate-700">
-          Alert thresholds (%)
-        </label>
-        <input
-          id={`${prefix}-thresholds`}
-          name="alertThresholds"
-          defaultValue={(budget?.alertThresholds ?? [50, 80, 100]).join(', ')}
-          className={inputClass}
-        />
-        <FieldError field="alertThresholds" error={error} />
-      </div>
-      <div>
-        <label htmlFor={`${prefix}-zone`} className="block text-sm font-medium text-slate-700">
-          Time zone
-        </label>
-        <input
-          id={`${prefix}-zone`}
-          name="timeZone"
-          defaultValue={budget?.timeZone ?? 'UTC'}
-          className={inputClass}
-        />
-        <FieldError field="timeZone" error={error} />
-      </div>
-      <div>
-        <label htmlFor={`${prefix}-webhook`} className="block text-sm font-medium text-slate-700">
-          Alert webhook (optional)
-        </label>
-        <input
-          id={`${prefix}-webhook`}
-          name="webhookUrl"
-          type="url"
-          defaultValue={budget?.webhookUrl ?? ''}
-          placeholder="https://hooks.example.com/switchyard"
-          className={inputClass}
-        />
-        <FieldError field="webhookUrl" error={error} />
-      </div>
+      </Field>
+      {TEXT_FIELDS.map((text) => (
+        <Field
+          key={text.field}
+          id={`${prefix}-${text.id}`}
+          label={text.label}
+          field={text.field}
+          error={error}
+        >
+          <input
+            id={`${prefix}-${text.id}`}
+            name={text.field}
+            type={text.type}
+            inputMode={text.inputMode}
+            defaultValue={budget ? text.value(budget) : text.initial}
+            placeholder={text.placeholder}
+            aria-invalid={errorIs(error, text.field)}
+            className={inputClass}
+          />
+        </Field>
+      ))}
       <FormAlert error={error} fields={FIELDS} className="sm:col-span-2" />
       <div className="sm:col-span-2">
         <DialogActions

@@ -2,18 +2,25 @@
 
 import { useEffect, useState } from 'react';
 import { Dialog, DialogActions, useDialog } from '@/components/ui/dialog';
-import { errorIs, FieldError, FormAlert } from '@/components/ui/field';
+import { errorIs, Field, FieldError, FormAlert } from '@/components/ui/field';
 import { ShownOncePanel } from '@/components/ui/shown-once-panel';
 import { buttonClass, inputClass } from '@/components/ui/styles';
 import { useActionForm } from '@/components/ui/use-action-form';
 import { useHydrated } from '@/components/use-hydrated';
 import { type CreateKeyState, createKeyAction } from './actions';
 
+/** The per-key rate limits; empty means unlimited. */
+const LIMITS = [
+  { field: 'rpmLimit', id: 'key-rpm', label: 'RPM limit' },
+  { field: 'tpmLimit', id: 'key-tpm', label: 'TPM limit' },
+] as const;
+
 /** The fields that show their own error; any other error shows once under the form. */
 const FIELDS = [
   'name',
   'teamId',
   'environment',
+  'expiresAt',
   'allowedModels',
   'defaultTrafficClass',
   'rpmLimit',
@@ -99,10 +106,7 @@ export function CreateKeyDialog({
         ) : (
           // Keyed by the team filter: opened after the filter changed, the form starts in the filtered team.
           <form key={defaultTeamId} {...formProps} className="mt-4 grid gap-4 sm:grid-cols-2">
-            <div>
-              <label htmlFor="key-name" className="block text-sm font-medium text-slate-700">
-                Name
-              </label>
+            <Field id="key-name" label="Name" field="name" error={error}>
               <input
                 id="key-name"
                 name="name"
@@ -112,12 +116,8 @@ export function CreateKeyDialog({
                 aria-invalid={errorIs(error, 'name')}
                 className={inputClass}
               />
-              <FieldError field="name" error={error} />
-            </div>
-            <div>
-              <label htmlFor="key-team" className="block text-sm font-medium text-slate-700">
-                Team
-              </label>
+            </Field>
+            <Field id="key-team" label="Team" field="teamId" error={error}>
               <select
                 id="key-team"
                 name="teamId"
@@ -132,12 +132,8 @@ export function CreateKeyDialog({
                   </option>
                 ))}
               </select>
-              <FieldError field="teamId" error={error} />
-            </div>
-            <div>
-              <label htmlFor="key-environment" className="block text-sm font-medium text-slate-700">
-                Environment
-              </label>
+            </Field>
+            <Field id="key-environment" label="Environment" field="environment" error={error}>
               <select
                 id="key-environment"
                 name="environment"
@@ -148,11 +144,8 @@ export function CreateKeyDialog({
                 <option value="staging">staging</option>
                 <option value="development">development</option>
               </select>
-            </div>
-            <div>
-              <label htmlFor="key-expiry" className="block text-sm font-medium text-slate-700">
-                Expires
-              </label>
+            </Field>
+            <Field id="key-expiry" label="Expires" field="expiresAt" error={error}>
               <select id="key-expiry" name="expiresInDays" defaultValue="0" className={inputClass}>
                 <option value="0">Never</option>
                 <option value="7">In 7 days</option>
@@ -160,56 +153,42 @@ export function CreateKeyDialog({
                 <option value="90">In 90 days</option>
                 <option value="365">In 1 year</option>
               </select>
-            </div>
-            <div className="sm:col-span-2">
-              <label htmlFor="key-models" className="block text-sm font-medium text-slate-700">
-                Allowed models
-              </label>
+            </Field>
+            <Field
+              id="key-models"
+              label="Allowed models"
+              field="allowedModels"
+              error={error}
+              hint="Comma-separated. Empty allows every model."
+              className="sm:col-span-2"
+            >
               <input
                 id="key-models"
                 name="allowedModels"
                 placeholder={knownModels.length > 0 ? knownModels.slice(0, 3).join(', ') : 'all models'}
-                aria-describedby="key-models-hint"
                 aria-invalid={errorIs(error, 'allowedModels')}
                 className={inputClass}
               />
-              <FieldError field="allowedModels" error={error} />
-              <p id="key-models-hint" className="mt-1 text-xs text-slate-500">
-                Comma-separated. Empty allows every model.
-              </p>
-            </div>
-            <div>
-              <label htmlFor="key-rpm" className="block text-sm font-medium text-slate-700">
-                RPM limit
-              </label>
-              <input
-                id="key-rpm"
-                name="rpmLimit"
-                inputMode="numeric"
-                aria-invalid={errorIs(error, 'rpmLimit')}
-                placeholder="unlimited"
-                className={inputClass}
-              />
-              <FieldError field="rpmLimit" error={error} />
-            </div>
-            <div>
-              <label htmlFor="key-tpm" className="block text-sm font-medium text-slate-700">
-                TPM limit
-              </label>
-              <input
-                id="key-tpm"
-                name="tpmLimit"
-                inputMode="numeric"
-                aria-invalid={errorIs(error, 'tpmLimit')}
-                placeholder="unlimited"
-                className={inputClass}
-              />
-              <FieldError field="tpmLimit" error={error} />
-            </div>
-            <div className="sm:col-span-2">
-              <label htmlFor="key-traffic-class" className="block text-sm font-medium text-slate-700">
-                Default traffic class
-              </label>
+            </Field>
+            {LIMITS.map((limit) => (
+              <Field key={limit.field} id={limit.id} label={limit.label} field={limit.field} error={error}>
+                <input
+                  id={limit.id}
+                  name={limit.field}
+                  inputMode="numeric"
+                  aria-invalid={errorIs(error, limit.field)}
+                  placeholder="unlimited"
+                  className={inputClass}
+                />
+              </Field>
+            ))}
+            <Field
+              id="key-traffic-class"
+              label="Default traffic class"
+              field="defaultTrafficClass"
+              error={error}
+              className="sm:col-span-2"
+            >
               <select
                 id="key-traffic-class"
                 name="defaultTrafficClass"
@@ -224,8 +203,7 @@ export function CreateKeyDialog({
                   </option>
                 ))}
               </select>
-              <FieldError field="defaultTrafficClass" error={error} />
-            </div>
+            </Field>
             <fieldset className="sm:col-span-2" aria-describedby="key-classes-hint">
               <legend className="block text-sm font-medium text-slate-700">Allowed traffic classes</legend>
               <div className="mt-2 flex flex-wrap gap-x-4 gap-y-2">
