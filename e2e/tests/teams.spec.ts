@@ -26,14 +26,20 @@ test('owner creates a team and invites a member, who accepts, signs in and manag
 
   await signIn(page, '/teams');
   const teamId = await createTeam(page, teamName);
-  await createTeam(page, otherName);
+  const otherTeamId = await createTeam(page, otherName);
 
-  // The owner puts a key in the other team: the member must never see it.
-  await page.goto('/keys');
+  // The owner puts a key in the other team, from its page: the member must never see it. The link lands in the
+  // open "Create key" form, the team already chosen.
+  await page.getByRole('link', { name: `Create key in ${otherName}` }).click();
+  await expect(page).toHaveURL(new RegExp(`/keys\\?team=${otherTeamId}&create=1$`));
+  const createDialog = page.getByRole('dialog', { name: 'Create key' });
+  await expect(createDialog.getByLabel('Team', { exact: true })).toHaveValue(otherTeamId);
   const otherKeyName = `other team key ${stamp}`;
-  await createKeyInConsole(page, otherKeyName, async (dialog) => {
-    await dialog.getByLabel('Team', { exact: true }).selectOption({ label: otherName });
-  });
+  await createDialog.getByLabel('Name', { exact: true }).fill(otherKeyName);
+  await createDialog.getByRole('button', { name: 'Create key' }).click();
+  await expect(createDialog.getByTestId('new-key-plaintext')).toContainText('sk-sy-');
+  await createDialog.getByRole('button', { name: 'I have copied it' }).click();
+  await expect(createDialog).toBeHidden();
   const otherRow = page.getByTestId('key-row').filter({ hasText: otherKeyName });
   await expect(otherRow.getByTestId('key-team')).toHaveText(otherName);
   const otherKeyId = (await otherRow.getAttribute('data-key-id')) ?? '';

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Dialog, DialogActions, useDialog } from '@/components/ui/dialog';
 import { errorIs, Field, FieldError, FormAlert } from '@/components/ui/field';
 import { ShownOncePanel } from '@/components/ui/shown-once-panel';
@@ -43,6 +43,7 @@ export function CreateKeyDialog({
   teams,
   defaultTeamId,
   teamFixed,
+  openAtStart = false,
 }: {
   routerUrl: string;
   knownModels: string[];
@@ -51,6 +52,8 @@ export function CreateKeyDialog({
   teams: readonly { id: string; name: string }[];
   defaultTeamId: string;
   teamFixed: boolean;
+  /** Open the form as the page loads (a link that means "create a key here"). */
+  openAtStart?: boolean;
 }) {
   const { state, pending, formProps } = useActionForm<CreateKeyState>(
     createKeyAction,
@@ -67,6 +70,14 @@ export function CreateKeyDialog({
   useEffect(() => {
     if (created) dialog.open();
   }, [created, dialog.open]);
+
+  const openedAtStart = useRef(false);
+  useEffect(() => {
+    if (openAtStart && !openedAtStart.current) {
+      openedAtStart.current = true;
+      dialog.open();
+    }
+  }, [openAtStart, dialog.open]);
 
   const done = () => {
     if (created) setDismissed(created.key.id);

@@ -46,7 +46,8 @@ const KEY_COLUMNS: readonly TableColumn[] = [
 export default async function KeysPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const actor = await requireConsoleActor();
   const ctx = getAdminContext();
-  const { filters, cursor, query } = keyListQuery(await searchParams);
+  const params = await searchParams;
+  const { filters, cursor, query } = keyListQuery(params);
   const parsed = listKeysQuery.safeParse({ ...query, limit: PAGE_SIZE });
   const [listed, routes, teams] = await Promise.all([
     parsed.success
@@ -87,6 +88,8 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
             teams={teamOptions}
             defaultTeamId={defaultTeamId}
             teamFixed={scope !== null}
+            // A team's page links here with `create=1`: "Create key in <team>" lands in the open form.
+            openAtStart={params.create === '1'}
           />
         )}
       </div>
