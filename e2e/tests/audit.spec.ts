@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { createKeyInConsole } from './create-key-in-console';
 import { signIn } from './sign-in';
 
 test('a console change is audited with the browser’s address and user agent and what changed', async ({
@@ -6,10 +7,7 @@ test('a console change is audited with the browser’s address and user agent an
 }) => {
   await signIn(page, '/keys');
   const name = `audited ${Date.now()}`;
-  await page.getByLabel('Name').fill(name);
-  await page.getByRole('button', { name: 'Create key' }).click();
-  await expect(page.getByTestId('new-key-plaintext')).toBeVisible();
-  await page.getByRole('button', { name: 'I have copied it' }).click();
+  await createKeyInConsole(page, name);
   const row = page.getByTestId('key-row').filter({ hasText: name });
   const keyId = (await row.getAttribute('data-key-id')) ?? '';
   expect(keyId).toMatch(/^key_/);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, type Page, test } from '@playwright/test';
+import { expect, type Locator, type Page, test } from '@playwright/test';
 import { routerClientFor } from './router-client';
 import { signIn } from './sign-in';
 
@@ -10,6 +10,10 @@ const SCREENSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'screens
 
 const DESKTOP = { width: 1440, height: 900 };
 const MOBILE = { width: 390, height: 844 };
+const DEVICES = [
+  ['desktop', DESKTOP],
+  ['mobile', MOBILE],
+] as const;
 
 /** Every console page; `/providers/first` (and the like) stands for the first listed item's own page. */
 const PAGES = [
@@ -117,27 +121,44 @@ let keyName = '';
 
 test('a form keeps its input after a server error and says in plain words what to fix', async ({ page }) => {
   await signIn(page, '/keys');
+  // The list comes first: the create form waits in a dialog behind the "Create key" button.
+  await expect(page.getByRole('heading', { name: 'All keys' })).toBeVisible();
+  await expect(page.getByLabel('Name', { exact: true })).toBeHidden();
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create key' });
+  await expect(dialog.getByLabel('Name', { exact: true })).toBeVisible();
+
   keyName = `quality key ${Date.now()}`;
-  await page.getByLabel('Name', { exact: true }).fill(keyName);
-  await page.getByLabel('Allowed models').fill('chat-small');
-  await page.getByLabel('RPM limit', { exact: true }).fill('twelve');
-  await page.getByRole('button', { name: 'Create key' }).click();
+  await dialog.getByLabel('Name', { exact: true }).fill(keyName);
+  await dialog.getByLabel('Allowed models').fill('chat-small');
+  await dialog.getByLabel('RPM limit', { exact: true }).fill('twelve');
+  await dialog.getByRole('button', { name: 'Create key' }).click();
 
-  const fieldError = page.locator('[data-testid="field-error"][data-field="rpmLimit"]');
+  const fieldError = dialog.locator('[data-testid="field-error"][data-field="rpmLimit"]');
   await expect(fieldError).toHaveText('Enter a number.');
-  await expect(page.getByRole('main')).not.toContainText(/expected number|received NaN|Invalid input/);
+  await expect(dialog).not.toContainText(/expected number|received NaN|Invalid input/);
   // Nothing typed was lost.
-  await expect(page.getByLabel('Name', { exact: true })).toHaveValue(keyName);
-  await expect(page.getByLabel('Allowed models')).toHaveValue('chat-small');
-  await expect(page.getByLabel('RPM limit', { exact: true })).toHaveValue('twelve');
-  await expect(page.getByLabel('RPM limit', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(dialog.getByLabel('Name', { exact: true })).toHaveValue(keyName);
+  await expect(dialog.getByLabel('Allowed models')).toHaveValue('chat-small');
+  await expect(dialog.getByLabel('RPM limit', { exact: true })).toHaveValue('twelve');
+  await expect(dialog.getByLabel('RPM limit', { exact: true })).toHaveAttribute('aria-invalid', 'true');
 
-  // Fixed, it saves; the form clears for the next key and the new key is shown once.
-  await page.getByLabel('RPM limit', { exact: true }).fill('120');
-  await page.getByRole('button', { name: 'Create key' }).click();
-  const plaintext = (await page.getByTestId('new-key-plaintext').textContent())?.trim() ?? '';
+  // Fixed, it saves; the new key is shown once in the dialog, which Escape does not close.
+  await dialog.getByLabel('RPM limit', { exact: true }).fill('120');
+  await dialog.getByRole('button', { name: 'Create key' }).click();
+  const plaintext = (await dialog.getByTestId('new-key-plaintext').textContent())?.trim() ?? '';
   expect(plaintext).toMatch(/^sk-sy-/);
-  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('');
+  await page.keyboard.press('Escape');
+  await expect(dialog.getByTestId('new-key-plaintext')).toHaveText(plaintext);
+  await expect(page.getByTestId('key-row').filter({ hasText: keyName })).toHaveCount(1);
+  await dialog.getByRole('button', { name: 'I have copied it' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByText(plaintext)).toHaveCount(0);
+  // Opened again, the form is cleared for the next key.
+  await page.getByRole('button', { name: 'Create key' }).click();
+  await expect(dialog.getByLabel('Name', { exact: true })).toHaveValue('');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
 
   // Some traffic, so the usage and cost pages have rows and bars in the screenshots.
   const client = await routerClientFor(plaintext, 'console quality');
@@ -222,6 +243,98 @@ test('on a phone the menu button opens the page list and navigates', async ({ pa
   await expect(nav).toBeHidden();
 });
 
+/** The create forms of the list pages, each in a dialog behind a button in the page header. */
+const DIALOGS = [
+  { path: '/keys', button: 'Create key', shot: 'keys-create' },
+  { path: '/budgets', button: 'Create budget', shot: 'budgets-create' },
+  { path: '/pricing', button: 'Add price', shot: 'pricing-add' },
+  { path: '/pricing', button: 'Import prices', shot: 'pricing-import' },
+] as const;
+
+/**
+ * Selects whose options are names people chose (keys up to 100 characters, teams, providers). No phone-width
+ * select shows every such name whole (the phone's own picker does); on a desktop they must fit.
+ */
+const NAMED_SELECTS = ['key-team', 'budget-new-scope-id', 'price-target'];
+
+/**
+ * Where a dialog sits in the window, whether it scrolls sideways, the ids of its inputs narrower than its form,
+ * and the options that do not fit their select (Chromium draws the arrow inside the right padding plus ~20 px),
+ * leaving out the selects named in `skipSelects`.
+ */
+async function dialogFit(dialog: Locator, skipSelects: readonly string[]) {
+  return dialog.evaluate((element, skip) => {
+    const box = element.getBoundingClientRect();
+    const formWidth = element.querySelector('form')?.getBoundingClientRect().width ?? 0;
+    const controls = Array.from(
+      element.querySelectorAll<HTMLElement>(
+        'input:not([type=checkbox]):not([type=hidden]):not([type=file]), select, textarea',
+      ),
+    );
+    const context = document.createElement('canvas').getContext('2d');
+    if (!context) throw new Error('no canvas');
+    const selects = Array.from(element.querySelectorAll('select')).filter(
+      (select) => !skip.includes(select.id),
+    );
+    const cut = selects.flatMap((select) => {
+      const style = getComputedStyle(select);
+      context.font = style.font;
+      const room =
+        select.clientWidth -
+        Number.parseFloat(style.paddingLeft) -
+        Number.parseFloat(style.paddingRight) -
+        20;
+      return Array.from(select.options)
+        .map((option) => ({ text: option.text, width: Math.ceil(context.measureText(option.text).width) }))
+        .filter((option) => option.width > room)
+        .map((option) => `${select.id}: ${option.text} (${option.width} px in ${room})`);
+    });
+    return {
+      inside:
+        box.left >= 0 && box.top >= 0 && box.right <= window.innerWidth && box.bottom <= window.innerHeight,
+      sideways: element.scrollWidth - element.clientWidth,
+      overflowY: getComputedStyle(element).overflowY,
+      narrow: controls
+        .filter((control) => control.getBoundingClientRect().width < formWidth - 1)
+        .map((control) => control.id),
+      cut,
+    };
+  }, skipSelects);
+}
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`create dialogs fit a 390 px phone and a 1440 px desktop: on screen, scrolling inside, fields full width, options not cut (${theme})`, async ({
+    page,
+  }) => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.emulateMedia({ colorScheme: theme });
+    await signIn(page, '/overview');
+    for (const [device, viewport] of DEVICES) {
+      await page.setViewportSize(viewport);
+      for (const { path, button, shot } of DIALOGS) {
+        await page.goto(path);
+        await page.getByRole('button', { name: button, exact: true }).click();
+        const dialog = page.getByRole('dialog', { name: button });
+        await expect(dialog).toBeVisible();
+        const fit = await dialogFit(dialog, device === 'mobile' ? NAMED_SELECTS : []);
+        const where = `${button} at ${viewport.width} px`;
+        expect.soft(fit.inside, `${where}: inside the window`).toBe(true);
+        expect.soft(fit.sideways, `${where}: scrolls sideways`).toBeLessThanOrEqual(0);
+        expect.soft(fit.overflowY, `${where}: scrolls inside`).toBe('auto');
+        if (device === 'mobile') expect.soft(fit.narrow, `${where}: narrower than the form`).toEqual([]);
+        expect.soft(fit.cut, `${where}: options cut`).toEqual([]);
+        await page.screenshot({ path: join(SCREENSHOTS, `${device}-${theme}-${shot}.png`) });
+        // Longer than a phone's screen, the key form scrolls inside the dialog down to its buttons.
+        const submit = dialog.locator('button[type="submit"]');
+        await submit.scrollIntoViewIfNeeded();
+        await expect(submit).toBeInViewport({ ratio: 1 });
+        await page.keyboard.press('Escape');
+        await expect(dialog).toBeHidden();
+      }
+    }
+  });
+}
+
 for (const theme of ['light', 'dark'] as const) {
   test(`every page fits a 390 px phone and a 1440 px desktop (${theme}), screenshots kept`, async ({
     page,
@@ -230,10 +343,7 @@ for (const theme of ['light', 'dark'] as const) {
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.emulateMedia({ colorScheme: theme });
     // The sign-in page, before signing in.
-    for (const [device, viewport] of [
-      ['desktop', DESKTOP],
-      ['mobile', MOBILE],
-    ] as const) {
+    for (const [device, viewport] of DEVICES) {
       await page.setViewportSize(viewport);
       await page.goto('/login');
       await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
@@ -253,10 +363,7 @@ for (const theme of ['light', 'dark'] as const) {
     }
     await page.setViewportSize(DESKTOP);
     await signIn(page, '/overview');
-    for (const [device, viewport] of [
-      ['desktop', DESKTOP],
-      ['mobile', MOBILE],
-    ] as const) {
+    for (const [device, viewport] of DEVICES) {
       await page.setViewportSize(viewport);
       for (const path of PAGES) {
         await open(page, path);

@@ -1,5 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import OpenAI from 'openai';
+import { createKeyInConsole } from './create-key-in-console';
 import { signIn } from './sign-in';
 
 const model = () => process.env.E2E_MODEL ?? '';
@@ -19,11 +20,7 @@ async function chat(apiKey: string): Promise<{ status: number; code: string | nu
 }
 
 async function createKey(page: Page, name: string): Promise<string> {
-  await page.getByLabel('Name').fill(name);
-  await page.getByRole('button', { name: 'Create key' }).click();
-  const plaintext = (await page.getByTestId('new-key-plaintext').textContent())?.trim() ?? '';
-  expect(plaintext).toMatch(/^sk-sy-/);
-  await page.getByRole('button', { name: 'I have copied it' }).click();
+  const plaintext = await createKeyInConsole(page, name);
   // The router learns about a new key through LISTEN/NOTIFY.
   await expect(async () => expect((await chat(plaintext)).status).toBe(200)).toPass({ timeout: 5_000 });
   return plaintext;

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import OpenAI, { APIError } from 'openai';
+import { createKeyInConsole } from './create-key-in-console';
 import { signIn } from './sign-in';
 
 /** The `datetime-local` value for a time in the browser's zone (the page reads the input in that zone). */
@@ -13,10 +14,7 @@ test("search the keys, open a key's page, see its request, schedule and then con
   const model = process.env.E2E_MODEL ?? '';
   await signIn(page, '/keys');
   const keyName = `keys-page ${Date.now()}`;
-  await page.getByLabel('Name').fill(keyName);
-  await page.getByRole('button', { name: 'Create key' }).click();
-  const plaintext = (await page.getByTestId('new-key-plaintext').textContent())?.trim() ?? '';
-  expect(plaintext).toMatch(/^sk-sy-/);
+  const plaintext = await createKeyInConsole(page, keyName);
 
   const client = new OpenAI({
     apiKey: plaintext,

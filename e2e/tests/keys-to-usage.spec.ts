@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import OpenAI from 'openai';
+import { createKeyInConsole } from './create-key-in-console';
 import { signIn } from './sign-in';
 
 test('sign in, create a key, call the router with it, see the request in the usage table', async ({
@@ -9,10 +10,7 @@ test('sign in, create a key, call the router with it, see the request in the usa
 
   await signIn(page, '/keys');
   const keyName = `e2e key ${Date.now()}`;
-  await page.getByLabel('Name').fill(keyName);
-  await page.getByRole('button', { name: 'Create key' }).click();
-  const plaintext = (await page.getByTestId('new-key-plaintext').textContent())?.trim() ?? '';
-  expect(plaintext).toMatch(/^sk-sy-/);
+  const plaintext = await createKeyInConsole(page, keyName);
   await expect(page.getByRole('row').filter({ hasText: keyName })).toBeVisible();
 
   const client = new OpenAI({

@@ -1,4 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
+import { createKeyInConsole } from './create-key-in-console';
 import { routerClientFor } from './router-client';
 import { signIn } from './sign-in';
 
@@ -17,10 +18,7 @@ test('the console lands on the overview, whose request count follows traffic and
   const before = await requestsLast24h(page);
 
   await page.goto('/keys');
-  await page.getByLabel('Name').fill(`overview e2e ${Date.now()}`);
-  await page.getByRole('button', { name: 'Create key' }).click();
-  const plaintext = (await page.getByTestId('new-key-plaintext').textContent())?.trim() ?? '';
-  expect(plaintext).toMatch(/^sk-sy-/);
+  const plaintext = await createKeyInConsole(page, `overview e2e ${Date.now()}`);
   const _client = await routerClientFor(plaintext, 'hello from the overview spec');
 
   // The router's usage sink flushes in batches; the rollup then counts the request.

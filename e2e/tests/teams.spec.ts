@@ -1,5 +1,6 @@
 import { expect, type Page, test } from '@playwright/test';
 import OpenAI from 'openai';
+import { createKeyInConsole } from './create-key-in-console';
 import { signIn } from './sign-in';
 
 async function createTeam(page: Page, name: string): Promise<string> {
@@ -25,15 +26,20 @@ test('owner creates a team and invites a member, who accepts, signs in and manag
 
   await signIn(page, '/teams');
   const teamId = await createTeam(page, teamName);
-  await createTeam(page, otherName);
+  const otherTeamId = await createTeam(page, otherName);
 
-  // The owner puts a key in the other team: the member must never see it.
-  await page.goto('/keys');
+  // The owner puts a key in the other team, from its page: the member must never see it. The link lands in the
+  // open "Create key" form, the team already chosen.
+  await page.getByRole('link', { name: `Create key in ${otherName}` }).click();
+  await expect(page).toHaveURL(new RegExp(`/keys\\?team=${otherTeamId}&create=1$`));
+  const createDialog = page.getByRole('dialog', { name: 'Create key' });
+  await expect(createDialog.getByLabel('Team', { exact: true })).toHaveValue(otherTeamId);
   const otherKeyName = `other team key ${stamp}`;
-  await page.getByLabel('Name').fill(otherKeyName);
-  await page.getByLabel('Team', { exact: true }).selectOption({ label: otherName });
-  await page.getByRole('button', { name: 'Create key' }).click();
-  await expect(page.getByTestId('new-key-plaintext')).toBeVisible();
+  await createDialog.getByLabel('Name', { exact: true }).fill(otherKeyName);
+  await createDialog.getByRole('button', { name: 'Create key' }).click();
+  await expect(createDialog.getByTestId('new-key-plaintext')).toContainText('sk-sy-');
+  await createDialog.getByRole('button', { name: 'I have copied it' }).click();
+  await expect(createDialog).toBeHidden();
   const otherRow = page.getByTestId('key-row').filter({ hasText: otherKeyName });
   await expect(otherRow.getByTestId('key-team')).toHaveText(otherName);
   const otherKeyId = (await otherRow.getAttribute('data-key-id')) ?? '';
@@ -87,12 +93,12 @@ test('owner creates a team and invites a member, who accepts, signs in and manag
   await member.goto('/users');
   await expect(member.getByTestId('not-allowed')).toBeVisible();
   await member.goto('/keys');
-  await expect(member.getByLabel('Team', { exact: true })).toHaveValue(teamId);
   const keyName = `member key ${stamp}`;
-  await member.getByLabel('Name').fill(keyName);
-  await member.getByRole('button', { name: 'Create key' }).click();
-  const plaintext = (await member.getByTestId('new-key-plaintext').textContent())?.trim() ?? '';
-  expect(plaintext).toMatch(/^sk-sy-/);
+  const plaintext = await createKeyInConsole(member, keyName, async (dialog) => {
+    // A member's team is fixed: their own, the only choice.
+    await expect(dialog.getByLabel('Team', { exact: true })).toHaveValue(teamId);
+    await expect(dialog.getByLabel('Team', { exact: true }).locator('option')).toHaveCount(1);
+  });
   await expect(member.getByTestId('key-row').filter({ hasText: keyName }).getByTestId('key-team')).toHaveText(
     teamName,
   );

@@ -1,7 +1,18 @@
 'use client';
 
-import { type ReactNode, type RefObject, useCallback, useId, useLayoutEffect, useRef, useState } from 'react';
-import { buttonClass } from './styles';
+import {
+  createContext,
+  type ReactNode,
+  type RefObject,
+  useCallback,
+  useContext,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+} from 'react';
+import { useHydrated } from '../use-hydrated';
+import { type ButtonVariant, buttonClass } from './styles';
 
 /** Opens and closes a {@link Dialog} from its trigger. */
 export interface DialogControl {
@@ -42,6 +53,14 @@ export function useDialog(): DialogControl {
   return { ref, open, close, opened };
 }
 
+/** Closes the dialog around it: a form calls it once it saved, its Cancel button too. */
+const CloseDialogContext = createContext<() => void>(() => {});
+
+/** The close of the {@link Dialog} a component is rendered in (a no-op outside one). */
+export function useCloseDialog(): () => void {
+  return useContext(CloseDialogContext);
+}
+
 /**
  * A modal dialog on the native `<dialog>` element opened with `showModal()`: the browser traps focus inside it
  * (the page behind is inert), Escape closes it (unless `onCancel` prevents that), focus returns to the trigger on
@@ -74,12 +93,14 @@ export function Dialog({
       onCancel={onCancel}
       onClose={onClose}
       data-testid={testId}
-      className={`m-auto w-[calc(100%-2rem)] ${width} max-h-[calc(100dvh-2rem)] overflow-y-auto rounded-xl bg-white p-6 text-left whitespace-normal text-slate-900 shadow-xl backdrop:bg-slate-900/50`}
+      className={`m-auto w-[calc(100%-1rem)] sm:w-[calc(100%-2rem)] ${width} max-h-[calc(100dvh-1rem)] sm:max-h-[calc(100dvh-2rem)] overflow-y-auto rounded-xl bg-white p-4 sm:p-6 text-left whitespace-normal text-slate-900 shadow-xl backdrop:bg-slate-900/50`}
     >
       <h2 id={titleId} className="text-base font-semibold">
         {title}
       </h2>
-      {dialog.opened && children}
+      <CloseDialogContext.Provider value={dialog.close}>
+        {dialog.opened && children}
+      </CloseDialogContext.Provider>
     </dialog>
   );
 }
@@ -90,20 +111,69 @@ export function DialogActions({
   pending,
   submitLabel,
   pendingLabel,
+  disabled = false,
 }: {
   onCancel: () => void;
   pending: boolean;
   submitLabel: string;
   pendingLabel: string;
+  /** Nothing to submit yet (e.g. an empty paste box). */
+  disabled?: boolean;
 }) {
   return (
     <div className="flex justify-end gap-2">
       <button type="button" onClick={onCancel} className={buttonClass('secondary')}>
         Cancel
       </button>
-      <button type="submit" disabled={pending} className={buttonClass('primary')}>
+      <button type="submit" disabled={pending || disabled} className={buttonClass('primary')}>
         {pending ? pendingLabel : submitLabel}
       </button>
     </div>
+  );
+}
+
+/**
+ * A button that opens a form in a {@link Dialog}: create and edit forms live here rather than above the list
+ * they add to. The form closes it with {@link useCloseDialog} once it saved; closing keeps what was typed, for
+ * the next opening. Usable from a server page: the form is passed as an element, not a render function.
+ */
+export function DialogButton({
+  label,
+  ariaLabel,
+  variant = 'primary',
+  buttonSize = 'md',
+  title,
+  size,
+  testId,
+  children,
+}: {
+  label: string;
+  /** Names the item when a list has one such button per row ("Edit monthly cap"). */
+  ariaLabel?: string;
+  variant?: ButtonVariant;
+  buttonSize?: 'md' | 'sm';
+  title: ReactNode;
+  size?: 'md' | 'lg' | 'xl';
+  testId?: string;
+  children: ReactNode;
+}) {
+  const dialog = useDialog();
+  // Until React runs, a click would do nothing (the first page after sign-in is the likeliest to be clicked early).
+  const hydrated = useHydrated();
+  return (
+    <>
+      <button
+        type="button"
+        onClick={dialog.open}
+        disabled={!hydrated}
+        aria-label={ariaLabel}
+        className={buttonClass(variant, buttonSize)}
+      >
+        {label}
+      </button>
+      <Dialog dialog={dialog} title={title} size={size} testId={testId}>
+        {children}
+      </Dialog>
+    </>
   );
 }

@@ -1,9 +1,8 @@
 'use client';
 
-import { useState } from 'react';
 import { DestructiveActionButton } from '@/components/destructive-action-button';
 import { LocalTime } from '@/components/local-time';
-import { buttonClass } from '@/components/ui/styles';
+import { DialogButton } from '@/components/ui/dialog';
 import { formatMicrosUsd } from '@/lib/format';
 import type { BudgetAlertView, BudgetView } from '@/server/budgets';
 import { deleteBudgetAction } from './actions';
@@ -55,7 +54,6 @@ export function BudgetCard({
   teams: ScopeOption[];
   writable: boolean;
 }) {
-  const [editing, setEditing] = useState(false);
   return (
     <li
       className="rounded-xl border border-slate-200 bg-white p-5 shadow-sm"
@@ -129,14 +127,16 @@ export function BudgetCard({
 
       {writable && (
         <div className="mt-4 flex items-center gap-3">
-          <button
-            type="button"
-            onClick={() => setEditing((value) => !value)}
-            aria-expanded={editing}
-            className={buttonClass('secondary', 'sm')}
+          <DialogButton
+            label="Edit"
+            ariaLabel={`Edit ${budget.name}`}
+            variant="secondary"
+            buttonSize="sm"
+            title={`Edit budget “${budget.name}”`}
+            size="xl"
           >
-            {editing ? 'Close' : 'Edit'}
-          </button>
+            <BudgetForm budget={budget} keys={keys} teams={teams} />
+          </DialogButton>
           <DestructiveActionButton
             action={deleteBudgetAction}
             id={budget.id}
@@ -146,11 +146,6 @@ export function BudgetCard({
             description="Its limit stops applying at once and its alerts stop; spend already recorded stays in usage and cost. This cannot be undone."
             done={`Budget “${budget.name}” deleted.`}
           />
-        </div>
-      )}
-      {editing && (
-        <div className="mt-4 border-t border-slate-100 pt-4">
-          <BudgetForm budget={budget} keys={keys} teams={teams} onDone={() => setEditing(false)} />
         </div>
       )}
     </li>

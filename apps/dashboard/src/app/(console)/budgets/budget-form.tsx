@@ -1,8 +1,10 @@
 'use client';
 
 import { useState } from 'react';
-import { FieldError } from '@/components/ui/field';
-import { buttonClass, inputClass } from '@/components/ui/styles';
+import { DialogActions, useCloseDialog } from '@/components/ui/dialog';
+import { errorIs, Field, FormAlert } from '@/components/ui/field';
+import { inputClass } from '@/components/ui/styles';
+import { useToast } from '@/components/ui/toast';
 import { useActionForm } from '@/components/ui/use-action-form';
 import type { BudgetView } from '@/server/budgets';
 import { type BudgetFormState, saveBudgetAction } from './actions';
@@ -14,22 +16,75 @@ export interface ScopeOption {
 
 const INITIAL: BudgetFormState = { status: 'idle' };
 
-/** Create (no `budget`) or edit a budget; each validation message appears under the field it names. */
+/** The free-text inputs: a new budget starts from `initial`, an edited one from its saved value. */
+const TEXT_FIELDS = [
+  {
+    field: 'limitUsd',
+    id: 'limit',
+    label: 'Limit (USD per period)',
+    type: 'text',
+    inputMode: 'decimal',
+    placeholder: '250.00',
+    initial: '',
+    value: (budget: BudgetView) => budget.limitUsd,
+  },
+  {
+    field: 'alertThresholds',
+    id: 'thresholds',
+    label: 'Alert thresholds (%)',
+    type: 'text',
+    inputMode: undefined,
+    placeholder: undefined,
+    initial: '50, 80, 100',
+    value: (budget: BudgetView) => budget.alertThresholds.join(', '),
+  },
+  {
+    field: 'timeZone',
+    id: 'zone',
+    label: 'Time zone',
+    type: 'text',
+    inputMode: undefined,
+    placeholder: undefined,
+    initial: 'UTC',
+    value: (budget: BudgetView) => budget.timeZone,
+  },
+  {
+    field: 'webhookUrl',
+    id: 'webhook',
+    label: 'Alert webhook (optional)',
+    type: 'url',
+    inputMode: undefined,
+    placeholder: 'https://hooks.example.com/switchyard',
+    initial: '',
+    value: (budget: BudgetView) => budget.webhookUrl ?? '',
+  },
+] as const;
+
+/** The fields that show their own error; any other error shows once above the buttons. */
+const FIELDS = ['name', 'scope', 'scopeId', 'period', 'mode', ...TEXT_FIELDS.map((text) => text.field)];
+
+/**
+ * Create (no `budget`) or edit a budget, in a dialog: each validation message appears under the field it names;
+ * once saved, the dialog closes and a toast says so.
+ */
 export function BudgetForm({
   budget,
   keys,
   teams,
-  onDone,
 }: {
   budget?: BudgetView;
   keys: ScopeOption[];
   teams: ScopeOption[];
-  onDone?: () => void;
 }) {
+  const close = useCloseDialog();
+  const toast = useToast();
   const { state, pending, formProps } = useActionForm<BudgetFormState>(
     async (previous, form) => {
       const next = await saveBudgetAction(previous, form);
-      if (next.status === 'saved') onDone?.();
+      if (next.status === 'saved') {
+        toast(`Budget “${next.budget.name}” ${budget ? 'saved' : 'created'}.`);
+        close();
+      }
       return next;
     },
     INITIAL,
@@ -42,35 +97,29 @@ export function BudgetForm({
   const scopeOptions = scope === 'team' ? teams : keys;
 
   return (
-    <form {...formProps} className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="budget-form">
+    <form {...formProps} className="mt-4 grid gap-4 sm:grid-cols-2" data-testid="budget-form">
       {budget && <input type="hidden" name="id" value={budget.id} />}
-      <div>
-        <label htmlFor={`${prefix}-name`} className="block text-sm font-medium text-slate-700">
-          Name
-        </label>
+      <Field id={`${prefix}-name`} label="Name" field="name" error={error}>
         <input
           id={`${prefix}-name`}
           name="name"
           defaultValue={budget?.name}
           maxLength={100}
+          aria-invalid={errorIs(error, 'name')}
           className={inputClass}
         />
-        <FieldError field="name" error={error} />
-      </div>
+      </Field>
       {budget ? (
         <div>
           <span className="block text-sm font-medium text-slate-700">Scope</span>
-          <p className="mt-2 text-sm text-slate-600">
+          <p className="mt-1 text-sm text-slate-600">
             {budget.scope}
             {budget.scopeName ? `: ${budget.scopeName}` : ''} (fixed)
           </p>
         </div>
       ) : (
-        <div className="grid grid-cols-2 gap-2">
-          <div>
-            <label htmlFor={`${prefix}-scope`} className="block text-sm font-medium text-slate-700">
-              Scope
-            </label>
+        <>
+          <Field id={`${prefix}-scope`} label="Scope" field="scope" error={error}>
             <select
               id={`${prefix}-scope`}
               name="scope"
@@ -82,15 +131,20 @@ export function BudgetForm({
               <option value="team">team</option>
               <option value="global">global</option>
             </select>
-          </div>
-          <div>
-            <label htmlFor={`${prefix}-scope-id`} className="block text-sm font-medium text-slate-700">
-              {scope === 'team' ? 'Team' : 'Key'}
-            </label>
+          </Field>
+          {/* Full width: key names with their prefix are long, and a cut option hides which key it is. */}
+          <Field
+            id={`${prefix}-scope-id`}
+            label={scope === 'team' ? 'Team' : 'Key'}
+            field="scopeId"
+            error={error}
+            className="sm:col-span-2"
+          >
             <select
               id={`${prefix}-scope-id`}
               name="scopeId"
               disabled={scope === 'global'}
+              aria-invalid={errorIs(error, 'scopeId')}
               className={inputClass}
             >
               {scope === 'global' && <option value="">(whole gateway)</option>}
@@ -101,116 +155,62 @@ export function BudgetForm({
                   </option>
                 ))}
             </select>
-            <FieldError field="scopeId" error={error} />
-          </div>
-        </div>
+          </Field>
+        </>
       )}
-      <div className="grid grid-cols-2 gap-2">
-        <div>
-          <label htmlFor={`${prefix}-period`} className="block text-sm font-medium text-slate-700">
-            Period
-          </label>
-          <select
-            id={`${prefix}-period`}
-            name="period"
-            defaultValue={budget?.period ?? 'monthly'}
+      <Field id={`${prefix}-period`} label="Period" field="period" error={error}>
+        <select
+          id={`${prefix}-period`}
+          name="period"
+          defaultValue={budget?.period ?? 'monthly'}
+          className={inputClass}
+        >
+          <option value="daily">daily</option>
+          <option value="weekly">weekly</option>
+          <option value="monthly">monthly</option>
+          <option value="total">total</option>
+        </select>
+      </Field>
+      <Field id={`${prefix}-mode`} label="Mode" field="mode" error={error}>
+        <select
+          id={`${prefix}-mode`}
+          name="mode"
+          defaultValue={budget?.mode ?? 'hard'}
+          className={inputClass}
+        >
+          <option value="hard">hard (refuse)</option>
+          <option value="soft">soft (alert)</option>
+        </select>
+      </Field>
+      {TEXT_FIELDS.map((text) => (
+        <Field
+          key={text.field}
+          id={`${prefix}-${text.id}`}
+          label={text.label}
+          field={text.field}
+          error={error}
+        >
+          <input
+            id={`${prefix}-${text.id}`}
+            name={text.field}
+            type={text.type}
+            inputMode={text.inputMode}
+            defaultValue={budget ? text.value(budget) : text.initial}
+            placeholder={text.placeholder}
+            aria-invalid={errorIs(error, text.field)}
             className={inputClass}
-          >
-            <option value="daily">daily</option>
-            <option value="weekly">weekly</option>
-            <option value="monthly">monthly</option>
-            <option value="total">total</option>
-          </select>
-        </div>
-        <div>
-          <label htmlFor={`${prefix}-mode`} className="block text-sm font-medium text-slate-700">
-            Mode
-          </label>
-          <select
-            id={`${prefix}-mode`}
-            name="mode"
-            defaultValue={budget?.mode ?? 'hard'}
-            className={inputClass}
-          >
-            <option value="hard">hard (refuse)</option>
-            <option value="soft">soft (alert)</option>
-          </select>
-        </div>
-      </div>
-      <div>
-        <label htmlFor={`${prefix}-limit`} className="block text-sm font-medium text-slate-700">
-          Limit (USD per period)
-        </label>
-        <input
-          id={`${prefix}-limit`}
-          name="limitUsd"
-          inputMode="decimal"
-          defaultValue={budget?.limitUsd}
-          placeholder="250.00"
-          className={inputClass}
-        />
-        <FieldError field="limitUsd" error={error} />
-      </div>
-      <div>
-        <label htmlFor={`${prefix}-thresholds`} className="block text-sm font-medium text-slate-700">
-          Alert thresholds (%)
-        </label>
-        <input
-          id={`${prefix}-thresholds`}
-          name="alertThresholds"
-          defaultValue={(budget?.alertThresholds ?? [50, 80, 100]).join(', ')}
-          className={inputClass}
-        />
-        <FieldError field="alertThresholds" error={error} />
-      </div>
-      <div>
-        <label htmlFor={`${prefix}-zone`} className="block text-sm font-medium text-slate-700">
-          Time zone
-        </label>
-        <input
-          id={`${prefix}-zone`}
-          name="timeZone"
-          defaultValue={budget?.timeZone ?? 'UTC'}
-          className={inputClass}
-        />
-        <FieldError field="timeZone" error={error} />
-      </div>
+          />
+        </Field>
+      ))}
+      <FormAlert error={error} fields={FIELDS} className="sm:col-span-2" />
       <div className="sm:col-span-2">
-        <label htmlFor={`${prefix}-webhook`} className="block text-sm font-medium text-slate-700">
-          Alert webhook (optional)
-        </label>
-        <input
-          id={`${prefix}-webhook`}
-          name="webhookUrl"
-          type="url"
-          defaultValue={budget?.webhookUrl ?? ''}
-          placeholder="https://hooks.example.com/switchyard"
-          className={inputClass}
+        <DialogActions
+          onCancel={close}
+          pending={pending}
+          submitLabel={budget ? 'Save budget' : 'Create budget'}
+          pendingLabel="Saving…"
         />
-        <FieldError field="webhookUrl" error={error} />
       </div>
-      <div className="flex items-end gap-3">
-        <button type="submit" disabled={pending} className={buttonClass('primary')}>
-          {budget ? 'Save budget' : 'Create budget'}
-        </button>
-        {pending && <span className="text-sm text-slate-500">Saving…</span>}
-        {state.status === 'saved' && !pending && (
-          <span role="status" className="text-sm text-emerald-700">
-            Saved.
-          </span>
-        )}
-      </div>
-      {error &&
-        !['name', 'scopeId', 'limitUsd', 'alertThresholds', 'timeZone', 'webhookUrl'].includes(
-          error.field ?? '',
-        ) && (
-          <p
-            role="alert"
-            className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 sm:col-span-2 lg:col-span-4"
-          >
-            {error.message}
-          </p>
-        )}
     </form>
   );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { DialogButton } from '@/components/ui/dialog';
 import { canWrite } from '@/server/actor';
 import { getAdminContext } from '@/server/admin-context';
 import { listBudgets } from '@/server/budgets';
@@ -25,26 +26,21 @@ export default async function BudgetsPage() {
 
   return (
     <div className="space-y-8">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">Budgets</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          Spend caps on a key, a team or the whole gateway. Hard budgets refuse a request whose worst-case
-          cost would overrun them; soft budgets only alert. Spend is settled cost from the hourly rollups;
-          reserved is what the routers hold for requests in flight.
-        </p>
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Budgets</h1>
+          <p className="mt-1 max-w-3xl text-sm text-slate-600">
+            Spend caps on a key, a team or the whole gateway. Hard budgets refuse a request whose worst-case
+            cost would overrun them; soft budgets only alert. Spend is settled cost from the hourly rollups;
+            reserved is what the routers hold for requests in flight.
+          </p>
+        </div>
+        {writable && (
+          <DialogButton label="Create budget" title="Create budget" size="xl" testId="create-budget-dialog">
+            <BudgetForm keys={keyOptions} teams={teamOptions} />
+          </DialogButton>
+        )}
       </div>
-
-      {writable && (
-        <section
-          aria-labelledby="new-budget-heading"
-          className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
-        >
-          <h2 id="new-budget-heading" className="mb-4 text-base font-semibold">
-            Create a budget
-          </h2>
-          <BudgetForm keys={keyOptions} teams={teamOptions} />
-        </section>
-      )}
 
       <section aria-labelledby="budgets-heading">
         <h2 id="budgets-heading" className="text-base font-semibold">

@@ -15,7 +15,7 @@ import { listKeys, listKeysQuery } from '@/server/keys';
 import { can, keyTeamScope } from '@/server/permissions';
 import { listRoutes } from '@/server/routes';
 import { listTeams } from '@/server/teams';
-import { CreateKeyForm } from './create-key-form';
+import { CreateKeyDialog } from './create-key-dialog';
 import { KeyCapturePayloadsForm } from './key-capture-payloads-form';
 import { KeyFilters } from './key-filters';
 import { KeyLimitsForm } from './key-limits-form';
@@ -46,7 +46,8 @@ const KEY_COLUMNS: readonly TableColumn[] = [
 export default async function KeysPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const actor = await requireConsoleActor();
   const ctx = getAdminContext();
-  const { filters, cursor, query } = keyListQuery(await searchParams);
+  const params = await searchParams;
+  const { filters, cursor, query } = keyListQuery(params);
   const parsed = listKeysQuery.safeParse({ ...query, limit: PAGE_SIZE });
   const [listed, routes, teams] = await Promise.all([
     parsed.success
@@ -71,24 +72,27 @@ export default async function KeysPage({ searchParams }: { searchParams: Promise
 
   return (
     <div className="space-y-8">
-      <div>
-        <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
-        <p className="mt-1 text-sm text-slate-600">
-          Keys authenticate applications against the router. Only a digest is stored; the key itself is shown
-          once.
-        </p>
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">API keys</h1>
+          <p className="mt-1 max-w-3xl text-sm text-slate-600">
+            Keys authenticate applications against the router. Only a digest is stored; the key itself is
+            shown once.
+          </p>
+        </div>
+        {writable && (
+          <CreateKeyDialog
+            routerUrl={getEnv().ROUTER_PUBLIC_URL}
+            knownModels={routes.items.map((route) => route.publicModel)}
+            trafficClasses={TRAFFIC_CLASSES}
+            teams={teamOptions}
+            defaultTeamId={defaultTeamId}
+            teamFixed={scope !== null}
+            // A team's page links here with `create=1`: "Create key in <team>" lands in the open form.
+            openAtStart={params.create === '1'}
+          />
+        )}
       </div>
-
-      {writable && (
-        <CreateKeyForm
-          routerUrl={getEnv().ROUTER_PUBLIC_URL}
-          knownModels={routes.items.map((route) => route.publicModel)}
-          trafficClasses={TRAFFIC_CLASSES}
-          teams={teamOptions}
-          defaultTeamId={defaultTeamId}
-          teamFixed={scope !== null}
-        />
-      )}
       {scope !== null && scope.teamId === null && (
         <p role="status" className="rounded-md bg-slate-100 px-4 py-3 text-sm text-slate-700">
           You belong to no team, so you have no keys to manage. Ask an admin to add you to a team.

@@ -1,18 +1,37 @@
 'use client';
 
 import { useState } from 'react';
-import { buttonClass, inputClass } from '@/components/ui/styles';
+import { DialogActions, useCloseDialog } from '@/components/ui/dialog';
+import { inputClass } from '@/components/ui/styles';
+import { useToast } from '@/components/ui/toast';
 import { useActionForm } from '@/components/ui/use-action-form';
 import { type ImportState, importPricesAction } from './actions';
 
 const INITIAL: ImportState = { status: 'idle' };
 
-/** Paste or pick a catalog file (the export format); all or nothing, every issue listed with its JSON path. */
+/**
+ * Paste or pick a catalog file (the export format), in a dialog; all or nothing, every issue listed with its JSON
+ * path. Once imported, the dialog closes and a toast gives the counts.
+ */
 export function ImportForm() {
-  const { state, pending, formProps } = useActionForm<ImportState>(importPricesAction, INITIAL);
+  const close = useCloseDialog();
+  const toast = useToast();
   const [catalog, setCatalog] = useState('');
+  const { state, pending, formProps } = useActionForm<ImportState>(async (previous, form) => {
+    const next = await importPricesAction(previous, form);
+    if (next.status === 'imported') {
+      toast(`Imported: ${next.created} created, ${next.skippedIdentical} already present (identical).`);
+      setCatalog('');
+      close();
+    }
+    return next;
+  }, INITIAL);
   return (
-    <form {...formProps} className="space-y-3" data-testid="import-form">
+    <form {...formProps} className="mt-4 space-y-3" data-testid="import-form">
+      <p className="text-sm text-slate-600">
+        The export format. All or nothing: entries already present identically are skipped; any problem
+        rejects the whole file and lists every issue with its JSON path.
+      </p>
       <div>
         <label htmlFor="catalog-file" className="block text-sm font-medium text-slate-700">
           Catalog file (JSON)
@@ -42,14 +61,6 @@ export function ImportForm() {
           className={`${inputClass} font-mono text-xs`}
         />
       </div>
-      <button type="submit" disabled={pending || catalog.trim() === ''} className={buttonClass('primary')}>
-        {pending ? 'Importing…' : 'Import'}
-      </button>
-      {state.status === 'imported' && (
-        <p role="status" className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
-          Imported: {state.created} created, {state.skippedIdentical} already present (identical).
-        </p>
-      )}
       {state.status === 'error' && (
         <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
           <p>
@@ -67,6 +78,13 @@ export function ImportForm() {
           )}
         </div>
       )}
+      <DialogActions
+        onCancel={close}
+        pending={pending}
+        disabled={catalog.trim() === ''}
+        submitLabel="Import"
+        pendingLabel="Importing…"
+      />
     </form>
   );
 }

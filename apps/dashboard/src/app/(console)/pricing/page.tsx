@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { DestructiveActionButton } from '@/components/destructive-action-button';
 import { LocalTime } from '@/components/local-time';
 import { StatusBadge } from '@/components/ui/badge';
+import { DialogButton } from '@/components/ui/dialog';
 import { buttonClass } from '@/components/ui/styles';
 import { Table, type TableColumn } from '@/components/ui/table';
 import { formatDecimalUsd, formatUtc } from '@/lib/format';
@@ -82,30 +83,30 @@ export default async function PricingPage() {
             same model id. History is kept: each row applies from its effective date until the next one.
           </p>
         </div>
-        <a
-          href="/api/admin/v1/prices/export"
-          download="switchyard-prices.json"
-          className={buttonClass('secondary')}
-          data-testid="prices-export"
-        >
-          Export JSON
-        </a>
+        <div className="flex flex-wrap gap-2">
+          <a
+            href="/api/admin/v1/prices/export"
+            download="switchyard-prices.json"
+            className={buttonClass('secondary')}
+            data-testid="prices-export"
+          >
+            Export JSON
+          </a>
+          {writable && (
+            <>
+              <DialogButton label="Import prices" variant="secondary" title="Import prices" size="xl">
+                <ImportForm />
+              </DialogButton>
+              <DialogButton label="Add price" title="Add price" size="xl" testId="add-price-dialog">
+                <PriceForm
+                  providers={providers.items.map((provider) => ({ id: provider.id, name: provider.name }))}
+                  now={ctx.now().toISOString()}
+                />
+              </DialogButton>
+            </>
+          )}
+        </div>
       </div>
-
-      {writable && (
-        <section
-          aria-labelledby="add-price-heading"
-          className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
-        >
-          <h2 id="add-price-heading" className="mb-4 text-base font-semibold">
-            Add a price
-          </h2>
-          <PriceForm
-            providers={providers.items.map((provider) => ({ id: provider.id, name: provider.name }))}
-            now={ctx.now().toISOString()}
-          />
-        </section>
-      )}
 
       <section
         aria-labelledby="prices-heading"
@@ -182,22 +183,6 @@ export default async function PricingPage() {
           </Table>
         )}
       </section>
-
-      {writable && (
-        <section
-          aria-labelledby="import-heading"
-          className="rounded-xl border border-slate-200 bg-white p-6 shadow-sm"
-        >
-          <h2 id="import-heading" className="mb-1 text-base font-semibold">
-            Import a catalog
-          </h2>
-          <p className="mb-4 text-sm text-slate-600">
-            The export format. All or nothing: entries already present identically are skipped; any problem
-            rejects the whole file and lists every issue with its JSON path.
-          </p>
-          <ImportForm />
-        </section>
-      )}
     </div>
   );
 }

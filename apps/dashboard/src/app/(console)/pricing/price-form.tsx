@@ -1,10 +1,12 @@
 'use client';
 
 import { useState } from 'react';
-import { LocalTime } from '@/components/local-time';
+import { DialogActions, useCloseDialog } from '@/components/ui/dialog';
 import { FieldError, FormAlert } from '@/components/ui/field';
-import { buttonClass, inputClass } from '@/components/ui/styles';
+import { inputClass } from '@/components/ui/styles';
+import { useToast } from '@/components/ui/toast';
 import { useActionForm } from '@/components/ui/use-action-form';
+import { formatUtc } from '@/lib/format';
 import { createPriceAction, type PriceFormState } from './actions';
 
 const AMOUNT_FIELDS = [
@@ -24,17 +26,28 @@ function utcInputValue(date: Date): string {
 
 const INITIAL: PriceFormState = { status: 'idle' };
 
+/** "Add price", in a dialog: each message under its field; once added, the dialog closes and a toast says so. */
 export function PriceForm({ providers, now }: { providers: { id: string; name: string }[]; now: string }) {
+  const close = useCloseDialog();
+  const toast = useToast();
   const { state, pending, formProps } = useActionForm<PriceFormState>(
-    createPriceAction,
+    async (previous, form) => {
+      const next = await createPriceAction(previous, form);
+      if (next.status === 'saved') {
+        const { provider, model, effectiveFrom, status } = next.price;
+        toast(`Added ${provider}/${model} from ${formatUtc(effectiveFrom)} (${status}).`);
+        close();
+      }
+      return next;
+    },
     INITIAL,
     (next) => next.status === 'saved',
   );
   const [target, setTarget] = useState('vendor');
   const error = state.status === 'error' ? state : null;
   return (
-    <form {...formProps} className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4" data-testid="price-form">
-      <div>
+    <form {...formProps} className="mt-4 grid gap-4 sm:grid-cols-2" data-testid="price-form">
+      <div className="sm:col-span-2">
         <label htmlFor="price-target" className="block text-sm font-medium text-slate-700">
           Applies to
         </label>
@@ -105,30 +118,16 @@ export function PriceForm({ providers, now }: { providers: { id: string; name: s
         <input id="price-max-output" name="maxOutputTokens" inputMode="numeric" className={inputClass} />
         <FieldError field="maxOutputTokens" error={error} />
       </div>
-      <div className="sm:col-span-2 lg:col-span-3">
+      <div className="sm:col-span-2">
         <label htmlFor="price-notes" className="block text-sm font-medium text-slate-700">
           Notes
         </label>
         <input id="price-notes" name="notes" placeholder="source, contract, caveats" className={inputClass} />
       </div>
-      <div className="flex items-end gap-3 sm:col-span-2 lg:col-span-4">
-        <button type="submit" disabled={pending} className={buttonClass('primary')}>
-          Add price
-        </button>
-        <p className="text-xs text-slate-500">
-          Prices are never edited in place: a new row takes over from its effective date, so past costs stay
-          reproducible. Empty amounts are not sold separately.
-        </p>
-      </div>
-      {state.status === 'saved' && (
-        <p
-          role="status"
-          className="rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 sm:col-span-2 lg:col-span-4"
-        >
-          Added {state.price.provider}/{state.price.model} from <LocalTime iso={state.price.effectiveFrom} />{' '}
-          ({state.price.status}).
-        </p>
-      )}
+      <p className="text-xs text-slate-500 sm:col-span-2">
+        Prices are never edited in place: a new row takes over from its effective date, so past costs stay
+        reproducible. Empty amounts are not sold separately.
+      </p>
       <FormAlert
         error={error}
         fields={[
@@ -139,8 +138,11 @@ export function PriceForm({ providers, now }: { providers: { id: string; name: s
           'maxOutputTokens',
           ...AMOUNT_FIELDS.map((field) => field.name),
         ]}
-        className="sm:col-span-2 lg:col-span-4"
+        className="sm:col-span-2"
       />
+      <div className="sm:col-span-2">
+        <DialogActions onCancel={close} pending={pending} submitLabel="Add price" pendingLabel="Adding…" />
+      </div>
     </form>
   );
 }

@@ -62,7 +62,7 @@ export default async function TeamPage({ params }: { params: Promise<{ id: strin
         </div>
         <div className="flex min-w-0 flex-wrap gap-2">
           {managesKeys && (
-            <Link href={`/keys?team=${team.id}`} className={`max-w-full ${buttonClass('primary')}`}>
+            <Link href={`/keys?team=${team.id}&create=1`} className={`max-w-full ${buttonClass('primary')}`}>
               Create key in <span className="ml-1 min-w-0 truncate">{team.name}</span>
             </Link>
           )}
