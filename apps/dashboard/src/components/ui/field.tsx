@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { cloneElement, isValidElement, type ReactNode } from 'react';
 
 /** A save failure as the forms show it: the message, and the field it names (if any). */
 export type FormError = { message: string; field?: string } | null;
@@ -18,16 +18,25 @@ export function plainMessage(error: { message: string; field?: string }): string
 }
 
 /** The save error's message under the input it names; nothing for other inputs. */
-export function FieldError({ field, error }: { field: string; error: FormError }) {
+export function FieldError({ field, error, id }: { field: string; error: FormError; id?: string }) {
   if (!error || !errorIs(error, field)) return null;
   return (
-    <p role="alert" data-testid="field-error" data-field={error.field} className="mt-1 text-xs text-red-700">
+    <p
+      id={id}
+      role="alert"
+      data-testid="field-error"
+      data-field={error.field}
+      className="mt-1 text-xs text-red-700"
+    >
       {plainMessage(error)}
     </p>
   );
 }
 
-/** A labelled input with its hint and, when the save failed because of it, the reason under it. */
+/**
+ * A labelled input with its hint and, when the save failed because of it, the reason under it. The input (a single
+ * element child) is described by whichever of the two is shown, so a screen reader reads it with the field.
+ */
 export function Field({
   id,
   label,
@@ -46,14 +55,26 @@ export function Field({
   className?: string;
   children: ReactNode;
 }) {
+  const failed = errorIs(error, field);
+  const describedBy = failed ? `${id}-error` : hint ? `${id}-hint` : undefined;
+  const input =
+    describedBy !== undefined &&
+    isValidElement<{ 'aria-describedby'?: string }>(children) &&
+    children.props['aria-describedby'] === undefined
+      ? cloneElement(children, { 'aria-describedby': describedBy })
+      : children;
   return (
     <div className={className}>
       <label htmlFor={id} className="block text-sm font-medium text-slate-700">
         {label}
       </label>
-      {children}
-      {hint && !errorIs(error, field) && <p className="mt-1 text-xs text-slate-500">{hint}</p>}
-      <FieldError field={field} error={error} />
+      {input}
+      {hint && !failed && (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
+          {hint}
+        </p>
+      )}
+      <FieldError id={`${id}-error`} field={field} error={error} />
     </div>
   );
 }
