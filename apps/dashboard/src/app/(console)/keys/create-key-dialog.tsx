@@ -76,6 +76,10 @@ export function CreateKeyDialog({
     if (openAtStart && !openedAtStart.current) {
       openedAtStart.current = true;
       dialog.open();
+      // Opened once for the link that asked; a reload or a shared URL of the list does not open it again.
+      const url = new URL(window.location.href);
+      url.searchParams.delete('create');
+      window.history.replaceState(window.history.state, '', url);
     }
   }, [openAtStart, dialog.open]);
 
