@@ -23,7 +23,7 @@ import {
   worstCaseImagePrice,
 } from '@switchyard/core';
 import type { Logger } from '../logger';
-import type { BudgetStore } from './budget-store';
+import type { BudgetStore, ReserveResult } from './budget-store';
 
 /**
  * Receives threshold crossings (stored once across routers, then sent to the budget's webhook). The same
@@ -154,7 +154,7 @@ export class Billing {
    * none of its targets has a price (`price_missing`), or when its worst-case cost does not fit a hard
    * budget (`budget_exceeded`); otherwise holds that worst case on every budget that applies.
    */
-  async admit(input: {
+  admit(input: {
     key: ApiKeyRecord;
     table: RoutingTable;
     route: CompiledRoute;
@@ -164,7 +164,7 @@ export class Billing {
     /** The request's policy (its route's for its traffic class); its total deadline bounds the lease. */
     policy: RoutePolicy;
     at: number;
-  }): Promise<Result<BillingTicket, GatewayError>> {
+  }): Result<BillingTicket, GatewayError> | Promise<Result<BillingTicket, GatewayError>> {
     const { table, route, chat, at } = input;
     const priceOf = (target: ResolvedTarget) =>
       table.prices.resolve(target.provider, target.target.upstreamModel, at);
@@ -184,51 +184,60 @@ export class Billing {
     }
 
     const budgetIds = this.budgetsFor(input.key);
-    let reservationId: string | null = NO_TICKET_RESERVATION;
-    if (budgetIds.length > 0) {
-      const promptTokens = promptTokenUpperBound(input.bodyBytes, chat.body);
-      let worst = 0n;
-      for (const target of this.reachableTargets(table, route)) {
-        const price = priceOf(target);
-        if (!price) continue;
-        const bound = resolveOutputTokenBound(
-          chat.maxTokens,
-          price.maxOutputTokens,
-          this.options.defaultMaxOutputTokens,
-        );
-        let cost = estimateWorstCaseCost(price.sheet, promptTokens, bound, chat.choices);
-        // Images are not token-bounded: each asked-for image at the most the sheet can charge for it.
-        const images = chat.unary?.images;
-        if (images)
-          cost += BigInt(images.count) * worstCaseImagePrice(price.sheet, images.size, images.quality);
-        if (cost > worst) worst = cost;
-      }
-      const leaseMs = this.options.leaseMs ?? input.policy.timeouts.totalMs + LEASE_MARGIN_MS;
-      const result = await this.options.store.reserve(budgetIds, worst, leaseMs, at);
-      if (result.kind === 'refused') return fail(budgetExceededError(result.budget, result.remainingMicros));
-      if (result.kind === 'unavailable') {
-        if (this.options.failurePolicy === 'closed') {
-          return fail(
-            gatewayError(
-              'usage_unavailable',
-              'Budgets cannot be checked right now (the shared limits store is unreachable); retry shortly.',
-              null,
-              1,
-            ),
-          );
-        }
-        if (!this.warnedOpen) {
-          this.warnedOpen = true;
-          this.options.logger.warn('budget store unreachable; serving without reservations (policy: open)', {
-            reason: result.reason,
-          });
-        }
-      } else {
-        this.warnedOpen = false;
-        reservationId = result.reservationId;
-      }
+    if (budgetIds.length === 0) return ok(this.ticket(route, NO_TICKET_RESERVATION, priceOf));
+    const promptTokens = promptTokenUpperBound(input.bodyBytes, chat.body);
+    let worst = 0n;
+    for (const target of this.reachableTargets(table, route)) {
+      const price = priceOf(target);
+      if (!price) continue;
+      const bound = resolveOutputTokenBound(
+        chat.maxTokens,
+        price.maxOutputTokens,
+        this.options.defaultMaxOutputTokens,
+      );
+      let cost = estimateWorstCaseCost(price.sheet, promptTokens, bound, chat.choices);
+      // Images are not token-bounded: each asked-for image at the most the sheet can charge for it.
+      const images = chat.unary?.images;
+      if (images)
+        cost += BigInt(images.count) * worstCaseImagePrice(price.sheet, images.size, images.quality);
+      if (cost > worst) worst = cost;
     }
-    return ok(this.ticket(route, reservationId, priceOf));
+    const leaseMs = this.options.leaseMs ?? input.policy.timeouts.totalMs + LEASE_MARGIN_MS;
+    const result = this.options.store.reserve(budgetIds, worst, leaseMs, at);
+    // The in-memory store answers at once: the request goes on in this tick, with no promise to wait for.
+    return result instanceof Promise
+      ? result.then((reserved) => this.reserved(reserved, route, priceOf))
+      : this.reserved(result, route, priceOf);
+  }
+
+  /** The admission a reservation's answer makes: a ticket holding it, or the refusal. */
+  private reserved(
+    result: ReserveResult,
+    route: CompiledRoute,
+    priceOf: (target: ResolvedTarget) => PriceRecord | undefined,
+  ): Result<BillingTicket, GatewayError> {
+    if (result.kind === 'refused') return fail(budgetExceededError(result.budget, result.remainingMicros));
+    if (result.kind === 'reserved') {
+      this.warnedOpen = false;
+      return ok(this.ticket(route, result.reservationId, priceOf));
+    }
+    if (this.options.failurePolicy === 'closed') {
+      return fail(
+        gatewayError(
+          'usage_unavailable',
+          'Budgets cannot be checked right now (the shared limits store is unreachable); retry shortly.',
+          null,
+          1,
+        ),
+      );
+    }
+    if (!this.warnedOpen) {
+      this.warnedOpen = true;
+      this.options.logger.warn('budget store unreachable; serving without reservations (policy: open)', {
+        reason: result.reason,
+      });
+    }
+    return ok(this.ticket(route, NO_TICKET_RESERVATION, priceOf));
   }
 
   private reachableTargets(table: RoutingTable, route: CompiledRoute): readonly ResolvedTarget[] {
@@ -277,23 +286,34 @@ export class Billing {
         if (finished || reservationId === null) return;
         finished = true;
         const id = reservationId;
-        const done =
-          costMicros > 0n
-            ? store.settle(id, costMicros, Date.now()).then((crossings) => {
-                for (const crossing of crossings) {
-                  this.options.alerts.emit(crossing, this.webhooks.get(crossing.budgetId) ?? null);
-                }
-              })
-            : store.release(id);
-        done.catch((error: unknown) =>
+        const failed = (error: unknown) =>
           logger.warn('budget settlement failed; the reservation lease returns its hold', {
             reservationId: id,
             error: error instanceof Error ? error.message : String(error),
-          }),
-        );
+          });
+        // Settled in this tick when the store answers at once (in memory), else when its promise does.
+        try {
+          if (costMicros > 0n) {
+            const crossings = store.settle(id, costMicros, Date.now());
+            if (crossings instanceof Promise) crossings.then(this.alert).catch(failed);
+            else this.alert(crossings);
+          } else {
+            const released = store.release(id);
+            if (released instanceof Promise) released.catch(failed);
+          }
+        } catch (error) {
+          failed(error);
+        }
       },
     };
   }
+
+  /** Sends a settlement's threshold crossings to the alert sink, each with its budget's webhook. */
+  private readonly alert = (crossings: readonly ThresholdCrossing[]): void => {
+    for (const crossing of crossings) {
+      this.options.alerts.emit(crossing, this.webhooks.get(crossing.budgetId) ?? null);
+    }
+  };
 }
 
 /**

@@ -24,16 +24,24 @@ export interface BudgetUsageRow {
 export interface BudgetStore {
   /** Applies a snapshot's budgets; spend recorded in the database raises (never lowers) what is held here. */
   sync(budgets: readonly BudgetRecord[], now: number): void;
+  /**
+   * Holds the amount on every budget, or on none. Reserve, settle and release answer directly when nothing needs
+   * awaiting (the in-memory store: no promise per request on the hot path), with a promise when they do (Redis).
+   */
   reserve(
     budgetIds: readonly string[],
     amountMicros: bigint,
     leaseMs: number,
     now: number,
-  ): Promise<ReserveResult>;
+  ): ReserveResult | Promise<ReserveResult>;
   /** Replaces the hold with the actual cost; returns the alert thresholds this spend crossed. */
-  settle(reservationId: string, actualMicros: bigint, now: number): Promise<ThresholdCrossing[]>;
+  settle(
+    reservationId: string,
+    actualMicros: bigint,
+    now: number,
+  ): ThresholdCrossing[] | Promise<ThresholdCrossing[]>;
   /** Drops the hold without spending (the request failed or cost nothing). */
-  release(reservationId: string): Promise<void>;
+  release(reservationId: string): void | Promise<void>;
   /** Spend and live reservations per budget, current period. */
   usage(now: number): Promise<BudgetUsageRow[]>;
   close(): Promise<void>;

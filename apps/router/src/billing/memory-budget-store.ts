@@ -31,23 +31,18 @@ export class MemoryBudgetStore implements BudgetStore {
     }
   }
 
-  async reserve(
-    budgetIds: readonly string[],
-    amountMicros: bigint,
-    leaseMs: number,
-    now: number,
-  ): Promise<ReserveResult> {
+  reserve(budgetIds: readonly string[], amountMicros: bigint, leaseMs: number, now: number): ReserveResult {
     const result = this.ledger.reserve(budgetIds, amountMicros, leaseMs, now);
     if (result.ok) return { kind: 'reserved', reservationId: result.value.reservationId };
     return { kind: 'refused', budget: result.error.budget, remainingMicros: result.error.remainingMicros };
   }
 
-  async settle(reservationId: string, actualMicros: bigint, now: number): Promise<ThresholdCrossing[]> {
+  settle(reservationId: string, actualMicros: bigint, now: number): ThresholdCrossing[] {
     const result = this.ledger.settle(reservationId, actualMicros, now);
     return result.ok ? result.value.events : [];
   }
 
-  async release(reservationId: string): Promise<void> {
+  release(reservationId: string): void {
     this.ledger.release(reservationId);
   }
 

@@ -156,7 +156,7 @@ export async function handleSurfaceRequest(
 
   const policy = effectivePolicy(route, trafficClass.value, ctx.limits.maxAttempts);
   const bodyBytes = raw.value.length;
-  const admitted = await ctx.billing.admit({
+  let admitted = ctx.billing.admit({
     key,
     table,
     route,
@@ -165,6 +165,7 @@ export async function handleSurfaceRequest(
     policy,
     at: createdAt,
   });
+  if (admitted instanceof Promise) admitted = await admitted;
   if (!admitted.ok) {
     ctx.rateLimits.settle(rateLimit, null, false, ctx.now());
     return reject(admitted.error, inbound.model, route.route.id);
