@@ -2,8 +2,9 @@ import { validateEmbeddingsRequest, validateImagesRequest } from '@switchyard/co
 import { afterAll, describe, expect, it } from 'vitest';
 import dallE from '../providers/openai/__fixtures__/images.dall-e-3.url.json';
 import gptImage from '../providers/openai/__fixtures__/images.gpt-image-1.b64.json';
+import { openAiAdapter } from '../providers/openai/openai-adapter';
 import { openAiEmbeddingsFamily, openAiImagesFamily } from '../providers/openai/openai-unary-families';
-import { unaryResponseUsage } from './estimate-usage';
+import { responseUsage, unaryResponseUsage } from './estimate-usage';
 import { stopTokenCountThread } from './token-count-thread';
 import { countTextTokens } from './token-estimator';
 
@@ -75,5 +76,35 @@ describe('unaryResponseUsage', () => {
       request,
     );
     expect(known.usage?.images).toEqual([{ size: '1024x1024', quality: 'high', count: 2 }]);
+  });
+});
+
+describe('responseUsage', () => {
+  const body = { model: 'm', messages: [{ role: 'user', content: 'hello there' }] };
+
+  it('a complete report is settled as reported, synchronously (no promise on the request path)', () => {
+    const answer = {
+      choices: [{ message: { role: 'assistant', content: 'hi' } }],
+      usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 },
+    };
+    const known = responseUsage(openAiAdapter.readUsage(answer), openAiAdapter, body, answer);
+    expect(known).not.toBeInstanceOf(Promise);
+    expect(known).toEqual({
+      usage: {
+        inputTokens: 12,
+        outputTokens: 3,
+        cachedInputTokens: 0,
+        reasoningTokens: 0,
+        cacheWriteTokens: 0,
+      },
+      estimated: false,
+    });
+  });
+
+  it('an answer without a report is estimated by the tokenizer, flagged', async () => {
+    const answer = { choices: [{ message: { role: 'assistant', content: 'hi there you' } }] };
+    const known = await responseUsage(openAiAdapter.readUsage(answer), openAiAdapter, body, answer);
+    expect(known.estimated).toBe(true);
+    expect(known.usage?.outputTokens).toBe(countTextTokens('hi there you'));
   });
 });

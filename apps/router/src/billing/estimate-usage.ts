@@ -24,13 +24,16 @@ export interface KnownUsage {
  * A non-streaming response: its usage when the report is complete and valid, else (core `settleUsage`) an
  * estimate built from what it does say plus the tokenizer's count of the request messages and the returned text.
  * Called once the answer is sent; the tokenizer runs on its own thread, so awaiting it stalls no one. Never rejects.
+ * A complete report is settled synchronously.
  */
 export function responseUsage(
   reported: UsageReport | null,
   adapter: ProviderAdapter,
   body: Record<string, unknown>,
   parsed: unknown,
-): Promise<KnownUsage> {
+): KnownUsage | Promise<KnownUsage> {
+  // A complete report (nearly every answer) settles here and now: no estimate, no promise to wait for.
+  if (reported !== null && isUsageReportComplete(reported)) return settleUsage(reported, NO_ESTIMATE);
   return settleUsageAsync(reported, () =>
     guess(body, countTokensOffThread([adapter.readResponseText(parsed)])),
   );
@@ -81,6 +84,9 @@ export async function streamUsage(
 }
 
 /** Core `settleUsage` with an estimate that is awaited, and only asked for when the report falls short. */
+/** Never called: settleUsage asks for an estimate only when the report is incomplete. */
+const NO_ESTIMATE = (): UsageEstimate => ({ inputTokens: 0, outputTokens: 0 });
+
 async function settleUsageAsync(
   reported: UsageReport | null,
   estimate: () => Promise<UsageEstimate>,

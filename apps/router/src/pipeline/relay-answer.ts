@@ -47,7 +47,8 @@ export async function relayAnswer(
   const endedAt = performance.now();
   const ttftMs = Math.round(endedAt - req.startedAt);
   // After the answer is sent: the count (if any) runs on the token-count thread and never rejects.
-  const known = await responseUsage(adapter.readUsage(parsed), adapter, req.inbound.body, parsed);
+  let known = responseUsage(adapter.readUsage(parsed), adapter, req.inbound.body, parsed);
+  if (known instanceof Promise) known = await known;
   return {
     status: 'success',
     httpStatus: 200,
