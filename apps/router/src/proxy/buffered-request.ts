@@ -71,7 +71,7 @@ export function bufferedRequest(
 }
 
 /** `http://host:port/a/b` → origin `http://host:port`, path `/a/b` (no URL object per request). */
-function splitUrl(url: string): { origin: string; path: string } {
+export function splitUrl(url: string): { origin: string; path: string } {
   const slash = url.indexOf('/', url.indexOf('//') + 2);
   return slash === -1 ? { origin: url, path: '/' } : { origin: url.slice(0, slash), path: url.slice(slash) };
 }

@@ -8,9 +8,9 @@ import {
   sseEventData,
   type UsageReport,
 } from '@switchyard/core';
-import type { Dispatcher } from 'undici';
 import { StreamTextTally } from '../billing/stream-text-tally';
 import type { Cancellation } from './cancellation';
+import type { StreamBody } from './stream-request';
 
 /** Bytes relayed between forced turns of the event loop (a typical reply never reaches it). */
 const YIELD_EVERY_BYTES = 64 * 1024;
@@ -84,7 +84,7 @@ export interface RelayOptions {
  */
 export async function relayStream(
   res: ServerResponse,
-  body: Dispatcher.ResponseData['body'],
+  body: StreamBody,
   options: RelayOptions,
 ): Promise<RelayResult> {
   const { adapter, translator, forwardUsageChunk, startedAt, cancel } = options;
