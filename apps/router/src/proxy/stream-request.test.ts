@@ -1,9 +1,9 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Agent, errors } from 'undici';
+import type { ServerResponse } from 'node:http';
+import { errors } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cancellation } from './cancellation';
 import { type StreamBody, StreamDestroyedError, type StreamResponse, streamRequest } from './stream-request';
+import { startTestUpstream, type TestRoute, type TestUpstream } from './test-upstream';
 
 const EVENTS = ['data: {"n":1}\n\n', 'data: {"n":2}\n\n', 'data: [DONE]\n\n'];
 const BIG_SLICE = Buffer.alloc(64 * 1024, 'x');
@@ -12,8 +12,8 @@ const BIG_SLICES = 128; // 8 MiB
 /** What the upstream saw of the last call: bytes it got onto its socket, and whether the caller hung up. */
 const seen = { written: 0, closed: false };
 
-/** A real upstream whose answer each test picks by path. */
-const routes: Record<string, (res: ServerResponse) => void> = {
+/** What the upstream does for each path, once the request is in. */
+const answers: Record<string, (res: ServerResponse) => void> = {
   // The head and the first event in one write (a fast upstream), the rest later.
   '/sse': (res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -44,33 +44,30 @@ const routes: Record<string, (res: ServerResponse) => void> = {
   },
 };
 
-let server: Server;
-let origin: string;
-const agent = new Agent();
+/** A real upstream whose answer each test picks by path; it notes what became of the last call. */
+const routes: Record<string, TestRoute> = Object.fromEntries(
+  Object.entries(answers).map(([path, answer]): [string, TestRoute] => [
+    path,
+    (res) => {
+      seen.written = 0;
+      seen.closed = false;
+      res.on('close', () => {
+        seen.closed = true;
+      });
+      answer(res);
+    },
+  ]),
+);
 
+let upstream: TestUpstream;
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    seen.written = 0;
-    seen.closed = false;
-    res.on('close', () => {
-      seen.closed = true;
-    });
-    req.resume();
-    req.on('end', () => routes[req.url ?? '']?.(res));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  upstream = await startTestUpstream(routes);
 });
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  await agent.close();
-});
+afterAll(() => upstream.close());
 
 const call = (path: string, cancel = new Cancellation(), headersTimeout = 5_000) =>
-  streamRequest(agent, {
-    url: `${origin}${path}`,
+  streamRequest(upstream.agent, {
+    url: `${upstream.origin}${path}`,
     headers: { 'content-type': 'application/json' },
     body: '{}',
     cancel,

@@ -1,6 +1,6 @@
 import { type Dispatcher, errors } from 'undici';
-import { splitUrl } from './buffered-request';
 import type { Cancellation } from './cancellation';
+import { dispatchPost } from './dispatch-post';
 
 /** A streamed answer's body as the relay reads it: chunks in order, and a way to stop it. */
 export interface StreamBody extends AsyncIterable<Buffer> {
@@ -60,27 +60,11 @@ export function streamRequest(
   dispatcher: Dispatcher,
   options: StreamRequestOptions,
 ): Promise<StreamResponse> {
-  const { cancel } = options;
-  return new Promise((resolve, reject) => {
-    if (cancel.aborted) {
-      reject(cancel.reason);
-      return;
-    }
-    const { origin, path } = splitUrl(options.url);
-    dispatcher.dispatch(
-      {
-        origin,
-        path,
-        method: 'POST',
-        headers: options.headers,
-        body: options.body,
-        // 0 turns undici's coarse timers off; the head's is ours, the body's are the relay's.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      },
-      new StreamingHandler(options, resolve, reject),
-    );
-  });
+  return dispatchPost(
+    dispatcher,
+    options,
+    (resolve, reject) => new StreamingHandler(options, resolve, reject),
+  );
 }
 
 type Waiting = { resolve: (result: IteratorResult<Buffer>) => void; reject: (error: unknown) => void };
