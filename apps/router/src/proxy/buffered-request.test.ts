@@ -1,13 +1,12 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Agent, errors } from 'undici';
+import { errors } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferedRequest } from './buffered-request';
 import { Cancellation } from './cancellation';
 import { ResponseTooLargeError } from './response-too-large-error';
+import { startTestUpstream, type TestRoute, type TestUpstream } from './test-upstream';
 
 /** A real upstream whose answer each test picks by path. */
-const routes: Record<string, (res: ServerResponse, body: string) => void> = {
+const routes: Record<string, TestRoute> = {
   '/chunks': (res, body) => {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.write(`{"echo":${JSON.stringify(body)},`);
@@ -46,27 +45,11 @@ const routes: Record<string, (res: ServerResponse, body: string) => void> = {
   },
 };
 
-let server: Server;
-let origin: string;
-const agent = new Agent();
-
+let upstream: TestUpstream;
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    req.on('end', () => routes[req.url ?? '']?.(res, body));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  upstream = await startTestUpstream(routes);
 });
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  await agent.close();
-});
+afterAll(() => upstream.close());
 
 const call = (
   path: string,
@@ -75,9 +58,9 @@ const call = (
   onHeaders?: () => void,
   limits: { bodyTimeout?: number; maxBody?: number } = {},
 ) =>
-  bufferedRequest(agent, {
+  bufferedRequest(upstream.agent, {
     onHeaders,
-    url: `${origin}${path}`,
+    url: `${upstream.origin}${path}`,
     headers: { 'content-type': 'application/json' },
     body: '{"q":1}',
     cancel,

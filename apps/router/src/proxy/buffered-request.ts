@@ -1,5 +1,6 @@
 import { type Dispatcher, errors } from 'undici';
 import type { Cancellation } from './cancellation';
+import { dispatchPost } from './dispatch-post';
 import { ResponseTooLargeError } from './response-too-large-error';
 
 /** A whole upstream answer, read into memory. */
@@ -46,34 +47,11 @@ export function bufferedRequest(
   dispatcher: Dispatcher,
   options: BufferedRequestOptions,
 ): Promise<BufferedResponse> {
-  const { cancel } = options;
-  return new Promise((resolve, reject) => {
-    if (cancel.aborted) {
-      reject(cancel.reason);
-      return;
-    }
-    const handler = new BufferingHandler(options, resolve, reject);
-    const { origin, path } = splitUrl(options.url);
-    dispatcher.dispatch(
-      {
-        origin,
-        path,
-        method: 'POST',
-        headers: options.headers,
-        body: options.body,
-        // 0 turns undici's coarse timers off; the handler keeps exact ones.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      },
-      handler,
-    );
-  });
-}
-
-/** `http://host:port/a/b` → origin `http://host:port`, path `/a/b` (no URL object per request). */
-function splitUrl(url: string): { origin: string; path: string } {
-  const slash = url.indexOf('/', url.indexOf('//') + 2);
-  return slash === -1 ? { origin: url, path: '/' } : { origin: url.slice(0, slash), path: url.slice(slash) };
+  return dispatchPost(
+    dispatcher,
+    options,
+    (resolve, reject) => new BufferingHandler(options, resolve, reject),
+  );
 }
 
 /** undici's callback handler (its lowest-level interface), collecting the body chunks. */

@@ -18,6 +18,8 @@ const DONE = 'data: [DONE]\n\n';
 
 /** Bytes on the caller's socket (written or queued) each time the relay read an event, in order. */
 let writtenAtEvent: number[] = [];
+/** Bytes still queued in the caller's socket (corked, or not yet taken by the kernel) at each event read. */
+let queuedAtEvent: number[] = [];
 let relayed: RelayResult | null = null;
 let upstream: Server;
 let relay: Server;
@@ -39,6 +41,7 @@ beforeAll(async () => {
       ...openAiCompatibleAdapter,
       readStreamEvent: (data) => {
         writtenAtEvent.push(res.socket?.bytesWritten ?? 0);
+        queuedAtEvent.push(res.socket?.writableLength ?? -1);
         return openAiCompatibleAdapter.readStreamEvent(data);
       },
     };
@@ -68,6 +71,7 @@ afterAll(async () => {
 describe('relayStream', () => {
   it('writes the head and the first event before reading the rest of their chunk, and relays the rest as sent', async () => {
     writtenAtEvent = [];
+    queuedAtEvent = [];
     const answer = await request(`${relayOrigin}/`, { method: 'POST', body: '{}', dispatcher: agent });
     const text = await answer.body.text();
 
@@ -79,5 +83,8 @@ describe('relayStream', () => {
     expect(writtenAtEvent).toHaveLength(EVENTS.length + 2);
     expect(writtenAtEvent[0]).toBe(0);
     expect(writtenAtEvent[1]).toBeGreaterThan(EVENTS[0]?.length ?? 0);
+    // ... and already handed to the kernel, not corked until the rest of the chunk is read: node:http corks a
+    // response's socket on write until the next tick, which would hold the first event back behind the others.
+    expect(queuedAtEvent[1]).toBe(0);
   });
 });

@@ -8,9 +8,9 @@ import {
   sseEventData,
   type UsageReport,
 } from '@switchyard/core';
-import type { Dispatcher } from 'undici';
 import { StreamTextTally } from '../billing/stream-text-tally';
 import type { Cancellation } from './cancellation';
+import type { StreamBody } from './stream-request';
 
 /** Bytes relayed between forced turns of the event loop (a typical reply never reaches it). */
 const YIELD_EVERY_BYTES = 64 * 1024;
@@ -84,7 +84,7 @@ export interface RelayOptions {
  */
 export async function relayStream(
   res: ServerResponse,
-  body: Dispatcher.ResponseData['body'],
+  body: StreamBody,
   options: RelayOptions,
 ): Promise<RelayResult> {
   const { adapter, translator, forwardUsageChunk, startedAt, cancel } = options;
@@ -168,6 +168,7 @@ export async function relayStream(
           // its chunk (often the whole reply) is read; that rest follows in a write of its own.
           if (!begin()) break;
           res.write(out);
+          sendNow(res);
           out = '';
         }
         const data = sseEventData(event);
@@ -198,8 +199,11 @@ export async function relayStream(
         body.destroy();
       }
       if (out.length > 0) {
-        if (result.firstByteAt === null && !begin()) break;
-        if (!res.write(out)) {
+        const first = result.firstByteAt === null;
+        if (first && !begin()) break;
+        const writable = res.write(out);
+        if (first) sendNow(res);
+        if (!writable) {
           await new Promise<void>((resolve) => {
             waitingForDrain = resolve;
             drained(res, resolve);
@@ -223,6 +227,17 @@ export async function relayStream(
     result.notSse = true;
   if (!result.completed && !res.destroyed) result.interrupted = true;
   return result;
+}
+
+/**
+ * Hands what `res` has written to the kernel now. node:http corks a response's socket on each write until the
+ * next tick, so without this the head and first event would wait behind all the synchronous work after them
+ * (the rest of a chunk that holds the whole reply, the usage read, the settlement) — time on the stream's TTFB.
+ * The tick's own uncork then finds the socket uncorked and does nothing.
+ */
+function sendNow(res: ServerResponse): void {
+  const socket = res.socket;
+  if (socket !== null && socket.writableCorked > 0) socket.uncork();
 }
 
 /** Calls `done` once `res` drains or closes. */

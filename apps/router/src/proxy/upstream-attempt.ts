@@ -9,13 +9,12 @@ import {
   type UpstreamCall,
   type UpstreamFailure,
 } from '@switchyard/core';
-import { type Dispatcher, errors, request } from 'undici';
+import { errors } from 'undici';
 import type { RouterContext } from '../router-context';
 import { bufferedRequest } from './buffered-request';
 import type { Cancellation } from './cancellation';
 import { ResponseTooLargeError } from './response-too-large-error';
-
-type ResponseData = Dispatcher.ResponseData;
+import { type StreamResponse, streamRequest } from './stream-request';
 
 /** Abort reason when the request's deadline passes (anything else aborting the signal is the client). */
 export const DEADLINE_EXCEEDED = Symbol('deadline exceeded');
@@ -25,7 +24,7 @@ export type AttemptOutcome =
   | {
       /** A 2xx stream, its body unread. */
       kind: 'stream';
-      response: ResponseData;
+      response: Extract<StreamResponse, { ok: true }>;
       attempt: AttemptRecord;
     }
   | {
@@ -83,51 +82,27 @@ export async function upstreamAttempt(ctx: RouterContext, req: AttemptRequest): 
     reason: req.reason,
   };
   if (!req.stream) return bufferedAttempt(ctx, req, call, attempt, started);
-  let response: ResponseData | null = null;
-  // This attempt's own signal: it follows the request's cancellation (client gone, deadline) and is aborted
-  // by the first-byte timer below, a node timer exact to the millisecond (undici's headersTimeout ticks every
-  // 500 ms past 1 s). The body's idle gaps are timed by the relay the same way, so undici's timers are off.
-  const controller = new AbortController();
-  const stopFollowing = cancel.onAbort(() => controller.abort(cancel.reason));
-  const firstByteTimer = setTimeout(
-    () => controller.abort(new errors.HeadersTimeoutError()),
-    Math.min(timeouts.firstByteMs, ctx.limits.headersTimeoutMs),
-  );
   try {
-    response = await request(call.url, {
-      method: 'POST',
+    // The first-byte limit is a node timer exact to the millisecond (undici's headersTimeout ticks every 500 ms
+    // past 1 s); the body's idle gaps are timed by the relay the same way.
+    const response = await streamRequest(ctx.dispatcherFor(timeouts.connectMs), {
+      url: call.url,
       headers: call.headers,
       body: call.body,
-      dispatcher: ctx.dispatcherFor(timeouts.connectMs),
-      signal: controller.signal,
-      headersTimeout: 0,
-      bodyTimeout: 0,
+      cancel,
+      headersTimeout: Math.min(timeouts.firstByteMs, ctx.limits.headersTimeoutMs),
+      maxErrorBody: MAX_ERROR_BODY,
     });
-    clearTimeout(firstByteTimer);
     attempt.status = response.statusCode;
     attempt.latencyMs = Math.round(performance.now() - started);
-    if (response.statusCode >= 200 && response.statusCode < 300) {
-      if (isEventStream(response.headers['content-type'])) return { kind: 'stream', response, attempt };
-      // Whatever it is, it is not the stream asked for; do not read it. An unread body destroyed emits an
-      // abort error, which must not become an uncaught exception.
-      response.body.on('error', ignore).destroy();
-      return invalidAnswer(attempt, response.statusCode);
-    }
-    stopFollowing();
-    const errorBody = await readBounded(response.body, MAX_ERROR_BODY);
-    const retryAfter = response.headers['retry-after'];
-    return statusFailure(
-      attempt,
-      response.statusCode,
-      errorBody,
-      typeof retryAfter === 'string' ? retryAfter : null,
-    );
+    if (!response.ok) return statusFailure(attempt, response.statusCode, response.body, response.retryAfter);
+    if (isEventStream(response.contentType)) return { kind: 'stream', response, attempt };
+    // Whatever it is, it is not the stream asked for; do not read it.
+    response.body.destroy();
+    return invalidAnswer(attempt, response.statusCode);
   } catch (error) {
-    clearTimeout(firstByteTimer);
-    stopFollowing();
     attempt.latencyMs = Math.round(performance.now() - started);
-    response?.body.destroy();
-    return thrownFailure(attempt, error, cancel, response !== null);
+    return thrownFailure(attempt, error, cancel, false);
   }
 }
 
@@ -186,8 +161,6 @@ function statusFailure(
   return { kind: 'failure', failure, attempt, status, body, retryAfter };
 }
 
-function ignore(): void {}
-
 /** A 2xx that is not the answer asked for: an upstream failure (`invalid_response`), never relayed. */
 function invalidAnswer(attempt: AttemptRecord, status: number): AttemptOutcome {
   attempt.errorClass = INVALID_RESPONSE.errorClass;
@@ -209,9 +182,8 @@ function parseJsonObject(body: Buffer): Record<string, unknown> | null {
 const EVENT_STREAM = /^\s*text\/event-stream\s*(;|$)/i;
 
 /** `text/event-stream`, with any parameters (`; charset=utf-8`), in any case; a regex test allocates nothing. */
-function isEventStream(contentType: string | string[] | undefined): boolean {
-  const value = Array.isArray(contentType) ? contentType[0] : contentType;
-  return value !== undefined && EVENT_STREAM.test(value);
+function isEventStream(contentType: string | undefined): boolean {
+  return contentType !== undefined && EVENT_STREAM.test(contentType);
 }
 
 function thrownFailure(
@@ -246,24 +218,4 @@ function transportKind(error: unknown): 'connect' | 'timeout' | 'reset' {
   const code = (error as { code?: string }).code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'connect';
   return 'reset';
-}
-
-async function readBounded(body: ResponseData['body'], max: number): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of body) {
-      const buf = chunk as Buffer;
-      if (size + buf.length > max) {
-        chunks.push(buf.subarray(0, max - size));
-        body.destroy();
-        break;
-      }
-      chunks.push(buf);
-      size += buf.length;
-    }
-  } catch {
-    // A broken error body still leaves us the status code.
-  }
-  return chunks.length ? Buffer.concat(chunks) : null;
 }
