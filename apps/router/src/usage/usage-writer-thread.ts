@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { encodeUsageBatch } from '@switchyard/db/usage-repository';
 import type { Logger } from '../logger';
 import { workerScript } from '../worker-script';
 import type { WriteReply, WriteRequest } from './usage-writer-worker';
@@ -18,8 +19,8 @@ export interface UsageWriterThread {
    * in the thread's inbox, so a database outage right after start-up would only be noticed that much later.
    */
   ready: Promise<void>;
-  /** Writes a JSON array of serialized usage events (idempotent by request id). */
-  write(rowsJson: string): Promise<void>;
+  /** Writes serialized usage events (idempotent by request id). */
+  write(rows: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -89,12 +90,15 @@ export function startUsageWriterThread(
   worker = spawnWorker();
   return {
     ready,
-    write(rowsJson) {
+    write(rows) {
       worker ??= spawnWorker();
       const id = nextId++;
+      // Encoded here into memory outside the heap and moved, not copied, to the thread: neither heap ever holds
+      // the batch as one string.
+      const batch = encodeUsageBatch(rows);
       return new Promise<void>((resolve, reject) => {
         pending.set(id, { resolve, reject });
-        (worker as Worker).postMessage({ id, rowsJson } satisfies WriteRequest);
+        (worker as Worker).postMessage({ id, batch } satisfies WriteRequest, [batch.buffer]);
       });
     },
     async close() {

@@ -6,8 +6,8 @@ import { createUsageBatchWriter } from '@switchyard/db/usage-repository';
 /** A batch to write, and the reply the main thread waits for. */
 export interface WriteRequest {
   id: number;
-  /** JSON array of serialized usage events: one string, copied once across threads. */
-  rowsJson: string;
+  /** The batch as `encodeUsageBatch` made it: its memory is transferred, not copied, across threads. */
+  batch: Uint8Array;
 }
 export type WriteReply =
   | { id: number; ok: true; inserted: number; deadLettered: number }
@@ -37,7 +37,7 @@ port.on('message', (message: WriteRequest | 'close') => {
     void writer.close().finally(() => port.close());
     return;
   }
-  writer.write(message.rowsJson).then(
+  writer.write(message.batch).then(
     (result) =>
       port.postMessage({
         id: message.id,
