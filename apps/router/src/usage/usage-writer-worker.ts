@@ -53,8 +53,8 @@ const writer = createUsageBatchWriter(databaseUrl, {
  * the small heap objects owning them are collected, and those are old by then (a scavenge frees nothing of them,
  * measured). This thread allocates so little on its heap that V8 starts a mark-compact only once ~64 MiB of such
  * memory has piled up (its external-memory trigger; 59 MiB in the writer at 1,000 req/s, the router's RSS peak),
- * so after every COLLECT_AFTER_BYTES of batches the thread collects itself: a full GC of its ~8 MiB heap takes a
- * few milliseconds and stops only this thread, about once every two seconds at 1,000 req/s.
+ * so after every COLLECT_AFTER_BYTES of batches the thread collects itself. A full GC of its ~8 MiB heap stops
+ * only this thread: about once per 2 s at 1,000 req/s, p50 30 ms of wall time on a loaded host (docs/benchmarks.md).
  */
 const COLLECT_AFTER_BYTES = 2 * 1024 * 1024;
 // The only way to ask V8 for a collection from JavaScript; V8 flags are process-wide, but this one only puts a
