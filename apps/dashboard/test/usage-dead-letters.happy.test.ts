@@ -1,4 +1,4 @@
-import { createUsageBatchWriter, serializeUsageEvent } from '@switchyard/db';
+import { createUsageBatchWriter, encodeUsageBatch, serializeUsageEvent } from '@switchyard/db';
 import { buildUsageEvent } from '@switchyard/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listUsageDeadLetters, listUsageDeadLettersQuery } from '../src/server/usage-dead-letters';
@@ -38,8 +38,8 @@ describe('dead-lettered usage events in the console', () => {
     const range = refusedRow('req_range', { latency_ms: 99_999_999_999 });
     try {
       const good = serializeUsageEvent(buildUsageEvent({ requestId: 'req_good', createdAt }));
-      expect(await writer.write(`[${nul},${good}]`)).toEqual({ inserted: 1, deadLettered: 1 });
-      expect(await writer.write(`[${range}]`)).toEqual({ inserted: 0, deadLettered: 1 });
+      expect(await writer.write(encodeUsageBatch([nul, good]))).toEqual({ inserted: 1, deadLettered: 1 });
+      expect(await writer.write(encodeUsageBatch([range]))).toEqual({ inserted: 0, deadLettered: 1 });
     } finally {
       await writer.close();
     }

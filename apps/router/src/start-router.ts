@@ -178,8 +178,8 @@ export async function startRouter(env: RouterEnv, logger: Logger, worker: number
   const journal = new UsageJournal(spill.dir, env.USAGE_JOURNAL_SEGMENT_BYTES, logger);
   // Even with the journal off now: what an earlier run journaled is still to be stored.
   const journaled = await journal.open(spill);
-  const writeUsage = async (rowsJson: string) => {
-    await usageWriter.write(rowsJson);
+  const writeUsage = async (rows: readonly string[]) => {
+    await usageWriter.write(rows);
   };
   const usage = new BatchedUsageSink({
     spill,

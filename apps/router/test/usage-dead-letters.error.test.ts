@@ -86,13 +86,13 @@ describe('a batch PostgreSQL refuses for its data', () => {
     const good = Array.from({ length: 9 }, (_, i) => `req_live_ok${i}`);
     // Bad rows at the start, middle and end of the batch.
     const batch = [
-      bad.get('req_live_nul'),
+      bad.get('req_live_nul') as string,
       ...good.slice(0, 4).map(goodRow),
-      bad.get('req_live_range'),
+      bad.get('req_live_range') as string,
       ...good.slice(4).map(goodRow),
-      bad.get('req_live_huge'),
+      bad.get('req_live_huge') as string,
     ];
-    await writer.write(`[${batch.join(',')}]`);
+    await writer.write(batch);
     expect(deadLettered).toBe(3);
 
     const { rows, deadLetters } = await stored('req_live');
@@ -115,7 +115,7 @@ describe('a batch PostgreSQL refuses for its data', () => {
     expect(hourly._sum.requests).toBe(9);
 
     // Written again (a retry after a lost reply): nothing doubles, in either table.
-    await writer.write(`[${batch.join(',')}]`);
+    await writer.write(batch);
     expect(await stored('req_live')).toEqual({ rows, deadLetters });
     expect((await prisma.usageRollupHourly.aggregate({ _sum: { requests: true } }))._sum.requests).toBe(9);
   });
@@ -128,7 +128,7 @@ describe('a batch PostgreSQL refuses for its data', () => {
     await spill.append([...good.slice(0, 3).map(goodRow), ...bad.values(), ...good.slice(3).map(goodRow)]);
     expect(spill.events()).toBe(10);
 
-    const replayed = await spill.replay((rowsJson) => writer.write(rowsJson), 4);
+    const replayed = await spill.replay((rows) => writer.write(rows), 4);
     expect(replayed).toBe(10);
     expect(spill.events()).toBe(0);
     const { rows, deadLetters } = await stored('req_spill');

@@ -66,6 +66,7 @@ export {
 } from './snapshot-repository';
 export {
   createUsageBatchWriter,
+  encodeUsageBatch,
   type InsertUsageEventsResult,
   insertUsageEvents,
   serializeUsageEvent,

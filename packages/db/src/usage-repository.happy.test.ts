@@ -4,6 +4,7 @@ import { createPrismaClient, type PrismaClient } from './client';
 import { buildUsageEvent, createTestDatabase, getTestPostgresServerUrl, type TestDatabase } from './testing';
 import {
   createUsageBatchWriter,
+  encodeUsageBatch,
   insertUsageEvents,
   serializeUsageEvent,
   USAGE_WRITER_APPLICATION_NAME,
@@ -187,7 +188,7 @@ describe('createUsageBatchWriter', () => {
         event({ requestId: 'req_w1', createdAt: 1_750_000_000_000, inputTokens: 11, costMicros: 123n }),
         event({ requestId: 'req_w2', createdAt: 1_750_000_000_000, status: 'error', httpStatus: 502 }),
       ];
-      const json = `[${rows.map(serializeUsageEvent).join(',')}]`;
+      const json = encodeUsageBatch(rows.map(serializeUsageEvent));
       expect(await writer.write(json)).toEqual({ inserted: 2, deadLettered: 0 });
       expect(await writer.write(json)).toEqual({ inserted: 0, deadLettered: 0 });
       const stored = await prisma.usageEvent.findMany({ orderBy: { requestId: 'asc' } });
@@ -208,7 +209,10 @@ describe('createUsageBatchWriter', () => {
       ) as Record<string, unknown>;
       expect(current).toMatchObject({ surface: 'openai-chat', upstream_protocol: 'openai-chat' });
       const { surface: _surface, upstream_protocol: _upstream, ...old } = current;
-      expect(await writer.write(JSON.stringify([old]))).toEqual({ inserted: 1, deadLettered: 0 });
+      expect(await writer.write(encodeUsageBatch([JSON.stringify(old)]))).toEqual({
+        inserted: 1,
+        deadLettered: 0,
+      });
       const stored = await prisma.usageEvent.findUniqueOrThrow({ where: { requestId: 'req_old_spill' } });
       expect([stored.surface, stored.upstreamProtocol, stored.status]).toEqual([null, null, 'success']);
     } finally {
@@ -249,7 +253,7 @@ describe('createUsageBatchWriter', () => {
       });
       // A clean event serializes exactly as before: the normalising path is only for events that need it.
       expect(JSON.parse(serializeUsageEvent(clean)).requested_model).toBe(clean.requestedModel);
-      const json = `[${[clean, dirty].map(serializeUsageEvent).join(',')}]`;
+      const json = encodeUsageBatch([clean, dirty].map(serializeUsageEvent));
       expect(await writer.write(json)).toEqual({ inserted: 2, deadLettered: 0 });
       const row = await prisma.usageEvent.findUniqueOrThrow({ where: { requestId: 'req_dirty' } });
       expect(row.requestedModel).toBe(`ab\ufffdc\ufffd${'é'.repeat(251)}`);
@@ -280,7 +284,7 @@ describe('createUsageBatchWriter', () => {
     const writer = createUsageBatchWriter(db.databaseUrl);
     try {
       const batch = (requestId: string) =>
-        `[${serializeUsageEvent(event({ requestId, createdAt: 1_750_000_000_000 }))}]`;
+        encodeUsageBatch([serializeUsageEvent(event({ requestId, createdAt: 1_750_000_000_000 }))]);
       expect(await writer.write(batch('req_before_quiet'))).toEqual({ inserted: 1, deadLettered: 0 });
       const [pid, ...others] = await writerBackends();
       expect(others).toEqual([]);
@@ -302,7 +306,9 @@ describe('createUsageBatchWriter', () => {
       await writer.warm();
       const warmed = await writerBackends();
       expect(warmed).toHaveLength(1);
-      const json = `[${serializeUsageEvent(event({ requestId: 'req_after_warm', createdAt: 1_750_000_000_000 }))}]`;
+      const json = encodeUsageBatch([
+        serializeUsageEvent(event({ requestId: 'req_after_warm', createdAt: 1_750_000_000_000 })),
+      ]);
       expect(await writer.write(json)).toEqual({ inserted: 1, deadLettered: 0 });
       expect(await writerBackends()).toEqual(warmed);
     } finally {
@@ -315,7 +321,7 @@ describe('createUsageBatchWriter', () => {
     try {
       // Warming never rejects: the router starts, and the first write reports the database as away.
       await expect(writer.warm()).resolves.toBeUndefined();
-      await expect(writer.write('[]')).rejects.toThrow(/ECONNREFUSED|connect/);
+      await expect(writer.write(encodeUsageBatch([]))).rejects.toThrow(/ECONNREFUSED|connect/);
     } finally {
       await writer.close();
     }

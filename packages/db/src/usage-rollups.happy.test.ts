@@ -2,7 +2,12 @@ import { rollupEvents, type UsageEventRecord, type UsageStatus } from '@switchya
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from './client';
 import { createTestDatabase, getTestPostgresServerUrl, type TestDatabase } from './testing';
-import { createUsageBatchWriter, serializeUsageEvent, type UsageBatchWriter } from './usage-repository';
+import {
+  createUsageBatchWriter,
+  encodeUsageBatch,
+  serializeUsageEvent,
+  type UsageBatchWriter,
+} from './usage-repository';
 
 const T0 = Date.parse('2030-03-10T22:40:00.000Z');
 const MINUTE = 60_000;
@@ -48,7 +53,7 @@ function makeEvent(i: number): UsageEventRecord {
   };
 }
 
-const json = (events: readonly UsageEventRecord[]) => `[${events.map(serializeUsageEvent).join(',')}]`;
+const json = (events: readonly UsageEventRecord[]) => encodeUsageBatch(events.map(serializeUsageEvent));
 
 type Granularity = 'hour' | 'day';
 

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { SqlDataRefusal } from './sql-data-refusal';
-import { type UsageBatchStatements, writeUsageBatch } from './write-usage-batch';
+import {
+  encodeUsageBatch,
+  type UsageBatchStatements,
+  usageBatchJson,
+  writeUsageBatch,
+} from './write-usage-batch';
 
 /** Statements over an in-memory table that refuses rows whose id starts with "bad" (as PostgreSQL would, 22P05). */
 function table(options: { connectionLostAfter?: number } = {}) {
@@ -8,12 +13,14 @@ function table(options: { connectionLostAfter?: number } = {}) {
   const parked = new Map<string, string>();
   let statements = 0;
   const run: UsageBatchStatements = {
-    async insert(rowsJson) {
+    async insert(encoded) {
       statements++;
       if (options.connectionLostAfter !== undefined && statements > options.connectionLostAfter) {
         throw new Error('Connection terminated unexpectedly');
       }
-      const ids = (JSON.parse(rowsJson) as { request_id: string }[]).map((row) => row.request_id);
+      const ids = (JSON.parse(usageBatchJson(encoded)) as { request_id: string }[]).map(
+        (row) => row.request_id,
+      );
       if (ids.some((id) => id.startsWith('bad'))) {
         throw Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' });
       }
@@ -28,7 +35,23 @@ function table(options: { connectionLostAfter?: number } = {}) {
   return { run, stored, parked, statements: () => statements };
 }
 
-const batch = (ids: string[]) => JSON.stringify(ids.map((id) => ({ request_id: id })));
+const batch = (ids: string[]) => encodeUsageBatch(ids.map((id) => JSON.stringify({ request_id: id })));
+
+describe('encodeUsageBatch', () => {
+  it('is jsonb in binary format: a version byte, then the rows as one JSON array in UTF-8', () => {
+    const rows = [
+      JSON.stringify({ request_id: 'a', end_user: 'zoë ✓ 🚀' }),
+      JSON.stringify({ request_id: 'b' }),
+    ];
+    const encoded = encodeUsageBatch(rows);
+    expect(encoded[0]).toBe(1);
+    expect(encoded.subarray(1).toString('utf8')).toBe(`[${rows.join(',')}]`);
+    expect(JSON.parse(usageBatchJson(encoded))).toEqual(rows.map((row) => JSON.parse(row)));
+    expect(usageBatchJson(encodeUsageBatch([]))).toBe('[]');
+    // Its own memory, so a thread can take it by transfer.
+    expect(encoded.buffer.byteLength).toBe(encoded.byteLength);
+  });
+});
 
 describe('writeUsageBatch', () => {
   it('writes a clean batch in one statement', async () => {
@@ -66,7 +89,10 @@ describe('writeUsageBatch', () => {
         t.parked.set(row, refusal.sqlState);
       },
     };
-    expect(await writeUsageBatch('[{"request_id":', run)).toEqual({ inserted: 0, deadLettered: 1 });
-    expect([...t.parked]).toEqual([['[{"request_id":', '22P02']]);
+    expect(await writeUsageBatch(encodeUsageBatch(['{"request_id":']), run)).toEqual({
+      inserted: 0,
+      deadLettered: 1,
+    });
+    expect([...t.parked]).toEqual([['[{"request_id":]', '22P02']]);
   });
 });

@@ -13,10 +13,10 @@ function flakyWriter(failures: number) {
   return {
     accepted,
     calls: () => calls,
-    write: async (rowsJson: string) => {
+    write: async (rows: readonly string[]) => {
       calls++;
       if (calls <= failures) throw new Error('database away');
-      accepted.push(JSON.parse(rowsJson) as string[]);
+      accepted.push(rows.map((row) => JSON.parse(row) as string));
     },
   };
 }
@@ -30,7 +30,11 @@ async function waitUntil(condition: () => boolean, timeoutMs = 2_000): Promise<v
 }
 
 /** A sink whose events serialize to their request id, so batches read as lists of ids. */
-function newSink(write: (rowsJson: string) => Promise<void>, flushIntervalMs: number, maxBatch: number) {
+function newSink(
+  write: (rows: readonly string[]) => Promise<void>,
+  flushIntervalMs: number,
+  maxBatch: number,
+) {
   return new BatchedUsageSink({
     serialize: (e) => JSON.stringify(e.requestId),
     write,
@@ -57,8 +61,8 @@ describe('BatchedUsageSink', () => {
     const batches: string[][] = [];
     let finishWrite: () => void = () => {};
     const sink = newSink(
-      (rowsJson) => {
-        batches.push(JSON.parse(rowsJson) as string[]);
+      (rows) => {
+        batches.push(rows.map((row) => JSON.parse(row) as string));
         return new Promise<void>((resolve) => {
           finishWrite = resolve;
         });

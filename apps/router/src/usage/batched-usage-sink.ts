@@ -1,7 +1,7 @@
 import type { UsageEventRecord } from '@switchyard/core';
 import type { Logger } from '../logger';
 import type { UsageEventJournal } from './usage-journal';
-import type { UsageSink } from './usage-sink';
+import type { UsageBatchWrite, UsageSink } from './usage-sink';
 import type { UsageSpillFile } from './usage-spill-file';
 
 export interface BatchedUsageSinkOptions {
@@ -10,11 +10,8 @@ export interface BatchedUsageSinkOptions {
    * young-generation GCs; one flat string per event is far cheaper to retain and hand over than the object graph.
    */
   serialize: (event: UsageEventRecord) => string;
-  /**
-   * Durably writes one batch, given as a JSON array of serialized events; must be idempotent by request id (a
-   * retried batch may repeat rows).
-   */
-  write: (rowsJson: string) => Promise<void>;
+  /** Durably writes one batch of serialized events; must be idempotent by request id. */
+  write: UsageBatchWrite;
   flushIntervalMs: number;
   maxBatch: number;
   logger: Logger;
@@ -126,7 +123,7 @@ export class BatchedUsageSink implements UsageSink {
     }
     const batch = this.queue.slice(0, this.options.maxBatch);
     this.writing = this.options
-      .write(`[${batch.join(',')}]`)
+      .write(batch)
       .then(() => {
         this.queue.splice(0, batch.length);
         this.options.journal?.acknowledge(batch.length);

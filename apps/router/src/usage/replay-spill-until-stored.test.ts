@@ -28,10 +28,11 @@ describe('replaySpillUntilStored', () => {
     await spill.append(['"a"', '"b"', '"c"']);
     const stored = new Map<string, number>();
     let calls = 0;
-    const write = async (rowsJson: string) => {
+    const write = async (rows: readonly string[]) => {
       calls++;
       if (calls <= 3) throw new Error('connect ECONNREFUSED');
-      for (const id of JSON.parse(rowsJson) as string[]) stored.set(id, (stored.get(id) ?? 0) + 1);
+      for (const id of rows.map((row) => JSON.parse(row) as string))
+        stored.set(id, (stored.get(id) ?? 0) + 1);
     };
     const logger = recordingLogger();
     const replayed = await replaySpillUntilStored({ spill, write, maxBatch: 2, logger, initialDelayMs: 1 });

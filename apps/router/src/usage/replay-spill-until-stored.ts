@@ -1,4 +1,5 @@
 import type { Logger } from '../logger';
+import type { UsageBatchWrite } from './usage-sink';
 import type { UsageSpillFile } from './usage-spill-file';
 
 /**
@@ -9,7 +10,7 @@ import type { UsageSpillFile } from './usage-spill-file';
  */
 export async function replaySpillUntilStored(options: {
   spill: UsageSpillFile;
-  write: (rowsJson: string) => Promise<void>;
+  write: UsageBatchWrite;
   maxBatch: number;
   logger: Logger;
   /** First wait after a failed replay; doubles up to 5 s. */

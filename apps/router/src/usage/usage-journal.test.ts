@@ -112,8 +112,9 @@ describe('UsageJournal', () => {
     expect(handed).toBeGreaterThanOrEqual(4);
     expect(await journaled()).toEqual([]);
     const stored = new Map<string, number>();
-    const replayed = await spill.replay(async (rowsJson) => {
-      for (const id of JSON.parse(rowsJson) as string[]) stored.set(id, (stored.get(id) ?? 0) + 1);
+    const replayed = await spill.replay(async (rows) => {
+      for (const id of rows.map((row) => JSON.parse(row) as string))
+        stored.set(id, (stored.get(id) ?? 0) + 1);
     }, 2);
     expect(replayed).toBe(handed);
     for (const id of ['c', 'd', 'e', 'f']) expect(stored.get(id)).toBe(1);
@@ -129,11 +130,11 @@ describe('UsageJournal', () => {
     let writes = 0;
     const sink = new BatchedUsageSink({
       serialize: (e) => JSON.stringify(e.requestId),
-      write: (rowsJson) =>
+      write: (rows) =>
         new Promise<void>((resolve) => {
           writes++;
           release = () => {
-            written.push(...(JSON.parse(rowsJson) as string[]));
+            written.push(...rows.map((row) => JSON.parse(row) as string));
             resolve();
           };
         }),

@@ -1,5 +1,12 @@
 import type { UsageEventRecord } from '@switchyard/core';
 
+/**
+ * Durably writes one batch of serialized usage events (in record order); must be idempotent by request id (a
+ * retried batch may repeat rows). The rows are handed over as they are queued: no string of the whole batch is
+ * built on the request thread.
+ */
+export type UsageBatchWrite = (rows: readonly string[]) => Promise<void>;
+
 /** Where settled requests go. `record` never blocks the request path and never throws. */
 export interface UsageSink {
   record(event: UsageEventRecord): void;

@@ -22,10 +22,10 @@ function database() {
     up: true,
     writes: 0,
     rows,
-    write: async (rowsJson: string) => {
+    write: async (batch: readonly string[]) => {
       db.writes++;
       if (!db.up) throw new Error('connect ECONNREFUSED');
-      for (const id of JSON.parse(rowsJson) as string[]) rows.set(id, (rows.get(id) ?? 0) + 1);
+      for (const id of batch.map((row) => JSON.parse(row) as string)) rows.set(id, (rows.get(id) ?? 0) + 1);
     },
   };
   return db;

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import type { UsageBatchWrite } from './usage-sink';
 
 const CURRENT = 'usage-spill.ndjson';
 const REPLAYING = /^usage-spill\.\d+\.replaying\.ndjson$/;
@@ -99,11 +100,10 @@ export class UsageSpillFile {
   }
 
   /**
-   * Writes every spilled event through `write` (a JSON array of serialized events per call, at most `maxBatch`
-   * each). Resolves with the number of events replayed; rejects, keeping the files, when a write fails.
+   * Writes every spilled event through `write` (at most `maxBatch` serialized events per call). Resolves with the number of events replayed; rejects, keeping the files, when a write fails.
    * Concurrent calls share one replay.
    */
-  replay(write: (rowsJson: string) => Promise<void>, maxBatch: number): Promise<number> {
+  replay(write: UsageBatchWrite, maxBatch: number): Promise<number> {
     this.replaying ??= this.replayOnce(write, maxBatch).finally(() => {
       this.replaying = null;
     });
@@ -116,7 +116,7 @@ export class UsageSpillFile {
     this.handle = null;
   }
 
-  private async replayOnce(write: (rowsJson: string) => Promise<void>, maxBatch: number): Promise<number> {
+  private async replayOnce(write: UsageBatchWrite, maxBatch: number): Promise<number> {
     if (this.currentEvents > 0) {
       await this.handle?.close();
       this.handle = null;
@@ -152,11 +152,11 @@ export class UsageSpillFile {
         batch.push(line);
         events++;
         if (batch.length >= maxBatch) {
-          await write(`[${batch.join(',')}]`);
+          await write(batch);
           batch = [];
         }
       }
-      if (batch.length > 0) await write(`[${batch.join(',')}]`);
+      if (batch.length > 0) await write(batch);
       await unlink(file);
       this.asideBytes = Math.max(0, this.asideBytes - size);
       this.asideEvents = Math.max(0, this.asideEvents - counted);

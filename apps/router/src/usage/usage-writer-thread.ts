@@ -1,7 +1,8 @@
 import { Worker } from 'node:worker_threads';
+import { encodeUsageBatch } from '@switchyard/db/usage-repository';
 import type { Logger } from '../logger';
 import { workerScript } from '../worker-script';
-import type { WriteReply, WriteRequest } from './usage-writer-worker';
+import type { MemoryRequest, WriteReply, WriteRequest, WriterMemory } from './usage-writer-worker';
 
 const WORKER_SCRIPT = workerScript(import.meta.url, 'usage-writer-worker');
 
@@ -18,8 +19,10 @@ export interface UsageWriterThread {
    * in the thread's inbox, so a database outage right after start-up would only be noticed that much later.
    */
   ready: Promise<void>;
-  /** Writes a JSON array of serialized usage events (idempotent by request id). */
-  write(rowsJson: string): Promise<void>;
+  /** Writes serialized usage events (idempotent by request id). */
+  write(rows: readonly string[]): Promise<void>;
+  /** What the thread's heap holds now (diagnostics: what a batch leaves behind there). */
+  memory(): Promise<WriterMemory>;
   close(): Promise<void>;
 }
 
@@ -34,7 +37,10 @@ export function startUsageWriterThread(
 ): UsageWriterThread {
   let worker: Worker | null = null;
   let nextId = 1;
-  const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  const pending = new Map<
+    number,
+    { resolve: (memory?: WriterMemory) => void; reject: (error: Error) => void }
+  >();
 
   let markReady: () => void = () => {};
   let failReady: (error: Error) => void = () => {};
@@ -63,6 +69,7 @@ export function startUsageWriterThread(
       const waiter = pending.get(reply.id);
       if (!waiter) return;
       pending.delete(reply.id);
+      if ('memory' in reply) return waiter.resolve(reply.memory);
       if (!reply.ok) return waiter.reject(new Error(reply.error));
       if (reply.deadLettered > 0) {
         // Written, but not all as usage rows: an operator must account for these by hand (console: Dead letters).
@@ -86,17 +93,25 @@ export function startUsageWriterThread(
     return w;
   };
 
+  const ask = <T>(message: (id: number) => WriteRequest | MemoryRequest, transfer: ArrayBuffer[] = []) => {
+    worker ??= spawnWorker();
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (memory?: WriterMemory) => void, reject });
+      (worker as Worker).postMessage(message(id), transfer);
+    });
+  };
+
   worker = spawnWorker();
   return {
     ready,
-    write(rowsJson) {
-      worker ??= spawnWorker();
-      const id = nextId++;
-      return new Promise<void>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        (worker as Worker).postMessage({ id, rowsJson } satisfies WriteRequest);
-      });
+    write(rows) {
+      // Encoded here into memory outside the heap and moved, not copied, to the thread: neither heap ever holds
+      // the batch as one string.
+      const batch = encodeUsageBatch(rows);
+      return ask<void>((id) => ({ id, batch }) satisfies WriteRequest, [batch.buffer]);
     },
+    memory: () => ask<WriterMemory>((id) => ({ id, memory: true }) satisfies MemoryRequest),
     async close() {
       const w = worker;
       if (!w) return;

@@ -39,8 +39,8 @@ describe('adoptRetiredWorkerSpills', () => {
     expect(spill.events()).toBe(5);
 
     const stored: string[] = [];
-    const replayed = await spill.replay(async (rowsJson) => {
-      stored.push(...(JSON.parse(rowsJson) as string[]));
+    const replayed = await spill.replay(async (rows) => {
+      stored.push(...rows.map((row) => JSON.parse(row) as string));
     }, 2);
     expect(replayed).toBe(5);
     expect(stored.sort()).toEqual(['j1', 'j2', 's1', 's2', 's3']);
