@@ -140,7 +140,7 @@ function expectFailedOver(attempts: unknown, primary: string, backup: string): v
   for (const attempt of list.slice(0, -1)) expect(attempt).toEqual([primary, 503]);
 }
 
-describe('anthropic-messages × anthropic', () => {
+describe('@anthropic-ai/sdk × anthropic', () => {
   it("bad-model: an upstream 404 comes back as the SDK's NotFoundError in Anthropic's shape, with the request id", async () => {
     const error = await anthropicError(
       claude.messages.create({
@@ -292,7 +292,7 @@ async function expectBrokenStream(model: string): Promise<void> {
   expect(row.outputTokens).toBeGreaterThanOrEqual(2);
 }
 
-describe('anthropic-messages × openai-compatible', () => {
+describe('@anthropic-ai/sdk × openai-compatible', () => {
   it("bad-model: a model the router does not know is the SDK's NotFoundError with the request id, no upstream call", async () => {
     const before = (await mockStats(stack)).requests;
     const error = await anthropicError(

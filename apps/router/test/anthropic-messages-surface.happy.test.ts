@@ -72,7 +72,7 @@ for (const [upstream, model, served] of [
   ['anthropic', ON_ANTHROPIC, 'anthropic-messages'],
   ['openai-compatible', ON_OPENAI, 'openai-chat'],
 ] as const) {
-  describe(`anthropic-messages × ${upstream}`, () => {
+  describe(`@anthropic-ai/sdk × ${upstream}`, () => {
     it('non-stream: answers a Message with the reply, its usage and the readback headers', async () => {
       const { data, response } = await claude.messages
         .create({
@@ -220,7 +220,7 @@ for (const [upstream, model, served] of [
   });
 }
 
-describe('anthropic-messages × anthropic', () => {
+describe('@anthropic-ai/sdk × anthropic', () => {
   it('passthrough: cache_control, an unknown field and anthropic-beta reach the upstream untouched, the model replaced', async () => {
     const body = {
       model: ON_ANTHROPIC,
