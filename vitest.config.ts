@@ -17,5 +17,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     fileParallelism: true,
     maxWorkers: 2,
+    // As the router's start script runs it: the usage writer thread, started in-process by some tests, collects its
+    // heap with the `gc` this flag exposes (apps/router/src/usage/usage-writer-worker.ts).
+    execArgv: ['--expose-gc'],
   },
 });

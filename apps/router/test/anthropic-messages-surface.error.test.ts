@@ -1,13 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addProvider } from './add-provider';
 import { addAnthropicProvider, anthropicClient } from './anthropic-provider';
 import {
-  apiError,
   awaitUsageRow,
+  expectFailedOver,
   mockStats,
   type Stack,
   setMockFaults,
@@ -15,9 +11,14 @@ import {
   UPSTREAM_MODEL,
 } from './stack';
 
+/**
+ * The anthropic-messages surface's error cells (issue 13) and its own errors: `@anthropic-ai/sdk` as the client,
+ * the mock speaking Anthropic and OpenAI chat as the upstreams. (The openai SDK toward an Anthropic upstream is
+ * the openai-chat surface: openai-chat-surface.translated.test.ts.)
+ */
+
 let stack: Stack;
 let claude: Anthropic;
-let openai: OpenAI;
 let anthropic: { providerId: string; accountId: string };
 
 const CLAUDE_MODEL = 'mock-claude';
@@ -38,11 +39,6 @@ const ANTHROPIC_MISSING = 'anthropic-missing-model';
 const DROPS_ON_ANTHROPIC = 'claude-drops';
 const ERROR_EVENT_ON_ANTHROPIC = 'claude-error-event';
 const DROPS_ON_OPENAI = 'claude-drops-on-openai';
-const UNREADABLE_THEN_OPENAI = 'unreadable-anthropic-then-openai';
-
-/** An "Anthropic" upstream whose 200 answers are JSON but no Message. */
-let unreadable: Server;
-let unreadableProviderId: string;
 
 const PROMPT = 'Say hello to the gateway please';
 const REPLY = `Mock reply to: ${PROMPT} — this is a deterministic mock completion.`;
@@ -50,7 +46,6 @@ const REPLY = `Mock reply to: ${PROMPT} — this is a deterministic mock complet
 beforeAll(async () => {
   stack = await startStack();
   claude = anthropicClient(stack);
-  openai = stack.client();
   anthropic = await addAnthropicProvider(
     stack,
     [CLAUDE_MODEL, CLAUDE_DOWN, CLAUDE_MISSING, CLAUDE_DROP, CLAUDE_ERROR_EVENT],
@@ -85,31 +80,10 @@ beforeAll(async () => {
   });
   await stack.addRoute({ publicModel: DROPS_ON_ANTHROPIC, targets: [onAnthropic(CLAUDE_DROP)] });
   await stack.addRoute({ publicModel: ERROR_EVENT_ON_ANTHROPIC, targets: [onAnthropic(CLAUDE_ERROR_EVENT)] });
-  unreadable = createServer((req, res) => {
-    req.resume();
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ type: 'not-a-message', content: 'hello' }));
-  });
-  await new Promise<void>((resolve) => unreadable.listen(0, '127.0.0.1', resolve));
-  const unreadableProvider = await addProvider(stack, {
-    name: 'unreadable-anthropic',
-    kind: 'anthropic',
-    baseUrl: `http://127.0.0.1:${(unreadable.address() as AddressInfo).port}`,
-    models: [CLAUDE_MODEL],
-    price: { input: 1n, output: 1n },
-    credential: 'sk-ant-x',
-  });
-  unreadableProviderId = unreadableProvider.providerId;
-  const unreadableAccountId = unreadableProvider.accountId;
-  await stack.addRoute({
-    publicModel: UNREADABLE_THEN_OPENAI,
-    targets: [{ accountId: unreadableAccountId, upstreamModel: CLAUDE_MODEL }, onOpenAi(UPSTREAM_MODEL, 1)],
-  });
   await stack.addRoute({ publicModel: DROPS_ON_OPENAI, targets: [onOpenAi(GPT_DROP)] });
 });
 afterAll(async () => {
   await stack?.stop();
-  await new Promise((resolve) => unreadable?.close(resolve));
 });
 
 /** The request's usage row; a broken stream's waits on the token-count thread's estimate (its first start is slow). */
@@ -124,20 +98,6 @@ async function anthropicError(call: Promise<unknown>): Promise<InstanceType<type
     throw error;
   }
   throw new Error('expected the call to fail');
-}
-
-interface AttemptJson {
-  status: number | null;
-  errorClass: string | null;
-  providerId: string;
-}
-
-/** The primary's provider answered 503 (once or retried), then the backup's provider served with 200. */
-function expectFailedOver(attempts: unknown, primary: string, backup: string): void {
-  const list = (attempts as AttemptJson[]).map((a) => [a.providerId, a.status]);
-  expect(list.length).toBeGreaterThanOrEqual(2);
-  expect(list.at(-1)).toEqual([backup, 200]);
-  for (const attempt of list.slice(0, -1)) expect(attempt).toEqual([primary, 503]);
 }
 
 describe('@anthropic-ai/sdk × anthropic', () => {
@@ -224,23 +184,6 @@ describe('@anthropic-ai/sdk × anthropic', () => {
       stream: true,
       upstreamProtocol: 'anthropic-messages',
     });
-  });
-
-  it("the upstream's error event toward an OpenAI caller is one OpenAI error, not the Anthropic event", async () => {
-    const res = await fetch(`${stack.routerUrl}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: ERROR_EVENT_ON_ANTHROPIC,
-        stream: true,
-        messages: [{ role: 'user', content: PROMPT }],
-      }),
-    });
-    const events = (await res.text()).split('\n\n').filter((event) => event !== '');
-    const errors = events.filter((event) => event.includes('"error"'));
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).not.toContain('overloaded_error');
-    expect(events.at(-1)).toBe(errors[0]);
   });
 });
 
@@ -356,76 +299,6 @@ describe('@anthropic-ai/sdk × openai-compatible', () => {
   it('a stream broken after its first byte ends with Anthropic’s error event carrying the request id', async () => {
     await expectBrokenStream(DROPS_ON_OPENAI);
   });
-});
-
-describe('openai-chat × anthropic', () => {
-  it("bad-model: an Anthropic upstream 404 is the OpenAI SDK's NotFoundError with the request id", async () => {
-    const error = await apiError(
-      openai.chat.completions.create({
-        model: ANTHROPIC_MISSING,
-        messages: [{ role: 'user', content: PROMPT }],
-      }),
-    );
-    expect(error).toBeInstanceOf(OpenAI.NotFoundError);
-    expect(error.status).toBe(404);
-    expect(error.requestID).toMatch(/^req_[0-9a-f]{32}$/);
-    expect((error.error as { request_id?: string }).request_id).toBe(error.requestID);
-  });
-
-  it('failover: the OpenAI-compatible primary answers 503, the Anthropic backup serves the OpenAI caller', async () => {
-    const { data, response } = await openai.chat.completions
-      .create({ model: OPENAI_THEN_ANTHROPIC, messages: [{ role: 'user', content: PROMPT }] })
-      .withResponse();
-    expect(data.choices[0]?.message.content).toBe(REPLY);
-    const row = await usageRow(response.headers.get('x-request-id') ?? '');
-    expectFailedOver(row.attempts, stack.providerId, anthropic.providerId);
-    expect(row).toMatchObject({
-      status: 'success',
-      surface: 'openai-chat',
-      upstreamProtocol: 'anthropic-messages',
-      inputTokens: 9,
-      outputTokens: 16,
-    });
-  });
-
-  it('failover: a 200 the Anthropic adapter cannot read as a Message is the attempt’s invalid_response, and the backup serves', async () => {
-    const { data, response } = await openai.chat.completions
-      .create({ model: UNREADABLE_THEN_OPENAI, messages: [{ role: 'user', content: PROMPT }] })
-      .withResponse();
-    expect(data.choices[0]?.message.content).toBe(REPLY);
-    const row = await usageRow(response.headers.get('x-request-id') ?? '');
-    const attempts = (row.attempts as unknown as AttemptJson[]).map((a) => [
-      a.providerId,
-      a.status,
-      a.errorClass,
-    ]);
-    expect(attempts[0]).toEqual([unreadableProviderId, 200, 'invalid_response']);
-    expect(attempts.at(-1)).toEqual([stack.providerId, 200, null]);
-    expect(row).toMatchObject({ status: 'success', upstreamProtocol: 'openai-chat' });
-  });
-
-  for (const [field, extra] of [
-    ['n', { n: 3 }],
-    ['logprobs', { logprobs: true }],
-  ] as const) {
-    it(`unsupported_feature: \`${field}\` toward an Anthropic target is a 400 naming it, and no upstream call`, async () => {
-      const before = await mockStats(stack);
-      const error = await apiError(
-        openai.chat.completions.create({
-          model: ON_ANTHROPIC,
-          messages: [{ role: 'user', content: PROMPT }],
-          ...extra,
-        }),
-      );
-      expect(error).toBeInstanceOf(OpenAI.BadRequestError);
-      expect(error.code).toBe('unsupported_feature');
-      expect(error.param).toBe(field);
-      expect(error.message).toContain(field);
-      expect((await mockStats(stack)).requests).toBe(before.requests);
-      const row = await usageRow(error.requestID ?? '');
-      expect(row).toMatchObject({ status: 'error', httpStatus: 400, errorClass: 'unsupported_feature' });
-    });
-  }
 });
 
 describe('anthropic-messages surface', () => {

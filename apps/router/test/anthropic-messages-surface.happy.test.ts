@@ -1,12 +1,16 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import type OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addAnthropicProvider, anthropicClient, testCost } from './anthropic-provider';
 import { awaitUsageRow, mockStats, type Stack, startStack, UPSTREAM_MODEL } from './stack';
 
+/**
+ * The anthropic-messages surface's cells (issue 13): `@anthropic-ai/sdk` as the client, the mock speaking Anthropic
+ * and OpenAI chat as the upstreams. (The openai SDK toward an Anthropic upstream is the openai-chat surface:
+ * openai-chat-surface.translated.test.ts.)
+ */
+
 let stack: Stack;
 let claude: Anthropic;
-let openai: OpenAI;
 let anthropic: { providerId: string; accountId: string };
 
 /** Routes: an Anthropic target (fast path for Anthropic callers) and an OpenAI-compatible one (translated). */
@@ -17,7 +21,6 @@ const CLAUDE_MODEL = 'mock-claude';
 beforeAll(async () => {
   stack = await startStack();
   claude = anthropicClient(stack);
-  openai = stack.client();
   anthropic = await addAnthropicProvider(stack, [CLAUDE_MODEL], [UPSTREAM_MODEL]);
   await stack.addRoute({
     publicModel: ON_ANTHROPIC,
@@ -44,15 +47,6 @@ const WEATHER_TOOL: Anthropic.Tool = {
     required: ['city'],
   },
 };
-const OPENAI_WEATHER_TOOL: OpenAI.ChatCompletionTool = {
-  type: 'function',
-  function: {
-    name: 'get_weather',
-    description: 'Weather of a city',
-    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
-  },
-};
-
 /** Text deltas of a raw Anthropic event stream, in order. */
 async function textDeltas(stream: AsyncIterable<Anthropic.RawMessageStreamEvent>) {
   const deltas: string[] = [];
@@ -259,129 +253,6 @@ describe('@anthropic-ai/sdk × anthropic', () => {
         (data.usage.cache_creation_input_tokens ?? 0) +
         (data.usage.cache_read_input_tokens ?? 0),
     );
-  });
-});
-
-describe('openai-chat × anthropic', () => {
-  it('non-stream: an OpenAI SDK call is answered by the Anthropic upstream as a chat completion', async () => {
-    const { data, response } = await openai.chat.completions
-      .create({
-        model: ON_ANTHROPIC,
-        messages: [
-          { role: 'system', content: 'You are terse.' },
-          { role: 'user', content: PROMPT },
-        ],
-      })
-      .withResponse();
-    expect(data.object).toBe('chat.completion');
-    expect(data.choices[0]?.message.content).toBe(
-      `Mock reply to: ${PROMPT} — this is a deterministic mock completion.`,
-    );
-    expect(data.choices[0]?.finish_reason).toBe('stop');
-    expect(data.usage).toMatchObject({ prompt_tokens: 15, completion_tokens: 16, total_tokens: 31 });
-    expect(response.headers.get('x-switchyard-provider')).toBe('mock-anthropic');
-    const sent = (await mockStats(stack)) as unknown as { lastRequest: { path: string; body: unknown } };
-    expect(sent.lastRequest.path).toBe('/v1/messages');
-    expect(sent.lastRequest.body).toMatchObject({ model: CLAUDE_MODEL, system: 'You are terse.' });
-  });
-
-  it('stream: chat chunks arrive one by one and add up to the answer, usage last when asked', async () => {
-    const stream = await openai.chat.completions.create({
-      model: ON_ANTHROPIC,
-      messages: [{ role: 'user', content: PROMPT }],
-      stream: true,
-      stream_options: { include_usage: true },
-    });
-    const pieces: string[] = [];
-    let usage: OpenAI.CompletionUsage | null | undefined = null;
-    let finish: string | null = null;
-    for await (const chunk of stream) {
-      const choice = chunk.choices[0];
-      if (choice?.delta.content) pieces.push(choice.delta.content);
-      if (choice?.finish_reason) finish = choice.finish_reason;
-      if (chunk.usage) usage = chunk.usage;
-    }
-    expect(pieces.length).toBeGreaterThan(1);
-    expect(pieces.join('')).toBe(`Mock reply to: ${PROMPT} — this is a deterministic mock completion.`);
-    expect(finish).toBe('stop');
-    expect(usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 16 });
-  });
-
-  it('tools: a tool call and its result go round through the Anthropic upstream', async () => {
-    const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: 'Weather in Paris?' }];
-    const first = await openai.chat.completions.create({
-      model: ON_ANTHROPIC,
-      messages,
-      tools: [OPENAI_WEATHER_TOOL],
-    });
-    const choice = first.choices[0];
-    expect(choice?.finish_reason).toBe('tool_calls');
-    const call = choice?.message.tool_calls?.[0];
-    expect(call?.type === 'function' ? call.function.name : '').toBe('get_weather');
-    expect(JSON.parse(call?.type === 'function' ? call.function.arguments : '{}')).toEqual({ city: 'mock' });
-    const second = await openai.chat.completions.create({
-      model: ON_ANTHROPIC,
-      tools: [OPENAI_WEATHER_TOOL],
-      messages: [
-        ...messages,
-        choice?.message as OpenAI.ChatCompletionMessageParam,
-        { role: 'tool', tool_call_id: call?.id ?? '', content: 'Sunny and 21 C' },
-      ],
-    });
-    expect(second.choices[0]?.message.content).toBe(
-      'Mock reply using tool result: Sunny and 21 C — this is a deterministic mock completion.',
-    );
-
-    // Streamed: the call's name first, its arguments in deltas.
-    const stream = await openai.chat.completions.create({
-      model: ON_ANTHROPIC,
-      messages,
-      tools: [OPENAI_WEATHER_TOOL],
-      stream: true,
-    });
-    let name = '';
-    let args = '';
-    for await (const chunk of stream) {
-      for (const delta of chunk.choices[0]?.delta.tool_calls ?? []) {
-        name += delta.function?.name ?? '';
-        args += delta.function?.arguments ?? '';
-      }
-    }
-    expect(name).toBe('get_weather');
-    expect(JSON.parse(args)).toEqual({ city: 'mock' });
-  });
-
-  it('usage: the row has the Anthropic-reported tokens and their cost, openai-chat in, anthropic-messages out', async () => {
-    const { data, response } = await openai.chat.completions
-      .create({ model: ON_ANTHROPIC, messages: [{ role: 'user', content: PROMPT }] })
-      .withResponse();
-    const row = await usageRow(response.headers.get('x-request-id') ?? '');
-    expect(row).toMatchObject({
-      status: 'success',
-      inputTokens: data.usage?.prompt_tokens,
-      outputTokens: data.usage?.completion_tokens,
-      costEstimated: false,
-      surface: 'openai-chat',
-      upstreamProtocol: 'anthropic-messages',
-      servedProviderId: anthropic.providerId,
-      servedModel: CLAUDE_MODEL,
-    });
-    expect(row.costMicros).toBe(testCost(9, 16));
-
-    const stream = await openai.chat.completions
-      .create({ model: ON_ANTHROPIC, messages: [{ role: 'user', content: PROMPT }], stream: true })
-      .withResponse();
-    for await (const _chunk of stream.data) {
-      // drain
-    }
-    const streamRow = await usageRow(stream.response.headers.get('x-request-id') ?? '');
-    expect(streamRow).toMatchObject({
-      stream: true,
-      inputTokens: 9,
-      outputTokens: 16,
-      costEstimated: false,
-      upstreamProtocol: 'anthropic-messages',
-    });
   });
 });
 

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { generateApiKey, newId } from '@switchyard/db';
 import { type Stack, startStack as start, waitFor } from '@switchyard/testkit';
 import OpenAI from 'openai';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 
 export {
   SEEDED_MODEL,
@@ -68,6 +68,21 @@ export async function awaitUsageRow(stack: Stack, requestId: string, routerUrl?:
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(`${message} (the router last reported ${JSON.stringify(backlog)})`);
   }
+}
+
+/** One attempt of a usage row's `attempts` (JSON), the fields the failover tests read. */
+export interface AttemptJson {
+  status: number | null;
+  errorClass: string | null;
+  providerId: string;
+}
+
+/** The primary's provider answered 503 (once or retried), then the backup's provider served with 200. */
+export function expectFailedOver(attempts: unknown, primary: string, backup: string): void {
+  const list = (attempts as AttemptJson[]).map((a) => [a.providerId, a.status]);
+  expect(list.length).toBeGreaterThanOrEqual(2);
+  expect(list.at(-1)).toEqual([backup, 200]);
+  for (const attempt of list.slice(0, -1)) expect(attempt).toEqual([primary, 503]);
 }
 
 /** What the mock counted so far (see packages/mock-provider README, stats). */

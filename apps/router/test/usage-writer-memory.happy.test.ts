@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { createPrismaClient, type PrismaClient, serializeUsageEvent } from '@switchyard/db';
 import { buildUsageEvent, createTestDatabase, type TestDatabase } from '@switchyard/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -59,5 +61,41 @@ describe('the usage writer thread, fed a backlog of full batches', () => {
     // sent as bytes but left to V8 to collect, 27-33 MiB outside the heap.
     expect(held.largeObjects).toBeLessThan(1);
     expect(held.external + held.largeObjects).toBeLessThan(6);
+  }, 120_000);
+
+  it('without --expose-gc (a router started some other way) warns, skips the collections and stores every row', async () => {
+    // Its own process: this run's test processes have the flag, as the router's start script does.
+    const module = (path: string) => JSON.stringify(fileURLToPath(new URL(path, import.meta.url)));
+    const script = `
+      import { serializeUsageEvent } from '@switchyard/db';
+      import { buildUsageEvent } from '@switchyard/db/testing';
+      import { createLogger } from ${module('../src/logger.ts')};
+      import { startUsageWriterThread } from ${module('../src/usage/usage-writer-thread.ts')};
+      // The thread is unreferenced once ready (a router's server keeps its process alive): so is this timer.
+      const alive = setInterval(() => {}, 1000);
+      const writer = startUsageWriterThread(process.env.DATABASE_URL, createLogger('warn'));
+      await writer.ready;
+      const metadata = { trace: 'x'.repeat(500) };
+      for (let b = 0; b < 10; b++)
+        await writer.write(Array.from({ length: ${EVENTS_PER_BATCH} }, (_, i) =>
+          serializeUsageEvent(buildUsageEvent({ requestId: 'req_nogc_' + b + '_' + i, createdAt: ${createdAt}, metadata })),
+        ));
+      await writer.close();
+      clearInterval(alive);
+      console.log('gc: ' + typeof globalThis.gc);
+    `;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: { ...process.env, DATABASE_URL: db.databaseUrl },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status, result.stderr).toBe(0);
+    // ~3.3 MB of batches: past COLLECT_AFTER_BYTES, where the thread would have collected.
+    expect(result.stdout).toContain('gc: undefined');
+    expect(result.stdout).toContain('node was started without --expose-gc');
+    expect(await prisma.usageEvent.count({ where: { requestId: { startsWith: 'req_nogc_' } } })).toBe(
+      10 * EVENTS_PER_BATCH,
+    );
   }, 120_000);
 });

@@ -35,6 +35,11 @@ export function startUsageWriterThread(
   logger: Logger,
   onDeadLettered: (events: number) => void = () => {},
 ): UsageWriterThread {
+  // V8 flags are process-wide: the thread has `gc` exactly when this thread does (see usage-writer-worker.ts).
+  if (typeof globalThis.gc !== 'function')
+    logger.warn('the usage writer thread cannot collect its heap: node was started without --expose-gc', {
+      hint: 'run the router by its start script (apps/router/package.json), which sets the flag',
+    });
   let worker: Worker | null = null;
   let nextId = 1;
   const pending = new Map<

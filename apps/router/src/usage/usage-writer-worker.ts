@@ -1,6 +1,5 @@
 import os from 'node:os';
 import v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 // Only the writer's module, not the package index (Prisma's client is not needed here and is slow to load).
 import { createUsageBatchWriter } from '@switchyard/db/usage-repository';
@@ -58,19 +57,12 @@ const writer = createUsageBatchWriter(databaseUrl, {
  */
 const COLLECT_AFTER_BYTES = 2 * 1024 * 1024;
 let writtenSinceCollect = 0;
-let collectGarbage: (() => void) | null = null;
 /**
- * The only way to ask V8 for a collection from JavaScript. V8 flags are process-wide, but this one only puts a
- * `gc` function into contexts created from then on; the context is made on the first need, not at start, so an
- * idle router does not carry it (+1.2 MiB idle RSS in the bench when it was made at start).
+ * V8's full collection, the only way to ask for one from JavaScript: `gc` exists when the process was started with
+ * `--expose-gc` (the router's start script; V8 flags are process-wide, so this thread has it too). A router started
+ * without the flag skips these collections: the thread's memory outside the heap then waits for V8's own trigger.
  */
-function collect(): void {
-  if (!collectGarbage) {
-    v8.setFlagsFromString('--expose-gc');
-    collectGarbage = runInNewContext('gc') as () => void;
-  }
-  collectGarbage();
-}
+const collectGarbage = typeof globalThis.gc === 'function' ? globalThis.gc : null;
 
 function memory(): WriterMemory {
   const heap = v8.getHeapStatistics();
@@ -107,10 +99,10 @@ port.on('message', (message: WriteRequest | MemoryRequest | 'close') => {
         error: error instanceof Error ? error.message : String(error),
       } satisfies WriteReply),
   );
-  if (writtenSinceCollect >= COLLECT_AFTER_BYTES) {
+  if (collectGarbage && writtenSinceCollect >= COLLECT_AFTER_BYTES) {
     writtenSinceCollect = 0;
     // Once the write is done and this turn's references to it are gone.
-    void replied.then(() => setImmediate(collect));
+    void replied.then(() => setImmediate(() => collectGarbage()));
   }
 });
 // Loaded and listening: the router waits for this before it takes traffic.
