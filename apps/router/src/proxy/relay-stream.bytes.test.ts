@@ -15,6 +15,7 @@ interface Scenario {
   chunks: Buffer[];
   forwardUsageChunk: boolean;
   maxEventBytes: number;
+  rewrite?: { event(text: string): string };
 }
 
 const adapter: ProviderAdapter = openAiCompatibleAdapter;
@@ -31,6 +32,7 @@ beforeAll(async () => {
     relayed = await relayStream(res, body, {
       adapter,
       translator: null,
+      rewrite: scenario.rewrite ?? null,
       forwardUsageChunk: scenario.forwardUsageChunk,
       startedAt: performance.now(),
       begin: () => res.writeHead(200, { 'content-type': 'text/event-stream' }),
@@ -156,6 +158,21 @@ describe('relayStream, same protocol', () => {
         } else expect(relayed?.usage).toMatchObject({ inputTokens: usage.input, outputTokens: usage.output });
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('hands the rewriter each event as text, and writes what it returns as UTF-8', async () => {
+    const event = (content: string) => `data: {"id":"resp_1","delta":"${content}"}\n\n`;
+    const upstream = Buffer.from(`${event('naïve — 中文 😀')}${event('plain')}data: [DONE]\n\n`);
+    const received = await relayBytes({
+      // Cut inside the em dash and inside the emoji.
+      chunks: cut(upstream, [38, 50]),
+      forwardUsageChunk: false,
+      maxEventBytes: 1 << 20,
+      rewrite: { event: (text) => text.replace('resp_', 'resp_tag_').replace('ï', 'Ï') },
+    });
+    expect(received.toString('utf8')).toBe(
+      `${event('naÏve — 中文 😀').replace('resp_', 'resp_tag_')}${event('plain').replace('resp_', 'resp_tag_')}data: [DONE]\n\n`,
     );
   });
 
