@@ -15,7 +15,11 @@ export class SseEventSplitter {
   /** Set once an event outgrew the cap; nothing more is emitted after that. */
   private overflowed = false;
 
-  /** @param maxEventChars longest event (in UTF-16 code units, at most its UTF-8 bytes) kept before giving up. */
+  /**
+   * @param maxEventChars longest event kept before giving up, in the characters pushed: UTF-16 code units of
+   * decoded text (at most its UTF-8 bytes), or exactly bytes when the bytes are pushed one character each (Latin-1;
+   * the splitter looks only at ASCII CR and LF, which no byte of a multi-byte UTF-8 character can be).
+   */
   constructor(private readonly maxEventChars: number = Number.POSITIVE_INFINITY) {}
 
   /** True once an event exceeded the cap: the stream is broken (or hostile) and should be abandoned. */

@@ -1,4 +1,5 @@
 import type { ProviderAdapter } from '@switchyard/core';
+import { wireToText } from '../proxy/wire-text';
 import { countTokensOffThread } from './token-count-thread';
 
 /** Unparsed event data kept before it is folded into text (a typical stream never gets there). */
@@ -14,7 +15,9 @@ const COUNT_AT_CHARS = 8 * 1024;
  * reports usage, in bounded memory: the data of content events is kept unparsed (as before, so a stream that
  * does report usage pays nothing extra) until it passes 64 K characters, then folded into text, and text past
  * 8 K characters is sent to the counting thread (`countTokensOffThread`) and dropped. An endless stream
- * therefore holds a few hundred KB at most here, and the router's event loop never runs the BPE.
+ * therefore holds a few hundred KB at most here, and the router's event loop never runs the BPE. A relay that
+ * reads the stream as bytes (wire strings, see proxy/wire-text.ts) hands the data over as such, decoded only when
+ * folded: a stream that reports usage never decodes its content at all.
  */
 export class StreamTextTally {
   private events: string[] = [];
@@ -23,9 +26,13 @@ export class StreamTextTally {
   /** The sum of the slices sent to the counting thread so far (never rejects). */
   private counted: Promise<number> = Promise.resolve(0);
 
-  constructor(private readonly adapter: ProviderAdapter) {}
+  /** @param wire the data added is a wire string (its UTF-8 bytes, one character each), not text. */
+  constructor(
+    private readonly adapter: ProviderAdapter,
+    private readonly wire = false,
+  ) {}
 
-  /** The data of one content event (not yet parsed). */
+  /** The data of one content event (not yet parsed), as text or as a wire string (see the constructor). */
   add(data: string): void {
     this.events.push(data);
     this.eventChars += data.length;
@@ -50,7 +57,8 @@ export class StreamTextTally {
   private fold(): void {
     if (this.events.length > 0) {
       let text = this.text;
-      for (const data of this.events) text += this.adapter.readStreamText(data);
+      for (const data of this.events)
+        text += this.adapter.readStreamText(this.wire ? wireToText(data) : data);
       this.text = text;
       this.events = [];
       this.eventChars = 0;

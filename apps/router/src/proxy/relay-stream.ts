@@ -11,6 +11,7 @@ import {
 import { StreamTextTally } from '../billing/stream-text-tally';
 import type { Cancellation } from './cancellation';
 import type { StreamBody } from './stream-request';
+import { textToWire, WIRE_BOM, wireOf, wireToText } from './wire-text';
 
 /** Bytes relayed between forced turns of the event loop (a typical reply never reaches it). */
 const YIELD_EVERY_BYTES = 64 * 1024;
@@ -68,7 +69,10 @@ export interface RelayOptions {
   firstByteMs: number;
   /** Longest gap between two chunks of the upstream body, ms. */
   idleMs: number;
-  /** Longest single SSE event kept while it arrives; a longer one breaks the stream. */
+  /**
+   * Longest single SSE event kept while it arrives, in bytes (in UTF-16 code units with a translator, which reads
+   * decoded text); a longer one breaks the stream.
+   */
   maxEventBytes: number;
   /** The request's cancellation (client gone, deadline): ends the relay at once, even mid-backpressure. */
   cancel: Cancellation;
@@ -93,10 +97,16 @@ export async function relayStream(
   const reader = adapter.createStreamEventReader?.();
   let usageComplete = false;
   const splitter = new SseEventSplitter(options.maxEventBytes);
-  const decoder = new TextDecoder();
+  // Without a translator the events go out as the bytes they came in: split as wire strings (see wire-text.ts),
+  // written back as Latin-1, only their data decoded (for the adapter). A translator reads and writes text.
+  const wire = translator === null;
+  const decoder = wire ? null : new TextDecoder();
+  /** Wire mode: the first bytes while they may still be a UTF-8 BOM (TextDecoder drops one; so does this). */
+  let head: string | null = wire ? '' : null;
+  const encoding: BufferEncoding = wire ? 'latin1' : 'utf8';
   const result: RelayResult = {
     usage: null,
-    text: new StreamTextTally(adapter),
+    text: new StreamTextTally(adapter, wire),
     firstByteAt: null,
     completed: false,
     interrupted: false,
@@ -154,7 +164,18 @@ export async function relayStream(
         sinceYield = 0;
         await nextTurn();
       }
-      const events = splitter.push(decoder.decode(chunk as Buffer, { stream: true }));
+      let received =
+        decoder === null ? wireOf(chunk as Buffer) : decoder.decode(chunk as Buffer, { stream: true });
+      if (head !== null) {
+        received = head + received;
+        if (received.length < WIRE_BOM.length && WIRE_BOM.startsWith(received)) {
+          head = received;
+          continue;
+        }
+        head = null;
+        if (received.startsWith(WIRE_BOM)) received = received.slice(WIRE_BOM.length);
+      }
+      const events = splitter.push(received);
       // Until an event is out, a chunk is relayed only if all its events are SSE: checked before the first
       // is written, since that one now goes out before the rest of its chunk is read.
       if (result.firstByteAt === null && !events.every(isSseEvent)) {
@@ -167,12 +188,13 @@ export async function relayStream(
           // The first event goes out with the head as soon as it is whole (stream TTFB), not after the rest of
           // its chunk (often the whole reply) is read; that rest follows in a write of its own.
           if (!begin()) break;
-          res.write(out);
+          res.write(out, encoding);
           sendNow(res);
           out = '';
         }
-        const data = sseEventData(event);
-        if (data !== null) {
+        const raw = sseEventData(event);
+        if (raw !== null) {
+          const data = wire ? wireToText(raw) : raw;
           const info = reader === undefined ? adapter.readStreamEvent(data) : reader(data);
           if (info.usage) {
             result.usage = info.usage;
@@ -180,7 +202,7 @@ export async function relayStream(
             usageComplete = isUsageReportComplete(info.usage);
             if (usageComplete) result.text.clear();
           } else if (!usageComplete && !info.done) {
-            result.text.add(data);
+            result.text.add(raw);
           }
           if (info.done) result.completed = true;
           if (translator !== null) {
@@ -190,7 +212,7 @@ export async function relayStream(
           if (info.usageOnly && !forwardUsageChunk) continue;
           if (info.error === true) result.upstreamErrorRelayed = true;
         } else if (translator !== null) continue; // comments and bare `event:` lines are the upstream's framing
-        out += rewrite === null ? event : rewrite.event(event);
+        out += rewrite === null ? event : rewriteWire(rewrite, event);
       }
       if (gone) break;
       if (splitter.tooLarge) {
@@ -201,7 +223,7 @@ export async function relayStream(
       if (out.length > 0) {
         const first = result.firstByteAt === null;
         if (first && !begin()) break;
-        const writable = res.write(out);
+        const writable = res.write(out, encoding);
         if (first) sendNow(res);
         if (!writable) {
           await new Promise<void>((resolve) => {
@@ -227,6 +249,12 @@ export async function relayStream(
     result.notSse = true;
   if (!result.completed && !res.destroyed) result.interrupted = true;
   return result;
+}
+
+/** `rewrite` (which reads and writes text) applied to one event in wire form; ASCII is the same in both. */
+function rewriteWire(rewrite: { event(text: string): string }, event: string): string {
+  const text = wireToText(event);
+  return text === event ? rewrite.event(event) : textToWire(rewrite.event(text));
 }
 
 /**
