@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SseEventSplitter, sseEventData } from './sse-event-splitter';
 
@@ -62,5 +63,44 @@ describe('sseEventData', () => {
     expect(sseEventData('event: x\ndata: {"a":\ndata:1}\n\n')).toBe('{"a":\n1}');
     expect(sseEventData(': ping\n\n')).toBeNull();
     expect(sseEventData('data: [DONE]\r\n\r\n')).toBe('[DONE]');
+  });
+
+  it('reads every event as splitting it into lines would, whatever its characters and line endings', () => {
+    // The definition, written the obvious way: split into lines, drop one CR before each LF, keep `data:` lines.
+    const byLines = (event: string): string | null => {
+      let data: string | null = null;
+      for (const rawLine of event.split('\n')) {
+        const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+        if (!line.startsWith('data:')) continue;
+        const value = line.charCodeAt(5) === 32 ? line.slice(6) : line.slice(5);
+        data = data === null ? value : `${data}\n${value}`;
+      }
+      return data;
+    };
+    const piece = fc.oneof(
+      fc.constantFrom(
+        'data:',
+        'data: ',
+        'data',
+        ':',
+        'event: x',
+        ' ',
+        '\r',
+        '\n',
+        '\r\n',
+        'é',
+        '—',
+        '😀',
+        '\u00ef\u00bb\u00bf',
+      ),
+      fc.string({ maxLength: 8 }),
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 24 }), (pieces) => {
+        const event = pieces.join('');
+        expect(sseEventData(event)).toBe(byLines(event));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
