@@ -15,6 +15,18 @@ interface OpenAiToolCall {
   function?: { name?: unknown; arguments?: unknown };
 }
 
+/**
+ * Whether a chunk's JSON holds `"usage":{` or `"usage": {` (the only usage worth parsing for): one scan of the
+ * chunk for `"usage":`, where looking for each spelling would scan it twice. Every streamed chunk passes here.
+ */
+export function mayReportUsage(data: string): boolean {
+  for (let at = data.indexOf('"usage":'); at !== -1; at = data.indexOf('"usage":', at + 8)) {
+    const next = data.charCodeAt(at + 8) === 32 ? at + 9 : at + 8;
+    if (data.charCodeAt(next) === 123) return true;
+  }
+  return false;
+}
+
 /** Text of a message or delta: its content, refusal, and tool-call names and arguments. */
 function messageText(message: unknown): string {
   if (typeof message !== 'object' || message === null) return '';
@@ -116,7 +128,7 @@ export const openAiCompatibleAdapter: ProviderAdapter = {
   readStreamEvent(data) {
     if (data === '[DONE]') return DONE;
     // Most chunks carry `"usage":null` or no usage at all; skip parsing those.
-    if (!data.includes('"usage":{') && !data.includes('"usage": {')) return NOTHING;
+    if (!mayReportUsage(data)) return NOTHING;
     try {
       const chunk = JSON.parse(data) as { usage?: unknown; choices?: unknown } | null;
       const usage = readOpenAiUsage(chunk?.usage, 'chat');
