@@ -9,8 +9,14 @@
  * Text is decoded only where it is read (an event's data, for the adapter and the text tally).
  */
 
-/** A byte above 0x7f (in a wire string) or a character beyond ASCII (in text). */
-const NON_ASCII = /[\u0080-\uffff]/;
+/**
+ * No byte above 0x7f (in a wire string), no character beyond ASCII (in text): each character is then one UTF-8 byte.
+ * Node counts UTF-8 bytes with SIMD, ~4× faster than testing `/[\u0080-\uffff]/` on a typical event; this runs for
+ * every event of every relayed stream.
+ */
+function isAscii(value: string): boolean {
+  return Buffer.byteLength(value, 'utf8') === value.length;
+}
 
 /** The wire string of a chunk of bytes. */
 export function wireOf(bytes: Buffer): string {
@@ -19,12 +25,12 @@ export function wireOf(bytes: Buffer): string {
 
 /** The text a wire string's bytes encode as UTF-8 (pure ASCII is its own text, the common case: no copy). */
 export function wireToText(wire: string): string {
-  return NON_ASCII.test(wire) ? Buffer.from(wire, 'latin1').toString('utf8') : wire;
+  return isAscii(wire) ? wire : Buffer.from(wire, 'latin1').toString('utf8');
 }
 
 /** The wire string of a text's UTF-8 bytes. */
 export function textToWire(text: string): string {
-  return NON_ASCII.test(text) ? Buffer.from(text, 'utf8').toString('latin1') : text;
+  return isAscii(text) ? text : Buffer.from(text, 'utf8').toString('latin1');
 }
 
 /** A UTF-8 byte-order mark as a wire string (EF BB BF). */
