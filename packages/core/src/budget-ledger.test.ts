@@ -274,6 +274,24 @@ describe('BudgetLedger: periods', () => {
     expect(ledger.status('bud_key', T0)).toBeUndefined();
   });
 
+  it('alerts against the limit and thresholds of a reloaded budget, not the ones it was created with', () => {
+    const ledger = new BudgetLedger([budget({ mode: 'soft', alertThresholds: [50, 80, 100] })]);
+    const spend = (amount: bigint) => {
+      const r = ledger.reserve(['bud_key'], amount, LEASE, T0);
+      if (!r.ok) throw new Error('refused');
+      const warned = r.value.warnings.map((w) => w.threshold);
+      const s = ledger.settle(r.value.reservationId, amount, T0);
+      return { warned, fired: s.ok ? s.value.events.map((e) => [e.threshold, e.limitMicros]) : [] };
+    };
+    expect(spend(400_000n)).toEqual({ warned: [], fired: [] });
+    // Same period: spend is kept; the doubled limit and new thresholds apply from now on.
+    ledger.setBudgets([budget({ mode: 'soft', limitMicros: 2n * DOLLAR, alertThresholds: [25, 90] })], T0);
+    expect(spend(99_999n)).toEqual({ warned: [], fired: [] });
+    expect(spend(1n)).toEqual({ warned: [25], fired: [[25, 2n * DOLLAR]] });
+    expect(spend(1_299_999n)).toEqual({ warned: [], fired: [] });
+    expect(spend(1n)).toEqual({ warned: [90], fired: [[90, 2n * DOLLAR]] });
+  });
+
   it('does not release an old-period hold into a restarted budget', () => {
     const ledger = new BudgetLedger([budget()]);
     const r = ledger.reserve(['bud_key'], 400_000n, LEASE, T0);

@@ -78,8 +78,18 @@ export interface BudgetLedgerOptions {
   lateSettleMs?: number;
 }
 
+/** One of a budget's alert thresholds with the level it compares spend against (see {@link reaches}). */
+interface Alert {
+  /** Percent of the limit. */
+  threshold: number;
+  /** threshold × limit, worked out once per definition rather than on every reserve and settle. */
+  level: bigint;
+}
+
 interface BudgetState {
   def: BudgetDefinition;
+  /** `def.alertThresholds`, in order, with their levels. */
+  alerts: Alert[];
   window: PeriodWindow;
   spent: bigint;
   reserved: bigint;
@@ -144,6 +154,7 @@ export class BudgetLedger {
       const old = this.budgets.get(def.id);
       if (old && old.def.period === def.period && old.def.timeZone === def.timeZone) {
         old.def = def;
+        old.alerts = alerts(def);
         next.set(def.id, old);
       } else {
         next.set(def.id, this.freshState(def, now));
@@ -207,8 +218,8 @@ export class BudgetLedger {
       s.reserved += amountMicros;
       s.live++;
       const projected = s.spent + s.reserved;
-      for (const threshold of s.def.alertThresholds) {
-        if (!s.fired.has(threshold) && reaches(projected, threshold, s.def.limitMicros)) {
+      for (const { threshold, level } of s.alerts) {
+        if (!s.fired.has(threshold) && reaches(projected, level)) {
           warnings.push({
             budgetId: s.def.id,
             mode: s.def.mode,
@@ -328,8 +339,8 @@ export class BudgetLedger {
     const state = this.budgets.get(budgetId);
     if (!state) return;
     this.roll(state, now).spent = spentMicros;
-    for (const threshold of state.def.alertThresholds) {
-      if (reaches(spentMicros, threshold, state.def.limitMicros)) state.fired.add(threshold);
+    for (const { threshold, level } of state.alerts) {
+      if (reaches(spentMicros, level)) state.fired.add(threshold);
     }
   }
 
@@ -365,6 +376,7 @@ export class BudgetLedger {
   private freshState(def: BudgetDefinition, now: number): BudgetState {
     return {
       def,
+      alerts: alerts(def),
       window: periodWindow(def.period, now, def.timeZone),
       spent: 0n,
       reserved: 0n,
@@ -407,8 +419,8 @@ export class BudgetLedger {
 
   private crossings(state: BudgetState, now: number): ThresholdCrossing[] {
     const events: ThresholdCrossing[] = [];
-    for (const threshold of state.def.alertThresholds) {
-      if (state.fired.has(threshold) || !reaches(state.spent, threshold, state.def.limitMicros)) continue;
+    for (const { threshold, level } of state.alerts) {
+      if (state.fired.has(threshold) || !reaches(state.spent, level)) continue;
       state.fired.add(threshold);
       events.push({
         budgetId: state.def.id,
@@ -426,9 +438,13 @@ export class BudgetLedger {
   }
 }
 
-/** amount ≥ threshold% of limit, in integers. */
-function reaches(amount: bigint, threshold: number, limit: bigint): boolean {
-  return amount * 100n >= BigInt(threshold) * limit;
+/** amount ≥ threshold% of limit, in integers; `level` is threshold × limit. */
+function reaches(amount: bigint, level: bigint): boolean {
+  return amount * 100n >= level;
+}
+
+function alerts(def: BudgetDefinition): Alert[] {
+  return def.alertThresholds.map((threshold) => ({ threshold, level: BigInt(threshold) * def.limitMicros }));
 }
 
 function remaining(state: BudgetState): bigint {
