@@ -57,6 +57,11 @@ export interface Floor {
   rate: number;
   direct: PacedResult;
   bare: PacedResult;
+  /**
+   * True when the bare proxy ran in the first rate's own slices (D R B, B R D, …), against the same direct runs as
+   * the router; false or absent when it had a run of its own after the rates (BENCH_PARTS without `rates`).
+   */
+  sameSlices?: boolean;
 }
 
 /** The fixed rates again in a further layout (BENCH_LAYOUTS after the first). */
@@ -595,7 +600,7 @@ function notes(report: BenchReport): string[] {
       : 'usage journal: on (one page-cache write per usage event, no fsync; BENCH_USAGE_JOURNAL=off for the A/B)',
   );
   lines.push(
-    `method: ${String(report.options.BENCH_SLICES)} interleaved slices per run (D R, R D, …); pinning: ${report.machine.pinning}`,
+    `method: ${String(report.options.BENCH_SLICES)} interleaved slices per run (D R, R D, …${report.floor?.sameSlices ? `; at ${report.floor.rate} req/s the bare proxy in the same slices: D R B, B R D, R D B, …` : ''}); pinning: ${report.machine.pinning}`,
   );
   lines.push(
     `1-min load average before the run: ${report.machine.loadAvgAtStart.toFixed(2)} (idle ≈ 0; above ~0.5 other work shares the CPUs and inflates tails)`,

@@ -87,6 +87,18 @@ const TRANSLATED_RATE = BUDGET.rate;
 
 /** The bench route with 3 tiers × 2 targets (6 accounts), all healthy: what routing decisions cost. */
 const TIERED_MODEL = 'bench-tiered';
+/**
+ * Slice orders when the bare proxy shares a run's slices with direct and the router: each target takes each
+ * place in turn, so neither the router nor the floor is always the one measured after (or before) the other.
+ */
+const THREE_WAY_ORDERS = [
+  ['direct', 'router', 'bare'],
+  ['bare', 'router', 'direct'],
+  ['router', 'direct', 'bare'],
+  ['bare', 'direct', 'router'],
+  ['router', 'bare', 'direct'],
+  ['direct', 'bare', 'router'],
+] as const;
 
 async function addTieredRoute(stack: Stack): Promise<void> {
   const targets: { accountId: string; upstreamModel: string; tier: number; weight: number }[] = [];
@@ -454,6 +466,22 @@ async function main(): Promise<number> {
       }
     };
 
+    /** The same request, sent through the bare proxy. */
+    const viaBare = (direct: HttpTarget): HttpTarget => ({
+      ...direct,
+      url: `${bareOrigin}${new URL(direct.url).pathname}`,
+    });
+    const checkedBare = <S extends LoadSlice>(slice: S): S => {
+      if (slice.non2xx + slice.errors > 0) {
+        throw new Error(
+          `the bare proxy run failed: ${slice.non2xx} non-2xx ${JSON.stringify(slice.statuses)}, ${slice.errors} errors (${slice.firstError ?? ''})`,
+        );
+      }
+      return slice;
+    };
+    const runBare = async <S extends LoadSlice>(task: LoadTask): Promise<S> =>
+      checkedBare(await worker.run<S>(task as LoadTask & { kind: S['kind'] }));
+
     /**
      * Runs direct and router in alternating slices (D R, R D, D R, …) so that noise from the rest of the
      * machine — bursts come and go — lands on both sides alike, then merges each side's slices.
@@ -464,15 +492,24 @@ async function main(): Promise<number> {
       kind: keyof Targets['router'],
       task: (target: HttpTarget) => LoadTask,
       merge: (slices: S[]) => R,
+      /** Also runs the bare proxy in every slice (the floor measured over the same minutes); its slices land here. */
+      bareSlices?: S[],
     ): Promise<Pair<R>> => {
       const sides = {
         direct: { slices: [], cpuSeconds: zero(), waitMs: zero(), wallS: 0, rssPeakMiB: 0 } as Side<S>,
         router: { slices: [], cpuSeconds: zero(), waitMs: zero(), wallS: 0, rssPeakMiB: 0 } as Side<S>,
       };
       for (let i = 0; i < slices; i++) {
-        const order = i % 2 === 0 ? (['direct', 'router'] as const) : (['router', 'direct'] as const);
+        const order = bareSlices
+          ? (THREE_WAY_ORDERS[i % THREE_WAY_ORDERS.length] as (typeof THREE_WAY_ORDERS)[number])
+          : i % 2 === 0
+            ? (['direct', 'router'] as const)
+            : (['router', 'direct'] as const);
         log(`${label}: slice ${i + 1}/${slices} (${order.join(', ')})`);
-        for (const target of order) await runSlice(label, target, task(targets[target][kind]), sides[target]);
+        for (const target of order) {
+          if (target === 'bare') bareSlices?.push(await runBare(task(viaBare(targets.direct[kind]))));
+          else await runSlice(label, target, task(targets[target][kind]), sides[target]);
+        }
       }
       const run = (target: 'direct' | 'router'): Run<R> => {
         const side = sides[target];
@@ -510,24 +547,16 @@ async function main(): Promise<number> {
       merge: (slices: S[]) => R,
     ): Promise<{ direct: R; bare: R }> => {
       const direct = targets.direct[kind];
-      const viaBare: HttpTarget = { ...direct, url: `${bareOrigin}${new URL(direct.url).pathname}` };
-      const run = async (target: HttpTarget, seconds: number): Promise<S> => {
-        const slice = await worker.run<S>(task(target, seconds) as LoadTask & { kind: S['kind'] });
-        if (slice.non2xx + slice.errors > 0) {
-          throw new Error(
-            `the bare proxy run failed: ${slice.non2xx} non-2xx ${JSON.stringify(slice.statuses)}, ${slice.errors} errors (${slice.firstError ?? ''})`,
-          );
-        }
-        return slice;
-      };
       log(`${label}: warm-up of the bare proxy, ${env.BENCH_WARMUP_S} s`);
-      await run(viaBare, env.BENCH_WARMUP_S);
+      await runBare(task(viaBare(direct), env.BENCH_WARMUP_S));
       const sides = { direct: [] as S[], bare: [] as S[] };
       for (let i = 0; i < slices; i++) {
         const order = i % 2 === 0 ? (['direct', 'bare'] as const) : (['bare', 'direct'] as const);
         log(`${label}, ${durationS} s: slice ${i + 1}/${slices} (${order.join(', ')})`);
         for (const side of order) {
-          sides[side].push(await run(side === 'direct' ? direct : viaBare, durationS / slices));
+          const target = side === 'direct' ? direct : viaBare(direct);
+          const run = worker.run<S>(task(target, durationS / slices) as LoadTask & { kind: S['kind'] });
+          sides[side].push(checkedBare(await run));
         }
       }
       return { direct: merge(sides.direct), bare: merge(sides.bare) };
@@ -639,9 +668,23 @@ async function main(): Promise<number> {
 
     const roundTrips = await measureRoundTrips();
     /** The fixed rates (`rates`), direct and router interleaved; `prefix` marks a further layout's labels. */
-    const measureRates = async (prefix: string): Promise<BenchReport['rates']> => {
+    const measureRates = async (
+      prefix: string,
+      floorSlices?: PacedSlice[],
+    ): Promise<BenchReport['rates']> => {
       const measured: BenchReport['rates'] = [];
       for (const rate of env.BENCH_PARTS.has('rates') ? env.BENCH_RATES : []) {
+        const withFloor = floorSlices && rate === env.BENCH_RATES[0] ? floorSlices : undefined;
+        if (withFloor) {
+          log(`warm-up of the bare proxy ${rate} req/s, ${env.BENCH_WARMUP_S} s`);
+          await runBare({
+            kind: 'paced',
+            target: viaBare(targets.direct.chat),
+            rate,
+            durationS: env.BENCH_WARMUP_S,
+            connections,
+          });
+        }
         const pair = await interleave(
           `${prefix}fixed ${rate} req/s, ${env.BENCH_DURATION_S} s`,
           slices,
@@ -654,6 +697,7 @@ async function main(): Promise<number> {
             connections,
           }),
           (s: PacedSlice[]) => mergePaced(s, rate, env.BENCH_DURATION_S),
+          withFloor,
         );
         measured.push({ rate, ...pair });
       }
@@ -661,10 +705,23 @@ async function main(): Promise<number> {
     };
     // Epoch ms of the router's fixed-rate slices: where the router's diagnostics tell its event-loop stalls apart.
     routerSlices = [];
-    const rates = await measureRates('');
+    // The floor's slices run between the first rate's direct and router slices when both are asked for: the goal
+    // compares the router's Δp99 with the bare proxy's, and this host's tail moves 2-7x within minutes (floor Δp99
+    // +0.35 to +2.47 ms in consecutive short runs, 2026-12-07), so measured minutes apart the host decided it.
+    const floorSlices = env.BENCH_PARTS.has('floor') && env.BENCH_PARTS.has('rates') ? [] : undefined;
+    const rates = await measureRates('', floorSlices);
     const rateSlices = routerSlices;
     routerSlices = null;
-    const floor = env.BENCH_PARTS.has('floor') ? await measureFloor() : null;
+    const floor: Floor | null = floorSlices
+      ? {
+          rate: env.BENCH_RATES[0] as number,
+          direct: (rates[0] as BenchReport['rates'][number]).direct.result,
+          bare: mergePaced(floorSlices, env.BENCH_RATES[0] as number, env.BENCH_DURATION_S),
+          sameSlices: true,
+        }
+      : env.BENCH_PARTS.has('floor')
+        ? await measureFloor()
+        : null;
     const tieredRate = env.BENCH_RATES[0] as number;
     const tiered = env.BENCH_PARTS.has('tiered')
       ? {
