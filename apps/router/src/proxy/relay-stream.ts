@@ -9,9 +9,9 @@ import {
   type UsageReport,
 } from '@switchyard/core';
 import { StreamTextTally } from '../billing/stream-text-tally';
+import { textToWire, WIRE_BOM, wireOf, wireToText } from '../text/wire-text';
 import type { Cancellation } from './cancellation';
 import type { StreamBody } from './stream-request';
-import { textToWire, WIRE_BOM, wireOf, wireToText } from './wire-text';
 
 /** Bytes relayed between forced turns of the event loop (a typical reply never reaches it). */
 const YIELD_EVERY_BYTES = 64 * 1024;
@@ -97,7 +97,7 @@ export async function relayStream(
   const reader = adapter.createStreamEventReader?.();
   let usageComplete = false;
   const splitter = new SseEventSplitter(options.maxEventBytes);
-  // Without a translator the events go out as the bytes they came in: split as wire strings (see wire-text.ts),
+  // Without a translator the events go out as the bytes they came in: split as wire strings (see text/wire-text.ts),
   // written back as Latin-1, only their data decoded (for the adapter). A translator reads and writes text.
   const wire = translator === null;
   const decoder = wire ? null : new TextDecoder();
