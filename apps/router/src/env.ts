@@ -40,7 +40,10 @@ const schema = z.object({
     .int()
     .positive()
     .default(32 * 1024 * 1024),
-  /** Largest single SSE event of an upstream stream; over it the stream counts as broken. */
+  /**
+   * Largest single SSE event of an upstream stream, in UTF-8 bytes (passed through or translated); over it the
+   * stream counts as broken.
+   */
   UPSTREAM_MAX_SSE_EVENT_BYTES: z.coerce
     .number()
     .int()

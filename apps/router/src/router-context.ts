@@ -18,7 +18,7 @@ export interface RouterLimits {
   bodyTimeoutMs: number;
   /** Cap on a non-streaming upstream body (UPSTREAM_MAX_RESPONSE_BYTES). */
   maxResponseBytes: number;
-  /** Cap on one upstream SSE event (UPSTREAM_MAX_SSE_EVENT_BYTES). */
+  /** Cap on one upstream SSE event, in UTF-8 bytes (UPSTREAM_MAX_SSE_EVENT_BYTES). */
   maxSseEventBytes: number;
   /** Longest pause while a client sends its body (ROUTER_BODY_IDLE_TIMEOUT_MS). */
   bodyIdleTimeoutMs: number;

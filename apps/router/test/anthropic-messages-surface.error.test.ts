@@ -1,15 +1,21 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addAnthropicProvider, anthropicClient } from './anthropic-provider';
 import {
-  awaitUsageRow,
-  expectFailedOver,
-  mockStats,
-  type Stack,
-  setMockFaults,
-  startStack,
-  UPSTREAM_MODEL,
-} from './stack';
+  ANTHROPIC_MISSING,
+  ANTHROPIC_THEN_OPENAI,
+  anthropicClient,
+  CLAUDE_MODEL,
+  DROPS_ON_ANTHROPIC,
+  DROPS_ON_OPENAI,
+  ERROR_EVENT_ON_ANTHROPIC,
+  ON_ANTHROPIC,
+  ON_OPENAI,
+  OPENAI_THEN_ANTHROPIC,
+  PROMPT,
+  REPLY,
+  startAnthropicStack,
+} from './anthropic-provider';
+import { awaitUsageRow, expectFailedOver, mockStats, type Stack } from './stack';
 
 /**
  * The anthropic-messages surface's error cells (issue 13) and its own errors: `@anthropic-ai/sdk` as the client,
@@ -21,66 +27,9 @@ let stack: Stack;
 let claude: Anthropic;
 let anthropic: { providerId: string; accountId: string };
 
-const CLAUDE_MODEL = 'mock-claude';
-/** Upstream models the mock answers with a fault (its `byModel` faults match the upstream model). */
-const CLAUDE_DOWN = 'mock-claude-down';
-const CLAUDE_MISSING = 'mock-claude-missing';
-const GPT_DOWN = 'mock-gpt-down';
-const CLAUDE_DROP = 'mock-claude-drop';
-/** Its streams end with Anthropic's own `event: error` (overloaded) after a few events. */
-const CLAUDE_ERROR_EVENT = 'mock-claude-error-event';
-const GPT_DROP = 'mock-gpt-drop';
-
-const ON_ANTHROPIC = 'claude-route';
-const ON_OPENAI = 'claude-on-openai';
-const ANTHROPIC_THEN_OPENAI = 'anthropic-down-then-openai';
-const OPENAI_THEN_ANTHROPIC = 'openai-down-then-anthropic';
-const ANTHROPIC_MISSING = 'anthropic-missing-model';
-const DROPS_ON_ANTHROPIC = 'claude-drops';
-const ERROR_EVENT_ON_ANTHROPIC = 'claude-error-event';
-const DROPS_ON_OPENAI = 'claude-drops-on-openai';
-
-const PROMPT = 'Say hello to the gateway please';
-const REPLY = `Mock reply to: ${PROMPT} — this is a deterministic mock completion.`;
-
 beforeAll(async () => {
-  stack = await startStack();
+  ({ stack, anthropic } = await startAnthropicStack());
   claude = anthropicClient(stack);
-  anthropic = await addAnthropicProvider(
-    stack,
-    [CLAUDE_MODEL, CLAUDE_DOWN, CLAUDE_MISSING, CLAUDE_DROP, CLAUDE_ERROR_EVENT],
-    [UPSTREAM_MODEL, GPT_DOWN, GPT_DROP],
-  );
-  await setMockFaults(stack, {
-    byModel: {
-      [CLAUDE_DOWN]: { status: 503 },
-      [GPT_DOWN]: { status: 503 },
-      [CLAUDE_MISSING]: { status: 404 },
-      [CLAUDE_DROP]: { dropAfterChunks: 5 },
-      [CLAUDE_ERROR_EVENT]: { errorEventAfterChunks: 5 },
-      [GPT_DROP]: { dropAfterChunks: 5 },
-    },
-  });
-  const onAnthropic = (upstreamModel: string, tier = 0) => ({
-    accountId: anthropic.accountId,
-    upstreamModel,
-    tier,
-  });
-  const onOpenAi = (upstreamModel: string, tier = 0) => ({ accountId: stack.accountId, upstreamModel, tier });
-  await stack.addRoute({ publicModel: ON_ANTHROPIC, targets: [onAnthropic(CLAUDE_MODEL)] });
-  await stack.addRoute({ publicModel: ON_OPENAI, targets: [onOpenAi(UPSTREAM_MODEL)] });
-  await stack.addRoute({ publicModel: ANTHROPIC_MISSING, targets: [onAnthropic(CLAUDE_MISSING)] });
-  await stack.addRoute({
-    publicModel: ANTHROPIC_THEN_OPENAI,
-    targets: [onAnthropic(CLAUDE_DOWN), onOpenAi(UPSTREAM_MODEL, 1)],
-  });
-  await stack.addRoute({
-    publicModel: OPENAI_THEN_ANTHROPIC,
-    targets: [onOpenAi(GPT_DOWN), onAnthropic(CLAUDE_MODEL, 1)],
-  });
-  await stack.addRoute({ publicModel: DROPS_ON_ANTHROPIC, targets: [onAnthropic(CLAUDE_DROP)] });
-  await stack.addRoute({ publicModel: ERROR_EVENT_ON_ANTHROPIC, targets: [onAnthropic(CLAUDE_ERROR_EVENT)] });
-  await stack.addRoute({ publicModel: DROPS_ON_OPENAI, targets: [onOpenAi(GPT_DROP)] });
 });
 afterAll(async () => {
   await stack?.stop();

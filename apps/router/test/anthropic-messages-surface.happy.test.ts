@@ -1,7 +1,16 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addAnthropicProvider, anthropicClient, testCost } from './anthropic-provider';
-import { awaitUsageRow, mockStats, type Stack, startStack, UPSTREAM_MODEL } from './stack';
+import {
+  anthropicClient,
+  CLAUDE_MODEL,
+  ON_ANTHROPIC,
+  ON_OPENAI,
+  PROMPT,
+  REPLY,
+  startAnthropicStack,
+  testCost,
+} from './anthropic-provider';
+import { awaitUsageRow, mockStats, type Stack } from './stack';
 
 /**
  * The anthropic-messages surface's cells (issue 13): `@anthropic-ai/sdk` as the client, the mock speaking Anthropic
@@ -13,23 +22,9 @@ let stack: Stack;
 let claude: Anthropic;
 let anthropic: { providerId: string; accountId: string };
 
-/** Routes: an Anthropic target (fast path for Anthropic callers) and an OpenAI-compatible one (translated). */
-const ON_ANTHROPIC = 'claude-route';
-const ON_OPENAI = 'claude-on-openai';
-const CLAUDE_MODEL = 'mock-claude';
-
 beforeAll(async () => {
-  stack = await startStack();
+  ({ stack, anthropic } = await startAnthropicStack());
   claude = anthropicClient(stack);
-  anthropic = await addAnthropicProvider(stack, [CLAUDE_MODEL], [UPSTREAM_MODEL]);
-  await stack.addRoute({
-    publicModel: ON_ANTHROPIC,
-    targets: [{ accountId: anthropic.accountId, upstreamModel: CLAUDE_MODEL }],
-  });
-  await stack.addRoute({
-    publicModel: ON_OPENAI,
-    targets: [{ accountId: stack.accountId, upstreamModel: UPSTREAM_MODEL }],
-  });
 });
 afterAll(async () => {
   await stack?.stop();
@@ -37,7 +32,6 @@ afterAll(async () => {
 
 const usageRow = (requestId: string) => awaitUsageRow(stack, requestId);
 
-const PROMPT = 'Say hello to the gateway please';
 const WEATHER_TOOL: Anthropic.Tool = {
   name: 'get_weather',
   description: 'Weather of a city',
@@ -81,9 +75,7 @@ for (const [upstream, model, served] of [
       expect(data.stop_reason).toBe('end_turn');
       const block = data.content[0];
       expect(block?.type).toBe('text');
-      expect(block?.type === 'text' ? block.text : '').toBe(
-        `Mock reply to: ${PROMPT} — this is a deterministic mock completion.`,
-      );
+      expect(block?.type === 'text' ? block.text : '').toBe(REPLY);
       // The mock's rule: (3 + 3 words of system) + (3 + 6 words) = 15 input, 16 output words.
       expect(data.usage.input_tokens).toBe(15);
       expect(data.usage.output_tokens).toBe(16);
@@ -110,7 +102,7 @@ for (const [upstream, model, served] of [
       expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
       const { deltas, types, usage } = await textDeltas(stream);
       expect(deltas.length).toBeGreaterThan(1);
-      expect(deltas.join('')).toBe(`Mock reply to: ${PROMPT} — this is a deterministic mock completion.`);
+      expect(deltas.join('')).toBe(REPLY);
       expect(types[0]).toBe('message_start');
       expect(types.at(-2)).toBe('message_delta');
       expect(types.at(-1)).toBe('message_stop');

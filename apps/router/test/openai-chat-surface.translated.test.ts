@@ -3,7 +3,17 @@ import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addProvider } from './add-provider';
-import { addAnthropicProvider, testCost } from './anthropic-provider';
+import {
+  ANTHROPIC_MISSING,
+  CLAUDE_MODEL,
+  ERROR_EVENT_ON_ANTHROPIC,
+  ON_ANTHROPIC,
+  OPENAI_THEN_ANTHROPIC,
+  PROMPT,
+  REPLY,
+  startAnthropicStack,
+  testCost,
+} from './anthropic-provider';
 import {
   type AttemptJson,
   apiError,
@@ -11,8 +21,6 @@ import {
   expectFailedOver,
   mockStats,
   type Stack,
-  setMockFaults,
-  startStack,
   UPSTREAM_MODEL,
 } from './stack';
 
@@ -26,25 +34,12 @@ let stack: Stack;
 let openai: OpenAI;
 let anthropic: { providerId: string; accountId: string };
 
-const CLAUDE_MODEL = 'mock-claude';
-/** Upstream models the mock answers with a fault (its `byModel` faults match the upstream model). */
-const CLAUDE_MISSING = 'mock-claude-missing';
-const GPT_DOWN = 'mock-gpt-down';
-/** Its streams end with Anthropic's own `event: error` (overloaded) after a few events. */
-const CLAUDE_ERROR_EVENT = 'mock-claude-error-event';
-
-const ON_ANTHROPIC = 'claude-route';
-const OPENAI_THEN_ANTHROPIC = 'openai-down-then-anthropic';
-const ANTHROPIC_MISSING = 'anthropic-missing-model';
-const ERROR_EVENT_ON_ANTHROPIC = 'claude-error-event';
 const UNREADABLE_THEN_OPENAI = 'unreadable-anthropic-then-openai';
 
 /** An "Anthropic" upstream whose 200 answers are JSON but no Message. */
 let unreadable: Server;
 let unreadableProviderId: string;
 
-const PROMPT = 'Say hello to the gateway please';
-const REPLY = `Mock reply to: ${PROMPT} — this is a deterministic mock completion.`;
 const OPENAI_WEATHER_TOOL: OpenAI.ChatCompletionTool = {
   type: 'function',
   function: {
@@ -55,33 +50,8 @@ const OPENAI_WEATHER_TOOL: OpenAI.ChatCompletionTool = {
 };
 
 beforeAll(async () => {
-  stack = await startStack();
+  ({ stack, anthropic } = await startAnthropicStack());
   openai = stack.client();
-  anthropic = await addAnthropicProvider(
-    stack,
-    [CLAUDE_MODEL, CLAUDE_MISSING, CLAUDE_ERROR_EVENT],
-    [UPSTREAM_MODEL, GPT_DOWN],
-  );
-  await setMockFaults(stack, {
-    byModel: {
-      [GPT_DOWN]: { status: 503 },
-      [CLAUDE_MISSING]: { status: 404 },
-      [CLAUDE_ERROR_EVENT]: { errorEventAfterChunks: 5 },
-    },
-  });
-  const onAnthropic = (upstreamModel: string, tier = 0) => ({
-    accountId: anthropic.accountId,
-    upstreamModel,
-    tier,
-  });
-  const onOpenAi = (upstreamModel: string, tier = 0) => ({ accountId: stack.accountId, upstreamModel, tier });
-  await stack.addRoute({ publicModel: ON_ANTHROPIC, targets: [onAnthropic(CLAUDE_MODEL)] });
-  await stack.addRoute({ publicModel: ANTHROPIC_MISSING, targets: [onAnthropic(CLAUDE_MISSING)] });
-  await stack.addRoute({
-    publicModel: OPENAI_THEN_ANTHROPIC,
-    targets: [onOpenAi(GPT_DOWN), onAnthropic(CLAUDE_MODEL, 1)],
-  });
-  await stack.addRoute({ publicModel: ERROR_EVENT_ON_ANTHROPIC, targets: [onAnthropic(CLAUDE_ERROR_EVENT)] });
   unreadable = createServer((req, res) => {
     req.resume();
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -100,7 +70,10 @@ beforeAll(async () => {
   const unreadableAccountId = unreadableProvider.accountId;
   await stack.addRoute({
     publicModel: UNREADABLE_THEN_OPENAI,
-    targets: [{ accountId: unreadableAccountId, upstreamModel: CLAUDE_MODEL }, onOpenAi(UPSTREAM_MODEL, 1)],
+    targets: [
+      { accountId: unreadableAccountId, upstreamModel: CLAUDE_MODEL },
+      { accountId: stack.accountId, upstreamModel: UPSTREAM_MODEL, tier: 1 },
+    ],
   });
 });
 afterAll(async () => {
@@ -122,9 +95,7 @@ describe('openai SDK × anthropic', () => {
       })
       .withResponse();
     expect(data.object).toBe('chat.completion');
-    expect(data.choices[0]?.message.content).toBe(
-      `Mock reply to: ${PROMPT} — this is a deterministic mock completion.`,
-    );
+    expect(data.choices[0]?.message.content).toBe(REPLY);
     expect(data.choices[0]?.finish_reason).toBe('stop');
     expect(data.usage).toMatchObject({ prompt_tokens: 15, completion_tokens: 16, total_tokens: 31 });
     expect(response.headers.get('x-switchyard-provider')).toBe('mock-anthropic');
@@ -150,7 +121,7 @@ describe('openai SDK × anthropic', () => {
       if (chunk.usage) usage = chunk.usage;
     }
     expect(pieces.length).toBeGreaterThan(1);
-    expect(pieces.join('')).toBe(`Mock reply to: ${PROMPT} — this is a deterministic mock completion.`);
+    expect(pieces.join('')).toBe(REPLY);
     expect(finish).toBe('stop');
     expect(usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 16 });
   });

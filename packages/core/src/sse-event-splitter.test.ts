@@ -51,6 +51,35 @@ describe('SseEventSplitter', () => {
     expect(splitter.push('\n\ndata: later\n\n')).toEqual([]);
   });
 
+  it('caps decoded text at its UTF-8 bytes, exactly where it caps the same bytes pushed one character each', () => {
+    const utf8Length = (text: string) => Buffer.byteLength(text, 'utf8');
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: fc.constantFrom('a', '\n', 'é', '—', '✓', '中', '😀'), maxLength: 80 }), {
+          maxLength: 12,
+        }),
+        fc.integer({ min: 1, max: 200 }),
+        (chunks, cap) => {
+          const text = new SseEventSplitter(cap, utf8Length);
+          const wire = new SseEventSplitter(cap);
+          const fromText: string[] = [];
+          const fromWire: string[] = [];
+          for (const chunk of chunks) {
+            fromText.push(...text.push(chunk));
+            fromWire.push(...wire.push(Buffer.from(chunk, 'utf8').toString('latin1')));
+            expect(text.tooLarge).toBe(wire.tooLarge);
+          }
+          expect(fromText.map((event) => Buffer.from(event, 'utf8').toString('latin1'))).toEqual(fromWire);
+        },
+      ),
+      { numRuns: 500 },
+    );
+    // Under the cap in UTF-16 code units (400), over it in bytes (1,200).
+    const splitter = new SseEventSplitter(1_000, utf8Length);
+    splitter.push(`data: ${'✓'.repeat(394)}`);
+    expect(splitter.tooLarge).toBe(true);
+  });
+
   it('keeps an unterminated tail', () => {
     const splitter = new SseEventSplitter();
     expect(splitter.push('data: 1\n\ndata: 2')).toEqual(['data: 1\n\n']);

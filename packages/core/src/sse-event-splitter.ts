@@ -5,22 +5,31 @@
  * Every character is scanned once: the unterminated tail is kept as a list of pieces (never re-joined or
  * re-searched per chunk), and only its last two characters are looked at again, for a terminator split
  * across chunks. So a stream whose event never ends costs linear time, not quadratic. The tail is also
- * capped: once an unterminated event exceeds `maxEventChars`, it is dropped and {@link tooLarge} is set,
- * so a hostile upstream cannot grow it without bound; the caller treats the stream as broken.
+ * capped: once an unterminated event exceeds `maxEventBytes` UTF-8 bytes, it is dropped and {@link tooLarge} is
+ * set, so a hostile upstream cannot grow it without bound; the caller treats the stream as broken.
  */
 export class SseEventSplitter {
   /** The current unterminated event, in arrival order. */
   private pieces: string[] = [];
   private pendingChars = 0;
+  /** UTF-8 bytes of the first `measuredPieces` pieces (decoded text only, counted once the tail may be over the cap). */
+  private pendingBytes = 0;
+  private measuredPieces = 0;
   /** Set once an event outgrew the cap; nothing more is emitted after that. */
   private overflowed = false;
 
   /**
-   * @param maxEventChars longest event kept before giving up, in the characters pushed: UTF-16 code units of
-   * decoded text (at most its UTF-8 bytes), or exactly bytes when the bytes are pushed one character each (Latin-1;
-   * the splitter looks only at ASCII CR and LF, which no byte of a multi-byte UTF-8 character can be).
+   * @param maxEventBytes longest event kept before giving up, in UTF-8 bytes, whichever way the stream is pushed.
+   * @param utf8Length null when the bytes are pushed one character each (Latin-1 "wire strings": a character is
+   * a byte; the splitter looks only at ASCII CR and LF, which no byte of a multi-byte UTF-8 character can be);
+   * given when decoded text is pushed, to count its UTF-8 bytes (the caller's, e.g. Node's `Buffer.byteLength`:
+   * core uses no Node API). Called only on a tail that may be over the cap, at most once a piece. A character
+   * cut across chunks counts once the decoder hands it over whole.
    */
-  constructor(private readonly maxEventChars: number = Number.POSITIVE_INFINITY) {}
+  constructor(
+    private readonly maxEventBytes: number = Number.POSITIVE_INFINITY,
+    private readonly utf8Length: ((text: string) => number) | null = null,
+  ) {}
 
   /** True once an event exceeded the cap: the stream is broken (or hostile) and should be abandoned. */
   get tooLarge(): boolean {
@@ -60,8 +69,7 @@ export class SseEventSplitter {
       if (this.pendingChars > 0) {
         this.pieces.push(fresh);
         events.push(this.pieces.join(''));
-        this.pieces = [];
-        this.pendingChars = 0;
+        this.dropPending();
       } else events.push(fresh);
       eventStart = textEnd;
       from = end;
@@ -69,13 +77,32 @@ export class SseEventSplitter {
     if (eventStart < text.length) {
       const rest = eventStart === 0 ? text : text.slice(eventStart);
       this.pendingChars += rest.length;
-      if (this.pendingChars > this.maxEventChars) {
+      this.pieces.push(rest);
+      if (this.pendingOverCap()) {
         this.overflowed = true;
-        this.pieces = [];
-        this.pendingChars = 0;
-      } else this.pieces.push(rest);
+        this.dropPending();
+      }
     }
     return events;
+  }
+
+  /** Whether the pending tail holds more than `maxEventBytes` UTF-8 bytes. */
+  private pendingOverCap(): boolean {
+    if (this.pendingChars > this.maxEventBytes) return true; // a character pushed is at least one byte
+    // A wire character is one byte. A UTF-16 code unit is at most three UTF-8 bytes (a surrogate pair, two units,
+    // is four), so below a third of the cap, as nearly every event is, decoded text is not counted either.
+    if (this.utf8Length === null || this.pendingChars * 3 <= this.maxEventBytes) return false;
+    for (; this.measuredPieces < this.pieces.length; this.measuredPieces++) {
+      this.pendingBytes += this.utf8Length(this.pieces[this.measuredPieces] as string);
+    }
+    return this.pendingBytes > this.maxEventBytes;
+  }
+
+  private dropPending(): void {
+    this.pieces = [];
+    this.pendingChars = 0;
+    this.pendingBytes = 0;
+    this.measuredPieces = 0;
   }
 
   /** Whatever arrived after the last complete event (an unterminated tail). */

@@ -1,5 +1,5 @@
 import type { ProviderAdapter } from '@switchyard/core';
-import { wireToText } from '../proxy/wire-text';
+import { wireToText } from '../text/wire-text';
 import { countTokensOffThread } from './token-count-thread';
 
 /** Unparsed event data kept before it is folded into text (a typical stream never gets there). */
@@ -16,7 +16,7 @@ const COUNT_AT_CHARS = 8 * 1024;
  * does report usage pays nothing extra) until it passes 64 K characters, then folded into text, and text past
  * 8 K characters is sent to the counting thread (`countTokensOffThread`) and dropped. An endless stream
  * therefore holds a few hundred KB at most here, and the router's event loop never runs the BPE. A relay that
- * reads the stream as bytes (wire strings, see proxy/wire-text.ts) hands the data over as such, decoded only when
+ * reads the stream as bytes (wire strings, see text/wire-text.ts) hands the data over as such, decoded only when
  * folded: a stream that reports usage never decodes its content at all.
  */
 export class StreamTextTally {

@@ -9,9 +9,11 @@ import {
   type UsageReport,
 } from '@switchyard/core';
 import { StreamTextTally } from '../billing/stream-text-tally';
+import { textToWire, WIRE_BOM, wireOf, wireToText } from '../text/wire-text';
 import type { Cancellation } from './cancellation';
 import type { StreamBody } from './stream-request';
-import { textToWire, WIRE_BOM, wireOf, wireToText } from './wire-text';
+
+const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8');
 
 /** Bytes relayed between forced turns of the event loop (a typical reply never reaches it). */
 const YIELD_EVERY_BYTES = 64 * 1024;
@@ -70,8 +72,8 @@ export interface RelayOptions {
   /** Longest gap between two chunks of the upstream body, ms. */
   idleMs: number;
   /**
-   * Longest single SSE event kept while it arrives, in bytes (in UTF-16 code units with a translator, which reads
-   * decoded text); a longer one breaks the stream.
+   * Longest single SSE event kept while it arrives, in UTF-8 bytes, with a translator or without; a longer one
+   * breaks the stream.
    */
   maxEventBytes: number;
   /** The request's cancellation (client gone, deadline): ends the relay at once, even mid-backpressure. */
@@ -96,8 +98,9 @@ export async function relayStream(
   // A protocol whose usage spans several events reads the stream as a whole; others read each event alone.
   const reader = adapter.createStreamEventReader?.();
   let usageComplete = false;
-  const splitter = new SseEventSplitter(options.maxEventBytes);
-  // Without a translator the events go out as the bytes they came in: split as wire strings (see wire-text.ts),
+  // Wire strings are counted a character a byte; decoded text by its UTF-8 bytes.
+  const splitter = new SseEventSplitter(options.maxEventBytes, translator === null ? null : utf8Length);
+  // Without a translator the events go out as the bytes they came in: split as wire strings (see text/wire-text.ts),
   // written back as Latin-1, only their data decoded (for the adapter). A translator reads and writes text.
   const wire = translator === null;
   const decoder = wire ? null : new TextDecoder();
