@@ -69,10 +69,14 @@ export {
   encodeUsageBatch,
   type InsertUsageEventsResult,
   insertUsageEvents,
+  positionalUsageRow,
   serializeUsageEvent,
+  USAGE_ROW_COLUMNS,
+  USAGE_ROW_VERSION,
   type UsageBatchWriteResult,
   type UsageBatchWriter,
   usageRollupUpsertSql,
+  usageRowObject,
 } from './usage-repository';
 export {
   PAYLOAD_RETENTION_LOCK,
