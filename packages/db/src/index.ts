@@ -71,8 +71,6 @@ export {
   insertUsageEvents,
   positionalUsageRow,
   serializeUsageEvent,
-  USAGE_ROW_COLUMNS,
-  USAGE_ROW_VERSION,
   type UsageBatchWriteResult,
   type UsageBatchWriter,
   usageRollupUpsertSql,

@@ -57,6 +57,8 @@ export function usageRollupUpsertSql(table: string, unit: 'hour' | 'day'): strin
  * also skipped when already stored), and move keys' `last_used_at` forward. A replayed or
  * retried batch inserts nothing, so it adds nothing to the rollups either. The outer SELECT reads the CTEs in
  * a fixed order (hourly before daily), which fixes the order in which the statement takes rollup row locks.
+ * Rows are positional (usageRowJson): element i + 1 is column i of USAGE_ROW_COLUMNS, read by offset. A row of
+ * another version (or a keyed object) reads a NULL request id, so it is refused and dead-lettered, never misread.
  */
 const INSERT_USAGE_SQL = `
     WITH input AS (
@@ -180,7 +182,7 @@ export async function insertUsageEvents(
   return { inserted: rows[0]?.inserted ?? 0 };
 }
 
-export { positionalUsageRow, USAGE_ROW_COLUMNS, USAGE_ROW_VERSION, usageRowObject } from './usage-row';
+export { positionalUsageRow, usageRowObject } from './usage-row';
 export type { UsageBatchWriteResult } from './write-usage-batch';
 export { encodeUsageBatch } from './write-usage-batch';
 
