@@ -1,4 +1,10 @@
-import { createUsageBatchWriter, encodeUsageBatch, serializeUsageEvent } from '@switchyard/db';
+import {
+  createUsageBatchWriter,
+  encodeUsageBatch,
+  positionalUsageRow,
+  serializeUsageEvent,
+  usageRowObject,
+} from '@switchyard/db';
 import { buildUsageEvent } from '@switchyard/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listUsageDeadLetters, listUsageDeadLettersQuery } from '../src/server/usage-dead-letters';
@@ -17,11 +23,11 @@ const createdAt = Date.parse('2030-01-15T10:29:00.000Z');
 
 /** A serialized usage row with a column PostgreSQL refuses (rows from an older router could hold such values). */
 function refusedRow(requestId: string, fields: Record<string, unknown>): string {
-  const row = JSON.parse(serializeUsageEvent(buildUsageEvent({ requestId, createdAt }))) as Record<
-    string,
-    unknown
-  >;
-  return JSON.stringify({ ...row, ...fields });
+  const named = {
+    ...usageRowObject(JSON.parse(serializeUsageEvent(buildUsageEvent({ requestId, createdAt })))),
+    ...fields,
+  };
+  return positionalUsageRow(JSON.stringify(named), named);
 }
 
 describe('dead-lettered usage events in the console', () => {
@@ -53,7 +59,12 @@ describe('dead-lettered usage events in the console', () => {
     const [newest] = all.items;
     expect(newest?.id).toMatch(/^udl_/);
     expect(newest?.error).toMatch(/out of range/);
-    expect(JSON.parse(newest?.event ?? '')).toEqual(JSON.parse(range));
+    // Keyed by column, as an operator reads it.
+    expect(JSON.parse(newest?.event ?? '')).toEqual(usageRowObject(JSON.parse(range)));
+    expect(JSON.parse(newest?.event ?? '')).toMatchObject({
+      request_id: 'req_range',
+      latency_ms: 99_999_999_999,
+    });
     expect(Date.parse(newest?.createdAt ?? '')).not.toBeNaN();
 
     // Paginated like every other listing.

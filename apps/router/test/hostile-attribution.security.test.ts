@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { TRAFFIC_CLASSES } from '@switchyard/core';
-import { generateApiKey, newId, serializeUsageEvent } from '@switchyard/db';
+import { generateApiKey, newId, serializeUsageEvent, usageRowObject } from '@switchyard/db';
 import { buildUsageEvent } from '@switchyard/db/testing';
 import fc from 'fast-check';
 import OpenAI from 'openai';
@@ -227,11 +227,14 @@ describe('hostile strings in every attributable field', () => {
   }, 120_000);
 
   it('a spill left by an older router holding a row PostgreSQL refuses: the restart replays it, parks that row, stores the rest', async () => {
-    // What a router before the fix spilled (and replayed forever): rows as its serializer wrote them, one with NUL.
+    // What a router before the fix spilled (and replayed forever): rows as its serializer wrote them (objects keyed
+    // by column, before rows were positional), one with NUL.
     const createdAt = Date.now();
     const good = ['req_oldspill_1', 'req_oldspill_2', 'req_oldspill_3'];
-    const row = (requestId: string) => serializeUsageEvent(buildUsageEvent({ requestId, createdAt }));
-    const bad = JSON.stringify({ ...(JSON.parse(row('req_oldspill_bad')) as object), end_user: 'a\u0000b' });
+    const keyed = (requestId: string) =>
+      usageRowObject(JSON.parse(serializeUsageEvent(buildUsageEvent({ requestId, createdAt }))));
+    const row = (requestId: string) => JSON.stringify(keyed(requestId));
+    const bad = JSON.stringify({ ...keyed('req_oldspill_bad'), end_user: 'a\u0000b' });
     const spillDir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-old-spill-'));
     try {
       await writeFile(

@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createPrismaClient, type PrismaClient, serializeUsageEvent } from '@switchyard/db';
+import {
+  createPrismaClient,
+  type PrismaClient,
+  positionalUsageRow,
+  serializeUsageEvent,
+  usageRowObject,
+} from '@switchyard/db';
 import { buildUsageEvent, createTestDatabase, type TestDatabase } from '@switchyard/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger } from '../src/logger';
@@ -43,7 +49,8 @@ function goodRow(requestId: string): string {
 
 /** A serialized row with some columns replaced by values PostgreSQL refuses. */
 function badRow(requestId: string, fields: Record<string, unknown>): string {
-  return JSON.stringify({ ...(JSON.parse(goodRow(requestId)) as Record<string, unknown>), ...fields });
+  const named = { ...usageRowObject(JSON.parse(goodRow(requestId))), ...fields };
+  return positionalUsageRow(JSON.stringify(named), named);
 }
 
 /** Three ways a row's data is refused: NUL in text (22P05), int4 out of range (22003), index row too big (54000). */
@@ -103,8 +110,10 @@ describe('a batch PostgreSQL refuses for its data', () => {
       ['req_live_range', '22003'],
     ]);
     for (const letter of deadLetters) {
-      // The raw event, as the writer held it, so an operator can account for it by hand.
-      expect(JSON.parse(letter.event)).toEqual(JSON.parse(bad.get(letter.requestId ?? '') ?? 'null'));
+      // The raw event, as the writer held it, keyed by column so an operator can account for it by hand.
+      expect(JSON.parse(letter.event)).toEqual(
+        usageRowObject(JSON.parse(bad.get(letter.requestId ?? '') ?? '[]')),
+      );
       expect(letter.error.length).toBeGreaterThan(0);
     }
     expect(deadLetters.find((letter) => letter.requestId === 'req_live_range')?.error).toMatch(

@@ -69,10 +69,12 @@ export {
   encodeUsageBatch,
   type InsertUsageEventsResult,
   insertUsageEvents,
+  positionalUsageRow,
   serializeUsageEvent,
   type UsageBatchWriteResult,
   type UsageBatchWriter,
   usageRollupUpsertSql,
+  usageRowObject,
 } from './usage-repository';
 export {
   PAYLOAD_RETENTION_LOCK,

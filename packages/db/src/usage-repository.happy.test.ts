@@ -6,8 +6,10 @@ import {
   createUsageBatchWriter,
   encodeUsageBatch,
   insertUsageEvents,
+  positionalUsageRow,
   serializeUsageEvent,
   USAGE_WRITER_APPLICATION_NAME,
+  usageRowObject,
 } from './usage-repository';
 
 function event(
@@ -204,12 +206,14 @@ describe('createUsageBatchWriter', () => {
   it('replays a row spilled before surface and upstream protocol were recorded, storing both as null', async () => {
     const writer = createUsageBatchWriter(db.databaseUrl);
     try {
-      const current = JSON.parse(
-        serializeUsageEvent(event({ requestId: 'req_old_spill', createdAt: 1_750_000_000_000 })),
-      ) as Record<string, unknown>;
+      const current = usageRowObject(
+        JSON.parse(serializeUsageEvent(event({ requestId: 'req_old_spill', createdAt: 1_750_000_000_000 }))),
+      );
       expect(current).toMatchObject({ surface: 'openai-chat', upstream_protocol: 'openai-chat' });
+      // An object row without those keys, as spill replay hands it on after an upgrade.
       const { surface: _surface, upstream_protocol: _upstream, ...old } = current;
-      expect(await writer.write(encodeUsageBatch([JSON.stringify(old)]))).toEqual({
+      const legacy = JSON.stringify(old);
+      expect(await writer.write(encodeUsageBatch([positionalUsageRow(legacy, JSON.parse(legacy))]))).toEqual({
         inserted: 1,
         deadLettered: 0,
       });
@@ -252,7 +256,9 @@ describe('createUsageBatchWriter', () => {
         ],
       });
       // A clean event serializes exactly as before: the normalising path is only for events that need it.
-      expect(JSON.parse(serializeUsageEvent(clean)).requested_model).toBe(clean.requestedModel);
+      expect(usageRowObject(JSON.parse(serializeUsageEvent(clean))).requested_model).toBe(
+        clean.requestedModel,
+      );
       const json = encodeUsageBatch([clean, dirty].map(serializeUsageEvent));
       expect(await writer.write(json)).toEqual({ inserted: 2, deadLettered: 0 });
       const row = await prisma.usageEvent.findUniqueOrThrow({ where: { requestId: 'req_dirty' } });

@@ -4,52 +4,12 @@ import { newId } from './ids';
 import { createSmallPool } from './small-pool';
 import type { SqlDataRefusal } from './sql-data-refusal';
 import { isStorableUsageRow, storableUsageEvent } from './storable-usage-event';
+import { isPositionalUsageRow, USAGE_ROW_VERSION, usageRowJson, usageRowObject } from './usage-row';
 import { encodeUsageBatch, type UsageBatchWriteResult, writeUsageBatch } from './write-usage-batch';
 
 export interface InsertUsageEventsResult {
   /** Rows actually inserted; events whose request id is already stored (replays) are skipped. */
   inserted: number;
-}
-
-/** One row as it crosses to PostgreSQL: snake_case keys matching the recordset columns below. */
-function toRow(e: UsageEventRecord): Record<string, unknown> {
-  return {
-    request_id: e.requestId,
-    key_id: e.keyId,
-    team_id: e.teamId,
-    environment: e.environment,
-    requested_model: e.requestedModel,
-    route_id: e.routeId,
-    served_provider_id: e.servedProviderId,
-    served_account_id: e.servedAccountId,
-    served_model: e.servedModel,
-    status: e.status,
-    error_class: e.errorClass,
-    http_status: e.httpStatus,
-    latency_ms: e.latencyMs,
-    ttft_ms: e.ttftMs,
-    input_tokens: e.inputTokens,
-    output_tokens: e.outputTokens,
-    cached_input_tokens: e.cachedInputTokens,
-    // bigint does not survive JSON; PostgreSQL parses the string into int8 exactly.
-    cost_micros: e.costMicros.toString(),
-    reasoning_tokens: e.reasoningTokens,
-    cache_write_tokens: e.cacheWriteTokens,
-    cost_estimated: e.costEstimated,
-    unpriced: e.unpriced,
-    owner_id: e.ownerId,
-    tags: e.tags,
-    end_user: e.endUser,
-    metadata: e.metadata,
-    stream: e.stream,
-    attempts: e.attempts,
-    surface: e.surface,
-    upstream_protocol: e.upstreamProtocol,
-    traffic_class: e.trafficClass ?? null,
-    created_at_ms: e.createdAt,
-    // Bodies of an opted-in request (request_payloads); null for every other row.
-    payload: e.payload ?? null,
-  };
 }
 
 /** The rollup tables' key, in the order both upserts take their row locks (see INSERT_USAGE_SQL). */
@@ -97,16 +57,23 @@ export function usageRollupUpsertSql(table: string, unit: 'hour' | 'day'): strin
  * also skipped when already stored), and move keys' `last_used_at` forward. A replayed or
  * retried batch inserts nothing, so it adds nothing to the rollups either. The outer SELECT reads the CTEs in
  * a fixed order (hourly before daily), which fixes the order in which the statement takes rollup row locks.
+ * Rows are positional (usageRowJson): element i + 1 is column i of USAGE_ROW_COLUMNS, read by offset. A row of
+ * another version (or a keyed object) reads a NULL request id, so it is refused and dead-lettered, never misread.
  */
 const INSERT_USAGE_SQL = `
     WITH input AS (
-      SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(request_id text, key_id text, team_id text, environment text,
-        requested_model text, route_id text, served_provider_id text, served_account_id text, served_model text,
-        status text, error_class text, http_status int4, latency_ms int4, ttft_ms int4, input_tokens int4,
-        output_tokens int4, cached_input_tokens int4, cost_micros int8, reasoning_tokens int4,
-        cache_write_tokens int4, cost_estimated bool, unpriced bool, owner_id text, tags text[], end_user text,
-        metadata jsonb, stream bool, attempts jsonb, surface text, upstream_protocol text, traffic_class text,
-        created_at_ms int8, payload jsonb)
+      SELECT CASE WHEN e->>0 = '${USAGE_ROW_VERSION}' THEN e->>1 END AS request_id, e->>2 AS key_id, e->>3 AS team_id,
+        e->>4 AS environment, e->>5 AS requested_model, e->>6 AS route_id, e->>7 AS served_provider_id,
+        e->>8 AS served_account_id, e->>9 AS served_model, e->>10 AS status, e->>11 AS error_class,
+        (e->>12)::int4 AS http_status, (e->>13)::int4 AS latency_ms, (e->>14)::int4 AS ttft_ms,
+        (e->>15)::int4 AS input_tokens, (e->>16)::int4 AS output_tokens, (e->>17)::int4 AS cached_input_tokens,
+        (e->>18)::int8 AS cost_micros, (e->>19)::int4 AS reasoning_tokens, (e->>20)::int4 AS cache_write_tokens,
+        (e->>21)::bool AS cost_estimated, (e->>22)::bool AS unpriced, e->>23 AS owner_id,
+        ARRAY(SELECT jsonb_array_elements_text(nullif(e->24, 'null'))) AS tags, e->>25 AS end_user,
+        nullif(e->26, 'null') AS metadata, (e->>27)::bool AS stream, nullif(e->28, 'null') AS attempts,
+        e->>29 AS surface, e->>30 AS upstream_protocol, e->>31 AS traffic_class, (e->>32)::int8 AS created_at_ms,
+        nullif(e->33, 'null') AS payload
+      FROM jsonb_array_elements($1::jsonb) AS e
     ),
     inserted AS (
       INSERT INTO usage_events (request_id, key_id, team_id, environment, requested_model, route_id,
@@ -148,14 +115,15 @@ const INSERT_USAGE_SQL = `
       (SELECT count(*) FROM daily)::int AS daily`;
 
 /**
- * One usage event as the JSON object the insert statement reads. Callers that hold events for a while (the
+ * One usage event as the row the insert statement reads: a positional JSON array (see usageRowJson for the format;
+ * the statement reads element i + 1 as column i of USAGE_ROW_COLUMNS). Callers that hold events for a while (the
  * router's batching queue) keep this string instead of the object graph: cheaper to retain, to hand to another
  * thread, and to join into a batch. Whatever strings the event carries, the row is one PostgreSQL stores (see
  * storableUsageEvent); a clean event, nearly every one, pays one scan of its JSON and a few length reads.
  */
 export function serializeUsageEvent(event: UsageEventRecord): string {
-  const json = JSON.stringify(toRow(event));
-  return isStorableUsageRow(event, json) ? json : JSON.stringify(toRow(storableUsageEvent(event)));
+  const json = usageRowJson(event);
+  return isStorableUsageRow(event, json) ? json : usageRowJson(storableUsageEvent(event));
 }
 
 /** Longest raw event kept in a dead letter; a usage row is a few KiB, so only a pathological one is cut. */
@@ -167,11 +135,19 @@ const INSERT_DEAD_LETTER_SQL = `
     INSERT INTO usage_dead_letters (id, request_id, event, error, sql_state) VALUES ($1, $2, $3, $4, $5)
     ON CONFLICT (request_id) DO NOTHING`;
 
-/** A dead letter's parameters: its own text made storable, so parking a row can never be refused in turn. */
+/**
+ * A dead letter's parameters: its own text made storable, so parking a row can never be refused in turn. A
+ * positional row is stored keyed by column name (as rows were before), for the operator who reads it.
+ */
 function deadLetterValues(row: string, refusal: SqlDataRefusal): (string | null)[] {
   let requestId: string | null = null;
+  let event = row;
   try {
-    const parsed: unknown = JSON.parse(row);
+    let parsed: unknown = JSON.parse(row);
+    if (isPositionalUsageRow(parsed)) {
+      parsed = usageRowObject(parsed);
+      event = JSON.stringify(parsed);
+    }
     const id = (parsed as { request_id?: unknown } | null)?.request_id;
     if (typeof id === 'string' && id.length > 0) requestId = storableText(id, STORED_TEXT_LIMITS.identifier);
   } catch {
@@ -180,7 +156,7 @@ function deadLetterValues(row: string, refusal: SqlDataRefusal): (string | null)
   return [
     newId('udl'),
     requestId,
-    storableText(row, DEAD_LETTER_EVENT_CHARS),
+    storableText(event, DEAD_LETTER_EVENT_CHARS),
     storableText(refusal.message, DEAD_LETTER_ERROR_CHARS),
     refusal.sqlState,
   ];
@@ -206,6 +182,7 @@ export async function insertUsageEvents(
   return { inserted: rows[0]?.inserted ?? 0 };
 }
 
+export { positionalUsageRow, usageRowObject } from './usage-row';
 export type { UsageBatchWriteResult } from './write-usage-batch';
 export { encodeUsageBatch } from './write-usage-batch';
 

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { positionalUsageRow } from '@switchyard/db/usage-repository';
 import type { UsageBatchWrite } from './usage-sink';
 
 const CURRENT = 'usage-spill.ndjson';
@@ -144,12 +145,13 @@ export class UsageSpillFile {
       for await (const line of lines) {
         if (line.length === 0) continue;
         counted++;
-        if (!isJson(line)) {
+        const row = replayableRow(line);
+        if (row === null) {
           // Only a write cut off by a crash leaves a partial line; its sync never completed.
           this.onCorruptLine?.(name);
           continue;
         }
-        batch.push(line);
+        batch.push(row);
         events++;
         if (batch.length >= maxBatch) {
           await write(batch);
@@ -166,13 +168,19 @@ export class UsageSpillFile {
   }
 }
 
-function isJson(line: string): boolean {
+/**
+ * The line as the insert statement reads it, or null when it is not JSON. A row an earlier router spilled or
+ * journaled as a keyed object becomes a positional row with the same values (the journal's files are adopted into
+ * the spill, so this is where both are read back after an upgrade).
+ */
+function replayableRow(line: string): string | null {
+  let parsed: unknown;
   try {
-    JSON.parse(line);
-    return true;
+    parsed = JSON.parse(line);
   } catch {
-    return false;
+    return null;
   }
+  return positionalUsageRow(line, parsed);
 }
 
 async function countLines(file: string): Promise<number> {
