@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { gatewayError } from '@switchyard/core';
 import { capConnections } from './http/cap-connections';
@@ -12,9 +12,25 @@ import { v1betaModel, v1betaModels } from './routes/models/v1beta-models';
 import { surfaceRoutes } from './routes/surface-routes';
 import { SURFACES } from './surfaces/surface-registry';
 
-/** Request ids: `req_` + 32 hex chars; randomUUID draws from a cached entropy pool, so this is cheap. */
+/** Random bytes drawn for request ids at a time: 256 ids per refill. */
+const ID_POOL_BYTES = 4_096;
+const ID_BYTES = 16;
+const idPool = Buffer.allocUnsafe(ID_POOL_BYTES);
+let idOffset = ID_POOL_BYTES;
+
+/**
+ * Request ids: `req_` + 32 hex chars, 128 random bits from a pool of CSPRNG bytes refilled every 256 ids (as
+ * randomUUID does inside). Hex-encoding 16 bytes is one native call; `randomUUID().replaceAll('-', '')` built
+ * and searched a 36-character string per request (~5k instructions more).
+ */
 export function newRequestId(): string {
-  return `req_${randomUUID().replaceAll('-', '')}`;
+  if (idOffset === ID_POOL_BYTES) {
+    randomFillSync(idPool);
+    idOffset = 0;
+  }
+  const hex = idPool.toString('hex', idOffset, idOffset + ID_BYTES);
+  idOffset += ID_BYTES;
+  return `req_${hex}`;
 }
 
 /** Every route the router answers: the surfaces' (through the pipeline), then the gateway's own. */

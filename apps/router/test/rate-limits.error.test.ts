@@ -75,6 +75,22 @@ function refused(outcomes: Outcome[]) {
 }
 
 describe('RPM and TPM limits (one router, in memory)', () => {
+  it('a key with both rpm and tpm: a served answer carries both steps’ headers with their values', async () => {
+    const reserved = promptTokenRateEstimate({ messages }) + 20;
+    const key = await limitedKey({ rpm: 50, tpm: 100_000 });
+    const outcome = await call(stack.client(key.plaintext), { max_tokens: 20 });
+    if (!outcome.ok) throw new Error(`refused: ${outcome.status}`);
+    const h = outcome.headers;
+    expect(h.get('x-ratelimit-limit-requests')).toBe('50');
+    expect(h.get('x-ratelimit-remaining-requests')).toBe('49');
+    expect(h.get('x-ratelimit-reset-requests')).toMatch(/^\d+(\.\d+)?(ms|s)$/);
+    expect(h.get('x-ratelimit-limit-tokens')).toBe('100000');
+    expect(h.get('x-ratelimit-remaining-tokens')).toBe(String(100_000 - reserved));
+    expect(h.get('x-ratelimit-reset-tokens')).toMatch(/^\d+(\.\d+)?(ms|s)$/);
+    expect(h.get('x-request-id')).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(h.get('x-switchyard-attempts')).toBe('1');
+  });
+
   it('a key with rpm 10: exactly 10 of 15 succeed, the rest are 429 rate_limited with Retry-After', async () => {
     const key = await limitedKey({ rpm: 10 });
     const outcomes = await sequential(stack.client(key.plaintext), 15);

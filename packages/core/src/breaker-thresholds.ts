@@ -1,5 +1,6 @@
 import type { CircuitBreakerConfig } from './circuit-breaker';
 import type { RouteRecord } from './config-snapshot';
+import { pairKey } from './pair-key';
 
 /** The breaker settings an operator sets per route; the rest of CircuitBreakerConfig stays process-wide. */
 export type BreakerThresholds = Pick<
@@ -44,7 +45,7 @@ export function effectiveBreakerThresholds(
 
 /** Key of the breaker of one (account, upstream model), as CircuitBreakerRegistry keys it. */
 export function breakerKey(accountId: string, model: string): string {
-  return `${accountId}\u0000${model}`;
+  return pairKey(accountId, model);
 }
 
 /**

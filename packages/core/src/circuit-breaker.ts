@@ -1,4 +1,5 @@
 import type { UpstreamErrorClass } from './classify-upstream-failure';
+import { pairKey } from './pair-key';
 
 /** Where a breaker stands. `half_open` admits a bounded number of probe requests. */
 export type CircuitState = 'closed' | 'open' | 'half_open';
@@ -401,7 +402,7 @@ export class CircuitBreakerRegistry {
 
   /** The breaker for this pair, created closed if it does not exist yet. */
   get(accountId: string, model: string): CircuitBreaker {
-    const key = `${accountId}\u0000${model}`;
+    const key = pairKey(accountId, model);
     let entry = this.breakers.get(key);
     if (!entry) {
       entry = { accountId, model, breaker: new CircuitBreaker(this.perPair.get(key) ?? this.config) };
@@ -412,7 +413,7 @@ export class CircuitBreakerRegistry {
 
   /** The breaker for this pair if one exists; a pair never used is healthy. Does not create one. */
   peek(accountId: string, model: string): CircuitBreaker | undefined {
-    return this.breakers.get(`${accountId}\u0000${model}`)?.breaker;
+    return this.breakers.get(pairKey(accountId, model))?.breaker;
   }
 
   /** Every breaker's state, in creation order. */

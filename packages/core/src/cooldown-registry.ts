@@ -1,3 +1,4 @@
+import { pairKey } from './pair-key';
 /** Tuning for a {@link CooldownRegistry}, in milliseconds. */
 export interface CooldownOptions {
   /** Cool-down after a 429 that carried no usable Retry-After. Default 1 s. */
@@ -39,7 +40,7 @@ export class CooldownRegistry {
 
   /** Cools the pair until `untilMs` (epoch ms). An existing later cool-down is kept, never shortened. */
   coolUntil(accountId: string, model: string, untilMs: number): void {
-    const key = `${accountId}\u0000${model}`;
+    const key = pairKey(accountId, model);
     const existing = this.until.get(key);
     if (existing && existing.untilMs >= untilMs) return;
     this.until.set(key, { accountId, model, untilMs });
@@ -52,7 +53,7 @@ export class CooldownRegistry {
   coolFor(accountId: string, model: string, now: number, retryAfterMs: number | null): number {
     const ms = Math.min(this.maxMs, Math.max(0, retryAfterMs ?? this.defaultMs));
     this.coolUntil(accountId, model, now + ms);
-    return this.until.get(`${accountId}\u0000${model}`)?.untilMs ?? now + ms;
+    return this.until.get(pairKey(accountId, model))?.untilMs ?? now + ms;
   }
 
   isCooling(accountId: string, model: string, now: number): boolean {
@@ -61,7 +62,7 @@ export class CooldownRegistry {
 
   /** Milliseconds until the pair may be used again; 0 when it is not cooling. */
   remaining(accountId: string, model: string, now: number): number {
-    const key = `${accountId}\u0000${model}`;
+    const key = pairKey(accountId, model);
     const entry = this.until.get(key);
     if (!entry) return 0;
     if (entry.untilMs <= now) {

@@ -18,6 +18,7 @@ export * from './is-sse-event';
 export * from './is-type-error-event';
 export * from './mask-secrets';
 export * from './normalise-upstream-error';
+export * from './pair-key';
 export * from './period-window';
 export * from './plan-attempts';
 export * from './price-book';

@@ -1,3 +1,4 @@
+import { pairKey } from './pair-key';
 /** Tuning for {@link RetryTokens}. */
 export interface RetryTokensOptions {
   /** Tokens each client request earns (its first attempt). Default 0.15: retries ≤ 15% of requests. */
@@ -84,7 +85,7 @@ export class RetryTokenRegistry {
 
   /** The bucket of this upstream, created full to `initial` if it does not exist yet. */
   get(accountId: string, model: string): RetryTokens {
-    const key = `${accountId}\u0000${model}`;
+    const key = pairKey(accountId, model);
     let bucket = this.buckets.get(key);
     if (!bucket) {
       bucket = new RetryTokens(this.options);

@@ -4,6 +4,7 @@ import {
   type CircuitBreakerConfig,
   CircuitBreakerRegistry,
   CooldownRegistry,
+  pairKey,
   type ResolvedTarget,
   type RouteRecord,
   type TargetHealth,
@@ -140,7 +141,7 @@ export class UpstreamHealth {
     latencyMs: number,
     errorClass: string | null,
   ) {
-    const key = `${accountId}\u0000${model}`;
+    const key = pairKey(accountId, model);
     let stats = this.stats.get(key);
     if (!stats) {
       stats = {

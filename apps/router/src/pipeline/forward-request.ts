@@ -11,8 +11,12 @@ export interface ForwardRequest {
   inbound: InboundRequest;
   /** Pricing policy and budget reservation of this request. */
   billing: BillingTicket;
-  /** `x-ratelimit-*` headers of a rate-limited key, for the response; null otherwise. */
-  rateLimitHeaders: Record<string, string> | null;
+  /**
+   * `x-ratelimit-*` headers of a rate-limited key for the response: the RPM step's, then the TPM step's (each null
+   * when that step has none). Kept apart rather than merged into a third object per request; the answer gets both.
+   */
+  requestLimitHeaders: Record<string, string> | null;
+  tokenLimitHeaders: Record<string, string> | null;
   /** The route the client asked for. */
   route: CompiledRoute;
   table: RoutingTable;

@@ -249,7 +249,8 @@ export async function forward(
         headers: servedHeaders(
           req.requestId,
           req.trafficClass,
-          req.rateLimitHeaders,
+          req.requestLimitHeaders,
+          req.tokenLimitHeaders,
           current,
           resolved,
           attempts,

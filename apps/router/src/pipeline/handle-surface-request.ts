@@ -151,8 +151,10 @@ export async function handleSurfaceRequest(
 
   let rateLimit = ctx.rateLimits.admit(key, inbound, createdAt);
   if (rateLimit instanceof Promise) rateLimit = await rateLimit;
-  const limitHeaders = mergeRateLimitHeaders(requestLimit.headers, rateLimit.headers);
-  if (!rateLimit.ok) return reject(rateLimit.error, inbound.model, route.route.id, limitHeaders ?? undefined);
+  if (!rateLimit.ok) {
+    const limitHeaders = mergeRateLimitHeaders(requestLimit.headers, rateLimit.headers);
+    return reject(rateLimit.error, inbound.model, route.route.id, limitHeaders ?? undefined);
+  }
 
   const policy = effectivePolicy(route, trafficClass.value, ctx.limits.maxAttempts);
   const bodyBytes = raw.value.length;
@@ -195,7 +197,8 @@ export async function handleSurfaceRequest(
       surface,
       inbound,
       billing,
-      rateLimitHeaders: limitHeaders,
+      requestLimitHeaders: requestLimit.headers ?? null,
+      tokenLimitHeaders: rateLimit.headers,
       route,
       table,
       trafficClass: trafficClass.value,

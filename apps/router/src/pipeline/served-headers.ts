@@ -6,7 +6,8 @@ import { sendableHeader } from '../http/sendable-header';
 export function servedHeaders(
   requestId: string,
   trafficClass: TrafficClass,
-  rateLimitHeaders: Record<string, string> | null,
+  requestLimitHeaders: Record<string, string> | null,
+  tokenLimitHeaders: Record<string, string> | null,
   route: CompiledRoute,
   served: ResolvedTarget,
   attempts: readonly AttemptRecord[],
@@ -21,7 +22,9 @@ export function servedHeaders(
     'x-switchyard-attempts': String(attempts.length),
     'x-switchyard-traffic-class': trafficClass,
   };
-  if (rateLimitHeaders) Object.assign(headers, rateLimitHeaders);
+  // In this order, as mergeRateLimitHeaders would have combined them.
+  if (requestLimitHeaders) Object.assign(headers, requestLimitHeaders);
+  if (tokenLimitHeaders) Object.assign(headers, tokenLimitHeaders);
   const reason = fallbackReason(attempts, skips);
   if (reason !== null) headers['x-switchyard-fallback-reason'] = reason;
   return headers;

@@ -138,6 +138,18 @@ describe('bufferedRequest', () => {
     expect(ms).toBeLessThan(1_300);
   });
 
+  // The headers' timer is kept for the body when it falls due first: it must then re-arm, not end the call early
+  // nor as a headers timeout.
+  it('times a stalled body from the headers when the headers limit is the shorter one', async () => {
+    const started = performance.now();
+    await expect(
+      call('/stall-after-headers', new Cancellation(), 800, undefined, { bodyTimeout: 1_200 }),
+    ).rejects.toBeInstanceOf(errors.BodyTimeoutError);
+    const ms = performance.now() - started;
+    expect(ms).toBeGreaterThanOrEqual(1_199);
+    expect(ms).toBeLessThan(1_300);
+  });
+
   it('does not count informational (1xx) headers as an answer', async () => {
     let headersSeen = 0;
     await expect(call('/hints-then-reset', undefined, undefined, () => headersSeen++)).rejects.toBeInstanceOf(

@@ -67,8 +67,16 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   private tooLarge = false;
   /** Why a timer or the size cap aborted the call before undici handed us its abort function. */
   private pendingAbort: Error | null = null;
-  /** First the headers timer, then the body-gap timer. */
+  /**
+   * One timer for both limits: `headersTimeout` until the final headers, then the body gap. The headers' timer is
+   * kept for the body when it falls due no later than the first body gap would: it then fires early at worst and
+   * re-arms for what is left, so a whole answer in one read costs one timer, not two.
+   */
   private timer: NodeJS.Timeout | null;
+  /** performance.now() when the armed timer falls due. */
+  private timerDueAt: number;
+  /** The final (non-1xx) headers arrived: the timer now times body gaps. */
+  private headersIn = false;
   /** performance.now() of the last body chunk (or of the headers), for the body-gap timer. */
   private lastDataAt = 0;
 
@@ -82,7 +90,8 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   ) {
     this.cancel = options.cancel;
     this.stopListening = this.cancel.onAbort(() => this.abortRequest?.(this.cancel.reason as Error));
-    this.timer = setTimeout(() => this.fail(new errors.HeadersTimeoutError()), options.headersTimeout);
+    this.timer = setTimeout(this.onTimer, options.headersTimeout);
+    this.timerDueAt = performance.now() + options.headersTimeout;
   }
 
   onConnect(abort: (reason?: Error) => void): void {
@@ -118,9 +127,14 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
         }
       }
     }
-    if (this.timer) clearTimeout(this.timer);
+    this.headersIn = true;
     this.lastDataAt = performance.now();
-    this.timer = setTimeout(this.checkIdle, this.options.bodyTimeout);
+    const gapDueAt = this.lastDataAt + this.options.bodyTimeout;
+    if (this.timer === null || this.timerDueAt > gapDueAt) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = setTimeout(this.onTimer, this.options.bodyTimeout);
+      this.timerDueAt = gapDueAt;
+    }
     return true;
   }
 
@@ -160,14 +174,23 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
     }
   }
 
-  /** Fires `bodyTimeout` after the last chunk; re-arms for the remainder when a chunk came since. */
-  private readonly checkIdle = (): void => {
+  /**
+   * Before the final headers: `headersTimeout` ran out. After: fires `bodyTimeout` after the last chunk (or
+   * earlier, on the headers' timer), re-arming for the remainder when the gap is not over.
+   */
+  private readonly onTimer = (): void => {
     this.timer = null;
     if (this.settled) return;
-    const quiet = performance.now() - this.lastDataAt;
-    const left = this.options.bodyTimeout - quiet;
-    if (left > 1) this.timer = setTimeout(this.checkIdle, left);
-    else this.fail(new errors.BodyTimeoutError());
+    if (!this.headersIn) {
+      this.fail(new errors.HeadersTimeoutError());
+      return;
+    }
+    const now = performance.now();
+    const left = this.options.bodyTimeout - (now - this.lastDataAt);
+    if (left > 1) {
+      this.timer = setTimeout(this.onTimer, left);
+      this.timerDueAt = now + left;
+    } else this.fail(new errors.BodyTimeoutError());
   };
 
   /** Aborts the call with `reason` (a timeout or the size cap); `onError` then rejects with it. */
