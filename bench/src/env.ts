@@ -53,8 +53,13 @@ const schema = z.object({
   BENCH_MAX_CONNECTIONS: count.default(64),
   /** Closed-loop generator: autocannon (always there), wrk (Debian's `wrk`), or auto = wrk when on PATH. */
   BENCH_MAX_TOOL: z.enum(['auto', 'autocannon', 'wrk']).default('auto'),
-  /** Seconds of warm-up per target before anything is measured (JIT, connection pools, snapshot). */
-  BENCH_WARMUP_S: seconds.default(5),
+  /**
+   * Seconds of warm-up per target before anything is measured (JIT, connection pools, snapshot). 15 s at the
+   * highest rate is ~15,000 requests: with `--trace-opt`, a router still had 17 functions optimized (and 2 deopts)
+   * in its requests 5,000–10,000, 2 in 10,000–15,000; the bare proxy 7 in 5,000–10,000. 5 s (the old default)
+   * measured those compiles, on the same 2 cores, inside the slices.
+   */
+  BENCH_WARMUP_S: seconds.default(15),
   /** Rate and seconds of the streaming time-to-first-byte runs. */
   BENCH_TTFB_RATE: count.default(50),
   BENCH_TTFB_DURATION_S: seconds.default(10),
