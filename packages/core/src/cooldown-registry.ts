@@ -1,4 +1,5 @@
 import { pairKey } from './pair-key';
+
 /** Tuning for a {@link CooldownRegistry}, in milliseconds. */
 export interface CooldownOptions {
   /** Cool-down after a 429 that carried no usable Retry-After. Default 1 s. */

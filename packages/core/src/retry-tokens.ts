@@ -1,4 +1,5 @@
 import { pairKey } from './pair-key';
+
 /** Tuning for {@link RetryTokens}. */
 export interface RetryTokensOptions {
   /** Tokens each client request earns (its first attempt). Default 0.15: retries ≤ 15% of requests. */
