@@ -1,10 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import { createCredentialCipher, newId } from '@switchyard/db';
+import type { Server } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countTextTokens } from '../src/billing/token-estimator';
 import { openAiAdapter } from '../src/providers/openai/openai-adapter';
-import { awaitUsageRow, type Stack, startStack } from './stack';
+import { addPlainUpstream, awaitUsageRow, type Stack, startStack } from './stack';
 
 // A passthrough answer is checked and billed on its wire bytes, not on decoded text (apps/router/src/proxy/
 // answer-json.ts). As a property over answers of any text, escaped or raw, with bytes that are not UTF-8 spliced in:
@@ -21,50 +20,17 @@ let upstream: Server;
 beforeAll(async () => {
   // Invalid answers would open the breaker (503 from then on): kept shut here.
   stack = await startStack({ BREAKER_FAILURES: '100000', BREAKER_MIN_REQUESTS: '100000' });
-  upstream = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(next));
+  upstream = await addPlainUpstream(stack, {
+    name: 'bytes',
+    credential: 'sk-bytes',
+    publicModel: MODEL,
+    answer: (res) => res.writeHead(200, { 'content-type': 'application/json' }).end(next),
   });
-  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  const address = upstream.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const cipher = createCredentialCipher(Buffer.from(stack.masterKey, 'hex'));
-  const providerId = newId('prv');
-  const accountId = newId('acc');
-  await stack.prisma.provider.create({
-    data: {
-      id: providerId,
-      name: 'bytes',
-      kind: 'openai_compatible',
-      baseUrl: `http://127.0.0.1:${port}/v1`,
-    },
-  });
-  await stack.prisma.upstreamAccount.create({
-    data: {
-      id: accountId,
-      providerId,
-      name: 'bytes-account',
-      credentialCiphertext: cipher.encrypt('sk-bytes'),
-    },
-  });
-  await stack.addRoute({ publicModel: MODEL, targets: [{ accountId, upstreamModel: 'anything' }] });
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
   await new Promise<void>((resolve) => upstream?.close(() => resolve()));
 });
-
-/** The body decoded as UTF-8 and parsed, when it is a JSON object: what the answer means. */
-function decodedParse(body: Buffer): Record<string, unknown> | null {
-  try {
-    const parsed: unknown = JSON.parse(body.toString('utf8'));
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
-}
 
 const text = fc.string({
   unit: fc.oneof(
@@ -119,7 +85,13 @@ describe('a passthrough answer of any bytes', () => {
     await fc.assert(
       fc.asyncProperty(answer, async (drawn) => {
         next = answerBytes(drawn);
-        const reference = decodedParse(next);
+        // What the answer means: the body decoded as UTF-8 and parsed (an object, or nothing: it is spliced from one).
+        let reference: Record<string, unknown> | null = null;
+        try {
+          reference = JSON.parse(next.toString('utf8'));
+        } catch {
+          // Not JSON: the router must refuse it.
+        }
         const res = await fetch(`${stack.routerUrl}/v1/chat/completions`, {
           method: 'POST',
           headers: { authorization: `Bearer ${stack.apiKey}`, 'content-type': 'application/json' },
