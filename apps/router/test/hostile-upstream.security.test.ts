@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import { createCredentialCipher, newId } from '@switchyard/db';
+import type { Server } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { awaitUsageRow, type Stack, startStack } from './stack';
+import { addPlainUpstream, awaitUsageRow, type Stack, startStack } from './stack';
 
 // Issue 12 C, as a property: whatever a hostile upstream answers — any client-error body carrying the account's
 // credential in any field and form, any redirect, any 2xx that is not JSON — the caller gets OpenAI's error
@@ -25,33 +24,12 @@ let upstream: Server;
 beforeAll(async () => {
   // The breaker would open after 5 invalid answers (503 from then on): tested elsewhere, kept shut here.
   stack = await startStack({ BREAKER_FAILURES: '100000', BREAKER_MIN_REQUESTS: '100000' });
-  upstream = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.writeHead(next.status, next.headers).end(next.body));
+  upstream = await addPlainUpstream(stack, {
+    name: 'hostile',
+    credential: CREDENTIAL,
+    publicModel: MODEL,
+    answer: (res) => res.writeHead(next.status, next.headers).end(next.body),
   });
-  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  const address = upstream.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const cipher = createCredentialCipher(Buffer.from(stack.masterKey, 'hex'));
-  const providerId = newId('prv');
-  const accountId = newId('acc');
-  await stack.prisma.provider.create({
-    data: {
-      id: providerId,
-      name: 'hostile',
-      kind: 'openai_compatible',
-      baseUrl: `http://127.0.0.1:${port}/v1`,
-    },
-  });
-  await stack.prisma.upstreamAccount.create({
-    data: {
-      id: accountId,
-      providerId,
-      name: 'hostile-account',
-      credentialCiphertext: cipher.encrypt(CREDENTIAL),
-    },
-  });
-  await stack.addRoute({ publicModel: MODEL, targets: [{ accountId, upstreamModel: 'anything' }] });
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();

@@ -1,5 +1,5 @@
-import { createServer } from 'node:http';
-import { generateApiKey, newId } from '@switchyard/db';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createCredentialCipher, generateApiKey, newId } from '@switchyard/db';
 import { type Stack, startStack as start, waitFor } from '@switchyard/testkit';
 import OpenAI from 'openai';
 import { expect, inject } from 'vitest';
@@ -191,4 +191,45 @@ export async function budgetedKey(
     return res.status === 200;
   });
   return { plaintext: key.plaintext, keyId, budgetId };
+}
+
+/**
+ * A plain HTTP upstream of the test's own, so its answers can be anything (`answer` writes each one), served to
+ * `publicModel` as an OpenAI-compatible provider whose account holds `credential`. Close it after the stack.
+ */
+export async function addPlainUpstream(
+  stack: Stack,
+  options: { name: string; credential: string; publicModel: string; answer: (res: ServerResponse) => void },
+): Promise<Server> {
+  const upstream = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => options.answer(res));
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  const address = upstream.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const cipher = createCredentialCipher(Buffer.from(stack.masterKey, 'hex'));
+  const providerId = newId('prv');
+  const accountId = newId('acc');
+  await stack.prisma.provider.create({
+    data: {
+      id: providerId,
+      name: options.name,
+      kind: 'openai_compatible',
+      baseUrl: `http://127.0.0.1:${port}/v1`,
+    },
+  });
+  await stack.prisma.upstreamAccount.create({
+    data: {
+      id: accountId,
+      providerId,
+      name: `${options.name}-account`,
+      credentialCiphertext: cipher.encrypt(options.credential),
+    },
+  });
+  await stack.addRoute({
+    publicModel: options.publicModel,
+    targets: [{ accountId, upstreamModel: 'anything' }],
+  });
+  return upstream;
 }

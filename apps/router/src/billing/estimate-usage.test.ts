@@ -4,11 +4,19 @@ import dallE from '../providers/openai/__fixtures__/images.dall-e-3.url.json';
 import gptImage from '../providers/openai/__fixtures__/images.gpt-image-1.b64.json';
 import { openAiAdapter } from '../providers/openai/openai-adapter';
 import { openAiEmbeddingsFamily, openAiImagesFamily } from '../providers/openai/openai-unary-families';
+import { AnswerJson } from '../proxy/answer-json';
 import { responseUsage, unaryResponseUsage } from './estimate-usage';
 import { stopTokenCountThread } from './token-count-thread';
 import { countTextTokens } from './token-estimator';
 
 afterAll(() => stopTokenCountThread());
+
+/** An answer as the relay holds it, translated (parsed as text). */
+function json(answer: object): AnswerJson {
+  const parsedAnswer = AnswerJson.parse(Buffer.from(JSON.stringify(answer)), false);
+  if (parsedAnswer === null) throw new Error('not a JSON object');
+  return parsedAnswer;
+}
 
 function parsed<T>(result: { ok: true; value: T } | { ok: false }): T {
   if (!result.ok) throw new Error('invalid request');
@@ -20,7 +28,11 @@ describe('unaryResponseUsage', () => {
     const request = parsed(
       validateEmbeddingsRequest({ model: 'm', input: ['hello world, again', [5, 6, 7]] }),
     );
-    const known = await unaryResponseUsage(openAiEmbeddingsFamily, { object: 'list', data: [] }, request);
+    const known = await unaryResponseUsage(
+      openAiEmbeddingsFamily,
+      json({ object: 'list', data: [] }),
+      request,
+    );
     expect(known).toEqual({
       usage: {
         inputTokens: countTextTokens('hello world, again') + 3,
@@ -37,7 +49,7 @@ describe('unaryResponseUsage', () => {
     const request = parsed(validateEmbeddingsRequest({ model: 'm', input: 'x' }));
     const known = await unaryResponseUsage(
       openAiEmbeddingsFamily,
-      { usage: { prompt_tokens: 11, total_tokens: 11 } },
+      json({ usage: { prompt_tokens: 11, total_tokens: 11 } }),
       request,
     );
     expect(known.estimated).toBe(false);
@@ -48,7 +60,7 @@ describe('unaryResponseUsage', () => {
     const request = parsed(
       validateImagesRequest({ model: 'm', prompt: 'p', n: 3, size: '1024x1792', quality: 'hd' }),
     );
-    const known = await unaryResponseUsage(openAiImagesFamily, dallE, request);
+    const known = await unaryResponseUsage(openAiImagesFamily, json(dallE), request);
     expect(known).toEqual({
       usage: {
         inputTokens: 0,
@@ -62,7 +74,7 @@ describe('unaryResponseUsage', () => {
 
   it('images with a complete token report: billed by tokens, no per-image line', async () => {
     const request = parsed(validateImagesRequest({ model: 'm', prompt: 'p' }));
-    const known = await unaryResponseUsage(openAiImagesFamily, gptImage, request);
+    const known = await unaryResponseUsage(openAiImagesFamily, json(gptImage), request);
     expect(known.estimated).toBe(false);
     expect(known.usage).toMatchObject({ inputTokens: 50, outputTokens: 4160 });
     expect(known.usage?.images).toBeUndefined();
@@ -72,7 +84,7 @@ describe('unaryResponseUsage', () => {
     const request = parsed(validateImagesRequest({ model: 'm', prompt: 'p', n: 2 }));
     const known = await unaryResponseUsage(
       openAiImagesFamily,
-      { ...gptImage, data: [{}, {}], usage: { input_tokens: 'many' } },
+      json({ ...gptImage, data: [{}, {}], usage: { input_tokens: 'many' } }),
       request,
     );
     expect(known.usage?.images).toEqual([{ size: '1024x1024', quality: 'high', count: 2 }]);
@@ -87,7 +99,7 @@ describe('responseUsage', () => {
       choices: [{ message: { role: 'assistant', content: 'hi' } }],
       usage: { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 },
     };
-    const known = responseUsage(openAiAdapter.readUsage(answer), openAiAdapter, body, answer);
+    const known = responseUsage(openAiAdapter.readUsage(answer), openAiAdapter, body, json(answer));
     expect(known).not.toBeInstanceOf(Promise);
     expect(known).toEqual({
       usage: {
@@ -103,7 +115,7 @@ describe('responseUsage', () => {
 
   it('an answer without a report is estimated by the tokenizer, flagged', async () => {
     const answer = { choices: [{ message: { role: 'assistant', content: 'hi there you' } }] };
-    const known = await responseUsage(openAiAdapter.readUsage(answer), openAiAdapter, body, answer);
+    const known = await responseUsage(openAiAdapter.readUsage(answer), openAiAdapter, body, json(answer));
     expect(known.estimated).toBe(true);
     expect(known.usage?.outputTokens).toBe(countTextTokens('hi there you'));
   });

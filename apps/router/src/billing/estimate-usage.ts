@@ -9,6 +9,7 @@ import {
   type UsageEstimate,
   type UsageReport,
 } from '@switchyard/core';
+import type { AnswerJson } from '../proxy/answer-json';
 import type { StreamTextTally } from './stream-text-tally';
 import { sumPromptTexts } from './sum-prompt-texts';
 import { countTokensOffThread } from './token-count-thread';
@@ -30,12 +31,12 @@ export function responseUsage(
   reported: UsageReport | null,
   adapter: ProviderAdapter,
   body: Record<string, unknown>,
-  parsed: unknown,
+  answer: AnswerJson,
 ): KnownUsage | Promise<KnownUsage> {
   // A complete report (nearly every answer) settles here and now: no estimate, no promise to wait for.
   if (reported !== null && isUsageReportComplete(reported)) return settleUsage(reported, NO_ESTIMATE);
   return settleUsageAsync(reported, () =>
-    guess(body, countTokensOffThread([adapter.readResponseText(parsed)])),
+    guess(body, countTokensOffThread([adapter.readResponseText(answer.text())])),
   );
 }
 
@@ -47,13 +48,13 @@ export function responseUsage(
  */
 export async function unaryResponseUsage(
   family: UnaryFamilyAdapter,
-  parsed: unknown,
+  answer: AnswerJson,
   request: ChatRequest,
 ): Promise<KnownUsage> {
-  const reported = family.readUsage(parsed);
+  const reported = answer.usage(family);
   const asked = request.unary?.images ?? null;
   if (asked !== null && (reported === null || !isUsageReportComplete(reported))) {
-    const answered = family.readImages?.(parsed);
+    const answered = family.readImages?.(answer.text());
     const images = [
       {
         size: answered?.size ?? asked.size,

@@ -1,19 +1,22 @@
 import type { ServerResponse } from 'node:http';
 import { responseUsage } from '../billing/estimate-usage';
+import { AnswerJson } from '../proxy/answer-json';
 import type { AttemptOutcome } from '../proxy/upstream-attempt';
 import type { RouterContext } from '../router-context';
 import { answerContext } from './answer-context';
-import { failedWithout, type LastFailure } from './attempt-records';
+import type { LastFailure } from './attempt-records';
 import type { ForwardRequest } from './forward-request';
+import { invalidAnswer } from './invalid-answer';
 import { learnFromAttempt } from './learn-from-attempt';
 import type { ServedAttempt } from './served-attempt';
 import type { Settlement } from './settlement';
 
 /**
  * Sends a complete answer: the upstream's bytes on the fast path, else the adapter's canonical response written
- * by the surface. An answer the adapter cannot read as one of its protocol is the attempt's `invalid_response`
- * (returned, nothing sent: the ladder goes on). Usage is read (or estimated) from the native body after the
- * answer is sent.
+ * by the surface. An answer that is not a JSON object, or that the adapter cannot read as one of its protocol, is
+ * the attempt's `invalid_response` (returned, nothing sent: the ladder goes on). Usage is read (or estimated) from
+ * the native body after the answer is sent. The body is parsed here, where it is known whether it is relayed as
+ * bytes (checked on the wire) or translated (parsed as text): see `AnswerJson`.
  */
 export async function relayAnswer(
   ctx: RouterContext,
@@ -23,15 +26,13 @@ export async function relayAnswer(
   outcome: Extract<AttemptOutcome, { kind: 'answer' }>,
 ): Promise<Settlement | LastFailure> {
   const { adapter, resolved, headers } = served;
-  const parsed = outcome.parsed;
-  const canonical = served.passthrough
-    ? null
-    : adapter.toCanonicalResponse(parsed, answerContext(ctx, req.requestId, resolved));
-  if (canonical !== null && !canonical.ok) {
-    outcome.attempt.errorClass = 'invalid_response';
-    const failed = failedWithout(resolved, outcome.attempt, 'invalid_response', 200);
-    learnFromAttempt(ctx, req.requestId, resolved, outcome.attempt, failed.outcome);
-    return failed;
+  const answer = AnswerJson.parse(outcome.body, served.passthrough);
+  const canonical =
+    answer === null || served.passthrough
+      ? null
+      : adapter.toCanonicalResponse(answer.text(), answerContext(ctx, req.requestId, resolved));
+  if (answer === null || (canonical !== null && !canonical.ok)) {
+    return invalidAnswer(ctx, req.requestId, resolved, outcome.attempt, answer === null);
   }
   learnFromAttempt(ctx, req.requestId, resolved, outcome.attempt, null);
   if (canonical === null) {
@@ -47,7 +48,7 @@ export async function relayAnswer(
   const endedAt = performance.now();
   const ttftMs = Math.round(endedAt - req.startedAt);
   // After the answer is sent: the count (if any) runs on the token-count thread and never rejects.
-  let known = responseUsage(adapter.readUsage(parsed), adapter, req.inbound.body, parsed);
+  let known = responseUsage(answer.usage(adapter), adapter, req.inbound.body, answer);
   if (known instanceof Promise) known = await known;
   return {
     status: 'success',

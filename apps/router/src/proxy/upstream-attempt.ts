@@ -29,13 +29,12 @@ export type AttemptOutcome =
     }
   | {
       /**
-       * A 2xx non-streaming answer, read whole and parsed inside the attempt so a broken body, or one that is
-       * not a JSON object, can still fail over.
+       * A 2xx non-streaming answer, read whole inside the attempt so a body that breaks or stalls can still fail
+       * over. Parsed by the relay before anything is sent (`AnswerJson`: how depends on whether it is relayed as
+       * bytes or translated); one that is not a JSON object is the attempt's `invalid_response` there.
        */
       kind: 'answer';
       body: Buffer;
-      /** The body, parsed: always a JSON object. */
-      parsed: Record<string, unknown>;
       attempt: AttemptRecord;
     }
   | {
@@ -134,9 +133,7 @@ async function bufferedAttempt(
     attempt.latencyMs = Math.round(performance.now() - started);
     if (response.statusCode >= 200 && response.statusCode < 300) {
       attempt.ttftMs = attempt.latencyMs;
-      const parsed = parseJsonObject(response.body);
-      if (parsed === null) return invalidAnswer(attempt, response.statusCode);
-      return { kind: 'answer', body: response.body, parsed, attempt };
+      return { kind: 'answer', body: response.body, attempt };
     }
     return statusFailure(
       attempt,
@@ -165,18 +162,6 @@ function statusFailure(
 function invalidAnswer(attempt: AttemptRecord, status: number): AttemptOutcome {
   attempt.errorClass = INVALID_RESPONSE.errorClass;
   return { kind: 'failure', failure: INVALID_RESPONSE, attempt, status, body: null, retryAfter: null };
-}
-
-/** The body as a JSON object; null when it is not JSON, or JSON but not an object (a chat answer is one). */
-function parseJsonObject(body: Buffer): Record<string, unknown> | null {
-  try {
-    const parsed: unknown = JSON.parse(body.toString('utf8'));
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : null;
-  } catch {
-    return null;
-  }
 }
 
 const EVENT_STREAM = /^\s*text\/event-stream\s*(;|$)/i;
