@@ -301,16 +301,25 @@ function tightest(
   dimension: RateLimitDimension,
   denied: boolean,
 ): RateLimitState | null {
-  let best: RateLimitState | null = null;
+  // The state object is built for the winner only: a key and its team both limiting a dimension is the usual case.
+  let best: RateLimitCheck | null = null;
+  let bestLevel = 0;
+  let bestRemaining = 0;
   for (let i = 0; i < checks.length; i++) {
     const check = checks[i] as RateLimitCheck;
     if (check.dimension !== dimension) continue;
     const before = levels[i] as number;
     const level = denied ? before : before - check.cost * MINUTE_MS;
-    const s = state(check.subject, dimension, { level, at: 0, capacity: check.limit });
-    if (!best || s.remaining < best.remaining) best = s;
+    const left = remainingUnits(level);
+    if (best === null || left < bestRemaining) {
+      best = check;
+      bestLevel = level;
+      bestRemaining = left;
+    }
   }
-  return best;
+  return best === null
+    ? null
+    : state(best.subject, dimension, { level: bestLevel, at: 0, capacity: best.limit });
 }
 
 function checkLimit(subject: RateLimitSubject, dimension: RateLimitDimension, limit: number): void {
@@ -337,12 +346,17 @@ function resetMs(bucket: Bucket): number {
   return bucket.level >= full ? 0 : Math.ceil((full - bucket.level) / bucket.capacity);
 }
 
+/** Whole units available in a bucket at `level` (unit·ms). */
+function remainingUnits(level: number): number {
+  return Math.max(0, Math.floor(level / MINUTE_MS));
+}
+
 function state(subject: RateLimitSubject, dimension: RateLimitDimension, bucket: Bucket): RateLimitState {
   return {
     subject: { scope: subject.scope, id: subject.id },
     dimension,
     limit: bucket.capacity,
-    remaining: Math.max(0, Math.floor(bucket.level / MINUTE_MS)),
+    remaining: remainingUnits(bucket.level),
     resetMs: resetMs(bucket),
   };
 }
