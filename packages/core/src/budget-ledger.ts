@@ -182,15 +182,18 @@ export class BudgetLedger {
     }
     if (now >= this.earliestExpiry) this.expire(now);
 
-    const states: BudgetState[] = [];
+    // Sized for every id, then cut to those held: an empty array's first push reserves 17 slots (152 bytes).
+    const states = new Array<BudgetState>(budgetIds.length);
+    let held = 0;
     const unknownBudgetIds: string[] = [];
     for (let i = 0; i < budgetIds.length; i++) {
       const id = budgetIds[i] as string;
       if (listedBefore(budgetIds, i)) continue;
       const state = this.budgets.get(id);
       if (!state) unknownBudgetIds.push(id);
-      else states.push(this.roll(state, now));
+      else states[held++] = this.roll(state, now);
     }
+    states.length = held;
 
     let first: BudgetState | undefined;
     for (const s of states) {
