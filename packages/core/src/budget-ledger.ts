@@ -193,7 +193,8 @@ export class BudgetLedger {
       if (!state) unknownBudgetIds.push(id);
       else states[held++] = this.roll(state, now);
     }
-    states.length = held;
+    // Cut only when an id was unknown or repeated: a length store is a runtime call.
+    if (held < states.length) states.length = held;
 
     let first: BudgetState | undefined;
     for (const s of states) {
