@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeCost, imageUnitPrice } from './compute-cost';
+import { computeCost, computeCostTotal, imageUnitPrice } from './compute-cost';
 import { EMPTY_PRICE_SHEET, type PriceSheet } from './price-sheet';
 
 const claudeLike: PriceSheet = {
@@ -205,5 +206,58 @@ describe('computeCost: images, video, per request', () => {
     expect(computeCost({ ...media, videoMicrosPerSecond: null }, { videoSeconds: 4 }).missing).toEqual([
       'video',
     ]);
+  });
+});
+
+describe('computeCostTotal', () => {
+  const price = fc.option(fc.bigInt({ min: 0n, max: 100_000_000n }), { nil: null });
+  const sheet = fc.record({
+    inputMicrosPerMillion: price,
+    cachedInputMicrosPerMillion: price,
+    cacheWriteMicrosPerMillion: price,
+    outputMicrosPerMillion: price,
+    reasoningMicrosPerMillion: price,
+    imageMicros: price,
+    videoMicrosPerSecond: price,
+    requestMicros: price,
+  });
+  const tokens = fc.option(fc.integer({ min: 0, max: 2_000_000 }), { nil: undefined });
+  const usage = fc.record({
+    inputTokens: tokens,
+    cachedInputTokens: tokens,
+    cacheWriteTokens: tokens,
+    outputTokens: tokens,
+    reasoningTokens: tokens,
+    videoSeconds: fc.option(fc.integer({ min: 0, max: 600 }), { nil: undefined }),
+    images: fc.array(
+      fc.record({
+        size: fc.constantFrom('1024x1024', 'auto'),
+        quality: fc.constantFrom('standard', 'hd'),
+        count: fc.integer({ min: 0, max: 4 }),
+      }),
+      { maxLength: 2 },
+    ),
+  });
+
+  it("is computeCost's total and says whether its missing list is empty, on any sheet and usage", () => {
+    fc.assert(
+      fc.property(sheet, usage, fc.boolean(), (prices, used, long) => {
+        const s: PriceSheet = {
+          ...EMPTY_PRICE_SHEET,
+          ...prices,
+          images: [{ size: '1024x1024', quality: 'hd', microsPerImage: 80_000n }],
+          longContext: long ? (claudeLike.longContext as PriceSheet['longContext']) : null,
+        };
+        const full = computeCost(s, used);
+        expect(computeCostTotal(s, used)).toEqual({
+          micros: full.micros,
+          incomplete: full.missing.length > 0,
+        });
+      }),
+    );
+  });
+
+  it('refuses what computeCost refuses', () => {
+    expect(() => computeCostTotal(claudeLike, { inputTokens: -1 })).toThrow(RangeError);
   });
 });

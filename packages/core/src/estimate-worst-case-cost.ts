@@ -28,14 +28,9 @@ export function estimateWorstCaseCost(
   maxOutputTokens: number,
   choices: number,
 ): bigint {
-  for (const [name, value] of [
-    ['inputTokensEstimate', inputTokensEstimate],
-    ['maxOutputTokens', maxOutputTokens],
-  ] as const) {
-    if (!Number.isSafeInteger(value) || value < 0) {
-      throw new RangeError(`estimateWorstCaseCost: ${name} must be a non-negative integer; got ${value}.`);
-    }
-  }
+  // Two calls, not a loop over [name, value] pairs: that built three arrays on every budgeted request.
+  checkCount('inputTokensEstimate', inputTokensEstimate);
+  checkCount('maxOutputTokens', maxOutputTokens);
   if (!Number.isSafeInteger(choices) || choices < 1) {
     throw new RangeError(`estimateWorstCaseCost: choices must be a positive integer; got ${choices}.`);
   }
@@ -63,6 +58,12 @@ export function resolveOutputTokenBound(
   const cap = modelOutputCap ?? null;
   if (request !== null && cap !== null) return Math.min(request, cap);
   return request ?? cap ?? fallback;
+}
+
+function checkCount(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new RangeError(`estimateWorstCaseCost: ${name} must be a non-negative integer; got ${value}.`);
+  }
 }
 
 function max(a: bigint | null, b: bigint | null): bigint {

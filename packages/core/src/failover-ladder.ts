@@ -183,7 +183,9 @@ export function decideFailover(input: FailoverInput): FailoverStep {
     }
   }
 
-  const tried = new Set(attempts.map((a) => a.targetId));
+  // A request's first step (every request takes one) has tried nothing: no Set to build.
+  const tried: ReadonlySet<string> =
+    attempts.length === 0 ? NOTHING_TRIED : new Set(attempts.map((a) => a.targetId));
   const next = nextTarget(input, anchor, tried, budget);
   if (next) return next;
 
@@ -213,6 +215,8 @@ export function decideFailover(input: FailoverInput): FailoverStep {
   if (budget.denied) return fail('retry_budget_exhausted', retryHint(input));
   return fail(attempts.length === 0 ? 'no_available_target' : 'targets_exhausted', retryHint(input));
 }
+
+const NOTHING_TRIED: ReadonlySet<string> = new Set();
 
 /** Which attempts spend the failed upstream's retry budget, and whether one was refused for lack of it. */
 class RetryBudgetGate {

@@ -267,6 +267,21 @@ describe('decideRateLimit (the pure decision shared with the Redis store)', () =
     expect(decision.requests?.remaining).toBe(0);
   });
 
+  it('reports the subject with the least remaining in each dimension, the first listed on a tie', () => {
+    const both = rateLimitChecks([key(120, null), team(60, null)], 0);
+    const teamTighter = decideRateLimit(both, [120 * RATE_LIMIT_SCALE, 60 * RATE_LIMIT_SCALE]);
+    expect(teamTighter.requests).toEqual({
+      subject: { scope: 'team', id: 'team_1' },
+      dimension: 'requests',
+      limit: 60,
+      remaining: 59,
+      resetMs: 1_000,
+    });
+    const tie = decideRateLimit(both, [60 * RATE_LIMIT_SCALE, 60 * RATE_LIMIT_SCALE]);
+    expect(tie.requests?.subject).toEqual({ scope: 'key', id: 'key_1' });
+    expect(tie.requests?.remaining).toBe(59);
+  });
+
   it('refuses a levels array that does not match the checks', () => {
     expect(() => decideRateLimit(checks, full.slice(1))).toThrow(RangeError);
   });

@@ -91,12 +91,15 @@ export class RateLimiter {
   /** Checks and, if every limit allows, consumes one request and `tokens` tokens for each subject. */
   acquire(subjects: readonly RateLimitSubject[], tokens: number, now: number): RateLimitDecision {
     const checks = rateLimitChecks(subjects, tokens);
-    const buckets: Bucket[] = [];
-    const levels: number[] = [];
-    for (const check of checks) {
+    // Sized, not pushed into `[]`: V8 gives an empty array's first push room for 17 elements (152 bytes), and
+    // this runs twice per request of a limited key.
+    const buckets = new Array<Bucket>(checks.length);
+    const levels = new Array<number>(checks.length);
+    for (let i = 0; i < checks.length; i++) {
+      const check = checks[i] as RateLimitCheck;
       const bucket = this.bucket(check.subject, check.dimension, check.limit, now);
-      buckets.push(bucket);
-      levels.push(bucket.level);
+      buckets[i] = bucket;
+      levels[i] = bucket.level;
     }
     const decision = decideRateLimit(checks, levels);
     if (decision.allowed) {
@@ -223,17 +226,25 @@ export function rateLimitChecks(subjects: readonly RateLimitSubject[], tokens: n
   if (!Number.isSafeInteger(tokens) || tokens < 0) {
     throw new RangeError(`RateLimiter.acquire: tokens must be an integer ≥ 0; got ${tokens}.`);
   }
-  const checks: RateLimitCheck[] = [];
-  for (const subject of distinct(subjects)) {
+  const limited = distinct(subjects);
+  let count = 0;
+  for (const subject of limited) {
+    if (subject.rule.requestsPerMinute !== null) count++;
+    if (subject.rule.tokensPerMinute !== null) count++;
+  }
+  // Sized up front for the same reason as acquire's arrays.
+  const checks = new Array<RateLimitCheck>(count);
+  let i = 0;
+  for (const subject of limited) {
     const rpm = subject.rule.requestsPerMinute;
     if (rpm !== null) {
       checkLimit(subject, 'requests', rpm);
-      checks.push({ subject, dimension: 'requests', limit: rpm, cost: 1 });
+      checks[i++] = { subject, dimension: 'requests', limit: rpm, cost: 1 };
     }
     const tpm = subject.rule.tokensPerMinute;
     if (tpm !== null) {
       checkLimit(subject, 'tokens', tpm);
-      checks.push({ subject, dimension: 'tokens', limit: tpm, cost: tokens });
+      checks[i++] = { subject, dimension: 'tokens', limit: tpm, cost: tokens };
     }
   }
   return checks;
@@ -301,16 +312,25 @@ function tightest(
   dimension: RateLimitDimension,
   denied: boolean,
 ): RateLimitState | null {
-  let best: RateLimitState | null = null;
+  // The state object is built for the winner only: a key and its team both limiting a dimension is the usual case.
+  let best: RateLimitCheck | null = null;
+  let bestLevel = 0;
+  let bestRemaining = 0;
   for (let i = 0; i < checks.length; i++) {
     const check = checks[i] as RateLimitCheck;
     if (check.dimension !== dimension) continue;
     const before = levels[i] as number;
     const level = denied ? before : before - check.cost * MINUTE_MS;
-    const s = state(check.subject, dimension, { level, at: 0, capacity: check.limit });
-    if (!best || s.remaining < best.remaining) best = s;
+    const left = remainingUnits(level);
+    if (best === null || left < bestRemaining) {
+      best = check;
+      bestLevel = level;
+      bestRemaining = left;
+    }
   }
-  return best;
+  return best === null
+    ? null
+    : state(best.subject, dimension, { level: bestLevel, at: 0, capacity: best.limit });
 }
 
 function checkLimit(subject: RateLimitSubject, dimension: RateLimitDimension, limit: number): void {
@@ -337,12 +357,17 @@ function resetMs(bucket: Bucket): number {
   return bucket.level >= full ? 0 : Math.ceil((full - bucket.level) / bucket.capacity);
 }
 
+/** Whole units available in a bucket at `level` (unit·ms). */
+function remainingUnits(level: number): number {
+  return Math.max(0, Math.floor(level / MINUTE_MS));
+}
+
 function state(subject: RateLimitSubject, dimension: RateLimitDimension, bucket: Bucket): RateLimitState {
   return {
     subject: { scope: subject.scope, id: subject.id },
     dimension,
     limit: bucket.capacity,
-    remaining: Math.max(0, Math.floor(bucket.level / MINUTE_MS)),
+    remaining: remainingUnits(bucket.level),
     resetMs: resetMs(bucket),
   };
 }

@@ -134,7 +134,7 @@ function setUp() {
       policy: DEFAULT_ROUTE_POLICIES.interactive,
       at: T0,
     });
-  return { store, alerts, admit };
+  return { store, alerts, admit, billing };
 }
 
 describe('Billing with the in-memory budget store', () => {
@@ -166,5 +166,18 @@ describe('Billing with the in-memory budget store', () => {
     if (refused instanceof Promise) throw new Error('answered with a promise');
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.error.code).toBe('budget_exceeded');
+  });
+
+  it('follows a reload in the budgets a key counts against (the same key record, kept across snapshots)', () => {
+    const { billing } = setUp();
+    expect(billing.budgetsFor(key)).toEqual(['bud_key']);
+    const global: BudgetRecord = {
+      ...budget,
+      definition: { ...budget.definition, id: 'bud_all', scope: 'global', scopeId: null },
+    };
+    billing.sync({ ...snapshot(), budgets: [budget, global] });
+    expect(billing.budgetsFor(key)).toEqual(['bud_key', 'bud_all']);
+    billing.sync({ ...snapshot(), budgets: [] });
+    expect(billing.budgetsFor(key)).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import {
   type GatewayError,
   gatewayError,
   ok,
+  type PriceBook,
   type PriceRecord,
   promptTokenUpperBound,
   type ResolvedTarget,
@@ -80,6 +81,11 @@ export class Billing {
   private byTeam = new Map<string, string[]>();
   private global: string[] = [];
   private webhooks = new Map<string, string | null>();
+  /**
+   * {@link budgetsFor}'s list per key record, for the budgets of the last sync: the router hands the same record
+   * for every request of a key, and the list was spread anew on each. Replaced on every sync.
+   */
+  private budgetsByKey = new WeakMap<ApiKeyRecord, readonly string[]>();
   private warnedOpen = false;
   /**
    * The targets each route can reach, per routing table: the fallback graph only changes with the snapshot,
@@ -112,6 +118,7 @@ export class Billing {
     this.byTeam = byTeam;
     this.global = global;
     this.webhooks = webhooks;
+    this.budgetsByKey = new WeakMap();
     this.options.store.sync(snapshot.budgets, snapshot.loadedAt);
     this.alertReached(snapshot.budgets, snapshot.loadedAt);
   }
@@ -139,14 +146,21 @@ export class Billing {
   }
 
   /**
-   * The enabled budgets a key's requests count against: its own, its team's, and the global ones. A key
-   * none applies to (the common case) costs two map reads and no allocation.
+   * The enabled budgets a key's requests count against: its own, its team's, and the global ones. Worked out
+   * once per key record and sync; a request reads it from a weak map.
    */
   budgetsFor(key: ApiKeyRecord): readonly string[] {
-    const own = this.byKey.get(key.id);
-    const team = key.teamId === null ? undefined : this.byTeam.get(key.teamId);
-    if (!own && !team && this.global.length === 0) return NO_BUDGETS;
-    return [...(own ?? []), ...(team ?? []), ...this.global];
+    let ids = this.budgetsByKey.get(key);
+    if (ids === undefined) {
+      const own = this.byKey.get(key.id);
+      const team = key.teamId === null ? undefined : this.byTeam.get(key.teamId);
+      ids =
+        !own && !team && this.global.length === 0
+          ? NO_BUDGETS
+          : Object.freeze([...(own ?? []), ...(team ?? []), ...this.global]);
+      this.budgetsByKey.set(key, ids);
+    }
+    return ids;
   }
 
   /**
@@ -166,12 +180,11 @@ export class Billing {
     at: number;
   }): Result<BillingTicket, GatewayError> | Promise<Result<BillingTicket, GatewayError>> {
     const { table, route, chat, at } = input;
-    const priceOf = (target: ResolvedTarget) =>
-      table.prices.resolve(target.provider, target.target.upstreamModel, at);
+    const prices = table.prices;
 
     if (route.route.missingPricePolicy === 'block') {
       const own = route.tiers.flat();
-      if (own.length > 0 && !own.some((t) => priceOf(t) !== undefined)) {
+      if (own.length > 0 && !own.some((t) => priceOf(prices, t, at) !== undefined)) {
         const models = [...new Set(own.map((t) => t.target.upstreamModel))].join("', '");
         return fail(
           gatewayError(
@@ -184,11 +197,11 @@ export class Billing {
     }
 
     const budgetIds = this.budgetsFor(input.key);
-    if (budgetIds.length === 0) return ok(this.ticket(route, NO_TICKET_RESERVATION, priceOf));
+    if (budgetIds.length === 0) return ok(new Ticket(this, route, NO_TICKET_RESERVATION, prices, at));
     const promptTokens = promptTokenUpperBound(input.bodyBytes, chat.body);
     let worst = 0n;
     for (const target of this.reachableTargets(table, route)) {
-      const price = priceOf(target);
+      const price = priceOf(prices, target, at);
       if (!price) continue;
       const bound = resolveOutputTokenBound(
         chat.maxTokens,
@@ -206,20 +219,21 @@ export class Billing {
     const result = this.options.store.reserve(budgetIds, worst, leaseMs, at);
     // The in-memory store answers at once: the request goes on in this tick, with no promise to wait for.
     return result instanceof Promise
-      ? result.then((reserved) => this.reserved(reserved, route, priceOf))
-      : this.reserved(result, route, priceOf);
+      ? result.then((reserved) => this.reserved(reserved, route, prices, at))
+      : this.reserved(result, route, prices, at);
   }
 
   /** The admission a reservation's answer makes: a ticket holding it, or the refusal. */
   private reserved(
     result: ReserveResult,
     route: CompiledRoute,
-    priceOf: (target: ResolvedTarget) => PriceRecord | undefined,
+    prices: PriceBook,
+    at: number,
   ): Result<BillingTicket, GatewayError> {
     if (result.kind === 'refused') return fail(budgetExceededError(result.budget, result.remainingMicros));
     if (result.kind === 'reserved') {
       this.warnedOpen = false;
-      return ok(this.ticket(route, result.reservationId, priceOf));
+      return ok(new Ticket(this, route, result.reservationId, prices, at));
     }
     if (this.options.failurePolicy === 'closed') {
       return fail(
@@ -237,7 +251,7 @@ export class Billing {
         reason: result.reason,
       });
     }
-    return ok(this.ticket(route, NO_TICKET_RESERVATION, priceOf));
+    return ok(new Ticket(this, route, NO_TICKET_RESERVATION, prices, at));
   }
 
   private reachableTargets(table: RoutingTable, route: CompiledRoute): readonly ResolvedTarget[] {
@@ -254,58 +268,31 @@ export class Billing {
     return targets;
   }
 
-  private ticket(
-    requested: CompiledRoute,
-    reservationId: string | null,
-    priceOf: (target: ResolvedTarget) => PriceRecord | undefined,
-  ): BillingTicket {
-    const { store, logger } = this.options;
-    let primary: bigint | null | undefined; // undefined: not chosen yet; null: the primary is unpriced
-    let finished = false;
-    return {
-      filterPlan: (plan, route) => {
-        let out = plan;
-        if (route.route.missingPricePolicy === 'block') out = out.filter((t) => priceOf(t) !== undefined);
-        if (requested.route.allowCostlierFallback) return out;
-        if (primary === undefined) {
-          const first = out[0];
-          const price = first ? priceOf(first) : undefined;
-          primary = price ? comparablePriceMicros(price) : null;
-        }
-        const cap = primary;
-        if (cap !== null) {
-          // An unpriced target is not known to cost more; the missing-price policy decides about it.
-          out = out.filter((t) => {
-            const price = priceOf(t);
-            return !price || comparablePriceMicros(price) <= cap;
-          });
-        }
-        return out;
-      },
-      finish: (costMicros) => {
-        if (finished || reservationId === null) return;
-        finished = true;
-        const id = reservationId;
-        const failed = (error: unknown) =>
-          logger.warn('budget settlement failed; the reservation lease returns its hold', {
-            reservationId: id,
-            error: error instanceof Error ? error.message : String(error),
-          });
-        // Settled in this tick when the store answers at once (in memory), else when its promise does.
-        try {
-          if (costMicros > 0n) {
-            const crossings = store.settle(id, costMicros, Date.now());
-            if (crossings instanceof Promise) crossings.then(this.alert).catch(failed);
-            else this.alert(crossings);
-          } else {
-            const released = store.release(id);
-            if (released instanceof Promise) released.catch(failed);
-          }
-        } catch (error) {
-          failed(error);
-        }
-      },
-    };
+  /** A ticket's {@link BillingTicket.finish}: settles its reservation to its cost, or releases it at 0. */
+  finishReservation(reservationId: string, costMicros: bigint): void {
+    const { store } = this.options;
+    // Settled in this tick when the store answers at once (in memory), else when its promise does.
+    try {
+      if (costMicros > 0n) {
+        const crossings = store.settle(reservationId, costMicros, Date.now());
+        if (crossings instanceof Promise)
+          crossings.then(this.alert).catch((error) => this.settlementFailed(reservationId, error));
+        else this.alert(crossings);
+      } else {
+        const released = store.release(reservationId);
+        if (released instanceof Promise)
+          released.catch((error) => this.settlementFailed(reservationId, error));
+      }
+    } catch (error) {
+      this.settlementFailed(reservationId, error);
+    }
+  }
+
+  private settlementFailed(reservationId: string, error: unknown): void {
+    this.options.logger.warn('budget settlement failed; the reservation lease returns its hold', {
+      reservationId,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 
   /** Sends a settlement's threshold crossings to the alert sink, each with its budget's webhook. */
@@ -314,6 +301,57 @@ export class Billing {
       this.options.alerts.emit(crossing, this.webhooks.get(crossing.budgetId) ?? null);
     }
   };
+}
+
+/**
+ * A class rather than an object of two closures: one allocation per admitted request instead of three and their
+ * shared context.
+ */
+class Ticket implements BillingTicket {
+  /** The requested route's primary target's comparable price; undefined: not chosen yet; null: unpriced. */
+  private primary: bigint | null | undefined = undefined;
+  private finished = false;
+
+  constructor(
+    private readonly billing: Billing,
+    private readonly requested: CompiledRoute,
+    private readonly reservationId: string | null,
+    private readonly prices: PriceBook,
+    private readonly at: number,
+  ) {}
+
+  filterPlan(plan: ResolvedTarget[], route: CompiledRoute): ResolvedTarget[] {
+    const { prices, at } = this;
+    let out = plan;
+    if (route.route.missingPricePolicy === 'block')
+      out = out.filter((t) => priceOf(prices, t, at) !== undefined);
+    if (this.requested.route.allowCostlierFallback) return out;
+    if (this.primary === undefined) {
+      const first = out[0];
+      const price = first ? priceOf(prices, first, at) : undefined;
+      this.primary = price ? comparablePriceMicros(price) : null;
+    }
+    const cap = this.primary;
+    if (cap !== null) {
+      // An unpriced target is not known to cost more; the missing-price policy decides about it.
+      out = out.filter((t) => {
+        const price = priceOf(prices, t, at);
+        return !price || comparablePriceMicros(price) <= cap;
+      });
+    }
+    return out;
+  }
+
+  finish(costMicros: bigint): void {
+    if (this.finished || this.reservationId === null) return;
+    this.finished = true;
+    this.billing.finishReservation(this.reservationId, costMicros);
+  }
+}
+
+/** The price in force for a target at a request's arrival time. */
+function priceOf(prices: PriceBook, target: ResolvedTarget, at: number): PriceRecord | undefined {
+  return prices.resolve(target.provider, target.target.upstreamModel, at);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { computeCost, type PriceBook, type ResolvedTarget, type TokenUsage } from '@switchyard/core';
+import { computeCostTotal, type PriceBook, type ResolvedTarget, type TokenUsage } from '@switchyard/core';
 
 /** The cost fields of a usage event. */
 export interface PricedUsage {
@@ -11,7 +11,7 @@ const FREE: PricedUsage = { costMicros: 0n, unpriced: false };
 
 /**
  * Prices what a request used with the sheet in force for the served target at the request's arrival time
- * (core computeCost: exact, rounded once). Without a price the cost is 0 and the row is `unpriced`; a sheet
+ * (core computeCostTotal: computeCost's exact total, rounded once, without its lines). Without a price the cost is 0 and the row is `unpriced`; a sheet
  * that prices only some of the parts used bills those and is flagged too.
  */
 export function priceUsage(
@@ -24,11 +24,11 @@ export function priceUsage(
   const price = book.resolve(served.provider, served.target.upstreamModel, at);
   if (!price) return { costMicros: 0n, unpriced: true };
   // TokenUsage is a BillableUsage: the same fields, an omitted part counting as 0. Settled usage is always
-  // non-negative integers (core settleUsage), so computeCost has nothing to refuse; should it ever, the row is
+  // non-negative integers (core settleUsage), so computeCostTotal has nothing to refuse; should it ever, the row is
   // still written, unpriced, rather than the request left unsettled.
   try {
-    const cost = computeCost(price.sheet, usage);
-    return { costMicros: cost.micros, unpriced: cost.missing.length > 0 };
+    const cost = computeCostTotal(price.sheet, usage);
+    return { costMicros: cost.micros, unpriced: cost.incomplete };
   } catch {
     return { costMicros: 0n, unpriced: true };
   }
