@@ -35,16 +35,20 @@ class Lane {
   run(): void {
     this.timer = null;
     const now = performance.now();
-    let due = this.head;
-    // Within a millisecond counts as due: node's timers fire on whole milliseconds of the loop's clock.
-    while (due !== null && due.dueAt - now <= 1) {
-      unlink(this, due);
-      due.fire();
-      due = this.head;
+    try {
+      let due = this.head;
+      // Within a millisecond counts as due: node's timers fire on whole milliseconds of the loop's clock.
+      while (due !== null && due.dueAt - now <= 1) {
+        unlink(this, due);
+        due.fire();
+        due = this.head;
+      }
+    } finally {
+      // Re-armed even when a callback threw, so the rest of the list still fires.
+      if (this.head !== null) this.arm(this.head.dueAt, performance.now());
+      // A list idle for a whole duration goes: limits cut to what is left of a deadline have any duration.
+      else if (this.timer === null) lanes.delete(this.ms);
     }
-    if (this.head !== null) this.arm(this.head.dueAt, now);
-    // A list idle for a whole duration goes: limits cut to what is left of a deadline have any duration.
-    else if (this.timer === null) lanes.delete(this.ms);
   }
 
   arm(dueAt: number, now: number): void {
