@@ -72,4 +72,24 @@ describe('setSharedTimeout', () => {
     await firedAt((fire) => setSharedTimeout(fire, 31));
     expect(fired).toEqual([1, 2, 5, 6, 7, 8]);
   });
+  it('limits a few ms apart share a list and still fire in due order, each at its own time', async () => {
+    const order: number[] = [];
+    const start = performance.now();
+    // 1,300 ms and 1,250 ms: one list (whole seconds past one second), the later-set one due first.
+    const times = await Promise.all(
+      [1_300, 1_250].map((ms) =>
+        firedAt((fire) =>
+          setSharedTimeout(() => {
+            order.push(ms);
+            fire();
+          }, ms),
+        ),
+      ),
+    );
+    expect(order).toEqual([1_250, 1_300]);
+    expect((times[0] as number) - start).toBeGreaterThanOrEqual(1_299);
+    expect((times[0] as number) - start).toBeLessThan(1_300 + 40);
+    expect((times[1] as number) - start).toBeGreaterThanOrEqual(1_249);
+    expect((times[1] as number) - start).toBeLessThan(1_250 + 40);
+  });
 });

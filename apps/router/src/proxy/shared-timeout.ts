@@ -4,9 +4,10 @@
  * is due, and a node timer costs most when it is armed and cleared with no other of its duration pending (as at
  * the bench's two connections): a `Timeout` with its async ids, a list made and put in the timer queue, then
  * taken out again (~3k instructions a timer under callgrind, three a non-stream request). Here a timeout is a
- * node in a list ordered by due time, one list per duration; clearing it unlinks it. The list's node timer is
- * left armed when the list empties: it fires at most once per duration for nothing, then re-arms for the list's
- * head, so a timeout fires within the same millisecond as a node timer of its own would.
+ * node in a list ordered by due time, one list per duration (to the second, past one second); clearing it unlinks
+ * it. The list's node timer is left armed when the list empties: it fires at most once per duration for nothing,
+ * then re-arms for the list's head, so a timeout fires within the same millisecond as a node timer of its own
+ * would.
  *
  * The node timers are unref'd: a pending request keeps the process alive through its sockets.
  */
@@ -30,7 +31,7 @@ class Lane {
   timerDueAt = 0;
   readonly onTimer = (): void => this.run();
 
-  constructor(readonly ms: number) {}
+  constructor(readonly key: number) {}
 
   run(): void {
     this.timer = null;
@@ -47,7 +48,7 @@ class Lane {
       // Re-armed even when a callback threw, so the rest of the list still fires.
       if (this.head !== null) this.arm(this.head.dueAt, performance.now());
       // A list idle for a whole duration goes: limits cut to what is left of a deadline have any duration.
-      else if (this.timer === null) lanes.delete(this.ms);
+      else if (this.timer === null) lanes.delete(this.key);
     }
   }
 
@@ -63,20 +64,23 @@ const lanes = new Map<number, Lane>();
 
 /**
  * Calls `fire` `ms` after `from` (a performance.now() reading, now by default) unless
- * {@link clearSharedTimeout} is called first. `ms` picks the list: use the limit itself, not a remainder, so the
- * lists stay few (a timeout re-armed for what is left of a limit passes the limit and an earlier `from`).
+ * {@link clearSharedTimeout} is called first. `ms` picks the list: a timeout re-armed for what is left of a limit
+ * passes the limit itself and an earlier `from`, so it joins the limit's list.
  */
 export function setSharedTimeout(fire: () => void, ms: number, from = performance.now()): SharedTimeout {
-  let lane = lanes.get(ms);
+  // Past a second, one list per whole second: a limit cut to what is left of another (the deadline's remainder, a
+  // stream's first-byte limit less the wait for its head) differs by a few ms from request to request.
+  const key = ms > 1_000 ? Math.ceil(ms / 1_000) * 1_000 : Math.ceil(ms);
+  let lane = lanes.get(key);
   if (lane === undefined) {
-    lane = new Lane(ms);
-    lanes.set(ms, lane);
+    lane = new Lane(key);
+    lanes.set(key, lane);
   }
   const timeout = new SharedTimeout(fire);
   timeout.dueAt = from + ms;
   timeout.lane = lane;
-  // Timeouts of one duration are set in the order they fall due, but for one re-armed from an earlier `from`:
-  // walk back from the tail to its place.
+  // Timeouts of one list are mostly set in the order they fall due, but for one re-armed from an earlier `from` or
+  // one of a slightly shorter duration: walk back from the tail to its place.
   let before = lane.tail;
   while (before !== null && before.dueAt > timeout.dueAt) before = before.prev;
   timeout.prev = before;
