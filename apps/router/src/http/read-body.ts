@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { fail, gatewayError, ok, type Result } from '@switchyard/core';
+import { clearSharedTimeout, type SharedTimeout, setSharedTimeout } from '../proxy/shared-timeout';
 
 /**
  * Reads the whole request body, refusing anything over `maxBytes` (by Content-Length up front, or while
@@ -21,13 +22,13 @@ export function readBody(req: IncomingMessage, maxBytes: number, idleMs: number)
     let done = false;
     // Re-armed only when it fires, for what is left since the last chunk: a chunk costs a clock read.
     let lastDataAt = performance.now();
-    let timer: NodeJS.Timeout | null = null;
+    // On the shared per-duration timer: nearly every body is whole before it falls due.
+    let timer: SharedTimeout | null = null;
     const checkIdle = () => {
       timer = null;
       if (done) return;
-      const left = idleMs - (performance.now() - lastDataAt);
-      if (left > 1) {
-        timer = setTimeout(checkIdle, left);
+      if (idleMs - (performance.now() - lastDataAt) > 1) {
+        timer = setSharedTimeout(checkIdle, idleMs, lastDataAt);
         return;
       }
       done = true;
@@ -36,10 +37,10 @@ export function readBody(req: IncomingMessage, maxBytes: number, idleMs: number)
         fail(gatewayError('request_timeout', `The request body did not arrive (nothing for ${idleMs} ms).`)),
       );
     };
-    timer = setTimeout(checkIdle, idleMs);
+    timer = setSharedTimeout(checkIdle, idleMs, lastDataAt);
     const stop = () => {
       done = true;
-      if (timer) clearTimeout(timer);
+      if (timer) clearSharedTimeout(timer);
       timer = null;
     };
     const whole = () => {

@@ -18,6 +18,7 @@ import { canPayRetry, earnRetryShare, payRetry } from '../failover/paid-retry';
 import { insertSkipNotes, noteSkipped, type SkipNote } from '../failover/skip-notes';
 import { adapterFor } from '../providers/provider-registry';
 import { Cancellation } from '../proxy/cancellation';
+import { clearSharedTimeout, setSharedTimeout } from '../proxy/shared-timeout';
 import { type AttemptOutcome, DEADLINE_EXCEEDED, upstreamAttempt } from '../proxy/upstream-attempt';
 import type { RouterContext } from '../router-context';
 import { failedWithout, type LastFailure, notSentAttempt } from './attempt-records';
@@ -58,7 +59,7 @@ export async function forward(
     if (!res.writableFinished) abort.abort();
   };
   res.on('close', onClose);
-  const deadlineTimer = setTimeout(() => abort.abort(DEADLINE_EXCEEDED), policy.timeouts.totalMs);
+  const deadlineTimer = setSharedTimeout(() => abort.abort(DEADLINE_EXCEEDED), policy.timeouts.totalMs);
   ctx.failover.inFlight++;
 
   let current = req.route;
@@ -290,7 +291,7 @@ export async function forward(
       return relayed;
     }
   } finally {
-    clearTimeout(deadlineTimer);
+    clearSharedTimeout(deadlineTimer);
     ctx.failover.inFlight--;
     res.off('close', onClose);
     insertSkipNotes(attempts, skips);

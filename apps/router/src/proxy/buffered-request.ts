@@ -2,6 +2,7 @@ import { type Dispatcher, errors } from 'undici';
 import type { Cancellation } from './cancellation';
 import { dispatchPost } from './dispatch-post';
 import { ResponseTooLargeError } from './response-too-large-error';
+import { clearSharedTimeout, type SharedTimeout, setSharedTimeout } from './shared-timeout';
 
 /** A whole upstream answer, read into memory. */
 export interface BufferedResponse {
@@ -70,11 +71,10 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   /**
    * One timer for both limits: `headersTimeout` until the final headers, then the body gap. The headers' timer is
    * kept for the body when it falls due no later than the first body gap would: it then fires early at worst and
-   * re-arms for what is left, so a whole answer in one read costs one timer, not two.
+   * re-arms for what is left, so a whole answer in one read costs one timer, not two. On the shared per-duration
+   * timer (./shared-timeout): nearly every answer is whole before it falls due.
    */
-  private timer: NodeJS.Timeout | null;
-  /** performance.now() when the armed timer falls due. */
-  private timerDueAt: number;
+  private timer: SharedTimeout | null;
   /** The final (non-1xx) headers arrived: the timer now times body gaps. */
   private headersIn = false;
   /** performance.now() of the last body chunk (or of the headers), for the body-gap timer. */
@@ -90,8 +90,7 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   ) {
     this.cancel = options.cancel;
     this.stopListening = this.cancel.onAbort(() => this.abortRequest?.(this.cancel.reason as Error));
-    this.timer = setTimeout(this.onTimer, options.headersTimeout);
-    this.timerDueAt = performance.now() + options.headersTimeout;
+    this.timer = setSharedTimeout(this.onTimer, options.headersTimeout);
   }
 
   onConnect(abort: (reason?: Error) => void): void {
@@ -129,11 +128,9 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
     }
     this.headersIn = true;
     this.lastDataAt = performance.now();
-    const gapDueAt = this.lastDataAt + this.options.bodyTimeout;
-    if (this.timer === null || this.timerDueAt > gapDueAt) {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = setTimeout(this.onTimer, this.options.bodyTimeout);
-      this.timerDueAt = gapDueAt;
+    if (this.timer === null || this.timer.dueAt > this.lastDataAt + this.options.bodyTimeout) {
+      if (this.timer) clearSharedTimeout(this.timer);
+      this.timer = setSharedTimeout(this.onTimer, this.options.bodyTimeout, this.lastDataAt);
     }
     return true;
   }
@@ -185,11 +182,8 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
       this.fail(new errors.HeadersTimeoutError());
       return;
     }
-    const now = performance.now();
-    const left = this.options.bodyTimeout - (now - this.lastDataAt);
-    if (left > 1) {
-      this.timer = setTimeout(this.onTimer, left);
-      this.timerDueAt = now + left;
+    if (this.options.bodyTimeout - (performance.now() - this.lastDataAt) > 1) {
+      this.timer = setSharedTimeout(this.onTimer, this.options.bodyTimeout, this.lastDataAt);
     } else this.fail(new errors.BodyTimeoutError());
   };
 
@@ -204,7 +198,7 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
     if (this.settled) return false;
     this.settled = true;
     this.abortRequest = null;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) clearSharedTimeout(this.timer);
     this.timer = null;
     this.chunks = this.tooLarge ? [] : this.chunks;
     this.stopListening();

@@ -11,6 +11,7 @@ import {
 import { StreamTextTally } from '../billing/stream-text-tally';
 import { textToWire, WIRE_BOM, wireOf, wireToText } from '../text/wire-text';
 import type { Cancellation } from './cancellation';
+import { clearSharedTimeout, type SharedTimeout, setSharedTimeout } from './shared-timeout';
 import type { StreamBody } from './stream-request';
 
 const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8');
@@ -118,31 +119,32 @@ export async function relayStream(
     tooLarge: false,
     upstreamErrorRelayed: false,
   };
-  let firstByteTimer: NodeJS.Timeout | null = setTimeout(() => {
+  // On the shared per-duration timers (./shared-timeout): nearly every stream's first byte and next chunk come in time.
+  let firstByteTimer: SharedTimeout | null = setSharedTimeout(() => {
     result.timedOut = true;
     body.destroy();
   }, options.firstByteMs);
   // The idle timer is re-armed only when it fires (for what is left since the last chunk), so a chunk costs
   // one clock read, not a timer reset.
   let lastChunkAt = performance.now();
-  let idleTimer: NodeJS.Timeout | null = null;
+  let idleTimer: SharedTimeout | null = null;
   const checkIdle = () => {
-    const left = options.idleMs - (performance.now() - lastChunkAt);
-    if (left > 1) idleTimer = setTimeout(checkIdle, left);
-    else {
+    if (options.idleMs - (performance.now() - lastChunkAt) > 1) {
+      idleTimer = setSharedTimeout(checkIdle, options.idleMs, lastChunkAt);
+    } else {
       idleTimer = null;
       result.timedOut = true;
       body.destroy();
     }
   };
-  idleTimer = setTimeout(checkIdle, options.idleMs);
+  idleTimer = setSharedTimeout(checkIdle, options.idleMs, lastChunkAt);
   let waitingForDrain: (() => void) | null = null;
   let sinceYield = 0;
   /** The client was gone when the first event was due: nothing was written. */
   let gone = false;
   /** Writes the head before the first event; false (and `gone`) when the client already left. */
   const begin = (): boolean => {
-    if (firstByteTimer) clearTimeout(firstByteTimer);
+    if (firstByteTimer) clearSharedTimeout(firstByteTimer);
     firstByteTimer = null;
     if (res.destroyed) {
       gone = true;
@@ -243,8 +245,8 @@ export async function relayStream(
     if ((error as { name?: string }).name === 'BodyTimeoutError') result.timedOut = true;
     result.interrupted = !res.destroyed;
   } finally {
-    if (firstByteTimer) clearTimeout(firstByteTimer);
-    if (idleTimer) clearTimeout(idleTimer);
+    if (firstByteTimer) clearSharedTimeout(firstByteTimer);
+    if (idleTimer) clearSharedTimeout(idleTimer);
     stopListening();
   }
   // An answer with no event terminator at all (an HTML page without blank lines) is no stream either.

@@ -1,6 +1,7 @@
 import { type Dispatcher, errors } from 'undici';
 import type { Cancellation } from './cancellation';
 import { dispatchPost } from './dispatch-post';
+import { clearSharedTimeout, type SharedTimeout, setSharedTimeout } from './shared-timeout';
 
 /** A streamed answer's body as the relay reads it: chunks in order, and a way to stop it. */
 export interface StreamBody extends AsyncIterable<Buffer> {
@@ -74,7 +75,8 @@ class StreamingHandler implements Dispatcher.DispatchHandler, StreamBody, AsyncI
   private abortRequest: ((reason?: Error) => void) | null = null;
   /** Why a timer aborted the call before undici handed us its abort function. */
   private pendingAbort: Error | null = null;
-  private headersTimer: NodeJS.Timeout | null;
+  /** On the shared per-duration timer (./shared-timeout): nearly every answer's head comes in time. */
+  private headersTimer: SharedTimeout | null;
   private statusCode = 0;
   /** The head was answered (resolved or rejected): what follows is the body's business. */
   private answered = false;
@@ -103,7 +105,7 @@ class StreamingHandler implements Dispatcher.DispatchHandler, StreamBody, AsyncI
   ) {
     const { cancel } = options;
     this.stopListening = cancel.onAbort(() => this.abort(cancel.reason as Error));
-    this.headersTimer = setTimeout(
+    this.headersTimer = setSharedTimeout(
       () => this.abort(new errors.HeadersTimeoutError()),
       options.headersTimeout,
     );
@@ -118,7 +120,7 @@ class StreamingHandler implements Dispatcher.DispatchHandler, StreamBody, AsyncI
   onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
     if (statusCode < 200) return true; // 1xx: the final head is still to come
     this.statusCode = statusCode;
-    if (this.headersTimer) clearTimeout(this.headersTimer);
+    if (this.headersTimer) clearSharedTimeout(this.headersTimer);
     this.headersTimer = null;
     if (statusCode >= 300) {
       this.retryAfter = header(rawHeaders, 'retry-after');
@@ -256,7 +258,7 @@ class StreamingHandler implements Dispatcher.DispatchHandler, StreamBody, AsyncI
     this.finished = true;
     this.abortRequest = null;
     this.resumeReading = null;
-    if (this.headersTimer) clearTimeout(this.headersTimer);
+    if (this.headersTimer) clearSharedTimeout(this.headersTimer);
     this.headersTimer = null;
     this.stopListening();
   }
