@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { responseUsage } from '../billing/estimate-usage';
+import type { ResolvedTarget } from '@switchyard/core';
+import { type KnownUsage, responseUsage } from '../billing/estimate-usage';
 import { AnswerJson } from '../proxy/answer-json';
 import type { AttemptOutcome } from '../proxy/upstream-attempt';
 import type { RouterContext } from '../router-context';
@@ -17,14 +18,17 @@ import type { Settlement } from './settlement';
  * the attempt's `invalid_response` (returned, nothing sent: the ladder goes on). Usage is read (or estimated) from
  * the native body after the answer is sent. The body is parsed here, where it is known whether it is relayed as
  * bytes (checked on the wire) or translated (parsed as text): see `AnswerJson`.
+ *
+ * Not async: only an answer whose usage must be counted waits (for the count); every other one settles without
+ * an async frame and its promise.
  */
-export async function relayAnswer(
+export function relayAnswer(
   ctx: RouterContext,
   res: ServerResponse,
   req: ForwardRequest,
   served: ServedAttempt,
   outcome: Extract<AttemptOutcome, { kind: 'answer' }>,
-): Promise<Settlement | LastFailure> {
+): Settlement | LastFailure | Promise<Settlement> {
   const { adapter, resolved, headers } = served;
   const answer = AnswerJson.parse(outcome.body, served.passthrough);
   const canonical =
@@ -48,13 +52,24 @@ export async function relayAnswer(
   const endedAt = performance.now();
   const ttftMs = Math.round(endedAt - req.startedAt);
   // After the answer is sent: the count (if any) runs on the token-count thread and never rejects.
-  let known = responseUsage(answer.usage(adapter), adapter, req.inbound.body, answer);
-  if (known instanceof Promise) known = await known;
+  const known = responseUsage(answer.usage(adapter), adapter, req.inbound.body, answer);
+  return known instanceof Promise
+    ? known.then((counted) => servedSettlement(resolved, counted, ttftMs, endedAt))
+    : servedSettlement(resolved, known, ttftMs, endedAt);
+}
+
+/** The success settlement of an answer served by `served`. */
+function servedSettlement(
+  served: ResolvedTarget,
+  known: KnownUsage,
+  ttftMs: number,
+  endedAt: number,
+): Settlement {
   return {
     status: 'success',
     httpStatus: 200,
     errorClass: null,
-    served: resolved,
+    served,
     usage: known.usage,
     usageEstimated: known.estimated,
     ttftMs,

@@ -60,7 +60,10 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   private abortRequest: ((reason?: Error) => void) | null = null;
   private statusCode = 0;
   private retryAfter: string | null = null;
-  private chunks: Buffer[] = [];
+  /** The body's first chunk; most answers arrive in one, and need no list (an empty array's first push is 152 B). */
+  private first: Buffer | null = null;
+  /** Every chunk, from the second on. */
+  private chunks: Buffer[] | null = null;
   private size = 0;
   private limit = Number.POSITIVE_INFINITY;
   private settled = false;
@@ -81,7 +84,6 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
   private lastDataAt = 0;
 
   private readonly cancel: Cancellation;
-  private readonly stopListening: () => void;
 
   constructor(
     private readonly options: BufferedRequestOptions,
@@ -89,7 +91,7 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
     private readonly reject: (error: unknown) => void,
   ) {
     this.cancel = options.cancel;
-    this.stopListening = this.cancel.onAbort(() => this.abortRequest?.(this.cancel.reason as Error));
+    this.cancel.onAbort(this.onCancel);
     this.timer = setSharedTimeout(this.onTimer, options.headersTimeout);
   }
 
@@ -146,20 +148,26 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
       }
       // An error body is only a message: keep its start, discard the rest.
       if (this.size < this.limit) {
-        this.chunks.push(chunk.subarray(0, this.limit - this.size));
+        this.keep(chunk.subarray(0, this.limit - this.size));
         this.size = this.limit;
       }
       return true;
     }
-    this.chunks.push(chunk);
+    this.keep(chunk);
     this.size += chunk.length;
     return true;
+  }
+
+  private keep(chunk: Buffer): void {
+    if (this.first === null) this.first = chunk;
+    else if (this.chunks === null) this.chunks = [this.first, chunk];
+    else this.chunks.push(chunk);
   }
 
   onComplete(): void {
     if (this.finish()) {
       const body =
-        this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.size);
+        this.chunks !== null ? Buffer.concat(this.chunks, this.size) : (this.first ?? Buffer.alloc(0));
       this.resolve({ statusCode: this.statusCode, retryAfter: this.retryAfter, body });
     }
   }
@@ -170,6 +178,10 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
       else this.reject(this.pendingAbort ?? error);
     }
   }
+
+  private readonly onCancel = (): void => {
+    this.abortRequest?.(this.cancel.reason as Error);
+  };
 
   /**
    * Before the final headers: `headersTimeout` ran out. After: fires `bodyTimeout` after the last chunk (or
@@ -200,8 +212,11 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
     this.abortRequest = null;
     if (this.timer) clearSharedTimeout(this.timer);
     this.timer = null;
-    this.chunks = this.tooLarge ? [] : this.chunks;
-    this.stopListening();
+    if (this.tooLarge) {
+      this.first = null;
+      this.chunks = null;
+    }
+    this.cancel.offAbort(this.onCancel);
     return true;
   }
 }

@@ -20,13 +20,14 @@ describe('Cancellation', () => {
     const cancel = new Cancellation();
     let removedCalls = 0;
     let keptCalls = 0;
-    const remove = cancel.onAbort(() => removedCalls++);
+    const removed = () => removedCalls++;
+    cancel.onAbort(removed);
     cancel.onAbort(() => keptCalls++);
-    remove();
-    remove(); // twice is harmless
+    cancel.offAbort(removed);
+    cancel.offAbort(removed); // twice is harmless
     cancel.abort();
     let lateCalls = 0;
-    cancel.onAbort(() => lateCalls++)();
+    cancel.onAbort(() => lateCalls++);
     expect([removedCalls, keptCalls, lateCalls]).toEqual([0, 1, 0]);
   });
 

@@ -33,17 +33,20 @@ export class Cancellation {
   }
 
   /**
-   * Calls `listener` once when this aborts (not at all if it already has: check `aborted` first). Returns the
-   * function that removes it; call it when the work finishes so the listener is not kept.
+   * Calls `listener` once when this aborts (not at all if it already has: check `aborted` first). Remove it with
+   * {@link offAbort} when the work finishes so it is not kept (no remover closure is made per listener: this runs
+   * for every upstream call).
    */
-  onAbort(listener: () => void): () => void {
-    if (this.abortedFlag) return noop;
+  onAbort(listener: () => void): void {
+    if (this.abortedFlag) return;
     if (this.listeners === null) this.listeners = [listener];
     else this.listeners.push(listener);
-    return () => {
-      const index = this.listeners?.indexOf(listener) ?? -1;
-      if (index !== -1) this.listeners?.splice(index, 1);
-    };
+  }
+
+  /** Removes a listener {@link onAbort} added; removing it again, or one never added, changes nothing. */
+  offAbort(listener: () => void): void {
+    const index = this.listeners?.indexOf(listener) ?? -1;
+    if (index !== -1) this.listeners?.splice(index, 1);
   }
 
   /** An AbortSignal that follows this one, made on first use (streams and timers take only signals). */
@@ -55,5 +58,3 @@ export class Cancellation {
     return this.controller.signal;
   }
 }
-
-function noop(): void {}

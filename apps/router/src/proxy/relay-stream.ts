@@ -154,10 +154,11 @@ export async function relayStream(
     result.firstByteAt = performance.now() - startedAt;
     return true;
   };
-  const stopListening = cancel.onAbort(() => {
+  const onCancel = () => {
     body.destroy();
     waitingForDrain?.();
-  });
+  };
+  cancel.onAbort(onCancel);
   try {
     if (cancel.aborted) body.destroy();
     for await (const chunk of body) {
@@ -247,7 +248,7 @@ export async function relayStream(
   } finally {
     if (firstByteTimer) clearSharedTimeout(firstByteTimer);
     if (idleTimer) clearSharedTimeout(idleTimer);
-    stopListening();
+    cancel.offAbort(onCancel);
   }
   // An answer with no event terminator at all (an HTML page without blank lines) is no stream either.
   if (result.firstByteAt === null && !result.notSse && !result.tooLarge && !isSseEvent(splitter.rest()))

@@ -82,7 +82,7 @@ class StreamingHandler implements Dispatcher.DispatchHandler, StreamBody, AsyncI
   private answered = false;
   /** The upstream finished (complete or error): nothing more will arrive. */
   private finished = false;
-  private readonly stopListening: () => void;
+  private readonly onCancel: () => void;
 
   // A 2xx body, as the reader sees it.
   private queue: Buffer[] = [];
@@ -104,7 +104,8 @@ class StreamingHandler implements Dispatcher.DispatchHandler, StreamBody, AsyncI
     private readonly reject: (error: unknown) => void,
   ) {
     const { cancel } = options;
-    this.stopListening = cancel.onAbort(() => this.abort(cancel.reason as Error));
+    this.onCancel = () => this.abort(cancel.reason as Error);
+    cancel.onAbort(this.onCancel);
     this.headersTimer = setSharedTimeout(
       () => this.abort(new errors.HeadersTimeoutError()),
       options.headersTimeout,
@@ -260,7 +261,7 @@ class StreamingHandler implements Dispatcher.DispatchHandler, StreamBody, AsyncI
     this.resumeReading = null;
     if (this.headersTimer) clearSharedTimeout(this.headersTimer);
     this.headersTimer = null;
-    this.stopListening();
+    this.options.cancel.offAbort(this.onCancel);
   }
 }
 

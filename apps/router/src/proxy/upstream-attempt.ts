@@ -64,10 +64,11 @@ export interface AttemptRequest {
 /**
  * Sends the call to one target and classifies the result. A 2xx stream is returned unread; a 2xx
  * non-stream body is read here, so a body that breaks or stalls is a failed attempt the ladder can move past.
+ * Not itself async: an async function returning the attempt's promise would settle its own through one more
+ * promise job (a thenable resolution) on every request.
  */
-export async function upstreamAttempt(ctx: RouterContext, req: AttemptRequest): Promise<AttemptOutcome> {
-  const { resolved, call, cancel, timeouts } = req;
-  const { target, account, provider } = resolved;
+export function upstreamAttempt(ctx: RouterContext, req: AttemptRequest): Promise<AttemptOutcome> {
+  const { target, account, provider } = req.resolved;
   const started = performance.now();
   const attempt: AttemptRecord = {
     targetId: target.id,
@@ -80,7 +81,20 @@ export async function upstreamAttempt(ctx: RouterContext, req: AttemptRequest): 
     ttftMs: null,
     reason: req.reason,
   };
-  if (!req.stream) return bufferedAttempt(ctx, req, call, attempt, started);
+  return req.stream
+    ? streamedAttempt(ctx, req, req.call, attempt, started)
+    : bufferedAttempt(ctx, req, req.call, attempt, started);
+}
+
+/** A streaming attempt: the head is awaited, a 2xx event stream returned with its body unread. */
+async function streamedAttempt(
+  ctx: RouterContext,
+  req: AttemptRequest,
+  call: UpstreamCall,
+  attempt: AttemptRecord,
+  started: number,
+): Promise<AttemptOutcome> {
+  const { cancel, timeouts } = req;
   try {
     // The first-byte limit is a node timer exact to the millisecond (undici's headersTimeout ticks every 500 ms
     // past 1 s); the body's idle gaps are timed by the relay the same way.
