@@ -32,9 +32,10 @@ const hostileEvent: fc.Arbitrary<UsageEventRecord> = fc
     tags: fc.array(hostile, { maxLength: 34 }),
     metadata: fc.option(fc.dictionary(hostile, hostile, { maxKeys: 3 })),
     attemptModel: fc.option(hostile),
+    attemptIds: fc.record({ targetId: hostile, accountId: hostile, providerId: hostile }),
     payload: fc.option(fc.record({ request: hostile, response: hostile })),
   })
-  .map(({ attemptModel, payload, ...fields }) =>
+  .map(({ attemptModel, attemptIds, payload, ...fields }) =>
     buildUsageEvent({
       ...fields,
       createdAt: 1_765_000_000_000,
@@ -43,9 +44,7 @@ const hostileEvent: fc.Arbitrary<UsageEventRecord> = fc
           ? []
           : [
               {
-                targetId: 'tgt_1',
-                accountId: 'acc_1',
-                providerId: 'prv_1',
+                ...attemptIds,
                 model: attemptModel,
                 status: 200,
                 errorClass: null,
@@ -79,6 +78,36 @@ describe('isStorableUsageRow over the positional row', () => {
       }),
       { numRuns: 2_000 },
     );
+  });
+
+  it('holds an attempt whose ids are over their limit to the slow path, whatever else the event holds', () => {
+    // The property above rarely reaches the attempts with every other field clean; here only they vary.
+    const over = 'a'.repeat(STORED_TEXT_LIMITS.identifier + 1);
+    for (const field of ['targetId', 'accountId', 'providerId'] as const) {
+      const event = buildUsageEvent({
+        requestId: 'req_1',
+        requestedModel: 'gpt-x',
+        createdAt: 1_765_000_000_000,
+        attempts: [
+          {
+            targetId: 'tgt_1',
+            accountId: 'acc_1',
+            providerId: 'prv_1',
+            model: 'gpt-x',
+            status: 200,
+            errorClass: null,
+            latencyMs: 1,
+            ttftMs: null,
+            reason: 'primary',
+            [field]: over,
+          },
+        ],
+      });
+      expect(isStorableUsageRow(event, usageRowJson(event))).toBe(false);
+      const stored = JSON.parse(serializeUsageEvent(event)) as unknown[];
+      const attempts = stored[USAGE_ROW_COLUMNS.indexOf('attempts') + 1] as Record<string, string>[];
+      expect(attempts[0]?.[field]).toBe(over.slice(0, STORED_TEXT_LIMITS.identifier));
+    }
   });
 
   it('serializeUsageEvent always returns a positional row jsonb accepts, every string within its limit', () => {

@@ -43,7 +43,15 @@ export function isStorableUsageRow(event: UsageEventRecord, json: string): boole
   }
   for (const t of event.tags) if (t.length > tag) return false;
   for (const a of event.attempts) {
-    if (over(a.model, model) || over(a.errorClass, identifier) || over(a.accountId, identifier)) return false;
+    if (
+      over(a.model, model) ||
+      over(a.errorClass, identifier) ||
+      over(a.accountId, identifier) ||
+      over(a.targetId, identifier) ||
+      over(a.providerId, identifier)
+    ) {
+      return false;
+    }
   }
   if (event.metadata !== null) {
     for (const key in event.metadata) {
