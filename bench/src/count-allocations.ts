@@ -75,12 +75,16 @@ async function countTarget(target: string, stack: CountingStack): Promise<Counte
     log(`${target}: warm-up, ${WARMUP} requests`);
     await sendChats(pool, stack.apiKey, WARMUP, { stream: STREAM, connections: CONNECTIONS });
     started.child.kill('SIGUSR2');
-    await waitFor('heap sampling to start', async () => started.output().includes('heap sampling started'));
+    // Generous: on a loaded 2-core host the profile of 10,000 requests took longer than waitFor's default 5 s.
+    const slow = { timeoutMs: 60_000 };
+    await waitFor('heap sampling to start', async () => started.output().includes('heap sampling started'), slow);
     log(`${target}: sampling ${REQUESTS} requests`);
     await sendChats(pool, stack.apiKey, REQUESTS, { stream: STREAM, connections: CONNECTIONS });
     started.child.kill('SIGUSR2');
-    await waitFor('heap profile to be written', async () =>
-      started.output().includes('heap sampling written'),
+    await waitFor(
+      'heap profile to be written',
+      async () => started.output().includes('heap sampling written'),
+      slow,
     );
     const sampled = JSON.parse(await readFile(out, 'utf8')) as Sampled;
     if (process.env.AL_KEEP === '1') {
