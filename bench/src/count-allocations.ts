@@ -77,7 +77,11 @@ async function countTarget(target: string, stack: CountingStack): Promise<Counte
     started.child.kill('SIGUSR2');
     // Generous: on a loaded 2-core host the profile of 10,000 requests took longer than waitFor's default 5 s.
     const slow = { timeoutMs: 60_000 };
-    await waitFor('heap sampling to start', async () => started.output().includes('heap sampling started'), slow);
+    await waitFor(
+      'heap sampling to start',
+      async () => started.output().includes('heap sampling started'),
+      slow,
+    );
     log(`${target}: sampling ${REQUESTS} requests`);
     await sendChats(pool, stack.apiKey, REQUESTS, { stream: STREAM, connections: CONNECTIONS });
     started.child.kill('SIGUSR2');
