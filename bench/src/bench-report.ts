@@ -72,7 +72,7 @@ export interface LayoutRates {
   rates: (Pair<PacedResult> & { rate: number })[];
 }
 
-/** The stream TTFB line's floor: the same streamed completions through the bare proxy against direct. */
+/** The stream TTFB line's floor: the same streamed completions through the bare proxy, in the router's slices. */
 export interface StreamFloor {
   rate: number;
   direct: StreamTtfbResult;
