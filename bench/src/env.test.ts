@@ -41,3 +41,11 @@ describe('bench options: the router with or without Redis', () => {
     expect(() => loadBenchEnv({ BENCH_REDIS: 'yes', REDIS_URL: 'redis://x' })).toThrow(/BENCH_REDIS/);
   });
 });
+
+describe('bench options: the request timeline', () => {
+  it('traces requests only when asked', () => {
+    expect(loadBenchEnv({}).BENCH_TRACE_REQUESTS).toBe(false);
+    expect(loadBenchEnv({ BENCH_TRACE_REQUESTS: '1' }).BENCH_TRACE_REQUESTS).toBe(true);
+    expect(() => loadBenchEnv({ BENCH_TRACE_REQUESTS: 'on' })).toThrow(/BENCH_TRACE_REQUESTS/);
+  });
+});

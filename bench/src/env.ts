@@ -142,6 +142,12 @@ const schema = z.object({
   BENCH_ONLY: z.enum(['all', 'translated']).default('all'),
   /** Run the router with `node --cpu-prof` and print its hot spots after the run. */
   BENCH_CPU_PROF: flag,
+  /**
+   * Number every fixed-rate request and time it at the generator and inside the router and the bare proxy
+   * (request-trace-preload.cjs), into `<results>/traces/<time>/`; after the run, where the slowest requests' time
+   * went (summarize-request-trace.ts). Notes only: no budget line reads it.
+   */
+  BENCH_TRACE_REQUESTS: flag,
   /** Where JSON + markdown results go. */
   BENCH_RESULTS_DIR: z.string().optional(),
   /**

@@ -14,6 +14,30 @@ export interface PacedTask {
   rate: number;
   durationS: number;
   connections: number;
+  /** BENCH_TRACE_REQUESTS: number every request and write its times; absent, the generator does neither. */
+  trace?: PacedTrace;
+}
+
+/** The bench's parts whose fixed-rate slices are traced, as a slice's header names them. */
+export type TracedPart = 'warm-up' | 'rates' | 'floor' | 'tiered' | 'translated';
+/** Who answered a traced slice: the mock itself, the router or the bare proxy. */
+export type TracedTarget = 'direct' | 'router' | 'bare';
+
+/** What a traced slice was, written as its header line so the summary can leave warm-ups and other parts out. */
+export interface TracedSliceLabel {
+  part: TracedPart;
+  target: TracedTarget;
+  rate: number;
+  layout: string;
+}
+
+/** Where a traced slice's requests go (see request-tracer.ts and summarize-request-trace.ts). */
+export interface PacedTrace {
+  /** Appended to after the slice: a `# slice {label}` line, then `seq send headers done status` per request. */
+  file: string;
+  /** The slice's first request number (`x-bench-seq`); the others follow in schedule order. */
+  firstSeq: number;
+  label: TracedSliceLabel;
 }
 
 /** Open loop with streamed responses: time to response headers and to the first body chunk. */

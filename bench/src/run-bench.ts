@@ -48,8 +48,11 @@ import type {
   LoadSlice,
   LoadTask,
   PacedSlice,
+  PacedTask,
   RoundTripSlice,
   StreamTtfbSlice,
+  TracedPart,
+  TracedTarget,
 } from './load-task';
 import { LoadWorker } from './load-worker';
 import { measureSemiSpaces } from './measure-semi-spaces';
@@ -66,8 +69,10 @@ import {
   workerProcess,
 } from './process-tree';
 import { RssSampler, readProcessCpuSeconds, readProcessMemory, readRunQueueWaitMs } from './process-usage';
+import { RequestTracer } from './request-tracer';
 import type { SideRouterContext } from './side-router-context';
 import { formatProfileSummary, summarizeCpuProfile } from './summarize-cpu-profile';
+import { formatRequestTraceSummary, summarizeRequestTrace } from './summarize-request-trace';
 import { summarizeRouterDiagnostics } from './summarize-router-diagnostics';
 
 /** The credential testkit seeds for the mock upstream account; the direct runs present it too. */
@@ -264,6 +269,7 @@ async function main(): Promise<number> {
   const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
   const resultsDir = path.resolve(env.BENCH_RESULTS_DIR ?? path.join(ROOT, 'bench/results'));
   const profileDir = path.join(resultsDir, 'profiles', stamp);
+  const tracer = env.BENCH_TRACE_REQUESTS ? new RequestTracer(path.join(resultsDir, 'traces', stamp)) : null;
   await mkdir(resultsDir, { recursive: true });
   const maxTool = chooseMaxTool(env);
 
@@ -287,11 +293,23 @@ async function main(): Promise<number> {
       // Never inherited from the shell: BENCH_REDIS alone decides whether limits and budgets go to Redis.
       REDIS_URL: env.BENCH_REDIS === 'on' ? env.REDIS_URL : undefined,
     };
+    const preload = (file: string) => `--require ${fileURLToPath(new URL(file, import.meta.url))}`;
+    const routerPreloads: string[] = [];
     if (env.BENCH_CPU_PROF) {
       await mkdir(profileDir, { recursive: true });
-      routerEnv.NODE_OPTIONS = `--require ${fileURLToPath(new URL('./cpu-profile-preload.cjs', import.meta.url))}`;
+      routerPreloads.push(preload('./cpu-profile-preload.cjs'));
       routerEnv.BENCH_CPU_PROF_DIR = profileDir;
     }
+    // The bare proxy gets it too (below): the floor's requests are timed from inside the same way.
+    const traceEnv: ChildEnv = {};
+    if (tracer) {
+      await mkdir(tracer.dir, { recursive: true });
+      traceEnv.NODE_OPTIONS = preload('./request-trace-preload.cjs');
+      traceEnv.BENCH_TRACE_DIR = tracer.dir;
+      routerPreloads.push(traceEnv.NODE_OPTIONS);
+      routerEnv.BENCH_TRACE_DIR = tracer.dir;
+    }
+    if (routerPreloads.length > 0) routerEnv.NODE_OPTIONS = routerPreloads.join(' ');
     const stack = await startStack(pg.serverUrl, routerEnv);
     stops.push(() => stack.stop());
     const routerPid = workerProcess(stack.router.child.pid as number);
@@ -301,7 +319,7 @@ async function main(): Promise<number> {
     // The floor (see bare-proxy.ts): same node flags as the router, same core.
     const bare = await spawnTs(
       'bench/src/bare-proxy.ts',
-      { UPSTREAM: stack.mockUrl, PORT: '0' },
+      { UPSTREAM: stack.mockUrl, PORT: '0', ...traceEnv },
       /listening on (http:\/\/\S+)/,
       30_000,
       routerNodeFlags(),
@@ -363,6 +381,15 @@ async function main(): Promise<number> {
     };
     const [layout = 'default', ...extraLayouts] = env.BENCH_LAYOUTS;
     const { pins, pinning } = placeProcesses(layout, true);
+    const answeredBy = (target: HttpTarget): TracedTarget => {
+      const { origin } = new URL(target.url);
+      if (origin === new URL(stack.routerUrl).origin) return 'router';
+      return origin === new URL(bareOrigin).origin ? 'bare' : 'direct';
+    };
+    /** With BENCH_TRACE_REQUESTS, the task numbered and labelled for the request timeline; else the task. */
+    const traced = (task: PacedTask, part: TracedPart, inLayout: BenchLayout = layout): PacedTask =>
+      tracer?.trace(task, { part, target: answeredBy(task.target), rate: task.rate, layout: inLayout }) ??
+      task;
     log(`router pid ${routerPid}, mock pid ${mockPid}, load generator pid ${worker.pid}; layout ${pinning}`);
 
     // Idle: started, placed, no request yet (issue 15's idle goal).
@@ -542,20 +569,22 @@ async function main(): Promise<number> {
     const barePair = async <S extends LoadSlice, R>(
       label: string,
       kind: 'chat' | 'stream',
-      task: (target: HttpTarget, durationS: number) => LoadTask,
+      task: (target: HttpTarget, durationS: number, part: 'warm-up' | 'floor') => LoadTask,
       durationS: number,
       merge: (slices: S[]) => R,
     ): Promise<{ direct: R; bare: R }> => {
       const direct = targets.direct[kind];
       log(`${label}: warm-up of the bare proxy, ${env.BENCH_WARMUP_S} s`);
-      await runBare(task(viaBare(direct), env.BENCH_WARMUP_S));
+      await runBare(task(viaBare(direct), env.BENCH_WARMUP_S, 'warm-up'));
       const sides = { direct: [] as S[], bare: [] as S[] };
       for (let i = 0; i < slices; i++) {
         const order = i % 2 === 0 ? (['direct', 'bare'] as const) : (['bare', 'direct'] as const);
         log(`${label}, ${durationS} s: slice ${i + 1}/${slices} (${order.join(', ')})`);
         for (const side of order) {
           const target = side === 'direct' ? direct : viaBare(direct);
-          const run = worker.run<S>(task(target, durationS / slices) as LoadTask & { kind: S['kind'] });
+          const run = worker.run<S>(
+            task(target, durationS / slices, 'floor') as LoadTask & { kind: S['kind'] },
+          );
           sides[side].push(checkedBare(await run));
         }
       }
@@ -567,7 +596,7 @@ async function main(): Promise<number> {
       const pair = await barePair(
         `floor: bare proxy vs direct ${rate} req/s`,
         'chat',
-        (target, durationS) => ({ kind: 'paced', target, rate, durationS, connections }),
+        (target, durationS, part) => traced({ kind: 'paced', target, rate, durationS, connections }, part),
         env.BENCH_DURATION_S,
         (s: PacedSlice[]) => mergePaced(s, rate, env.BENCH_DURATION_S),
       );
@@ -600,20 +629,20 @@ async function main(): Promise<number> {
         return { rate: TRANSLATED_RATE, skipped };
       }
       routerOk++; // the probe's usage row
-      const paced = (durationS: number) => (target: HttpTarget) =>
-        ({ kind: 'paced', target, rate: TRANSLATED_RATE, durationS, connections }) as const;
+      const paced = (durationS: number, part: TracedPart) => (target: HttpTarget) =>
+        traced({ kind: 'paced', target, rate: TRANSLATED_RATE, durationS, connections }, part);
       await interleave(
         `warm-up Anthropic surface → OpenAI ${TRANSLATED_RATE} req/s, ${env.BENCH_WARMUP_S} s`,
         1,
         'anthropic',
-        paced(env.BENCH_WARMUP_S),
+        paced(env.BENCH_WARMUP_S, 'warm-up'),
         (s: PacedSlice[]) => mergePaced(s, TRANSLATED_RATE, env.BENCH_WARMUP_S),
       );
       const pair = await interleave(
         `fixed ${TRANSLATED_RATE} req/s, Anthropic surface → OpenAI upstream (translated), ${env.BENCH_DURATION_S} s`,
         slices,
         'anthropic',
-        paced(env.BENCH_DURATION_S / slices),
+        paced(env.BENCH_DURATION_S / slices, 'translated'),
         (s: PacedSlice[]) => mergePaced(s, TRANSLATED_RATE, env.BENCH_DURATION_S),
       );
       return { rate: TRANSLATED_RATE, skipped: null, ...pair };
@@ -631,7 +660,11 @@ async function main(): Promise<number> {
       `warm-up ${warmRate} req/s, ${env.BENCH_WARMUP_S} s`,
       1,
       'chat',
-      (target) => ({ kind: 'paced', target, rate: warmRate, durationS: env.BENCH_WARMUP_S, connections }),
+      (target) =>
+        traced(
+          { kind: 'paced', target, rate: warmRate, durationS: env.BENCH_WARMUP_S, connections },
+          'warm-up',
+        ),
       (s: PacedSlice[]) => mergePaced(s, warmRate, env.BENCH_WARMUP_S),
     );
     // The tiered route too: unwarmed, its first measured slice paid for ~150 optimizations (and their compile
@@ -641,7 +674,11 @@ async function main(): Promise<number> {
         `warm-up ${TIERED_MODEL} ${warmRate} req/s, ${env.BENCH_WARMUP_S} s`,
         1,
         'tiered',
-        (target) => ({ kind: 'paced', target, rate: warmRate, durationS: env.BENCH_WARMUP_S, connections }),
+        (target) =>
+          traced(
+            { kind: 'paced', target, rate: warmRate, durationS: env.BENCH_WARMUP_S, connections },
+            'warm-up',
+          ),
         (s: PacedSlice[]) => mergePaced(s, warmRate, env.BENCH_WARMUP_S),
       );
     const streamWarmRate = Math.max(env.BENCH_TTFB_RATE, 200);
@@ -655,35 +692,40 @@ async function main(): Promise<number> {
       );
 
     const roundTrips = await measureRoundTrips();
-    /** The fixed rates (`rates`), direct and router interleaved; `prefix` marks a further layout's labels. */
+    /** The fixed rates (`rates`), direct and router interleaved; `extra` names a further layout. */
     const measureRates = async (
-      prefix: string,
+      extra: BenchLayout | null,
       floorSlices?: PacedSlice[],
     ): Promise<BenchReport['rates']> => {
+      const prefix = extra === null ? '' : `${extra}: `;
       const measured: BenchReport['rates'] = [];
       for (const rate of env.BENCH_PARTS.has('rates') ? env.BENCH_RATES : []) {
         const withFloor = floorSlices && rate === env.BENCH_RATES[0] ? floorSlices : undefined;
         if (withFloor) {
           log(`warm-up of the bare proxy ${rate} req/s, ${env.BENCH_WARMUP_S} s`);
-          await runBare({
-            kind: 'paced',
-            target: viaBare(targets.direct.chat),
-            rate,
-            durationS: env.BENCH_WARMUP_S,
-            connections,
-          });
+          await runBare(
+            traced(
+              {
+                kind: 'paced',
+                target: viaBare(targets.direct.chat),
+                rate,
+                durationS: env.BENCH_WARMUP_S,
+                connections,
+              },
+              'warm-up',
+            ),
+          );
         }
         const pair = await interleave(
           `${prefix}fixed ${rate} req/s, ${env.BENCH_DURATION_S} s`,
           slices,
           'chat',
-          (target) => ({
-            kind: 'paced',
-            target,
-            rate,
-            durationS: env.BENCH_DURATION_S / slices,
-            connections,
-          }),
+          (target) =>
+            traced(
+              { kind: 'paced', target, rate, durationS: env.BENCH_DURATION_S / slices, connections },
+              'rates',
+              extra ?? layout,
+            ),
           (s: PacedSlice[]) => mergePaced(s, rate, env.BENCH_DURATION_S),
           withFloor,
         );
@@ -697,7 +739,7 @@ async function main(): Promise<number> {
     // compares the router's Δp99 with the bare proxy's, and this host's tail moves 2-7x within minutes (floor Δp99
     // +0.35 to +2.47 ms in consecutive short runs, 2026-12-07), so measured minutes apart the host decided it.
     const floorSlices = env.BENCH_PARTS.has('floor') && env.BENCH_PARTS.has('rates') ? [] : undefined;
-    const rates = await measureRates('', floorSlices);
+    const rates = await measureRates(null, floorSlices);
     const rateSlices = routerSlices;
     routerSlices = null;
     const floor: Floor | null = floorSlices
@@ -718,13 +760,17 @@ async function main(): Promise<number> {
             `fixed ${tieredRate} req/s through ${TIERED_MODEL} (3 tiers × 6 targets), ${env.BENCH_DURATION_S} s`,
             slices,
             'tiered',
-            (target) => ({
-              kind: 'paced',
-              target,
-              rate: tieredRate,
-              durationS: env.BENCH_DURATION_S / slices,
-              connections,
-            }),
+            (target) =>
+              traced(
+                {
+                  kind: 'paced',
+                  target,
+                  rate: tieredRate,
+                  durationS: env.BENCH_DURATION_S / slices,
+                  connections,
+                },
+                'tiered',
+              ),
             (s: PacedSlice[]) => mergePaced(s, tieredRate, env.BENCH_DURATION_S),
           )),
         }
@@ -831,7 +877,7 @@ async function main(): Promise<number> {
     for (const extra of env.BENCH_PARTS.has('rates') ? extraLayouts : []) {
       const placed = placeProcesses(extra, false);
       log(`layout ${placed.pinning}`);
-      layouts.push({ layout: extra, pinning: placed.pinning, rates: await measureRates(`${extra}: `) });
+      layouts.push({ layout: extra, pinning: placed.pinning, rates: await measureRates(extra) });
     }
     if (layouts.length > 0 && env.BENCH_SEMI_SPACES.length > 0) placeProcesses(layout, false);
 
@@ -896,6 +942,9 @@ async function main(): Promise<number> {
       }
     }
 
+    // After stopAll: the router and the bare proxy write their traces as they exit.
+    const requestTrace = tracer ? formatRequestTraceSummary(summarizeRequestTrace(tracer.dir)) : null;
+
     const finishedAt = new Date();
     const draft = {
       startedAt: startedAt.toISOString(),
@@ -940,6 +989,8 @@ async function main(): Promise<number> {
     process.stdout.write(`\n${text}\n`);
     if (report.profile)
       process.stdout.write(`\nrouter CPU profile (${report.profile.file}):\n${report.profile.summary}\n`);
+    if (requestTrace !== null && tracer)
+      process.stdout.write(`\nnotes: request timeline (${tracer.dir}):\n${requestTrace}\n`);
     if (failures.details.length > 0)
       process.stdout.write(`\nfailures:\n${failures.details.map((d) => `  ${d}`).join('\n')}\n`);
     const base = path.join(resultsDir, `bench-${stamp}`);
