@@ -14,6 +14,9 @@ import type { UsageSink } from '../usage/usage-sink';
 import { CellCounter } from './cell-counter';
 import { CellHistogram } from './cell-histogram';
 
+/** How often the event-loop delay metrics sample (ms): each sample is one wake-up of the request thread. */
+const EVENT_LOOP_SAMPLE_MS = 100;
+
 /** What the scrape-time gauges read; each is called only when /metrics is scraped. */
 export interface MetricsSources {
   failover: FailoverState;
@@ -88,7 +91,11 @@ export class RouterMetrics {
       // The registry only reads name, type and get(): these cells are metrics to it.
       registry.registerMetric(metric as unknown as Gauge);
     }
-    if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
+    // The event-loop delay histogram samples with a timer; prom-client's 10 ms default woke the request thread ~100
+    // times a second, idle or between requests. Ten samples a second still see every stall that long (a late timer
+    // records its whole delay) and give a scrape every 15 s some 150.
+    if (options.processMetrics !== false)
+      collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
     // With ROUTER_WORKERS the primary merges the workers' registries by each metric's aggregator: counts of
     // things each worker holds add up, while ages and versions take the worst worker (see docs/observability.md).
     const gauge = (name: string, help: string, read: () => number, aggregator: Aggregator = 'sum') =>
