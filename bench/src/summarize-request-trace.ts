@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { latencySummary } from './latency-summary';
 import type { TracedPart, TracedSliceLabel, TracedTarget } from './load-task';
 
 // Reads a BENCH_TRACE_REQUESTS directory: the generator's `client.<target>.txt` (run-paced-load.ts) and each traced
@@ -174,11 +175,10 @@ function means(band: TracedRequest[]): SegmentMeans {
 /** The index `percent` % of the way into `n` sorted values (integer arithmetic: no 0.99 × n rounding surprises). */
 const rank = (n: number, percent: number) => Math.floor((n * percent) / 100);
 
-/** Nearest-rank p99 (as latency-summary.ts), with the count it came from. */
+/** p99 as the bench's table takes it (latencySummary), with the count it came from. */
 function p99Of(values: number[]): { p99: number; count: number } {
-  const sorted = Float64Array.from(values).sort();
-  const at = Math.min(sorted.length - 1, Math.max(0, Math.ceil((sorted.length * 99) / 100) - 1));
-  return { p99: sorted.length === 0 ? Number.NaN : (sorted[at] as number), count: sorted.length };
+  const { p99, count } = latencySummary(values);
+  return { p99, count };
 }
 
 function timeline(
