@@ -563,44 +563,33 @@ async function main(): Promise<number> {
     const slices = env.BENCH_SLICES;
 
     /**
-     * The bare proxy against direct, interleaved like every run: what one more hop through a Node process costs
-     * here today, so the router's own share of its Δ can be read off. `kind` is the request both sides repeat.
+     * The floor of the fixed rates when it does not share the rates' slices (`floor` without `rates`): the bare proxy
+     * against direct at the first rate, interleaved like every run: what one more hop through a Node process costs
+     * here today, so the router's own share of its Δ can be read off.
      */
-    const barePair = async <S extends LoadSlice, R>(
-      label: string,
-      kind: 'chat' | 'stream',
-      task: (target: HttpTarget, durationS: number, part: 'warm-up' | 'floor') => LoadTask,
-      durationS: number,
-      merge: (slices: S[]) => R,
-    ): Promise<{ direct: R; bare: R }> => {
-      const direct = targets.direct[kind];
+    const measureFloor = async (): Promise<Floor> => {
+      const rate = env.BENCH_RATES[0] as number;
+      const durationS = env.BENCH_DURATION_S;
+      const label = `floor: bare proxy vs direct ${rate} req/s`;
+      const task = (target: HttpTarget, seconds: number, part: 'warm-up' | 'floor') =>
+        traced({ kind: 'paced', target, rate, durationS: seconds, connections }, part);
+      const direct = targets.direct.chat;
       log(`${label}: warm-up of the bare proxy, ${env.BENCH_WARMUP_S} s`);
       await runBare(task(viaBare(direct), env.BENCH_WARMUP_S, 'warm-up'));
-      const sides = { direct: [] as S[], bare: [] as S[] };
+      const sides = { direct: [] as PacedSlice[], bare: [] as PacedSlice[] };
       for (let i = 0; i < slices; i++) {
         const order = i % 2 === 0 ? (['direct', 'bare'] as const) : (['bare', 'direct'] as const);
         log(`${label}, ${durationS} s: slice ${i + 1}/${slices} (${order.join(', ')})`);
         for (const side of order) {
           const target = side === 'direct' ? direct : viaBare(direct);
-          const run = worker.run<S>(
-            task(target, durationS / slices, 'floor') as LoadTask & { kind: S['kind'] },
-          );
-          sides[side].push(checkedBare(await run));
+          sides[side].push(await runBare<PacedSlice>(task(target, durationS / slices, 'floor')));
         }
       }
-      return { direct: merge(sides.direct), bare: merge(sides.bare) };
-    };
-    /** The floor of the fixed rates: the bare proxy at the first rate. */
-    const measureFloor = async (): Promise<Floor> => {
-      const rate = env.BENCH_RATES[0] as number;
-      const pair = await barePair(
-        `floor: bare proxy vs direct ${rate} req/s`,
-        'chat',
-        (target, durationS, part) => traced({ kind: 'paced', target, rate, durationS, connections }, part),
-        env.BENCH_DURATION_S,
-        (s: PacedSlice[]) => mergePaced(s, rate, env.BENCH_DURATION_S),
-      );
-      return { rate, ...pair };
+      return {
+        rate,
+        direct: mergePaced(sides.direct, rate, durationS),
+        bare: mergePaced(sides.bare, rate, durationS),
+      };
     };
     /** The probe behind the table's floor: what crossing between the two cores costs, with nothing else running. */
     const measureRoundTrips = async (): Promise<RoundTrips | null> => {
