@@ -600,7 +600,7 @@ function notes(report: BenchReport): string[] {
       : 'usage journal: on (one page-cache write per usage event, no fsync; BENCH_USAGE_JOURNAL=off for the A/B)',
   );
   lines.push(
-    `method: ${String(report.options.BENCH_SLICES)} interleaved slices per run (D R, R D, …${report.floor?.sameSlices ? `; at ${report.floor.rate} req/s the bare proxy in the same slices: D R B, B R D, R D B, …` : ''}); pinning: ${report.machine.pinning}`,
+    `method: ${String(report.options.BENCH_SLICES)} interleaved slices per run (D R, R D, …${report.floor?.sameSlices ? `; at ${report.floor.rate} req/s the bare proxy in the same slices: D R B, B R D, R D B, …` : ''}${report.streamFloor ? `; the streams' bare proxy in the streams' slices likewise` : ''}); pinning: ${report.machine.pinning}`,
   );
   lines.push(
     `1-min load average before the run: ${report.machine.loadAvgAtStart.toFixed(2)} (idle ≈ 0; above ~0.5 other work shares the CPUs and inflates tails)`,
