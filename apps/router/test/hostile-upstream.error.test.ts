@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createCredentialCipher, newId } from '@switchyard/db';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rssBytes, sampleHealthz, watchRss } from './router-vitals';
+import { MIN_SAMPLES, rssBytes, sampleHealthz, watchRss } from './router-vitals';
 import { awaitUsageRow, type Stack, setMockFaults, startStack } from './stack';
 
 /**
@@ -186,7 +186,7 @@ describe('hostile upstreams', () => {
     }
     expect(rssGrowth).toBeLessThan(RSS_GROWTH_LIMIT);
     expect(healthz.failures).toBe(0);
-    expect(healthz.count).toBeGreaterThanOrEqual(5);
+    expect(healthz.count).toBeGreaterThanOrEqual(MIN_SAMPLES);
     expect(healthz.p99).toBeLessThan(healthzLimit);
     const row = await usageRow(errors[0]?.requestID ?? '');
     expect(row).toMatchObject({ status: 'error', httpStatus: 502, errorClass: 'response_too_large' });
@@ -311,7 +311,7 @@ describe('hostile upstreams', () => {
     }
     expect(rssGrowth).toBeLessThan(RSS_GROWTH_LIMIT);
     expect(healthz.failures).toBe(0);
-    expect(healthz.count).toBeGreaterThanOrEqual(5);
+    expect(healthz.count).toBeGreaterThanOrEqual(MIN_SAMPLES);
     expect(healthz.p99).toBeLessThan(healthzLimit);
     const first = outcomes[0]?.error as InstanceType<typeof OpenAI.APIError> | undefined;
     const row = await usageRow(first?.requestID ?? '');
