@@ -26,6 +26,7 @@ export const TARGETS = {
       router: 'apps/router/src/main.ts',
       'usage-writer-worker': 'apps/router/src/usage/usage-writer-worker.ts',
       'token-count-worker': 'apps/router/src/billing/token-count-worker.ts',
+      'span-export-worker': 'apps/router/src/tracing/span-export-worker.ts',
     },
   },
   'mock-provider': {

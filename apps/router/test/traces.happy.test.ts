@@ -161,6 +161,7 @@ describe('OpenTelemetry traces', () => {
     expect(request.service).toBe('router-under-test');
     expect(request.traceId).toBe(traceId);
     expect(request.parentSpanId).toBe(parentSpanId);
+    expect(request.name).toBe('switchyard openai-chat');
     expect(request.kind).toBe(2); // SERVER
     expect(request.attributes).toMatchObject({
       'switchyard.request_id': requestId,
@@ -191,9 +192,11 @@ describe('OpenTelemetry traces', () => {
         'http.response.status_code': 503,
         'error.type': 'server_error',
       });
-      expect(byReason[reason]?.status.code).toBe(2); // ERROR
+      expect(byReason[reason]?.status).toEqual({ code: 2, message: 'server_error' }); // ERROR
+      expect(byReason[reason]?.name).toBe('upstream attempt');
     }
     const served = byReason.other_account;
+    expect(served?.name).toBe('upstream attempt');
     expect(served?.kind).toBe(3); // CLIENT
     expect(served?.attributes).toMatchObject({
       'switchyard.account_id': b.id,

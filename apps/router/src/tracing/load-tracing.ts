@@ -17,7 +17,9 @@ export interface TracingSettings {
 export async function loadTracing(settings: TracingSettings, logger: Logger): Promise<Tracing | null> {
   if (settings.endpoint === undefined) return null;
   const { startOtelTracing } = await import('./start-otel-tracing');
-  const tracing = startOtelTracing({ ...settings, endpoint: settings.endpoint });
+  const tracing = startOtelTracing({ ...settings, endpoint: settings.endpoint }, (error) =>
+    logger.error('span export thread failed: no more spans are exported', { error: error.message }),
+  );
   logger.info('tracing on', { endpoint: tracesUrl(settings.endpoint), serviceName: settings.serviceName });
   return tracing;
 }

@@ -11,9 +11,8 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import {
   ATTR_ERROR_TYPE,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
@@ -27,25 +26,37 @@ import type {
   UsageEventRecord,
 } from '@switchyard/core';
 import { tracesUrl } from './load-tracing';
+import { SpanExportThread } from './span-export-thread';
 import type { RequestTrace, Tracing } from './tracing';
 
-/** Loaded only through loadTracing (dynamic import), when an endpoint is set. */
-export function startOtelTracing(settings: {
-  endpoint: string;
-  serviceName: string;
-  exportDelayMs: number;
-}): Tracing {
+/**
+ * Loaded only through loadTracing (dynamic import), when an endpoint is set. `onExportThreadError`: the span export
+ * thread failed, so no span is exported from then on.
+ */
+export function startOtelTracing(
+  settings: { endpoint: string; serviceName: string; exportDelayMs: number },
+  onExportThreadError: (error: Error) => void = () => {},
+): Tracing {
+  const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName });
+  const scope = { name: 'switchyard-router' };
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName }),
+    resource,
+    // Spans are built here and exported (batched, serialized, sent) from a worker thread.
     spanProcessors: [
-      new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(settings.endpoint) }), {
-        scheduledDelayMillis: settings.exportDelayMs,
-      }),
+      new SpanExportThread(
+        {
+          url: tracesUrl(settings.endpoint),
+          exportDelayMs: settings.exportDelayMs,
+          resourceAttributes: resource.attributes,
+          scope,
+        },
+        onExportThreadError,
+      ),
     ],
   });
   // No global registration and no context manager: contexts are passed explicitly, so no async hook runs per
   // request and nothing else in the process starts tracing by accident.
-  const tracer = provider.getTracer('switchyard-router');
+  const tracer = provider.getTracer(scope.name);
   const propagator = new W3CTraceContextPropagator();
   return {
     request(traceparent, tracestate, startedAt, requestId, surface) {

@@ -1,0 +1,150 @@
+import { Worker } from 'node:worker_threads';
+import { diag, type SpanContext, TraceFlags } from '@opentelemetry/api';
+import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { workerScript } from '../worker-script';
+import type {
+  ExportReply,
+  ExportRequest,
+  ExportThreadData,
+  SpanContextRecord,
+  SpanRecord,
+} from './span-export-worker';
+
+const WORKER_SCRIPT = workerScript(import.meta.url, 'span-export-worker');
+
+/** Records posted to the thread at once: each copy between threads stays small (a few dozen µs here). */
+const POST_BATCH = 64;
+/** Longest an ended span waits here for a full post (or the export delay, if shorter). */
+const POST_DELAY_MS = 100;
+/**
+ * Most spans held for the thread (buffered here, or posted and not yet taken): past it, new spans are dropped and
+ * counted, as the SDK's batch processor does past its maxQueueSize (the same default). Only a stuck thread fills it.
+ */
+const MAX_QUEUED_SPANS = 2048;
+/** Longest shutdown waits for the thread to export what it holds. */
+const CLOSE_TIMEOUT_MS = 5_000;
+/** The export thread's nice value (Linux: per thread), as the usage writer's: requests win a shared core. */
+const EXPORT_NICE = 10;
+
+/**
+ * The span processor of the request thread: it copies each sampled ended span into a plain record and posts them,
+ * a few dozen at a time, to the span export thread (span-export-worker.ts), where the SDK's batch processor and
+ * OTLP exporter serialize and send them. Serializing a 512-span batch here stalled requests for up to ~30 ms.
+ */
+export class SpanExportThread implements SpanProcessor {
+  private buffer: SpanRecord[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  /** Spans posted and not yet taken by the thread (it subtracts what it takes). */
+  private readonly posted = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  private dropped = 0;
+  private readonly worker: Worker;
+  private readonly replies = new Map<number, () => void>();
+  private nextId = 1;
+  private closing: Promise<void> | null = null;
+  private readonly postDelayMs: number;
+
+  /** `onThreadError`: the thread failed (its spans are lost from then on; a failed export is not one, see the SDK's diag). */
+  constructor(settings: Omit<ExportThreadData, 'queued' | 'nice'>, onThreadError: (error: Error) => void) {
+    this.postDelayMs = Math.min(POST_DELAY_MS, settings.exportDelayMs);
+    this.worker = new Worker(WORKER_SCRIPT.filename, {
+      eval: WORKER_SCRIPT.eval,
+      execArgv: [],
+      workerData: { ...settings, queued: this.posted.buffer as SharedArrayBuffer, nice: EXPORT_NICE },
+    });
+    // Tracing never keeps the process alive; shutdown holds it (a referenced timer) while the thread flushes.
+    this.worker.unref();
+    this.worker.on('message', (reply: ExportReply) => this.replies.get(reply.id)?.());
+    this.worker.on('error', onThreadError);
+    this.worker.on('exit', () => {
+      for (const settle of this.replies.values()) settle();
+    });
+  }
+
+  onStart(): void {}
+
+  onEnd(span: ReadableSpan): void {
+    if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0 || this.closing !== null) return;
+    if (this.buffer.length + Atomics.load(this.posted, 0) >= MAX_QUEUED_SPANS) {
+      this.dropped++;
+      return;
+    }
+    if (this.dropped > 0) {
+      diag.warn(`Dropped ${this.dropped} spans because the span export thread is behind`);
+      this.dropped = 0;
+    }
+    this.buffer.push(spanRecordOf(span));
+    if (this.buffer.length >= POST_BATCH) this.post();
+    else this.timer ??= setTimeout(() => this.post(), this.postDelayMs).unref();
+  }
+
+  forceFlush(): Promise<void> {
+    this.post();
+    return this.ask((id) => ({ id, flush: true }));
+  }
+
+  /** Posts what is buffered, waits (at most CLOSE_TIMEOUT_MS) for the thread to export it, then stops the thread. */
+  shutdown(): Promise<void> {
+    this.closing ??= this.close();
+    return this.closing;
+  }
+
+  private async close(): Promise<void> {
+    this.post();
+    await this.ask((id) => ({ id, shutdown: true }));
+    await this.worker.terminate();
+  }
+
+  private post(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.buffer.length === 0) return;
+    Atomics.add(this.posted, 0, this.buffer.length);
+    this.worker.postMessage({ spans: this.buffer } satisfies ExportRequest);
+    this.buffer = [];
+  }
+
+  /** Resolves when the thread answers, when it exits, or after CLOSE_TIMEOUT_MS: never rejects. */
+  private ask(request: (id: number) => ExportRequest): Promise<void> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const settle = () => {
+        clearTimeout(timer);
+        this.replies.delete(id);
+        resolve();
+      };
+      const timer = setTimeout(settle, CLOSE_TIMEOUT_MS);
+      this.replies.set(id, settle);
+      this.worker.postMessage(request(id));
+    });
+  }
+}
+
+function spanContextRecordOf(context: SpanContext): SpanContextRecord {
+  return {
+    traceId: context.traceId,
+    spanId: context.spanId,
+    traceFlags: context.traceFlags,
+    isRemote: context.isRemote,
+    traceState: context.traceState?.serialize(),
+  };
+}
+
+/** The span as plain data; its objects (attributes, times, status, events) are the span's own, copied by the post. */
+function spanRecordOf(span: ReadableSpan): SpanRecord {
+  return {
+    context: spanContextRecordOf(span.spanContext()),
+    parent: span.parentSpanContext === undefined ? undefined : spanContextRecordOf(span.parentSpanContext),
+    name: span.name,
+    kind: span.kind,
+    startTime: span.startTime,
+    endTime: span.endTime,
+    duration: span.duration,
+    status: span.status,
+    attributes: span.attributes,
+    events: span.events,
+    links: span.links.map((link) => ({ ...link, context: spanContextRecordOf(link.context) })),
+    droppedAttributesCount: span.droppedAttributesCount,
+    droppedEventsCount: span.droppedEventsCount,
+    droppedLinksCount: span.droppedLinksCount,
+  };
+}
