@@ -57,7 +57,7 @@ export interface ExportReply {
 }
 
 // Runs in a worker thread: turning a batch of spans into OTLP JSON took the request thread up to ~30 ms at a time
-// (512 spans; /work/notes/otel-stall.mjs), so spans arrive here as plain records and the SDK's own batch processor
+// (512 spans, measured with a 1 ms timer beside 1,000 spans/s), so spans arrive here as plain records and the SDK's own batch processor
 // and exporter run here. They read their standard variables (OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT, _COMPRESSION,
 // certificates, OTEL_BSP_*) from this thread's copy of the environment, the process's.
 const data = workerData as ExportThreadData;
