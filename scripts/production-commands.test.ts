@@ -177,7 +177,10 @@ describe('production commands', () => {
   it('the compiled router has its worker entries beside it (the global setup compiled it)', () => {
     const start = packageScriptCommand(path.join(root, 'apps/router'));
     const entry = path.join(start.cwd, start.args.at(-1) as string);
-    for (const file of [entry, ...['usage-writer-worker', 'token-count-worker'].map((name) => `${name}.js`)])
+    for (const file of [
+      entry,
+      ...['usage-writer-worker', 'token-count-worker', 'span-export-worker'].map((name) => `${name}.js`),
+    ])
       expect(existsSync(path.resolve(path.dirname(entry), file)), file).toBe(true);
   });
 });
