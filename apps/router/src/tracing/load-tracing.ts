@@ -17,9 +17,7 @@ export interface TracingSettings {
 export async function loadTracing(settings: TracingSettings, logger: Logger): Promise<Tracing | null> {
   if (settings.endpoint === undefined) return null;
   const { startOtelTracing } = await import('./start-otel-tracing');
-  const tracing = startOtelTracing({ ...settings, endpoint: settings.endpoint }, (error) =>
-    logger.error('span export thread failed: no more spans are exported', { error: error.message }),
-  );
+  const tracing = startOtelTracing({ ...settings, endpoint: settings.endpoint }, logger);
   logger.info('tracing on', { endpoint: tracesUrl(settings.endpoint), serviceName: settings.serviceName });
   return tracing;
 }

@@ -160,20 +160,34 @@ describe('span export off the request thread', () => {
     }
   }, 30_000);
 
-  it('a collector that refuses connections fails exports, not the thread: shutdown still resolves', async () => {
+  it('a collector that refuses connections: the failed export reaches the log, the thread lives, shutdown resolves', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
-    const threadErrors: Error[] = [];
+    const logged: { level: 'error' | 'warn'; message: string; fields: Record<string, unknown> }[] = [];
+    // The thread takes the environment as it is when it starts: a short export timeout, so the failure comes soon.
+    const timeout = process.env.OTEL_EXPORTER_OTLP_TIMEOUT;
+    process.env.OTEL_EXPORTER_OTLP_TIMEOUT = '500';
     const tracing = startOtelTracing(
       { endpoint: `http://127.0.0.1:${port}`, serviceName: 'refused', exportDelayMs: 10 },
-      (error) => threadErrors.push(error),
+      {
+        error: (message, fields) => logged.push({ level: 'error', message, fields }),
+        warn: (message, fields) => logged.push({ level: 'warn', message, fields }),
+      },
     );
+    if (timeout === undefined) delete process.env.OTEL_EXPORTER_OTLP_TIMEOUT;
+    else process.env.OTEL_EXPORTER_OTLP_TIMEOUT = timeout;
     for (let i = 0; i < 100; i++) traceRequest(tracing, i);
+    const failed = await waitFor('the failed export in the log', () => logged[0], { timeoutMs: 15_000 });
+    expect(failed.level).toBe('warn');
+    expect(failed.message).toBe('span export failed');
+    expect(failed.fields.level).toBe('error');
+    expect(failed.fields.problem).toBe(`connect ECONNREFUSED 127.0.0.1:${port}`);
     const started = Date.now();
     await tracing.shutdown();
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(threadErrors).toEqual([]);
+    // Only failed exports: the thread itself never failed.
+    expect(logged.filter((entry) => entry.message !== 'span export failed')).toEqual([]);
   }, 30_000);
 });

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { diag, type SpanContext, TraceFlags } from '@opentelemetry/api';
+import { type SpanContext, TraceFlags } from '@opentelemetry/api';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { workerScript } from '../worker-script';
 import type {
@@ -27,6 +27,15 @@ const CLOSE_TIMEOUT_MS = 5_000;
 const EXPORT_NICE = 10;
 
 /**
+ * Where the export's problems go (the router's logger): the SDK reports a failed export only through its `diag`,
+ * which nothing else here listens to, so without this a wrong collector URL would lose every span in silence.
+ */
+export interface ExportLog {
+  error(message: string, fields: Record<string, unknown>): void;
+  warn(message: string, fields: Record<string, unknown>): void;
+}
+
+/**
  * The span processor of the request thread: it copies each sampled ended span into a plain record and posts them,
  * a few dozen at a time, to the span export thread (span-export-worker.ts), where the SDK's batch processor and
  * OTLP exporter serialize and send them. Serializing a 512-span batch here stalled requests for up to ~30 ms.
@@ -43,8 +52,10 @@ export class SpanExportThread implements SpanProcessor {
   private closing: Promise<void> | null = null;
   private readonly postDelayMs: number;
 
-  /** `onThreadError`: the thread failed (its spans are lost from then on; a failed export is not one, see the SDK's diag). */
-  constructor(settings: Omit<ExportThreadData, 'queued' | 'nice'>, onThreadError: (error: Error) => void) {
+  constructor(
+    settings: Omit<ExportThreadData, 'queued' | 'nice'>,
+    private readonly log: ExportLog,
+  ) {
     this.postDelayMs = Math.min(POST_DELAY_MS, settings.exportDelayMs);
     this.worker = new Worker(WORKER_SCRIPT.filename, {
       eval: WORKER_SCRIPT.eval,
@@ -53,8 +64,14 @@ export class SpanExportThread implements SpanProcessor {
     });
     // Tracing never keeps the process alive; shutdown holds it (a referenced timer) while the thread flushes.
     this.worker.unref();
-    this.worker.on('message', (reply: ExportReply) => this.replies.get(reply.id)?.());
-    this.worker.on('error', onThreadError);
+    this.worker.on('message', (reply: ExportReply) => {
+      if ('problem' in reply) log.warn('span export failed', { level: reply.level, problem: reply.problem });
+      else this.replies.get(reply.id)?.();
+    });
+    // Its spans are lost from then on (a failed export is not this: the thread reports those, above).
+    this.worker.on('error', (error) =>
+      log.error('span export thread failed: no more spans are exported', { error: error.message }),
+    );
     this.worker.on('exit', () => {
       for (const settle of this.replies.values()) settle();
     });
@@ -69,7 +86,7 @@ export class SpanExportThread implements SpanProcessor {
       return;
     }
     if (this.dropped > 0) {
-      diag.warn(`Dropped ${this.dropped} spans because the span export thread is behind`);
+      this.log.warn('trace spans dropped: the span export thread is behind', { spans: this.dropped });
       this.dropped = 0;
     }
     this.buffer.push(spanRecordOf(span));

@@ -3,6 +3,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import {
   type Attributes,
   createTraceState,
+  DiagLogLevel,
+  diag,
   type HrTime,
   type SpanContext,
   type SpanKind,
@@ -52,9 +54,10 @@ export type ExportRequest =
   | { spans: SpanRecord[] }
   | { id: number; flush: true }
   | { id: number; shutdown: true };
-export interface ExportReply {
-  id: number;
-}
+export type ExportReply =
+  | { id: number }
+  /** What the SDK reported through its diag at warn level or above (a failed export, say), as one line. */
+  | { level: 'error' | 'warn'; problem: string };
 
 // Runs in a worker thread: turning a batch of spans into OTLP JSON took the request thread up to ~30 ms at a time
 // (512 spans, measured with a 1 ms timer beside 1,000 spans/s), so spans arrive here as plain records and the SDK's own batch processor
@@ -69,6 +72,16 @@ try {
 } catch {
   // Not fatal: the thread just competes at the router's own priority.
 }
+// The SDK reports a failed export only through diag: hand those lines to the router's logger.
+const report =
+  (level: 'error' | 'warn') =>
+  (message: string, ...args: unknown[]): void =>
+    port.postMessage({ level, problem: [message, ...args].map(describe).join(' ') } satisfies ExportReply);
+const ignore = () => {};
+diag.setLogger(
+  { error: report('error'), warn: report('warn'), info: ignore, debug: ignore, verbose: ignore },
+  DiagLogLevel.WARN,
+);
 const queued = new Int32Array(data.queued);
 const resource = resourceFromAttributes(data.resourceAttributes);
 const processor = new BatchSpanProcessor(new OTLPTraceExporter({ url: data.url }), {
@@ -83,6 +96,23 @@ function spanContextOf(record: SpanContextRecord): SpanContext {
     isRemote: record.isRemote,
     traceState: record.traceState === undefined ? undefined : createTraceState(record.traceState),
   };
+}
+
+/**
+ * One argument of a diag call as text: an Error by its message, never a whole object (headers may be in it). The
+ * SDK's error handler passes a failed export as the error's properties in JSON (stack and all): its message is kept.
+ */
+function describe(value: unknown): string {
+  if (value instanceof Error) return value.message;
+  if (typeof value === 'string' && value.startsWith('{')) {
+    try {
+      const message = (JSON.parse(value) as { message?: unknown }).message;
+      if (typeof message === 'string') return message;
+    } catch {
+      // Not JSON after all: the string as it is.
+    }
+  }
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : typeof value;
 }
 
 /** The ReadableSpan the exporter expects, rebuilt from its record. */

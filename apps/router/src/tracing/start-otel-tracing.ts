@@ -26,16 +26,18 @@ import type {
   UsageEventRecord,
 } from '@switchyard/core';
 import { tracesUrl } from './load-tracing';
-import { SpanExportThread } from './span-export-thread';
+import { type ExportLog, SpanExportThread } from './span-export-thread';
 import type { RequestTrace, Tracing } from './tracing';
 
+const SILENT: ExportLog = { error: () => {}, warn: () => {} };
+
 /**
- * Loaded only through loadTracing (dynamic import), when an endpoint is set. `onExportThreadError`: the span export
- * thread failed, so no span is exported from then on.
+ * Loaded only through loadTracing (dynamic import), when an endpoint is set. `log` hears of failed exports, dropped
+ * spans and a failed export thread.
  */
 export function startOtelTracing(
   settings: { endpoint: string; serviceName: string; exportDelayMs: number },
-  onExportThreadError: (error: Error) => void = () => {},
+  log: ExportLog = SILENT,
 ): Tracing {
   const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName });
   const scope = { name: 'switchyard-router' };
@@ -50,7 +52,7 @@ export function startOtelTracing(
           resourceAttributes: resource.attributes,
           scope,
         },
-        onExportThreadError,
+        log,
       ),
     ],
   });
