@@ -182,7 +182,7 @@ describe('span export off the request thread', () => {
     const failed = await waitFor('the failed export in the log', () => logged[0], { timeoutMs: 15_000 });
     expect(failed.level).toBe('warn');
     expect(failed.message).toBe('span export failed');
-    expect(failed.fields.level).toBe('error');
+    expect(failed.fields.diagLevel).toBe('error');
     expect(failed.fields.problem).toBe(`connect ECONNREFUSED 127.0.0.1:${port}`);
     const started = Date.now();
     await tracing.shutdown();

@@ -65,7 +65,8 @@ export class SpanExportThread implements SpanProcessor {
     // Tracing never keeps the process alive; shutdown holds it (a referenced timer) while the thread flushes.
     this.worker.unref();
     this.worker.on('message', (reply: ExportReply) => {
-      if ('problem' in reply) log.warn('span export failed', { level: reply.level, problem: reply.problem });
+      if ('problem' in reply)
+        log.warn('span export failed', { diagLevel: reply.level, problem: reply.problem });
       else this.replies.get(reply.id)?.();
     });
     // Its spans are lost from then on (a failed export is not this: the thread reports those, above).
