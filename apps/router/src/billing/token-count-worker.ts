@@ -1,5 +1,5 @@
-import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThreadPriority } from '../lower-thread-priority';
 import { countTextTokens } from './token-estimator';
 
 /** Texts to count, and the reply the main thread waits for: one count per text, in order. */
@@ -18,12 +18,7 @@ export interface CountReply {
 const { nice } = workerData as { nice: number };
 const port = parentPort;
 if (!port) throw new Error('token-count-worker must run as a worker thread');
-// On Linux a nice value belongs to a thread: pid 0 lowers only this thread, so requests win a shared core.
-try {
-  os.setPriority(0, nice);
-} catch {
-  // Not fatal: counting just competes at the router's own priority.
-}
+lowerThreadPriority(nice);
 port.on('message', (message: CountRequest) => {
   port.postMessage({ id: message.id, counts: message.texts.map(countTextTokens) } satisfies CountReply);
 });

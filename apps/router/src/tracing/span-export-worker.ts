@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   type Attributes,
@@ -13,6 +12,7 @@ import {
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type ReadableSpan, type TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { lowerThreadPriority } from '../lower-thread-priority';
 
 /** A span context as it crosses threads: its trace state serialized (a TraceState's methods do not survive a copy). */
 export interface SpanContextRecord {
@@ -60,18 +60,14 @@ export type ExportReply =
   | { level: 'error' | 'warn'; problem: string };
 
 // Runs in a worker thread: turning a batch of spans into OTLP JSON took the request thread up to ~30 ms at a time
-// (512 spans, measured with a 1 ms timer beside 1,000 spans/s), so spans arrive here as plain records and the SDK's own batch processor
-// and exporter run here. They read their standard variables (OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT, _COMPRESSION,
-// certificates, OTEL_BSP_*) from this thread's copy of the environment, the process's.
+// (512 spans, measured with a 1 ms timer beside 1,000 spans/s), so spans arrive here as plain records and the SDK's
+// own batch processor and exporter run here. They read their standard variables (OTEL_EXPORTER_OTLP_HEADERS,
+// _TIMEOUT, _COMPRESSION, certificates, OTEL_BSP_*) from this thread's copy of the environment, the process's.
 const data = workerData as ExportThreadData;
 const port = parentPort;
 if (!port) throw new Error('span-export-worker must run as a worker thread');
 // Exporting has slack (spans wait up to the batch delay anyway): the request thread goes first on a shared core.
-try {
-  os.setPriority(0, data.nice);
-} catch {
-  // Not fatal: the thread just competes at the router's own priority.
-}
+lowerThreadPriority(data.nice);
 // The SDK reports a failed export only through diag: hand those lines to the router's logger.
 const report =
   (level: 'error' | 'warn') =>

@@ -1,8 +1,8 @@
-import os from 'node:os';
 import v8 from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 // Only the writer's module, not the package index (Prisma's client is not needed here and is slow to load).
 import { createUsageBatchWriter } from '@switchyard/db/usage-repository';
+import { lowerThreadPriority } from '../lower-thread-priority';
 
 /** A batch to write, and the reply the main thread waits for. */
 export interface WriteRequest {
@@ -36,13 +36,7 @@ export type WriteReply =
 const { databaseUrl, nice } = workerData as { databaseUrl: string; nice: number };
 const port = parentPort;
 if (!port) throw new Error('usage-writer-worker must run as a worker thread');
-// On Linux a nice value belongs to a thread: pid 0 here lowers only this writer thread, so when both are
-// runnable on one core the request thread goes first. Elsewhere (or without permission) it stays as is.
-try {
-  os.setPriority(0, nice);
-} catch {
-  // Not fatal: the writer just competes at the router's own priority.
-}
+lowerThreadPriority(nice);
 const writer = createUsageBatchWriter(databaseUrl, {
   onError: (error) => port.postMessage({ id: 0, connectionError: error.message } satisfies WriteReply),
 });
