@@ -1,9 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Worker } from 'node:worker_threads';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { AttemptRecord, ResolvedTarget, UpstreamCall, UsageEventRecord } from '@switchyard/core';
 import { waitFor } from '@switchyard/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type ExportLog, SpanExportThread } from './span-export-thread';
 import { startOtelTracing } from './start-otel-tracing';
 
 // Serializing a batch of spans to OTLP JSON took up to ~30 ms of the request thread (issue: tracing on cost the
@@ -48,6 +51,25 @@ beforeAll(async () => {
   endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
 });
 afterAll(() => new Promise((resolve) => collector.close(resolve)));
+const received = () =>
+  posts.flatMap((body) => body.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)));
+
+interface Logged {
+  level: 'error' | 'warn';
+  message: string;
+  fields: Record<string, unknown>;
+}
+/** A log that keeps what it is told, in order. */
+function recordingLog(): { log: ExportLog; logged: Logged[] } {
+  const logged: Logged[] = [];
+  return {
+    logged,
+    log: {
+      error: (message, fields) => logged.push({ level: 'error', message, fields }),
+      warn: (message, fields) => logged.push({ level: 'warn', message, fields }),
+    },
+  };
+}
 
 const resolved = {
   target: { id: 'tgt_1', upstreamModel: 'up-model' },
@@ -99,8 +121,6 @@ describe('span export off the request thread', () => {
   it('2,000 spans reach the collector intact, and this thread never serializes or sends them', async () => {
     const serialize = vi.spyOn(JsonTraceSerializer, 'serializeRequest');
     const tracing = startOtelTracing({ endpoint, serviceName: 'off-thread', exportDelayMs: 50 });
-    const received = () =>
-      posts.flatMap((body) => body.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)));
     try {
       // Half exported by the batch timer, half by shutdown's flush.
       for (let i = 0; i < 500; i++) traceRequest(tracing, i);
@@ -165,16 +185,13 @@ describe('span export off the request thread', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
-    const logged: { level: 'error' | 'warn'; message: string; fields: Record<string, unknown> }[] = [];
+    const { log, logged } = recordingLog();
     // The thread takes the environment as it is when it starts: a short export timeout, so the failure comes soon.
     const timeout = process.env.OTEL_EXPORTER_OTLP_TIMEOUT;
     process.env.OTEL_EXPORTER_OTLP_TIMEOUT = '500';
     const tracing = startOtelTracing(
       { endpoint: `http://127.0.0.1:${port}`, serviceName: 'refused', exportDelayMs: 10 },
-      {
-        error: (message, fields) => logged.push({ level: 'error', message, fields }),
-        warn: (message, fields) => logged.push({ level: 'warn', message, fields }),
-      },
+      log,
     );
     if (timeout === undefined) delete process.env.OTEL_EXPORTER_OTLP_TIMEOUT;
     else process.env.OTEL_EXPORTER_OTLP_TIMEOUT = timeout;
@@ -189,5 +206,80 @@ describe('span export off the request thread', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     // Only failed exports: the thread itself never failed.
     expect(logged.filter((entry) => entry.message !== 'span export failed')).toEqual([]);
+  }, 30_000);
+
+  it('a thread that dies is replaced after a doubling delay: spans ended later reach the collector, shutdown starts none', async () => {
+    const { log, logged } = recordingLog();
+    const processor = new SpanExportThread(
+      {
+        url: `${endpoint}/v1/traces`,
+        exportDelayMs: 10,
+        resourceAttributes: { 'service.name': 'restarted' },
+        scope: { name: 'restart-test' },
+      },
+      log,
+      { firstDelayMs: 200, maxDelayMs: 400, stableMs: 60_000 },
+    );
+    const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+    const tracer = provider.getTracer('restart-test');
+    // The thread the processor holds now, killed from here as a crash or an OOM kill would.
+    const thread = () => (processor as unknown as { worker: Worker | null }).worker;
+    const arrived = (name: string) => received().filter((span) => span.name === name).length;
+    const exported = (name: string) => {
+      tracer.startSpan(name).end();
+      return waitFor(`span ${name} at the collector`, () => arrived(name) > 0, { timeoutMs: 10_000 });
+    };
+    const nth = (message: string, n: number) => () => logged.filter((e) => e.message === message)[n - 1];
+    const FAILED = 'span export thread failed: the spans it held are lost';
+    const RESTARTED = 'span export thread restarted';
+    try {
+      await exported('before');
+
+      // An uncaught exception in the thread: a span record it cannot read.
+      thread()?.postMessage({ spans: [null] });
+      const failed = await waitFor('the first failure in the log', nth(FAILED, 1));
+      expect(failed.level).toBe('error');
+      expect(failed.fields.error).toBe("Cannot read properties of null (reading 'context')");
+      expect(failed.fields.restartInMs).toBe(200);
+      // No thread until the delay has passed: this one is dropped and counted.
+      tracer.startSpan('while dead').end();
+      expect(thread()).toBeNull();
+      const restarted = await waitFor('the first restart in the log', nth(RESTARTED, 1));
+      expect(restarted).toEqual({ level: 'warn', message: RESTARTED, fields: { attempt: 1, delayMs: 200 } });
+      await exported('after the first restart');
+      expect(logged).toContainEqual({
+        level: 'warn',
+        message: 'trace spans dropped: the span export thread was behind or restarting',
+        fields: { spans: 1 },
+      });
+
+      // Killed again soon after it started: the delay doubles.
+      await thread()?.terminate();
+      expect((await waitFor('the second failure', nth(FAILED, 2))).fields).toEqual({
+        error: 'exited with code 1',
+        restartInMs: 400,
+      });
+      expect((await waitFor('the second restart', nth(RESTARTED, 2))).fields).toEqual({
+        attempt: 2,
+        delayMs: 400,
+      });
+      await exported('after the second restart');
+
+      // A third death, and shutdown during its delay: it resolves without waiting for a thread and starts none.
+      await thread()?.terminate();
+      expect((await waitFor('the third failure', nth(FAILED, 3))).fields.restartInMs).toBe(400);
+      const started = Date.now();
+      await provider.shutdown();
+      expect(Date.now() - started).toBeLessThan(2_000);
+      // Past the delay the restart would have waited (its timer, had it not been cleared): still no thread.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(thread()).toBeNull();
+      expect(logged.filter((e) => e.message === RESTARTED)).toHaveLength(2);
+    } finally {
+      await provider.shutdown();
+    }
+    expect(arrived('while dead')).toBe(0);
+    expect(arrived('after the first restart')).toBe(1);
+    expect(arrived('after the second restart')).toBe(1);
   }, 30_000);
 });

@@ -27,6 +27,18 @@ const CLOSE_TIMEOUT_MS = 5_000;
 const EXPORT_NICE = 10;
 
 /**
+ * When a new export thread replaces one that died: after `firstDelayMs`, doubled for each death in a row up to
+ * `maxDelayMs`, so a thread that dies as it starts is not respawned in a loop; a thread that had run `stableMs`
+ * starts the count again.
+ */
+export interface RestartBackoff {
+  firstDelayMs: number;
+  maxDelayMs: number;
+  stableMs: number;
+}
+const RESTART_BACKOFF: RestartBackoff = { firstDelayMs: 1_000, maxDelayMs: 60_000, stableMs: 60_000 };
+
+/**
  * Where the export's problems go (the router's logger): the SDK reports a failed export only through its `diag`,
  * which nothing else here listens to, so without this a wrong collector URL would lose every span in silence.
  */
@@ -46,7 +58,13 @@ export class SpanExportThread implements SpanProcessor {
   /** Spans posted and not yet taken by the thread (it subtracts what it takes). */
   private readonly posted = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
   private dropped = 0;
-  private readonly worker: Worker;
+  /** Null from the thread's unexpected death until its replacement starts (spans meanwhile are dropped). */
+  private worker: Worker | null = null;
+  private startedAt = 0;
+  /** Threads that died in a row without running `backoff.stableMs`. */
+  private deaths = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private readonly data: ExportThreadData;
   private readonly replies = new Map<number, () => void>();
   private nextId = 1;
   private closing: Promise<void> | null = null;
@@ -55,39 +73,68 @@ export class SpanExportThread implements SpanProcessor {
   constructor(
     settings: Omit<ExportThreadData, 'queued' | 'nice'>,
     private readonly log: ExportLog,
+    private readonly backoff: RestartBackoff = RESTART_BACKOFF,
   ) {
     this.postDelayMs = Math.min(POST_DELAY_MS, settings.exportDelayMs);
-    this.worker = new Worker(WORKER_SCRIPT.filename, {
+    this.data = { ...settings, queued: this.posted.buffer as SharedArrayBuffer, nice: EXPORT_NICE };
+    this.start();
+  }
+
+  private start(): void {
+    const worker = new Worker(WORKER_SCRIPT.filename, {
       eval: WORKER_SCRIPT.eval,
       execArgv: [],
-      workerData: { ...settings, queued: this.posted.buffer as SharedArrayBuffer, nice: EXPORT_NICE },
+      workerData: this.data,
     });
     // Tracing never keeps the process alive; shutdown holds it (a referenced timer) while the thread flushes.
-    this.worker.unref();
-    this.worker.on('message', (reply: ExportReply) => {
+    worker.unref();
+    worker.on('message', (reply: ExportReply) => {
       if ('problem' in reply)
-        log.warn('span export failed', { diagLevel: reply.level, problem: reply.problem });
+        this.log.warn('span export failed', { diagLevel: reply.level, problem: reply.problem });
       else this.replies.get(reply.id)?.();
     });
-    // Its spans are lost from then on (a failed export is not this: the thread reports those, above).
-    this.worker.on('error', (error) =>
-      log.error('span export thread failed: no more spans are exported', { error: error.message }),
-    );
-    this.worker.on('exit', () => {
-      for (const settle of this.replies.values()) settle();
+    // The thread itself failing (a failed export is not this: the thread reports those, above); 'exit' follows.
+    let failure: Error | undefined;
+    worker.on('error', (error) => {
+      failure = error;
     });
+    worker.on('exit', (code) => this.exited(code, failure));
+    this.worker = worker;
+    this.startedAt = Date.now();
+  }
+
+  /** The thread stopped: at shutdown that is the end; otherwise a new one starts after the backoff. */
+  private exited(code: number, failure: Error | undefined): void {
+    this.worker = null;
+    for (const settle of this.replies.values()) settle();
+    if (this.closing !== null) return;
+    // What the dead thread had not taken died with it: the bound counts only what its successor holds.
+    Atomics.store(this.posted, 0, 0);
+    this.deaths = Date.now() - this.startedAt >= this.backoff.stableMs ? 1 : this.deaths + 1;
+    const delayMs = Math.min(this.backoff.maxDelayMs, this.backoff.firstDelayMs * 2 ** (this.deaths - 1));
+    this.log.error('span export thread failed: the spans it held are lost', {
+      error: failure?.message ?? `exited with code ${code}`,
+      restartInMs: delayMs,
+    });
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      this.start();
+      this.log.warn('span export thread restarted', { attempt: this.deaths, delayMs });
+    }, delayMs).unref();
   }
 
   onStart(): void {}
 
   onEnd(span: ReadableSpan): void {
     if ((span.spanContext().traceFlags & TraceFlags.SAMPLED) === 0 || this.closing !== null) return;
-    if (this.buffer.length + Atomics.load(this.posted, 0) >= MAX_QUEUED_SPANS) {
+    if (this.worker === null || this.buffer.length + Atomics.load(this.posted, 0) >= MAX_QUEUED_SPANS) {
       this.dropped++;
       return;
     }
     if (this.dropped > 0) {
-      this.log.warn('trace spans dropped: the span export thread is behind', { spans: this.dropped });
+      this.log.warn('trace spans dropped: the span export thread was behind or restarting', {
+        spans: this.dropped,
+      });
       this.dropped = 0;
     }
     this.buffer.push(spanRecordOf(span));
@@ -107,22 +154,29 @@ export class SpanExportThread implements SpanProcessor {
   }
 
   private async close(): Promise<void> {
+    clearTimeout(this.restartTimer);
     this.post();
     await this.ask((id) => ({ id, shutdown: true }));
-    await this.worker.terminate();
+    await this.worker?.terminate();
   }
 
   private post(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.buffer.length === 0) return;
-    Atomics.add(this.posted, 0, this.buffer.length);
-    this.worker.postMessage({ spans: this.buffer } satisfies ExportRequest);
+    // Buffered while a thread was alive, which has since died: dropped, as the spans that came after.
+    if (this.worker === null) this.dropped += this.buffer.length;
+    else {
+      Atomics.add(this.posted, 0, this.buffer.length);
+      this.worker.postMessage({ spans: this.buffer } satisfies ExportRequest);
+    }
     this.buffer = [];
   }
 
-  /** Resolves when the thread answers, when it exits, or after CLOSE_TIMEOUT_MS: never rejects. */
+  /** Resolves when the thread answers, when it exits (or is not running), or after CLOSE_TIMEOUT_MS: never rejects. */
   private ask(request: (id: number) => ExportRequest): Promise<void> {
+    const worker = this.worker;
+    if (worker === null) return Promise.resolve();
     const id = this.nextId++;
     return new Promise((resolve) => {
       const settle = () => {
@@ -132,7 +186,7 @@ export class SpanExportThread implements SpanProcessor {
       };
       const timer = setTimeout(settle, CLOSE_TIMEOUT_MS);
       this.replies.set(id, settle);
-      this.worker.postMessage(request(id));
+      worker.postMessage(request(id));
     });
   }
 }
