@@ -20,6 +20,8 @@ const DONE = 'data: [DONE]\n\n';
 let writtenAtEvent: number[] = [];
 /** Bytes still queued in the caller's socket (corked, or not yet taken by the kernel) at each event read. */
 let queuedAtEvent: number[] = [];
+/** At each event read: had a 0 ms timer, set when the first event was read, fired (the loop slept since)? */
+let timerTurnedAtEvent: boolean[] = [];
 let relayed: RelayResult | null = null;
 let upstream: Server;
 let relay: Server;
@@ -35,6 +37,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/`;
   relay = createServer(async (_req, res) => {
+    let timerTurned = false;
     const answer = await request(upstreamUrl, { method: 'POST', body: '{}', dispatcher: agent });
     // The real adapter, watched: what had reached the caller's socket when each event was read.
     const adapter: ProviderAdapter = {
@@ -42,6 +45,11 @@ beforeAll(async () => {
       readStreamEvent: (data) => {
         writtenAtEvent.push(res.socket?.bytesWritten ?? 0);
         queuedAtEvent.push(res.socket?.writableLength ?? -1);
+        timerTurnedAtEvent.push(timerTurned);
+        if (timerTurnedAtEvent.length === 1)
+          setTimeout(() => {
+            timerTurned = true;
+          }, 0);
         return openAiCompatibleAdapter.readStreamEvent(data);
       },
     };
@@ -86,5 +94,15 @@ describe('relayStream', () => {
     // ... and already handed to the kernel, not corked until the rest of the chunk is read: node:http corks a
     // response's socket on write until the next tick, which would hold the first event back behind the others.
     expect(queuedAtEvent[1]).toBe(0);
+  });
+
+  it("relays the rest of the first event's chunk only after a timer turn, so a reader on this core runs first", async () => {
+    timerTurnedAtEvent = [];
+    const answer = await request(`${relayOrigin}/`, { method: 'POST', body: '{}', dispatcher: agent });
+    expect(await answer.body.text()).toBe(EVENTS.join('') + DONE);
+    // The first event is read (and its 0 ms timer set) before the relay writes it and sleeps one timer turn;
+    // every later event of the chunk is read after that timer fired. Without the turn they are read in the
+    // same chain of microtasks as the first, and none sees it fired.
+    expect(timerTurnedAtEvent).toEqual([false, true, true, true, true]);
   });
 });

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import {
   isSseEvent,
   isUsageReportComplete,
@@ -142,6 +142,8 @@ export async function relayStream(
   let sinceYield = 0;
   /** The client was gone when the first event was due: nothing was written. */
   let gone = false;
+  /** The client left (or the request was cancelled) while the rest of the first chunk waited its turn. */
+  let left = false;
   /** Writes the head before the first event; false (and `gone`) when the client already left. */
   const begin = (): boolean => {
     if (firstByteTimer) clearSharedTimeout(firstByteTimer);
@@ -197,6 +199,14 @@ export async function relayStream(
           res.write(out, encoding);
           sendNow(res);
           out = '';
+          // Then the rest waits one timer turn, the event loop asleep: on a shared host the process reading this
+          // stream (woken by that write, often on this core) takes its first event now, not after the rest of the
+          // burst is relayed and settled. Costs that rest ~1 ms, only when it came in the first event's chunk.
+          await sleep(0);
+          if (res.destroyed || cancel.aborted) {
+            left = true;
+            break;
+          }
         }
         const raw = sseEventData(event);
         if (raw !== null) {
@@ -220,7 +230,7 @@ export async function relayStream(
         } else if (translator !== null) continue; // comments and bare `event:` lines are the upstream's framing
         out += rewrite === null ? event : rewriteWire(rewrite, event);
       }
-      if (gone) break;
+      if (gone || left) break;
       if (splitter.tooLarge) {
         // What was complete in this chunk still goes out; the oversized event and the rest do not.
         result.tooLarge = true;
