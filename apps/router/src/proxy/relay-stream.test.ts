@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ProviderAdapter } from '@switchyard/core';
+import { waitFor } from '@switchyard/testkit';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAiCompatibleAdapter } from '../providers/openai/openai-adapter';
@@ -22,6 +23,8 @@ let writtenAtEvent: number[] = [];
 let queuedAtEvent: number[] = [];
 /** At each event read: had a 0 ms timer, set when the first event was read, fired (the loop slept since)? */
 let timerTurnedAtEvent: boolean[] = [];
+/** Set for one request: the caller's connection is destroyed right after the first event is read. */
+let leaveAtFirstEvent = false;
 let relayed: RelayResult | null = null;
 let upstream: Server;
 let relay: Server;
@@ -46,10 +49,13 @@ beforeAll(async () => {
         writtenAtEvent.push(res.socket?.bytesWritten ?? 0);
         queuedAtEvent.push(res.socket?.writableLength ?? -1);
         timerTurnedAtEvent.push(timerTurned);
-        if (timerTurnedAtEvent.length === 1)
+        if (timerTurnedAtEvent.length === 1) {
           setTimeout(() => {
             timerTurned = true;
           }, 0);
+          // A caller gone during the turn: setImmediate runs before the relay's 0 ms timer fires.
+          if (leaveAtFirstEvent) setImmediate(() => res.destroy());
+        }
         return openAiCompatibleAdapter.readStreamEvent(data);
       },
     };
@@ -104,5 +110,23 @@ describe('relayStream', () => {
     // every later event of the chunk is read after that timer fired. Without the turn they are read in the
     // same chain of microtasks as the first, and none sees it fired.
     expect(timerTurnedAtEvent).toEqual([false, true, true, true, true]);
+  });
+
+  it('stops after the turn when the caller left during it: nothing more is read or written', async () => {
+    timerTurnedAtEvent = [];
+    relayed = null;
+    leaveAtFirstEvent = true;
+    try {
+      // The relay destroys the caller's connection itself: the answer may break at its head or in its body.
+      await request(`${relayOrigin}/`, { method: 'POST', body: '{}', dispatcher: agent })
+        .then((answer) => answer.body.text())
+        .catch(() => '');
+      await waitFor('the relay to return', () => relayed !== null && timerTurnedAtEvent.length > 0);
+    } finally {
+      leaveAtFirstEvent = false;
+    }
+    // Only the first event was read: the relay saw the caller gone after its turn and read no further.
+    expect(timerTurnedAtEvent).toEqual([false]);
+    expect(relayed).toMatchObject({ completed: false, interrupted: false, firstByteAt: expect.any(Number) });
   });
 });
